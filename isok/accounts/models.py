@@ -1,0 +1,157 @@
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from isok.database import UTCDateTime, utcnow
+from isok.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    PROJECT_MANAGER = "project_manager"
+    COUNSELLOR = "counsellor"
+    TEACHER = "teacher"
+    WORKPLACE_TUTOR = "workplace_tutor"
+    CLIENT = "client"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.PROJECT_MANAGER: _l("Project manager"),
+    Role.COUNSELLOR: _l("Counsellor"),
+    Role.TEACHER: _l("Vocational teacher"),
+    Role.WORKPLACE_TUTOR: _l("Workplace tutor"),
+    Role.CLIENT: _l("Client"),
+}
+
+
+class OrganisationType(enum.StrEnum):
+    EDUCATION_PROVIDER = "education_provider"
+    COMPANY = "company"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return ORGANISATION_TYPE_LABELS[self]
+
+
+ORGANISATION_TYPE_LABELS = {
+    OrganisationType.EDUCATION_PROVIDER: _l("Education provider"),
+    OrganisationType.COMPANY: _l("Company"),
+    OrganisationType.PUBLIC_BODY: _l("Public body"),
+    OrganisationType.OTHER: _l("Other organisation"),
+}
+
+
+class CompanySize(enum.StrEnum):
+    MAJOR = "major"
+    SME = "sme"
+
+    @property
+    def label(self):
+        return COMPANY_SIZE_LABELS[self]
+
+
+COMPANY_SIZE_LABELS = {CompanySize.MAJOR: _l("Major company"), CompanySize.SME: _l("Small or medium-sized (SME)")}
+
+
+def _enum(enum_class):
+    """Store enum values (not names) as plain strings, portable between SQLite and PostgreSQL."""
+    return Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40)
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[OrganisationType] = mapped_column(_enum(OrganisationType))
+    size_class: Mapped[CompanySize | None] = mapped_column(_enum(CompanySize))
+    business_id: Mapped[str | None] = mapped_column(String(9), unique=True)
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __str__(self):
+        return self.name
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    # Flask-Login protocol; the session id (not the user id) identifies a login, see accounts.sessions.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        return str(self.id)  # replaced in the session by the login token right after login_user()
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def __str__(self):
+        return self.name
+
+
+class UserRole(db.Model):
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+
+
+class LoginSession(db.Model):
+    """A server-side record of one login, so logging out, a password change or deactivation really ends it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordLink(db.Model):
+    """A one-time link with which a person sets their own password; only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

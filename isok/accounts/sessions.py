@@ -1,0 +1,90 @@
+"""Server-side login sessions: the cookie carries only a random token naming a row that can be revoked."""
+
+import hashlib
+import secrets
+
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from isok.accounts.models import LoginSession, User
+from isok.database import WRITE_OPTION, utcnow
+from isok.extensions import db, login_manager
+
+TOUCH_INTERVAL_SECONDS = 60
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User) -> LoginSession:
+    """Log the user in with a fresh session record (the old session is cleared first: no fixation)."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = LoginSession(
+        token_hash=_hash(token), user_id=user.id, ip=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:300],
+    )
+    db.session.add(row)
+    db.session.flush()
+    login_user(user)
+    session["_user_id"] = token  # Flask-Login reloads the user from this token, see load_user below
+    session.permanent = True
+    g.login_session = row
+    return row
+
+
+def end() -> None:
+    row = current()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+    logout_user()
+    session.clear()
+
+
+def current() -> LoginSession | None:
+    return g.get("login_session")
+
+
+def revoke_all(user: User, keep: LoginSession | None = None) -> int:
+    rows = db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in rows:
+        if keep is None or row.id != keep.id:
+            row.revoked_at = now
+    return len(rows) - (1 if keep is not None and keep in rows else 0)
+
+
+def active_sessions(user: User) -> list[LoginSession]:
+    cutoff_idle = utcnow() - current_app.config["SESSION_IDLE_TIMEOUT"]
+    cutoff_absolute = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    return db.session.scalars(
+        select(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
+               LoginSession.last_seen_at > cutoff_idle, LoginSession.created_at > cutoff_absolute)
+        .order_by(LoginSession.last_seen_at.desc())
+    ).all()
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    config = current_app.config
+    if now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"] or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:
+        return None
+    if (now - row.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
+        _touch(row.id, now)
+    g.login_session = row
+    return row.user
+
+
+def _touch(session_id: int, now) -> None:
+    """Note activity in a short write of its own: read requests never write in their own transaction."""
+    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        conn.execute(update(LoginSession).where(LoginSession.id == session_id).values(last_seen_at=now))

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from flask import Flask
+
+from isok import config as settings
+from isok.database import configure_sqlite
+from isok.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.load(app.instance_path, config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from isok import cli, dashboard, errors, i18n, permissions, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    permissions.init_app(app)
+    templating.init_app(app)
+    dashboard.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from isok import i18n
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from isok import dashboard
+    from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
+    from isok.accounts import bp as accounts_bp
+
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp):
+        app.register_blueprint(blueprint)

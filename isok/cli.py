@@ -1,0 +1,53 @@
+"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from isok import demo as demo_data
+from isok.accounts import services
+from isok.accounts.models import Role
+from isok.config import DEFAULT_DEMO_PASSWORD
+from isok.extensions import db
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the demo data (idempotent) and print the demo accounts."""
+    accounts = demo_data.load()
+    db.session.commit()
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("Demo accounts (password: %s%s):" % (
+        password, ", set ISOK_DEMO_PASSWORD to choose another" if password == DEFAULT_DEMO_PASSWORD else ""))
+    for email, roles in accounts:
+        click.echo(f"  {email:28} {roles}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@with_appcontext
+def create_user_command(email, name, roles):
+    """Create a user and print a one-time link with which they set their password."""
+    try:
+        user = services.create_user(None, email=email, name=name, roles={Role(r) for r in roles})
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    token = services.issue_password_link(user, user)
+    db.session.commit()
+    click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
+
+
+COMMANDS = [demo_command, create_user_command]
+
+
+def register(command) -> None:
+    """Let a feature add its own command."""
+    COMMANDS.append(command)
+
+
+def init_app(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,56 @@
+"""Settings: embedded defaults, overridden by ISOK_* environment variables, overridden by the caller."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_DEMO_PASSWORD = "isok-demo-2026"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it once; it never lives in the repository."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load(instance_path: str, overrides: dict | None = None) -> dict:
+    instance = Path(instance_path)
+    env = os.environ
+    overrides = overrides or {}
+    database_url = env.get("ISOK_DATABASE_URL") or f"sqlite:///{instance / 'isok.sqlite'}"
+    redis_url = env.get("ISOK_REDIS_URL")
+    secure_cookies = env.get("ISOK_SECURE_COOKIES", "0") == "1"
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "5 per minute;50 per hour"),
+        "DEMO_PASSWORD": env.get("ISOK_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
+        "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),
+        "MAX_CONTENT_LENGTH": int(env.get("ISOK_MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        "SESSION_COOKIE_NAME": "__Host-isok" if secure_cookies else "isok",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("ISOK_SESSION_IDLE_MINUTES", "30"))),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("ISOK_SESSION_MAX_HOURS", "12"))),
+        "PASSWORD_LINK_LIFETIME": timedelta(days=3),
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a long assessment form must not lose its token mid-typing
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "ARGON2_PARAMETERS": {},  # argon2-cffi defaults (argon2id, t=3, m=64 MiB, p=4)
+    }
+    settings.update(overrides)
+    if "SECRET_KEY" not in settings:
+        settings["SECRET_KEY"] = env.get("ISOK_SECRET_KEY") or _secret_key(instance)
+    return settings

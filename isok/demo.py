@@ -1,0 +1,70 @@
+"""Demo data: the foundation's organisations and accounts; features add theirs through register().
+
+Every loader is idempotent: it looks for what it would create and leaves existing data alone, so `make run` can
+call it on every start.
+"""
+
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from isok.accounts import services
+from isok.accounts.models import CompanySize, Organisation, OrganisationType, Role, User
+from isok.extensions import db
+
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Aino Admin", {Role.ADMIN}, "Savonia Vocational College", "fi"),
+    ("manager@example.org", "Pekka Projektipäällikkö", {Role.PROJECT_MANAGER}, "Savonia Vocational College", "fi"),
+    ("counsellor@example.org", "Leena Ohjaaja", {Role.COUNSELLOR}, "Kuopio Guidance Centre", "fi"),
+    ("teacher@example.org", "Matti Opettaja", {Role.TEACHER}, "Savonia Vocational College", "fi"),
+    ("tutor@example.org", "Sari Työpaikkaohjaaja", {Role.WORKPLACE_TUTOR}, "Hotel Kallavesi Oy", "fi"),
+    ("client@example.org", "Amina Hassan", {Role.CLIENT}, None, "ar"),
+]
+
+DEMO_ORGANISATIONS = [
+    ("Savonia Vocational College", OrganisationType.EDUCATION_PROVIDER, None, "0172195-0", "Kuopio"),
+    ("Kuopio Guidance Centre", OrganisationType.PUBLIC_BODY, None, None, "Kuopio"),
+    ("Joensuu Adult Education Centre", OrganisationType.EDUCATION_PROVIDER, None, None, "Joensuu"),
+    ("Hotel Kallavesi Oy", OrganisationType.COMPANY, CompanySize.SME, "2469416-6", "Kuopio"),
+    ("Itä-Suomen Kiinteistöpalvelut Oy", OrganisationType.COMPANY, CompanySize.MAJOR, "0735916-3", "Joensuu"),
+    ("Monikulttuurinen yhdistys ry", OrganisationType.OTHER, None, None, "Mikkeli"),
+]
+
+DemoLoader = Callable[[User], None]
+_loaders: list[DemoLoader] = []
+
+
+def register(loader: DemoLoader) -> DemoLoader:
+    """Register a feature's demo loader; it receives the demo administrator as the acting user."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+    return loader
+
+
+def organisation(name: str) -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def account(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def load() -> list[tuple[str, str]]:
+    """Create the demo data (once) and return the demo accounts as (email, role label) pairs."""
+    admin = account("admin@example.org")
+    for name, kind, size, business_id, municipality in DEMO_ORGANISATIONS:
+        if organisation(name) is None:
+            services.create_organisation(admin, name=name, type=kind, size_class=size, business_id=business_id,
+                                         municipality=municipality)
+    password = current_app.config["DEMO_PASSWORD"]
+    for email, name, roles, org_name, locale in DEMO_ACCOUNTS:
+        if account(email) is None:
+            user = services.create_user(admin, email=email, name=name, roles=roles, password=password,
+                                        organisation=organisation(org_name) if org_name else None, locale=locale)
+            admin = admin or user
+    db.session.flush()
+    admin = account("admin@example.org")
+    for loader in _loaders:
+        loader(admin)
+    return [(email, ", ".join(str(role.label) for role in roles)) for email, _n, roles, _o, _l in DEMO_ACCOUNTS]

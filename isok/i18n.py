@@ -1,0 +1,56 @@
+"""Which language a page speaks, what the languages are called, and which way their text runs."""
+
+from babel import Locale
+from flask import has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from isok.accounts.models import Role
+
+DEFAULT_LOCALE = "fi"
+# Staff screens: the project's working languages.
+STAFF_LOCALES = ("fi", "sv", "en")
+# Client screens and certificates also speak the clients' languages.
+CLIENT_LOCALES = STAFF_LOCALES + ("ar", "fa", "ru", "so", "ti", "uk")
+
+
+def interface_locales() -> tuple[str, ...]:
+    user = current_user
+    if getattr(user, "is_authenticated", False) and Role.CLIENT in user.roles:
+        return CLIENT_LOCALES
+    return STAFF_LOCALES
+
+
+def select_locale() -> str:
+    """The user's saved choice, then an explicit switch in this browser, then Accept-Language, then Finnish."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    offered = CLIENT_LOCALES
+    user = current_user
+    if getattr(user, "is_authenticated", False) and user.locale in offered:
+        return user.locale
+    if session.get("locale") in offered:
+        return session["locale"]
+    return request.accept_languages.best_match(interface_locales()) or DEFAULT_LOCALE
+
+
+def language_name(code: str, in_locale: str | None = None) -> str:
+    """The language's name in its own tongue (or in in_locale), as people look for their language that way."""
+    locale = Locale.parse(code)
+    name = locale.get_display_name(in_locale or code) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    return Locale.parse(code).text_direction
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def _language_context():
+        locale = str(get_locale())
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "interface_locales": [(code, language_name(code)) for code in interface_locales()],
+        }

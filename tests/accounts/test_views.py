@@ -1,0 +1,162 @@
+from sqlalchemy import select
+
+from isok.accounts.models import LoginSession, Role, User
+from isok.audit import AuditEntry
+from isok.extensions import db
+from tests.conftest import PASSWORD, log_in
+
+
+def test_anonymous_user_is_sent_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_login_then_dashboard_greets_the_user(client, make_user):
+    user = make_user(Role.COUNSELLOR, name="Leena Ohjaaja")
+    log_in(client, user)
+    page = client.get("/").get_data(as_text=True)
+    assert "Leena Ohjaaja" in page
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user):
+    user = make_user()
+    wrong_password = client.post("/login", data={"email": user.email, "password": "not it at all"})
+    unknown_email = client.post("/login", data={"email": "nobody@example.org", "password": "not it at all"})
+    assert wrong_password.status_code == unknown_email.status_code == 400
+    assert wrong_password.get_data(as_text=True).replace(user.email, "EMAIL") == unknown_email.get_data(
+        as_text=True).replace("nobody@example.org", "EMAIL")
+
+
+def test_wrong_password_five_times_is_throttled(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        assert client.post("/login", data={"email": user.email, "password": "wrong guess!"}).status_code == 400
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_account_is_locked_after_five_failures_even_from_many_addresses(client, make_user):
+    user = make_user()
+    for n in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong guess!"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert response.status_code == 429
+
+
+def test_session_cookie_replayed_after_logout_is_refused(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    log_in(client, user)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    assert client.post("/logout").status_code == 302
+
+    replay = app.test_client()
+    replay.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    response = replay.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_password_change_ends_other_sessions(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    log_in(laptop, user)
+    log_in(phone, user)
+    response = laptop.post("/account", data={"current_password": PASSWORD, "new_password": "a new long password"})
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
+
+
+def test_wrong_current_password_keeps_the_form_input(client, make_user):
+    log_in(client, make_user())
+    response = client.post("/account", data={"current_password": "wrong one", "new_password": "a new long password"})
+    assert response.status_code == 400
+    assert "The current password is not correct." in response.get_data(as_text=True)
+
+
+def test_deactivation_ends_the_users_sessions(app, make_user):
+    admin = make_user(Role.ADMIN)
+    user = make_user()
+    user_client, admin_client = app.test_client(), app.test_client()
+    log_in(user_client, user)
+    log_in(admin_client, admin)
+    assert admin_client.post(f"/admin/users/{user.id}/active", data={"active": "0"}).status_code == 302
+    assert user_client.get("/").status_code == 302
+    assert user_client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 400
+
+
+def test_user_sees_and_ends_own_sessions(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    log_in(laptop, user)
+    log_in(phone, user)
+    page = laptop.get("/account").get_data(as_text=True)
+    assert "This session" in page
+    phone_session = db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id.desc())).first()
+    assert laptop.post(f"/account/sessions/{phone_session.id}/end").status_code == 302
+    assert phone.get("/").status_code == 302
+
+
+def test_ending_someone_elses_session_is_not_found(app, make_user):
+    alice, bob = make_user(), make_user()
+    alice_client, bob_client = app.test_client(), app.test_client()
+    log_in(alice_client, alice)
+    log_in(bob_client, bob)
+    bobs = db.session.scalar(select(LoginSession).where(LoginSession.user_id == bob.id))
+    assert alice_client.post(f"/account/sessions/{bobs.id}/end").status_code == 404
+    assert bob_client.get("/").status_code == 200
+
+
+def test_language_switch_to_swedish_and_back(client, make_user):
+    user = make_user()
+    log_in(client, user)
+    client.post("/language", data={"locale": "sv", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="sv"' in page
+    assert db.session.get(User, user.id).locale == "sv"
+    client.post("/language", data={"locale": "fi", "next": "/"})
+    assert 'lang="fi"' in client.get("/").get_data(as_text=True)
+
+
+def test_locale_follows_accept_language_then_finnish(client):
+    assert 'lang="sv"' in client.get("/login", headers={"Accept-Language": "sv-SE,sv;q=0.9"}).get_data(as_text=True)
+    assert 'lang="fi"' in client.get("/login", headers={"Accept-Language": "de"}).get_data(as_text=True)
+
+
+def test_saved_choice_wins_over_accept_language(client, make_user):
+    user = make_user(locale="en")
+    log_in(client, user)
+    page = client.get("/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert 'lang="en"' in page
+
+
+def test_right_to_left_language_sets_dir(client, make_user):
+    log_in(client, make_user(Role.CLIENT, locale="ar"))
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in page
+
+
+def test_login_is_audited(client, make_user):
+    user = make_user()
+    log_in(client, user)
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == user.id)).all()
+    assert "login" in actions
+
+
+def test_next_parameter_never_leaves_the_site(client, make_user):
+    user = make_user()
+    response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_login_clears_any_earlier_session_data(client, make_user):
+    with client.session_transaction() as planted:
+        planted["planted"] = "x"
+    log_in(client, make_user())
+    with client.session_transaction() as after_login:
+        assert "planted" not in after_login

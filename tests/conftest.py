@@ -1,0 +1,148 @@
+"""Fixtures: one app per test session, a clean database for every test (SQLite, or PostgreSQL when
+ISOK_TEST_DATABASE_URL is set), and small factories for the records tests need."""
+
+import contextvars
+import os
+import re
+from itertools import count
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+from isok import create_app
+from isok.accounts import services as account_services
+from isok.accounts.models import Organisation, OrganisationType, Role, User
+from isok.extensions import db, limiter
+
+PASSWORD = "correct horse battery"
+# argon2 at its cheapest: the real cost (~90 ms a hash) would dominate a suite that logs in hundreds of times.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own application context, as in production.
+
+    Tests keep an application context open to use the database; without this, requests would share its `g`
+    (and Flask-Login's cached user) and its database session. Before each request the test's session ends its
+    transaction (factories commit what they make), so the request can write and the test then sees what it wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            db.session.rollback()  # end the test's own transaction so the request can write
+        return contextvars.copy_context().run(self._open_alone, *args, **kwargs)
+
+    def _open_alone(self, *args, **kwargs):
+        _cv_app.set(None)
+        return super().open(*args, **kwargs)
+
+
+def make_test_app(tmp_path_factory, **overrides):
+    base = tmp_path_factory.mktemp("instance")
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("ISOK_TEST_DATABASE_URL") or f"sqlite:///{base / 'test.sqlite'}",
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_PARAMETERS": CHEAP_ARGON2,
+        "FILES_DIR": str(base / "files"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "localhost",
+        **overrides,
+    }
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = make_test_app(tmp_path_factory)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Every test starts from empty tables and fresh rate-limit counters."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_sequence = count(1)
+
+
+@pytest.fixture
+def make_organisation(app):
+    def make(name=None, type=OrganisationType.EDUCATION_PROVIDER, **fields):
+        organisation = Organisation(name=name or f"Organisation {next(_sequence)}", type=type, **fields)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_organisation):
+    def make(*roles, email=None, name=None, organisation=None, password=PASSWORD, **fields):
+        roles = set(roles) or {Role.COUNSELLOR}
+        n = next(_sequence)
+        user = account_services.create_user(
+            None, email=email or f"user{n}@example.org", name=name or f"User {n}", roles=roles,
+            organisation=organisation, password=password, **fields,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    return match.group(1)
+
+
+def log_in(client, user_or_email, password=PASSWORD):
+    email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user with the given roles, or as the given user; return the user."""
+
+    def as_(user):
+        log_in(client, user)
+        return user
+
+    return as_
