@@ -18,8 +18,8 @@ def demo_command():
     accounts = demo_data.load()
     db.session.commit()
     password = current_app.config["DEMO_PASSWORD"]
-    click.echo("Demo accounts (password: %s%s):" % (
-        password, ", set ISOK_DEMO_PASSWORD to choose another" if password == DEFAULT_DEMO_PASSWORD else ""))
+    hint = ", set ISOK_DEMO_PASSWORD to choose another" if password == DEFAULT_DEMO_PASSWORD else ""
+    click.echo(f"Demo accounts (password: {password}{hint}):")
     for email, roles in accounts:
         click.echo(f"  {email:28} {roles}")
 

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_DEMO_PASSWORD = "isok-demo-2026"
+DEFAULT_DEMO_PASSWORD = "isok-demo-2026"  # noqa: S105  (printed at start-up; demo accounts only)
 
 
 def _secret_key(instance_path: Path) -> str:

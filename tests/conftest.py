@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from isok import create_app
 from isok.accounts import services as account_services
-from isok.accounts.models import Organisation, OrganisationType, Role, User
+from isok.accounts.models import Organisation, OrganisationType, Role
 from isok.extensions import db, limiter
 
 PASSWORD = "correct horse battery"

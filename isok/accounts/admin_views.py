@@ -10,14 +10,14 @@ from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
 from isok.accounts.models import Organisation, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
-from isok.forms import ActionForm
+from isok.forms import ActionForm, choices
 
 PAGE_SIZE = 50
 
 
 def _organisation_choices():
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [(0, _("No organisation"))] + [(org.id, org.name) for org in organisations]
+    return choices([(0, _("No organisation"))] + [(org.id, org.name) for org in organisations])
 
 
 def _user_or_404(user_id: int) -> User:

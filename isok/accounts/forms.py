@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from flask_wtf import FlaskForm
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS, ROLE_LABELS
+from isok.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -33,17 +34,16 @@ class MultiCheckboxField(SelectMultipleField):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    roles = MultiCheckboxField(_l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+    roles = MultiCheckboxField(_l("Roles"), choices=choices((role.value, label) for role, label in ROLE_LABELS.items()),
                                validators=[DataRequired(message=_l("Choose at least one role."))])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()])
+    type = SelectField(_l("Type"), choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()))
     size_class = SelectField(_l("Company size"), validators=[Optional()],
-                             choices=[("", _l("Not a company"))]
-                             + [(s.value, label) for s, label in COMPANY_SIZE_LABELS.items()])
+                             choices=choices([("", _l("Not a company")), *COMPANY_SIZE_LABELS.items()]))
     business_id = StringField(_l("Business ID"), validators=[Optional(), Length(max=9)],
                               description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])

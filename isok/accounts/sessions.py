@@ -76,7 +76,8 @@ def load_user(token: str) -> User | None:
         return None
     now = utcnow()
     config = current_app.config
-    if now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"] or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:
+    idle, age = now - row.last_seen_at, now - row.created_at
+    if idle > config["SESSION_IDLE_TIMEOUT"] or age > config["SESSION_ABSOLUTE_TIMEOUT"]:
         return None
     if (now - row.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
         _touch(row.id, now)

@@ -1,0 +1,1 @@
+"""Qualification frameworks, interviews, placements, assessments and sign-off."""

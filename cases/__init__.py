@@ -1,0 +1,1 @@
+"""Clients, cases and the validation journey."""

@@ -1,0 +1,1 @@
+"""Certificate issue, PDF rendering, sealing, verification and revocation."""

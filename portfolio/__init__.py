@@ -1,0 +1,1 @@
+"""The client's portfolio: entries, evidence files, mapping to learning outcomes."""

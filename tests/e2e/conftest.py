@@ -1,0 +1,70 @@
+"""Browser tests: the app on a live local server with demo data, driven by Playwright in Debian's Chromium."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from isok.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password")
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from isok import demo
+
+        demo.load()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def log_in_as(page, live_server):
+    def log_in(email, password="e2e-demo-password"):
+        page.goto(f"{live_server}/login")
+        page.locator("input[name=email]").fill(email)
+        page.locator("input[name=password]").fill(password)
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
+        page.wait_for_url(f"{live_server}/")
+
+    return log_in
+
+
+@pytest.fixture
+def assert_accessible():
+    """Fail on any serious or critical axe-core violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+
+    return check
