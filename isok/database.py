@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -42,6 +42,11 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def enum_type(enum_class) -> Enum:
+    """Store a Python enum by its values as a plain string column, the same on SQLite and PostgreSQL."""
+    return Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40)
 
 
 WRITE_OPTION = "isok_write"

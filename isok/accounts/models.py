@@ -2,10 +2,10 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from isok.database import UTCDateTime, utcnow
+from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
 
 
@@ -63,16 +63,11 @@ class CompanySize(enum.StrEnum):
 COMPANY_SIZE_LABELS = {CompanySize.MAJOR: _l("Major company"), CompanySize.SME: _l("Small or medium-sized (SME)")}
 
 
-def _enum(enum_class):
-    """Store enum values (not names) as plain strings, portable between SQLite and PostgreSQL."""
-    return Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40)
-
-
 class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    type: Mapped[OrganisationType] = mapped_column(_enum(OrganisationType))
-    size_class: Mapped[CompanySize | None] = mapped_column(_enum(CompanySize))
+    type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType))
+    size_class: Mapped[CompanySize | None] = mapped_column(enum_type(CompanySize))
     business_id: Mapped[str | None] = mapped_column(String(9), unique=True)
     municipality: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -125,7 +120,7 @@ class UserRole(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
 
 
 class LoginSession(db.Model):
