@@ -9,19 +9,27 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import Select, false, or_, select
 
+from cases.models import Case, Client, case_co_counsellor
 from isok.accounts.models import Role
+from isok.extensions import db
+
+# --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
 MANAGE_USERS = "manage_users"
 MANAGE_ORGANISATIONS = "manage_organisations"
 VIEW_AUDIT = "view_audit"
+VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
+MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
+VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
 
 ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT},
-    Role.PROJECT_MANAGER: set(),
-    Role.COUNSELLOR: set(),
-    Role.TEACHER: set(),
-    Role.WORKPLACE_TUTOR: set(),
+    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.PROJECT_MANAGER: {VIEW_CASES},
+    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.TEACHER: {VIEW_CASES},
+    Role.WORKPLACE_TUTOR: {VIEW_CASES},
     Role.CLIENT: set(),
 }
 
@@ -52,5 +60,39 @@ def requires(capability: str):
     return decorator
 
 
+# --- cases -----------------------------------------------------------------------------------------------------
+
+def visible_cases(user) -> Select:
+    """The cases the user may open: a query, so lists never show what a case page would refuse."""
+    return select(Case).where(_case_scope(user))
+
+
+def _case_scope(user):
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    roles = user.roles
+    if roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return Case.id.is_not(None)
+    conditions = []
+    if Role.COUNSELLOR in roles:
+        conditions += [
+            Case.organisation_id == user.organisation_id,
+            Case.counsellor_id == user.id,
+            Case.id.in_(select(case_co_counsellor.c.case_id).where(case_co_counsellor.c.user_id == user.id)),
+        ]
+    if Role.CLIENT in roles:
+        conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user.id)))
+    return or_(*conditions) if conditions else false()
+
+
+def can_view_case(user, case: Case) -> bool:
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, _case_scope(user))) is not None
+
+
+def can_manage_case(user, case: Case) -> bool:
+    return can(user, MANAGE_CASES) and can_view_case(user, case)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["can_manage_case"] = can_manage_case
