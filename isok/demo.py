@@ -14,11 +14,11 @@ from isok.accounts.models import CompanySize, Organisation, OrganisationType, Ro
 from isok.extensions import db
 
 DEMO_ACCOUNTS = [
-    ("admin@example.org", "Aino Admin", {Role.ADMIN}, "Savonia Vocational College", "fi"),
-    ("manager@example.org", "Pekka Projektipäällikkö", {Role.PROJECT_MANAGER}, "Savonia Vocational College", "fi"),
-    ("counsellor@example.org", "Leena Ohjaaja", {Role.COUNSELLOR}, "Kuopio Guidance Centre", "fi"),
-    ("teacher@example.org", "Matti Opettaja", {Role.TEACHER}, "Savonia Vocational College", "fi"),
-    ("tutor@example.org", "Sari Työpaikkaohjaaja", {Role.WORKPLACE_TUTOR}, "Hotel Kallavesi Oy", "fi"),
+    ("admin@example.org", "Aino Admin", {Role.ADMIN}, "Savonia Vocational College", None),
+    ("manager@example.org", "Pekka Projektipäällikkö", {Role.PROJECT_MANAGER}, "Savonia Vocational College", None),
+    ("counsellor@example.org", "Leena Ohjaaja", {Role.COUNSELLOR}, "Kuopio Guidance Centre", None),
+    ("teacher@example.org", "Matti Opettaja", {Role.TEACHER}, "Savonia Vocational College", None),
+    ("tutor@example.org", "Sari Työpaikkaohjaaja", {Role.WORKPLACE_TUTOR}, "Hotel Kallavesi Oy", None),
     ("client@example.org", "Amina Hassan", {Role.CLIENT}, None, "ar"),
 ]
 

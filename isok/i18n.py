@@ -54,3 +54,20 @@ def init_app(app) -> None:
             "text_direction": text_direction(locale),
             "interface_locales": [(code, language_name(code)) for code in interface_locales()],
         }
+
+    app.jinja_env.filters["localized"] = localized
+
+
+# Texts typed by people (learning outcomes, criteria) are stored per language and fall back in this order.
+TEXT_FALLBACK = ("en", "fi", "sv")
+
+
+def localized(texts: dict[str, str] | None, locale: str | None = None) -> str:
+    """Pick a stored multilingual text in the requested (or current) language, falling back in a declared order."""
+    if not texts:
+        return ""
+    wanted = locale or str(get_locale() or DEFAULT_LOCALE)
+    for code in (wanted, wanted.split("_")[0], *TEXT_FALLBACK):
+        if texts.get(code):
+            return texts[code]
+    return next((text for text in texts.values() if text), "")
