@@ -6,10 +6,10 @@ Texts are stored per language as {"fi": ..., "sv": ..., "en": ...} and shown thr
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
@@ -130,3 +130,114 @@ class AssessmentCriterion(db.Model):
     text: Mapped[dict] = mapped_column(JSON)
 
     outcome: Mapped[LearningOutcome] = relationship(back_populates="criteria")
+
+
+# --- the case's target qualification ---------------------------------------------------------------------------
+
+class CaseQualification(db.Model):
+    """The framework version a case is validated against; fixed once assessments rest on it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[FrameworkVersion] = relationship()
+
+
+# --- interviews ------------------------------------------------------------------------------------------------
+
+class InterviewStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    RECORDED = "recorded"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return INTERVIEW_STATUS_LABELS[self]
+
+
+INTERVIEW_STATUS_LABELS = {InterviewStatus.SCHEDULED: _l("Scheduled"), InterviewStatus.RECORDED: _l("Recorded"),
+                           InterviewStatus.CANCELLED: _l("Cancelled")}
+
+
+class Interview(db.Model):
+    """A professional teacher's interview with the client, to verify the skills the portfolio claims."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    place: Mapped[str | None] = mapped_column(String(200))
+    video_link: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(10), default="fi")
+    interpreter_language: Mapped[str | None] = mapped_column(String(10))  # None: no interpreter needed
+    status: Mapped[InterviewStatus] = mapped_column(enum_type(InterviewStatus), default=InterviewStatus.SCHEDULED)
+    # {"placement": bool, "training": bool, "certify_units": [unit ids], "note": str}
+    next_steps: Mapped[dict | None] = mapped_column(JSON)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    findings: Mapped[list["InterviewFinding"]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan"
+    )
+
+
+class Verification(enum.StrEnum):
+    VERIFIED = "verified"
+    PARTLY = "partly"
+    NOT_VERIFIED = "not_verified"
+
+    @property
+    def label(self):
+        return VERIFICATION_LABELS[self]
+
+
+VERIFICATION_LABELS = {Verification.VERIFIED: _l("Verified"), Verification.PARTLY: _l("Partly verified"),
+                       Verification.NOT_VERIFIED: _l("Not verified")}
+
+
+class InterviewFinding(db.Model):
+    __table_args__ = (UniqueConstraint("interview_id", "outcome_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("learning_outcome.id"), index=True)
+    result: Mapped[Verification] = mapped_column(enum_type(Verification))
+    note: Mapped[str | None] = mapped_column(String(2000))
+
+    interview: Mapped[Interview] = relationship(back_populates="findings")
+    outcome: Mapped[LearningOutcome] = relationship()
+
+
+# --- placements ------------------------------------------------------------------------------------------------
+
+placement_unit = Table(
+    "placement_unit",
+    db.Model.metadata,
+    Column("placement_id", ForeignKey("placement.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("framework_unit.id"), primary_key=True),
+)
+
+
+class Placement(db.Model):
+    """An on-the-job placement where the client shows the competences of some units at a real workplace."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tutor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    tasks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    units: Mapped[list[FrameworkUnit]] = relationship(secondary=placement_unit)
