@@ -60,6 +60,10 @@ lint: $(VENV)/.installed
 test: system-deps-test $(VENV)/.installed translations lint
 	$(BIN)/pytest -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/benchmarks
 
+test-pg: $(VENV)/.installed translations
+	test -n "$(ISOK_TEST_DATABASE_URL)" || { echo "set ISOK_TEST_DATABASE_URL=postgresql+psycopg:///isok_test"; exit 2; }
+	ISOK_TEST_DATABASE_URL=$(ISOK_TEST_DATABASE_URL) $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/benchmarks
+
 e2e: system-deps-browser $(VENV)/.installed translations
 	$(BIN)/pytest -q -p no:cacheprovider tests/e2e
 

@@ -1,0 +1,34 @@
+"""The migrations build exactly the schema the models declare."""
+
+import importlib
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect
+
+from isok.extensions import db
+from tests.conftest import make_test_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_all_models():
+    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
+def test_migrations_match_the_models_and_downgrade_cleanly(tmp_path_factory):
+    _import_all_models()
+    database = tmp_path_factory.mktemp("migrations") / "migrated.sqlite"
+    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == [], "models changed without a migration: run `flask db migrate`"
+        downgrade(revision="base")
+        db.engine.dispose()
+    tables = set(inspect(create_engine(f"sqlite:///{database}")).get_table_names())
+    assert tables <= {"alembic_version"}
