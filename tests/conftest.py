@@ -2,9 +2,11 @@
 ISOK_TEST_DATABASE_URL is set), and small factories for the records tests need."""
 
 import contextvars
+import importlib
 import os
 import re
 from itertools import count
+from pathlib import Path
 
 import pytest
 from flask.globals import _cv_app
@@ -36,7 +38,9 @@ class IsolatedClient(FlaskClient):
 
     def _open_alone(self, *args, **kwargs):
         _cv_app.set(None)
-        return super().open(*args, **kwargs)
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Accept-Language", "en")  # assertions read the English source texts
+        return super().open(*args, headers=headers, **kwargs)
 
 
 def make_test_app(tmp_path_factory, **overrides):
@@ -57,8 +61,18 @@ def make_test_app(tmp_path_factory, **overrides):
     return app
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_all_models():
+    """Import every models module, so the metadata knows every table before it is created or compared."""
+    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    import_all_models()
     app = make_test_app(tmp_path_factory)
     with app.app_context():
         db.drop_all()

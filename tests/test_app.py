@@ -83,3 +83,16 @@ def test_every_route_that_accepts_post_refuses_one_without_token(csrf_app):
         with csrf_app.test_request_context():
             url = url_for(rule.endpoint, **{name: 1 for name in rule.arguments})
         assert client.post(url).status_code == 400, url
+
+
+def test_unexpected_error_shows_the_500_page_without_a_trace(tmp_path_factory):
+    app = make_test_app(tmp_path_factory, TESTING=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and "secret internals" not in page and "Traceback" not in page

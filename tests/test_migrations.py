@@ -1,26 +1,16 @@
 """The migrations build exactly the schema the models declare."""
 
-import importlib
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from isok.extensions import db
-from tests.conftest import make_test_app
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _import_all_models():
-    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")):
-        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+from tests.conftest import import_all_models, make_test_app
 
 
 def test_migrations_match_the_models_and_downgrade_cleanly(tmp_path_factory):
-    _import_all_models()
+    import_all_models()
     database = tmp_path_factory.mktemp("migrations") / "migrated.sqlite"
     app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
     with app.app_context():

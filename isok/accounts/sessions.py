@@ -20,7 +20,10 @@ def _hash(token: str) -> str:
 
 def start(user: User) -> LoginSession:
     """Log the user in with a fresh session record (the old session is cleared first: no fixation)."""
+    chosen_locale = session.get("locale")
     session.clear()
+    if chosen_locale:
+        session["locale"] = chosen_locale  # the language picked on the login page outlives the login
     token = secrets.token_urlsafe(32)
     row = LoginSession(
         token_hash=_hash(token), user_id=user.id, ip=request.remote_addr,

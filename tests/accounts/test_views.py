@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from isok.accounts.models import LoginSession, Role, User
@@ -160,3 +162,27 @@ def test_login_clears_any_earlier_session_data(client, make_user):
     log_in(client, make_user())
     with client.session_transaction() as after_login:
         assert "planted" not in after_login
+
+
+def test_language_chosen_before_login_is_kept_after_it(client, make_user):
+    client.post("/language", data={"locale": "sv", "next": "/login"})
+    log_in(client, make_user())
+    assert 'lang="sv"' in client.get("/").get_data(as_text=True)
+
+
+def test_idle_session_ends(app, client, make_user):
+    user = make_user()
+    log_in(client, user)
+    row = db.session.scalar(select(LoginSession).where(LoginSession.user_id == user.id))
+    row.last_seen_at = row.last_seen_at - app.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_session_ends_at_the_absolute_limit_however_active(app, client, make_user):
+    user = make_user()
+    log_in(client, user)
+    row = db.session.scalar(select(LoginSession).where(LoginSession.user_id == user.id))
+    row.created_at = row.created_at - app.config["SESSION_ABSOLUTE_TIMEOUT"] - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/").status_code == 302
