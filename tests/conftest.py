@@ -58,7 +58,20 @@ def make_test_app(tmp_path_factory, **overrides):
     }
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    _made_apps.append(app)
     return app
+
+
+_made_apps = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_connections():
+    """Close every test app's pooled connections at the end, so none is left for the garbage collector."""
+    yield
+    for made in _made_apps:
+        with made.app_context():
+            db.engine.dispose()
 
 
 ROOT = Path(__file__).resolve().parent.parent
