@@ -40,9 +40,12 @@ $(VENV)/.installed: pyproject.toml
 translations: $(VENV)/.installed
 	$(BIN)/pybabel --quiet compile -d translations
 
+LANGUAGES := fi sv en ar fa ru so ti uk
+
 messages: $(VENV)/.installed
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
-	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o translations/messages.pot .
+	for l in $(LANGUAGES); do test -f translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel --quiet init -i translations/messages.pot -d translations -l $$l; done
+	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db: $(VENV)/.installed
 	$(BIN)/flask db upgrade
