@@ -52,7 +52,6 @@ def _qualification_form(case: Case) -> TargetQualificationForm:
 # --- the case's interviews and target qualification ------------------------------------------------------------
 
 def _render_case(case: Case, qualification_form=None, status=200):
-    audit.record_view(current_user, "client", case.client_id)
     return render_template("assessment/interviews/case.html", case=case,
                            qualification=frameworks.target_qualification(case),
                            interviews=services.case_interviews(current_user, case),
@@ -62,7 +61,9 @@ def _render_case(case: Case, qualification_form=None, status=200):
 @bp.get("/cases/<int:case_id>/interviews")
 @permissions.requires(permissions.VIEW_CASES)
 def case_interviews(case_id):
-    return _render_case(_case_or_404(case_id))
+    case = _case_or_404(case_id)
+    audit.record_view(current_user, "client", case.client_id)
+    return _render_case(case)
 
 
 @bp.post("/cases/<int:case_id>/qualification")

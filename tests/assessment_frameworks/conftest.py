@@ -37,6 +37,14 @@ def sample_text(name="catering.json") -> str:
 
 
 @pytest.fixture
+def client(app):
+    """A client whose browser asks for English, so pages read as the source strings whatever the catalogues say."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def scales(app):
     framework_services.load_scales(None)
     db.session.commit()
