@@ -6,12 +6,14 @@ Texts are stored per language as {"fi": ..., "sv": ..., "en": ...} and shown thr
 """
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cases.models import Case
+from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
 
@@ -186,6 +188,12 @@ class Interview(db.Model):
     findings: Mapped[list["InterviewFinding"]] = relationship(
         back_populates="interview", cascade="all, delete-orphan"
     )
+    case: Mapped[Case] = relationship()
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Verification(enum.StrEnum):
@@ -213,6 +221,16 @@ class InterviewFinding(db.Model):
 
     interview: Mapped[Interview] = relationship(back_populates="findings")
     outcome: Mapped[LearningOutcome] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """A user's private calendar subscription: the token is shown once, only its hash is kept; replacing or
+    deleting the row revokes the old address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # --- placements ------------------------------------------------------------------------------------------------

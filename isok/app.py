@@ -53,3 +53,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (dashboard.bp, accounts_bp, admin_bp):
         app.register_blueprint(blueprint)
+
+    # assessment builds on cases: imported after it, so its demo loader runs after the cases' one and finds cases.
+    from assessment import bp as assessment_bp
+    from assessment import framework_views, interview_views  # noqa: F401  (routes, panels, demo data, commands)
+
+    app.register_blueprint(assessment_bp)

@@ -11,6 +11,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, false, or_, select
 
+from assessment.models import FrameworkVersion, Interview, InterviewStatus, VersionStatus
 from cases.models import Case, Client, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
@@ -82,6 +83,8 @@ def _case_scope(user):
         ]
     if Role.CLIENT in roles:
         conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user.id)))
+    if Role.TEACHER in roles:
+        conditions.append(Case.id.in_(_teacher_interview_cases(user)))
     return or_(*conditions) if conditions else false()
 
 
@@ -93,6 +96,57 @@ def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
 
 
+# --- assessment: frameworks and interviews ----------------------------------------------------------------------
+
+VIEW_FRAMEWORKS = "view_frameworks"  # read published qualification frameworks
+MANAGE_FRAMEWORKS = "manage_frameworks"  # import, export, edit drafts, publish
+SCHEDULE_INTERVIEWS = "schedule_interviews"  # book, move and cancel teachers' interviews with clients
+RECORD_INTERVIEWS = "record_interviews"  # record the findings of one's own interviews
+
+for _role, _capabilities in {
+    Role.ADMIN: {VIEW_FRAMEWORKS, MANAGE_FRAMEWORKS, SCHEDULE_INTERVIEWS},
+    Role.PROJECT_MANAGER: {VIEW_FRAMEWORKS},
+    Role.COUNSELLOR: {VIEW_FRAMEWORKS, SCHEDULE_INTERVIEWS},
+    Role.TEACHER: {VIEW_FRAMEWORKS, RECORD_INTERVIEWS},
+    Role.WORKPLACE_TUTOR: {VIEW_FRAMEWORKS},
+}.items():
+    ROLE_CAPABILITIES[_role] |= _capabilities
+
+
+def _teacher_interview_cases(user) -> Select:
+    return select(Interview.case_id).where(Interview.teacher_id == user.id,
+                                           Interview.status != InterviewStatus.CANCELLED)
+
+
+def visible_framework_versions(user) -> Select:
+    """Published and retired versions for readers; drafts only for those who maintain frameworks."""
+    if not can(user, VIEW_FRAMEWORKS):
+        return select(FrameworkVersion).where(false())
+    if can(user, MANAGE_FRAMEWORKS):
+        return select(FrameworkVersion)
+    return select(FrameworkVersion).where(FrameworkVersion.status != VersionStatus.DRAFT)
+
+
+def visible_interviews(user) -> Select:
+    """Interviews of the cases the user may open (a teacher's own interviews bring their cases into view)."""
+    return select(Interview).where(Interview.case_id.in_(select(Case.id).where(_case_scope(user))))
+
+
+def can_schedule_interview(user, case: Case) -> bool:
+    return can(user, SCHEDULE_INTERVIEWS) and can_view_case(user, case)
+
+
+def can_record_interview(user, interview: Interview) -> bool:
+    return can(user, RECORD_INTERVIEWS) and interview.teacher_id == user.id
+
+
+def can_set_target_qualification(user, case: Case) -> bool:
+    return can_manage_case(user, case)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
+    app.jinja_env.globals["can_schedule_interview"] = can_schedule_interview
+    app.jinja_env.globals["can_record_interview"] = can_record_interview
+    app.jinja_env.globals["can_set_target_qualification"] = can_set_target_qualification
