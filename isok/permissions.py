@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, or_, select, true
 
 from cases.models import Case, Client, case_co_counsellor
 from isok.accounts.models import Role
@@ -23,10 +23,13 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
+MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
 
 ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
-    Role.PROJECT_MANAGER: {VIEW_CASES},
+    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES,
+                 VIEW_REPORTS, MANAGE_NETWORK},
+    Role.PROJECT_MANAGER: {VIEW_CASES, VIEW_REPORTS, MANAGE_NETWORK},
     Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
     Role.TEACHER: {VIEW_CASES},
     Role.WORKPLACE_TUTOR: {VIEW_CASES},
@@ -91,6 +94,14 @@ def can_view_case(user, case: Case) -> bool:
 
 def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
+
+
+# --- network ---------------------------------------------------------------------------------------------------
+# Network records belong to the project as a whole: whoever may view the project's figures sees all of them.
+
+def visible_network(user, model) -> Select:
+    """The partnerships, trainings, events, meetings or narratives (`model`) the user may open."""
+    return select(model).where(true() if can(user, VIEW_REPORTS) else false())
 
 
 def init_app(app) -> None:
