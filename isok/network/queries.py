@@ -44,7 +44,7 @@ def project_settings() -> ProjectSettings | None:
 
 def targets() -> dict[str, int]:
     """Planned values by indicator key (see models.TARGET_INDICATORS)."""
-    return dict(db.session.execute(select(Target.indicator, Target.target_value)).tuples().all())
+    return dict(db.session.execute(select(Target.indicator, Target.target_value)).all())
 
 
 # --- partners --------------------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def partners_by_kind(since: date | None = None, until: date | None = None) -> di
         select(kind, func.count(Partnership.id))
         .join(Organisation, Partnership.organisation_id == Organisation.id)
         .where(_between(Partnership.first_cooperation_on, since, until))
-        .group_by(kind)).tuples()
+        .group_by(kind))
     counts = dict.fromkeys(PartnerKind, 0)
     counts.update({PartnerKind(k): n for k, n in rows})
     return counts
@@ -143,7 +143,7 @@ def trainings_with_counts(since: date | None = None, until: date | None = None) 
         select(Training, func.count(TrainingParticipant.id), func.count(TrainingParticipant.completed_on))
         .outerjoin(TrainingParticipant, TrainingParticipant.training_id == Training.id)
         .where(_between(Training.starts_on, since, until))
-        .group_by(Training.id).order_by(Training.starts_on.desc(), Training.id.desc())).tuples()
+        .group_by(Training.id).order_by(Training.starts_on.desc(), Training.id.desc()))
     return list(rows)
 
 
