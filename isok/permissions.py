@@ -100,7 +100,8 @@ def can_manage_case(user, case: Case) -> bool:
 # Network records belong to the project as a whole: whoever may view the project's figures sees all of them.
 
 def visible_network(user, model) -> Select:
-    """The partnerships, trainings, events, meetings or narratives (`model`) the user may open."""
+    """The records of one network model (partnerships, trainings and their participants, events, meetings,
+    narratives, targets) the user may open."""
     return select(model).where(true() if can(user, VIEW_REPORTS) else false())
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from isok import demo
 from isok.accounts.models import CompanySize, OrganisationType
 from isok.extensions import db
-from isok.network import services
+from isok.network import queries, services
 from isok.network.models import (
     DisseminationEvent,
     HalfYear,
@@ -168,7 +168,7 @@ NARRATIVES = {
 
 
 def load(admin) -> None:
-    if services.project_settings() is None:
+    if queries.project_settings() is None:
         services.save_settings(admin, name="ISOK – immigrants' skills into view", code="S30947",
                                starts_on=date(2025, 1, 1), ends_on=date(2027, 12, 31),
                                rule_set=RuleSet.ESF_PLUS_2021_2027, suppression_threshold=5)
@@ -177,7 +177,7 @@ def load(admin) -> None:
             services.set_target(admin, indicator, value)
     for name, kind, size, digits, municipality in NEW_ORGANISATIONS:
         if demo.organisation(name) is None:
-            services.new_organisation(admin, name=name, type=kind, size_class=size,
+            services.register_organisation(admin, name=name, type=kind, size_class=size,
                                       business_id=business_id(digits) if digits else None, municipality=municipality)
     for name, first, role, agreement in PARTNERS:
         organisation = demo.organisation(name)

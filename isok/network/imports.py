@@ -67,7 +67,7 @@ def _partner_apply(actor):
             if organisation is None:
                 if values["type"] is None:
                     raise services.NetworkError(_("A new organisation needs its kind."), "type")
-                organisation = services.new_organisation(
+                organisation = services.register_organisation(
                     actor, name=values["name"], type=values["type"], size_class=values["size"],
                     business_id=values["business_id"], municipality=values["municipality"])
             services.add_partner(actor, organisation, first_cooperation_on=values["first_cooperation"],

@@ -105,10 +105,6 @@ class PartnerKind(enum.StrEnum):
     def label(self):
         return PARTNER_KIND_LABELS[self]
 
-    @property
-    def is_company(self) -> bool:
-        return self in COMPANY_KINDS
-
 
 PARTNER_KIND_LABELS = {
     PartnerKind.MAJOR_COMPANY: _l("Major companies"),

@@ -11,6 +11,7 @@ from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.extensions import db
+from isok.network import queries
 from isok.network.models import (
     NARRATIVE_SECTIONS,
     TARGET_INDICATORS,
@@ -69,14 +70,10 @@ def _end_not_before_start(starts_on: date, ends_on: date, field: str = "ends_on"
 SETTINGS_FIELDS = ["name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold"]
 
 
-def project_settings() -> ProjectSettings | None:
-    return db.session.get(ProjectSettings, 1)
-
-
 def save_settings(actor, *, name: str, code: str | None, starts_on: date, ends_on: date, rule_set,
                   suppression_threshold: int, version=None) -> ProjectSettings:
     """Create or update the project's one settings row."""
-    settings = project_settings()
+    settings = queries.project_settings()
     if settings is not None:
         _check_version(settings, version)
     _end_not_before_start(starts_on, ends_on)
@@ -145,7 +142,7 @@ def _apply_partnership(partnership: Partnership, *, first_cooperation_on, role, 
     partnership.notes = _text(notes)
 
 
-def new_organisation(actor, *, name: str, type, size_class=None, business_id=None,
+def register_organisation(actor, *, name: str, type, size_class=None, business_id=None,
                      municipality=None) -> Organisation:
     """Register an organisation the network meets for the first time; companies need their size for the report."""
     try:
@@ -387,7 +384,7 @@ NARRATIVE_FIELDS = list(NARRATIVE_SECTIONS)
 
 
 def _check_period(period: HalfYear) -> None:
-    settings = project_settings()
+    settings = queries.project_settings()
     if settings is not None and (period.ends_on < settings.starts_on or period.starts_on > settings.ends_on):
         raise NetworkError(_("This period is outside the project (%(start)s – %(end)s).",
                              start=settings.starts_on.isoformat(), end=settings.ends_on.isoformat()), "period")
@@ -414,6 +411,13 @@ def update_narrative(actor, narrative: Narrative, *, version=None, **sections) -
     if changes := audit.changes_of(narrative, NARRATIVE_FIELDS):
         narrative.updated_by_id = getattr(actor, "id", None)
         audit.record(actor, "narrative_updated", narrative, changes=changes)
+    db.session.flush()
+
+
+def remove_narrative(actor, narrative: Narrative) -> None:
+    audit.record(actor, "narrative_removed", narrative,
+                 changes={"period": narrative.period.code, **audit.snapshot(narrative, NARRATIVE_FIELDS)})
+    db.session.delete(narrative)
     db.session.flush()
 
 

@@ -28,6 +28,7 @@ from isok.network.forms import (
 from isok.network.imports import IMPORTS
 from isok.network.models import (
     COMPANY_KINDS,
+    DEFAULT_SUPPRESSION_THRESHOLD,
     NARRATIVE_SECTIONS,
     DisseminationEvent,
     HalfYear,
@@ -133,7 +134,7 @@ def new_partner():
     form.organisation_id.choices = _organisation_choices((NEW_ORGANISATION, _("A new organisation (fill in below)")))
 
     def add():
-        organisation = _organisation(form.organisation_id.data) or services.new_organisation(
+        organisation = _organisation(form.organisation_id.data) or services.register_organisation(
             current_user, name=form.name.data, type=form.type.data, size_class=form.size_class.data,
             business_id=form.business_id.data, municipality=form.municipality.data)
         services.add_partner(current_user, organisation, **_partnership_fields(form))
@@ -410,7 +411,16 @@ def edit_narrative(narrative_id):
         flash(_("The narrative was saved."), "success")
         return redirect(url_for("network.narratives"))
     return _form_page(form, _("Narrative %(period)s", period=narrative.period.code),
-                      cancel_url=url_for("network.narratives"), narrative=narrative)
+                      cancel_url=url_for("network.narratives"),
+                      remove_url=url_for("network.remove_narrative", narrative_id=narrative.id))
+
+
+@bp.post("/narratives/<int:narrative_id>/remove")
+@permissions.requires(MANAGE)
+def remove_narrative(narrative_id):
+    narrative = _load(Narrative, narrative_id)
+    _remove(lambda: services.remove_narrative(current_user, narrative), _("The narrative was removed."))
+    return redirect(url_for("network.narratives"))
 
 
 # --- settings and targets --------------------------------------------------------------------------------------
@@ -421,7 +431,7 @@ def settings():
     current = queries.project_settings()
     form = SettingsForm(obj=current)
     if current is None and request.method == "GET":
-        form.suppression_threshold.data = 5
+        form.suppression_threshold.data = DEFAULT_SUPPRESSION_THRESHOLD
     fields = ("name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold")
     if _save(form, lambda: services.save_settings(current_user, version=form.version.data,
                                                   **{name: getattr(form, name).data for name in fields})):
@@ -452,7 +462,7 @@ def set_target():
 @bp.post("/settings/targets/<int:target_id>/remove")
 @permissions.requires(MANAGE)
 def remove_target(target_id):
-    target = db.session.get(Target, target_id) or abort(404)
+    target = _load(Target, target_id)
     _remove(lambda: services.remove_target(current_user, target), _("The target was removed."))
     return redirect(url_for("network.settings"))
 

@@ -76,4 +76,5 @@ ROUTES = [
     *_object_routes("network.remove_event", ("POST",), "event_id", "event"),
     *_object_routes("network.remove_meeting", ("POST",), "meeting_id", "meeting"),
     *_object_routes("network.remove_target", ("POST",), "target_id", "target"),
+    *_object_routes("network.remove_narrative", ("POST",), "narrative_id", "narrative"),
 ]

@@ -37,7 +37,7 @@ def refused(field):
 # --- partners --------------------------------------------------------------------------------------------------
 
 def test_registering_a_new_partner_creates_the_organisation_and_the_partnership_and_audits_both(app, manager):
-    organisation = services.new_organisation(manager, name="Savon Rakennus Oy", type="company", size_class="major",
+    organisation = services.register_organisation(manager, name="Savon Rakennus Oy", type="company", size_class="major",
                                              business_id="2814573-8", municipality="Kuopio")
     services.add_partner(manager, organisation, first_cooperation_on=date(2025, 5, 27), role="Placements")
     db.session.commit()
@@ -59,18 +59,18 @@ def test_an_organisation_is_a_partner_only_once(app, make_partner):
 
 def test_unknown_organisation_kind_is_refused_on_the_kind(app):
     with refused("type") as error:
-        services.new_organisation(None, name="Castle Ltd", type="castle")
+        services.register_organisation(None, name="Castle Ltd", type="castle")
     assert "company" in str(error.value)
 
 
 def test_a_company_needs_its_size(app):
     with refused("size_class"):
-        services.new_organisation(None, name="Sizeless Oy", type="company")
+        services.register_organisation(None, name="Sizeless Oy", type="company")
 
 
 def test_an_invalid_business_id_is_refused_on_its_field(app):
     with refused("business_id"):
-        services.new_organisation(None, name="Typo Oy", type="company", size_class="sme", business_id="1234567-8")
+        services.register_organisation(None, name="Typo Oy", type="company", size_class="sme", business_id="1234567-8")
 
 
 def test_a_stale_edit_of_a_partnership_is_refused(app, make_partner):

@@ -173,6 +173,8 @@ def test_narratives_are_listed_per_period_and_written_once(client, login, manage
                                                                     "version": narrative.version})
     assert edit.status_code == 302
     assert db.session.get(Narrative, narrative.id).progress == "Ahead of schedule."
+    assert client.post(f"/network/narratives/{narrative.id}/remove").status_code == 302
+    assert count(Narrative) == 0
 
 
 # --- settings, overview, dashboard -----------------------------------------------------------------------------
