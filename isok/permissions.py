@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, or_, select, true
 
 from assessment.models import FrameworkVersion, Interview, InterviewStatus, VersionStatus
 from cases.models import Case, Client, case_co_counsellor
@@ -24,21 +24,40 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
+MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
 
-ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
-    Role.PROJECT_MANAGER: {VIEW_CASES},
-    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
-    Role.TEACHER: {VIEW_CASES},
-    Role.WORKPLACE_TUTOR: {VIEW_CASES},
-    Role.CLIENT: set(),
+VIEW_FRAMEWORKS = "view_frameworks"  # read published qualification frameworks
+MANAGE_FRAMEWORKS = "manage_frameworks"  # import, export, edit drafts, publish
+SCHEDULE_INTERVIEWS = "schedule_interviews"  # book, move and cancel teachers' interviews with clients
+RECORD_INTERVIEWS = "record_interviews"  # record the findings of one's own interviews
+
+ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
+TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
+STAFF = {ADMIN, MANAGER, COUNSELLOR, TEACHER, TUTOR}
+
+# One line per capability: the roles that hold it.
+GRANTS: dict[str, set[Role]] = {
+    MANAGE_USERS: {ADMIN},
+    MANAGE_ORGANISATIONS: {ADMIN},
+    VIEW_AUDIT: {ADMIN},
+    VIEW_CASES: STAFF,
+    MANAGE_CASES: {ADMIN, COUNSELLOR},
+    VIEW_GUIDANCE_NOTES: {ADMIN, COUNSELLOR},
+    VIEW_REPORTS: {ADMIN, MANAGER},
+    MANAGE_NETWORK: {ADMIN, MANAGER},
+    VIEW_FRAMEWORKS: STAFF,
+    MANAGE_FRAMEWORKS: {ADMIN},
+    SCHEDULE_INTERVIEWS: {ADMIN, COUNSELLOR},
+    RECORD_INTERVIEWS: {TEACHER},
 }
 
 
 def capabilities(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set().union(*(ROLE_CAPABILITIES[role] for role in user.roles))
+    roles = user.roles
+    return {capability for capability, holders in GRANTS.items() if holders & roles}
 
 
 def can(user, capability: str) -> bool:
@@ -98,21 +117,6 @@ def can_manage_case(user, case: Case) -> bool:
 
 # --- assessment: frameworks and interviews ----------------------------------------------------------------------
 
-VIEW_FRAMEWORKS = "view_frameworks"  # read published qualification frameworks
-MANAGE_FRAMEWORKS = "manage_frameworks"  # import, export, edit drafts, publish
-SCHEDULE_INTERVIEWS = "schedule_interviews"  # book, move and cancel teachers' interviews with clients
-RECORD_INTERVIEWS = "record_interviews"  # record the findings of one's own interviews
-
-for _role, _capabilities in {
-    Role.ADMIN: {VIEW_FRAMEWORKS, MANAGE_FRAMEWORKS, SCHEDULE_INTERVIEWS},
-    Role.PROJECT_MANAGER: {VIEW_FRAMEWORKS},
-    Role.COUNSELLOR: {VIEW_FRAMEWORKS, SCHEDULE_INTERVIEWS},
-    Role.TEACHER: {VIEW_FRAMEWORKS, RECORD_INTERVIEWS},
-    Role.WORKPLACE_TUTOR: {VIEW_FRAMEWORKS},
-}.items():
-    ROLE_CAPABILITIES[_role] |= _capabilities
-
-
 def _teacher_interview_cases(user) -> Select:
     return select(Interview.case_id).where(Interview.teacher_id == user.id,
                                            Interview.status != InterviewStatus.CANCELLED)
@@ -142,6 +146,15 @@ def can_record_interview(user, interview: Interview) -> bool:
 
 def can_set_target_qualification(user, case: Case) -> bool:
     return can_manage_case(user, case)
+
+
+# --- network ---------------------------------------------------------------------------------------------------
+# Network records belong to the project as a whole: whoever may view the project's figures sees all of them.
+
+def visible_network(user, model) -> Select:
+    """The records of one network model (partnerships, trainings and their participants, events, meetings,
+    narratives, targets) the user may open."""
+    return select(model).where(true() if can(user, VIEW_REPORTS) else false())
 
 
 def init_app(app) -> None:
