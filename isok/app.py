@@ -50,6 +50,8 @@ def _register_blueprints(app: Flask) -> None:
     from isok import dashboard
     from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
     from isok.accounts import bp as accounts_bp
+    from portfolio import bp as portfolio_bp
+    from portfolio import views as portfolio_views  # noqa: F401  (routes, panels, demo data)
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, portfolio_bp):
         app.register_blueprint(blueprint)

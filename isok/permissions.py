@@ -14,6 +14,7 @@ from sqlalchemy import Select, false, or_, select
 from cases.models import Case, Client, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
+from portfolio.models import Portfolio, PortfolioStatus
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
@@ -23,14 +24,18 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+VIEW_PORTFOLIO = "view_portfolio"  # read portfolio entries and evidence (which cases: can_view_portfolio)
+EDIT_PORTFOLIO = "edit_portfolio"  # add and change entries and evidence (the client's own, or as counsellor)
+REVIEW_PORTFOLIO = "review_portfolio"  # comment on entries, return or accept a portfolio, fill in the appraisal
 
 ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES,
+                 VIEW_PORTFOLIO, EDIT_PORTFOLIO, REVIEW_PORTFOLIO},
     Role.PROJECT_MANAGER: {VIEW_CASES},
-    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
-    Role.TEACHER: {VIEW_CASES},
-    Role.WORKPLACE_TUTOR: {VIEW_CASES},
-    Role.CLIENT: set(),
+    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES, VIEW_PORTFOLIO, EDIT_PORTFOLIO, REVIEW_PORTFOLIO},
+    Role.TEACHER: {VIEW_CASES, VIEW_PORTFOLIO},
+    Role.WORKPLACE_TUTOR: {VIEW_CASES, VIEW_PORTFOLIO},
+    Role.CLIENT: {VIEW_PORTFOLIO, EDIT_PORTFOLIO},
 }
 
 
@@ -93,6 +98,44 @@ def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
 
 
+# --- portfolio ----------------------------------------------------------------------------------------------------
+# The client edits their own portfolio while it is being prepared or has been returned; counsellors of the case view,
+# edit, comment, return and accept it at any time; teachers and tutors who can view the case read it; project
+# managers never see its content.
+
+def is_own_case(user, case: Case) -> bool:
+    return getattr(user, "is_authenticated", False) and case.client is not None and case.client.user_id == user.id
+
+
+def can_view_portfolio(user, case: Case) -> bool:
+    return can(user, VIEW_PORTFOLIO) and can_view_case(user, case)
+
+
+def can_review_portfolio(user, case: Case) -> bool:
+    return can(user, REVIEW_PORTFOLIO) and can_manage_case(user, case)
+
+
+def can_edit_portfolio(user, case: Case) -> bool:
+    if not can(user, EDIT_PORTFOLIO) or not can_view_case(user, case):
+        return False
+    if can_manage_case(user, case):
+        return True
+    if not is_own_case(user, case):
+        return False
+    status = db.session.scalar(select(Portfolio.status).where(Portfolio.case_id == case.id))
+    return status in (None, PortfolioStatus.DRAFT, PortfolioStatus.RETURNED)
+
+
+def visible_portfolio_cases(user) -> Select:
+    """The cases whose portfolio the user may read."""
+    if not can(user, VIEW_PORTFOLIO):
+        return select(Case).where(false())
+    return visible_cases(user)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
+    app.jinja_env.globals["can_view_portfolio"] = can_view_portfolio
+    app.jinja_env.globals["can_edit_portfolio"] = can_edit_portfolio
+    app.jinja_env.globals["can_review_portfolio"] = can_review_portfolio
