@@ -58,6 +58,11 @@ class Checked:
     media_type: str
     stream: BinaryIO
     download_name: str
+    owned: bool = False  # the stream is a re-encoded copy, for the caller to close
+
+    def close(self) -> None:
+        if self.owned:
+            self.stream.close()
 
 
 def check_name(name: str | None) -> str:
@@ -71,6 +76,13 @@ def check_name(name: str | None) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise Rejected(_l("The file name is too long (at most %(n)d characters).", n=MAX_NAME_LENGTH))
     return name
+
+
+def shown_name(name: str | None) -> str:
+    """A file name safe to repeat in a message: control and direction characters made visible."""
+    if not name:
+        return "?"
+    return "".join("\ufffd" if unicodedata.category(char)[0] == "C" else char for char in name)[:80]
 
 
 def size_of(stream: BinaryIO) -> int:
@@ -209,7 +221,7 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
     finally:
         stream.seek(0)
     out.seek(0)
-    return Checked(media_type, out, _download_name(name, extension))
+    return Checked(media_type, out, _download_name(name, extension), owned=True)
 
 
 # --- DOCX and ODT ----------------------------------------------------------------------------------------------------

@@ -218,7 +218,7 @@ def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[Ev
     limit = _max_file_bytes()
     errors, checked = [], []
     for upload in uploads:
-        label = upload.name or "?"
+        label = filecheck.shown_name(upload.name)
         try:
             name = filecheck.check_name(upload.name)
             size = filecheck.size_of(upload.stream)
@@ -232,26 +232,31 @@ def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[Ev
         if evidence_bytes_used(case) + incoming > _max_portfolio_bytes():
             errors.append(str(_l("The portfolio's files would exceed %(mb)d MB in all. Remove files you no longer "
                                  "need, or send smaller ones.", mb=current_app.config["MAX_PORTFOLIO_MB"])))
-    if errors:
-        raise UploadRejected(errors)
-    stored = []
-    for name, _size, result in checked:
-        try:
-            digest, size = storage.put_stream(result.stream, max_bytes=limit)
-        except storage.TooLarge as error:
-            raise UploadRejected([f"{name}: " + str(_l("The file is larger than %(mb)d MB.",
-                                                       mb=current_app.config["MAX_FILE_MB"]))]) from error
-        evidence = EvidenceFile(digest=digest, filename=result.download_name[:200],
-                                media_type=result.media_type, size=size, uploaded_by_id=actor.id)
-        entry.evidence.append(evidence)
-        db.session.flush()
-        _revise(actor, entry, RevisionAction.FILE_ADDED, [], filename=evidence.filename)
-        audit.record(actor, "add_evidence_file", evidence,
-                     changes={**audit.snapshot(evidence, ["entry_id", "digest", "media_type", "size"]),
-                              "original_name": name})
-        stored.append(evidence)
+    try:
+        if errors:
+            raise UploadRejected(errors)
+        return [_store(actor, entry, name, result, limit) for name, _size, result in checked]
+    finally:
+        for _name, _size, result in checked:
+            result.close()
+
+
+def _store(actor, entry: PortfolioEntry, name: str, result: filecheck.Checked, limit: int) -> EvidenceFile:
+    try:
+        digest, size = storage.put_stream(result.stream, max_bytes=limit)
+    except storage.TooLarge as error:
+        raise UploadRejected([f"{name}: " + str(_l("The file is larger than %(mb)d MB.",
+                                                   mb=current_app.config["MAX_FILE_MB"]))]) from error
+    evidence = EvidenceFile(digest=digest, filename=result.download_name[:200], media_type=result.media_type,
+                            size=size, uploaded_by_id=actor.id)
+    entry.evidence.append(evidence)
     db.session.flush()
-    return stored
+    _revise(actor, entry, RevisionAction.FILE_ADDED, [], filename=evidence.filename)
+    audit.record(actor, "add_evidence_file", evidence,
+                 changes={**audit.snapshot(evidence, ["entry_id", "digest", "media_type", "size"]),
+                          "original_name": name})
+    db.session.flush()
+    return evidence
 
 
 def remove_evidence(actor, evidence: EvidenceFile) -> None:

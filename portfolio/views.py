@@ -50,8 +50,12 @@ def _file_or_404(file_id: int) -> tuple[EvidenceFile, Case]:
 
 
 def _note_reading(case: Case) -> None:
-    """Staff opening a client's portfolio read personal data: leave a trace (the client reading their own does not)."""
-    if not permissions.is_own_case(current_user, case):
+    """Staff opening a client's portfolio read personal data: leave a trace (the client reading their own does not).
+
+    Only on GET: a form shown again after a POST shows what its GET showed, and the POST's own transaction holds
+    the database's write lock that the separate trace would wait for.
+    """
+    if request.method == "GET" and not permissions.is_own_case(current_user, case):
         audit.record_view(current_user, "client", case.client_id)
 
 

@@ -101,6 +101,7 @@ def test_every_route_answers_each_role_as_declared(app, role):
             url = url_for(entry.endpoint, **entry.params(world, role))
         response = client.open(url, method=entry.method, data=entry.data(world, role))
         outcome = _outcome(response)
+        response.close()  # streamed downloads hold their file open until the response is closed
         if outcome != entry.expected[role]:
             wrong.append(f"{entry.method} {url} ({entry.variant or entry.endpoint}): "
                          f"expected {entry.expected[role]}, got {outcome}")
