@@ -14,7 +14,7 @@ from isok.dashboard import NavItem, Panel, register_nav, register_panel
 from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
-from portfolio import bp, queries, services
+from portfolio import bp, demo, queries, services  # noqa: F401  (demo registers its loader)
 from portfolio.fields import described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section

@@ -85,14 +85,15 @@ def _upload(client, entry_id, body):
 def test_memory_while_uploading_a_20_mb_pdf(upload_target):
     client, entry_id, pdf, _text = upload_target
     peak = peak_memory_mib(lambda: _upload(client, entry_id, pdf))
-    report_value("upload 20 MB PDF: peak Python heap growth", peak, "MiB", f"(file {pdf.stat().st_size / 2**20:.1f} MiB)")
+    report_value("upload 20 MB PDF: peak Python heap growth", peak, "MiB",
+                 f"(request body {pdf.stat().st_size / 2**20:.1f} MiB)")
 
 
 def test_memory_while_uploading_a_20_mb_text(upload_target):
     client, entry_id, _pdf, text = upload_target
     peak = peak_memory_mib(lambda: _upload(client, entry_id, text))
     report_value("upload 20 MB text: peak Python heap growth", peak, "MiB",
-                 f"(file {text.stat().st_size / 2**20:.1f} MiB)")
+                 f"(request body {text.stat().st_size / 2**20:.1f} MiB)")
 
 
 def test_time_to_upload_a_20_mb_pdf(upload_target, floors):

@@ -201,3 +201,18 @@ def test_erasure_removes_entries_files_and_bytes(make_case, make_entry):
     db.session.commit()
     assert queries.case_entries(case.id) == [] and services.questionnaire_of(case) is None
     assert not storage.exists(evidence.digest)
+
+
+def test_demo_loader_does_nothing_without_cases_and_fills_each_case_once(make_case, make_user):
+    from portfolio.demo import load_demo_portfolios
+
+    admin = make_user(Role.ADMIN)
+    load_demo_portfolios(admin)
+    assert db.session.scalar(select(PortfolioEntry)) is None
+    case, _client, _counsellor = make_case()
+    load_demo_portfolios(admin)
+    load_demo_portfolios(admin)
+    db.session.commit()
+    entries = queries.case_entries(case.id)
+    assert len(entries) == 5 and entries[0].language == "ar"
+    assert {f.media_type for e in entries for f in e.evidence} == {"image/jpeg", "application/pdf"}
