@@ -5,6 +5,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from cases.models import Case, Client
 from isok import demo, storage
 from isok.accounts.models import Role
 from isok.accounts.services import create_user
@@ -21,8 +22,11 @@ CLIENT_EMAIL = "e2e-portfolio-client@example.org"
 def client_case(live_app):
     """A client account with a case followed by the demo counsellor (the cases package's loader is not here)."""
     with live_app.app_context():
-        user = demo.account(CLIENT_EMAIL) or create_user(None, email=CLIENT_EMAIL, name="Hana Yusuf",
-                                                         roles={Role.CLIENT}, password="e2e-demo-password")
+        user = demo.account(CLIENT_EMAIL)
+        if user is not None:
+            return db.session.scalar(select(Case.id).join(Client).where(Client.user_id == user.id))
+        user = create_user(None, email=CLIENT_EMAIL, name="Hana Yusuf", roles={Role.CLIENT},
+                           password="e2e-demo-password")
         counsellor = demo.account("counsellor@example.org")
         case = create_case(counsellor.organisation, counsellor, user, first_name="Hana", last_name="Yusuf")
         db.session.commit()
@@ -78,3 +82,15 @@ def test_client_documents_work_in_arabic_with_a_photo_and_the_counsellor_comment
     log_in_as(CLIENT_EMAIL)
     page.goto(f"{live_server}/portfolio/entries/{entry_id}")
     expect(page.locator(".comment-list")).to_contain_text("Please add when you stopped working there.")
+
+
+def test_portfolio_pages_fit_a_320_pixel_phone_in_arabic(page, live_server, log_in_as, client_case):
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in_as(CLIENT_EMAIL)
+    page.select_option("#language-select", "ar")
+    page.locator(".language-form button").click()
+    for path in (f"/cases/{client_case}/portfolio", f"/cases/{client_case}/portfolio/new/documents",
+                 f"/cases/{client_case}/portfolio/questionnaire"):
+        page.goto(f"{live_server}{path}")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
