@@ -15,7 +15,7 @@ from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
 from portfolio import bp, demo, queries, services  # noqa: F401  (demo registers its loader)
-from portfolio.fields import described
+from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
 from portfolio.questionnaire import INTRO, PARTS
@@ -67,6 +67,16 @@ def _locked(case: Case):
 @bp.app_template_global()
 def typed_direction(language: str) -> str:
     return text_direction(language)
+
+
+@bp.app_template_global()
+def detail_label(section: Section, name: str) -> str:
+    """The label of a field named in an entry's history, in the reader's language."""
+    if name == "title":
+        return str(TITLE_LABELS[section])
+    if name == "language":
+        return _("Language of the text")
+    return next((str(spec.label) for spec in SECTION_FIELDS[section] if spec.name == name), name)
 
 
 # --- the portfolio page --------------------------------------------------------------------------------------------

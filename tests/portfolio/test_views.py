@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 from sqlalchemy import select
@@ -23,8 +24,12 @@ def test_client_adds_a_work_entry_in_the_language_they_choose(client, login, mak
     assert response.status_code == 302
     entry = db.session.scalar(select(PortfolioEntry))
     assert (entry.title, entry.language, entry.details["tools"]) == ("Кухар", "uk", "Пароконвектомат")
+    client.post(f"/portfolio/entries/{entry.id}/edit", data={
+        "title": "Кухар", "tools": "Пароконвектомат, міксер", "language": "uk", "version": entry.version})
     shown = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
-    assert 'lang="uk"' in shown and "Пароконвектомат" in shown
+    assert 'lang="uk"' in shown and "Пароконвектомат, міксер" in shown
+    changed = re.search(r'<span class="hint">\(([^)]*)\)</span>', shown).group(1)
+    assert "Tools and machines used" in changed and "tools" not in changed  # the history names what changed
 
 
 def test_bad_input_keeps_everything_typed(client, login, make_case):
