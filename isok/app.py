@@ -52,8 +52,10 @@ def _register_blueprints(app: Flask) -> None:
     from isok.accounts import bp as accounts_bp
     from isok.network import bp as network_bp
     from isok.network import views as network_views  # noqa: F401  (routes, panel, menu entry, demo data)
+    from portfolio import bp as portfolio_bp
+    from portfolio import views as portfolio_views  # noqa: F401  (routes, panels, demo data)
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp, network_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, network_bp, portfolio_bp):
         app.register_blueprint(blueprint)
 
     # assessment builds on cases: imported after it, so its demo loader runs after the cases' one and finds cases.

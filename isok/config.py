@@ -36,6 +36,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
         "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),
         "MAX_CONTENT_LENGTH": int(env.get("ISOK_MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        "MAX_FILE_MB": int(env.get("ISOK_MAX_FILE_MB", "20")),  # one evidence file
+        "MAX_PORTFOLIO_MB": int(env.get("ISOK_MAX_PORTFOLIO_MB", "200")),  # all evidence files of one case
         "SESSION_COOKIE_NAME": "__Host-isok" if secure_cookies else "isok",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,

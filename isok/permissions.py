@@ -15,6 +15,7 @@ from assessment.models import FrameworkVersion, Interview, InterviewStatus, Vers
 from cases.models import Case, Client, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
+from portfolio.models import Portfolio, PortfolioStatus
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
@@ -31,6 +32,9 @@ VIEW_FRAMEWORKS = "view_frameworks"  # read published qualification frameworks
 MANAGE_FRAMEWORKS = "manage_frameworks"  # import, export, edit drafts, publish
 SCHEDULE_INTERVIEWS = "schedule_interviews"  # book, move and cancel teachers' interviews with clients
 RECORD_INTERVIEWS = "record_interviews"  # record the findings of one's own interviews
+VIEW_PORTFOLIO = "view_portfolio"  # read portfolio entries and evidence (which cases: can_view_portfolio)
+EDIT_PORTFOLIO = "edit_portfolio"  # add and change entries and evidence (the client's own, or as counsellor)
+REVIEW_PORTFOLIO = "review_portfolio"  # comment on entries, return or accept a portfolio, fill in the appraisal
 
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
 TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
@@ -50,6 +54,9 @@ GRANTS: dict[str, set[Role]] = {
     MANAGE_FRAMEWORKS: {ADMIN},
     SCHEDULE_INTERVIEWS: {ADMIN, COUNSELLOR},
     RECORD_INTERVIEWS: {TEACHER},
+    VIEW_PORTFOLIO: {ADMIN, COUNSELLOR, TEACHER, TUTOR, CLIENT},
+    EDIT_PORTFOLIO: {ADMIN, COUNSELLOR, CLIENT},
+    REVIEW_PORTFOLIO: {ADMIN, COUNSELLOR},
 }
 
 
@@ -157,9 +164,49 @@ def visible_network(user, model) -> Select:
     return select(model).where(true() if can(user, VIEW_REPORTS) else false())
 
 
+# --- portfolio ----------------------------------------------------------------------------------------------------
+# The client edits their own portfolio while it is being prepared or has been returned; counsellors of the case view,
+# edit, comment, return and accept it at any time; teachers and tutors who can view the case read it; project
+# managers never see its content.
+
+def is_own_case(user, case: Case) -> bool:
+    return getattr(user, "is_authenticated", False) and case.client is not None and case.client.user_id == user.id
+
+
+def can_view_portfolio(user, case: Case) -> bool:
+    return can(user, VIEW_PORTFOLIO) and can_view_case(user, case)
+
+
+def can_review_portfolio(user, case: Case) -> bool:
+    return can(user, REVIEW_PORTFOLIO) and can_manage_case(user, case)
+
+
+def can_edit_portfolio(user, case: Case) -> bool:
+    if not can(user, EDIT_PORTFOLIO) or not can_view_case(user, case):
+        return False
+    if can_manage_case(user, case):
+        return True
+    if not is_own_case(user, case):
+        return False
+    status = db.session.scalar(select(Portfolio.status).where(Portfolio.case_id == case.id))
+    return status in (None, PortfolioStatus.DRAFT, PortfolioStatus.RETURNED)
+
+
+def visible_portfolio_cases(user) -> Select:
+    """The cases whose portfolio the user may read."""
+    if not can(user, VIEW_PORTFOLIO):
+        return select(Case).where(false())
+    return visible_cases(user)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
     app.jinja_env.globals["can_schedule_interview"] = can_schedule_interview
     app.jinja_env.globals["can_record_interview"] = can_record_interview
     app.jinja_env.globals["can_set_target_qualification"] = can_set_target_qualification
+
+
+    app.jinja_env.globals["can_view_portfolio"] = can_view_portfolio
+    app.jinja_env.globals["can_edit_portfolio"] = can_edit_portfolio
+    app.jinja_env.globals["can_review_portfolio"] = can_review_portfolio

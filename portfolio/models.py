@@ -1,12 +1,13 @@
-"""The client's portfolio: entries in sections, and evidence files attached to them."""
+"""The client's portfolio: entries in sections, evidence files attached to them, their history and review."""
 
 import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
 
@@ -29,6 +30,42 @@ SECTION_LABELS = {Section.WORK: _l("Work experience"), Section.EDUCATION: _l("Ed
                   Section.GOALS: _l("Goals"), Section.DOCUMENTS: _l("Foreign documents")}
 
 
+class PortfolioStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+    @property
+    def label(self):
+        return PORTFOLIO_STATUS_LABELS[self]
+
+
+PORTFOLIO_STATUS_LABELS = {PortfolioStatus.DRAFT: _l("Being prepared"),
+                           PortfolioStatus.SUBMITTED: _l("Submitted for review"),
+                           PortfolioStatus.RETURNED: _l("Returned for changes"),
+                           PortfolioStatus.ACCEPTED: _l("Accepted")}
+
+
+class Portfolio(db.Model):
+    """The review state of one case's portfolio; the entries hang off the case itself."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[PortfolioStatus] = mapped_column(enum_type(PortfolioStatus), default=PortfolioStatus.DRAFT)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+
 class PortfolioEntry(db.Model):
     """One item of the portfolio; its fields depend on the section and are kept in `details`."""
 
@@ -38,6 +75,7 @@ class PortfolioEntry(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(10))  # the language the text was typed in
+    source_key: Mapped[str | None] = mapped_column(String(60))  # the questionnaire answer it came from, if any
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -45,7 +83,12 @@ class PortfolioEntry(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    evidence: Mapped[list["EvidenceFile"]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+    evidence: Mapped[list["EvidenceFile"]] = relationship(back_populates="entry", cascade="all, delete-orphan",
+                                                          order_by="EvidenceFile.id")
+    revisions: Mapped[list["EntryRevision"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                            order_by="EntryRevision.id")
+    comments: Mapped[list["EntryComment"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                          order_by="EntryComment.id")
 
 
 class EvidenceFile(db.Model):
@@ -61,3 +104,65 @@ class EvidenceFile(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     entry: Mapped[PortfolioEntry] = relationship(back_populates="evidence")
+
+
+class RevisionAction(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    FILE_ADDED = "file_added"
+    FILE_REMOVED = "file_removed"
+
+    @property
+    def label(self):
+        return REVISION_ACTION_LABELS[self]
+
+
+REVISION_ACTION_LABELS = {RevisionAction.CREATED: _l("Created"), RevisionAction.UPDATED: _l("Changed"),
+                          RevisionAction.FILE_ADDED: _l("File added"),
+                          RevisionAction.FILE_REMOVED: _l("File removed")}
+
+
+class EntryRevision(db.Model):
+    """One kept version of an entry: who changed it, when, and what it said afterwards."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    action: Mapped[RevisionAction] = mapped_column(enum_type(RevisionAction))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    title: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    language: Mapped[str] = mapped_column(String(10))
+    changed_fields: Mapped[list] = mapped_column(JSON, default=list)
+    filename: Mapped[str | None] = mapped_column(String(200))  # for file events
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class EntryComment(db.Model):
+    """A reviewer's comment on one entry, shown to the client beside it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class Questionnaire(db.Model):
+    """The identification questionnaire's answers for a case, keyed by portfolio.questionnaire question keys."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    language: Mapped[str] = mapped_column(String(10))  # the language the answers were typed in
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

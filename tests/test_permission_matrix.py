@@ -17,7 +17,8 @@ from tests.conftest import PASSWORD, log_in
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 PACKAGES = sorted(p.parent.name for p in Path(__file__).parent.glob("*/access.py"))
 # The world is built in dependency order: the foundation first, then the features that build on it.
-BUILD_ORDER = ["accounts", "network", "cases", "portfolio", "assessment", "certificates", "reports"]
+BUILD_ORDER = ["accounts", "network", "cases", "portfolio", "assessment_frameworks", "assessment_process",
+               "certificates", "reports"]
 
 
 def _modules():
@@ -101,6 +102,7 @@ def test_every_route_answers_each_role_as_declared(app, role):
             url = url_for(entry.endpoint, **entry.params(world, role))
         response = client.open(url, method=entry.method, data=entry.data(world, role))
         outcome = _outcome(response)
+        response.close()  # streamed downloads hold their file open until the response is closed
         if outcome != entry.expected[role]:
             wrong.append(f"{entry.method} {url} ({entry.variant or entry.endpoint}): "
                          f"expected {entry.expected[role]}, got {outcome}")

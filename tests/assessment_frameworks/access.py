@@ -1,12 +1,10 @@
 """Access declarations for the assessment package's frameworks and interviews routes."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from assessment import framework_services, interview_services
-from cases.models import Case, Client, ClientType, Stage
 from isok.database import utcnow
-from isok.extensions import db
 from tests.access import (
     ANONYMOUS,
     FORBIDDEN,
@@ -17,6 +15,7 @@ from tests.access import (
     SIGNED_IN,
     SIGNED_IN_ONLY,
     Access,
+    client_case,
     expect,
 )
 from tests.assessment_frameworks.conftest import framework_document
@@ -35,17 +34,13 @@ def build_world(world):
     world.draft_unit_id = world.draft_version.units[0].id
     world.draft_outcome_id = world.draft_version.units[0].outcomes[0].id
 
-    def case(org, counsellor, client_user):
-        client = Client(first_name="Access", last_name="Client", user_id=client_user.id)
-        row = Case(client=client, organisation_id=org.id, counsellor_id=counsellor.id,
-                   client_type=ClientType.LONG_TERM, stage=Stage.ASSESSMENT, entry_date=date.today())
-        db.session.add(row)
-        db.session.flush()
+    def case(side):
+        row = client_case(world, side)
         framework_services.set_target_qualification(admin, row, world.published_version)
         return row
 
-    world.interview_case = case(world.org, world.users["counsellor"], world.users["client"])
-    world.foreign_interview_case = case(world.other_org, world.other_users["counsellor"], world.other_users["client"])
+    world.interview_case = case("own")
+    world.foreign_interview_case = case("foreign")
     starts_at = (utcnow() + timedelta(days=3)).replace(microsecond=0)
     world.own_interview = interview_services.schedule_interview(
         admin, world.interview_case, teacher=world.users["teacher"], starts_at=starts_at, duration_minutes=60,

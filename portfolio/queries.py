@@ -1,0 +1,53 @@
+"""Lists over portfolios, for pages and for other packages (assessment maps entries and files by their ids)."""
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from cases.models import Case, Client
+from isok import permissions
+from isok.extensions import db
+from portfolio.models import EntryComment, EntryRevision, Portfolio, PortfolioEntry, PortfolioStatus, Section
+
+SECTION_ORDER = list(Section)
+
+
+def case_entries(case_id: int) -> list[PortfolioEntry]:
+    """A case's entries in section order, each with its evidence files loaded: ids are stable, for mapping."""
+    order = sql_case({section.value: i for i, section in enumerate(SECTION_ORDER)}, value=PortfolioEntry.section)
+    return list(db.session.scalars(
+        select(PortfolioEntry).where(PortfolioEntry.case_id == case_id)
+        .options(selectinload(PortfolioEntry.evidence))
+        .order_by(order, PortfolioEntry.id)))
+
+
+def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
+    grouped = {section: [] for section in SECTION_ORDER}
+    for entry in case_entries(case_id):
+        grouped[entry.section].append(entry)
+    return grouped
+
+
+def entry_with_history(entry_id: int) -> PortfolioEntry | None:
+    return db.session.scalar(select(PortfolioEntry).where(PortfolioEntry.id == entry_id).options(
+        selectinload(PortfolioEntry.evidence),
+        selectinload(PortfolioEntry.revisions).selectinload(EntryRevision.changed_by),
+        selectinload(PortfolioEntry.comments).selectinload(EntryComment.author)))
+
+
+def own_cases(user) -> list[Case]:
+    """The cases of the client whose account this is, newest first."""
+    return list(db.session.scalars(
+        select(Case).join(Client).where(Client.user_id == user.id).order_by(Case.entry_date.desc(), Case.id.desc())))
+
+
+def waiting_for_review(user, limit: int = 20) -> list[tuple[Case, Portfolio]]:
+    """Submitted portfolios in the cases the user reviews, oldest submission first."""
+    if not permissions.can(user, permissions.REVIEW_PORTFOLIO):
+        return []
+    visible = permissions.visible_cases(user).subquery()
+    rows = db.session.execute(
+        select(Case, Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
+        .where(Case.id.in_(select(visible.c.id)), Portfolio.status == PortfolioStatus.SUBMITTED)
+        .options(selectinload(Case.client)).order_by(Portfolio.submitted_at).limit(limit))
+    return [(case, portfolio) for case, portfolio in rows]
