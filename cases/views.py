@@ -385,7 +385,8 @@ def _guidance_form(form: GuidanceForm | None = None) -> GuidanceForm:
 
 
 def _render_detail(case: Case, status: int = 200, **forms):
-    audit.record_view(current_user, "client", case.client_id)
+    if request.method == "GET":  # a form shown again after a write attempt was read when the page was opened
+        audit.record_view(current_user, "client", case.client_id)
     history = db.session.scalars(select(StageChange).where(StageChange.case_id == case.id)
                                  .options(joinedload(StageChange.by)).order_by(StageChange.id)).all()
     log = db.session.scalars(select(GuidanceEntry).where(GuidanceEntry.case_id == case.id)
