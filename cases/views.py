@@ -1,12 +1,13 @@
 import csv
 import io
-from datetime import UTC
+from datetime import UTC, datetime
 
 import click
+from babel.dates import parse_pattern
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
+from flask_babel import get_locale, get_timezone, to_utc
 from flask_babel import gettext as _
-from flask_babel import to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -133,9 +134,24 @@ def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
 def case_list():
     form, filters = _filters_form()
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, has_next = queries.page_of(queries.filtered_cases(current_user, filters), page)
+    rows, has_next = queries.case_page(current_user, filters, page)
     return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
-                           pending_transfers=_pending_transfer_count())
+                           pending_transfers=_pending_transfer_count(), short_date=_short_date_formatter(),
+                           stage_labels={stage: str(stage.label) for stage in Stage},
+                           type_labels={ClientType.LONG_TERM: _("Long-term"), ClientType.SHORT_TERM: _("Short-term")})
+
+
+def _short_date_formatter():
+    """Format many dates in the user's short pattern, resolving the locale and time zone once per page."""
+    locale, zone = get_locale(), get_timezone()
+    pattern = parse_pattern(locale.date_formats["short"])
+
+    def short_date(value) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return pattern.apply(value, locale)
+
+    return short_date
 
 
 def _pending_transfer_count() -> int:
