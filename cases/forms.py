@@ -34,6 +34,9 @@ def _enum_choices(labels, empty=None):
     return choices(([("", empty)] if empty is not None else []) + pairs)
 
 
+ANSWERS = _enum_choices(ANSWER_LABELS)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -45,7 +48,7 @@ class ClientFields:
     first_name = StringField(_l("First names"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
-    gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS))
+    gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS), default="not_stated")
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
     citizenship = SelectField(_l("Citizenship"), validators=[Optional()])
     mother_tongue = SelectField(_l("Mother tongue"), validators=[Optional()])
@@ -68,12 +71,12 @@ class ClientFields:
                                                                              for k, v in ISCED_LEVELS.items()]))
     education_country = SelectField(_l("Country where it was completed"), validators=[Optional()])
     third_country_national = SelectField(_l("Third-country national (not an EU citizen)"),
-                                         choices=_enum_choices(ANSWER_LABELS))
-    foreign_background = SelectField(_l("Foreign background"), choices=_enum_choices(ANSWER_LABELS))
-    minority = SelectField(_l("Belongs to a minority"), choices=_enum_choices(ANSWER_LABELS))
-    disability = SelectField(_l("Disability"), choices=_enum_choices(ANSWER_LABELS))
-    homeless = SelectField(_l("Homeless or affected by housing exclusion"), choices=_enum_choices(ANSWER_LABELS))
-    rural = SelectField(_l("Lives in a rural area"), choices=_enum_choices(ANSWER_LABELS))
+                                         choices=ANSWERS, default="not_asked")
+    foreign_background = SelectField(_l("Foreign background"), choices=ANSWERS, default="not_asked")
+    minority = SelectField(_l("Belongs to a minority"), choices=ANSWERS, default="not_asked")
+    disability = SelectField(_l("Disability"), choices=ANSWERS, default="not_asked")
+    homeless = SelectField(_l("Homeless or affected by housing exclusion"), choices=ANSWERS, default="not_asked")
+    rural = SelectField(_l("Lives in a rural area"), choices=ANSWERS, default="not_asked")
 
 
 CLIENT_FORM_FIELDS = [name for name in vars(ClientFields) if not name.startswith("_")]
@@ -133,7 +136,7 @@ class ExitForm(VersionedForm):
     exit_date = DateField(_l("Exit date"), validators=[InputRequired()])
     situation = SelectField(_l("Situation at exit"), choices=_enum_choices(SITUATION_LABELS))
     study_path_shortened = SelectField(_l("Did the validation shorten a study path?"),
-                                       choices=_enum_choices(ANSWER_LABELS))
+                                       choices=ANSWERS, default="not_asked")
     study_months_saved = IntegerField(_l("By how many months"), validators=[Optional()])
 
 
