@@ -355,9 +355,9 @@ def _demo_interviews(admin):
         return
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     client_user = demo.account("client@example.org")
-    for n, case in enumerate(cases[:4]):
-        if case.stage in (Stage.ASSESSMENT, Stage.CERTIFICATION, Stage.CLOSED):
-            _demo_recorded_interview(admin, teacher, case, now - timedelta(days=10 + n))
+    assessed = [case for case in cases if case.stage in (Stage.ASSESSMENT, Stage.CERTIFICATION, Stage.CLOSED)]
+    for n, case in enumerate(assessed[:6]):
+        _demo_recorded_interview(admin, teacher, case, now - timedelta(days=10 + n))
     upcoming = [case for case in cases if case.stage != Stage.CLOSED]
     own = [case for case in upcoming if client_user and case.client.user_id == client_user.id]
     for n, case in enumerate((own + [c for c in upcoming if c not in own])[:3]):

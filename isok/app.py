@@ -47,18 +47,30 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Wire the shell and the features. The order matters: each feature's demo loader registers when its views
+    are imported, and a feature's demo data build on those of the features before it."""
     from isok import dashboard
     from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
     from isok.accounts import bp as accounts_bp
+
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    from cases import bp as cases_bp
+    from cases import views as case_views  # noqa: F401  (routes, panels, demo data, the import command)
+
+    app.register_blueprint(cases_bp)
+
     from isok.network import bp as network_bp
     from isok.network import views as network_views  # noqa: F401  (routes, panel, menu entry, demo data)
+
+    app.register_blueprint(network_bp)
+
     from portfolio import bp as portfolio_bp
     from portfolio import views as portfolio_views  # noqa: F401  (routes, panels, demo data)
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp, network_bp, portfolio_bp):
-        app.register_blueprint(blueprint)
+    app.register_blueprint(portfolio_bp)
 
-    # assessment builds on cases: imported after it, so its demo loader runs after the cases' one and finds cases.
     from assessment import bp as assessment_bp
     from assessment import framework_views, interview_views  # noqa: F401  (routes, panels, demo data, commands)
 

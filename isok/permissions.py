@@ -9,10 +9,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 
 from assessment.models import FrameworkVersion, Interview, InterviewStatus, VersionStatus
-from cases.models import Case, Client, case_co_counsellor
+from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
 from portfolio.models import Portfolio, PortfolioStatus
@@ -25,6 +25,10 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+IMPORT_CASES = "import_cases"  # import clients and cases from a spreadsheet
+EXPORT_CLIENT_DATA = "export_client_data"  # hand a client everything held about them (data subject access)
+ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the retention period
+VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
 MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
 
@@ -48,6 +52,10 @@ GRANTS: dict[str, set[Role]] = {
     VIEW_CASES: STAFF,
     MANAGE_CASES: {ADMIN, COUNSELLOR},
     VIEW_GUIDANCE_NOTES: {ADMIN, COUNSELLOR},
+    IMPORT_CASES: {ADMIN, COUNSELLOR},
+    EXPORT_CLIENT_DATA: {ADMIN, COUNSELLOR},
+    ERASE_CLIENTS: {ADMIN},
+    VIEW_OWN_CASE: {CLIENT},
     VIEW_REPORTS: {ADMIN, MANAGER},
     MANAGE_NETWORK: {ADMIN, MANAGER},
     VIEW_FRAMEWORKS: STAFF,
@@ -100,17 +108,21 @@ def _case_scope(user):
     roles = user.roles
     if roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return Case.id.is_not(None)
+    # Related-record conditions are correlated EXISTS, not IN lists: with every OR term indexable on its own, SQLite
+    # unions the index lookups and sorts the whole result, where EXISTS lets a list walk its sort index and stop
+    # after one page (80x faster on 10,000 cases).
     conditions = []
     if Role.COUNSELLOR in roles:
         conditions += [
             Case.organisation_id == user.organisation_id,
             Case.counsellor_id == user.id,
-            Case.id.in_(select(case_co_counsellor.c.case_id).where(case_co_counsellor.c.user_id == user.id)),
+            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user.id),
         ]
     if Role.CLIENT in roles:
         conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user.id)))
     if Role.TEACHER in roles:
-        conditions.append(Case.id.in_(_teacher_interview_cases(user)))
+        conditions.append(exists().where(Interview.case_id == Case.id, Interview.teacher_id == user.id,
+                                         Interview.status != InterviewStatus.CANCELLED))
     return or_(*conditions) if conditions else false()
 
 
@@ -122,12 +134,55 @@ def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
 
 
+def can_view_guidance_notes(user, case: Case) -> bool:
+    return can(user, VIEW_GUIDANCE_NOTES) and can_view_case(user, case)
+
+
+def own_cases(user) -> Select:
+    """A client's own cases (through their linked Client record), for their own page."""
+    if not getattr(user, "is_authenticated", False):
+        return select(Case).where(false())
+    return select(Case).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
+
+
+def visible_clients(user) -> Select:
+    """Clients whose personal record the user may open: those of visible cases, and those their organisation
+    registered (a client may be registered before a case is opened)."""
+    return select(Client).where(_client_scope(user))
+
+
+def _client_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_CASES):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return Client.id.is_not(None)
+    conditions = [Client.id.in_(select(Case.client_id).where(_case_scope(user)))]
+    if Role.COUNSELLOR in user.roles and user.organisation_id is not None:
+        conditions.append(Client.organisation_id == user.organisation_id)
+    return or_(*conditions)
+
+
+def can_view_client(user, client: Client) -> bool:
+    return db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None
+
+
+def can_manage_client(user, client: Client) -> bool:
+    return can(user, MANAGE_CASES) and can_view_client(user, client)
+
+
+def answerable_handovers(user) -> Select:
+    """Transfers waiting for the user's organisation to accept or decline them."""
+    if not can(user, MANAGE_CASES):
+        return select(Handover).where(false())
+    stmt = select(Handover).where(Handover.status == HandoverStatus.PENDING)
+    if Role.ADMIN in user.roles:
+        return stmt
+    if user.organisation_id is None:
+        return stmt.where(false())
+    return stmt.where(Handover.to_organisation_id == user.organisation_id)
+
+
 # --- assessment: frameworks and interviews ----------------------------------------------------------------------
-
-def _teacher_interview_cases(user) -> Select:
-    return select(Interview.case_id).where(Interview.teacher_id == user.id,
-                                           Interview.status != InterviewStatus.CANCELLED)
-
 
 def visible_framework_versions(user) -> Select:
     """Published and retired versions for readers; drafts only for those who maintain frameworks."""
@@ -205,8 +260,8 @@ def init_app(app) -> None:
     app.jinja_env.globals["can_schedule_interview"] = can_schedule_interview
     app.jinja_env.globals["can_record_interview"] = can_record_interview
     app.jinja_env.globals["can_set_target_qualification"] = can_set_target_qualification
-
-
     app.jinja_env.globals["can_view_portfolio"] = can_view_portfolio
     app.jinja_env.globals["can_edit_portfolio"] = can_edit_portfolio
     app.jinja_env.globals["can_review_portfolio"] = can_review_portfolio
+    app.jinja_env.globals["can_view_guidance_notes"] = can_view_guidance_notes
+    app.jinja_env.globals["can_manage_client"] = can_manage_client

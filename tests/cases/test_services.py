@@ -1,0 +1,196 @@
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cases import data_rights, services
+from cases.models import Answer, Case, Client, ConsentPurpose, GuidanceKind, HandoverStatus, Situation, Stage
+from isok.accounts.models import Role
+from isok.audit import AuditEntry
+from isok.extensions import db
+
+
+def test_opening_a_case_starts_in_identification_with_age_at_entry_and_history(make_case):
+    case = make_case()
+    assert case.stage is Stage.IDENTIFICATION
+    assert case.age_at_entry == 35
+    assert [(c.from_stage, c.to_stage) for c in case.stage_changes] == [(None, Stage.IDENTIFICATION)]
+
+
+def test_stage_moves_follow_the_declared_journey(make_case, counsellor):
+    case = make_case()
+    services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 10), "Portfolio started")
+    with pytest.raises(services.CaseError) as error:
+        services.move_stage(counsellor, case, Stage.CERTIFICATION, date(2026, 3, 11), "Skip ahead")
+    assert error.value.field == "stage"
+    services.move_stage(counsellor, case, Stage.IDENTIFICATION, date(2026, 3, 12), "Back: more to find out")
+    db.session.commit()
+    assert case.stage is Stage.IDENTIFICATION
+    moves = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_stage_moved")).all()
+    assert [m.changes["backward"] for m in moves] == [False, True]
+
+
+@pytest.mark.parametrize(("on", "reason", "field"), [
+    (date(2026, 3, 10), "  ", "reason"),
+    (date(2026, 1, 1), "Before entry", "on"),
+    (date.today() + timedelta(days=2), "In the future", "on"),
+])
+def test_a_move_needs_a_reason_and_a_possible_date(make_case, counsellor, on, reason, field):
+    case = make_case()
+    with pytest.raises(services.CaseError) as error:
+        services.move_stage(counsellor, case, Stage.DOCUMENTATION, on, reason)
+    assert error.value.field == field
+
+
+def test_a_stale_version_is_refused(make_case, counsellor):
+    case = make_case()
+    loaded_at = case.version
+    services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 10), "First", loaded_at)
+    db.session.commit()
+    with pytest.raises(services.StaleError):
+        services.move_stage(counsellor, case, Stage.ASSESSMENT, date(2026, 3, 11), "Second", loaded_at)
+
+
+def test_client_data_is_checked_field_by_field(make_client):
+    cases = [
+        ({"birth_date": date.today() + timedelta(days=1)}, "birth_date"),
+        ({"country_of_birth": "XX"}, "country_of_birth"),
+        ({"mother_tongue": "zzz"}, "mother_tongue"),
+        ({"languages": "fi"}, "languages"),
+        ({"isced_level": 9}, "isced_level"),
+        ({"first_name": "x" * 101}, "first_name"),
+        ({"labour_status": "employed", "long_term_unemployed": True}, "long_term_unemployed"),
+        ({"arrival_year": 1980, "birth_date": date(1990, 1, 1)}, "arrival_year"),
+    ]
+    for fields, field in cases:
+        with pytest.raises(services.CaseError) as error:
+            make_client(**fields)
+        assert error.value.field == field, fields
+        db.session.rollback()
+
+
+def test_languages_are_read_with_cefr_levels(make_client):
+    client = make_client(languages="fi A2, en b1, ru", mother_tongue="so", country_of_birth="so")
+    assert client.languages == [{"code": "fi", "level": "A2"}, {"code": "en", "level": "B1"},
+                                {"code": "ru", "level": None}]
+    assert client.country_of_birth == "SO"
+
+
+def test_duplicates_by_name_and_birth_date_or_email(make_client):
+    first = make_client(first_name="Hodan", last_name="Abdi", birth_date=date(1991, 2, 3), email="h@example.net")
+    assert services.find_duplicates("hodan", "ABDI", date(1991, 2, 3), None) == [first]
+    assert services.find_duplicates("Other", "Person", None, "H@example.net") == [first]
+    assert services.find_duplicates("Hodan", "Abdi", date(1991, 2, 4), None) == []
+
+
+def test_exit_closes_the_case_and_sets_the_follow_up_due(make_case, counsellor):
+    case = make_case(entry_date=date(2026, 1, 31))
+    with pytest.raises(services.CaseError) as error:
+        services.record_exit(counsellor, case, exit_date=date(2026, 1, 30), situation=Situation.JOB_SEARCHING)
+    assert error.value.field == "exit_date"
+    services.record_exit(counsellor, case, exit_date=date(2026, 3, 31), situation=Situation.EDUCATION_OR_TRAINING,
+                         study_path_shortened=Answer.YES, study_months_saved=6)
+    assert case.stage is Stage.CLOSED
+    assert case.follow_up_due == date(2026, 9, 30)
+    services.record_follow_up(counsellor, case, on=date(2026, 10, 1), situation=Situation.EMPLOYED_LONG_TERM)
+    assert case.follow_up_situation is Situation.EMPLOYED_LONG_TERM
+
+
+def test_guidance_log_entry_marks_activity(make_case, counsellor):
+    case = make_case()
+    entry = services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE,
+                                        duration_minutes=20, interpreter_language="so", note="Called about papers")
+    db.session.commit()
+    assert entry.author == counsellor and case.guidance_entries == [entry]
+    with pytest.raises(services.CaseError) as error:
+        services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE,
+                                    interpreter_language="klingon")
+    assert error.value.field == "interpreter_language"
+
+
+def test_consent_withdrawal_is_recorded_not_deleted(make_case, counsellor):
+    client = make_case().client
+    with pytest.raises(services.CaseError):
+        services.record_consent(counsellor, client, purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
+                                given_on=date(2026, 3, 2), information_language="so")
+    consent = services.record_consent(counsellor, client, purpose=ConsentPurpose.STATISTICS,
+                                      given_on=date(2026, 3, 2), information_language="so")
+    services.withdraw_consent(counsellor, consent, date(2026, 4, 1))
+    db.session.commit()
+    assert client.consents == [consent] and not consent.active and consent.withdrawn_recorded_by == counsellor
+
+
+def test_reassignment_and_transfer_keep_their_history(make_case, make_user, make_organisation, counsellor):
+    case = make_case()
+    colleague = make_user(Role.COUNSELLOR, organisation=counsellor.organisation)
+    services.reassign(counsellor, case, colleague, "Holiday")
+    assert case.counsellor == colleague
+    elsewhere = make_organisation("Joensuu Adult Education Centre")
+    receiver = make_user(Role.COUNSELLOR, organisation=elsewhere)
+    transfer = services.request_transfer(counsellor, case, elsewhere)
+    with pytest.raises(services.CaseError):
+        services.request_transfer(counsellor, case, elsewhere)
+    assert case.organisation == counsellor.organisation
+    services.answer_transfer(receiver, transfer, accept=True)
+    db.session.commit()
+    assert case.organisation == elsewhere and case.counsellor == receiver
+    assert [h.status for h in case.handovers] == [HandoverStatus.ACCEPTED, HandoverStatus.ACCEPTED]
+
+
+def test_export_holds_everything_and_what_other_packages_register(app, make_case, counsellor):
+    case = make_case()
+    services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
+    data_rights.register_export_data(lambda client: [("portfolio", {"entries": 2})])
+    data_rights.register_export_files(lambda client: [("diploma.pdf", b"%PDF-1.4")])
+    try:
+        with app.test_request_context():
+            payload = services.export_client(counsellor, case.client)
+    finally:
+        data_rights._data.clear()
+        data_rights._files.clear()
+    archive = zipfile.ZipFile(io.BytesIO(payload))
+    assert set(archive.namelist()) == {"client.json", "portfolio.json", "files/diploma.pdf", "summary.html"}
+    data = json.loads(archive.read("client.json"))
+    assert data["client"]["last_name"] == case.client.last_name
+    assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
+    assert case.client.last_name in archive.read("summary.html").decode()
+
+
+def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor):
+    case = make_case()
+    client = case.client
+    services.update_client(counsellor, client, first_name="Hodan", last_name="Warsame", email="hodan@example.net",
+                           phone="040 123", birth_date=date(1990, 5, 6), gender="female", labour_status="unemployed",
+                           isced_level=3)
+    services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
+    services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
+    wiped = []
+    data_rights.register_erasure_hook(lambda actor, c: wiped.append(c.id))
+    try:
+        services.erase_client(counsellor, client)
+    finally:
+        data_rights._erasure.clear()
+    db.session.commit()
+    client = db.session.get(Client, client.id)
+    assert wiped == [client.id]
+    assert (client.first_name, client.last_name, client.email, client.phone, client.birth_date) == ("", "", None,
+                                                                                                    None, None)
+    assert (client.gender.value, client.birth_year, client.isced_level) == ("female", 1990, 3)
+    case = db.session.get(Case, case.id)
+    assert case.age_at_entry == 35 and case.stage is Stage.DOCUMENTATION
+    assert all(entry.note is None for entry in case.guidance_entries)
+    assert all(change.reason is None for change in case.stage_changes)
+    trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
+    assert "Warsame" not in trail and "hodan@example.net" not in trail
+    assert "Erased client" in client.full_name
+
+
+def test_clients_past_retention(make_case, counsellor):
+    old = make_case(entry_date=date(2019, 1, 1))
+    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), situation=Situation.UNKNOWN)
+    make_case(entry_date=date(2019, 1, 1))  # still open
+    db.session.commit()
+    assert services.clients_due_for_erasure(5) == [old.client]

@@ -1,0 +1,252 @@
+import io
+import re
+from datetime import date
+
+from sqlalchemy import event, func, select
+
+from cases import services
+from cases.models import Case, Client, ClientType, GuidanceKind, Stage
+from isok.accounts.models import Role
+from isok.audit import AuditEntry
+from isok.extensions import db
+from tests.conftest import log_in
+
+NEW_CLIENT = {"first_name": "Hodan", "last_name": "Abdi", "birth_date": "1991-02-03", "gender": "female",
+              "country_of_birth": "SO", "citizenship": "SO", "mother_tongue": "so", "languages": "fi A2, en B1",
+              "preferred_language": "fi", "labour_status": "unemployed", "long_term_unemployed": "y",
+              "isced_level": "3", "third_country_national": "yes", "foreign_background": "yes",
+              "minority": "declined", "disability": "not_asked", "homeless": "not_asked", "rural": "no",
+              "client_type": "long_term", "entry_date": "2026-03-02", "target": "Catering"}
+
+
+def test_counsellor_registers_a_client_with_a_case(client, counsellor):
+    log_in(client, counsellor)
+    response = client.post("/clients/new", data={**NEW_CLIENT, "counsellor_id": counsellor.id})
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert (case.client.full_name, case.client.labour_status.value, case.client.isced_level) == ("Hodan Abdi",
+                                                                                                 "unemployed", 3)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Hodan Abdi" in page and "Catering" in page
+
+
+def test_possible_duplicates_are_shown_before_saving(client, counsellor, make_client):
+    existing = make_client(first_name="Hodan", last_name="Abdi", birth_date=date(1991, 2, 3))
+    log_in(client, counsellor)
+    response = client.post("/clients/new", data={**NEW_CLIENT, "counsellor_id": counsellor.id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"/clients/{existing.id}" in page and 'value="Catering"' in page
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 1
+    response = client.post("/clients/new", data={**NEW_CLIENT, "counsellor_id": counsellor.id,
+                                                  "confirm_not_duplicate": "y"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 2
+
+
+def test_impossible_input_is_explained_next_to_the_field_and_kept(client, counsellor):
+    log_in(client, counsellor)
+    data = {**NEW_CLIENT, "birth_date": "2090-01-01", "counsellor_id": counsellor.id, "municipality": "Kuopio"}
+    response = client.post("/clients/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="birth_date-error"' in page and "cannot be in the future" in page
+    assert 'value="Kuopio"' in page and 'value="2090-01-01"' in page
+
+
+def test_exit_before_entry_is_refused_with_the_input_kept(client, counsellor, make_case):
+    case = make_case()
+    log_in(client, counsellor)
+    response = client.post(f"/cases/{case.id}/exit", data={"version": case.version, "exit_date": "2026-01-01",
+                                                            "situation": "job_searching",
+                                                            "study_path_shortened": "no"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "cannot be before the entry date" in page and 'value="2026-01-01"' in page
+
+
+def test_a_move_that_is_not_allowed_is_explained_and_the_reason_kept(client, counsellor, make_case):
+    case = make_case()
+    log_in(client, counsellor)
+    response = client.post(f"/cases/{case.id}/stage", data={"version": case.version, "stage": "certification",
+                                                             "on": "2026-03-05", "reason": "Fast track"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="stage-error"' in page and "cannot move from Identification to Certification" in page
+    assert "Fast track" in page
+    response = client.post(f"/cases/{case.id}/stage", data={"version": case.version, "stage": "documentation",
+                                                             "on": "2026-03-05", "reason": "Ready"})
+    assert response.status_code == 302
+    assert db.session.get(Case, case.id).stage is Stage.DOCUMENTATION
+
+
+def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(app, counsellor, make_case, make_user):
+    case = make_case()
+    colleague = make_user(Role.COUNSELLOR, organisation=counsellor.organisation)
+    first, second = app.test_client(), app.test_client()
+    log_in(first, counsellor)
+    log_in(second, colleague)
+    loaded = case.version
+    form = {"version": loaded, "client_type": "long_term", "entry_date": "2026-03-02", "counsellor_id": counsellor.id}
+    assert first.post(f"/cases/{case.id}/edit", data={**form, "target": "Cleaning"}).status_code == 302
+    response = second.post(f"/cases/{case.id}/edit", data={**form, "target": "Logistics"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Someone else saved this record" in page and 'value="Logistics"' in page
+    assert db.session.get(Case, case.id).target == "Cleaning"
+
+
+def test_guidance_notes_are_for_staff_and_clients_see_only_shared_entries(app, counsellor, make_case, make_user):
+    case = make_case()
+    services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Staff only")
+    services.add_guidance_entry(counsellor, case, on=date(2026, 3, 4), kind=GuidanceKind.EMAIL,
+                                note="Bring your diploma", shareable=True)
+    own_login = make_user(Role.CLIENT)
+    services.link_user(counsellor, case.client, own_login)
+    manager = make_user(Role.PROJECT_MANAGER)
+    db.session.commit()
+    staff, pm, person = app.test_client(), app.test_client(), app.test_client()
+    log_in(staff, counsellor)
+    log_in(pm, manager)
+    log_in(person, own_login)
+    assert "Staff only" in staff.get(f"/cases/{case.id}").get_data(as_text=True)
+    pm_page = pm.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Staff only" not in pm_page and "Phone call" in pm_page
+    own_page = person.get("/my-case", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Bring your diploma" in own_page and "Staff only" not in own_page
+    assert "collecting proof of your skills" not in own_page  # identification stage, in plain words
+    assert "finding out together" in own_page
+
+
+def test_opening_a_client_record_is_audited(client, counsellor, make_case):
+    case = make_case()
+    log_in(client, counsellor)
+    client.get(f"/clients/{case.client_id}")
+    client.get(f"/cases/{case.id}")
+    views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view",
+                                                        AuditEntry.object_id == case.client_id)).all()
+    assert [(v.object_type, v.actor_id) for v in views] == [("client", counsellor.id)] * 2
+
+
+def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make_case, make_client):
+    make_case(client=make_client(first_name="Zainab", last_name="Kareem"), client_type=ClientType.SHORT_TERM)
+    make_case(client=make_client(first_name="Omar", last_name="Haddad"))
+    log_in(client, counsellor)
+    page = client.get("/cases?q=kareem").get_data(as_text=True)
+    assert "Zainab Kareem" in page and "Omar Haddad" not in page
+    page = client.get("/cases?client_type=long_term").get_data(as_text=True)
+    assert "Omar Haddad" in page and "Zainab Kareem" not in page
+    csv_text = client.get("/cases/export.csv?client_type=short_term").get_data(as_text=True)
+    assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
+
+
+def test_a_counsellor_sees_only_their_organisations_cases(client, counsellor, make_case, make_user,
+                                                          make_organisation):
+    other = make_user(Role.COUNSELLOR, organisation=make_organisation("Elsewhere"))
+    foreign = make_case(responsible=other)
+    log_in(client, counsellor)
+    assert foreign.client.last_name not in client.get("/cases").get_data(as_text=True)
+    assert client.get(f"/cases/{foreign.id}").status_code == 404
+
+
+def _count_queries(fn) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_case_list_runs_the_same_number_of_queries_for_few_and_many_rows(client, counsellor, make_case,
+                                                                             make_user):
+    log_in(client, counsellor)
+    colleague = make_user(Role.COUNSELLOR, organisation=counsellor.organisation)
+    for n in range(3):
+        make_case(responsible=colleague if n % 2 else counsellor)
+    few = _count_queries(lambda: client.get("/cases"))
+    for n in range(30):
+        make_case(responsible=colleague if n % 2 else counsellor)
+    many = _count_queries(lambda: client.get("/cases"))
+    assert few == many
+    links = re.compile(r'href="/cases/\d+"')
+    assert len(links.findall(client.get("/cases").get_data(as_text=True))) == 25
+    assert len(links.findall(client.get("/cases?page=2").get_data(as_text=True))) == 8
+
+
+IMPORT_CSV = (
+    "first_name;last_name;birth_date;gender;email;country_of_birth;mother_tongue;client_type;entry_date;stage\n"
+    "Ali;Jaber;5.3.1985;male;ali@example.net;IQ;ar;long_term;2026-02-01;documentation\n"
+    "Lina;Darwish;1990-07-07;female;;SY;ar;short_term;2026-02-03;\n"
+)
+
+
+def _upload(client, text, name="clients.csv"):
+    return client.post("/cases/import", data={"file": (io.BytesIO(text.encode()), name)},
+                       content_type="multipart/form-data")
+
+
+def test_import_previews_then_applies_the_whole_file(client, counsellor):
+    log_in(client, counsellor)
+    response = _upload(client, IMPORT_CSV)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Ali Jaber" in page
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert client.post("/cases/import", data={"token": token}).status_code == 302
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    assert [(c.client.full_name, c.stage, c.counsellor_id) for c in cases] == [
+        ("Ali Jaber", Stage.DOCUMENTATION, counsellor.id), ("Lina Darwish", Stage.IDENTIFICATION, counsellor.id)]
+
+
+def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, make_client):
+    make_client(first_name="Ali", last_name="Jaber", birth_date=date(1985, 3, 5))
+    log_in(client, counsellor)
+    bad = (IMPORT_CSV + "Omar;Haddad;1980-01-01;male;;XX;ar;long_term;2026-02-03;\n"
+           "Rasha;Haddad;2099-01-01;female;;SY;ar;long_term;2026-02-03;\n")
+    response = _upload(client, bad)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Possible duplicate" in page and "Unknown country code: XX" in page and "in the future" in page
+    assert 'name="token"' not in page
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_import_command_with_dry_run_and_for_real(app, runner, counsellor, tmp_path):
+    path = tmp_path / "clients.csv"
+    path.write_text(IMPORT_CSV)
+    result = runner.invoke(args=["import-cases", str(path), "--dry-run", "--user", counsellor.email])
+    assert result.exit_code == 0 and "Dry run: 2 rows" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    result = runner.invoke(args=["import-cases", str(path), "--user", counsellor.email])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 2
+
+
+def test_dashboard_shows_my_cases_by_stage_and_follow_ups_due(client, counsellor, make_case):
+    case = make_case(entry_date=date(2025, 1, 10))
+    services.record_exit(counsellor, case, exit_date=date(2025, 4, 1), situation=services.Situation.JOB_SEARCHING)
+    db.session.commit()
+    log_in(client, counsellor)
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "My cases" in page and "Follow-ups due" in page
+    assert f"/cases/{case.id}/follow-up" in page
+
+
+def test_client_export_and_erasure_through_the_web(client, make_user, make_case, counsellor):
+    case = make_case()
+    admin = make_user(Role.ADMIN, organisation=counsellor.organisation)
+    log_in(client, admin)
+    response = client.post(f"/clients/{case.client_id}/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.post(f"/clients/{case.client_id}/erase", data={}).status_code == 400
+    assert client.post(f"/clients/{case.client_id}/erase", data={"confirm": "y"}).status_code == 302
+    assert db.session.get(Client, case.client_id).erased_at is not None
