@@ -14,7 +14,7 @@ from isok.dashboard import NavItem, Panel, register_nav, register_panel
 from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
-from portfolio import bp, demo, queries, services  # noqa: F401  (demo registers its loader)
+from portfolio import bp, data_rights, demo, queries, services  # noqa: F401  (registries: demo, data rights)
 from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
