@@ -47,9 +47,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import assessment
+    from assessment import assessment_views, evidence_views, placement_views  # noqa: F401
     from isok import dashboard
     from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
     from isok.accounts import bp as accounts_bp
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, assessment.bp):
         app.register_blueprint(blueprint)
