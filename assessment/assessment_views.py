@@ -151,7 +151,8 @@ def _forms(assessment: Assessment, **given) -> dict:
 
 def _detail(assessment: Assessment, status: int = 200, **forms):
     return render_template(
-        "assessment/assessments/detail.html", assessment=assessment, **placement_facts(assessment.placement),
+        "assessment/assessments/detail.html", assessment=assessment, placement=assessment.placement,
+        **placement_facts(assessment.placement),
         me=permissions.assessor_of(current_user, assessment),
         managing=permissions.can_manage_placements(current_user, assessment.case),
         thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED
@@ -349,11 +350,11 @@ def _saved_decisions(assessment: Assessment) -> tuple[dict, dict]:
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def reconcile(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_see_levels(current_user, assessment):
-        return render_template("assessment/assessments/reconcile_wait.html", assessment=assessment)
     deciding = permissions.can_reconcile(current_user, assessment)
     if request.method == "POST" and not deciding:
         abort(403)
+    if not permissions.can_see_levels(current_user, assessment):
+        return render_template("assessment/assessments/reconcile_wait.html", assessment=assessment)
     form = ReconcileForm()
     form.participants.choices = choices((a.user_id, f"{a.user.name} ({a.role.label})")
                                         for a in assessment.active_assessors())
@@ -396,7 +397,8 @@ def reconcile(assessment_id):
 
 def _gap_page(assessment: Assessment, form: HandoverForm, status: int = 200):
     return render_template("assessment/assessments/gap_plan.html", assessment=assessment, form=form,
-                           items=assessment_services.gap_plan(assessment), **placement_facts(assessment.placement),
+                           items=assessment_services.gap_plan(assessment), placement=assessment.placement,
+                           **placement_facts(assessment.placement),
                            managing=permissions.can_manage_placements(current_user, assessment.case)), status
 
 
