@@ -1,6 +1,6 @@
 """The tripartite assessment: independent ratings, the joint decision, sign-off, reopening and the results."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from assessment.models import (
     AssessmentEvent,
     AssessmentStatus,
     AssessorRole,
+    CaseQualification,
     ConflictStatus,
     EvidenceSource,
     FrameworkVersion,
@@ -23,10 +24,11 @@ from assessment.models import (
     Rating,
     UnitDecision,
 )
-from assessment.placement_services import case_qualification
+from assessment.placement_services import case_qualification, case_units, create_placement
 from cases.models import Case, Stage
-from isok import audit, permissions
+from isok import audit, demo, permissions
 from isok.accounts.models import Organisation, OrganisationType, Role, User
+from isok.accounts.services import create_user
 from isok.database import utcnow
 from isok.extensions import db
 from portfolio.models import PortfolioEntry
@@ -641,3 +643,72 @@ def waiting_for(user: User, assessment: Assessment) -> bool:
     if assessor.role is AssessorRole.COUNSELLOR:
         return assessment.status is AssessmentStatus.SIGNED_OFF and assessment.confirmed_at is None
     return False
+
+
+# --- demo data -------------------------------------------------------------------------------------------------
+
+DEMO_STATES = ("open", "reconciled", "signed_off", "reopened")
+
+
+def load_demo(admin: User) -> None:
+    """Placements and assessments in every state on whatever demo cases have a target qualification."""
+    cases = db.session.scalars(select(Case).join(CaseQualification, CaseQualification.case_id == Case.id)
+                               .order_by(Case.id).limit(len(DEMO_STATES))).all()
+    tutor, teacher = demo.account("tutor@example.org"), demo.account("teacher@example.org")
+    counsellor = demo.account("counsellor@example.org")
+    if not cases or None in (tutor, teacher, counsellor):
+        return
+    if db.session.scalar(select(Placement.id).where(Placement.tutor_id == tutor.id).limit(1)) is not None:
+        return
+    hotel = demo.organisation("Hotel Kallavesi Oy")
+    property_company = demo.organisation("Itä-Suomen Kiinteistöpalvelut Oy")
+    other_tutor = demo.account("tutor.kiinteisto@example.org") or create_user(
+        admin, email="tutor.kiinteisto@example.org", name="Jari Kiinteistö", roles={Role.WORKPLACE_TUTOR},
+        organisation=property_company)
+    for n, state in enumerate(DEMO_STATES):
+        case = cases[n % len(cases)]
+        workplace, workplace_tutor = (property_company, other_tutor) if state == "reconciled" else (hotel, tutor)
+        _demo_assessment(admin, case, counsellor, teacher, workplace, workplace_tutor, state, n)
+
+
+def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, n) -> None:
+    units = case_units(case)[:2]
+    if not units:
+        return
+    start = date.today() - timedelta(days=60 - 10 * n)
+    placement = create_placement(counsellor, case, workplace=workplace, tutor=tutor, start_date=start,
+                                 end_date=start + timedelta(days=45), units=units,
+                                 tasks="Breakfast service, cold kitchen, hygiene self-monitoring")
+    assessment = open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
+    levels = scale_levels(assessment)
+    passing = [lv["code"] for lv in levels if lv["passing"]] or [levels[-1]["code"]]
+    outcome_ids = list(snapshot_outcomes(assessment))
+    raters = (counsellor,) if state == "open" else (counsellor, teacher, tutor)
+    for rater in raters:
+        level = passing[-1] if rater is tutor else passing[0]
+        values = {oid: {"level": level, "justification": "Shown repeatedly during the placement",
+                        "sources": [EvidenceSource.OBSERVATION.value if rater is tutor
+                                    else EvidenceSource.INTERVIEW.value], "entry_ids": []} for oid in outcome_ids}
+        sheet = permissions.assessor_of(rater, assessment)
+        save_ratings(rater, assessment, values, expected_version=sheet.version, submit=True,
+                     declaration=(False, None))
+    if state == "open":
+        return
+    outcome_values = {oid: {"level": passing[0], "result": OutcomeResult.RECOGNISED.value,
+                            "rationale": "The tutor rated higher; the joint level rests on all sources."}
+                      for oid in outcome_ids}
+    for oid in outcome_ids[-1:]:  # one outcome left for the gap plan
+        outcome_values[oid] = {"level": levels[0]["code"], "result": OutcomeResult.TO_ACQUIRE.value,
+                               "rationale": "Not yet shown at the workplace.",
+                               "gap_what": "Hygiene self-monitoring", "gap_where": "Savonia Vocational College"}
+    unit_values = {unit["id"]: {"level": passing[0], "rationale": "Shown at the workplace."}
+                   for unit in snapshot_units(assessment)}
+    reconcile(teacher, assessment, outcome_values=outcome_values, unit_values=unit_values,
+              participant_ids=[counsellor.id, teacher.id, tutor.id], expected_version=assessment.version)
+    if state == "reconciled":
+        return
+    sign_off(teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True)
+    confirm(counsellor, assessment, expected_version=assessment.version)
+    if state == "reopened":
+        reopen(teacher, assessment, reason="The unit level was recorded for the wrong unit.",
+               expected_version=assessment.version)

@@ -38,7 +38,7 @@ from assessment.placement_views import (
 )
 from cases.models import Case
 from cases.panels import register_case_panel
-from isok import dashboard, permissions
+from isok import dashboard, demo, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.dashboard import Panel
 from isok.extensions import db
@@ -455,3 +455,6 @@ def _assessor_panel(user):
         return None
     return Panel("assessment/assessments/_waiting_panel.html", {"assessments": waiting[:10],
                                                                  "localized": localized}, order=25)
+
+
+demo.register(assessment_services.load_demo)
