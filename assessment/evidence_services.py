@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from assessment.models import (
     Assessment,
@@ -41,11 +42,13 @@ def case_outcomes(case: Case) -> list[tuple[FrameworkUnit, list[LearningOutcome]
 
 def portfolio_items(case: Case) -> list[PortfolioEntry]:
     return db.session.scalars(select(PortfolioEntry).where(PortfolioEntry.case_id == case.id)
+                              .options(selectinload(PortfolioEntry.evidence))
                               .order_by(PortfolioEntry.section, PortfolioEntry.title)).all()
 
 
 def case_links(case: Case) -> list[EvidenceLink]:
     return db.session.scalars(select(EvidenceLink).where(EvidenceLink.case_id == case.id)
+                              .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
                               .order_by(EvidenceLink.id)).all()
 
 
