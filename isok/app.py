@@ -74,4 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from assessment import bp as assessment_bp
     from assessment import framework_views, interview_views  # noqa: F401  (routes, panels, demo data, commands)
 
+    # isort: split
+    # Placements and assessments after frameworks and interviews: their demo data rest on the target qualifications.
+    from assessment import assessment_views, evidence_views, placement_views  # noqa: F401
+
     app.register_blueprint(assessment_bp)

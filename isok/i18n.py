@@ -1,7 +1,7 @@
 """Which language a page speaks, what the languages are called, and which way their text runs."""
 
 from babel import Locale
-from flask import has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ def interface_locales() -> tuple[str, ...]:
 def select_locale() -> str:
     """The user's saved choice, then an explicit switch in this browser, then Accept-Language, then Finnish."""
     if not has_request_context():
-        return DEFAULT_LOCALE
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     offered = CLIENT_LOCALES
     user = current_user
     if getattr(user, "is_authenticated", False) and user.locale in offered:

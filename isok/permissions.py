@@ -11,7 +11,16 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, false, or_, select, true
 
-from assessment.models import FrameworkVersion, Interview, InterviewStatus, VersionStatus
+from assessment.models import (
+    Assessment,
+    AssessmentAssessor,
+    AssessorRole,
+    FrameworkVersion,
+    Interview,
+    InterviewStatus,
+    Placement,
+    VersionStatus,
+)
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
@@ -39,6 +48,10 @@ RECORD_INTERVIEWS = "record_interviews"  # record the findings of one's own inte
 VIEW_PORTFOLIO = "view_portfolio"  # read portfolio entries and evidence (which cases: can_view_portfolio)
 EDIT_PORTFOLIO = "edit_portfolio"  # add and change entries and evidence (the client's own, or as counsellor)
 REVIEW_PORTFOLIO = "review_portfolio"  # comment on entries, return or accept a portfolio, fill in the appraisal
+VIEW_ASSESSMENTS = "view_assessments"  # placements, assessments, evidence maps (which ones: visible_assessments)
+MANAGE_PLACEMENTS = "manage_placements"  # create placements, invite tutors, open assessments, assign assessors
+ASSESS = "assess"  # rate outcomes and take part in the joint decision (where one is an assessor: can_assess)
+MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes
 
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
 TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
@@ -65,6 +78,10 @@ GRANTS: dict[str, set[Role]] = {
     VIEW_PORTFOLIO: {ADMIN, COUNSELLOR, TEACHER, TUTOR, CLIENT},
     EDIT_PORTFOLIO: {ADMIN, COUNSELLOR, CLIENT},
     REVIEW_PORTFOLIO: {ADMIN, COUNSELLOR},
+    VIEW_ASSESSMENTS: STAFF,
+    MANAGE_PLACEMENTS: {ADMIN, COUNSELLOR},
+    ASSESS: {COUNSELLOR, TEACHER, TUTOR},
+    MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},
 }
 
 
@@ -123,6 +140,12 @@ def _case_scope(user):
     if Role.TEACHER in roles:
         conditions.append(exists().where(Interview.case_id == Case.id, Interview.teacher_id == user.id,
                                          Interview.status != InterviewStatus.CANCELLED))
+        conditions.append(exists().where(Assessment.case_id == Case.id,
+                                         AssessmentAssessor.assessment_id == Assessment.id,
+                                         AssessmentAssessor.user_id == user.id,
+                                         AssessmentAssessor.replaced_at.is_(None)))
+    if Role.WORKPLACE_TUTOR in roles:
+        conditions.append(exists().where(Placement.case_id == Case.id, Placement.tutor_id == user.id))
     return or_(*conditions) if conditions else false()
 
 
@@ -254,6 +277,108 @@ def visible_portfolio_cases(user) -> Select:
     return visible_cases(user)
 
 
+# --- assessment: placements and assessments --------------------------------------------------------------------
+# Counsellors and teachers reach placements and assessments through their cases; a workplace tutor reaches only
+# the placements where they are the tutor (and the assessments of those placements), nothing else of the case.
+
+def _staff_case_ids(user) -> Select | None:
+    if user.roles & {Role.COUNSELLOR, Role.TEACHER}:
+        return select(Case.id).where(_case_scope(user))
+    return None
+
+
+def _placement_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return true()
+    conditions = []
+    if (case_ids := _staff_case_ids(user)) is not None:
+        conditions.append(Placement.case_id.in_(case_ids))
+    if Role.WORKPLACE_TUTOR in user.roles:
+        conditions.append(Placement.tutor_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+def _assessment_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return true()
+    conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
+        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)))]
+    if (case_ids := _staff_case_ids(user)) is not None:
+        conditions.append(Assessment.case_id.in_(case_ids))
+    if Role.WORKPLACE_TUTOR in user.roles:
+        conditions.append(Assessment.placement_id.in_(select(Placement.id).where(Placement.tutor_id == user.id)))
+    return or_(*conditions)
+
+
+def visible_placements(user) -> Select:
+    return select(Placement).where(_placement_scope(user))
+
+
+def visible_assessments(user) -> Select:
+    return select(Assessment).where(_assessment_scope(user))
+
+
+def can_view_placement(user, placement: Placement) -> bool:
+    return db.session.scalar(select(Placement.id).where(Placement.id == placement.id,
+                                                        _placement_scope(user))) is not None
+
+
+def can_view_assessment(user, assessment: Assessment) -> bool:
+    return db.session.scalar(select(Assessment.id).where(Assessment.id == assessment.id,
+                                                         _assessment_scope(user))) is not None
+
+
+def can_view_case_assessment(user, case: Case) -> bool:
+    """Case-level assessment pages (overview, evidence map, triangulation) are for staff who reach the case."""
+    return can(user, VIEW_ASSESSMENTS) and not user.roles <= {Role.WORKPLACE_TUTOR} and can_view_case(user, case)
+
+
+def can_manage_placements(user, case: Case) -> bool:
+    return can(user, MANAGE_PLACEMENTS) and can_view_case(user, case)
+
+
+def can_map_evidence(user, case: Case) -> bool:
+    return can(user, MAP_EVIDENCE) and can_view_case(user, case)
+
+
+def assessor_of(user, assessment: Assessment) -> AssessmentAssessor | None:
+    """The user's active place among the assessment's assessors, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((a for a in assessment.active_assessors() if a.user_id == user.id), None)
+
+
+def can_assess(user, assessment: Assessment) -> bool:
+    return can(user, ASSESS) and assessor_of(user, assessment) is not None
+
+
+def can_reconcile(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role in (AssessorRole.COUNSELLOR, AssessorRole.TEACHER)
+
+
+def can_sign_off(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role is AssessorRole.TEACHER
+
+
+def can_confirm(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role is AssessorRole.COUNSELLOR
+
+
+def can_see_levels(user, assessment: Assessment) -> bool:
+    """Independence: an assessor sees the others' levels only once their own are submitted."""
+    assessor = assessor_of(user, assessment)
+    if assessor is not None:
+        return assessor.submitted_at is not None
+    return can_view_assessment(user, assessment)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
@@ -265,3 +390,6 @@ def init_app(app) -> None:
     app.jinja_env.globals["can_review_portfolio"] = can_review_portfolio
     app.jinja_env.globals["can_view_guidance_notes"] = can_view_guidance_notes
     app.jinja_env.globals["can_manage_client"] = can_manage_client
+    for rule in (can_assess, can_reconcile, can_sign_off, can_confirm, can_see_levels, can_manage_placements,
+                 can_map_evidence, can_view_case_assessment):
+        app.jinja_env.globals[rule.__name__] = rule

@@ -54,6 +54,7 @@ def make_test_app(tmp_path_factory, **overrides):
         "FILES_DIR": str(base / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
+        "BABEL_DEFAULT_LOCALE": "en",  # services called outside a request speak English, as the assertions do
         **overrides,
     }
     app = create_app(config)

@@ -285,7 +285,7 @@ def test_the_case_panel_shows_the_target_and_interviews(app, world, make_intervi
         from flask_login import login_user
 
         login_user(counsellor)
-        [panel] = [p for p in case_panels(counsellor, case) if p.template.startswith("assessment/")]
+        [panel] = [p for p in case_panels(counsellor, case) if p.template.startswith("assessment/interviews/")]
         rendered = render_template_string(
             "{% with ctx = panel.context %}{% include panel.template %}{% endwith %}", panel=panel)
     assert "Test qualification" in rendered and "Matti Opettaja" in rendered and "Schedule an interview" in rendered

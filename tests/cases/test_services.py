@@ -140,26 +140,24 @@ def test_reassignment_and_transfer_keep_their_history(make_case, make_user, make
     assert [h.status for h in case.handovers] == [HandoverStatus.ACCEPTED, HandoverStatus.ACCEPTED]
 
 
-def test_export_holds_everything_and_what_other_packages_register(app, make_case, counsellor):
+def test_export_holds_everything_and_what_other_packages_register(app, make_case, counsellor, monkeypatch):
     case = make_case()
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
-    data_rights.register_export_data(lambda client: [("portfolio", {"entries": 2})])
+    monkeypatch.setattr(data_rights, "_data", [])  # only this test's contributions, not the real packages'
+    monkeypatch.setattr(data_rights, "_files", [])
+    data_rights.register_export_data(lambda client: [("extra", {"entries": 2})])
     data_rights.register_export_files(lambda client: [("diploma.pdf", b"%PDF-1.4")])
-    try:
-        with app.test_request_context():
-            payload = services.export_client(counsellor, case.client)
-    finally:
-        data_rights._data.clear()
-        data_rights._files.clear()
+    with app.test_request_context():
+        payload = services.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    assert set(archive.namelist()) == {"client.json", "portfolio.json", "files/diploma.pdf", "summary.html"}
+    assert set(archive.namelist()) == {"client.json", "extra.json", "files/diploma.pdf", "summary.html"}
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
     assert case.client.last_name in archive.read("summary.html").decode()
 
 
-def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor):
+def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
     case = make_case()
     client = case.client
     services.update_client(counsellor, client, first_name="Hodan", last_name="Warsame", email="hodan@example.net",
@@ -168,11 +166,8 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
-    data_rights.register_erasure_hook(lambda actor, c: wiped.append(c.id))
-    try:
-        services.erase_client(counsellor, client)
-    finally:
-        data_rights._erasure.clear()
+    monkeypatch.setattr(data_rights, "_erasure", [lambda actor, c: wiped.append(c.id)])
+    services.erase_client(counsellor, client)
     db.session.commit()
     client = db.session.get(Client, client.id)
     assert wiped == [client.id]

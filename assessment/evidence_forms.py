@@ -1,0 +1,11 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class MappingForm(FlaskForm):
+    outcome_id = SelectField(_l("Learning outcome"), coerce=int)
+    item = SelectField(_l("Portfolio item"), validators=[DataRequired(_l("Choose an item of the portfolio."))],
+                       description=_l("An entry of the portfolio, or one file attached to it."))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
