@@ -53,3 +53,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (dashboard.bp, accounts_bp, admin_bp):
         app.register_blueprint(blueprint)
+
+    from certificates import bp as certificates_bp
+    from certificates import views as certificate_views  # noqa: F401  (routes, panels, demo data, make-seal)
+
+    app.register_blueprint(certificates_bp)

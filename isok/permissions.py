@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, false, or_, select
 
 from cases.models import Case, Client, case_co_counsellor
+from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok.accounts.models import Role
 from isok.extensions import db
 
@@ -23,14 +24,21 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+VIEW_CERTIFICATES = "view_certificates"  # staff: certificates of the visible cases
+ISSUE_CERTIFICATES = "issue_certificates"  # preview, issue, re-issue, bulk issue
+REVOKE_CERTIFICATES = "revoke_certificates"
+VIEW_OWN_CERTIFICATES = "view_own_certificates"  # clients: "My certificates"
+
+_CERTIFICATE_STAFF = {VIEW_CERTIFICATES, ISSUE_CERTIFICATES, REVOKE_CERTIFICATES}
 
 ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
-    Role.PROJECT_MANAGER: {VIEW_CASES},
-    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES,
+                 *_CERTIFICATE_STAFF},
+    Role.PROJECT_MANAGER: {VIEW_CASES, VIEW_CERTIFICATES},
+    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES, *_CERTIFICATE_STAFF},
     Role.TEACHER: {VIEW_CASES},
     Role.WORKPLACE_TUTOR: {VIEW_CASES},
-    Role.CLIENT: set(),
+    Role.CLIENT: {VIEW_OWN_CERTIFICATES},
 }
 
 
@@ -93,6 +101,51 @@ def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
 
 
+# --- certificates ----------------------------------------------------------------------------------------------
+
+def visible_certificates(user) -> Select:
+    """Staff see the certificates of the cases they see; a client sees only their own valid certificates."""
+    if not getattr(user, "is_authenticated", False):
+        return select(Certificate).where(false())
+    if can(user, VIEW_CERTIFICATES):
+        return select(Certificate).join(Case, Certificate.case_id == Case.id).where(_case_scope(user))
+    if can(user, VIEW_OWN_CERTIFICATES):
+        own_cases = select(Case.id).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
+        return select(Certificate).where(Certificate.case_id.in_(own_cases),
+                                         Certificate.status == CertificateStatus.VALID)
+    return select(Certificate).where(false())
+
+
+def can_view_certificate(user, certificate: Certificate) -> bool:
+    query = visible_certificates(user).where(Certificate.id == certificate.id).with_only_columns(Certificate.id)
+    return db.session.scalar(query) is not None
+
+
+def can_issue_certificate(user, case: Case) -> bool:
+    return can(user, ISSUE_CERTIFICATES) and can_view_case(user, case)
+
+
+def can_revoke_certificate(user, certificate: Certificate) -> bool:
+    return (can(user, REVOKE_CERTIFICATES) and certificate.status == CertificateStatus.VALID
+            and can_view_case(user, certificate.case))
+
+
+def can_reissue_certificate(user, certificate: Certificate) -> bool:
+    return certificate.status == CertificateStatus.VALID and can_issue_certificate(user, certificate.case)
+
+
+def visible_bulk_issues(user) -> Select:
+    """A bulk issue is its starter's own work; administrators see all."""
+    if not can(user, ISSUE_CERTIFICATES):
+        return select(BulkIssue).where(false())
+    if Role.ADMIN in user.roles:
+        return select(BulkIssue)
+    return select(BulkIssue).where(BulkIssue.created_by_id == user.id)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
+    app.jinja_env.globals["can_issue_certificate"] = can_issue_certificate
+    app.jinja_env.globals["can_revoke_certificate"] = can_revoke_certificate
+    app.jinja_env.globals["can_reissue_certificate"] = can_reissue_certificate
