@@ -4,8 +4,7 @@ the first is re-issued and the second revoked, so the demo shows every status. C
 from sqlalchemy import select
 
 from cases.models import Case, Stage
-from certificates import seal, services
-from certificates.content import results_for
+from certificates import content, seal, services
 from certificates.forms import default_languages
 from certificates.models import Certificate
 from isok import demo as demo_data
@@ -17,7 +16,7 @@ DEMO_ISSUER = "Savonia Vocational College"
 
 def load_demo_certificates(admin) -> None:
     cases = db.session.scalars(select(Case).where(Case.stage == Stage.CERTIFICATION).order_by(Case.id)).all()
-    ready = [case for case in cases if not _has_certificate(case) and results_for(case)]
+    ready = [case for case in cases if not _has_certificate(case) and content.results_for(case)]
     if not ready:
         return
     seal.ensure_seal(DEMO_ISSUER)

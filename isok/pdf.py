@@ -6,14 +6,19 @@ every other URL (file:, http(s):, data:, anything), so no render can read local 
 Renders take plain data (dicts, strings, dates), never ORM objects, and run without request context helpers.
 """
 
+import io
 import logging
 import mimetypes
 import threading
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
+import weasyprint.pdf
 from weasyprint import HTML
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -79,11 +84,24 @@ def _font_config() -> FontConfiguration:
     return _fonts.config
 
 
+@cache
+def _srgb_profile_bytes() -> bytes:
+    return (files(weasyprint.pdf) / "sRGB2014.icc").read_bytes()
+
+
+def _output_intent() -> dict:
+    """PDF/A's sRGB output intent, given explicitly: WeasyPrint's own default leaves the ICC file open."""
+    profile = ColorProfile(io.BytesIO(_srgb_profile_bytes()), "sRGB2014.icc", "relative-colorimetric",
+                           (["r"], ["g"], ["b"]))
+    return {"color_profiles": {"isok-srgb": profile}, "output_intent": "isok-srgb"}
+
+
 def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> bytes:
     fetcher = AssetFetcher(static_roots(current_app))
+    intent = _output_intent() if variant else {}
     with _RENDER_SLOTS:
         return HTML(string=html, url_fetcher=fetcher).write_pdf(
-            presentational_hints=False, pdf_variant=variant, font_config=_font_config())
+            presentational_hints=False, pdf_variant=variant, font_config=_font_config(), **intent)
 
 
 def render_pdf(template_name: str, context: dict, *, lang: str, variant: str | None = PDF_VARIANT) -> bytes:
