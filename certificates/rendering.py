@@ -42,9 +42,8 @@ def section_context(content: dict, lang: str, *, preview: bool) -> dict:
         "method": lambda method: texts.method_label(lang, method),
         "role": lambda role: texts.role_label(lang, role),
         "issuer": issuer,
-        "birth_date": _long_date(content["holder"].get("birth_date")),
-        "decided_on": _long_date(content.get("decided_on")),
-        "issued_on": _long_date(content.get("issued_on") or date.today().isoformat()),
+        "long_date": _long_date,  # called while the section renders, so in the section's language
+        "issued_on": content.get("issued_on") or date.today().isoformat(),
         "preview": preview,
         "verify_url": url,
         "qr": qr_svg(url) if url else None,
