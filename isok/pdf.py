@@ -14,9 +14,9 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+import weasyprint.pdf
 from flask import current_app
 from flask_babel import force_locale
-import weasyprint.pdf
 from weasyprint import HTML
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
