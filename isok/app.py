@@ -79,3 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from assessment import assessment_views, evidence_views, placement_views  # noqa: F401
 
     app.register_blueprint(assessment_bp)
+
+    from certificates import bp as certificates_bp
+    from certificates import views as certificate_views  # noqa: F401  (routes, panels, demo data, make-seal)
+
+    app.register_blueprint(certificates_bp)

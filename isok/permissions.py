@@ -22,6 +22,7 @@ from assessment.models import (
     VersionStatus,
 )
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
+from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok.accounts.models import Role
 from isok.extensions import db
 from portfolio.models import Portfolio, PortfolioStatus
@@ -52,6 +53,10 @@ VIEW_ASSESSMENTS = "view_assessments"  # placements, assessments, evidence maps 
 MANAGE_PLACEMENTS = "manage_placements"  # create placements, invite tutors, open assessments, assign assessors
 ASSESS = "assess"  # rate outcomes and take part in the joint decision (where one is an assessor: can_assess)
 MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes
+VIEW_CERTIFICATES = "view_certificates"  # staff: certificates of the visible cases
+ISSUE_CERTIFICATES = "issue_certificates"  # preview, issue, re-issue, bulk issue
+REVOKE_CERTIFICATES = "revoke_certificates"
+VIEW_OWN_CERTIFICATES = "view_own_certificates"  # clients: "My certificates"
 
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
 TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
@@ -82,6 +87,10 @@ GRANTS: dict[str, set[Role]] = {
     MANAGE_PLACEMENTS: {ADMIN, COUNSELLOR},
     ASSESS: {COUNSELLOR, TEACHER, TUTOR},
     MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},
+    VIEW_CERTIFICATES: {ADMIN, MANAGER, COUNSELLOR},
+    ISSUE_CERTIFICATES: {ADMIN, COUNSELLOR},
+    REVOKE_CERTIFICATES: {ADMIN, COUNSELLOR},
+    VIEW_OWN_CERTIFICATES: {CLIENT},
 }
 
 
@@ -379,6 +388,48 @@ def can_see_levels(user, assessment: Assessment) -> bool:
     return can_view_assessment(user, assessment)
 
 
+# --- certificates ----------------------------------------------------------------------------------------------
+
+def visible_certificates(user) -> Select:
+    """Staff see the certificates of the cases they see; a client sees only their own valid certificates."""
+    if not getattr(user, "is_authenticated", False):
+        return select(Certificate).where(false())
+    if can(user, VIEW_CERTIFICATES):
+        return select(Certificate).join(Case, Certificate.case_id == Case.id).where(_case_scope(user))
+    if can(user, VIEW_OWN_CERTIFICATES):
+        own_cases = select(Case.id).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
+        return select(Certificate).where(Certificate.case_id.in_(own_cases),
+                                         Certificate.status == CertificateStatus.VALID)
+    return select(Certificate).where(false())
+
+
+def can_view_certificate(user, certificate: Certificate) -> bool:
+    query = visible_certificates(user).where(Certificate.id == certificate.id).with_only_columns(Certificate.id)
+    return db.session.scalar(query) is not None
+
+
+def can_issue_certificate(user, case: Case) -> bool:
+    return can(user, ISSUE_CERTIFICATES) and can_view_case(user, case)
+
+
+def can_revoke_certificate(user, certificate: Certificate) -> bool:
+    return (can(user, REVOKE_CERTIFICATES) and certificate.status == CertificateStatus.VALID
+            and can_view_case(user, certificate.case))
+
+
+def can_reissue_certificate(user, certificate: Certificate) -> bool:
+    return certificate.status == CertificateStatus.VALID and can_issue_certificate(user, certificate.case)
+
+
+def visible_bulk_issues(user) -> Select:
+    """A bulk issue is its starter's own work; administrators see all."""
+    if not can(user, ISSUE_CERTIFICATES):
+        return select(BulkIssue).where(false())
+    if Role.ADMIN in user.roles:
+        return select(BulkIssue)
+    return select(BulkIssue).where(BulkIssue.created_by_id == user.id)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
@@ -393,3 +444,6 @@ def init_app(app) -> None:
     for rule in (can_assess, can_reconcile, can_sign_off, can_confirm, can_see_levels, can_manage_placements,
                  can_map_evidence, can_view_case_assessment):
         app.jinja_env.globals[rule.__name__] = rule
+    app.jinja_env.globals["can_issue_certificate"] = can_issue_certificate
+    app.jinja_env.globals["can_revoke_certificate"] = can_revoke_certificate
+    app.jinja_env.globals["can_reissue_certificate"] = can_reissue_certificate

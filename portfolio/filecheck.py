@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -190,6 +190,16 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
 
 # --- images ----------------------------------------------------------------------------------------------------------
 
+def _load_whole(image) -> None:
+    """Decode every pixel, refusing a cut-off file even though WeasyPrint tells Pillow to accept those."""
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _reencode_image(name: str, stream: BinaryIO) -> Checked:
     try:
         with Image.open(stream) as image:
@@ -198,7 +208,7 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
             if width * height > MAX_IMAGE_PIXELS:
                 raise Rejected(_l("The picture is too large (%(w)d × %(h)d pixels). Send a smaller picture.",
                                   w=width, h=height))
-            image.load()
+            _load_whole(image)
             icc_profile = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
             out = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115  (handed to the caller, who closes it)

@@ -1,3 +1,4 @@
+import io
 import re
 import tempfile
 import zipfile
@@ -14,6 +15,7 @@ from isok.dashboard import NavItem, Panel, register_nav, register_panel
 from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
+from isok.pdf import render_pdf
 from portfolio import bp, data_rights, demo, queries, services  # noqa: F401  (registries: demo, data rights)
 from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
@@ -342,6 +344,17 @@ def summary(case_id):
     case = _case_or_404(case_id)
     _note_reading(case)
     return render_template("portfolio/summary.html", case=case, summary=summary_context(case))
+
+
+@bp.get("/cases/<int:case_id>/portfolio/summary.pdf")
+@permissions.requires(VIEW)
+def summary_pdf(case_id):
+    case = _case_or_404(case_id)
+    _note_reading(case)
+    lang = str(get_locale())
+    pdf = render_pdf("portfolio/summary_pdf.html", {"summary": summary_context(case)}, lang=lang)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"portfolio-{case.id}.pdf", max_age=0)
 
 
 def _slug(text: str, limit: int = 40) -> str:

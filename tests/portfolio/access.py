@@ -69,6 +69,7 @@ ROUTES = [
     *(Access("portfolio.overview", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
     *(Access("portfolio.questionnaire", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
     *(Access("portfolio.summary", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
+    *(Access("portfolio.summary_pdf", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
     *(Access("portfolio.evidence_zip", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
     *(Access("portfolio.entry", "GET", READ[k], params=_entry(k), variant=k) for k in KINDS),
     *(Access("portfolio.download", "GET", READ[k], params=_file(k), variant=k) for k in KINDS),

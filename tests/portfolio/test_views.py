@@ -2,6 +2,7 @@ import io
 import re
 import zipfile
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from isok.audit import AuditEntry
@@ -168,3 +169,15 @@ def test_case_panel_and_client_dashboard(client, app, login, make_case, make_ent
     login(client_user)
     home = client.get("/").get_data(as_text=True)
     assert f"/cases/{case.id}/portfolio" in home and f"/cases/{case.id}/portfolio/questionnaire" in home
+
+
+def test_summary_downloads_as_a_pdf_with_the_entries(client, login, make_case, make_entry):
+    case, _client_user, counsellor = make_case()
+    make_entry(counsellor, case, title="Line cook", language="en")
+    db.session.commit()
+    login(counsellor)
+    response = client.get(f"/cases/{case.id}/portfolio/summary.pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Line cook" in text and "Restaurant Aleppo" in text

@@ -1,0 +1,36 @@
+"""Demo certificates: for every case in the certification stage whose results are signed off, one certificate;
+the first is re-issued and the second revoked, so the demo shows every status. Cases without results are skipped."""
+
+from sqlalchemy import select
+
+from cases.models import Case, Stage
+from certificates import content, seal, services
+from certificates.forms import default_languages
+from certificates.models import Certificate
+from isok import demo as demo_data
+from isok import permissions
+from isok.extensions import db
+
+DEMO_ISSUER = "Savonia Vocational College"
+
+
+def load_demo_certificates(admin) -> None:
+    cases = db.session.scalars(select(Case).where(Case.stage == Stage.CERTIFICATION).order_by(Case.id)).all()
+    ready = [case for case in cases if not _has_certificate(case) and content.results_for(case)]
+    if not ready:
+        return
+    seal.ensure_seal(DEMO_ISSUER)
+    counsellor = demo_data.account("counsellor@example.org")
+    issued = []
+    for case in ready:
+        issuer = counsellor if counsellor and permissions.can_issue_certificate(counsellor, case) else admin
+        issued.append(services.issue_certificate(issuer, case, default_languages(case.client)))
+    first = issued[0]
+    services.reissue_certificate(admin, first, first.languages)
+    if len(issued) > 1:
+        services.revoke_certificate(admin, issued[1], "Demo: issued for the wrong qualification.")
+    db.session.flush()
+
+
+def _has_certificate(case) -> bool:
+    return db.session.scalar(select(Certificate.id).where(Certificate.case_id == case.id).limit(1)) is not None

@@ -1,0 +1,77 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from certificates.texts import LANGUAGES
+from isok.forms import VersionedForm, choices
+from isok.i18n import language_name
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _language_field():
+    return MultiCheckboxField(_l("Languages of the certificate"),
+                              validators=[DataRequired(message=_l("Choose at least one language."))])
+
+
+def language_choices():
+    return choices((code, language_name(code)) for code in LANGUAGES)
+
+
+def default_languages(client) -> list[str]:
+    """Finnish, Swedish and English, plus the client's own language where the certificate speaks it."""
+    chosen = ["fi", "sv", "en"]
+    preferred = (client.preferred_language or "").split("_")[0]
+    if preferred in LANGUAGES and preferred not in chosen:
+        chosen.append(preferred)
+    return chosen
+
+
+class LanguagesForm(FlaskForm):
+    """The languages to preview in (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    languages = _language_field()
+
+
+class IssueForm(FlaskForm):
+    languages = _language_field()
+
+
+class ReissueForm(VersionedForm):
+    languages = _language_field()
+
+
+class RevokeForm(VersionedForm):
+    reason = TextAreaField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept in the audit trail; the public verification page shows only "
+                                          "that the certificate is revoked."))
+
+
+class BulkIssueForm(FlaskForm):
+    case_ids = MultiCheckboxField(_l("Cases"), coerce=int,
+                                  validators=[DataRequired(message=_l("Choose at least one case."))])
+    languages = _language_field()
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=80)])
+
+
+class HashCheckForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sha256 = StringField(_l("SHA-256 of your copy"), validators=[
+        Optional(), Regexp(r"^\s*[0-9a-fA-F]{64}\s*$", message=_l("A SHA-256 is 64 characters 0–9 and a–f."))],
+        description=_l("For example the output of: sha256sum certificate.pdf"))

@@ -1,0 +1,127 @@
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cases.models import Case
+from isok.accounts.models import User
+from isok.database import UTCDateTime, enum_type, utcnow
+from isok.extensions import db
+
+
+class CertificateStatus(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    REPLACED = "replaced"  # re-issued: a newer version with its own number supersedes it
+
+    @property
+    def label(self):
+        return CERTIFICATE_STATUS_LABELS[self]
+
+
+CERTIFICATE_STATUS_LABELS = {CertificateStatus.VALID: _l("Valid"), CertificateStatus.REVOKED: _l("Revoked"),
+                             CertificateStatus.REPLACED: _l("Replaced by a newer version")}
+
+
+class Certificate(db.Model):
+    """An issued, sealed certificate: its PDF's bytes and hash never change; only its status does."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # ISOK-2026-000123
+    verification_code: Mapped[str] = mapped_column(String(40), unique=True)  # 160 random bits, base32
+    status: Mapped[CertificateStatus] = mapped_column(enum_type(CertificateStatus), default=CertificateStatus.VALID,
+                                                      index=True)
+    content: Mapped[dict] = mapped_column(JSON)  # the snapshot of everything it states (certificates.content)
+    languages: Mapped[list] = mapped_column(JSON)
+    formally_recognised: Mapped[bool] = mapped_column(default=False, index=True)  # counted by ESF reports
+    pdf_sha256: Mapped[str] = mapped_column(String(64))  # also its key in isok.storage
+    pdf_size: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship()
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    replaces: Mapped["Certificate | None"] = relationship(remote_side=[id], back_populates="replaced_by")
+    replaced_by: Mapped["Certificate | None"] = relationship(back_populates="replaces")
+
+    @property
+    def holder_name(self) -> str:
+        return self.content["holder"]["full_name"]
+
+    def __str__(self):
+        return self.number
+
+
+class CertificateCounter(db.Model):
+    """The last number issued in a year; its row is locked while a number is taken, so numbers never repeat."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class BulkStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+    @property
+    def label(self):
+        return BULK_STATUS_LABELS[self]
+
+
+BULK_STATUS_LABELS = {BulkStatus.QUEUED: _l("Waiting to start"), BulkStatus.RUNNING: _l("Running"),
+                      BulkStatus.FINISHED: _l("Finished")}
+
+
+class ItemStatus(enum.StrEnum):
+    PENDING = "pending"
+    ISSUED = "issued"
+    FAILED = "failed"
+
+    @property
+    def label(self):
+        return ITEM_STATUS_LABELS[self]
+
+
+ITEM_STATUS_LABELS = {ItemStatus.PENDING: _l("Waiting"), ItemStatus.ISSUED: _l("Issued"),
+                      ItemStatus.FAILED: _l("Failed")}
+
+
+class BulkIssue(db.Model):
+    """Certificates issued for many cases in the background; each case succeeds or fails on its own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    languages: Mapped[list] = mapped_column(JSON)
+    locale: Mapped[str] = mapped_column(String(10), default="en")  # the starter's language, for failure reasons
+    status: Mapped[BulkStatus] = mapped_column(enum_type(BulkStatus), default=BulkStatus.QUEUED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship()
+    items: Mapped[list["BulkIssueItem"]] = relationship(back_populates="bulk", order_by="BulkIssueItem.id",
+                                                        cascade="all, delete-orphan")
+
+
+class BulkIssueItem(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulk_id: Mapped[int] = mapped_column(ForeignKey("bulk_issue.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.PENDING)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    error: Mapped[str | None] = mapped_column(String(500))  # why this case failed, in the starter's language
+
+    bulk: Mapped[BulkIssue] = relationship(back_populates="items")
+    case: Mapped[Case] = relationship()
+    certificate: Mapped[Certificate | None] = relationship()

@@ -1,0 +1,122 @@
+"""The issuing organisation's electronic seal: a PAdES signature (pyHanko) over the whole certificate PDF.
+
+The key and certificate live outside the repository (ISOK_SEAL_KEY, ISOK_SEAL_CERT; by default instance/seal/).
+`flask make-seal` creates a self-signed pair for demonstrations and tests; production installs a real one.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from flask import current_app
+from flask.cli import with_appcontext
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+FIELD_NAME = "IssuerSeal"
+_signers: dict[tuple, signers.SimpleSigner] = {}
+
+
+class SealMissing(RuntimeError):
+    """No seal key and certificate are installed where the configuration points."""
+
+
+def seal_paths(app=None) -> tuple[Path, Path]:
+    config = (app or current_app).config
+    return Path(config["SEAL_KEY"]), Path(config["SEAL_CERT"])
+
+
+def make_seal(key_path: Path, cert_path: Path, organisation: str, *, years: int = 5) -> None:
+    """Create a self-signed seal key and certificate (for demonstrations and tests, not for production)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} certificate seal"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def ensure_seal(organisation: str) -> bool:
+    """Create a demonstration seal where none is installed; return whether one was made."""
+    key_path, cert_path = seal_paths()
+    if key_path.exists() and cert_path.exists():
+        return False
+    make_seal(key_path, cert_path, organisation)
+    return True
+
+
+def _signer() -> signers.SimpleSigner:
+    key_path, cert_path = seal_paths()
+    if not (key_path.exists() and cert_path.exists()):
+        raise SealMissing(f"no seal at {key_path} and {cert_path}; run `flask make-seal`")
+    cache_key = (str(key_path), str(cert_path), key_path.stat().st_mtime_ns, cert_path.stat().st_mtime_ns)
+    if cache_key not in _signers:
+        _signers.clear()
+        _signers[cache_key] = signers.SimpleSigner.load(str(key_path), str(cert_path))
+    return _signers[cache_key]
+
+
+def seal_pdf(pdf: bytes, *, reason: str, location: str | None) -> bytes:
+    """Add the organisation's PAdES baseline-B signature covering the whole document."""
+    meta = PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+                                reason=reason, location=location)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
+
+
+@dataclass
+class SealStatus:
+    intact: bool  # the bytes are those that were signed
+    valid: bool  # the signature is cryptographically sound
+    trusted: bool  # it chains to the configured seal certificate
+    covers_whole_file: bool
+
+
+def seal_status(pdf: bytes) -> SealStatus | None:
+    """Check the seal of a certificate PDF against the configured seal certificate; None when unsealed."""
+    signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    if not signatures:
+        return None
+    _key_path, cert_path = seal_paths()
+    context = ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))])
+    status = validate_pdf_signature(signatures[0], context)
+    return SealStatus(intact=status.intact, valid=status.valid, trusted=status.trusted,
+                      covers_whole_file=status.coverage.name == "ENTIRE_FILE")
+
+
+@click.command("make-seal")
+@click.option("--organisation", default="isok demo", help="Organisation named in the seal certificate.")
+@click.option("--force", is_flag=True, help="Replace an existing seal.")
+@with_appcontext
+def make_seal_command(organisation, force):
+    """Create a self-signed seal key and certificate for certificates (demonstration and tests)."""
+    key_path, cert_path = seal_paths()
+    if key_path.exists() and not force:
+        raise click.ClickException(f"a seal exists at {key_path}; use --force to replace it")
+    make_seal(key_path, cert_path, organisation)
+    click.echo(f"Seal key: {key_path}\nSeal certificate: {cert_path}")

@@ -1,0 +1,156 @@
+"""Certificate operations: plain functions taking the acting user; they flush and audit, the caller commits."""
+
+import base64
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from certificates import rendering, seal, texts
+from certificates.content import NotSignedOff, gather_content
+from certificates.models import (
+    BulkIssue,
+    BulkIssueItem,
+    Certificate,
+    CertificateCounter,
+    CertificateStatus,
+)
+from isok import audit, permissions, storage
+from isok.database import utcnow
+from isok.extensions import db
+
+CODE_BYTES = 20  # 160 random bits: guessing a valid code is hopeless even without the rate limit
+NUMBER_PREFIX = "ISOK"
+
+
+class CertificateError(ValueError):
+    """A certificate rule was broken; the message is shown to the user next to the field."""
+
+    def __init__(self, message: str, field: str = "languages"):
+        super().__init__(message)
+        self.field = field
+
+
+def new_verification_code() -> str:
+    raw = base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode().rstrip("=")
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def normalise_code(text: str) -> str:
+    """Accept a code as people type it: any case, with or without dashes and spaces."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def _local_today(moment: datetime):
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _next_number(year: int) -> str:
+    """Take the year's next number; the counter row stays locked until the issuing transaction ends."""
+    query = select(CertificateCounter).where(CertificateCounter.year == year).with_for_update()
+    counter = db.session.scalar(query)
+    if counter is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CertificateCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another issuer created the year's row first; lock theirs
+        counter = db.session.scalar(query)
+    counter.last += 1
+    db.session.flush()
+    return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
+
+
+def _check_version(certificate: Certificate, version) -> None:
+    if version is not None and str(version) != str(certificate.version):
+        raise CertificateError(_("Someone else changed this certificate meanwhile. Reload the page and try again."),
+                               field="version")
+
+
+def preview_content(user, case, languages: list[str]) -> dict:
+    """What a certificate issued now would state, for the preview; nothing is stored."""
+    if not permissions.can_issue_certificate(user, case):
+        raise CertificateError(_("You may not issue certificates for this case."))
+    if not languages or any(code not in texts.LANGUAGES for code in languages):
+        raise CertificateError(_("Choose at least one of the offered languages."))
+    try:
+        return gather_content(case, languages)
+    except NotSignedOff as error:
+        raise CertificateError(str(error)) from error
+
+
+def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None) -> Certificate:
+    """Issue a sealed certificate for the case's signed-off results, in the chosen languages."""
+    content = preview_content(user, case, languages)
+    now = utcnow()
+    number = _next_number(now.year)
+    content.update(number=number, verification_code=new_verification_code(),
+                   issued_on=_local_today(now).isoformat())
+    sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), reason=f"Certificate {number}",
+                           location=content["place"])
+    digest = storage.put_bytes(sealed)
+    certificate = Certificate(
+        case=case, number=number, verification_code=content["verification_code"], content=content,
+        languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
+        pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces,
+    )
+    db.session.add(certificate)
+    audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
+        certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id"]))
+    return certificate
+
+
+def revoke_certificate(user, certificate: Certificate, reason: str, *, version=None) -> None:
+    """Revoke a valid certificate; the verification page shows it as revoked from now on."""
+    if not permissions.can_revoke_certificate(user, certificate):
+        raise CertificateError(_("Only a valid certificate can be revoked."), field="reason")
+    _check_version(certificate, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason for revoking."), field="reason")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = user.id
+    certificate.revocation_reason = reason
+    audit.record(user, "revoke_certificate", certificate, changes=audit.changes_of(
+        certificate, ["status", "revoked_at", "revoked_by_id", "revocation_reason"]))
+    db.session.flush()
+
+
+def reissue_certificate(user, certificate: Certificate, languages: list[str], *, version=None) -> Certificate:
+    """Issue a new version with a new number from the current results; the old one shows as replaced."""
+    if not permissions.can_reissue_certificate(user, certificate):
+        raise CertificateError(_("Only a valid certificate can be re-issued."))
+    _check_version(certificate, version)
+    certificate.status = CertificateStatus.REPLACED
+    audit.record(user, "replace_certificate", certificate, changes=audit.changes_of(certificate, ["status"]))
+    db.session.flush()
+    return issue_certificate(user, certificate.case, languages, replaces=certificate)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    return storage.read_bytes(certificate.pdf_sha256)
+
+
+def find_by_code(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.verification_code == normalise_code(code)))
+
+
+def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> BulkIssue:
+    """Queue certificates for many cases; bulk.start() then issues them one by one in the background."""
+    if not cases:
+        raise CertificateError(_("Choose at least one case."), field="case_ids")
+    refused = [case for case in cases if not permissions.can_issue_certificate(user, case)]
+    if refused:
+        raise CertificateError(_("You may not issue certificates for some of the chosen cases."), field="case_ids")
+    bulk = BulkIssue(created_by_id=user.id, languages=list(languages), locale=locale,
+                     items=[BulkIssueItem(case_id=case.id) for case in cases])
+    db.session.add(bulk)
+    audit.record(user, "start_bulk_issue", bulk, changes={"case_ids": [case.id for case in cases],
+                                                         "languages": list(languages)})
+    return bulk

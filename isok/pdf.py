@@ -1,0 +1,109 @@
+"""PDF rendering: application templates → HTML → WeasyPrint, inside the app process, with a sandboxed fetcher.
+
+Templates are the application's own; people's text enters only through Jinja autoescape. Whatever a template
+references is fetched by AssetFetcher, which serves `asset:<path>` from the app's static folders and refuses
+every other URL (file:, http(s):, data:, anything), so no render can read local files or reach the network.
+Renders take plain data (dicts, strings, dates), never ORM objects, and run without request context helpers.
+"""
+
+import io
+import logging
+import mimetypes
+import threading
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import weasyprint.pdf
+from flask import current_app
+from flask_babel import force_locale
+from weasyprint import HTML
+from weasyprint.css import ColorProfile
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from isok.i18n import text_direction
+
+log = logging.getLogger(__name__)
+
+ASSET_SCHEME = "asset:"
+# PDF/A-3b: embedded fonts and an output intent, so archives can open the document decades from now; it keeps
+# working with an incremental PAdES signature added afterwards.
+PDF_VARIANT = "pdf/a-3b"
+# Rendering is CPU-bound and single-threaded; more than two at once only makes every user wait longer.
+_RENDER_SLOTS = threading.BoundedSemaphore(2)
+# Loading the system fonts costs about a quarter of a certificate's render; each thread keeps its configuration.
+_fonts = threading.local()
+
+
+class BlockedResource(ValueError):
+    """A template asked for something outside the asset allow-list."""
+
+
+class AssetFetcher(URLFetcher):
+    """Serve `asset:<relative path>` from the given folders; refuse every other URL, without redirects."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=("asset",), allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(ASSET_SCHEME):
+            log.warning("PDF render refused a resource outside the allow-list: %.200s", url)
+            raise BlockedResource(f"blocked resource: {url[:200]}")
+        name = url.removeprefix(ASSET_SCHEME).lstrip("/")
+        for root in self.roots:
+            path = (root / name).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        log.warning("PDF render asked for a missing asset: %.200s", url)
+        raise BlockedResource(f"no such asset: {url[:200]}")
+
+    def open(self, url, data=None, timeout=None):  # urllib's entry point: never reaches its handlers
+        return self.fetch(getattr(url, "full_url", url))
+
+
+def static_roots(app) -> list[Path]:
+    """The app's static folder and every blueprint's, the only places assets come from."""
+    folders = [app.static_folder, *(bp.static_folder for bp in app.blueprints.values())]
+    return [Path(folder) for folder in folders if folder and Path(folder).is_dir()]
+
+
+def render_html(template_name: str, context: dict, *, lang: str) -> str:
+    """Render a PDF template to HTML in `lang`, with `document_lang` and `document_dir` set for its root."""
+    app = current_app._get_current_object()
+    with force_locale(lang):
+        template = app.jinja_env.get_template(template_name)
+        return template.render(**context, document_lang=lang, document_dir=text_direction(lang))
+
+
+def _font_config() -> FontConfiguration:
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+@cache
+def _srgb_profile_bytes() -> bytes:
+    return (files(weasyprint.pdf) / "sRGB2014.icc").read_bytes()
+
+
+def _output_intent() -> dict:
+    """PDF/A's sRGB output intent, given explicitly: WeasyPrint's own default leaves the ICC file open."""
+    profile = ColorProfile(io.BytesIO(_srgb_profile_bytes()), "sRGB2014.icc", "relative-colorimetric",
+                           (["r"], ["g"], ["b"]))
+    return {"color_profiles": {"isok-srgb": profile}, "output_intent": "isok-srgb"}
+
+
+def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> bytes:
+    fetcher = AssetFetcher(static_roots(current_app))
+    intent = _output_intent() if variant else {}
+    with _RENDER_SLOTS:
+        return HTML(string=html, url_fetcher=fetcher).write_pdf(
+            presentational_hints=False, pdf_variant=variant, font_config=_font_config(), **intent)
+
+
+def render_pdf(template_name: str, context: dict, *, lang: str, variant: str | None = PDF_VARIANT) -> bytes:
+    """Render one of the application's templates to PDF bytes from plain data."""
+    return html_to_pdf(render_html(template_name, context, lang=lang), variant=variant)

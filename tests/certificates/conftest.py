@@ -1,0 +1,60 @@
+import pytest
+
+from certificates import content, services
+from isok.accounts.models import OrganisationType, Role
+from isok.extensions import db
+from tests.certificates.helpers import new_case, use_test_seal
+from tests.certificates.samples import results
+
+
+@pytest.fixture(autouse=True)
+def _seal(app):
+    use_test_seal(app)
+
+
+@pytest.fixture
+def signed_off(monkeypatch):
+    """Sign off results for chosen cases: signed_off(case, **overrides); other cases have none."""
+    by_case = {}
+    monkeypatch.setattr(content, "results_for", lambda case: by_case.get(case.id))
+
+    def sign(case, **overrides):
+        by_case[case.id] = results(**overrides)
+        return by_case[case.id]
+
+    return sign
+
+
+@pytest.fixture
+def org(make_organisation):
+    return make_organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER,
+                             municipality="Kuopio")
+
+
+@pytest.fixture
+def counsellor(make_user, org):
+    return make_user(Role.COUNSELLOR, organisation=org, name="Leena Ohjaaja")
+
+
+@pytest.fixture
+def make_case(org, counsellor):
+    def make(organisation=None, **fields):
+        case = new_case(organisation or org, counsellor, **fields)
+        db.session.commit()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def issued(counsellor, make_case, signed_off):
+    """A case with signed-off results and a certificate issued in fi, en and ar."""
+
+    def issue(languages=("fi", "en", "ar"), **case_fields):
+        case = make_case(**case_fields)
+        signed_off(case)
+        certificate = services.issue_certificate(counsellor, case, list(languages))
+        db.session.commit()
+        return certificate
+
+    return issue

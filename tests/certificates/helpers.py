@@ -1,0 +1,57 @@
+"""Shared by the certificate tests, the permission matrix, the browser test and the benchmark."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from cases.models import Case, Client, ClientType, Stage
+from certificates import content
+from certificates.seal import make_seal
+from isok.extensions import db
+from tests.certificates.samples import results
+
+_SEAL_DIR = Path(tempfile.mkdtemp(prefix="isok-test-seal-"))
+
+
+def use_test_seal(app) -> None:
+    """Point the app at a self-signed seal made once per test process (never the instance folder)."""
+    key, cert = _SEAL_DIR / "key.pem", _SEAL_DIR / "cert.pem"
+    if not key.exists():
+        make_seal(key, cert, "Test Organisation")
+    app.config.update(SEAL_KEY=str(key), SEAL_CERT=str(cert))
+
+
+def new_case(organisation, counsellor=None, *, first_name="Amina", last_name="Hassan", user=None,
+             preferred_language="ar", stage=Stage.CERTIFICATION) -> Case:
+    """A case, of the user's existing client record when they have one, otherwise of a new client."""
+    client = db.session.scalar(select(Client).where(Client.user_id == user.id)) if user else None
+    if client is None:
+        client = Client(first_name=first_name, last_name=last_name, birth_date=date(1990, 4, 12),
+                        preferred_language=preferred_language, user_id=user.id if user else None)
+    case = Case(client=client, organisation=organisation, counsellor_id=counsellor.id if counsellor else None,
+                client_type=ClientType.LONG_TERM, stage=stage, entry_date=date(2026, 1, 10))
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+MATRIX_MARK = "Matrix-World"
+
+
+def install_world_results() -> None:
+    """Sign off the results of the permission matrix's cases (marked by the client's surname) for its requests.
+
+    The matrix sends real requests without pytest's monkeypatch, so the lookup is wrapped once per process;
+    every other case still goes to the real results_for.
+    """
+    if getattr(content.results_for, "matrix_wrapper", False):
+        return
+    real = content.results_for
+
+    def results_for(case):
+        return results() if case.client.last_name == MATRIX_MARK else real(case)
+
+    results_for.matrix_wrapper = True
+    content.results_for = results_for

@@ -1,0 +1,237 @@
+import io
+import re
+import subprocess
+import threading
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from certificates import bulk, content, rendering, seal, services
+from certificates.credential import build_credential
+from certificates.models import BulkIssueItem, BulkStatus, CertificateStatus, ItemStatus
+from isok import storage
+from isok.accounts.models import OrganisationType, Role
+from isok.audit import AuditEntry
+from isok.extensions import db
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    return " ".join(text.split())
+
+
+def actions():
+    return [(e.action, e.object_id) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+# --- what a certificate states -----------------------------------------------------------------------------------
+
+def test_content_is_refused_until_results_are_signed_off(make_case, signed_off):
+    case = make_case()
+    with pytest.raises(content.NotSignedOff):
+        content.gather_content(case, ["fi"])
+    signed_off(case, units=[{**content_unit(), "outcomes": [not_demonstrated()]}])
+    with pytest.raises(content.NotSignedOff):
+        content.gather_content(case, ["fi"])
+
+
+def content_unit():
+    from tests.certificates.samples import results
+    return results()["units"][0]
+
+
+def not_demonstrated():
+    return content_unit()["outcomes"][2]
+
+
+def test_content_keeps_only_demonstrated_outcomes_in_the_chosen_languages(make_case, signed_off):
+    case = make_case()
+    signed_off(case)
+    snapshot = content.gather_content(case, ["ar", "fi", "en"])
+    assert snapshot["languages"] == ["fi", "en", "ar"]  # official languages first
+    assert snapshot["holder"] == {"first_name": "Amina", "last_name": "Hassan", "full_name": "Amina Hassan",
+                                  "birth_date": "1990-04-12"}
+    assert [o["code"] for o in snapshot["units"][0]["outcomes"]] == ["U1.1", "U1.2"]
+    assert snapshot["issuer"]["name"] == "Savonia Vocational College" and snapshot["place"] == "Kuopio"
+    assert snapshot["formally_recognised"] is True
+    assert snapshot["decided_on"] == "2026-03-05"
+
+
+def test_only_an_education_provider_states_formal_recognition(make_case, signed_off, make_organisation):
+    company = make_organisation(name="Hotel Kallavesi Oy", type=OrganisationType.COMPANY)
+    case = make_case(organisation=company)
+    signed_off(case)
+    snapshot = content.gather_content(case, ["en"])
+    assert snapshot["formally_recognised"] is False
+    assert not any(unit["formally_recognised"] for unit in snapshot["units"])
+
+
+# --- issuing -----------------------------------------------------------------------------------------------------
+
+def test_issue_numbers_seals_stores_and_audits(issued, counsellor, tmp_path):
+    first = issued()
+    second = issued(first_name="Omar", last_name="Ali")
+    year = first.issued_at.year
+    assert (first.number, second.number) == (f"ISOK-{year}-000001", f"ISOK-{year}-000002")
+    assert re.fullmatch(r"([A-Z2-7]{4}-){7}[A-Z2-7]{4}", first.verification_code)  # 160 bits, base32, grouped
+    assert first.verification_code != second.verification_code
+    data = storage.read_bytes(first.pdf_sha256)
+    assert len(data) == first.pdf_size
+    status = seal.seal_status(data)
+    assert status.intact and status.valid and status.trusted and status.covers_whole_file
+    assert ("issue_certificate", first.id) in actions()
+
+
+def test_the_pdf_states_names_outcomes_and_levels_in_each_language(issued, tmp_path):
+    certificate = issued(languages=("fi", "sv", "en", "ru", "ti", "uk"))
+    text = pdf_text(storage.read_bytes(certificate.pdf_sha256), tmp_path)
+    for expected in ("Amina Hassan", certificate.number, "Osaamisen tunnistamisen todistus",
+                     "Valmistaa kylmiä ruokia ohjeen mukaan", "3 Hyvä", "Haastattelu, Näyttö työpaikalla",
+                     "Intyg över validering av kunnande", "Tillreder kalla rätter enligt recept", "3 God",
+                     "Validation certificate", "Prepares cold dishes following a recipe", "5 Excellent",
+                     "It is not a degree", "Matti Opettaja", "Vocational teacher", "Savonia Vocational College",
+                     "Kuopio", "Свидетельство о подтверждении компетенций", "Готовит холодные блюда по рецепту",
+                     "3 Хорошо", "ምስክር ወረቀት ኣፍልጦ ክእለት", "ዝሑል መግቢ ብመምርሒ ተዳልው", "ቃለ-መሕትት",
+                     "Свідоцтво про підтвердження компетентностей", "Kiitettävä",
+                     "5. maaliskuuta 2026", "12. huhtikuuta 1990", "5 mars 2026", "12 апреля 1990 г."):
+        assert expected in text, expected
+    assert "Plans the menu of a week" not in text  # not demonstrated: not on the certificate
+    assert rendering.verification_url(certificate.verification_code) in text.replace(" ", "")
+
+
+def test_every_script_is_drawn_with_embedded_fonts(issued, tmp_path):
+    certificate = issued(languages=("en", "ar", "fa", "ti"))
+    path = tmp_path / "c.pdf"
+    path.write_bytes(storage.read_bytes(certificate.pdf_sha256))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    rows = fonts.splitlines()[2:]
+    assert all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), fonts  # embedded, subset, with Unicode map
+    assert any("DejaVu-Sans" in row for row in rows) and any("Abyssinica" in row for row in rows)
+
+
+def test_right_to_left_sections_are_marked_rtl(issued):
+    certificate = issued(languages=("en", "ar", "fa"))
+    sections = rendering.render_sections(certificate.content)
+    assert [re.search(r'<section class="sheet" lang="(\w+)" dir="(\w+)"', s).groups() for s in sections] == [
+        ("en", "ltr"), ("ar", "rtl"), ("fa", "rtl")]
+    assert "شهادة الاعتراف بالكفاءات" in sections[1] and "يحضّر الأطباق الباردة وفق الوصفة" in sections[1]
+
+
+def test_a_changed_byte_breaks_the_seal_for_pyhanko_and_pdfsig(issued, tmp_path):
+    data = bytearray(storage.read_bytes(issued().pdf_sha256))
+    intact, tampered = tmp_path / "intact.pdf", tmp_path / "tampered.pdf"
+    intact.write_bytes(data)
+    index = data.index(b"Hassan") if b"Hassan" in data else 200
+    data[index] ^= 0x01
+    tampered.write_bytes(data)
+    assert seal.seal_status(bytes(data)).intact is False
+    ok = subprocess.run(["pdfsig", str(intact)], capture_output=True, text=True)  # noqa: S603, S607
+    bad = subprocess.run(["pdfsig", str(tampered)], capture_output=True, text=True)  # noqa: S603, S607
+    assert "Signature is Valid" in ok.stdout
+    assert "Signature is Valid" not in bad.stdout
+
+
+def test_numbers_stay_unique_when_issued_concurrently(app):
+    numbers, errors = [], []
+
+    def take():
+        with app.app_context():
+            try:
+                numbers.append(services._next_number(2031))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001  (reported below)
+                errors.append(error)
+
+    db.session.rollback()
+    threads = [threading.Thread(target=take) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == [f"ISOK-2031-{n:06d}" for n in range(1, 7)]
+
+
+def test_only_staff_of_the_case_may_issue(make_case, signed_off, make_user, make_organisation):
+    case = make_case()
+    signed_off(case)
+    outsider = make_user(Role.COUNSELLOR, organisation=make_organisation())
+    teacher = make_user(Role.TEACHER)
+    for user in (outsider, teacher):
+        with pytest.raises(services.CertificateError):
+            services.issue_certificate(user, case, ["fi"])
+
+
+# --- revoking and re-issuing -------------------------------------------------------------------------------------
+
+def test_revoke_needs_a_reason_and_the_current_version(issued, counsellor):
+    certificate = issued()
+    with pytest.raises(services.CertificateError) as error:
+        services.revoke_certificate(counsellor, certificate, "  ")
+    assert error.value.field == "reason"
+    with pytest.raises(services.CertificateError) as error:
+        services.revoke_certificate(counsellor, certificate, "Wrong person", version=certificate.version + 1)
+    assert error.value.field == "version"
+    services.revoke_certificate(counsellor, certificate, "Wrong person", version=certificate.version)
+    db.session.commit()
+    assert certificate.status == CertificateStatus.REVOKED and certificate.revocation_reason == "Wrong person"
+    assert ("revoke_certificate", certificate.id) in actions()
+    with pytest.raises(services.CertificateError):
+        services.revoke_certificate(counsellor, certificate, "Again")
+
+
+def test_reissue_gives_a_new_number_and_marks_the_old_replaced(issued, counsellor):
+    old = issued()
+    new = services.reissue_certificate(counsellor, old, ["fi", "so"], version=old.version)
+    db.session.commit()
+    assert old.status == CertificateStatus.REPLACED and new.status == CertificateStatus.VALID
+    assert new.replaces == old and old.replaced_by == new
+    assert new.number != old.number and new.verification_code != old.verification_code
+    assert new.languages == ["fi", "so"]
+    assert ("replace_certificate", old.id) in actions() and ("issue_certificate", new.id) in actions()
+
+
+# --- exports -----------------------------------------------------------------------------------------------------
+
+def test_the_credential_is_an_open_badge_from_the_snapshot(issued):
+    certificate = issued()
+    document = build_credential(certificate.content, status="valid", pdf_sha256=certificate.pdf_sha256)
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["id"] == rendering.verification_url(certificate.verification_code)
+    achievement = document["credentialSubject"]["achievement"]
+    assert {"@value": "Ravintola-alan perustutkinto", "@language": "fi", "@direction": "ltr"} in achievement["name"]
+    assert [r["achievedLevel"].rsplit("-", 1)[1] for r in document["credentialSubject"]["result"]] == ["3", "5"]
+    assert achievement["resultDescription"][0]["alignment"][0]["targetCode"] == "U1.1"
+    assert document["issuer"]["name"] == "Savonia Vocational College"
+    assert document["evidence"][0]["ext:sha256"] == certificate.pdf_sha256
+    assert any(v["@direction"] == "rtl" for v in document["name"])
+
+
+# --- bulk issue --------------------------------------------------------------------------------------------------
+
+def test_bulk_issue_goes_on_past_a_failing_case(app, counsellor, make_case, signed_off):
+    ready = [make_case(first_name=f"Ready{n}") for n in range(2)]
+    for case in ready:
+        signed_off(case)
+    unsigned = make_case(first_name="Unsigned")
+    job = services.start_bulk_issue(counsellor, [ready[0], unsigned, ready[1]], ["fi", "en"], "en")
+    db.session.commit()
+    job_id = job.id
+    db.session.rollback()
+    bulk.start(job_id, app)
+    bulk.wait(job_id, timeout=60)
+    items = db.session.scalars(select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id)
+                               .order_by(BulkIssueItem.id)).all()
+    assert [item.status for item in items] == [ItemStatus.ISSUED, ItemStatus.FAILED, ItemStatus.ISSUED]
+    assert "not signed off" in items[1].error
+    assert items[0].certificate.case_id == ready[0].id
+    assert items[0].bulk.status == BulkStatus.FINISHED
+
+
+def test_sections_render_as_plain_data_only(issued):
+    certificate = issued()
+    snapshot = certificate.content
+    assert pypdf.PdfReader(io.BytesIO(rendering.render_certificate_pdf(snapshot, preview=True))).pages

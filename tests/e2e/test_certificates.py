@@ -1,0 +1,58 @@
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from certificates import content, services
+from isok import demo
+from isok.extensions import db
+from tests.certificates.helpers import new_case, use_test_seal
+from tests.certificates.samples import results
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def client_certificate(live_app, monkeypatch):
+    """A certificate of the demo client, issued through the services with hand-made signed-off results.
+
+    Issued in a thread of its own: pyHanko runs asyncio, and Playwright's event loop owns the test's thread.
+    """
+    use_test_seal(live_app)
+    monkeypatch.setattr(content, "results_for", lambda case: results())
+    issued = {}
+
+    def issue():
+        with live_app.app_context():
+            counsellor = demo.account("counsellor@example.org")
+            case = new_case(demo.organisation("Savonia Vocational College"), counsellor,
+                            user=demo.account("client@example.org"))
+            certificate = services.issue_certificate(counsellor, case, ["fi", "en", "ar"])
+            db.session.commit()
+            issued.update(number=certificate.number, code=certificate.verification_code, sha=certificate.pdf_sha256)
+
+    thread = threading.Thread(target=issue)
+    thread.start()
+    thread.join()
+    return issued
+
+
+def test_client_downloads_their_certificate_and_anyone_can_verify_it(page, live_server, log_in_as, assert_accessible,
+                                                                     client_certificate):
+    log_in_as("client@example.org")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")  # the client reads Arabic
+    expect(page.locator("#my-certificates-title")).to_be_visible()
+    page.goto(f"{live_server}/my/certificates")
+    expect(page.locator(".cert-cards")).to_contain_text(client_certificate["number"])
+    assert_accessible(page)
+    with page.expect_download() as info:
+        page.locator("a.cert-download").first.click()
+    assert hashlib.sha256(Path(info.value.path()).read_bytes()).hexdigest() == client_certificate["sha"]
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/verify/{client_certificate['code']}")
+    expect(page.locator(".cert-verdict-valid")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(client_certificate["number"])
+    assert_accessible(page)

@@ -1,0 +1,104 @@
+"""The shared PDF renderer: nothing outside the asset allow-list is ever fetched."""
+
+import http.server
+import io
+import subprocess
+import threading
+from pathlib import Path
+
+import pypdf
+import pytest
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from isok import pdf
+
+PAYLOADS = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<img src="http://169.254.169.254/latest/meta-data/">',
+    "<style>@import url(http://127.0.0.1:9/)</style>",
+    "url(file:///dev/urandom)",
+]
+
+
+@pytest.fixture
+def canary():
+    """A loopback HTTP server that records every request it receives."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"CANARY-BODY")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", hits
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def secret_file(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("CANARY-SECRET-7f3a")
+    return path
+
+
+@pytest.fixture
+def test_templates(app, monkeypatch):
+    folder = Path(__file__).parent / "pdf_templates"
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([FileSystemLoader(folder), app.jinja_env.loader]))
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_hostile_markup_fetches_nothing_and_embeds_nothing(app, canary, secret_file, test_templates, caplog):
+    base, hits = canary
+    file_url = secret_file.as_uri()
+    hostile = " ".join(PAYLOADS) + f' <img src="{file_url}"> <img src="{base}/raw.png">'
+    with app.app_context():
+        data = pdf.render_pdf("hostile.html", {"canary": base, "file_url": file_url, "user_text": hostile,
+                                               "unescaped": hostile}, lang="en")
+    assert hits == []
+    assert b"CANARY-SECRET" not in data and b"CANARY-BODY" not in data
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert dict(reader.attachments) == {}
+    assert "file:///etc/passwd" in _text(data)  # the escaped user text is shown as text, not obeyed
+    refused = [r.getMessage() for r in caplog.records if r.name == "isok.pdf"]
+    assert any(file_url in message for message in refused)
+    assert any(base in message for message in refused)
+    assert not any("asset:css/app.css" in message for message in refused)  # the app's own asset is served
+
+
+def test_the_fetcher_serves_only_app_assets(app, secret_file):
+    with app.app_context():
+        fetcher = pdf.AssetFetcher(pdf.static_roots(app))
+    assert fetcher.fetch("asset:css/app.css").read().startswith(b"/* isok")
+    for url in (secret_file.as_uri(), "asset:../../../etc/passwd", f"asset:{secret_file}", "http://127.0.0.1:9/",
+                "data:text/plain,hello", "asset:css/missing.css"):
+        with pytest.raises(pdf.BlockedResource):
+            fetcher.fetch(url)
+
+
+def test_documents_are_pdfa_with_embedded_fonts(app, test_templates, tmp_path, canary, secret_file):
+    base, _hits = canary
+    with app.app_context():
+        data = pdf.render_pdf("hostile.html", {"canary": base, "file_url": secret_file.as_uri(),
+                                               "user_text": "Ääkköset", "unescaped": ""}, lang="fi")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)  # every font embedded
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert "/OutputIntents" in root  # the PDF/A sRGB output intent
+    assert b"pdfaid" in root["/Metadata"].get_object().get_data()
