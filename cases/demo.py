@@ -128,6 +128,7 @@ def _amina(admin, organisation, counsellor, client_user, today) -> None:
     services.add_guidance_entry(admin, case, on=date(2026, 10, 6), kind=GuidanceKind.INDIVIDUAL_GUIDANCE,
                                 duration_minutes=60, shareable=True,
                                 note="Add photos of your dishes and the letter from the restaurant to your portfolio.")
+    services.move_stage(admin, case, Stage.ASSESSMENT, date(2026, 10, 27), REASONS[Stage.ASSESSMENT])
     for days, kind, place in ((3, GuidanceKind.INDIVIDUAL_GUIDANCE, "Kuopio Guidance Centre, room 2"),
                               (17, GuidanceKind.PHONE, None)):
         starts = datetime.combine(today + timedelta(days=days), time(8, 30), tzinfo=UTC)

@@ -1,5 +1,6 @@
-"""Demo certificates: for every case in the certification stage whose results are signed off, one certificate;
-the first is re-issued and the second revoked, so the demo shows every status. Cases without results are skipped."""
+"""Demo certificates: for every case in the certification stage whose results are signed off, one certificate.
+The first was revoked (a misspelt name) and issued again; a second, if there is one, was re-issued, so the demo
+shows every status. Cases without signed-off results are skipped."""
 
 from sqlalchemy import select
 
@@ -26,9 +27,10 @@ def load_demo_certificates(admin) -> None:
         issuer = counsellor if counsellor and permissions.can_issue_certificate(counsellor, case) else admin
         issued.append(services.issue_certificate(issuer, case, default_languages(case.client)))
     first = issued[0]
-    services.reissue_certificate(admin, first, first.languages)
+    services.revoke_certificate(admin, first, "Demo: the holder's name was misspelt.")
+    services.issue_certificate(admin, first.case, first.languages)
     if len(issued) > 1:
-        services.revoke_certificate(admin, issued[1], "Demo: issued for the wrong qualification.")
+        services.reissue_certificate(admin, issued[1], issued[1].languages)
     db.session.flush()
 
 
