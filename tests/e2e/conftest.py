@@ -5,6 +5,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from isok import demo
 from isok.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -21,14 +22,23 @@ def browser_type_launch_args(browser_type_launch_args):
 def live_app(tmp_path_factory):
     from tests.conftest import make_test_app
 
-    app = make_test_app(tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password")
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        from isok import demo
+    # Throttling is tested in the unit suite; here one address logs in dozens of times a minute.
+    app = make_test_app(tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password",
+                        LOGIN_RATE_LIMIT="1000 per minute",
+                        SEAL_KEY=str(tmp_path_factory.mktemp("seal") / "key.pem"),
+                        SEAL_CERT=str(tmp_path_factory.mktemp("seal") / "cert.pem"))
 
-        demo.load()
-        db.session.commit()
+    def load_demo():
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            demo.load()
+            db.session.commit()
+
+    # In a thread of its own: sealing the demo certificates runs asyncio, and Playwright's loop owns this thread.
+    loader = threading.Thread(target=load_demo)
+    loader.start()
+    loader.join()
     return app
 
 
