@@ -30,6 +30,7 @@ from cases.models import Case, Stage
 from isok import audit, demo, permissions
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.accounts.services import create_user
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from portfolio.models import PortfolioEntry
@@ -58,11 +59,7 @@ def _stale() -> StaleError:
 
 
 def _check_version(record, expected_version) -> None:
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        expected = -1
-    if expected != record.version:
+    if expected_version in (None, "") or is_stale(record, expected_version):  # a form always sends its version
         raise _stale()
 
 

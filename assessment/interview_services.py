@@ -25,6 +25,7 @@ from assessment.models import (
 from cases.models import Case, Client
 from isok import audit, permissions
 from isok.accounts.models import Role, User
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import language_name
@@ -50,7 +51,7 @@ def _stale() -> InterviewError:
 
 
 def _check_version(interview: Interview, expected_version) -> None:
-    if str(expected_version) != str(interview.version):
+    if expected_version in (None, "") or is_stale(interview, expected_version):
         raise _stale()
 
 

@@ -31,6 +31,7 @@ from cases.models import (
 )
 from isok import audit
 from isok.accounts.models import Organisation, Role, User
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
@@ -50,7 +51,7 @@ class StaleError(CaseError):
 
 def check_version(obj, version) -> None:
     """Refuse a save made from a form loaded before someone else's save."""
-    if version is not None and str(version) != str(obj.version):
+    if is_stale(obj, version):
         raise StaleError(_("Someone else saved this record while you were editing it. Your input is kept below: "
                            "reload the page to see their changes, then apply yours again."), "version")
 

@@ -20,6 +20,7 @@ from certificates.models import (
     CertificateStatus,
 )
 from isok import audit, permissions, storage
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 
@@ -67,7 +68,7 @@ def _next_number(year: int) -> str:
 
 
 def _check_version(certificate: Certificate, version) -> None:
-    if version is not None and str(version) != str(certificate.version):
+    if is_stale(certificate, version):
         raise CertificateError(_("Someone else changed this certificate meanwhile. Reload the page and try again."),
                                field="version")
 

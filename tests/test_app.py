@@ -96,3 +96,17 @@ def test_unexpected_error_shows_the_500_page_without_a_trace(tmp_path_factory):
     page = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Something went wrong" in page and "secret internals" not in page and "Traceback" not in page
+
+
+def test_a_save_that_loses_the_race_gets_the_409_page(tmp_path_factory, make_organisation):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    app = make_test_app(tmp_path_factory)
+
+    @app.post("/race")
+    def race():
+        raise StaleDataError("UPDATE statement on table 'case' expected to update 1 row(s); 0 were matched.")
+
+    response = app.test_client().post("/race")
+    assert response.status_code == 409
+    assert "Someone else saved the same record" in response.get_data(as_text=True)

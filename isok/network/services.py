@@ -10,6 +10,7 @@ from cases.models import Gender
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
+from isok.concurrency import is_stale
 from isok.extensions import db
 from isok.network import queries
 from isok.network.models import (
@@ -39,7 +40,7 @@ class NetworkError(ValueError):
 
 def _check_version(record, version) -> None:
     """Refuse to save over changes someone else saved after this user loaded the form."""
-    if version not in (None, "") and int(version) != record.version:
+    if is_stale(record, version):
         raise NetworkError(_("Someone else saved this record while you were editing it. "
                              "Open it again to see their changes, then make yours."))
 
