@@ -92,7 +92,7 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bench_app(tmp_path_factory):
     from tests.conftest import make_test_app
 
@@ -106,9 +106,12 @@ def bench_app(tmp_path_factory):
         db.drop_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def floors(bench_app):
-    """Median times of the two floor pages, logged in as a counsellor like the pages they are compared with."""
+    """Median times of the two floor pages, logged in as a counsellor like the pages they are compared with.
+
+    Each benchmark module gets its own database and measures its own floors, in the same run as its figures.
+    """
     from isok.accounts.models import Role
     from isok.accounts.services import create_user
     from tests.conftest import PASSWORD, log_in
