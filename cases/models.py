@@ -76,6 +76,15 @@ STAGE_LABELS = {Stage.IDENTIFICATION: _l("Identification"), Stage.DOCUMENTATION:
                 Stage.ASSESSMENT: _l("Assessment"), Stage.CERTIFICATION: _l("Certification"),
                 Stage.CLOSED: _l("Closed")}
 
+# What each stage means, in plain words for the client's own page.
+STAGE_CLIENT_TEXT = {
+    Stage.IDENTIFICATION: _l("We are finding out together what you know and can do."),
+    Stage.DOCUMENTATION: _l("You are collecting proof of your skills in your portfolio."),
+    Stage.ASSESSMENT: _l("A teacher and a workplace look at your skills in practice."),
+    Stage.CERTIFICATION: _l("Your certificate is being prepared."),
+    Stage.CLOSED: _l("Your validation is finished."),
+}
+
 
 class ClientType(enum.StrEnum):
     """ISOK counted long-term clients (full validation path) and short-term clients (guidance, partial path)."""
@@ -92,14 +101,41 @@ CLIENT_TYPE_LABELS = {ClientType.LONG_TERM: _l("Long-term (full validation path)
                       ClientType.SHORT_TERM: _l("Short-term (guidance and a partial path)")}
 
 
+class Situation(enum.StrEnum):
+    """The client's situation at exit and at the six-month follow-up (ESF immediate and longer-term results)."""
+
+    EMPLOYED_SHORT_TERM = "employed_short_term"
+    EMPLOYED_LONG_TERM = "employed_long_term"
+    SELF_EMPLOYED = "self_employed"
+    EDUCATION_OR_TRAINING = "education_or_training"
+    JOB_SEARCHING = "job_searching"
+    INACTIVE = "inactive"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self):
+        return SITUATION_LABELS[self]
+
+
+SITUATION_LABELS = {Situation.EMPLOYED_SHORT_TERM: _l("Employed, short term"),
+                    Situation.EMPLOYED_LONG_TERM: _l("Employed, long term"),
+                    Situation.SELF_EMPLOYED: _l("Self-employed"),
+                    Situation.EDUCATION_OR_TRAINING: _l("In education or training"),
+                    Situation.JOB_SEARCHING: _l("Job searching"), Situation.INACTIVE: _l("Inactive"),
+                    Situation.UNKNOWN: _l("Unknown")}
+
+
 class Client(db.Model):
     """A person whose competences are validated; optionally linked to a user account of their own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), unique=True)
+    # The organisation that registered the client: its counsellors see the client before any case exists.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100), index=True)
     birth_date: Mapped[date | None]
+    birth_year: Mapped[int | None]  # kept after erasure, when the exact birth date is gone
     gender: Mapped[Gender] = mapped_column(enum_type(Gender), default=Gender.NOT_STATED)
     country_of_birth: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     citizenship: Mapped[str | None] = mapped_column(String(2))
@@ -110,6 +146,7 @@ class Client(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     preferred_language: Mapped[str] = mapped_column(String(10), default="fi")
+    certificate_language: Mapped[str | None] = mapped_column(String(10))
     # Situation at entry (raw facts; reports band them).
     labour_status: Mapped[LabourStatus | None] = mapped_column(enum_type(LabourStatus))
     long_term_unemployed: Mapped[bool] = mapped_column(default=False)
@@ -130,10 +167,15 @@ class Client(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     user: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     cases: Mapped[list["Case"]] = relationship(back_populates="client", order_by="Case.entry_date")
+    consents: Mapped[list["Consent"]] = relationship(back_populates="client", order_by="Consent.given_on",
+                                                     cascade="all, delete-orphan")
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_l("Erased client #%(id)s", id=self.id))
         return f"{self.first_name} {self.last_name}"
 
     def __str__(self):
@@ -160,6 +202,14 @@ class Case(db.Model):
     stage: Mapped[Stage] = mapped_column(enum_type(Stage), default=Stage.IDENTIFICATION, index=True)
     entry_date: Mapped[date] = mapped_column(index=True)
     exit_date: Mapped[date | None] = mapped_column(index=True)
+    age_at_entry: Mapped[int | None]  # ESF counts age at entry; kept when the client is erased
+    exit_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    # Whether the validation shortened the client's study path, and by how many months.
+    study_path_shortened: Mapped[Answer] = mapped_column(enum_type(Answer), default=Answer.NOT_ASKED)
+    study_months_saved: Mapped[int | None]
+    follow_up_due: Mapped[date | None] = mapped_column(index=True)  # six months after exit
+    follow_up_on: Mapped[date | None]
+    follow_up_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
     notes: Mapped[str | None] = mapped_column(Text)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -170,7 +220,171 @@ class Case(db.Model):
     client: Mapped[Client] = relationship(back_populates="cases")
     organisation: Mapped[Organisation] = relationship()
     counsellor: Mapped[User | None] = relationship(foreign_keys=[counsellor_id])
-    co_counsellors: Mapped[list[User]] = relationship(secondary=case_co_counsellor)
+    co_counsellors: Mapped[list[User]] = relationship(secondary=case_co_counsellor, order_by=User.name)
+    stage_changes: Mapped[list["StageChange"]] = relationship(
+        back_populates="case", order_by="StageChange.id", cascade="all, delete-orphan")
+    guidance_entries: Mapped[list["GuidanceEntry"]] = relationship(
+        back_populates="case", order_by="[GuidanceEntry.on.desc(), GuidanceEntry.id.desc()]",
+        cascade="all, delete-orphan")
+    appointments: Mapped[list["Appointment"]] = relationship(
+        back_populates="case", order_by="Appointment.starts_at", cascade="all, delete-orphan")
+    handovers: Mapped[list["Handover"]] = relationship(
+        back_populates="case", order_by="Handover.id", cascade="all, delete-orphan")
 
     def __str__(self):
         return f"{self.client} ({self.stage.label})"
+
+
+class StageChange(db.Model):
+    """One explicit move of a case between stages, with its date and reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[Stage | None] = mapped_column(enum_type(Stage))  # None: the case was opened
+    to_stage: Mapped[Stage] = mapped_column(enum_type(Stage))
+    on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="stage_changes")
+    by: Mapped[User | None] = relationship()
+
+
+class GuidanceKind(enum.StrEnum):
+    INDIVIDUAL_GUIDANCE = "individual_guidance"
+    INTERVIEW = "interview"
+    MONITORING_VISIT = "monitoring_visit"
+    PHONE = "phone"
+    EMAIL = "email"
+
+    @property
+    def label(self):
+        return GUIDANCE_KIND_LABELS[self]
+
+
+GUIDANCE_KIND_LABELS = {GuidanceKind.INDIVIDUAL_GUIDANCE: _l("Individual guidance"),
+                        GuidanceKind.INTERVIEW: _l("Interview"), GuidanceKind.MONITORING_VISIT: _l("Monitoring visit"),
+                        GuidanceKind.PHONE: _l("Phone call"), GuidanceKind.EMAIL: _l("E-mail")}
+
+
+class GuidanceEntry(db.Model):
+    """A meeting or contact in the guidance log; the note is for staff unless marked shareable with the client."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date]
+    kind: Mapped[GuidanceKind] = mapped_column(enum_type(GuidanceKind))
+    duration_minutes: Mapped[int | None]
+    interpreter_language: Mapped[str | None] = mapped_column(String(3))  # None: no interpreter
+    note: Mapped[str | None] = mapped_column(Text)
+    shareable: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="guidance_entries")
+    author: Mapped[User | None] = relationship()
+
+
+class Appointment(db.Model):
+    """A coming meeting the client should know about; shown on the client's own page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    kind: Mapped[GuidanceKind] = mapped_column(enum_type(GuidanceKind))
+    place: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="appointments")
+
+
+class ConsentPurpose(enum.StrEnum):
+    VALIDATION = "validation"
+    SHARE_WITH_WORKPLACE = "share_with_workplace"
+    STATISTICS = "statistics"
+
+    @property
+    def label(self):
+        return CONSENT_PURPOSE_LABELS[self]
+
+
+CONSENT_PURPOSE_LABELS = {ConsentPurpose.VALIDATION: _l("Processing of personal data for validation"),
+                          ConsentPurpose.SHARE_WITH_WORKPLACE: _l("Sharing with a named workplace"),
+                          ConsentPurpose.STATISTICS: _l("Use in statistics")}
+
+
+class Consent(db.Model):
+    """What the client agreed to and when; a withdrawal is recorded beside it, never by deleting it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose))
+    workplace: Mapped[str | None] = mapped_column(String(200))  # the named workplace, for sharing
+    given_on: Mapped[date]
+    information_language: Mapped[str] = mapped_column(String(3))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_on: Mapped[date | None]
+    withdrawn_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    client: Mapped[Client] = relationship(back_populates="consents")
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    withdrawn_recorded_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_recorded_by_id])
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class HandoverKind(enum.StrEnum):
+    REASSIGNMENT = "reassignment"  # another counsellor of the same organisation, at once
+    TRANSFER = "transfer"  # another organisation, which accepts or declines
+
+    @property
+    def label(self):
+        return HANDOVER_KIND_LABELS[self]
+
+
+HANDOVER_KIND_LABELS = {HandoverKind.REASSIGNMENT: _l("Reassigned to another counsellor"),
+                        HandoverKind.TRANSFER: _l("Transfer to another organisation")}
+
+
+class HandoverStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+    @property
+    def label(self):
+        return HANDOVER_STATUS_LABELS[self]
+
+
+HANDOVER_STATUS_LABELS = {HandoverStatus.PENDING: _l("Waiting for an answer"),
+                          HandoverStatus.ACCEPTED: _l("Accepted"), HandoverStatus.DECLINED: _l("Declined")}
+
+
+class Handover(db.Model):
+    """A change of responsible counsellor or organisation; the history stays on the case."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[HandoverKind] = mapped_column(enum_type(HandoverKind))
+    status: Mapped[HandoverStatus] = mapped_column(enum_type(HandoverStatus), index=True)
+    from_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    to_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    from_counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    to_counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="handovers")
+    from_organisation: Mapped[Organisation] = relationship(foreign_keys=[from_organisation_id])
+    to_organisation: Mapped[Organisation] = relationship(foreign_keys=[to_organisation_id])
+    from_counsellor: Mapped[User | None] = relationship(foreign_keys=[from_counsellor_id])
+    to_counsellor: Mapped[User | None] = relationship(foreign_keys=[to_counsellor_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -47,9 +47,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from cases import bp as cases_bp
+    from cases import views as case_views  # noqa: F401  (routes, panels, demo data, the import command)
     from isok import dashboard
     from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
     from isok.accounts import bp as accounts_bp
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, cases_bp):
         app.register_blueprint(blueprint)

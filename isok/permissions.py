@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, false, or_, select
 
-from cases.models import Case, Client, case_co_counsellor
+from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
 
@@ -23,14 +23,19 @@ VIEW_AUDIT = "view_audit"
 VIEW_CASES = "view_cases"  # open case lists and case pages (which ones: visible_cases)
 MANAGE_CASES = "manage_cases"  # open cases, register clients, move stages, keep the guidance log
 VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project managers see figures, not notes
+IMPORT_CASES = "import_cases"  # import clients and cases from a spreadsheet
+EXPORT_CLIENT_DATA = "export_client_data"  # hand a client everything held about them (data subject access)
+ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the retention period
+VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 
 ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES,
+                 IMPORT_CASES, EXPORT_CLIENT_DATA, ERASE_CLIENTS},
     Role.PROJECT_MANAGER: {VIEW_CASES},
-    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES},
+    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES, IMPORT_CASES, EXPORT_CLIENT_DATA},
     Role.TEACHER: {VIEW_CASES},
     Role.WORKPLACE_TUTOR: {VIEW_CASES},
-    Role.CLIENT: set(),
+    Role.CLIENT: {VIEW_OWN_CASE},
 }
 
 
@@ -93,6 +98,56 @@ def can_manage_case(user, case: Case) -> bool:
     return can(user, MANAGE_CASES) and can_view_case(user, case)
 
 
+def can_view_guidance_notes(user, case: Case) -> bool:
+    return can(user, VIEW_GUIDANCE_NOTES) and can_view_case(user, case)
+
+
+def own_cases(user) -> Select:
+    """A client's own cases (through their linked Client record), for their own page."""
+    if not getattr(user, "is_authenticated", False):
+        return select(Case).where(false())
+    return select(Case).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
+
+
+def visible_clients(user) -> Select:
+    """Clients whose personal record the user may open: those of visible cases, and those their organisation
+    registered (a client may be registered before a case is opened)."""
+    return select(Client).where(_client_scope(user))
+
+
+def _client_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_CASES):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return Client.id.is_not(None)
+    conditions = [Client.id.in_(select(Case.client_id).where(_case_scope(user)))]
+    if Role.COUNSELLOR in user.roles and user.organisation_id is not None:
+        conditions.append(Client.organisation_id == user.organisation_id)
+    return or_(*conditions)
+
+
+def can_view_client(user, client: Client) -> bool:
+    return db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None
+
+
+def can_manage_client(user, client: Client) -> bool:
+    return can(user, MANAGE_CASES) and can_view_client(user, client)
+
+
+def answerable_handovers(user) -> Select:
+    """Transfers waiting for the user's organisation to accept or decline them."""
+    if not can(user, MANAGE_CASES):
+        return select(Handover).where(false())
+    stmt = select(Handover).where(Handover.status == HandoverStatus.PENDING)
+    if Role.ADMIN in user.roles:
+        return stmt
+    if user.organisation_id is None:
+        return stmt.where(false())
+    return stmt.where(Handover.to_organisation_id == user.organisation_id)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["can_manage_case"] = can_manage_case
+    app.jinja_env.globals["can_view_guidance_notes"] = can_view_guidance_notes
+    app.jinja_env.globals["can_manage_client"] = can_manage_client

@@ -1,0 +1,191 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from cases.codes import ISCED_LEVELS
+from cases.models import (
+    ANSWER_LABELS,
+    CLIENT_TYPE_LABELS,
+    CONSENT_PURPOSE_LABELS,
+    GENDER_LABELS,
+    GUIDANCE_KIND_LABELS,
+    LABOUR_STATUS_LABELS,
+    SITUATION_LABELS,
+    STAGE_LABELS,
+)
+from isok.forms import VersionedForm, choices
+
+
+def _enum_choices(labels, empty=None):
+    pairs = [(member.value, label) for member, label in labels.items()]
+    return choices(([("", empty)] if empty is not None else []) + pairs)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ClientFields:
+    """The client's personal data and situation at entry (country and language choices are set per request)."""
+
+    first_name = StringField(_l("First names"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS))
+    country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
+    citizenship = SelectField(_l("Citizenship"), validators=[Optional()])
+    mother_tongue = SelectField(_l("Mother tongue"), validators=[Optional()])
+    languages = StringField(_l("Other languages"), validators=[Optional(), Length(max=300)],
+                            description=_l("Language codes with a CEFR level, separated by commas, e.g. "
+                                           "“fi A2, en B1, ru”. The level is needed for fi, sv and en."))
+    arrival_year = IntegerField(_l("Year of arrival in Finland"), validators=[Optional()])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    preferred_language = SelectField(_l("Preferred language for communication"))
+    certificate_language = SelectField(_l("Language of certificates"), validators=[Optional()])
+    labour_status = SelectField(_l("Labour-market status at entry"),
+                                choices=_enum_choices(LABOUR_STATUS_LABELS, _l("Not recorded")))
+    long_term_unemployed = BooleanField(_l("Long-term unemployed"))
+    in_education_or_training = BooleanField(_l("Inactive, in education or training"))
+    self_employed = BooleanField(_l("Self-employed"))
+    isced_level = SelectField(_l("Highest completed education (ISCED 2011)"), validators=[Optional()],
+                              choices=choices([("", _l("Not recorded"))] + [(str(k), v)
+                                                                             for k, v in ISCED_LEVELS.items()]))
+    education_country = SelectField(_l("Country where it was completed"), validators=[Optional()])
+    third_country_national = SelectField(_l("Third-country national (not an EU citizen)"),
+                                         choices=_enum_choices(ANSWER_LABELS))
+    foreign_background = SelectField(_l("Foreign background"), choices=_enum_choices(ANSWER_LABELS))
+    minority = SelectField(_l("Belongs to a minority"), choices=_enum_choices(ANSWER_LABELS))
+    disability = SelectField(_l("Disability"), choices=_enum_choices(ANSWER_LABELS))
+    homeless = SelectField(_l("Homeless or affected by housing exclusion"), choices=_enum_choices(ANSWER_LABELS))
+    rural = SelectField(_l("Lives in a rural area"), choices=_enum_choices(ANSWER_LABELS))
+
+
+CLIENT_FORM_FIELDS = [name for name in vars(ClientFields) if not name.startswith("_")]
+
+
+class ClientForm(VersionedForm, ClientFields):
+    login_email = EmailField(_l("The client's own login (email of a user with the client role)"),
+                             validators=[Optional(), Length(max=254)])
+
+
+class NewClientForm(FlaskForm, ClientFields):
+    target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
+    counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
+    confirm_not_duplicate = BooleanField(_l("This is a different person: save anyway"))
+
+
+class CaseForm(VersionedForm):
+    target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
+    counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
+    co_counsellor_ids = MultiCheckboxField(_l("Co-counsellors"), coerce=int)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10_000)])
+
+
+class NewCaseForm(FlaskForm):
+    target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
+    counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
+
+
+class StageForm(VersionedForm):
+    stage = SelectField(_l("Move to"), choices=_enum_choices(STAGE_LABELS))
+    on = DateField(_l("Date of the move"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class GuidanceForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(1, 1440)])
+    interpreter_language = SelectField(_l("Interpreter used (language)"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
+    shareable = BooleanField(_l("The client may see this entry"))
+
+
+class AppointmentForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Date and time"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+
+
+class ExitForm(VersionedForm):
+    exit_date = DateField(_l("Exit date"), validators=[InputRequired()])
+    situation = SelectField(_l("Situation at exit"), choices=_enum_choices(SITUATION_LABELS))
+    study_path_shortened = SelectField(_l("Did the validation shorten a study path?"),
+                                       choices=_enum_choices(ANSWER_LABELS))
+    study_months_saved = IntegerField(_l("By how many months"), validators=[Optional()])
+
+
+class FollowUpForm(FlaskForm):
+    on = DateField(_l("Date of the follow-up"), validators=[InputRequired()])
+    situation = SelectField(_l("Situation six months after exit"), choices=_enum_choices(SITUATION_LABELS))
+
+
+class ConsentForm(FlaskForm):
+    purpose = SelectField(_l("The client agreed to"), choices=_enum_choices(CONSENT_PURPOSE_LABELS))
+    workplace = StringField(_l("Named workplace"), validators=[Optional(), Length(max=200)],
+                            description=_l("Only for sharing with a workplace."))
+    given_on = DateField(_l("Date"), validators=[InputRequired()])
+    information_language = SelectField(_l("Language the information was given in"))
+
+
+class WithdrawConsentForm(FlaskForm):
+    withdrawn_on = DateField(_l("Withdrawn on"), validators=[InputRequired()])
+
+
+class ReassignForm(FlaskForm):
+    counsellor_id = SelectField(_l("New responsible counsellor"), coerce=int)
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class TransferForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that the personal data cannot be restored."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    stage = SelectField(_l("Stage"), validators=[Optional()], choices=_enum_choices(STAGE_LABELS, _l("Any")))
+    counsellor_id = SelectField(_l("Counsellor"), coerce=int, validators=[Optional()])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    client_type = SelectField(_l("Client type"), validators=[Optional()],
+                              choices=_enum_choices(CLIENT_TYPE_LABELS, _l("Any")))
+    entry_from = DateField(_l("Entry from"), validators=[Optional()])
+    entry_to = DateField(_l("Entry to"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=choices([
+        ("activity", _l("Latest activity")), ("name", _l("Name")), ("entry", _l("Entry date, newest first")),
+        ("entry_asc", _l("Entry date, oldest first")), ("stage", _l("Stage")),
+    ]), validators=[Optional()])

@@ -1,0 +1,109 @@
+"""Importing clients with their cases from a spreadsheet (the columns are documented in README, "Case import")."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from cases import services
+from cases.models import Answer, ClientType, Gender, LabourStatus, Stage
+from isok.accounts.models import Organisation, Role, User
+from isok.extensions import db
+from isok.imports import CellError, Column, ImportReport, parse_choice, parse_date, parse_int, run_import
+
+
+def _parse_bool(text: str) -> bool:
+    return parse_choice({"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
+                         "kyllä": True, "ei": False})(text)
+
+
+def _choice(enum_class):
+    return parse_choice({member.value: member for member in enum_class})
+
+
+COLUMNS = [
+    Column("first_name", required=True, help=_l("First names")),
+    Column("last_name", required=True, help=_l("Last name")),
+    Column("birth_date", parse=parse_date, help=_l("Date of birth, 1985-03-05 or 5.3.1985")),
+    Column("gender", parse=_choice(Gender), help=_l("female, male, other, not_stated")),
+    Column("email", help=_l("Email address")),
+    Column("phone", help=_l("Phone number")),
+    Column("municipality", help=_l("Municipality of residence")),
+    Column("country_of_birth", help=_l("ISO 3166 two-letter code, e.g. SO")),
+    Column("citizenship", help=_l("ISO 3166 two-letter code")),
+    Column("mother_tongue", help=_l("ISO 639 code, e.g. so")),
+    Column("languages", help=_l("Other languages with CEFR level, e.g. \"fi A2, en B1\"")),
+    Column("arrival_year", parse=parse_int, help=_l("Year of arrival in Finland")),
+    Column("preferred_language", help=_l("fi, sv, en, ar, fa, ru, so, ti or uk")),
+    Column("labour_status", parse=_choice(LabourStatus), help=_l("unemployed, inactive, employed")),
+    Column("long_term_unemployed", parse=_parse_bool, help=_l("yes / no")),
+    Column("in_education_or_training", parse=_parse_bool, help=_l("yes / no (inactive only)")),
+    Column("self_employed", parse=_parse_bool, help=_l("yes / no (employed only)")),
+    Column("isced_level", parse=parse_int, help=_l("ISCED 2011 level 0-8")),
+    Column("education_country", help=_l("ISO 3166 code of the country where the education was completed")),
+    Column("third_country_national", parse=_choice(Answer), help=_l("yes, no, declined, not_asked")),
+    Column("disability", parse=_choice(Answer), help=_l("yes, no, declined, not_asked")),
+    Column("foreign_background", parse=_choice(Answer), help=_l("yes, no, declined, not_asked")),
+    Column("minority", parse=_choice(Answer), help=_l("yes, no, declined, not_asked")),
+    Column("client_type", parse=_choice(ClientType), required=True, help=_l("long_term or short_term")),
+    Column("entry_date", parse=parse_date, required=True, help=_l("Entry date of the case")),
+    Column("target", help=_l("Target field or qualification")),
+    Column("stage", parse=_choice(Stage), help=_l("Stage now (default identification)")),
+    Column("counsellor_email", help=_l("Responsible counsellor's login email")),
+    Column("organisation", help=_l("Organisation name (default: the importer's organisation)")),
+]
+CLIENT_COLUMNS = [c.name for c in COLUMNS if c.name not in (
+    "client_type", "entry_date", "target", "stage", "counsellor_email", "organisation")]
+
+
+FIELD_COLUMNS = {"counsellor_id": "counsellor_email", "organisation_id": "organisation"}
+
+
+class _RowError(CellError):
+    def __init__(self, message: str, field: str | None):
+        super().__init__(message)
+        self.field = field
+
+
+def _organisation(actor, name: str | None) -> Organisation:
+    if name:
+        organisation = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+        if organisation is None:
+            raise _RowError(_("No organisation has this name."), "organisation")
+        if actor is not None and Role.ADMIN not in actor.roles and organisation.id != actor.organisation_id:
+            raise _RowError(_("You can import cases only into your own organisation."), "organisation")
+        return organisation
+    if actor is None or actor.organisation is None:
+        raise _RowError(_("Name the organisation in this column."), "organisation")
+    return actor.organisation
+
+
+def _counsellor(email: str | None, actor) -> User | None:
+    if not email:
+        return actor if actor is not None and Role.COUNSELLOR in actor.roles else None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None:
+        raise _RowError(_("No user has this email."), "counsellor_email")
+    return user
+
+
+def apply_row(actor, values: dict) -> str:
+    """Register the row's client and open its case; a possible duplicate refuses the row."""
+    organisation = _organisation(actor, values["organisation"])
+    duplicates = services.find_duplicates(values["first_name"], values["last_name"], values["birth_date"],
+                                          values["email"])
+    if duplicates:
+        raise _RowError(_("Possible duplicate of client #%(id)d (same name and date of birth, or same email).",
+                          id=duplicates[0].id), "email" if values["email"] else "last_name")
+    try:
+        client = services.register_client(actor, organisation, **{name: values[name] for name in CLIENT_COLUMNS})
+        case = services.open_case(actor, client, organisation=organisation, client_type=values["client_type"],
+                                  entry_date=values["entry_date"], target=values["target"],
+                                  counsellor=_counsellor(values["counsellor_email"], actor),
+                                  stage=values["stage"] or Stage.IDENTIFICATION)
+    except services.CaseError as error:
+        raise _RowError(str(error), FIELD_COLUMNS.get(error.field, error.field)) from error
+    return f"{client.full_name} · {case.client_type.label} · {case.stage.label}"
+
+
+def import_cases(actor, rows: list[dict[str, str]], *, dry_run: bool) -> ImportReport:
+    return run_import(rows, COLUMNS, lambda values: apply_row(actor, values), dry_run=dry_run)

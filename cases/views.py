@@ -1,0 +1,770 @@
+import csv
+import io
+from datetime import UTC
+
+import click
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import to_utc
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from cases import bp, codes, demo, importing, queries, services
+from cases.forms import (
+    CLIENT_FORM_FIELDS,
+    AppointmentForm,
+    CaseFilterForm,
+    CaseForm,
+    ClientForm,
+    ConsentForm,
+    EraseForm,
+    ExitForm,
+    FollowUpForm,
+    GuidanceForm,
+    ImportForm,
+    NewCaseForm,
+    NewClientForm,
+    ReassignForm,
+    StageForm,
+    TransferForm,
+    WithdrawConsentForm,
+)
+from cases.models import (
+    STAGE_CLIENT_TEXT,
+    Case,
+    Client,
+    ClientType,
+    Consent,
+    GuidanceEntry,
+    Handover,
+    Stage,
+    StageChange,
+)
+from cases.panels import case_panels
+from isok import audit, cli, dashboard, permissions
+from isok import demo as demo_registry
+from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.extensions import db
+from isok.forms import ActionForm, choices
+from isok.i18n import CLIENT_LOCALES, language_name
+from isok.imports import ImportFileError, read_table
+
+IMPORT_TOKEN_MAX_AGE = 3600
+EXPORT_MAX_ROWS = 50_000
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+def _case_or_404(case_id: int) -> Case:
+    return queries.visible_case_or_none(current_user, case_id) or abort(404)
+
+
+def _client_or_404(client_id: int) -> Client:
+    return queries.visible_client_or_none(current_user, client_id) or abort(404)
+
+
+def _counsellors(organisation_id: int | None) -> list[User]:
+    stmt = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
+            .order_by(User.name))
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    return list(db.session.scalars(stmt))
+
+
+def _counsellor_choices(organisation_id: int | None, empty=None):
+    pairs = [(user.id, user.name) for user in _counsellors(organisation_id)]
+    return choices(([(0, empty)] if empty is not None else []) + pairs)
+
+
+def _locale_choices(empty=None):
+    pairs = [(code, language_name(code)) for code in CLIENT_LOCALES]
+    return choices(([("", empty)] if empty is not None else []) + pairs)
+
+
+def _code_choices(form) -> None:
+    """Country and language lists in the user's language."""
+    countries = choices([("", _("Not recorded"))] + codes.country_choices())
+    languages = choices([("", _("Not recorded"))] + codes.language_choices())
+    for name in ("country_of_birth", "citizenship", "education_country"):
+        getattr(form, name).choices = countries
+    form.mother_tongue.choices = languages
+    form.preferred_language.choices = _locale_choices()
+    form.certificate_language.choices = _locale_choices(_("Not chosen"))
+
+
+def _field_error(form, error: services.CaseError, default: str) -> None:
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors = [*field.errors, str(error)]
+
+
+def _client_fields(form) -> dict:
+    fields = {name: getattr(form, name).data for name in CLIENT_FORM_FIELDS}
+    fields["isced_level"] = fields["isced_level"] or None
+    return fields
+
+
+# --- case list -------------------------------------------------------------------------------------------------
+
+def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
+    form = CaseFilterForm(request.args)
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_id.choices = choices([(0, _("Any"))] + [(org.id, org.name) for org in organisations])
+    form.counsellor_id.choices = _counsellor_choices(None, _("Any"))
+    form.validate()
+    valid = lambda name: getattr(form, name).data if not getattr(form, name).errors else None  # noqa: E731
+    filters = queries.CaseFilters(
+        q=(valid("q") or "").strip(),
+        stage=Stage(form.stage.data) if valid("stage") else None,
+        counsellor_id=valid("counsellor_id") or None,
+        organisation_id=valid("organisation_id") or None,
+        client_type=ClientType(form.client_type.data) if valid("client_type") else None,
+        entry_from=valid("entry_from"),
+        entry_to=valid("entry_to"),
+        sort=valid("sort") or "activity",
+    )
+    return form, filters
+
+
+@bp.get("/cases", endpoint="list")
+@permissions.requires(permissions.VIEW_CASES)
+def case_list():
+    form, filters = _filters_form()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, has_next = queries.page_of(queries.filtered_cases(current_user, filters), page)
+    return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
+                           pending_transfers=_pending_transfer_count())
+
+
+def _pending_transfer_count() -> int:
+    stmt = permissions.answerable_handovers(current_user)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in spreadsheets
+
+
+@bp.get("/cases/export.csv")
+@permissions.requires(permissions.VIEW_CASES)
+def export_csv():
+    _form, filters = _filters_form()
+    cases = db.session.scalars(queries.filtered_cases(current_user, filters).limit(EXPORT_MAX_ROWS)).unique()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Case"), _("Client"), _("Birth year"), _("Gender"), _("Stage"), _("Client type"),
+                     _("Organisation"), _("Counsellor"), _("Entry date"), _("Exit date"), _("Target"),
+                     _("Latest activity")])
+    for case in cases:
+        writer.writerow([_csv_cell(v) for v in (
+            case.id, case.client.full_name, case.client.birth_year, case.client.gender.label, case.stage.label,
+            case.client_type.label, case.organisation.name, case.counsellor.name if case.counsellor else "",
+            case.entry_date.isoformat(), case.exit_date.isoformat() if case.exit_date else "", case.target,
+            case.last_activity_at.date().isoformat())])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=cases.csv"})
+
+
+# --- clients ---------------------------------------------------------------------------------------------------
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def new_client():
+    form = NewClientForm()
+    _code_choices(form)
+    organisation = current_user.organisation
+    form.counsellor_id.choices = _counsellor_choices(organisation.id if organisation else None, _("Not chosen"))
+    if request.method == "GET":
+        form.counsellor_id.data = current_user.id
+        form.preferred_language.data = "fi"
+    duplicates = []
+    if organisation is None:
+        flash(_("You need an organisation to register clients. Ask your administrator."), "error")
+    elif form.validate_on_submit():
+        duplicates = services.find_duplicates(form.first_name.data, form.last_name.data, form.birth_date.data,
+                                              form.email.data)
+        if duplicates and not form.confirm_not_duplicate.data:
+            form.confirm_not_duplicate.errors = [_("Check the possible duplicates above before saving.")]
+        else:
+            try:
+                client = services.register_client(current_user, organisation, **_client_fields(form))
+                counsellor = db.session.get(User, form.counsellor_id.data) if form.counsellor_id.data else None
+                case = services.open_case(current_user, client, organisation=organisation,
+                                          client_type=ClientType(form.client_type.data),
+                                          entry_date=form.entry_date.data, target=form.target.data,
+                                          counsellor=counsellor)
+            except services.CaseError as error:
+                db.session.rollback()
+                _field_error(form, error, "first_name")
+            else:
+                db.session.commit()
+                flash(_("The client and the case were saved."), "success")
+                return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/client_form.html", form=form, client=None, duplicates=duplicates), (
+        400 if form.errors else 200)
+
+
+@bp.get("/clients/<int:client_id>")
+@permissions.requires(permissions.VIEW_CASES)
+def client(client_id):
+    client = _client_or_404(client_id)
+    audit.record_view(current_user, "client", client.id)
+    cases = [case for case in client.cases if permissions.can_view_case(current_user, case)]
+    consent_form = ConsentForm()
+    consent_form.information_language.choices = choices(codes.language_choices())
+    consent_form.information_language.data = consent_form.information_language.data or client.preferred_language
+    return render_template("cases/client.html", client=client, cases=cases, consent_form=consent_form,
+                           withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes)
+
+
+@bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def edit_client(client_id):
+    client = _client_or_404(client_id)
+    if client.erased_at is not None:
+        abort(404)
+    form = ClientForm(obj=client)
+    _code_choices(form)
+    if request.method == "GET":
+        form.version.data = client.version
+        form.languages.data = codes.format_languages(client.languages)
+        form.isced_level.data = "" if client.isced_level is None else str(client.isced_level)
+        form.login_email.data = client.user.email if client.user else ""
+        for name in ("gender", "labour_status", "third_country_national", "foreign_background", "minority",
+                     "disability", "homeless", "rural"):
+            value = getattr(client, name)
+            getattr(form, name).data = value.value if value else ""
+        for name in ("country_of_birth", "citizenship", "education_country", "mother_tongue",
+                     "certificate_language"):
+            getattr(form, name).data = getattr(client, name) or ""
+    if form.validate_on_submit():
+        try:
+            services.update_client(current_user, client, form.version.data, **_client_fields(form))
+            _link_login(client, form.login_email.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "first_name")
+        else:
+            db.session.commit()
+            flash(_("The client was saved."), "success")
+            return redirect(url_for("cases.client", client_id=client.id))
+    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), (
+        400 if form.errors else 200)
+
+
+def _link_login(client: Client, email: str | None) -> None:
+    email = (email or "").strip().lower()
+    current = client.user.email if client.user else ""
+    if email == current:
+        return
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    if email and user is None:
+        raise services.CaseError(_("No user has this email."), "login_email")
+    try:
+        services.link_user(current_user, client, user)
+    except services.CaseError as error:
+        raise services.CaseError(str(error), "login_email") from error
+
+
+@bp.route("/clients/<int:client_id>/cases/new", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def new_case(client_id):
+    client = _client_or_404(client_id)
+    organisation = current_user.organisation
+    if client.erased_at is not None or organisation is None:
+        abort(404)
+    form = NewCaseForm()
+    form.counsellor_id.choices = _counsellor_choices(organisation.id, _("Not chosen"))
+    if request.method == "GET":
+        form.counsellor_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            case = services.open_case(current_user, client, organisation=organisation,
+                                      client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
+                                      target=form.target.data,
+                                      counsellor=db.session.get(User, form.counsellor_id.data or 0))
+        except services.CaseError as error:
+            _field_error(form, error, "entry_date")
+        else:
+            db.session.commit()
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/new_case.html", form=form, client=client), 400 if form.errors else 200
+
+
+@bp.post("/clients/<int:client_id>/consents")
+@permissions.requires(permissions.MANAGE_CASES)
+def add_consent(client_id):
+    client = _client_or_404(client_id)
+    form = ConsentForm()
+    form.information_language.choices = choices(codes.language_choices())
+    if form.validate_on_submit():
+        try:
+            services.record_consent(current_user, client, purpose=form.purpose.data, given_on=form.given_on.data,
+                                    information_language=form.information_language.data,
+                                    workplace=form.workplace.data)
+        except services.CaseError as error:
+            _field_error(form, error, "purpose")
+        else:
+            db.session.commit()
+            flash(_("The consent was recorded."), "success")
+            return redirect(url_for("cases.client", client_id=client.id) + "#consent")
+    cases = [case for case in client.cases if permissions.can_view_case(current_user, case)]
+    return render_template("cases/client.html", client=client, cases=cases, consent_form=form,
+                           withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes), 400
+
+
+@bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw")
+@permissions.requires(permissions.MANAGE_CASES)
+def withdraw_consent(client_id, consent_id):
+    client = _client_or_404(client_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.client_id != client.id:
+        abort(404)
+    form = WithdrawConsentForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_consent(current_user, consent, form.withdrawn_on.data)
+        except services.CaseError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The withdrawal was recorded."), "success")
+    else:
+        flash(_("Give the date of the withdrawal."), "error")
+    return redirect(url_for("cases.client", client_id=client.id) + "#consent")
+
+
+@bp.post("/clients/<int:client_id>/export")
+@permissions.requires(permissions.EXPORT_CLIENT_DATA)
+def export_client(client_id):
+    client = _client_or_404(client_id)
+    data = services.export_client(current_user, client)
+    db.session.commit()
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"})
+
+
+@bp.route("/clients/<int:client_id>/erase", methods=["GET", "POST"])
+@permissions.requires(permissions.ERASE_CLIENTS)
+def erase_client(client_id):
+    client = _client_or_404(client_id)
+    if client.erased_at is not None:
+        abort(404)
+    form = EraseForm()
+    if form.validate_on_submit():
+        services.erase_client(current_user, client)
+        db.session.commit()
+        flash(_("The client's personal data was erased. The statistics remain."), "success")
+        return redirect(url_for("cases.list"))
+    return render_template("cases/erase.html", form=form, client=client), 400 if form.errors else 200
+
+
+@bp.get("/clients/retention")
+@permissions.requires(permissions.ERASE_CLIENTS)
+def retention():
+    years = min(max(request.args.get("years", 5, type=int), 1), 50)
+    return render_template("cases/retention.html", years=years,
+                           clients=services.clients_due_for_erasure(years))
+
+
+# --- the case page ---------------------------------------------------------------------------------------------
+
+def _stage_form(case: Case, form: StageForm | None = None) -> StageForm:
+    form = form or StageForm(formdata=None, version=case.version, on=services.today())
+    form.stage.choices = choices([(stage.value, stage.label) for stage in services.allowed_moves(case)])
+    return form
+
+
+def _guidance_form(form: GuidanceForm | None = None) -> GuidanceForm:
+    form = form or GuidanceForm(formdata=None, on=services.today())
+    form.interpreter_language.choices = choices([("", _("No interpreter"))] + codes.language_choices())
+    return form
+
+
+def _render_detail(case: Case, status: int = 200, **forms):
+    audit.record_view(current_user, "client", case.client_id)
+    history = db.session.scalars(select(StageChange).where(StageChange.case_id == case.id)
+                                 .options(joinedload(StageChange.by)).order_by(StageChange.id)).all()
+    log = db.session.scalars(select(GuidanceEntry).where(GuidanceEntry.case_id == case.id)
+                             .options(joinedload(GuidanceEntry.author))
+                             .order_by(GuidanceEntry.on.desc(), GuidanceEntry.id.desc())).all()
+    handovers = db.session.scalars(select(Handover).where(Handover.case_id == case.id).options(
+        selectinload(Handover.to_organisation), selectinload(Handover.from_counsellor),
+        selectinload(Handover.to_counsellor)).order_by(Handover.id)).all()
+    return render_template(
+        "cases/detail.html", case=case, client=case.client, history=history, log=log, handovers=handovers,
+        appointments=services.upcoming_appointments([case.id], limit=20),
+        stage_form=_stage_form(case, forms.get("stage_form")),
+        guidance_form=_guidance_form(forms.get("guidance_form")),
+        appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
+        panels=case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
+    ), status
+
+
+@bp.get("/cases/<int:case_id>")
+@permissions.requires(permissions.VIEW_CASES)
+def detail(case_id):
+    return _render_detail(_case_or_404(case_id))
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def edit(case_id):
+    case = _case_or_404(case_id)
+    form = CaseForm(obj=case)
+    form.counsellor_id.choices = _counsellor_choices(case.organisation_id, _("Not chosen"))
+    form.co_counsellor_ids.choices = _counsellor_choices(case.organisation_id)
+    if request.method == "GET":
+        form.version.data = case.version
+        form.client_type.data = case.client_type.value
+        form.counsellor_id.data = case.counsellor_id or 0
+        form.co_counsellor_ids.data = [user.id for user in case.co_counsellors]
+    if form.validate_on_submit():
+        co = [db.session.get(User, user_id) for user_id in form.co_counsellor_ids.data]
+        try:
+            services.update_case(current_user, case, form.version.data, target=form.target.data,
+                                 client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
+                                 counsellor=db.session.get(User, form.counsellor_id.data or 0),
+                                 co_counsellors=co, notes=form.notes.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "target")
+        else:
+            db.session.commit()
+            flash(_("The case was saved."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/case_form.html", form=form, case=case), 400 if form.errors else 200
+
+
+@bp.post("/cases/<int:case_id>/stage")
+@permissions.requires(permissions.MANAGE_CASES)
+def move_stage(case_id):
+    case = _case_or_404(case_id)
+    form = StageForm()
+    form.stage.choices = choices([(stage.value, stage.label) for stage in Stage])  # the service refuses, clearly
+    if form.validate_on_submit():
+        try:
+            services.move_stage(current_user, case, Stage(form.stage.data), form.on.data, form.reason.data,
+                                form.version.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "stage")
+        else:
+            db.session.commit()
+            flash(_("The case moved to %(stage)s.", stage=case.stage.label), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    offered = [*services.allowed_moves(case)]
+    if form.stage.data in {stage.value for stage in Stage} and Stage(form.stage.data) not in offered:
+        offered.append(Stage(form.stage.data))  # keep what the user chose, next to the message
+    form.stage.choices = choices([(stage.value, stage.label) for stage in offered])
+    return _render_detail(case, 400, stage_form=form)
+
+
+@bp.post("/cases/<int:case_id>/guidance")
+@permissions.requires(permissions.MANAGE_CASES)
+def add_guidance(case_id):
+    case = _case_or_404(case_id)
+    form = _guidance_form(GuidanceForm())
+    if form.validate_on_submit():
+        try:
+            services.add_guidance_entry(current_user, case, on=form.on.data, kind=form.kind.data,
+                                        duration_minutes=form.duration_minutes.data,
+                                        interpreter_language=form.interpreter_language.data, note=form.note.data,
+                                        shareable=form.shareable.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "note")
+        else:
+            db.session.commit()
+            flash(_("The entry was added to the guidance log."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id) + "#guidance")
+    return _render_detail(case, 400, guidance_form=form)
+
+
+@bp.post("/cases/<int:case_id>/appointments")
+@permissions.requires(permissions.MANAGE_CASES)
+def add_appointment(case_id):
+    case = _case_or_404(case_id)
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        try:
+            services.schedule_appointment(current_user, case, starts_at=to_utc(form.starts_at.data).replace(
+                tzinfo=UTC), kind=form.kind.data, place=form.place.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "starts_at")
+        else:
+            db.session.commit()
+            flash(_("The appointment was added."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id) + "#appointments")
+    return _render_detail(case, 400, appointment_form=form)
+
+
+@bp.route("/cases/<int:case_id>/exit", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def record_exit(case_id):
+    case = _case_or_404(case_id)
+    form = ExitForm(obj=case) if request.method == "POST" else ExitForm(
+        formdata=None, version=case.version, exit_date=case.exit_date or services.today(),
+        situation=case.exit_situation.value if case.exit_situation else None,
+        study_path_shortened=case.study_path_shortened.value, study_months_saved=case.study_months_saved)
+    if form.validate_on_submit():
+        try:
+            services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
+                                 situation=form.situation.data, study_path_shortened=form.study_path_shortened.data,
+                                 study_months_saved=form.study_months_saved.data)
+        except services.CaseError as error:
+            db.session.rollback()
+            _field_error(form, error, "exit_date")
+        else:
+            db.session.commit()
+            flash(_("The exit was recorded. The follow-up is due on %(date)s.",
+                    date=case.follow_up_due.isoformat()), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/exit_form.html", form=form, case=case), (
+        400 if form.errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/follow-up", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_CASES)
+def record_follow_up(case_id):
+    case = _case_or_404(case_id)
+    if case.exit_date is None:
+        flash(_("Record the exit before the follow-up."), "error")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    form = FollowUpForm() if request.method == "POST" else FollowUpForm(formdata=None, on=services.today())
+    if form.validate_on_submit():
+        try:
+            services.record_follow_up(current_user, case, on=form.on.data, situation=form.situation.data)
+        except services.CaseError as error:
+            _field_error(form, error, "on")
+        else:
+            db.session.commit()
+            flash(_("The follow-up was recorded."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/follow_up_form.html", form=form, case=case), 400 if form.errors else 200
+
+
+# --- hand-over -------------------------------------------------------------------------------------------------
+
+def _handover_forms(case: Case, reassign_form=None, transfer_form=None):
+    reassign_form = reassign_form or ReassignForm(formdata=None)
+    reassign_form.counsellor_id.choices = choices([(user.id, user.name) for user in _counsellors(case.organisation_id)
+                                                   if user.id != case.counsellor_id])
+    transfer_form = transfer_form or TransferForm(formdata=None)
+    organisations = db.session.scalars(select(Organisation).where(Organisation.id != case.organisation_id)
+                                       .order_by(Organisation.name)).all()
+    transfer_form.organisation_id.choices = choices([(org.id, org.name) for org in organisations])
+    return reassign_form, transfer_form
+
+
+def _render_handover(case: Case, status=200, **forms):
+    reassign_form, transfer_form = _handover_forms(case, forms.get("reassign_form"), forms.get("transfer_form"))
+    return render_template("cases/handover.html", case=case, reassign_form=reassign_form,
+                           transfer_form=transfer_form, pending=services.pending_transfer(case)), status
+
+
+@bp.get("/cases/<int:case_id>/handover")
+@permissions.requires(permissions.MANAGE_CASES)
+def handover(case_id):
+    return _render_handover(_case_or_404(case_id))
+
+
+@bp.post("/cases/<int:case_id>/reassign")
+@permissions.requires(permissions.MANAGE_CASES)
+def reassign(case_id):
+    case = _case_or_404(case_id)
+    form, _t = _handover_forms(case, ReassignForm())
+    if form.validate_on_submit():
+        try:
+            services.reassign(current_user, case, db.session.get(User, form.counsellor_id.data), form.reason.data)
+        except services.CaseError as error:
+            _field_error(form, error, "counsellor_id")
+        else:
+            db.session.commit()
+            flash(_("The case was reassigned."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return _render_handover(case, 400, reassign_form=form)
+
+
+@bp.post("/cases/<int:case_id>/transfer")
+@permissions.requires(permissions.MANAGE_CASES)
+def transfer(case_id):
+    case = _case_or_404(case_id)
+    _r, form = _handover_forms(case, None, TransferForm())
+    if form.validate_on_submit():
+        try:
+            services.request_transfer(current_user, case, db.session.get(Organisation, form.organisation_id.data),
+                                      form.reason.data)
+        except services.CaseError as error:
+            _field_error(form, error, "organisation_id")
+        else:
+            db.session.commit()
+            flash(_("The transfer was offered. The case stays here until the other organisation accepts it."),
+                  "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return _render_handover(case, 400, transfer_form=form)
+
+
+@bp.get("/transfers")
+@permissions.requires(permissions.MANAGE_CASES)
+def transfers():
+    rows = db.session.scalars(permissions.answerable_handovers(current_user).options(
+        joinedload(Handover.case).joinedload(Case.client), joinedload(Handover.from_organisation),
+        joinedload(Handover.requested_by)).order_by(Handover.requested_at)).all()
+    return render_template("cases/transfers.html", transfers=rows)
+
+
+@bp.post("/transfers/<int:handover_id>/answer")
+@permissions.requires(permissions.MANAGE_CASES)
+def answer_transfer(handover_id):
+    handover = db.session.scalar(permissions.answerable_handovers(current_user).where(Handover.id == handover_id))
+    if handover is None:
+        abort(404)
+    accept = request.form.get("accept") == "1"
+    services.answer_transfer(current_user, handover, accept)
+    db.session.commit()
+    if accept:
+        flash(_("The case was transferred to your organisation."), "success")
+        return redirect(url_for("cases.detail", case_id=handover.case_id))
+    flash(_("The transfer was declined."), "success")
+    return redirect(url_for("cases.transfers"))
+
+
+# --- import ----------------------------------------------------------------------------------------------------
+
+def _import_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cases-import")
+
+
+@bp.route("/cases/import", methods=["GET", "POST"])
+@permissions.requires(permissions.IMPORT_CASES)
+def import_cases():
+    form = ImportForm()
+    report, token, status = None, None, 200
+    if request.method == "POST" and request.form.get("token"):
+        try:
+            payload = _import_serializer().loads(request.form["token"], max_age=IMPORT_TOKEN_MAX_AGE)
+        except BadSignature:
+            payload = None
+        if payload is None or payload.get("user") != current_user.id:
+            flash(_("The preview has expired. Upload the file again."), "error")
+            return redirect(url_for("cases.import_cases"))
+        report = importing.import_cases(current_user, payload["rows"], dry_run=False)
+        if report.ok:
+            db.session.commit()
+            flash(_("%(n)d clients and cases were imported.", n=len(report.applied)), "success")
+            return redirect(url_for("cases.list"))
+        db.session.rollback()
+        status = 400
+    elif form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = read_table(upload.filename, upload.stream)
+        except ImportFileError as error:
+            form.file.errors = [str(error)]
+        else:
+            report = importing.import_cases(current_user, rows, dry_run=True)
+            db.session.rollback()
+            if report.ok:
+                token = _import_serializer().dumps({"user": current_user.id, "rows": rows})
+    if form.errors or (report is not None and not report.ok):
+        status = 400
+    return render_template("cases/import.html", form=form, report=report, token=token,
+                           columns=importing.COLUMNS), status
+
+
+@click.command("import-cases")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would be imported, changing nothing.")
+@click.option("--user", "email", help="Import as this user (their organisation is the default organisation).")
+@with_appcontext
+def import_cases_command(file, dry_run, email):
+    """Import clients and cases from a CSV or XLSX file (all rows or none)."""
+    actor = db.session.scalar(select(User).where(func.lower(User.email) == email.lower())) if email else None
+    if email and actor is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    try:
+        with open(file, "rb") as stream:
+            rows = read_table(file, stream)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from error
+    report = importing.import_cases(actor, rows, dry_run=dry_run)
+    for line in report.applied:
+        click.echo(f"  {line}")
+    for error in report.errors:
+        click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
+    if not report.ok:
+        db.session.rollback()
+        raise click.ClickException(f"{len(report.errors)} errors; nothing was imported.")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(report.applied)} rows would be imported.")
+    else:
+        db.session.commit()
+        click.echo(f"Imported {len(report.applied)} clients and cases.")
+
+
+cli.register(import_cases_command)
+
+
+# --- the client's own page -------------------------------------------------------------------------------------
+
+def _own_cases(user) -> list[Case]:
+    return db.session.scalars(permissions.own_cases(user).options(joinedload(Case.counsellor))
+                              .order_by(Case.entry_date.desc())).all()
+
+
+@bp.get("/my-case")
+@permissions.requires(permissions.VIEW_OWN_CASE)
+def my_case():
+    cases = _own_cases(current_user)
+    shared = {case.id: [entry for entry in case.guidance_entries if entry.shareable] for case in cases}
+    return render_template("cases/my_case.html", cases=cases, shared=shared, stage_text=STAGE_CLIENT_TEXT,
+                           stages=[stage for stage in Stage if stage is not Stage.CLOSED],
+                           appointments=services.upcoming_appointments([case.id for case in cases], limit=10))
+
+
+# --- start page and menu ---------------------------------------------------------------------------------------
+
+@dashboard.register_panel
+def _staff_panel(user):
+    if not permissions.can(user, permissions.VIEW_CASES) or not user.roles & {Role.COUNSELLOR, Role.ADMIN,
+                                                                               Role.PROJECT_MANAGER}:
+        return None
+    mine = user.id if Role.COUNSELLOR in user.roles else None
+    return dashboard.Panel("cases/panel_staff.html", {
+        "mine": mine is not None,
+        "counts": queries.stage_counts(user, mine),
+        "inactive": queries.inactive_cases(user, mine),
+        "follow_ups": queries.follow_ups_due(user, mine),
+        "transfers": db.session.scalar(select(func.count()).select_from(
+            permissions.answerable_handovers(user).subquery())),
+    }, order=10)
+
+
+@dashboard.register_panel
+def _client_panel(user):
+    if not permissions.can(user, permissions.VIEW_OWN_CASE):
+        return None
+    cases = _own_cases(user)
+    return dashboard.Panel("cases/panel_client.html", {
+        "case": cases[0] if cases else None, "stage_text": STAGE_CLIENT_TEXT,
+        "appointments": services.upcoming_appointments([case.id for case in cases], limit=3),
+    }, order=10)
+
+
+@dashboard.register_nav
+def _nav(user):
+    items = []
+    if permissions.can(user, permissions.VIEW_CASES):
+        items.append(dashboard.NavItem(_("Cases"), url_for("cases.list")))
+    if permissions.can(user, permissions.VIEW_OWN_CASE):
+        items.append(dashboard.NavItem(_("My validation"), url_for("cases.my_case")))
+    return items
+
+
+demo_registry.register(demo.load)
