@@ -52,6 +52,8 @@ def _register_blueprints(app: Flask) -> None:
     from isok import dashboard
     from isok.accounts import admin_bp, admin_views, sessions, views  # noqa: F401  (routes and the user loader)
     from isok.accounts import bp as accounts_bp
+    from isok.network import bp as network_bp
+    from isok.network import views as network_views  # noqa: F401  (routes, panel, menu entry, demo data)
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp, cases_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, cases_bp, network_bp):
         app.register_blueprint(blueprint)

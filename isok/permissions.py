@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, or_, select, true
 
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok.accounts.models import Role
@@ -27,22 +27,34 @@ IMPORT_CASES = "import_cases"  # import clients and cases from a spreadsheet
 EXPORT_CLIENT_DATA = "export_client_data"  # hand a client everything held about them (data subject access)
 ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the retention period
 VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
+VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
+MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
 
-ROLE_CAPABILITIES: dict[Role, set[str]] = {
-    Role.ADMIN: {MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT, VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES,
-                 IMPORT_CASES, EXPORT_CLIENT_DATA, ERASE_CLIENTS},
-    Role.PROJECT_MANAGER: {VIEW_CASES},
-    Role.COUNSELLOR: {VIEW_CASES, MANAGE_CASES, VIEW_GUIDANCE_NOTES, IMPORT_CASES, EXPORT_CLIENT_DATA},
-    Role.TEACHER: {VIEW_CASES},
-    Role.WORKPLACE_TUTOR: {VIEW_CASES},
-    Role.CLIENT: {VIEW_OWN_CASE},
+ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
+TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
+
+# One line per capability: which roles hold it.
+GRANTS: dict[str, set[Role]] = {
+    MANAGE_USERS: {ADMIN},
+    MANAGE_ORGANISATIONS: {ADMIN},
+    VIEW_AUDIT: {ADMIN},
+    VIEW_CASES: {ADMIN, MANAGER, COUNSELLOR, TEACHER, TUTOR},
+    MANAGE_CASES: {ADMIN, COUNSELLOR},
+    VIEW_GUIDANCE_NOTES: {ADMIN, COUNSELLOR},
+    IMPORT_CASES: {ADMIN, COUNSELLOR},
+    EXPORT_CLIENT_DATA: {ADMIN, COUNSELLOR},
+    ERASE_CLIENTS: {ADMIN},
+    VIEW_OWN_CASE: {CLIENT},
+    VIEW_REPORTS: {ADMIN, MANAGER},
+    MANAGE_NETWORK: {ADMIN, MANAGER},
 }
 
 
 def capabilities(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set().union(*(ROLE_CAPABILITIES[role] for role in user.roles))
+    roles = user.roles
+    return {capability for capability, holders in GRANTS.items() if holders & roles}
 
 
 def can(user, capability: str) -> bool:
@@ -144,6 +156,14 @@ def answerable_handovers(user) -> Select:
     if user.organisation_id is None:
         return stmt.where(false())
     return stmt.where(Handover.to_organisation_id == user.organisation_id)
+
+
+# --- network ---------------------------------------------------------------------------------------------------
+# Network records belong to the project as a whole: whoever may view the project's figures sees all of them.
+
+def visible_network(user, model) -> Select:
+    """The partnerships, trainings, events, meetings or narratives (`model`) the user may open."""
+    return select(model).where(true() if can(user, VIEW_REPORTS) else false())
 
 
 def init_app(app) -> None:

@@ -1,0 +1,110 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from cases.models import GENDER_LABELS
+from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS
+from isok.forms import VersionedForm, choices
+from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS, TRAINEE_ROLE_LABELS
+
+NEW_ORGANISATION = 0
+
+
+class PartnershipForm(VersionedForm):
+    first_cooperation_on = DateField(_l("First cooperation"), validators=[DataRequired()],
+                                     description=_l("The partner counts in the report period of this date."))
+    role = StringField(_l("Role in the project"), validators=[Optional(), Length(max=200)],
+                       description=_l("For example: placements, steering committee, assessment of competences"))
+    agreement_on = DateField(_l("Cooperation agreement signed"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+class NewPartnerForm(PartnershipForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int,
+                                  description=_l("Choose a registered organisation, or register a new one below."))
+    name = StringField(_l("Name of the new organisation"), validators=[Optional(), Length(max=200)])
+    # The kind is checked by the service, which explains the accepted kinds instead of "Not a valid choice".
+    type = SelectField(_l("Kind"), validate_choice=False,
+                       choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()))
+    size_class = SelectField(_l("Company size"), validators=[Optional()],
+                             choices=choices([("", _l("Not a company")),
+                                              *((s.value, label) for s, label in COMPANY_SIZE_LABELS.items())]))
+    business_id = StringField(_l("Business ID"), validators=[Optional(), Length(max=9)],
+                              description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+
+
+class TrainingForm(VersionedForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation holding the training"), coerce=int)
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()], description=_l("Leave empty for a one-day training."))
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items()))
+    gender = SelectField(_l("Gender"), choices=choices((g.value, label) for g, label in GENDER_LABELS.items()),
+                         description=_l("Training participants are ESF participants: the report is split by gender."))
+    completed_on = DateField(_l("Completed on"), validators=[Optional()],
+                             description=_l("Leave empty until the participant has completed the training."))
+
+
+class EventForm(VersionedForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)],
+                           description=_l("For example: employers, teachers, immigrant associations"))
+    headcount = IntegerField(_l("Headcount"), default=0, validators=[InputRequired()],
+                             description=_l("People present. They are counted, not registered as participants."))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+class MeetingForm(VersionedForm):
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    attendees = TextAreaField(_l("Attendees"), validators=[DataRequired(), Length(max=5000)],
+                              description=_l("One per line: name and organisation."))
+    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=10000)])
+
+
+class NarrativeForm(VersionedForm):
+    period = SelectField(_l("Period"))
+    progress = TextAreaField(NARRATIVE_SECTIONS["progress"], validators=[Optional(), Length(max=20000)])
+    qualitative_results = TextAreaField(NARRATIVE_SECTIONS["qualitative_results"],
+                                        validators=[Optional(), Length(max=20000)],
+                                        description=_l("Good practices, the portfolio and interview model, "
+                                                       "company cooperation."))
+    deviations = TextAreaField(NARRATIVE_SECTIONS["deviations"], validators=[Optional(), Length(max=20000)])
+    equality = TextAreaField(NARRATIVE_SECTIONS["equality"], validators=[Optional(), Length(max=20000)])
+    dissemination = TextAreaField(NARRATIVE_SECTIONS["dissemination"], validators=[Optional(), Length(max=20000)])
+
+
+class SettingsForm(VersionedForm):
+    name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Project code"), validators=[Optional(), Length(max=40)],
+                       description=_l("The code in the funding decision (EURA)."))
+    starts_on = DateField(_l("Project start"), validators=[DataRequired()])
+    ends_on = DateField(_l("Project end"), validators=[DataRequired()])
+    rule_set = SelectField(_l("Indicator rules"), choices=choices((r.value, label) for r, label in
+                                                                  RULE_SET_LABELS.items()),
+                           description=_l("Age bands and education groupings differ between programming periods."))
+    suppression_threshold = IntegerField(
+        _l("Small-cell threshold"), validators=[InputRequired()],
+        description=_l("Public report exports hide figures counting fewer people than this."))
+
+
+class TargetForm(FlaskForm):
+    indicator = SelectField(_l("Indicator"), choices=choices(TARGET_INDICATORS.items()))
+    target_value = IntegerField(_l("Target"), validators=[InputRequired()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+    preview = SubmitField(_l("Preview"))
+    apply = SubmitField(_l("Import"))

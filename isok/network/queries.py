@@ -1,0 +1,224 @@
+"""Read-only figures of the network, for the overview, the dashboard and the ESF report.
+
+Every function takes an optional inclusive date range (`since`, `until`); leave `since` out for "cumulative from
+the start". Counting follows research §1.1 and §7: partners count once, in the period of their first cooperation;
+training participants count once per person (same name and organisation), in the period of the first training
+they started; dissemination attendees are a headcount only.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
+
+from cases.models import Case, Gender
+from isok.accounts.models import CompanySize, Organisation, OrganisationType
+from isok.extensions import db
+from isok.network.models import (
+    COMPANY_KINDS,
+    TARGET_INDICATORS,
+    DisseminationEvent,
+    Narrative,
+    PartnerKind,
+    Partnership,
+    ProjectSettings,
+    SteeringMeeting,
+    Target,
+    Training,
+    TrainingParticipant,
+)
+
+
+def _between(column, since: date | None, until: date | None) -> ColumnElement[bool]:
+    conditions = [column >= since] if since else []
+    if until:
+        conditions.append(column <= until)
+    return and_(true(), *conditions)
+
+
+# --- settings --------------------------------------------------------------------------------------------------
+
+def project_settings() -> ProjectSettings | None:
+    return db.session.get(ProjectSettings, 1)
+
+
+def targets() -> dict[str, int]:
+    """Planned values by indicator key (see models.TARGET_INDICATORS)."""
+    return dict(db.session.execute(select(Target.indicator, Target.target_value)).all())
+
+
+# --- partners --------------------------------------------------------------------------------------------------
+
+def partner_kind() -> ColumnElement[str]:
+    """The PartnerKind of an Organisation row as an SQL expression, so reports can group by it."""
+    return case(
+        (and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.MAJOR),
+         PartnerKind.MAJOR_COMPANY.value),
+        (and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.SME),
+         PartnerKind.SME.value),
+        (Organisation.type == OrganisationType.COMPANY, PartnerKind.UNSIZED_COMPANY.value),
+        (Organisation.type == OrganisationType.PUBLIC_BODY, PartnerKind.PUBLIC_BODY.value),
+        (Organisation.type == OrganisationType.EDUCATION_PROVIDER, PartnerKind.EDUCATION_PROVIDER.value),
+        else_=PartnerKind.OTHER_ORGANISATION.value,
+    )
+
+
+def partnerships(since: date | None = None, until: date | None = None) -> Select:
+    """Partnerships whose first cooperation falls in the range, with the organisation and its kind."""
+    return (select(Partnership, Organisation, partner_kind().label("kind"))
+            .join(Organisation, Partnership.organisation_id == Organisation.id)
+            .where(_between(Partnership.first_cooperation_on, since, until))
+            .order_by(Organisation.name))
+
+
+def partners_by_kind(since: date | None = None, until: date | None = None) -> dict[PartnerKind, int]:
+    """How many organisations started cooperating in the range, by kind (every kind present, zeros included)."""
+    kind = partner_kind()
+    rows = db.session.execute(
+        select(kind, func.count(Partnership.id))
+        .join(Organisation, Partnership.organisation_id == Organisation.id)
+        .where(_between(Partnership.first_cooperation_on, since, until))
+        .group_by(kind))
+    counts = dict.fromkeys(PartnerKind, 0)
+    counts.update({PartnerKind(k): n for k, n in rows})
+    return counts
+
+
+def companies(counts: dict[PartnerKind, int]) -> int:
+    return sum(n for kind, n in counts.items() if kind in COMPANY_KINDS)
+
+
+def other_organisations(counts: dict[PartnerKind, int]) -> int:
+    """Partners other than companies: public bodies, education providers and other organisations."""
+    return sum(n for kind, n in counts.items() if kind not in COMPANY_KINDS)
+
+
+# --- training programme ----------------------------------------------------------------------------------------
+
+def training_people() -> Select:
+    """One row per trained person (name_key, organisation_id) with the date of their first training, their gender
+    and role, whether they completed any training and the date of their first completion.
+
+    The ESF counts a participant once per operation (research §1.5), so a person attending several trainings of
+    the programme is one participant, entering at their first training. Use it as a subquery.
+    """
+    return (select(TrainingParticipant.name_key, TrainingParticipant.organisation_id,
+                   func.min(Training.starts_on).label("entered_on"),
+                   func.min(TrainingParticipant.gender).label("gender"),
+                   func.min(TrainingParticipant.role).label("role"),
+                   func.min(TrainingParticipant.completed_on).label("completed_on"))
+            .join(Training, TrainingParticipant.training_id == Training.id)
+            .group_by(TrainingParticipant.name_key, TrainingParticipant.organisation_id))
+
+
+@dataclass
+class TrainingFigures:
+    participants: int
+    women: int
+    men: int
+    other_gender: int
+    gender_not_stated: int
+    completed: int
+    organisations: int
+
+
+def training_figures(since: date | None = None, until: date | None = None) -> TrainingFigures:
+    """Persons who entered the programme in the range (by their first training), and of them who completed."""
+    people = training_people().subquery()
+
+    def count_gender(gender: Gender):
+        return func.count().filter(people.c.gender == gender)
+
+    row = db.session.execute(
+        select(func.count(), count_gender(Gender.FEMALE), count_gender(Gender.MALE), count_gender(Gender.OTHER),
+               count_gender(Gender.NOT_STATED), func.count(people.c.completed_on),
+               func.count(distinct(people.c.organisation_id)))
+        .where(_between(people.c.entered_on, since, until))).one()
+    return TrainingFigures(*row)
+
+
+def trainings_with_counts(since: date | None = None, until: date | None = None) -> list[tuple[Training, int, int]]:
+    """Trainings that started in the range, each with its participant and completion counts."""
+    rows = db.session.execute(
+        select(Training, func.count(TrainingParticipant.id), func.count(TrainingParticipant.completed_on))
+        .outerjoin(TrainingParticipant, TrainingParticipant.training_id == Training.id)
+        .where(_between(Training.starts_on, since, until))
+        .group_by(Training.id).order_by(Training.starts_on.desc(), Training.id.desc()))
+    return list(rows)
+
+
+# --- dissemination ---------------------------------------------------------------------------------------------
+
+def dissemination_totals(since: date | None = None, until: date | None = None) -> tuple[int, int]:
+    """Number of events held in the range and their total headcount (attendees are not ESF participants)."""
+    events, heads = db.session.execute(
+        select(func.count(DisseminationEvent.id), func.coalesce(func.sum(DisseminationEvent.headcount), 0))
+        .where(_between(DisseminationEvent.held_on, since, until))).one()
+    return events, heads
+
+
+def events(since: date | None = None, until: date | None = None) -> Select:
+    return (select(DisseminationEvent).where(_between(DisseminationEvent.held_on, since, until))
+            .order_by(DisseminationEvent.held_on.desc(), DisseminationEvent.id.desc()))
+
+
+# --- steering and narratives -----------------------------------------------------------------------------------
+
+def meetings(since: date | None = None, until: date | None = None) -> Select:
+    return (select(SteeringMeeting).where(_between(SteeringMeeting.held_on, since, until))
+            .order_by(SteeringMeeting.held_on.desc(), SteeringMeeting.id.desc()))
+
+
+def narrative(year: int, half: int) -> Narrative | None:
+    return db.session.scalar(select(Narrative).where(Narrative.year == year, Narrative.half == half))
+
+
+# --- targets against realised values ---------------------------------------------------------------------------
+
+def clients_started_validation(since: date | None = None, until: date | None = None) -> int:
+    """Distinct clients whose first case in the range was opened (validation started)."""
+    return db.session.scalar(select(func.count(distinct(Case.client_id)))
+                             .where(_between(Case.entry_date, since, until))) or 0
+
+
+def indicator_values(until: date | None = None) -> dict[str, int]:
+    """Realised values, cumulative from the project start, for every indicator a target can be set for."""
+    settings = project_settings()
+    since = settings.starts_on if settings else None
+    kinds = partners_by_kind(since, until)
+    trained = training_figures(since, until)
+    event_count, headcount = dissemination_totals(since, until)
+    return {
+        "clients_started_validation": clients_started_validation(since, until),
+        "training_participants": trained.participants,
+        "training_organisations": trained.organisations,
+        "partners_major_companies": kinds[PartnerKind.MAJOR_COMPANY],
+        "partners_smes": kinds[PartnerKind.SME],
+        "partners_other_organisations": other_organisations(kinds),
+        "dissemination_events": event_count,
+        "dissemination_attendees": headcount,
+    }
+
+
+@dataclass
+class Progress:
+    indicator: str
+    label: str
+    target: int
+    actual: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.actual / self.target) if self.target else 100
+
+    @property
+    def reached(self) -> bool:
+        return self.actual >= self.target
+
+
+def target_progress(until: date | None = None) -> list[Progress]:
+    """Each target set for the project, with its realised value, in the order of TARGET_INDICATORS."""
+    values = indicator_values(until)
+    order = list(TARGET_INDICATORS)
+    rows = sorted(targets().items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    return [Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0)) for key, target in rows]

@@ -1,0 +1,500 @@
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from isok import dashboard, demo, permissions
+from isok.accounts.models import Organisation
+from isok.extensions import db
+from isok.forms import ActionForm, choices
+from isok.imports import ImportFileError, read_table, run_import
+from isok.network import bp, demo_data, queries, services
+from isok.network.forms import (
+    NEW_ORGANISATION,
+    EventForm,
+    ImportForm,
+    MeetingForm,
+    NarrativeForm,
+    NewPartnerForm,
+    ParticipantForm,
+    PartnershipForm,
+    SettingsForm,
+    TargetForm,
+    TrainingForm,
+)
+from isok.network.imports import IMPORTS
+from isok.network.models import (
+    COMPANY_KINDS,
+    NARRATIVE_SECTIONS,
+    DisseminationEvent,
+    HalfYear,
+    Narrative,
+    PartnerKind,
+    Partnership,
+    SteeringMeeting,
+    Target,
+    Training,
+    TrainingParticipant,
+)
+
+VIEW = permissions.VIEW_REPORTS
+MANAGE = permissions.MANAGE_NETWORK
+
+
+def _load(model, record_id: int):
+    """The record if the user may open it; 404 otherwise (missing and not visible look the same)."""
+    record = db.session.scalar(permissions.visible_network(current_user, model).where(model.id == record_id))
+    return record if record is not None else abort(404)
+
+
+def _organisation_choices(*first):
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return choices([*first, *((org.id, org.name) for org in organisations)])
+
+
+def _organisation(organisation_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organisation_id) if organisation_id else None
+
+
+def _save(form, action) -> bool:
+    """Validate the form and run the service; commit and answer True, or leave the refusal on the form."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except (services.NetworkError, StaleDataError) as error:
+        db.session.rollback()
+        message = str(error) if isinstance(error, services.NetworkError) else _(
+            "Someone else saved this record while you were editing it. Open it again to see their changes, "
+            "then make yours.")
+        field = getattr(form, getattr(error, "field", None) or "", None)
+        (field.errors if field is not None and field.name != "version" else form.form_errors).append(message)
+        return False
+    db.session.commit()
+    return True
+
+
+def _form_page(form, title, *, cancel_url, remove_url=None, template="network/form.html", **context):
+    return render_template(template, form=form, title=title, cancel_url=cancel_url, remove_url=remove_url,
+                           action_form=ActionForm(), **context), 400 if form.errors else 200
+
+
+def _remove(remove, message: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        remove()
+    except services.NetworkError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
+
+
+# --- overview --------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@permissions.requires(VIEW)
+def overview():
+    kinds = queries.partners_by_kind()
+    event_count, headcount = queries.dissemination_totals()
+    return render_template(
+        "network/overview.html", kinds=kinds, companies=queries.companies(kinds),
+        other_organisations=queries.other_organisations(kinds), company_kinds=COMPANY_KINDS,
+        targets=queries.targets(), progress=queries.target_progress(), trained=queries.training_figures(),
+        trainings=queries.trainings_with_counts()[:10], event_count=event_count, headcount=headcount,
+        events=db.session.scalars(queries.events().limit(5)).all(),
+        meetings=db.session.scalars(queries.meetings().limit(5)).all(), settings=queries.project_settings())
+
+
+# --- partners --------------------------------------------------------------------------------------------------
+
+@bp.get("/partners")
+@permissions.requires(VIEW)
+def partners():
+    rows = [(partnership, organisation, PartnerKind(kind))
+            for partnership, organisation, kind in db.session.execute(queries.partnerships())]
+    return render_template("network/partners.html", rows=rows)
+
+
+def _partnership_fields(form: PartnershipForm) -> dict:
+    return {name: getattr(form, name).data for name in ("first_cooperation_on", "role", "agreement_on", "notes")}
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_partner():
+    form = NewPartnerForm()
+    form.organisation_id.choices = _organisation_choices((NEW_ORGANISATION, _("A new organisation (fill in below)")))
+
+    def add():
+        organisation = _organisation(form.organisation_id.data) or services.new_organisation(
+            current_user, name=form.name.data, type=form.type.data, size_class=form.size_class.data,
+            business_id=form.business_id.data, municipality=form.municipality.data)
+        services.add_partner(current_user, organisation, **_partnership_fields(form))
+
+    if _save(form, add):
+        flash(_("The partner was saved."), "success")
+        return redirect(url_for("network.partners"))
+    return _form_page(form, _("New partner"), cancel_url=url_for("network.partners"),
+                      template="network/partner_form.html")
+
+
+@bp.route("/partners/<int:partnership_id>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_partner(partnership_id):
+    partnership = _load(Partnership, partnership_id)
+    form = PartnershipForm(obj=partnership)
+    if _save(form, lambda: services.update_partnership(current_user, partnership, version=form.version.data,
+                                                       **_partnership_fields(form))):
+        flash(_("The partner was saved."), "success")
+        return redirect(url_for("network.partners"))
+    return _form_page(form, partnership.organisation.name, cancel_url=url_for("network.partners"),
+                      remove_url=url_for("network.remove_partner", partnership_id=partnership.id),
+                      template="network/partner_form.html", partnership=partnership)
+
+
+@bp.post("/partners/<int:partnership_id>/remove")
+@permissions.requires(MANAGE)
+def remove_partner(partnership_id):
+    partnership = _load(Partnership, partnership_id)
+    _remove(lambda: services.remove_partnership(current_user, partnership), _("The partnership was removed."))
+    return redirect(url_for("network.partners"))
+
+
+# --- trainings -------------------------------------------------------------------------------------------------
+
+@bp.get("/trainings")
+@permissions.requires(VIEW)
+def trainings():
+    return render_template("network/trainings.html", rows=queries.trainings_with_counts(),
+                           trained=queries.training_figures())
+
+
+def _training_fields(form: TrainingForm) -> dict:
+    return {"title": form.title.data, "organisation": _organisation(form.organisation_id.data),
+            "starts_on": form.starts_on.data, "ends_on": form.ends_on.data, "place": form.place.data,
+            "description": form.description.data}
+
+
+@bp.route("/trainings/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_training():
+    form = TrainingForm()
+    form.organisation_id.choices = _organisation_choices()
+    created = []
+    if _save(form, lambda: created.append(services.create_training(current_user, **_training_fields(form)))):
+        flash(_("The training was saved. Add its participants next."), "success")
+        return redirect(url_for("network.training", training_id=created[0].id))
+    return _form_page(form, _("New training"), cancel_url=url_for("network.trainings"))
+
+
+@bp.get("/trainings/<int:training_id>")
+@permissions.requires(VIEW)
+def training(training_id):
+    record = _load(Training, training_id)
+    return render_template("network/training.html", training=record, action_form=ActionForm())
+
+
+@bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_training(training_id):
+    record = _load(Training, training_id)
+    form = TrainingForm(obj=record)
+    form.organisation_id.choices = _organisation_choices()
+    if _save(form, lambda: services.update_training(current_user, record, version=form.version.data,
+                                                    **_training_fields(form))):
+        flash(_("The training was saved."), "success")
+        return redirect(url_for("network.training", training_id=record.id))
+    return _form_page(form, record.title, cancel_url=url_for("network.training", training_id=record.id),
+                      remove_url=url_for("network.remove_training", training_id=record.id))
+
+
+@bp.post("/trainings/<int:training_id>/remove")
+@permissions.requires(MANAGE)
+def remove_training(training_id):
+    record = _load(Training, training_id)
+    if _remove(lambda: services.remove_training(current_user, record), _("The training was removed.")):
+        return redirect(url_for("network.trainings"))
+    return redirect(url_for("network.training", training_id=training_id))
+
+
+def _participant_fields(form: ParticipantForm) -> dict:
+    return {"name": form.name.data, "organisation": _organisation(form.organisation_id.data),
+            "role": form.role.data, "gender": form.gender.data, "completed_on": form.completed_on.data}
+
+
+@bp.route("/trainings/<int:training_id>/participants/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_participant(training_id):
+    record = _load(Training, training_id)
+    form = ParticipantForm()
+    form.organisation_id.choices = _organisation_choices()
+    if _save(form, lambda: services.add_participant(current_user, record, **_participant_fields(form))):
+        flash(_("The participant was added."), "success")
+        if "another" in request.form:
+            return redirect(url_for("network.new_participant", training_id=record.id))
+        return redirect(url_for("network.training", training_id=record.id))
+    return _form_page(form, _("New participant: %(training)s", training=record.title), add_another=True,
+                      cancel_url=url_for("network.training", training_id=record.id))
+
+
+@bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_participant(participant_id):
+    participant = _load(TrainingParticipant, participant_id)
+    form = ParticipantForm(obj=participant)
+    form.organisation_id.choices = _organisation_choices()
+    back = url_for("network.training", training_id=participant.training_id)
+    if _save(form, lambda: services.update_participant(current_user, participant, **_participant_fields(form))):
+        flash(_("The participant was saved."), "success")
+        return redirect(back)
+    return _form_page(form, participant.name, cancel_url=back,
+                      remove_url=url_for("network.remove_participant", participant_id=participant.id))
+
+
+@bp.post("/participants/<int:participant_id>/remove")
+@permissions.requires(MANAGE)
+def remove_participant(participant_id):
+    participant = _load(TrainingParticipant, participant_id)
+    training_id = participant.training_id
+    _remove(lambda: services.remove_participant(current_user, participant), _("The participant was removed."))
+    return redirect(url_for("network.training", training_id=training_id))
+
+
+# --- dissemination events --------------------------------------------------------------------------------------
+
+@bp.get("/events")
+@permissions.requires(VIEW)
+def events():
+    event_count, headcount = queries.dissemination_totals()
+    return render_template("network/events.html", events=db.session.scalars(queries.events()).all(),
+                           event_count=event_count, headcount=headcount)
+
+
+def _event_fields(form: EventForm) -> dict:
+    return {name: getattr(form, name).data for name in ("title", "held_on", "place", "audience", "headcount",
+                                                        "notes")}
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_event():
+    form = EventForm()
+    if _save(form, lambda: services.create_event(current_user, **_event_fields(form))):
+        flash(_("The event was saved."), "success")
+        return redirect(url_for("network.events"))
+    return _form_page(form, _("New dissemination event"), cancel_url=url_for("network.events"))
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_event(event_id):
+    event = _load(DisseminationEvent, event_id)
+    form = EventForm(obj=event)
+    if _save(form, lambda: services.update_event(current_user, event, version=form.version.data,
+                                                 **_event_fields(form))):
+        flash(_("The event was saved."), "success")
+        return redirect(url_for("network.events"))
+    return _form_page(form, event.title, cancel_url=url_for("network.events"),
+                      remove_url=url_for("network.remove_event", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/remove")
+@permissions.requires(MANAGE)
+def remove_event(event_id):
+    event = _load(DisseminationEvent, event_id)
+    _remove(lambda: services.remove_event(current_user, event), _("The event was removed."))
+    return redirect(url_for("network.events"))
+
+
+# --- steering committee ----------------------------------------------------------------------------------------
+
+@bp.get("/meetings")
+@permissions.requires(VIEW)
+def meetings():
+    return render_template("network/meetings.html", meetings=db.session.scalars(queries.meetings()).all())
+
+
+def _meeting_fields(form: MeetingForm) -> dict:
+    return {"held_on": form.held_on.data, "attendees": form.attendees.data, "decisions": form.decisions.data}
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_meeting():
+    form = MeetingForm()
+    if _save(form, lambda: services.create_meeting(current_user, **_meeting_fields(form))):
+        flash(_("The meeting was saved."), "success")
+        return redirect(url_for("network.meetings"))
+    return _form_page(form, _("New steering committee meeting"), cancel_url=url_for("network.meetings"))
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_meeting(meeting_id):
+    meeting = _load(SteeringMeeting, meeting_id)
+    form = MeetingForm(obj=meeting)
+    if _save(form, lambda: services.update_meeting(current_user, meeting, version=form.version.data,
+                                                   **_meeting_fields(form))):
+        flash(_("The meeting was saved."), "success")
+        return redirect(url_for("network.meetings"))
+    return _form_page(form, _("Steering committee meeting"), cancel_url=url_for("network.meetings"),
+                      remove_url=url_for("network.remove_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/remove")
+@permissions.requires(MANAGE)
+def remove_meeting(meeting_id):
+    meeting = _load(SteeringMeeting, meeting_id)
+    _remove(lambda: services.remove_meeting(current_user, meeting), _("The meeting was removed."))
+    return redirect(url_for("network.meetings"))
+
+
+# --- narratives ------------------------------------------------------------------------------------------------
+
+def _project_periods() -> list[HalfYear]:
+    """The six-month periods of the project, up to the current one."""
+    settings = queries.project_settings()
+    if settings is None:
+        return []
+    periods, period = [], HalfYear.containing(settings.starts_on)
+    last = HalfYear.containing(min(settings.ends_on, date.today()))
+    while period <= last:
+        periods.append(period)
+        period = period.next()
+    return periods
+
+
+@bp.get("/narratives")
+@permissions.requires(VIEW)
+def narratives():
+    written = {n.period: n for n in db.session.scalars(permissions.visible_network(current_user, Narrative))}
+    periods = sorted(set(_project_periods()) | set(written), reverse=True)
+    return render_template("network/narratives.html", periods=periods, written=written,
+                           settings=queries.project_settings())
+
+
+def _sections(form: NarrativeForm) -> dict:
+    return {name: getattr(form, name).data for name in NARRATIVE_SECTIONS}
+
+
+@bp.route("/narratives/new", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def new_narrative():
+    form = NarrativeForm()
+    periods = _project_periods() or [HalfYear.containing(date.today())]
+    form.period.choices = choices((p.code, p.code) for p in reversed(periods))
+    if request.method == "GET" and request.args.get("period"):
+        form.period.data = request.args["period"]
+    if _save(form, lambda: services.create_narrative(current_user, HalfYear.parse(form.period.data),
+                                                     **_sections(form))):
+        flash(_("The narrative was saved."), "success")
+        return redirect(url_for("network.narratives"))
+    return _form_page(form, _("New narrative"), cancel_url=url_for("network.narratives"))
+
+
+@bp.route("/narratives/<int:narrative_id>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def edit_narrative(narrative_id):
+    narrative = _load(Narrative, narrative_id)
+    form = NarrativeForm(obj=narrative)
+    del form.period
+    if _save(form, lambda: services.update_narrative(current_user, narrative, version=form.version.data,
+                                                     **_sections(form))):
+        flash(_("The narrative was saved."), "success")
+        return redirect(url_for("network.narratives"))
+    return _form_page(form, _("Narrative %(period)s", period=narrative.period.code),
+                      cancel_url=url_for("network.narratives"), narrative=narrative)
+
+
+# --- settings and targets --------------------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def settings():
+    current = queries.project_settings()
+    form = SettingsForm(obj=current)
+    if current is None and request.method == "GET":
+        form.suppression_threshold.data = 5
+    fields = ("name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold")
+    if _save(form, lambda: services.save_settings(current_user, version=form.version.data,
+                                                  **{name: getattr(form, name).data for name in fields})):
+        flash(_("The project settings were saved."), "success")
+        return redirect(url_for("network.settings"))
+    return _settings_page(form, TargetForm(formdata=None))
+
+
+def _settings_page(form, target_form):
+    rows = db.session.scalars(select(Target).order_by(Target.indicator)).all()
+    status = 400 if form.errors or target_form.errors else 200
+    return render_template("network/settings.html", form=form, target_form=target_form, targets=rows,
+                           progress={p.indicator: p for p in queries.target_progress()},
+                           action_form=ActionForm()), status
+
+
+@bp.post("/settings/targets")
+@permissions.requires(MANAGE)
+def set_target():
+    target_form = TargetForm()
+    if _save(target_form, lambda: services.set_target(current_user, target_form.indicator.data,
+                                                      target_form.target_value.data)):
+        flash(_("The target was saved."), "success")
+        return redirect(url_for("network.settings"))
+    return _settings_page(SettingsForm(formdata=None, obj=queries.project_settings()), target_form)
+
+
+@bp.post("/settings/targets/<int:target_id>/remove")
+@permissions.requires(MANAGE)
+def remove_target(target_id):
+    target = db.session.get(Target, target_id) or abort(404)
+    _remove(lambda: services.remove_target(current_user, target), _("The target was removed."))
+    return redirect(url_for("network.settings"))
+
+
+# --- imports ---------------------------------------------------------------------------------------------------
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+@permissions.requires(MANAGE)
+def import_file(kind):
+    spec = IMPORTS.get(kind) or abort(404)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        dry_run = not form.apply.data
+        try:
+            rows = read_table(form.file.data.filename, form.file.data.stream)
+        except ImportFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            report = run_import(rows, spec.columns, spec.make_apply(current_user), dry_run=dry_run)
+            if report.ok and not dry_run:
+                db.session.commit()
+                flash(_("%(n)d rows were imported.", n=len(report.applied)), "success")
+                return redirect(url_for("network.overview"))
+            db.session.rollback()
+    status = 400 if form.errors or (report and not report.ok) else 200
+    return render_template("network/import.html", form=form, spec=spec, kind=kind, report=report), status
+
+
+# --- start page and menu ---------------------------------------------------------------------------------------
+
+@dashboard.register_panel
+def _progress_panel(user):
+    if not permissions.can(user, VIEW):
+        return None
+    return dashboard.Panel("network/panel.html", {"progress": queries.target_progress(),
+                                                  "settings": queries.project_settings()}, order=20)
+
+
+@dashboard.register_nav
+def _menu(user):
+    return [dashboard.NavItem(_("Network"), url_for("network.overview"))] if permissions.can(user, VIEW) else []
+
+
+demo.register(demo_data.load)
