@@ -14,6 +14,7 @@ from sqlalchemy import Select, false, or_, select, true
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok.accounts.models import Role
 from isok.extensions import db
+from isok.reports.models import Participation
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
@@ -29,6 +30,9 @@ ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the re
 VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
 MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
+VIEW_REPORT_RECORDS = "view_report_records"  # open the participants behind a report figure (drill-down, audited)
+SUBMIT_REPORTS = "submit_reports"  # submit (freeze) a six-monthly ESF report
+CORRECT_PARTICIPATION = "correct_participation"  # correct frozen entry data and record follow-up results
 
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
 TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
@@ -47,6 +51,9 @@ GRANTS: dict[str, set[Role]] = {
     VIEW_OWN_CASE: {CLIENT},
     VIEW_REPORTS: {ADMIN, MANAGER},
     MANAGE_NETWORK: {ADMIN, MANAGER},
+    VIEW_REPORT_RECORDS: {ADMIN, MANAGER},
+    SUBMIT_REPORTS: {ADMIN, MANAGER},
+    CORRECT_PARTICIPATION: {ADMIN, MANAGER},
 }
 
 
@@ -164,6 +171,14 @@ def answerable_handovers(user) -> Select:
 def visible_network(user, model) -> Select:
     """The partnerships, trainings, events, meetings or narratives (`model`) the user may open."""
     return select(model).where(true() if can(user, VIEW_REPORTS) else false())
+
+
+# --- reports ---------------------------------------------------------------------------------------------------
+# ESF participation records are the project's: whoever may open the records behind the figures sees all of them.
+
+def visible_participations(user) -> Select:
+    """The participation records (and through them the people) the user may list behind a report figure."""
+    return select(Participation).where(true() if can(user, VIEW_REPORT_RECORDS) else false())
 
 
 def init_app(app) -> None:
