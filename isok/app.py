@@ -54,6 +54,8 @@ def _register_blueprints(app: Flask) -> None:
     from isok.accounts import bp as accounts_bp
     from isok.network import bp as network_bp
     from isok.network import views as network_views  # noqa: F401  (routes, panel, menu entry, demo data)
+    from isok.reports import bp as reports_bp
+    from isok.reports import views as report_views  # noqa: F401  (routes, menu entry, the command, demo data)
 
-    for blueprint in (dashboard.bp, accounts_bp, admin_bp, cases_bp, network_bp):
+    for blueprint in (dashboard.bp, accounts_bp, admin_bp, cases_bp, network_bp, reports_bp):
         app.register_blueprint(blueprint)

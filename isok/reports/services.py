@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, delete, distinct, extract, func, insert, or_, select, true, update
 
-from cases.models import Case, Client, ClientType, Gender, LabourStatus, StageChange
+from cases.models import Answer, Case, Client, ClientType, Gender, LabourStatus, StageChange
 from isok import audit
 from isok.database import utcnow
 from isok.extensions import db
@@ -16,6 +16,7 @@ from isok.network.models import COMPANY_KINDS, NARRATIVE_SECTIONS, HalfYear, Rul
 from isok.reports import indicators, sources
 from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES, PROJECT_PERSON_ROWS, PROJECT_ROWS
 from isok.reports.models import (
+    CHARACTERISTICS,
     ENTRY_FIELDS,
     BetterSituation,
     Participation,
@@ -135,7 +136,7 @@ class Row:
 
     def as_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "code": self.code, "level": self.level, "unit": self.unit,
-                "cells": dict(self.cells)}
+                "sums_into": self.sums_into, "drill": self.drill, "cells": dict(self.cells)}
 
 
 @dataclass
@@ -540,6 +541,9 @@ def _clean_entry(fields: dict) -> dict:
     clean = {name: value for name, value in fields.items() if name in CORRECTABLE_FIELDS}
     if clean.get("gender") is not None:
         clean["gender"] = Gender(clean["gender"])
+    for name in CHARACTERISTICS:
+        if clean.get(name) is not None:
+            clean[name] = Answer(clean[name])
     if "labour_status" in clean:
         clean["labour_status"] = LabourStatus(clean["labour_status"]) if clean["labour_status"] else None
     status = clean.get("labour_status")
