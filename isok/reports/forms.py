@@ -34,12 +34,13 @@ class CorrectionForm(FlaskForm):
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS.items()), validators=[InputRequired()])
     age_at_entry = IntegerField(_l("Age at entry"), validators=[Optional(), NumberRange(0, 120)])
     labour_status = SelectField(_l("Labour-market status at entry"),
-                                choices=choices([("", _l("Not known")), *LABOUR_STATUS_LABELS.items()]))
+                                choices=choices([("", _l("Not known")), *LABOUR_STATUS_LABELS.items()]), default="")
     long_term_unemployed = BooleanField(_l("Long-term unemployed"))
     in_education_or_training = BooleanField(_l("In education or training (inactive)"))
     self_employed = BooleanField(_l("Self-employed"))
     isced_level = SelectField(_l("Education (ISCED 2011 level)"),
-                              choices=choices([("", _l("Not known")), *((str(n), str(n)) for n in range(9))]))
+                              choices=choices([("", _l("Not known")), *((str(n), str(n)) for n in range(9))]),
+                              default="")
     third_country_national = _answer_field(_l("Third-country national"))
     foreign_background = _answer_field(_l("Foreign background"))
     minority = _answer_field(_l("Minority"))
@@ -64,9 +65,10 @@ RESPONDED_CHOICES = [("", _l("As recorded on the case (a known situation is an a
 
 class ResultsForm(VersionedForm):
     qualification_gained = BooleanField(_l("Gained a qualification within four weeks of leaving"))
-    responded = SelectField(_l("Six-month follow-up"), choices=choices(RESPONDED_CHOICES))
+    responded = SelectField(_l("Six-month follow-up"), choices=choices(RESPONDED_CHOICES), default="")
     better_situation = SelectField(_l("Better labour-market situation after six months"),
                                    choices=choices([("", _l("No, or not known")), *BETTER_SITUATION_LABELS.items()]),
+                                   default="",
                                    description=_l("Only for people employed at entry."))
 
     def responded_value(self) -> bool | None:

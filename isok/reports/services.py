@@ -14,7 +14,7 @@ from isok.extensions import db
 from isok.network import queries as network
 from isok.network.models import COMPANY_KINDS, NARRATIVE_SECTIONS, HalfYear, RuleSet
 from isok.reports import indicators, sources
-from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES, PROJECT_PERSON_ROWS, PROJECT_ROWS
+from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES, PROJECT_ROWS
 from isok.reports.models import (
     CHARACTERISTICS,
     ENTRY_FIELDS,

@@ -290,7 +290,7 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
         with open(output, "wb") as out:
             out.write(body)
     else:
-        click.get_binary_stream("stdout").write(body)
+        click.echo(body, nl=False)
 
 
 cli.register(esf_report_command)

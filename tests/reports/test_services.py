@@ -2,19 +2,18 @@
 
 Period 2025H2 = 1 July – 31 December 2025. The people, with what each should count as:
 
-name   gender  age  status at entry          ISCED  cases (entry → exit, situation)                         counts
-Aino   woman    35  unemployed, long-term      3    1.7.2025 → 31.12.2025 employed                        H2 entrant + leaver
-Bashir man      25  inactive, not in educ.     1    10.3.2025 → 30.6.2025 job searching;                  H1 entrant; re-entered:
-                                                    re-entry 1.9.2025 → 1.1.2026 in education             leaver of 2026H1 only
-Carita woman    60  employed, self-employed    6    31.12.2025, open                                      H2 entrant (last day)
-Daniel man      40  (status missing)           3    1.8.2025, open                                        left out: status
-Eeva   (not stated) unemployed                 2    1.10.2025, open                                       left out: gender
-Farah  other    17  inactive, in education     2    15.7.2025 → 30.11.2025 job searching                  H2 entrant + leaver
-Gustav man      45  employed                   4    15.1.2025 → 30.6.2025 employed; follow-up 20.12.2025   due in H2, answered,
-                                                    employed, better situation recorded                    better situation
-Hilja  woman    50  unemployed                 3    1.2.2025 → 31.5.2025 inactive; follow-up 1.12.2025     due in H2, no answer
-                                                    situation unknown
-Iida   woman    55  inactive                   0    2.2.2025 → 30.4.2025 unknown; no follow-up            due in H2, not reached
+- Aino, woman, 35, unemployed long-term, ISCED 3: 1.7.2025 → 31.12.2025 employed. H2 entrant and leaver.
+- Bashir, man, 25, inactive not in education, ISCED 1: 10.3.2025 → 30.6.2025 job searching, re-entered
+  1.9.2025 → 1.1.2026 in education. H1 entrant; one person, who leaves in 2026H1 only.
+- Carita, woman, 60, employed and self-employed, ISCED 6: entered 31.12.2025 (the last day), open.
+- Daniel, man, 40, labour-market status missing: entered 1.8.2025. Left out.
+- Eeva, gender not stated, unemployed, ISCED 2: entered 1.10.2025. Left out.
+- Farah, other gender, 17, inactive in education, ISCED 2: 15.7.2025 → 30.11.2025 job searching.
+- Gustav, man, 45, employed, ISCED 4: 15.1.2025 → 30.6.2025 employed; followed up 20.12.2025 employed, a better
+  situation recorded. His follow-up falls due in H2 (30.12.2025).
+- Hilja, woman, 50, unemployed, ISCED 3: 1.2.2025 → 31.5.2025 inactive; followed up 1.12.2025, situation unknown
+  (no answer). Due in H2.
+- Iida, woman, 55, inactive, ISCED 0: 2.2.2025 → 30.4.2025 unknown; never reached. Due in H2.
 """
 
 from datetime import date
@@ -29,53 +28,10 @@ from isok.extensions import db
 from isok.network.models import HalfYear, RuleSet
 from isok.reports import services
 from isok.reports.models import BetterSituation, Participation
-from tests.reports.conftest import DECLINED, YES
+from tests.reports.conftest import participation_of
 
 H1, H2, NEXT = HalfYear(2025, 1), HalfYear(2025, 2), HalfYear(2026, 1)
 AS_OF = date(2026, 2, 15)
-
-
-@pytest.fixture
-def population(project, person, manager):
-    people = {
-        "aino": person("Aino", birth_date=date(1990, 5, 1), long_term_unemployed=True, third_country_national=YES,
-                       disability=DECLINED, entries=[(date(2025, 7, 1), date(2025, 12, 31),
-                                                      Situation.EMPLOYED_LONG_TERM)]),
-        "bashir": person("Bashir", gender=Gender.MALE, birth_date=date(2000, 1, 10),
-                         labour_status=LabourStatus.INACTIVE, isced_level=1, third_country_national=YES,
-                         minority=DECLINED,
-                         entries=[(date(2025, 3, 10), date(2025, 6, 30), Situation.JOB_SEARCHING),
-                                  (date(2025, 9, 1), date(2026, 1, 1), Situation.EDUCATION_OR_TRAINING)]),
-        "carita": person("Carita", birth_date=date(1965, 2, 1), labour_status=LabourStatus.EMPLOYED,
-                         self_employed=True, isced_level=6, entries=[(date(2025, 12, 31), None, None)]),
-        "daniel": person("Daniel", gender=Gender.MALE, birth_date=date(1985, 3, 3), labour_status=None,
-                         entries=[(date(2025, 8, 1), None, None)]),
-        "eeva": person("Eeva", gender=Gender.NOT_STATED, birth_date=date(1995, 4, 4), isced_level=2,
-                       entries=[(date(2025, 10, 1), None, None)]),
-        "farah": person("Farah", gender=Gender.OTHER, birth_date=date(2008, 1, 1),
-                        labour_status=LabourStatus.INACTIVE, in_education_or_training=True, isced_level=2,
-                        entries=[(date(2025, 7, 15), date(2025, 11, 30), Situation.JOB_SEARCHING)]),
-        "gustav": person("Gustav", gender=Gender.MALE, birth_date=date(1980, 1, 1),
-                         labour_status=LabourStatus.EMPLOYED, isced_level=4,
-                         entries=[(date(2025, 1, 15), date(2025, 6, 30), Situation.EMPLOYED_SHORT_TERM)],
-                         follow_up=(date(2025, 12, 20), Situation.EMPLOYED_LONG_TERM)),
-        "hilja": person("Hilja", birth_date=date(1975, 1, 1),
-                        entries=[(date(2025, 2, 1), date(2025, 5, 31), Situation.INACTIVE)],
-                        follow_up=(date(2025, 12, 1), Situation.UNKNOWN)),
-        "iida": person("Iida", birth_date=date(1970, 1, 1), labour_status=LabourStatus.INACTIVE, isced_level=0,
-                       entries=[(date(2025, 2, 2), date(2025, 4, 30), Situation.UNKNOWN)]),
-    }
-    services.sync_participations()
-    services.record_results(manager, participation_of(people["gustav"]), qualification_gained=False,
-                            responded=None, better_situation=BetterSituation.PRECARIOUS_TO_STABLE)
-    services.record_results(manager, participation_of(people["aino"]), qualification_gained=True,
-                            responded=None, better_situation=None)
-    db.session.commit()
-    return people
-
-
-def participation_of(client) -> Participation:
-    return db.session.scalar(select(Participation).where(Participation.client_id == client.id))
 
 
 def cells(report, table, row):
