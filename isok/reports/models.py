@@ -57,6 +57,11 @@ class Participation(db.Model):
     follow_up_due: Mapped[date | None] = mapped_column(index=True)
     follow_up_on: Mapped[date | None]
     follow_up_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    # What the record was derived from: the client's version, and the count, version sum and last id of its
+    # cases. The sync compares them to find the few records to derive again, so a sync with nothing to do is cheap.
+    client_version: Mapped[int] = mapped_column(default=0)
+    case_versions: Mapped[int] = mapped_column(default=0)
+    last_case_id: Mapped[int] = mapped_column(default=0)
 
     client: Mapped[Client] = relationship()
     result: Mapped["RecordedResult | None"] = relationship(back_populates="participation", uselist=False,

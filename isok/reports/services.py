@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, delete, distinct, extract, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, true, update
 
 from cases.models import Answer, Case, Client, ClientType, Gender, LabourStatus, StageChange
 from isok import audit
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network import queries as network
-from isok.network.models import COMPANY_KINDS, NARRATIVE_SECTIONS, HalfYear, RuleSet
+from isok.network.models import COMPANY_KINDS, NARRATIVE_SECTIONS, TARGET_INDICATORS, HalfYear, PartnerKind, RuleSet
 from isok.reports import indicators, sources
 from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES, PROJECT_ROWS
 from isok.reports.models import (
@@ -47,10 +47,21 @@ def today() -> date:
 # Derived from the latest case: a re-entry updates them (research §1.5 rule 1).
 EXIT_FIELDS = ["client_type", "case_count", "exit_date", "exit_situation", "follow_up_due", "follow_up_on",
                "follow_up_situation"]
+SOURCE_FIELDS = ["client_version", "case_versions", "last_case_id"]
 CLIENT_ENTRY_FIELDS = [name for name in ENTRY_FIELDS if name != "age_at_entry"]
 
 
-def _derived() -> tuple:
+def _changed_clients():
+    """Clients whose record or cases changed since their participation record was derived (or who have none)."""
+    cases = (select(Case.client_id, func.count().label("case_count"), func.sum(Case.version).label("case_versions"),
+                    func.max(Case.id).label("last_case_id")).group_by(Case.client_id).subquery("case_sources"))
+    return (select(cases.c.client_id).join(Client, Client.id == cases.c.client_id)
+            .outerjoin(P, P.client_id == cases.c.client_id)
+            .where(or_(P.id.is_(None), P.client_version != Client.version, P.case_count != cases.c.case_count,
+                       P.case_versions != cases.c.case_versions, P.last_case_id != cases.c.last_case_id)))
+
+
+def _derived(clients) -> tuple:
     """Per client with cases: entry data from the client and the first case, exit data from the latest case."""
     ranked = select(
         Case.client_id, Case.entry_date, Case.age_at_entry, Case.client_type, Case.exit_date, Case.exit_situation,
@@ -59,7 +70,9 @@ def _derived() -> tuple:
         func.row_number().over(partition_by=Case.client_id,
                                order_by=(Case.entry_date.desc(), Case.id.desc())).label("latest_rank"),
         func.count().over(partition_by=Case.client_id).label("case_count"),
-    ).subquery("ranked")
+        func.sum(Case.version).over(partition_by=Case.client_id).label("case_versions"),
+        func.max(Case.id).over(partition_by=Case.client_id).label("last_case_id"),
+    ).where(Case.client_id.in_(clients)).subquery("ranked")
     first = select(ranked).where(ranked.c.first_rank == 1).subquery("first_case")
     latest = select(ranked).where(ranked.c.latest_rank == 1).subquery("latest_case")
     columns = {
@@ -67,6 +80,8 @@ def _derived() -> tuple:
         **{name: getattr(Client, name) for name in CLIENT_ENTRY_FIELDS},
         "case_count": first.c.case_count, "client_type": latest.c.client_type,
         **{name: latest.c[name] for name in EXIT_FIELDS if name not in ("client_type", "case_count")},
+        "client_version": Client.version, "case_versions": first.c.case_versions,
+        "last_case_id": first.c.last_case_id,
     }
     derived = (select(*(column.label(name) for name, column in columns.items()))
                .join(first, first.c.client_id == Client.id).join(latest, latest.c.client_id == Client.id)
@@ -84,18 +99,23 @@ def sync_participations() -> int:
     Idempotent and set-based: new clients are inserted, and only records whose derived values differ are updated.
     Entry data stop following the client once frozen by a submitted report.
     """
-    derived, names = _derived()
+    changed_clients = _changed_clients()
+    derived, names = _derived(changed_clients)
     entry_names = ["entry_date", *ENTRY_FIELDS]
+    result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
     statements = [
         insert(P).from_select(names, select(*(derived.c[name] for name in names))
                               .where(derived.c.client_id.not_in(select(P.client_id)))),
         update(P).where(P.client_id == derived.c.client_id, P.entry_frozen_at.is_(None),
                         _changed(entry_names, derived)).values({name: derived.c[name] for name in entry_names}),
-        update(P).where(P.client_id == derived.c.client_id, _changed(EXIT_FIELDS, derived))
-        .values({name: derived.c[name] for name in EXIT_FIELDS}),
-        delete(P).where(P.client_id.not_in(select(Case.client_id)), P.entry_frozen_at.is_(None)),
+        update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
+        .values({name: derived.c[name] for name in result_names}),
     ]
-    changed = sum(_rowcount(db.session.execute(statement)) for statement in statements)
+    changed = 0
+    if db.session.scalar(select(changed_clients.exists())):
+        changed = sum(_rowcount(db.session.execute(statement)) for statement in statements)
+    changed += _rowcount(db.session.execute(delete(P).where(P.client_id.not_in(select(Case.client_id)),
+                                                            P.entry_frozen_at.is_(None))))
     changed += _sync_certified_qualifications()
     db.session.expire_all()
     return changed
@@ -222,41 +242,92 @@ def _by_gender(rows) -> dict[str, int]:
     return cells
 
 
-def _count_people(population: ColumnElement[bool], conditions: list[ColumnElement[bool]]) -> list[dict[str, int]]:
-    """One GROUP BY gender over the participation records with a conditional count per condition."""
-    stmt = (select(P.gender, *(func.count().filter(condition) for condition in conditions))
-            .select_from(P).outerjoin(R, R.participation_id == P.id).where(population).group_by(P.gender))
-    rows = db.session.execute(stmt).all()
-    return [_by_gender((row[0], row[i + 1]) for row in rows) for i in range(len(conditions))]
+def _counts_by_gender(stmt_from, gender, items: dict) -> dict:
+    """One GROUP BY gender with a conditional aggregate per item: {key: {total, women, men, other}}."""
+    keys = list(items)
+    rows = db.session.execute(select(gender, *items.values()).select_from(stmt_from).group_by(gender)).all()
+    return {key: _by_gender((row[0], row[i + 1]) for row in rows) for i, key in enumerate(keys)}
 
 
-def _people_tables(specs, since, until, as_of, rule_set) -> tuple[list[Table], dict]:
-    """Compute the person tables, one query per population; also the extra counts the checks need."""
-    tables, extra = [], {}
-    for population in dict.fromkeys(spec.population for spec in specs):
-        group = [spec for spec in specs if spec.population == population]
-        rows = [(spec, row) for spec in group for row in spec.rows(rule_set)]
-        conditions = [row.condition for _spec, row in rows]
-        if population == "leavers":
-            conditions.append(indicators.BOTH_SEARCHING_AND_EMPLOYED)
-        counts = _count_people(indicators.population(population, since, until, as_of), conditions)
-        if population == "leavers":
-            extra["job_searching_and_employed"] = counts.pop()["total"]
-        built = {spec.key: [] for spec in group}
-        for (spec, row), cells in zip(rows, counts, strict=True):
-            built[spec.key].append(Row(row.key, str(row.label), cells, code=row.code(rule_set), level=row.level,
-                                       sums_into=row.sums_into, drill=True))
-        for spec in group:
-            tables.append(Table(spec.key, spec.number, str(spec.title), list(COLUMNS), built[spec.key],
-                                str(spec.note) if spec.note else None))
-    by_key = {table.key: table for table in tables}
-    six_months = by_key.get("six_month_results")
-    if six_months is not None:
-        due, responded = six_months.row("due").cells, six_months.row("responded").cells
-        six_months.rows.insert(3, Row("response_rate", _("Response rate (%)"), {
-            column: round(100 * responded[column] / due[column], 1) if due[column] else None for column in COLUMNS},
-            level=1, unit="percent"))
-    return [by_key[spec.key] for spec in specs], extra
+def _half_years(since: date | None, until: date) -> list[HalfYear]:
+    first = HalfYear.containing(since) if since else HalfYear.containing(
+        db.session.scalar(select(func.min(P.entry_date))) or until)
+    halves, half = [], first
+    while half <= HalfYear.containing(until):
+        halves.append(half)
+        half = half.next()
+    return halves
+
+
+def _half_of(column, halves: list[HalfYear]):
+    return case(*((column.between(half.starts_on, half.ends_on), half.code) for half in halves), else_=None)
+
+
+def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: list[HalfYear]) -> dict:
+    """Every figure read from the participation records, for every scope, in one scan of the table: {(scope,
+    table, row): cells}.
+
+    The scan groups people by gender, completeness and whether their entry, exit and follow-up fall in each
+    scope's window, counting each declared condition once; the populations of the tables are then sums of those
+    few groups (indicators.population defines the same sets for the drill-down).
+    """
+    conditions = {}
+    for spec in (*PEOPLE_TABLES, indicators.EXCLUDED):
+        for row in spec.rows(rule_set):
+            conditions[(spec.key, row.key)] = row.condition
+    conditions[("_checks", "job_searching_and_employed")] = indicators.BOTH_SEARCHING_AND_EMPLOYED
+    for client_type in ClientType:
+        conditions[("project", f"clients_{client_type.value}")] = P.client_type == client_type
+    flags = {}
+    for scope, (since, until) in windows.items():
+        flags[(scope, "entry")] = _between(P.entry_date, since, until)
+        flags[(scope, "exit")] = _between(P.exit_date, since, until)
+        flags[(scope, "due")] = _between(P.follow_up_due, since, min(until, as_of))
+    keys = [P.gender, indicators.CORE_COMPLETE, *flags.values(), _half_of(P.entry_date, halves),
+            _half_of(P.exit_date, halves)]
+    stmt = (select(*keys, func.count(), *(func.count().filter(condition) for condition in conditions.values()))
+            .select_from(P).outerjoin(R, R.participation_id == P.id).group_by(*keys))
+    groups = db.session.execute(stmt).all()
+    flag_index = {flag: 2 + i for i, flag in enumerate(flags)}
+    first_count = len(keys)
+    populations = {"entrants": (True, "entry"), "excluded": (False, "entry"), "leavers": (True, "exit"),
+                   "follow_up": (True, "due")}
+    population_of = {spec.key: spec.population for spec in (*PEOPLE_TABLES, indicators.EXCLUDED)}
+    population_of.update(_checks="leavers")
+    figures = {}
+    for scope in windows:
+        for index, (table, row) in enumerate(conditions):
+            if table == "project":
+                members = [group for group in groups if group[flag_index[(scope, "entry")]]]
+            else:
+                complete, date_flag = populations[population_of[table]]
+                members = [group for group in groups
+                           if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]]]
+            figures[(scope, table, row)] = _by_gender((group[0], group[first_count + 1 + index])
+                                                      for group in members)
+    timeline = {half.code: {"period": half.code, "entrants": 0, "leavers": 0} for half in halves}
+    for group in groups:
+        if group[1]:
+            for kind, half in (("entrants", group[first_count - 2]), ("leavers", group[first_count - 1])):
+                if half is not None:
+                    timeline[half][kind] += group[first_count]
+    figures["timeline"] = list(timeline.values())
+    return figures
+
+
+def _people_tables(figures: dict, scope: str, rule_set: RuleSet, specs) -> list[Table]:
+    tables = []
+    for spec in specs:
+        rows = [Row(row.key, str(row.label), figures[(scope, spec.key, row.key)], code=row.code(rule_set),
+                    level=row.level, sums_into=row.sums_into, drill=True) for row in spec.rows(rule_set)]
+        tables.append(Table(spec.key, spec.number, str(spec.title), list(COLUMNS), rows,
+                            str(spec.note) if spec.note else None))
+        if spec.key == "six_month_results":
+            due, responded = figures[(scope, spec.key, "due")], figures[(scope, spec.key, "responded")]
+            rows.insert(3, Row("response_rate", _("Response rate (%)"), {
+                column: round(100 * responded[column] / due[column], 1) if due[column] else None
+                for column in COLUMNS}, level=1, unit="percent"))
+    return tables
 
 
 def _entity_table(since, until) -> Table:
@@ -274,37 +345,38 @@ def _entity_table(since, until) -> Table:
                  ["total"], rows)
 
 
-def _first_reached():
-    """Each case's first arrival in each stage: a case moved back and forward again reaches a stage once."""
-    return (select(StageChange.case_id, StageChange.to_stage, func.min(StageChange.on).label("on"))
-            .group_by(StageChange.case_id, StageChange.to_stage).subquery("first_reached"))
+STAGES = ("identification", "documentation", "assessment", "certification", "closed")
 
 
-def _project_table(since, until) -> Table:
-    within = _between
-    values: dict[str, dict] = {}
-    values["validation_started"] = _by_gender(db.session.execute(
-        select(Client.gender, func.count(Case.id)).join(Client, Case.client_id == Client.id)
-        .where(within(Case.entry_date, since, until)).group_by(Client.gender)))
-    types = db.session.execute(
-        select(P.gender, func.count().filter(P.client_type == ClientType.LONG_TERM),
-               func.count().filter(P.client_type == ClientType.SHORT_TERM))
-        .where(within(P.entry_date, since, until)).group_by(P.gender)).all()
-    values["clients_long_term"] = _by_gender((gender, long) for gender, long, _short in types)
-    values["clients_short_term"] = _by_gender((gender, short) for gender, _long, short in types)
-    reached = _first_reached()
-    stages = ("identification", "documentation", "assessment", "certification", "closed")
-    stage_rows = db.session.execute(
-        select(Client.gender, *(func.count(distinct(reached.c.case_id)).filter(reached.c.to_stage == stage)
-                                for stage in stages))
-        .select_from(reached).join(Case, Case.id == reached.c.case_id).join(Client, Case.client_id == Client.id)
-        .where(within(reached.c.on, since, until)).group_by(Client.gender)).all()
-    for index, stage in enumerate(stages):
-        values[f"stage_{stage}"] = _by_gender((row[0], row[index + 1]) for row in stage_rows)
+def _case_figures(windows: dict) -> dict:
+    """The figures read from cases and their stage history, for every scope, in two grouped queries."""
+    items = {}
+    for scope, (since, until) in windows.items():
+        items[(scope, "validation_started")] = func.count(Case.id).filter(_between(Case.entry_date, since, until))
+        items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
+            _between(Case.exit_date, since, until))
+    figures = _counts_by_gender(Case.__table__.join(Client.__table__, Case.client_id == Client.id), Client.gender,
+                                items)
+    # Each case's first arrival in each stage: a case moved back and forward again reaches a stage once.
+    reached = (select(StageChange.case_id, StageChange.to_stage, func.min(StageChange.on).label("on"))
+               .group_by(StageChange.case_id, StageChange.to_stage).subquery("first_reached"))
+    items = {(scope, f"stage_{stage}"): func.count().filter(
+        and_(reached.c.to_stage == stage, _between(reached.c.on, since, until)))
+        for scope, (since, until) in windows.items() for stage in STAGES}
+    figures.update(_counts_by_gender(reached.join(Case.__table__, Case.id == reached.c.case_id)
+                                     .join(Client.__table__, Case.client_id == Client.id), Client.gender, items))
+    return figures
+
+
+UNITS = {"units_recognised": "units", "study_months_saved": "months", "training_organisations": "organisations",
+         "dissemination_events": "events", "dissemination_attendees": "persons"}
+
+
+def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table:
+    values = {key: cases[(scope, key)] for key in ("validation_started", "study_months_saved")}
+    values.update({f"stage_{stage}": cases[(scope, f"stage_{stage}")] for stage in STAGES})
+    values.update({key: people[(scope, "project", key)] for key in ("clients_long_term", "clients_short_term")})
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
-    values["study_months_saved"] = _by_gender(db.session.execute(
-        select(Client.gender, func.sum(Case.study_months_saved)).join(Client, Case.client_id == Client.id)
-        .where(within(Case.exit_date, since, until)).group_by(Client.gender)))
     trained = network.training_figures(since, until)
     values["training_participants"] = {"total": trained.participants, "women": trained.women, "men": trained.men,
                                        "other": trained.other_gender}
@@ -312,49 +384,47 @@ def _project_table(since, until) -> Table:
     events, headcount = network.dissemination_totals(since, until)
     values["dissemination_events"] = {"total": events}
     values["dissemination_attendees"] = {"total": headcount}
-    units = {"units_recognised": "units", "study_months_saved": "months", "training_organisations": "organisations",
-             "dissemination_events": "events", "dissemination_attendees": "persons"}
-    rows = [Row(key, str(label), values[key], unit=units.get(key, "persons"),
+    rows = [Row(key, str(label), values[key], unit=UNITS.get(key, "persons"),
                 level=1 if key.startswith(("stage_", "clients_")) else 0)
             for key, label in PROJECT_ROWS.items()]
     return Table("project", 8, _("Project-specific figures"), list(COLUMNS), rows,
                  _("Attendees of dissemination events are counted, not registered as ESF participants."))
 
 
-def _targets_table(until) -> Table:
-    rows = [Row(progress.indicator, str(progress.label),
-                {"target": progress.target, "value": progress.actual, "percent": progress.percent},
-                unit="persons" if progress.indicator in ("clients_started_validation", "training_participants",
-                                                         "dissemination_attendees") else "count")
-            for progress in network.target_progress(until)]
+def _target_values(entities: Table, project: Table) -> dict[str, int]:
+    """Realised values of the targets (network.models.TARGET_INDICATORS), read from the cumulative tables."""
+    def total(table, key):
+        return table.row(key).cells["total"]
+
+    return {
+        "clients_started_validation": total(project, "clients_long_term") + total(project, "clients_short_term"),
+        "training_participants": total(project, "training_participants"),
+        "training_organisations": total(project, "training_organisations"),
+        "partners_major_companies": total(entities, PartnerKind.MAJOR_COMPANY.value),
+        "partners_smes": total(entities, PartnerKind.SME.value),
+        "partners_other_organisations": total(entities, "other_organisations"),
+        "dissemination_events": total(project, "dissemination_events"),
+        "dissemination_attendees": total(project, "dissemination_attendees"),
+    }
+
+
+def _targets_table(until, values: dict[str, int] | None = None) -> Table:
+    """Targets against cumulative values: from the cumulative tables when computed, else from the network."""
+    if values is None:
+        progress = network.target_progress(until)
+    else:
+        order = list(TARGET_INDICATORS)
+        targets = sorted(network.targets().items(), key=lambda item: order.index(item[0]) if item[0] in order
+                         else len(order))
+        progress = [network.Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0))
+                    for key, target in targets]
+    rows = [Row(item.indicator, str(item.label), {"target": item.target, "value": item.actual,
+                                                  "percent": item.percent},
+                unit="persons" if item.indicator in ("clients_started_validation", "training_participants",
+                                                     "dissemination_attendees") else "count")
+            for item in progress]
     return Table("targets", 9, _("Targets against cumulative values"), ["target", "value", "percent"], rows,
                  _("Realised values are cumulative from the project start to the end of the period."))
-
-
-def _timeline(until: date) -> list[dict]:
-    """Entrants and leavers per half-year from the project start (complete core data only), for the charts."""
-    settings = network.project_settings()
-    first = HalfYear.containing(settings.starts_on) if settings else None
-
-    def per_half(column):
-        half = func.floor((extract("month", column) + 5) / 6)
-        rows = db.session.execute(select(extract("year", column), half, func.count())
-                                  .where(indicators.CORE_COMPLETE, column.is_not(None), column <= until)
-                                  .group_by(extract("year", column), half))
-        return {HalfYear(int(year), int(h)): n for year, h, n in rows}
-
-    entrants, leavers = per_half(P.entry_date), per_half(P.exit_date)
-    known = sorted(set(entrants) | set(leavers))
-    if not known and first is None:
-        return []
-    period, last = first or known[0], HalfYear.containing(until)
-    if known:
-        period = min(period, known[0])
-    series = []
-    while period <= last:
-        series.append({"period": period.code, "entrants": entrants.get(period, 0), "leavers": leavers.get(period, 0)})
-        period = period.next()
-    return series
 
 
 def _narrative(period: HalfYear) -> list[dict]:
@@ -376,33 +446,49 @@ def report_rule_set() -> RuleSet:
     return settings.rule_set if settings else RuleSet.ESF_PLUS_2021_2027
 
 
-def compute_report(period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None,
-                   as_of: date | None = None) -> Report:
-    """Compute the ESF report of a half-year, or cumulatively from the project start to its end."""
-    if scope not in SCOPES:
+def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
+                    as_of: date | None = None) -> dict[str, Report]:
+    """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
+    project start to its end. Figures shared by the scopes (targets, timeline, narrative) are read once."""
+    if any(scope not in SCOPES for scope in scopes):
         raise ReportError(_("Unknown report scope."), "scope")
     rule_set = RuleSet(rule_set or report_rule_set())
     as_of = as_of or today()
-    since, until = window(period, scope)
-    people, extra = _people_tables(PEOPLE_TABLES, since, until, as_of, rule_set)
-    quality, _extra = _people_tables((indicators.EXCLUDED,), since, until, as_of, rule_set)
-    for row in quality[0].rows:
-        row.unit = "persons"
-    tables = [*people, _entity_table(since, until), _project_table(since, until), _targets_table(until)]
-    figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
-    figures["_checks"] = extra
-    checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
-              for check in indicators.CHECKS]
+    windows = {scope: window(period, scope) for scope in scopes}
     settings = network.project_settings()
+    halves = _half_years(settings.starts_on if settings else None, period.ends_on)
+    people = _participant_figures(windows, as_of, rule_set, halves)
+    cases = _case_figures(windows)
+    timeline = people["timeline"]
+    narrative = _narrative(period)
     project = ({"name": settings.name, "code": settings.code, "starts_on": settings.starts_on.isoformat(),
                 "ends_on": settings.ends_on.isoformat(), "suppression_threshold": settings.suppression_threshold}
                if settings else {})
     submitted = submitted_report(period)
-    return Report(period, scope, since, until, as_of, rule_set, project, tables, quality[0], checks,
-                  _narrative(period), _meetings(since, until), _timeline(until),
-                  submitted={"at": submitted.submitted_at.isoformat(timespec="seconds"),
-                             "by": submitted.submitted_by.name if submitted.submitted_by else None}
-                  if submitted else None)
+    submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
+                   "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
+    built = {scope: (_entity_table(since, until), _project_table(scope, since, until, people, cases))
+             for scope, (since, until) in windows.items()}
+    targets = _targets_table(period.ends_on, _target_values(*built["cumulative"]) if "cumulative" in built
+                             else None)
+    reports = {}
+    for scope, (since, until) in windows.items():
+        tables = [*_people_tables(people, scope, rule_set, PEOPLE_TABLES), *built[scope], targets]
+        quality = _people_tables(people, scope, rule_set, (indicators.EXCLUDED,))[0]
+        figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
+        figures["_checks"] = {"job_searching_and_employed":
+                              people[(scope, "_checks", "job_searching_and_employed")]["total"]}
+        checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
+                  for check in indicators.CHECKS]
+        reports[scope] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
+                                narrative, _meetings(since, until), timeline, submitted=submission)
+    return reports
+
+
+def compute_report(period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None,
+                   as_of: date | None = None) -> Report:
+    """Compute the ESF report of a half-year, or cumulatively from the project start to its end."""
+    return compute_reports(period, (scope,), rule_set=rule_set, as_of=as_of)[scope]
 
 
 # --- drill-down --------------------------------------------------------------------------------------------------
@@ -452,7 +538,8 @@ def submit_report(actor, period: HalfYear, *, as_of: date | None = None) -> Subm
         raise ReportError(_("A period can be submitted once it has ended."), "period")
     sync_participations()
     rule_set = report_rule_set()
-    figures = {scope: compute_report(period, scope, rule_set=rule_set, as_of=as_of).figures() for scope in SCOPES}
+    figures = {scope: report.figures()
+               for scope, report in compute_reports(period, rule_set=rule_set, as_of=as_of).items()}
     frozen = db.session.execute(update(P).where(P.entry_date <= period.ends_on, P.entry_frozen_at.is_(None))
                                 .values(entry_frozen_at=utcnow(), entry_frozen_in=period.code)).rowcount
     report = SubmittedReport(year=period.year, half=period.half, rule_set=rule_set.value,
@@ -477,8 +564,9 @@ def correction_report(submitted: SubmittedReport, *, as_of: date | None = None) 
     allowed), as in the EURA 2007 correction form."""
     period = HalfYear(submitted.year, submitted.half)
     result = {}
+    reports = compute_reports(period, rule_set=RuleSet(submitted.rule_set), as_of=as_of)
     for scope, frozen in (("period", submitted.period_figures), ("cumulative", submitted.cumulative_figures)):
-        current = compute_report(period, scope, rule_set=RuleSet(submitted.rule_set), as_of=as_of)
+        current = reports[scope]
         changes = []
         for table in [*current.tables, current.quality]:
             for row in table.rows:

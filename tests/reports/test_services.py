@@ -25,6 +25,7 @@ from cases import services as case_services
 from cases.models import Answer, Client, Gender, LabourStatus, Situation
 from isok.audit import AuditEntry
 from isok.extensions import db
+from isok.network import services as network_services
 from isok.network.models import HalfYear, RuleSet
 from isok.reports import services
 from isok.reports.models import BetterSituation, Participation
@@ -160,6 +161,18 @@ def test_cumulative_figures_come_from_the_records_not_from_adding_periods(popula
     # Bashir left twice but is one person, counted once, at his final exit (in 2026H1).
     assert cells(report, "immediate_results", "job_searching") == gendered(1, other=1)
     assert cells(report, "six_month_results", "due") == gendered(3, women=2, men=1)
+    assert report.timeline == [{"period": "2025H1", "entrants": 4, "leavers": 3},
+                               {"period": "2025H2", "entrants": 3, "leavers": 2}]
+
+
+def test_targets_compare_with_cumulative_values_whichever_report_is_asked(population):
+    network_services.set_target(None, "clients_started_validation", 20)
+    cumulative = services.compute_report(H2, "cumulative", as_of=AS_OF)
+    period = services.compute_report(H2, "period", as_of=AS_OF)
+    # Nine people entered by the end of 2025 (the two with missing core data included): 45 % of 20.
+    expected = {"target": 20, "value": 9, "percent": 45}
+    assert cells(cumulative, "targets", "clients_started_validation") == expected
+    assert cells(period, "targets", "clients_started_validation") == expected
 
 
 def test_other_rule_sets_band_ages_and_education_their_own_way(population):
