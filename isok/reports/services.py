@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, null, or_, select, true, update
 
 from cases.models import Answer, Case, Client, ClientType, Gender, LabourStatus, StageChange
 from isok import audit
@@ -260,6 +260,8 @@ def _half_years(since: date | None, until: date) -> list[HalfYear]:
 
 
 def _half_of(column, halves: list[HalfYear]):
+    if not halves:
+        return null()
     return case(*((column.between(half.starts_on, half.ends_on), half.code) for half in halves), else_=None)
 
 

@@ -298,3 +298,11 @@ def _client_fields(client: Client, **changes) -> dict:
     fields.update(changes)
     return {name: (value.value if isinstance(value, Answer | Gender | LabourStatus) else value)
             for name, value in fields.items()}
+
+
+def test_a_report_before_any_entry_and_without_project_settings_is_empty(app, person):
+    person("Early", entries=[(date(2025, 9, 1), None, None)])
+    services.sync_participations()
+    report = services.compute_report(H1, "cumulative", as_of=AS_OF)
+    assert report.since is None and report.timeline == []
+    assert cells(report, "labour_status", "total") == gendered(0)
