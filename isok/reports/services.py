@@ -52,12 +52,12 @@ CLIENT_ENTRY_FIELDS = [name for name in ENTRY_FIELDS if name != "age_at_entry"]
 
 
 def _changed_clients():
-    """Clients whose record or cases changed since their participation record was derived (or who have none)."""
+    """Clients whose record or cases changed since their participation record was derived."""
     cases = (select(Case.client_id, func.count().label("case_count"), func.sum(Case.version).label("case_versions"),
                     func.max(Case.id).label("last_case_id")).group_by(Case.client_id).subquery("case_sources"))
     return (select(cases.c.client_id).join(Client, Client.id == cases.c.client_id)
-            .outerjoin(P, P.client_id == cases.c.client_id)
-            .where(or_(P.id.is_(None), P.client_version != Client.version, P.case_count != cases.c.case_count,
+            .join(P, P.client_id == cases.c.client_id)
+            .where(or_(P.client_version != Client.version, P.case_count != cases.c.case_count,
                        P.case_versions != cases.c.case_versions, P.last_case_id != cases.c.last_case_id)))
 
 
@@ -93,27 +93,30 @@ def _changed(names: list[str], source) -> ColumnElement[bool]:
     return or_(*(getattr(P, name).is_distinct_from(source.c[name]) for name in names))
 
 
+SYNC_CHUNK = 5000  # clients derived again per statement, well under every driver's parameter limit
+
+
 def sync_participations() -> int:
     """Bring the participation records in step with the cases; answer how many records changed.
 
-    Idempotent and set-based: new clients are inserted, and only records whose derived values differ are updated.
-    Entry data stop following the client once frozen by a submitted report.
+    Idempotent and set-based: clients without a record are inserted in one statement; records whose sources
+    changed (told by the versions of the client and its cases) are derived again, a chunk of clients per
+    statement; only values that differ are written. Entry data stop following the client once frozen by a
+    submitted report. With nothing to do it costs one grouped read of the cases.
     """
-    changed_clients = _changed_clients()
-    derived, names = _derived(changed_clients)
+    derived, names = _derived(select(Client.id).where(Client.id.not_in(select(P.client_id))))
+    changed = _rowcount(db.session.execute(insert(P).from_select(names, select(*(derived.c[n] for n in names)))))
+    stale = db.session.scalars(_changed_clients()).all()
     entry_names = ["entry_date", *ENTRY_FIELDS]
     result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
-    statements = [
-        insert(P).from_select(names, select(*(derived.c[name] for name in names))
-                              .where(derived.c.client_id.not_in(select(P.client_id)))),
-        update(P).where(P.client_id == derived.c.client_id, P.entry_frozen_at.is_(None),
-                        _changed(entry_names, derived)).values({name: derived.c[name] for name in entry_names}),
-        update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
-        .values({name: derived.c[name] for name in result_names}),
-    ]
-    changed = 0
-    if db.session.scalar(select(changed_clients.exists())):
-        changed = sum(_rowcount(db.session.execute(statement)) for statement in statements)
+    for start in range(0, len(stale), SYNC_CHUNK):
+        derived, _names = _derived(stale[start:start + SYNC_CHUNK])
+        changed += _rowcount(db.session.execute(
+            update(P).where(P.client_id == derived.c.client_id, P.entry_frozen_at.is_(None),
+                            _changed(entry_names, derived)).values({n: derived.c[n] for n in entry_names})))
+        changed += _rowcount(db.session.execute(
+            update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
+            .values({n: derived.c[n] for n in result_names})))
     changed += _rowcount(db.session.execute(delete(P).where(P.client_id.not_in(select(Case.client_id)),
                                                             P.entry_frozen_at.is_(None))))
     changed += _sync_certified_qualifications()
