@@ -61,7 +61,7 @@ def _changed_clients():
                        P.case_versions != cases.c.case_versions, P.last_case_id != cases.c.last_case_id)))
 
 
-def _derived(clients) -> tuple:
+def _derived(clients=None) -> tuple:
     """Per client with cases: entry data from the client and the first case, exit data from the latest case."""
     ranked = select(
         Case.client_id, Case.entry_date, Case.age_at_entry, Case.client_type, Case.exit_date, Case.exit_situation,
@@ -72,7 +72,7 @@ def _derived(clients) -> tuple:
         func.count().over(partition_by=Case.client_id).label("case_count"),
         func.sum(Case.version).over(partition_by=Case.client_id).label("case_versions"),
         func.max(Case.id).over(partition_by=Case.client_id).label("last_case_id"),
-    ).where(Case.client_id.in_(clients)).subquery("ranked")
+    ).where(Case.client_id.in_(clients) if clients is not None else true()).subquery("ranked")
     first = select(ranked).where(ranked.c.first_rank == 1).subquery("first_case")
     latest = select(ranked).where(ranked.c.latest_rank == 1).subquery("latest_case")
     columns = {
@@ -104,8 +104,11 @@ def sync_participations() -> int:
     statement; only values that differ are written. Entry data stop following the client once frozen by a
     submitted report. With nothing to do it costs one grouped read of the cases.
     """
-    derived, names = _derived(select(Client.id).where(Client.id.not_in(select(P.client_id))))
-    changed = _rowcount(db.session.execute(insert(P).from_select(names, select(*(derived.c[n] for n in names)))))
+    changed = 0
+    if db.session.scalar(select(select(Case.client_id).where(Case.client_id.not_in(select(P.client_id))).exists())):
+        derived, names = _derived()
+        changed += _rowcount(db.session.execute(insert(P).from_select(
+            names, select(*(derived.c[n] for n in names)).where(derived.c.client_id.not_in(select(P.client_id))))))
     stale = db.session.scalars(_changed_clients()).all()
     entry_names = ["entry_date", *ENTRY_FIELDS]
     result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
