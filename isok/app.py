@@ -84,3 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from certificates import views as certificate_views  # noqa: F401  (routes, panels, demo data, make-seal)
 
     app.register_blueprint(certificates_bp)
+
+    # The ESF report reads every feature; its demo data (a submitted period) come after all of theirs.
+    from isok.reports import bp as reports_bp
+    from isok.reports import views as report_views  # noqa: F401  (routes, menu entry, the command, demo data)
+
+    app.register_blueprint(reports_bp)

@@ -25,6 +25,7 @@ from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsel
 from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok.accounts.models import Role
 from isok.extensions import db
+from isok.reports.models import Participation
 from portfolio.models import Portfolio, PortfolioStatus
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
@@ -41,6 +42,9 @@ ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the re
 VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
 MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
+VIEW_REPORT_RECORDS = "view_report_records"  # open the participants behind a report figure (drill-down, audited)
+SUBMIT_REPORTS = "submit_reports"  # submit (freeze) a six-monthly ESF report
+CORRECT_PARTICIPATION = "correct_participation"  # correct frozen entry data and record follow-up results
 
 VIEW_FRAMEWORKS = "view_frameworks"  # read published qualification frameworks
 MANAGE_FRAMEWORKS = "manage_frameworks"  # import, export, edit drafts, publish
@@ -91,6 +95,9 @@ GRANTS: dict[str, set[Role]] = {
     ISSUE_CERTIFICATES: {ADMIN, COUNSELLOR},
     REVOKE_CERTIFICATES: {ADMIN, COUNSELLOR},
     VIEW_OWN_CERTIFICATES: {CLIENT},
+    VIEW_REPORT_RECORDS: {ADMIN, MANAGER},
+    SUBMIT_REPORTS: {ADMIN, MANAGER},
+    CORRECT_PARTICIPATION: {ADMIN, MANAGER},
 }
 
 
@@ -240,6 +247,8 @@ def can_record_interview(user, interview: Interview) -> bool:
 
 def can_set_target_qualification(user, case: Case) -> bool:
     return can_manage_case(user, case)
+
+
 
 
 # --- network ---------------------------------------------------------------------------------------------------
@@ -428,6 +437,14 @@ def visible_bulk_issues(user) -> Select:
     if Role.ADMIN in user.roles:
         return select(BulkIssue)
     return select(BulkIssue).where(BulkIssue.created_by_id == user.id)
+
+
+# --- reports ---------------------------------------------------------------------------------------------------
+# ESF participation records are the project's: whoever may open the records behind the figures sees all of them.
+
+def visible_participations(user) -> Select:
+    """The participation records (and through them the people) the user may list behind a report figure."""
+    return select(Participation).where(true() if can(user, VIEW_REPORT_RECORDS) else false())
 
 
 def init_app(app) -> None:

@@ -1,0 +1,298 @@
+import click
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from isok import audit, cli, dashboard, demo, permissions
+from isok.extensions import db
+from isok.forms import ActionForm, choices
+from isok.network import queries as network
+from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
+from isok.reports import bp, demo_data, exports, indicators, services
+from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
+from isok.reports.indicators import COLUMNS
+from isok.reports.models import Participation
+
+VIEW = permissions.VIEW_REPORTS
+PER_PAGE = 50
+
+
+def _period_or_404(code: str) -> HalfYear:
+    try:
+        return HalfYear.parse(code)
+    except ValueError:
+        abort(404)
+
+
+def _participation_or_404(participation_id: int) -> Participation:
+    found = db.session.scalar(permissions.visible_participations(current_user)
+                              .where(Participation.id == participation_id))
+    return found if found is not None else abort(404)
+
+
+def _threshold() -> int:
+    settings = network.project_settings()
+    return settings.suppression_threshold if settings else DEFAULT_SUPPRESSION_THRESHOLD
+
+
+def _options(period: HalfYear) -> ReportOptionsForm:
+    form = ReportOptionsForm(request.args)
+    form.period.choices = choices((p.code, p.code) for p in services.project_periods())
+    form.period.data = period.code
+    if form.scope.data not in services.SCOPES:
+        form.scope.data = "period"
+    if form.rules.data not in {rule.value for rule in RuleSet}:
+        form.rules.data = services.report_rule_set().value
+    return form
+
+
+def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
+    """Bring the participation records up to date, compute the report, and hide small cells if asked."""
+    services.sync_participations()
+    db.session.commit()
+    report = services.compute_report(period, options.scope.data, rule_set=RuleSet(options.rules.data))
+    data = report.as_dict()
+    return exports.publish(data, _threshold()) if options.public.data else data
+
+
+def _query_args(options: ReportOptionsForm) -> dict:
+    args = {"scope": options.scope.data, "rules": options.rules.data}
+    return {**args, "public": "y"} if options.public.data else args
+
+
+@bp.get("/")
+@permissions.requires(VIEW)
+def index():
+    periods = services.project_periods()
+    current = HalfYear.containing(services.today())
+    if request.args.get("period"):
+        return redirect(url_for("reports.report", period=_period_or_404(request.args["period"]).code,
+                                **{k: v for k, v in request.args.items() if k != "period"}))
+    submitted = {report.code: report for report in db.session.scalars(select(services.SubmittedReport))}
+    return render_template("reports/index.html", periods=periods, current=current, submitted=submitted,
+                           settings=network.project_settings())
+
+
+@bp.get("/<period>")
+@permissions.requires(VIEW)
+def report(period):
+    period = _period_or_404(period)
+    options = _options(period)
+    data = _report_data(period, options)
+    client_page = "cases.client" in current_app.view_functions
+    return render_template("reports/report.html", data=data, charts=exports.report_charts(data), options=options,
+                           query_args=_query_args(options), column_labels=exports.column_labels(data),
+                           period=period, can_submit=period.ends_on < services.today(),
+                           submit_form=ActionForm(), client_page=client_page, formats=exports.FORMATS,
+                           shown_columns=exports.shown_columns)
+
+
+@bp.get("/<period>/export.<fmt>")
+@permissions.requires(VIEW)
+def download(period, fmt):
+    period = _period_or_404(period)
+    if fmt not in exports.FORMATS:
+        abort(404)
+    options = _options(period)
+    data = _report_data(period, options)
+    try:
+        body = exports.export(data, fmt, lang=str(get_locale() or "en"))
+    except exports.PdfUnavailable:
+        abort(503)
+    suffix = "-public" if options.public.data else ""
+    name = f"esf-report-{period.code}-{options.scope.data}{suffix}.{fmt}"
+    return Response(body, mimetype=exports.FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/<period>/submit")
+@permissions.requires(permissions.SUBMIT_REPORTS)
+def submit(period):
+    period = _period_or_404(period)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit_report(current_user, period)
+    except services.ReportError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The report of %(period)s was submitted; its figures are frozen.", period=period.code), "success")
+    return redirect(url_for("reports.report", period=period.code))
+
+
+@bp.get("/<period>/corrections")
+@permissions.requires(VIEW)
+def corrections(period):
+    period = _period_or_404(period)
+    submitted = services.submitted_report(period) or abort(404)
+    services.sync_participations()
+    db.session.commit()
+    changes = services.correction_report(submitted)
+    return render_template("reports/corrections.html", period=period, submitted=submitted, changes=changes,
+                           column_labels={key: str(label) for key, label in COLUMNS.items()})
+
+
+@bp.get("/<period>/records/<scope>/<table>/<row>/<column>")
+@permissions.requires(permissions.VIEW_REPORT_RECORDS)
+def records(period, scope, table, row, column):
+    period = _period_or_404(period)
+    rules = request.args.get("rules")
+    rule_set = RuleSet(rules) if rules in {rule.value for rule in RuleSet} else None
+    query = services.records_behind(period, scope, table, row, column, rule_set=rule_set)
+    if query is None:
+        abort(404)
+    services.sync_participations()
+    db.session.commit()
+    visible = permissions.visible_participations(current_user).with_only_columns(Participation.id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
+                               .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique().all()
+    shown = found[:PER_PAGE]
+    audit.record(current_user, "esf_report_records_viewed", object_type="esf_report",
+                 changes={"period": period.code, "scope": scope, "table": table, "row": row, "column": column,
+                          "page": page, "participations": [p.id for p in shown]})
+    db.session.commit()
+    spec, indicator = indicators.indicator(table, row, rule_set or services.report_rule_set())
+    return render_template("reports/records.html", period=period, scope=scope, table=spec, indicator=indicator,
+                           column=COLUMNS[column], participations=shown, page=page, has_next=len(found) > PER_PAGE,
+                           missing=services.missing_core_data, client_page="cases.client" in current_app.view_functions,
+                           args={"rules": rules} if rule_set else {})
+
+
+# --- one participation record ------------------------------------------------------------------------------------
+
+def _correction_form(participation: Participation, formdata=None) -> CorrectionForm:
+    form = CorrectionForm(formdata=formdata, obj=None if formdata else participation)
+    if formdata is None:
+        form.labour_status.data = participation.labour_status.value if participation.labour_status else ""
+        form.isced_level.data = "" if participation.isced_level is None else str(participation.isced_level)
+        form.reason.data = ""
+    return form
+
+
+def _results_form(participation: Participation, formdata=None) -> ResultsForm:
+    result = participation.result
+    form = ResultsForm(formdata=formdata, obj=None if formdata else result)
+    if formdata is None:
+        form.version.data = result.version if result else ""
+        form.responded.data = {True: "yes", False: "no"}.get(result.responded if result else None, "")
+        form.better_situation.data = result.better_situation.value if result and result.better_situation else ""
+    return form
+
+
+def _participation_page(participation, correction_form=None, results_form=None, status=200):
+    return render_template(
+        "reports/participation.html", participation=participation,
+        correction_form=correction_form or _correction_form(participation),
+        results_form=results_form or _results_form(participation),
+        differences=services.entry_differences(participation), missing=services.missing_core_data(participation),
+        client_page="cases.client" in current_app.view_functions), status
+
+
+@bp.get("/participants/<int:participation_id>")
+@permissions.requires(permissions.VIEW_REPORT_RECORDS)
+def participation(participation_id):
+    record = _participation_or_404(participation_id)
+    audit.record_view(current_user, "participation", record.id)
+    return _participation_page(record)
+
+
+@bp.post("/participants/<int:participation_id>/correct")
+@permissions.requires(permissions.CORRECT_PARTICIPATION)
+def correct(participation_id):
+    record = _participation_or_404(participation_id)
+    form = _correction_form(record, request.form)
+    if form.validate():
+        try:
+            services.correct_participation(current_user, record, reason=form.reason.data, **form.entry_fields())
+        except services.ReportError as error:
+            db.session.rollback()
+            record = _participation_or_404(participation_id)
+            getattr(form, error.field or "reason", form.reason).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The correction was saved."), "success")
+            return redirect(url_for("reports.participation", participation_id=record.id))
+    return _participation_page(record, correction_form=form, status=400)
+
+
+@bp.post("/participants/<int:participation_id>/results")
+@permissions.requires(permissions.CORRECT_PARTICIPATION)
+def record_results(participation_id):
+    record = _participation_or_404(participation_id)
+    form = _results_form(record, request.form)
+    if form.validate():
+        try:
+            services.record_results(current_user, record, form.version.data,
+                                    qualification_gained=form.qualification_gained.data,
+                                    responded=form.responded_value(), better_situation=form.better_situation.data)
+            db.session.commit()
+        except (services.ReportError, StaleDataError) as error:
+            db.session.rollback()
+            record = _participation_or_404(participation_id)
+            field = getattr(error, "field", None) or "better_situation"
+            message = str(error) if isinstance(error, services.ReportError) else _(
+                "Someone else saved these results while you were editing them. Reload the page to see their "
+                "changes, then apply yours again.")
+            (form.form_errors if field == "version" else getattr(form, field).errors).append(message)
+        else:
+            flash(_("The results were saved."), "success")
+            return redirect(url_for("reports.participation", participation_id=record.id))
+    return _participation_page(record, results_form=form, status=400)
+
+
+# --- menu, command line, demo data -------------------------------------------------------------------------------
+
+@dashboard.register_nav
+def _menu(user):
+    return [dashboard.NavItem(_("ESF report"), url_for("reports.index"))] if permissions.can(user, VIEW) else []
+
+
+@click.command("esf-report")
+@click.option("--period", "period_code", required=True, help="The half-year, e.g. 2026H1.")
+@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="json", show_default=True)
+@click.option("--cumulative", is_flag=True, help="Cumulative figures from the project start to the period's end.")
+@click.option("--rules", type=click.Choice([rule.value for rule in RuleSet]), help="Indicator definitions to apply.")
+@click.option("--public", is_flag=True, help="Hide small numbers, as for publication.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Report date (default: today).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.option("--lang", default="en", show_default=True, help="Language of labels.")
+@with_appcontext
+def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, output, lang):
+    """Produce the ESF report of a half-year (the same as the report page's downloads)."""
+    from flask_babel import force_locale
+
+    try:
+        period = HalfYear.parse(period_code)
+    except ValueError as error:
+        raise click.BadParameter(f"{period_code} is not a half-year such as 2026H1", param_hint="--period") from error
+    services.sync_participations()
+    db.session.commit()
+    with force_locale(lang):
+        report = services.compute_report(period, "cumulative" if cumulative else "period",
+                                         rule_set=RuleSet(rules) if rules else None,
+                                         as_of=as_of.date() if as_of else None)
+        data = report.as_dict()
+        if public:
+            data = exports.publish(data, _threshold())
+        try:
+            body = exports.export(data, fmt, lang=lang)
+        except exports.PdfUnavailable as error:
+            raise click.ClickException("PDF rendering is not available (isok.pdf is missing)") from error
+    if output:
+        with open(output, "wb") as out:
+            out.write(body)
+    else:
+        click.echo(body, nl=False)
+
+
+cli.register(esf_report_command)
+demo.register(demo_data.load)
+

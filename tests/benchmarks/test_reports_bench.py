@@ -1,0 +1,99 @@
+"""The ESF report over 10,000 and 100,000 participants: time of the full report (period + cumulative), of the
+participation sync with nothing to change, and the peak memory of computing it (which must not grow with the
+data: the report is aggregated in SQL)."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, insert, select
+
+from cases.models import Case, Client, ClientType, Gender, LabourStatus, Situation, Stage, StageChange
+from isok.accounts.models import Organisation, OrganisationType
+from isok.extensions import db
+from isok.network import services as network_services
+from isok.network.models import HalfYear
+from isok.reports import services
+from isok.reports.models import Participation
+from tests.benchmarks.conftest import peak_memory_mib, report, report_value, time_it
+
+pytestmark = pytest.mark.benchmark
+
+PERIOD = HalfYear(2026, 1)
+AS_OF = date(2026, 11, 1)
+START = date(2025, 1, 1)
+SITUATIONS = list(Situation)
+
+
+def _add_people(first_id: int, count: int, organisation_id: int, rng: random.Random) -> None:
+    clients, cases, changes = [], [], []
+    for n in range(first_id, first_id + count):
+        birth = date(rng.randint(1960, 2008), rng.randint(1, 12), rng.randint(1, 28))
+        entry = START + timedelta(days=rng.randint(0, 640))
+        left = rng.random() < 0.6
+        exit_date = entry + timedelta(days=rng.randint(20, 200)) if left else None
+        if exit_date and exit_date > AS_OF:
+            exit_date = None
+        status = rng.choice(list(LabourStatus) + [None] * (1 if n % 50 == 0 else 0))
+        clients.append({
+            "id": n, "first_name": "Bench", "last_name": f"Person {n}", "birth_date": birth,
+            "birth_year": birth.year, "gender": rng.choice([Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.MALE,
+                                                            Gender.OTHER]),
+            "labour_status": status, "long_term_unemployed": status is LabourStatus.UNEMPLOYED and n % 3 == 0,
+            "isced_level": rng.randint(0, 8), "organisation_id": organisation_id})
+        due = exit_date + timedelta(days=182) if exit_date else None
+        followed = due is not None and due <= AS_OF and n % 2 == 0
+        cases.append({
+            "id": n, "client_id": n, "organisation_id": organisation_id, "client_type": ClientType.LONG_TERM
+            if n % 3 else ClientType.SHORT_TERM, "stage": Stage.CLOSED if exit_date else Stage.DOCUMENTATION,
+            "entry_date": entry, "exit_date": exit_date,
+            "age_at_entry": entry.year - birth.year - ((entry.month, entry.day) < (birth.month, birth.day)),
+            "exit_situation": rng.choice(SITUATIONS) if exit_date else None, "follow_up_due": due,
+            "follow_up_on": due if followed else None,
+            "follow_up_situation": rng.choice(SITUATIONS) if followed else None,
+            "study_months_saved": 6 if exit_date and n % 7 == 0 else None})
+        changes.append({"case_id": n, "from_stage": None, "to_stage": Stage.IDENTIFICATION, "on": entry})
+        if exit_date:
+            changes.append({"case_id": n, "from_stage": Stage.IDENTIFICATION, "to_stage": Stage.CLOSED,
+                            "on": exit_date})
+    for model, rows in ((Client, clients), (Case, cases), (StageChange, changes)):
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(model), rows[start:start + 5000])
+    db.session.commit()
+
+
+def _full_report():
+    services.compute_report(PERIOD, "period", as_of=AS_OF)
+    services.compute_report(PERIOD, "cumulative", as_of=AS_OF)
+
+
+def test_report_over_10_000_and_100_000_participants(bench_app, floors):
+    with bench_app.app_context():
+        network_services.save_settings(None, name="Bench", code=None, starts_on=START, ends_on=date(2027, 12, 31),
+                                       rule_set="esf_plus_2021_2027", suppression_threshold=5)
+        network_services.set_target(None, "clients_started_validation", 300)
+        organisation = Organisation(name="Bench Centre", type=OrganisationType.PUBLIC_BODY)
+        db.session.add(organisation)
+        db.session.commit()
+        rng = random.Random(2026)
+        memory = {}
+        for size, first_id in ((10_000, 1), (100_000, 10_001)):
+            _add_people(first_id, size - (first_id - 1), organisation.id, rng)
+            first_sync = time_it(services.sync_participations, repeat=1, warmup=0)
+            db.session.commit()
+            assert db.session.scalar(select(db.func.count(Participation.id))) == size
+            steady_sync = time_it(services.sync_participations, repeat=5, warmup=1)
+            db.session.commit()
+            full = time_it(_full_report, repeat=5, warmup=1)
+            memory[size] = peak_memory_mib(_full_report)
+            label = f"{size:,}".replace(",", " ")
+            report(f"ESF report period+cumulative, {label}", full, "one query + template", floors["query_ms"])
+            report_value(f"participation sync, first run, {label}", first_sync, "ms", "(inserts every record)")
+            report(f"participation sync, nothing changed, {label}", steady_sync, "one query + template",
+                   floors["query_ms"])
+            report_value(f"ESF report peak memory, {label}", memory[size], "MiB", "(tracemalloc)")
+        report_value("ESF report memory 100 000 / 10 000", memory[100_000] / memory[10_000], "x",
+                     "(1.0 = does not grow with the data)")
+        for model in (Participation, StageChange, Case, Client):
+            db.session.execute(delete(model))
+        db.session.commit()
