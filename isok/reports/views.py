@@ -1,7 +1,7 @@
 import click
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
 from isok.reports import bp, demo_data, exports, indicators, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
-from isok.reports.models import Participation
+from isok.reports.models import Participation, SubmittedReport
 
 VIEW = permissions.VIEW_REPORTS
 PER_PAGE = 50
@@ -73,7 +73,7 @@ def index():
     if request.args.get("period"):
         return redirect(url_for("reports.report", period=_period_or_404(request.args["period"]).code,
                                 **{k: v for k, v in request.args.items() if k != "period"}))
-    submitted = {report.code: report for report in db.session.scalars(select(services.SubmittedReport))}
+    submitted = {report.code: report for report in db.session.scalars(select(SubmittedReport))}
     return render_template("reports/index.html", periods=periods, current=current, submitted=submitted,
                            settings=network.project_settings())
 
@@ -267,8 +267,6 @@ def _menu(user):
 @with_appcontext
 def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, output, lang):
     """Produce the ESF report of a half-year (the same as the report page's downloads)."""
-    from flask_babel import force_locale
-
     try:
         period = HalfYear.parse(period_code)
     except ValueError as error:

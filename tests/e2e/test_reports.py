@@ -27,3 +27,10 @@ def test_manager_opens_a_period_downloads_the_workbook_and_drills_down(page, liv
     expect(page.locator("h1")).to_have_text("People behind a figure")
     expect(page.locator("tbody tr th a").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_report_fits_a_narrow_screen(page, live_server, log_in_as):
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in_as("manager@example.org")
+    page.goto(f"{live_server}/reports/2026H1?scope=cumulative")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
