@@ -43,9 +43,9 @@ translations: $(VENV)/.installed
 LANGUAGES := fi sv en ar fa ru so ti uk
 
 messages: $(VENV)/.installed
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o translations/messages.pot .
-	for l in $(LANGUAGES); do test -f translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel --quiet init -i translations/messages.pot -d translations -l $$l; done
-	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --width=120 -o translations/messages.pot .
+	for l in $(LANGUAGES); do test -f translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel --quiet init -i translations/messages.pot -d translations -l $$l --width=120; done
+	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=120
 
 db: $(VENV)/.installed
 	$(BIN)/flask db upgrade
