@@ -75,3 +75,13 @@ def configure_sqlite(engine: Engine) -> None:
             request.method not in ("GET", "HEAD")
         )
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def begin_write(session) -> None:
+    """Finish the request's read transaction and start a write one (BEGIN IMMEDIATE on SQLite).
+
+    For the rare read page that must bring derived data up to date first: upgrading a deferred read transaction
+    to a write fails at once under concurrency, where an immediate one waits for the busy timeout.
+    """
+    session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})

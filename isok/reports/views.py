@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from isok import audit, cli, dashboard, demo, permissions
+from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.network import queries as network
@@ -51,10 +52,16 @@ def _options(period: HalfYear) -> ReportOptionsForm:
     return form
 
 
-def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
-    """Bring the participation records up to date, compute the report, and hide small cells if asked."""
+def _sync_records() -> None:
+    """Bring the participation records up to date in a write transaction of its own: these are read pages."""
+    begin_write(db.session)
     services.sync_participations()
     db.session.commit()
+
+
+def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
+    """Bring the participation records up to date, compute the report, and hide small cells if asked."""
+    _sync_records()
     report = services.compute_report(period, options.scope.data, rule_set=RuleSet(options.rules.data))
     data = report.as_dict()
     return exports.publish(data, _threshold()) if options.public.data else data
@@ -132,8 +139,7 @@ def submit(period):
 def corrections(period):
     period = _period_or_404(period)
     submitted = services.submitted_report(period) or abort(404)
-    services.sync_participations()
-    db.session.commit()
+    _sync_records()
     changes = services.correction_report(submitted)
     return render_template("reports/corrections.html", period=period, submitted=submitted, changes=changes,
                            column_labels={key: str(label) for key, label in COLUMNS.items()})
@@ -148,8 +154,7 @@ def records(period, scope, table, row, column):
     query = services.records_behind(period, scope, table, row, column, rule_set=rule_set)
     if query is None:
         abort(404)
-    services.sync_participations()
-    db.session.commit()
+    _sync_records()
     visible = permissions.visible_participations(current_user).with_only_columns(Participation.id)
     page = max(request.args.get("page", 1, type=int), 1)
     found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
