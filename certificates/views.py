@@ -238,7 +238,8 @@ def start_bulk():
     form = _with_languages(BulkIssueForm())
     form.case_ids.choices = [(case.id, str(case.client)) for case in _ready_cases()]
     if form.validate_on_submit():
-        cases = db.session.scalars(permissions.visible_cases(current_user).where(Case.id.in_(form.case_ids.data)))
+        cases = db.session.scalars(permissions.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
+                                   .order_by(Case.id))
         try:
             job = services.start_bulk_issue(current_user, cases.all(), form.languages.data, str(get_locale()))
         except services.CertificateError as error:
