@@ -43,7 +43,7 @@ translations: $(VENV)/.installed
 LANGUAGES := fi sv en ar fa ru so ti uk
 
 messages: $(VENV)/.installed
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --width=120 -o translations/messages.pot .
+	$(BIN)/pybabel --quiet extract -F translations/babel.cfg -k lazy_gettext -k _l --no-location --sort-output --width=120 -o translations/messages.pot .
 	for l in $(LANGUAGES); do test -f translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel --quiet init -i translations/messages.pot -d translations -l $$l --width=120; done
 	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=120
 
