@@ -353,7 +353,7 @@ def _demo_interviews(admin):
             frameworks.set_target_qualification(admin, case, wanted or catering or cleaning)
     if db.session.scalar(select(Interview.id).limit(1)) is not None:
         return
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    now = utcnow().replace(hour=7, minute=0, second=0, microsecond=0)  # 9 in the morning in Finland (winter)
     client_user = demo.account("client@example.org")
     assessed = [case for case in cases if case.stage in (Stage.ASSESSMENT, Stage.CERTIFICATION, Stage.CLOSED)]
     for n, case in enumerate(assessed[:6]):
@@ -361,7 +361,7 @@ def _demo_interviews(admin):
     upcoming = [case for case in cases if case.stage != Stage.CLOSED]
     own = [case for case in upcoming if client_user and case.client.user_id == client_user.id]
     for n, case in enumerate((own + [c for c in upcoming if c not in own])[:3]):
-        services.schedule_interview(admin, case, teacher=teacher, starts_at=now + timedelta(days=2 + n, hours=1),
+        services.schedule_interview(admin, case, teacher=teacher, starts_at=now + timedelta(days=2 + n, hours=n),
                                     duration_minutes=60, place="Savonia, Microkatu 1, Kuopio, room 2.14",
                                     language="fi", interpreter_language=case.client.mother_tongue or None)
 
