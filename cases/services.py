@@ -1,5 +1,6 @@
 """Clients, cases and the validation journey: plain functions taking the acting user; they audit and flush."""
 
+import calendar
 import io
 import json
 import zipfile
@@ -363,12 +364,7 @@ def record_exit(actor, case: Case, version=None, *, exit_date: date, situation: 
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def record_follow_up(actor, case: Case, *, on: date, situation: Situation) -> None:
