@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.models import ASSESSOR_ROLE_LABELS
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 
 
 class CheckboxListField(SelectMultipleField):
@@ -13,7 +12,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class OpenAssessmentForm(FlaskForm):
+class OpenAssessmentForm(Form):
     counsellor_id = SelectField(_l("Counsellor"), coerce=int)
     teacher_id = SelectField(_l("Vocational teacher"), coerce=int)
 
@@ -22,14 +21,14 @@ class RatingSheetForm(VersionedForm):
     """The per-outcome inputs (level-<id>, justification-<id>, sources-<id>) are read by `rating_values`."""
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     conflict = RadioField(_l("Conflict of interest"), default="no", choices=choices([
         ("no", _l("I have no conflict of interest in this case")),
         ("yes", _l("I have a conflict of interest (e.g. a relative, an employer with a stake)"))]))
     note = TextAreaField(_l("Describe the conflict"), validators=[Optional(), Length(max=1000)])
 
 
-class ReplaceAssessorForm(FlaskForm):
+class ReplaceAssessorForm(Form):
     role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ASSESSOR_ROLE_LABELS.items()))
     user_id = SelectField(_l("New assessor"), coerce=int)
 
@@ -52,7 +51,7 @@ class ReopenForm(VersionedForm):
     reason = TextAreaField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=2000)])
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     provider_id = SelectField(_l("Education provider"), coerce=int)
 
 

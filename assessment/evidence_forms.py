@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from isok.forms import Form
 
-class MappingForm(FlaskForm):
+
+class MappingForm(Form):
     outcome_id = SelectField(_l("Learning outcome"), coerce=int)
     item = SelectField(_l("Portfolio item"), validators=[DataRequired(_l("Choose an item of the portfolio."))],
                        description=_l("An entry of the portfolio, or one file attached to it."))

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from isok.forms import Form
 
 TEXT_LANGUAGES = ("fi", "sv", "en")
 
@@ -21,7 +22,7 @@ def _text(label, area=False, max_length=1000):
     return (TextAreaField if area else StringField)(label, validators=[Optional(), Length(max=max_length)])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     name_fi = _text(_l("Name in Finnish"), max_length=300)
     name_sv = _text(_l("Name in Swedish"), max_length=300)
     name_en = _text(_l("Name in English"), max_length=300)
@@ -38,7 +39,7 @@ class NewFrameworkForm(VersionForm):
                        description=_l("A short identifier that stays the same across versions, e.g. fi-vq-catering."))
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     name_fi = _text(_l("Name in Finnish"), max_length=300)
     name_sv = _text(_l("Name in Swedish"), max_length=300)
@@ -46,7 +47,7 @@ class UnitForm(FlaskForm):
     credits = IntegerField(_l("Competence points"), validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     text_fi = _text(_l("Learning outcome in Finnish"), area=True)
     text_sv = _text(_l("Learning outcome in Swedish"), area=True)
@@ -66,10 +67,10 @@ def outcome_form_class(levels) -> type[OutcomeForm]:
     return type("CriteriaOutcomeForm", (OutcomeForm,), fields)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Framework file (JSON)"), validators=[FileRequired(_l("Choose a JSON file."))],
                      description=_l("A new code creates a framework; a known code adds a new draft version to it."))
 
 
-class TargetQualificationForm(FlaskForm):
+class TargetQualificationForm(Form):
     version_id = SelectField(_l("Target qualification"), coerce=int, validators=[DataRequired()])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from isok.forms import VersionedForm
+from isok.forms import Form, VersionedForm
 
 
 class CheckboxListField(SelectMultipleField):
@@ -34,9 +33,9 @@ class PlacementForm(VersionedForm):
     unit_ids = CheckboxListField(_l("Units to be assessed there"), coerce=int)
 
 
-class TutorLinkForm(FlaskForm):
+class TutorLinkForm(Form):
     days = IntegerField(_l("Valid for (days)"), default=30, validators=[DataRequired(), NumberRange(1, 90)])
 
 
-class LinkPasswordForm(FlaskForm):
+class LinkPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=500)])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from cases.models import (
     SITUATION_LABELS,
     STAGE_LABELS,
 )
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 
 
 def _enum_choices(labels, empty=None):
@@ -87,7 +86,7 @@ class ClientForm(VersionedForm, ClientFields):
                              validators=[Optional(), Length(max=254)])
 
 
-class NewClientForm(FlaskForm, ClientFields):
+class NewClientForm(Form, ClientFields):
     target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
     client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
@@ -104,7 +103,7 @@ class CaseForm(VersionedForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10_000)])
 
 
-class NewCaseForm(FlaskForm):
+class NewCaseForm(Form):
     target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
     client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
@@ -117,7 +116,7 @@ class StageForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
 
 
-class GuidanceForm(FlaskForm):
+class GuidanceForm(Form):
     on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(1, 1440)])
@@ -126,7 +125,7 @@ class GuidanceForm(FlaskForm):
     shareable = BooleanField(_l("The client may see this entry"))
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(Form):
     starts_at = DateTimeLocalField(_l("Date and time"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
@@ -140,12 +139,12 @@ class ExitForm(VersionedForm):
     study_months_saved = IntegerField(_l("By how many months"), validators=[Optional()])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     on = DateField(_l("Date of the follow-up"), validators=[InputRequired()])
     situation = SelectField(_l("Situation six months after exit"), choices=_enum_choices(SITUATION_LABELS))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     purpose = SelectField(_l("The client agreed to"), choices=_enum_choices(CONSENT_PURPOSE_LABELS))
     workplace = StringField(_l("Named workplace"), validators=[Optional(), Length(max=200)],
                             description=_l("Only for sharing with a workplace."))
@@ -153,30 +152,30 @@ class ConsentForm(FlaskForm):
     information_language = SelectField(_l("Language the information was given in"))
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(Form):
     withdrawn_on = DateField(_l("Withdrawn on"), validators=[InputRequired()])
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     counsellor_id = SelectField(_l("New responsible counsellor"), coerce=int)
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = BooleanField(_l("I understand that the personal data cannot be restored."),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(Form):
     class Meta:
         csrf = False
 

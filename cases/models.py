@@ -125,6 +125,14 @@ SITUATION_LABELS = {Situation.EMPLOYED_SHORT_TERM: _l("Employed, short term"),
                     Situation.UNKNOWN: _l("Unknown")}
 
 
+def client_display_name(client_id: int, first_name: str | None, last_name: str | None,
+                        erased_at: datetime | None) -> str:
+    """A client's name as staff see it; an erased client is shown by number only."""
+    if erased_at is not None:
+        return str(_l("Erased client #%(id)s", id=client_id))
+    return f"{first_name} {last_name}"
+
+
 class Client(db.Model):
     """A person whose competences are validated; optionally linked to a user account of their own."""
 
@@ -174,9 +182,7 @@ class Client(db.Model):
 
     @property
     def full_name(self) -> str:
-        if self.erased_at is not None:
-            return str(_l("Erased client #%(id)s", id=self.id))
-        return f"{self.first_name} {self.last_name}"
+        return client_display_name(self.id, self.first_name, self.last_name, self.erased_at)
 
     def __str__(self):
         return self.full_name

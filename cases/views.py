@@ -1,6 +1,7 @@
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 
 import click
 from babel.dates import parse_pattern
@@ -10,7 +11,7 @@ from flask_babel import get_locale, get_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cases import bp, codes, demo, importing, queries, services
@@ -67,16 +68,18 @@ def _client_or_404(client_id: int) -> Client:
     return queries.visible_client_or_none(current_user, client_id) or abort(404)
 
 
-def _counsellors(organisation_id: int | None) -> list[User]:
+def _active_counsellors(organisation_id: int | None) -> Select:
     stmt = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
             .order_by(User.name))
-    if organisation_id is not None:
-        stmt = stmt.where(User.organisation_id == organisation_id)
-    return list(db.session.scalars(stmt))
+    return stmt if organisation_id is None else stmt.where(User.organisation_id == organisation_id)
+
+
+def _counsellors(organisation_id: int | None) -> list[User]:
+    return list(db.session.scalars(_active_counsellors(organisation_id)))
 
 
 def _counsellor_choices(organisation_id: int | None, empty=None):
-    pairs = [(user.id, user.name) for user in _counsellors(organisation_id)]
+    pairs = db.session.execute(_active_counsellors(organisation_id).with_only_columns(User.id, User.name)).all()
     return choices(([(0, empty)] if empty is not None else []) + pairs)
 
 
@@ -111,8 +114,8 @@ def _client_fields(form) -> dict:
 
 def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
     form = CaseFilterForm(request.args)
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    form.organisation_id.choices = choices([(0, _("Any"))] + [(org.id, org.name) for org in organisations])
+    organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    form.organisation_id.choices = choices([(0, _("Any")), *organisations])
     form.counsellor_id.choices = _counsellor_choices(None, _("Any"))
     form.validate()
     valid = lambda name: getattr(form, name).data if not getattr(form, name).errors else None  # noqa: E731
@@ -136,27 +139,29 @@ def case_list():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, has_next = queries.case_page(current_user, filters, page)
     return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
-                           pending_transfers=_pending_transfer_count(), short_date=_short_date_formatter(),
+                           short_date=_short_date_formatter(),
                            stage_labels={stage: str(stage.label) for stage in Stage},
                            type_labels={ClientType.LONG_TERM: _("Long-term"), ClientType.SHORT_TERM: _("Short-term")})
 
 
 def _short_date_formatter():
-    """Format many dates in the user's short pattern, resolving the locale and time zone once per page."""
+    """Format many dates in the user's short pattern, resolving the locale and time zone once per page.
+
+    A page's dates repeat (a day's activity, a cohort's entry date), so each date is formatted once.
+    """
     locale, zone = get_locale(), get_timezone()
     pattern = parse_pattern(locale.date_formats["short"])
+
+    @cache
+    def format_date(value: date) -> str:
+        return pattern.apply(value, locale)
 
     def short_date(value) -> str:
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return pattern.apply(value, locale)
+        return format_date(value)
 
     return short_date
-
-
-def _pending_transfer_count() -> int:
-    stmt = permissions.answerable_handovers(current_user)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
 def _csv_cell(value) -> str:
@@ -168,18 +173,17 @@ def _csv_cell(value) -> str:
 @permissions.requires(permissions.VIEW_CASES)
 def export_csv():
     _form, filters = _filters_form()
-    cases = db.session.scalars(queries.filtered_cases(current_user, filters).limit(EXPORT_MAX_ROWS)).unique()
+    rows = queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Case"), _("Client"), _("Birth year"), _("Gender"), _("Stage"), _("Client type"),
                      _("Organisation"), _("Counsellor"), _("Entry date"), _("Exit date"), _("Target"),
                      _("Latest activity")])
-    for case in cases:
+    for row in rows:
         writer.writerow([_csv_cell(v) for v in (
-            case.id, case.client.full_name, case.client.birth_year, case.client.gender.label, case.stage.label,
-            case.client_type.label, case.organisation.name, case.counsellor.name if case.counsellor else "",
-            case.entry_date.isoformat(), case.exit_date.isoformat() if case.exit_date else "", case.target,
-            case.last_activity_at.date().isoformat())])
+            row.id, row.client_name, row.birth_year, row.gender.label, row.stage.label, row.client_type.label,
+            row.organisation_name, row.counsellor_name or "", row.entry_date.isoformat(),
+            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat())])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=cases.csv"})
 
@@ -758,8 +762,8 @@ def _staff_panel(user):
         "counts": queries.stage_counts(user, mine),
         "inactive": queries.inactive_cases(user, mine),
         "follow_ups": queries.follow_ups_due(user, mine),
-        "transfers": db.session.scalar(select(func.count()).select_from(
-            permissions.answerable_handovers(user).subquery())),
+        "transfers": db.session.scalar(permissions.answerable_handovers(user).with_only_columns(
+            func.count(Handover.id))),
     }, order=10)
 
 

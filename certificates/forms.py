@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from certificates.texts import LANGUAGES
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 from isok.i18n import language_name
 
 
@@ -32,7 +31,7 @@ def default_languages(client) -> list[str]:
     return chosen
 
 
-class LanguagesForm(FlaskForm):
+class LanguagesForm(Form):
     """The languages to preview in (a GET form: it changes nothing)."""
 
     class Meta:
@@ -41,7 +40,7 @@ class LanguagesForm(FlaskForm):
     languages = _language_field()
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     languages = _language_field()
 
 
@@ -55,20 +54,20 @@ class RevokeForm(VersionedForm):
                                           "that the certificate is revoked."))
 
 
-class BulkIssueForm(FlaskForm):
+class BulkIssueForm(Form):
     case_ids = MultiCheckboxField(_l("Cases"), coerce=int,
                                   validators=[DataRequired(message=_l("Choose at least one case."))])
     languages = _language_field()
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False
 
     code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=80)])
 
 
-class HashCheckForm(FlaskForm):
+class HashCheckForm(Form):
     class Meta:
         csrf = False
 

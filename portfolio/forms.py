@@ -1,10 +1,9 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 from portfolio.fields import (
     PERIOD_PATTERN,
     SECTION_FIELDS,
@@ -78,16 +77,16 @@ def entry_form(section: Section, **kwargs) -> EntryFormBase:
     return ENTRY_FORMS[section](**kwargs)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     files = MultipleFileField(_l("Add files"), description=_l(
         "Photos, PDF, Word or OpenDocument texts, or plain text. Up to 10 files at a time."))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField(_l("Comment for the client"), validators=[DataRequired(), Length(max=4000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = SelectField(_l("Decision"), validators=[DataRequired()], choices=choices([
         ("return", _l("Return to the client for changes")), ("accept", _l("Accept the portfolio"))]))
     note = TextAreaField(_l("Message to the client"), validators=[Optional(), Length(max=4000)])

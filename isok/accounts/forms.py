@@ -1,28 +1,27 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS, ROLE_LABELS
-from isok.forms import choices
+from isok.forms import Form, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=500)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=500)])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language"), validators=[DataRequired()])
 
 
@@ -31,7 +30,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), choices=choices((role.value, label) for role, label in ROLE_LABELS.items()),
@@ -39,7 +38,7 @@ class UserForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     type = SelectField(_l("Type"), choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()))
     size_class = SelectField(_l("Company size"), validators=[Optional()],
@@ -49,7 +48,7 @@ class OrganisationForm(FlaskForm):
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cases.models import GENDER_LABELS
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS, TRAINEE_ROLE_LABELS
 
 NEW_ORGANISATION = 0
@@ -45,7 +44,7 @@ class TrainingForm(VersionedForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items()))
@@ -99,12 +98,12 @@ class SettingsForm(VersionedForm):
         description=_l("Public report exports hide figures counting fewer people than this."))
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     indicator = SelectField(_l("Indicator"), choices=choices(TARGET_INDICATORS.items()))
     target_value = IntegerField(_l("Target"), validators=[InputRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
     preview = SubmitField(_l("Preview"))
     apply = SubmitField(_l("Import"))

@@ -1,17 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cases.models import ANSWER_LABELS, GENDER_LABELS, LABOUR_STATUS_LABELS
-from isok.forms import VersionedForm, choices
+from isok.forms import Form, VersionedForm, choices
 from isok.network.models import RULE_SET_LABELS
 from isok.reports.models import BETTER_SITUATION_LABELS, CHARACTERISTICS
 
 SCOPE_LABELS = {"period": _l("The period"), "cumulative": _l("Cumulative since the project start")}
 
 
-class ReportOptionsForm(FlaskForm):
+class ReportOptionsForm(Form):
     """Which report to show: read from the query string, so a report has a link of its own."""
 
     class Meta:
@@ -27,7 +26,7 @@ def _answer_field(label):
     return SelectField(label, choices=choices(ANSWER_LABELS.items()), validators=[InputRequired()])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """A correction of frozen entry data; every field starts from the frozen value."""
 
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])

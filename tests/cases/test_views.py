@@ -141,6 +141,19 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
 
 
+def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_language(client, counsellor,
+                                                                                      make_case, make_client):
+    make_case(client=make_client(first_name="Zainab", last_name="Kareem"), client_type=ClientType.SHORT_TERM)
+    log_in(client, counsellor)
+    page = client.get("/cases?q=kareem&stage=identification&client_type=short_term&entry_from=31.2.2026",
+                      headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert 'name="q" type="search" value="kareem"' in page
+    assert '<option value="identification" selected>' in page and '<option value="short_term" selected>' in page
+    assert 'id="entry_from" name="entry_from" type="date" value="31.2.2026" aria-describedby="entry_from-error"' in page
+    assert '<p class="error" id="entry_from-error">Ei ole kelvollinen päivämäärä-arvo</p>' in page
+    assert "Zainab Kareem" in page  # the filters that are right still apply
+
+
 def test_a_counsellor_sees_only_their_organisations_cases(client, counsellor, make_case, make_user,
                                                           make_organisation):
     other = make_user(Role.COUNSELLOR, organisation=make_organisation("Elsewhere"))
