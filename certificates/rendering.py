@@ -19,9 +19,16 @@ def verification_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{code}"
 
 
-def qr_svg(url: str) -> Markup:
-    # omitsize: segno writes no width/height, so CSS sizes the code; the SVG is our own output, not user text
-    return Markup(segno.make(url, error="m").svg_inline(omitsize=True, border=2))  # noqa: S704
+QR_RESOURCE = "verification-qr.svg"
+QR_SIZE_MM = 26
+
+
+def qr_svg(url: str) -> bytes:
+    """The verification address as a standalone SVG QR code, QR_SIZE_MM wide with its quiet zone."""
+    code = segno.make(url, error="m")
+    modules = code.symbol_size(border=2)[0]
+    svg = code.svg_inline(unit="mm", scale=QR_SIZE_MM / modules, border=2)
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode()
 
 
 def _long_date(iso: str | None) -> str:
@@ -46,7 +53,6 @@ def section_context(content: dict, lang: str, *, preview: bool) -> dict:
         "issued_on": content.get("issued_on") or date.today().isoformat(),
         "preview": preview,
         "verify_url": url,
-        "qr": qr_svg(url) if url else None,
     }
 
 
@@ -59,8 +65,16 @@ def render_sections(content: dict, *, preview: bool = False) -> list[Markup]:
 
 
 def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
-    """The certificate as an unsealed PDF/A document; sealing is the issuing service's step."""
+    """The certificate as an unsealed PDF/A document; sealing is the issuing service's step.
+
+    Every page's footer (the QR code, and the section's lines about verification) is printed by @page margin
+    boxes from strings each section sets. WeasyPrint lays out twice every page where a running element appears,
+    so a running footer cost a sixth of the render.
+    """
     first = content["languages"][0]
-    title = texts.text(first, "title")
-    return pdf.render_pdf(DOCUMENT_TEMPLATE, {"sections": render_sections(content, preview=preview), "title": title,
-                                              "number": content.get("number")}, lang=first)
+    code = content.get("verification_code")
+    resources = {QR_RESOURCE: qr_svg(verification_url(code))} if code else {}
+    return pdf.render_pdf(DOCUMENT_TEMPLATE, {"sections": render_sections(content, preview=preview),
+                                              "title": texts.text(first, "title"), "number": content.get("number"),
+                                              "qr": QR_RESOURCE if code else None},
+                          lang=first, resources=resources)

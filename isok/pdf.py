@@ -1,8 +1,9 @@
 """PDF rendering: application templates → HTML → WeasyPrint, inside the app process, with a sandboxed fetcher.
 
 Templates are the application's own; people's text enters only through Jinja autoescape. Whatever a template
-references is fetched by AssetFetcher, which serves `asset:<path>` from the app's static folders and refuses
-every other URL (file:, http(s):, data:, anything), so no render can read local files or reach the network.
+references is fetched by AssetFetcher, which serves `asset:<name>` from the resources the caller made for this
+document (a QR code, say) or from the app's static folders, and refuses every other URL (file:, http(s):, data:,
+anything), so no render can read local files or reach the network.
 Renders take plain data (dicts, strings, dates), never ORM objects, and run without request context helpers.
 """
 
@@ -41,17 +42,21 @@ class BlockedResource(ValueError):
 
 
 class AssetFetcher(URLFetcher):
-    """Serve `asset:<relative path>` from the given folders; refuse every other URL, without redirects."""
+    """Serve `asset:<name>` from the document's own resources or the given folders; refuse every other URL."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], resources: dict[str, bytes] | None = None):
         super().__init__(allowed_protocols=("asset",), allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
+        self.resources = resources or {}
 
     def fetch(self, url, headers=None):
         if not url.startswith(ASSET_SCHEME):
             log.warning("PDF render refused a resource outside the allow-list: %.200s", url)
             raise BlockedResource(f"blocked resource: {url[:200]}")
         name = url.removeprefix(ASSET_SCHEME).lstrip("/")
+        if name in self.resources:
+            mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, self.resources[name], {"Content-Type": mime})
         for root in self.roots:
             path = (root / name).resolve()
             if path.is_relative_to(root) and path.is_file():
@@ -96,14 +101,18 @@ def _output_intent() -> dict:
     return {"color_profiles": {"isok-srgb": profile}, "output_intent": "isok-srgb"}
 
 
-def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> bytes:
-    fetcher = AssetFetcher(static_roots(current_app))
+def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT, resources: dict[str, bytes] | None = None) -> bytes:
+    fetcher = AssetFetcher(static_roots(current_app), resources)
     intent = _output_intent() if variant else {}
     with _RENDER_SLOTS:
         return HTML(string=html, url_fetcher=fetcher).write_pdf(
             presentational_hints=False, pdf_variant=variant, font_config=_font_config(), **intent)
 
 
-def render_pdf(template_name: str, context: dict, *, lang: str, variant: str | None = PDF_VARIANT) -> bytes:
-    """Render one of the application's templates to PDF bytes from plain data."""
-    return html_to_pdf(render_html(template_name, context, lang=lang), variant=variant)
+def render_pdf(template_name: str, context: dict, *, lang: str, variant: str | None = PDF_VARIANT,
+               resources: dict[str, bytes] | None = None) -> bytes:
+    """Render one of the application's templates to PDF bytes from plain data.
+
+    `resources` are files made for this document, which its template references as `asset:<name>`.
+    """
+    return html_to_pdf(render_html(template_name, context, lang=lang), variant=variant, resources=resources)

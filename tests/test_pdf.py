@@ -89,6 +89,16 @@ def test_the_fetcher_serves_only_app_assets(app, secret_file):
             fetcher.fetch(url)
 
 
+def test_a_documents_own_resources_are_served_by_name_only(app, secret_file):
+    with app.app_context():
+        fetcher = pdf.AssetFetcher(pdf.static_roots(app), {"code.svg": b"<svg/>"})
+    response = fetcher.fetch("asset:code.svg")
+    assert response.read() == b"<svg/>" and response.content_type == "image/svg+xml"
+    for url in ("code.svg", "file:code.svg", "asset:other.svg", secret_file.as_uri()):
+        with pytest.raises(pdf.BlockedResource):
+            fetcher.fetch(url)
+
+
 def test_documents_are_pdfa_with_embedded_fonts(app, test_templates, tmp_path, canary, secret_file):
     base, _hits = canary
     with app.app_context():

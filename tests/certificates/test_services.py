@@ -5,6 +5,8 @@ import threading
 
 import pypdf
 import pytest
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 
 from certificates import bulk, content, rendering, seal, services
@@ -100,6 +102,23 @@ def test_the_pdf_states_names_outcomes_and_levels_in_each_language(issued, tmp_p
         assert expected in text, expected
     assert "Plans the menu of a week" not in text  # not demonstrated: not on the certificate
     assert rendering.verification_url(certificate.verification_code) in text.replace(" ", "")
+
+
+def test_every_page_carries_the_qr_code_and_the_verification_address(issued, tmp_path):
+    certificate = issued(languages=("fi", "ar", "en"))
+    path = tmp_path / "c.pdf"
+    path.write_bytes(storage.read_bytes(certificate.pdf_sha256))
+    url = rendering.verification_url(certificate.verification_code)
+    pages = len(pypdf.PdfReader(path).pages)
+    assert pages >= 3
+    subprocess.run(["pdftoppm", "-r", "120", "-png", str(path), str(tmp_path / "page")], check=True)  # noqa: S603, S607
+    for number, image in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
+        codes = zxingcpp.read_barcodes(Image.open(image))
+        assert [code.text for code in codes] == [url], f"page {number}"
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],  # noqa: S603, S607
+                              capture_output=True, text=True, check=True).stdout
+        assert url in text.replace(" ", "") and certificate.number in text, f"page {number}"
+    assert number == pages
 
 
 def test_every_script_is_drawn_with_embedded_fonts(issued, tmp_path):
