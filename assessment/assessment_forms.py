@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.models import ASSESSOR_ROLE_LABELS
 from isok.forms import Form, VersionedForm, choices
+from isok.translation import lazy_gettext as _l
 
 
 class CheckboxListField(SelectMultipleField):

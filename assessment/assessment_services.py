@@ -2,8 +2,6 @@
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +31,8 @@ from isok.accounts.services import create_user
 from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
+from isok.translation import force_locale
+from isok.translation import gettext as _
 from portfolio.models import PortfolioEntry
 
 ROLE_OF_ASSESSOR = {AssessorRole.COUNSELLOR: Role.COUNSELLOR, AssessorRole.TEACHER: Role.TEACHER,

@@ -1,7 +1,6 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -44,6 +43,7 @@ from isok.dashboard import Panel
 from isok.extensions import db
 from isok.forms import choices
 from isok.i18n import localized
+from isok.translation import gettext as _
 from portfolio.models import PortfolioEntry
 
 

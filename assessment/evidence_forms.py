@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from isok.forms import Form
+from isok.translation import lazy_gettext as _l
 
 
 class MappingForm(Form):

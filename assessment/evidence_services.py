@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +24,7 @@ from cases.models import Case
 from isok import audit
 from isok.accounts.models import User
 from isok.extensions import db
+from isok.translation import gettext as _
 from portfolio.models import EvidenceFile, PortfolioEntry
 
 MIN_SOURCES = 2  # triangulation: an outcome should rest on at least two independent kinds of evidence

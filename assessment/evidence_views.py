@@ -1,7 +1,6 @@
 """The evidence map (coverage matrix) and the triangulation matrix of a case."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from assessment import bp, evidence_services
@@ -13,6 +12,7 @@ from isok import permissions
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
+from isok.translation import gettext as _
 
 
 def _staff_case_or_404(case_id: int) -> Case:

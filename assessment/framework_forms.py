@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from isok.forms import Form
+from isok.translation import lazy_gettext as _l
 
 TEXT_LANGUAGES = ("fi", "sv", "en")
 

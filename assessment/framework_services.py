@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assessment.models import (
@@ -30,6 +29,7 @@ from isok import audit
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import TEXT_FALLBACK
+from isok.translation import gettext as _
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCALES_FILE = DATA_DIR / "scales.json"

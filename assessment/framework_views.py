@@ -1,7 +1,6 @@
 import click
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from assessment import bp
@@ -21,6 +20,7 @@ from isok import cli, dashboard, demo, permissions
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
+from isok.translation import gettext as _
 
 
 def _version_or_404(version_id: int) -> FrameworkVersion:

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from assessment.models import VERIFICATION_LABELS
 from isok.forms import VersionedForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
+from isok.translation import lazy_gettext as _l
 
 # Languages an interview is held in or interpreted from: the project's and its clients' languages, and a few more
 # common among newcomers to Finland.

@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime, format_time
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from assessment import calendar
@@ -29,6 +28,7 @@ from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import language_name
+from isok.translation import gettext as _
 
 MIN_DURATION = 15
 MAX_DURATION = 8 * 60

@@ -2,8 +2,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_timezone
-from flask_babel import gettext as _
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,6 +21,8 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import DEFAULT_LOCALE, language_name, localized
+from isok.translation import force_locale
+from isok.translation import gettext as _
 
 CASE_PANEL_INTERVIEWS = 5
 

@@ -8,7 +8,6 @@ Texts are stored per language as {"fi": ..., "sv": ..., "en": ...} and shown thr
 import enum
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +15,7 @@ from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.translation import lazy_gettext as _l
 from portfolio.models import EvidenceFile, PortfolioEntry
 
 

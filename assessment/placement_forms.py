@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     EmailField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from isok.forms import Form, VersionedForm
+from isok.translation import lazy_gettext as _l
 
 
 class CheckboxListField(SelectMultipleField):

@@ -4,7 +4,6 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assessment.models import CaseQualification, FrameworkUnit, Placement, TutorLink
@@ -14,6 +13,7 @@ from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.database import utcnow
 from isok.extensions import db
+from isok.translation import gettext as _
 
 LINK_LIFETIME_DAYS = 30
 PLACEMENT_FIELDS = ["case_id", "workplace_id", "tutor_id", "start_date", "end_date", "tasks"]

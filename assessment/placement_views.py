@@ -1,7 +1,6 @@
 """Placements: counsellors plan them, workplace tutors see their own, and a personal link opens exactly one."""
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
+from isok.translation import gettext as _
 
 LINK_SESSION_KEY = "tutor_link"
 

@@ -7,8 +7,9 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+
+from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
 
 # CLDR territory codes that are groupings or placeholders, not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from cases.models import (
     STAGE_LABELS,
 )
 from isok.forms import Form, VersionedForm, choices
+from isok.translation import lazy_gettext as _l
 
 
 def _enum_choices(labels, empty=None):

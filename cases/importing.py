@@ -1,7 +1,5 @@
 """Importing clients with their cases from a spreadsheet (the columns are documented in README, "Case import")."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from cases import services
@@ -9,6 +7,8 @@ from cases.models import Answer, ClientType, Gender, LabourStatus, Stage
 from isok.accounts.models import Organisation, Role, User
 from isok.extensions import db
 from isok.imports import CellError, Column, ImportReport, parse_choice, parse_date, parse_int, run_import
+from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
 
 
 def _parse_bool(text: str) -> bool:

@@ -7,7 +7,6 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from cases import codes, data_rights
@@ -36,6 +35,7 @@ from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
+from isok.translation import gettext as _
 
 
 class CaseError(ValueError):

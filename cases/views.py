@@ -8,7 +8,6 @@ from babel.dates import parse_pattern
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
 from flask_babel import get_locale, get_timezone, to_utc
-from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, select
@@ -53,6 +52,7 @@ from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.imports import ImportFileError, read_table
+from isok.translation import gettext as _
 
 IMPORT_TOKEN_MAX_AGE = 3600
 EXPORT_MAX_ROWS = 50_000

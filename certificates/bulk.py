@@ -9,8 +9,6 @@ import logging
 import threading
 
 from flask import Flask, current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certificates import services
@@ -18,6 +16,8 @@ from certificates.models import BulkIssue, BulkIssueItem, BulkStatus, ItemStatus
 from isok.accounts.models import User
 from isok.database import utcnow
 from isok.extensions import db
+from isok.translation import force_locale
+from isok.translation import gettext as _
 
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}

@@ -38,7 +38,6 @@ Output (the snapshot stored in Certificate.content, schema 1):
 import copy
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assessment.assessment_services import signed_off_results
@@ -46,6 +45,7 @@ from assessment.models import AssessmentScale, FrameworkVersion
 from certificates.texts import LANGUAGES, METHODS
 from isok.accounts.models import OrganisationType
 from isok.extensions import db
+from isok.translation import gettext as _
 
 SCHEMA = 1
 

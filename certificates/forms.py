@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -6,6 +5,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from certificates.texts import LANGUAGES
 from isok.forms import Form, VersionedForm, choices
 from isok.i18n import language_name
+from isok.translation import lazy_gettext as _l
 
 
 class MultiCheckboxField(SelectMultipleField):

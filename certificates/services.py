@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +22,7 @@ from isok import audit, permissions, storage
 from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
+from isok.translation import gettext as _
 
 CODE_BYTES = 20  # 160 random bits: guessing a valid code is hopeless even without the rate limit
 NUMBER_PREFIX = "ISOK"

@@ -3,8 +3,6 @@ import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
@@ -28,6 +26,8 @@ from isok import demo as demo_data
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
+from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
 
 PAGE_SIZE = 50
 BULK_REFRESH_SECONDS = 2

@@ -1,11 +1,11 @@
 """Error pages in the user's language, never with a stack trace."""
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from isok.extensions import db
+from isok.translation import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
-from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from isok.extensions import db
+from isok.translation import gettext as _
 
 MAX_ROWS = 20_000
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import weasyprint.pdf
 from flask import current_app
-from flask_babel import force_locale
 from weasyprint import HTML
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from isok.i18n import text_direction
+from isok.translation import force_locale
 
 log = logging.getLogger(__name__)
 

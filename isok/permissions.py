@@ -101,15 +101,10 @@ GRANTS: dict[str, set[Role]] = {
 }
 
 
-def capabilities(user) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    roles = user.roles
-    return {capability for capability, holders in GRANTS.items() if holders & roles}
-
-
 def can(user, capability: str) -> bool:
-    return capability in capabilities(user)
+    """Whether one of the user's roles holds the capability (an unknown capability is an error, not a no)."""
+    holders = GRANTS[capability]
+    return getattr(user, "is_authenticated", False) and not holders.isdisjoint(user.roles)
 
 
 def requires(capability: str):

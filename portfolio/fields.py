@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from isok.i18n import language_name
+from isok.translation import lazy_gettext as _l
 from portfolio.models import Section
 
 CEFR_LEVELS = {"A1": _l("A1 (beginner)"), "A2": _l("A2 (elementary)"), "B1": _l("B1 (intermediate)"),

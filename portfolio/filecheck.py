@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from isok.translation import lazy_gettext as _l
 
 register_heif_opener()
 

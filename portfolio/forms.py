@@ -1,9 +1,9 @@
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from isok.forms import Form, VersionedForm, choices
+from isok.translation import lazy_gettext as _l
 from portfolio.fields import (
     PERIOD_PATTERN,
     SECTION_FIELDS,

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from isok import audit, permissions, storage
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
+from isok.translation import lazy_gettext as _l
 from portfolio import filecheck
 from portfolio.fields import SECTION_FIELDS, TYPED_LANGUAGES, field_names
 from portfolio.models import (

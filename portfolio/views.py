@@ -4,8 +4,7 @@ import tempfile
 import zipfile
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_login import current_user
 
 from cases.models import Case
@@ -16,6 +15,8 @@ from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
+from isok.translation import force_locale
+from isok.translation import gettext as _
 from portfolio import bp, data_rights, demo, queries, services  # noqa: F401  (registries: demo, data rights)
 from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form

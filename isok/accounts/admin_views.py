@@ -1,5 +1,4 @@
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -11,6 +10,7 @@ from isok.accounts.models import Organisation, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
 from isok.forms import ActionForm, choices
+from isok.translation import gettext as _
 
 PAGE_SIZE = 50
 

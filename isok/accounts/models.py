@@ -1,12 +1,12 @@
 import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.translation import lazy_gettext as _l
 
 
 class Role(enum.StrEnum):

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from isok import audit
@@ -23,6 +22,7 @@ from isok.accounts.models import (
 )
 from isok.database import utcnow
 from isok.extensions import db
+from isok.translation import gettext as _
 
 LOCK_AFTER_FAILURES = 5
 LOCK_BASE_SECONDS = 60

@@ -1,5 +1,4 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from isok.accounts import bp, services, sessions
@@ -7,6 +6,7 @@ from isok.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, Set
 from isok.extensions import db, limiter
 from isok.forms import ActionForm
 from isok.i18n import CLIENT_LOCALES, language_name
+from isok.translation import gettext as _
 
 
 def _failed_login(response) -> bool:

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -7,6 +6,7 @@ from cases.models import GENDER_LABELS
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS
 from isok.forms import Form, VersionedForm, choices
 from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS, TRAINEE_ROLE_LABELS
+from isok.translation import lazy_gettext as _l
 
 NEW_ORGANISATION = 0
 

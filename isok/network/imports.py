@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from cases.models import Gender
@@ -17,6 +15,8 @@ from isok.extensions import db
 from isok.imports import CellError, Column, parse_choice, parse_date, parse_int
 from isok.network import services
 from isok.network.models import TraineeRole, Training
+from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
 
 
 @dataclass

@@ -10,7 +10,6 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +17,7 @@ from cases.models import Gender
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.translation import lazy_gettext as _l
 
 # --- project settings and targets ------------------------------------------------------------------------------
 

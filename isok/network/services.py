@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cases.models import Gender
@@ -28,6 +27,7 @@ from isok.network.models import (
     Training,
     TrainingParticipant,
 )
+from isok.translation import gettext as _
 
 
 class NetworkError(ValueError):

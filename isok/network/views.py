@@ -1,7 +1,6 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +39,7 @@ from isok.network.models import (
     Training,
     TrainingParticipant,
 )
+from isok.translation import gettext as _
 
 VIEW = permissions.VIEW_REPORTS
 MANAGE = permissions.MANAGE_NETWORK

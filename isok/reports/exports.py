@@ -9,13 +9,13 @@ import io
 import json
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from isok.reports import charts
 from isok.reports.suppression import suppress
+from isok.translation import force_locale
+from isok.translation import gettext as _
 
 GENDERS = ("women", "men", "other")
 PERSON_TABLES = {"labour_status", "age", "education", "characteristics", "immediate_results", "six_month_results",

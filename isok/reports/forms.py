@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -6,6 +5,7 @@ from cases.models import ANSWER_LABELS, GENDER_LABELS, LABOUR_STATUS_LABELS
 from isok.forms import Form, VersionedForm, choices
 from isok.network.models import RULE_SET_LABELS
 from isok.reports.models import BETTER_SITUATION_LABELS, CHARACTERISTICS
+from isok.translation import lazy_gettext as _l
 
 SCOPE_LABELS = {"period": _l("The period"), "cumulative": _l("Cumulative since the project start")}
 

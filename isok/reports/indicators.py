@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, not_, or_, true
 
 from cases.models import Answer, Gender, LabourStatus, Situation
 from isok.network.models import RuleSet
 from isok.reports.models import Participation as P
 from isok.reports.models import RecordedResult as R
+from isok.translation import lazy_gettext as _l
 
 ESF_PLUS, ESF_2014, ESF_2007 = RuleSet.ESF_PLUS_2021_2027, RuleSet.ESF_2014_2020, RuleSet.ESF_2007_2013
 ALL_RULES = frozenset(RuleSet)

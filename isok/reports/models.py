@@ -9,7 +9,6 @@ data are frozen: later changes to the client reach the record only through an au
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +16,7 @@ from cases.models import Answer, Client, ClientType, Gender, LabourStatus, Situa
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.translation import lazy_gettext as _l
 
 # The entry data of a participation: copied from the client until frozen, then changed only by a correction.
 ENTRY_FIELDS = [

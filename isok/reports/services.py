@@ -4,7 +4,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, true, update
 
 from cases.models import Answer, Case, Client, ClientType, Gender, LabourStatus, StageChange
@@ -24,6 +23,7 @@ from isok.reports.models import (
     RecordedResult,
     SubmittedReport,
 )
+from isok.translation import gettext as _
 
 P, R = Participation, RecordedResult
 SCOPES = ("period", "cumulative")

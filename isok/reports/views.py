@@ -1,8 +1,7 @@
 import click
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
-from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,6 +17,8 @@ from isok.reports import bp, demo_data, exports, indicators, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
 from isok.reports.models import Participation, SubmittedReport
+from isok.translation import force_locale
+from isok.translation import gettext as _
 
 VIEW = permissions.VIEW_REPORTS
 PER_PAGE = 50

@@ -4,12 +4,12 @@ import re
 import zipfile
 
 from flask import current_app
-from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from isok.audit import AuditEntry
 from isok.extensions import db
+from isok.translation import force_locale, gettext
 from portfolio import services
 from portfolio.filecheck import NOT_ACCEPTED
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
