@@ -1,10 +1,10 @@
 import csv
 import io
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import lru_cache
 
 import click
-from babel.dates import parse_pattern
+from babel.dates import format_date
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import with_appcontext
 from flask_babel import get_locale, get_timezone, to_utc
@@ -68,18 +68,23 @@ def _client_or_404(client_id: int) -> Client:
     return queries.visible_client_or_none(current_user, client_id) or abort(404)
 
 
-def _active_counsellors(organisation_id: int | None) -> Select:
-    stmt = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
-            .order_by(User.name))
+# Built once: the case list runs these on every page, and a statement built anew is compiled-cache-keyed anew.
+_ACTIVE_COUNSELLORS = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
+                       .order_by(User.name))
+_COUNSELLOR_PAIRS = _ACTIVE_COUNSELLORS.with_only_columns(User.id, User.name)
+_ORGANISATION_PAIRS = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+
+
+def _in_organisation(stmt: Select, organisation_id: int | None) -> Select:
     return stmt if organisation_id is None else stmt.where(User.organisation_id == organisation_id)
 
 
 def _counsellors(organisation_id: int | None) -> list[User]:
-    return list(db.session.scalars(_active_counsellors(organisation_id)))
+    return list(db.session.scalars(_in_organisation(_ACTIVE_COUNSELLORS, organisation_id)))
 
 
 def _counsellor_choices(organisation_id: int | None, empty=None):
-    pairs = db.session.execute(_active_counsellors(organisation_id).with_only_columns(User.id, User.name)).all()
+    pairs = db.session.execute(_in_organisation(_COUNSELLOR_PAIRS, organisation_id)).all()
     return choices(([(0, empty)] if empty is not None else []) + pairs)
 
 
@@ -114,8 +119,7 @@ def _client_fields(form) -> dict:
 
 def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
     form = CaseFilterForm(request.args)
-    organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    form.organisation_id.choices = choices([(0, _("Any")), *organisations])
+    form.organisation_id.choices = choices([(0, _("Any")), *db.session.execute(_ORGANISATION_PAIRS)])
     form.counsellor_id.choices = _counsellor_choices(None, _("Any"))
     form.validate()
     valid = lambda name: getattr(form, name).data if not getattr(form, name).errors else None  # noqa: E731
@@ -144,22 +148,20 @@ def case_list():
                            type_labels={ClientType.LONG_TERM: _("Long-term"), ClientType.SHORT_TERM: _("Short-term")})
 
 
+@lru_cache(maxsize=8192)
+def _formatted_short_date(locale: str, value: date) -> str:
+    """Dates repeat from row to row and from page to page (a day's activity, a cohort's entry date)."""
+    return format_date(value, "short", locale=locale)
+
+
 def _short_date_formatter():
-    """Format many dates in the user's short pattern, resolving the locale and time zone once per page.
-
-    A page's dates repeat (a day's activity, a cohort's entry date), so each date is formatted once.
-    """
-    locale, zone = get_locale(), get_timezone()
-    pattern = parse_pattern(locale.date_formats["short"])
-
-    @cache
-    def format_date(value: date) -> str:
-        return pattern.apply(value, locale)
+    """Format many dates in the user's short pattern, resolving the locale and time zone once per page."""
+    locale, zone = str(get_locale()), get_timezone()
 
     def short_date(value) -> str:
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value)
+        return _formatted_short_date(locale, value)
 
     return short_date
 

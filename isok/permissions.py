@@ -5,7 +5,7 @@ Views, templates and services all ask these functions. Function-level rules are 
 answers 404, so ids reveal nothing).
 """
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -133,7 +133,13 @@ def visible_cases(user) -> Select:
 def _case_scope(user):
     if not getattr(user, "is_authenticated", False):
         return false()
-    roles = user.roles
+    return _case_scope_for(frozenset(user.roles), user.id, user.organisation_id)
+
+
+@lru_cache(maxsize=1024)
+def _case_scope_for(roles: frozenset[Role], user_id: int, organisation_id: int | None):
+    """The case condition for one user, built once: every case page and list starts from it, and building it is
+    a third of the work of a list's query. SQL expressions are immutable, so sharing one is safe."""
     if roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return Case.id.is_not(None)
     # Related-record conditions are correlated EXISTS, not IN lists: with every OR term indexable on its own, SQLite
@@ -142,21 +148,21 @@ def _case_scope(user):
     conditions = []
     if Role.COUNSELLOR in roles:
         conditions += [
-            Case.organisation_id == user.organisation_id,
-            Case.counsellor_id == user.id,
-            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user.id),
+            Case.organisation_id == organisation_id,
+            Case.counsellor_id == user_id,
+            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user_id),
         ]
     if Role.CLIENT in roles:
-        conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user.id)))
+        conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user_id)))
     if Role.TEACHER in roles:
-        conditions.append(exists().where(Interview.case_id == Case.id, Interview.teacher_id == user.id,
+        conditions.append(exists().where(Interview.case_id == Case.id, Interview.teacher_id == user_id,
                                          Interview.status != InterviewStatus.CANCELLED))
         conditions.append(exists().where(Assessment.case_id == Case.id,
                                          AssessmentAssessor.assessment_id == Assessment.id,
-                                         AssessmentAssessor.user_id == user.id,
+                                         AssessmentAssessor.user_id == user_id,
                                          AssessmentAssessor.replaced_at.is_(None)))
     if Role.WORKPLACE_TUTOR in roles:
-        conditions.append(exists().where(Placement.case_id == Case.id, Placement.tutor_id == user.id))
+        conditions.append(exists().where(Placement.case_id == Case.id, Placement.tutor_id == user_id))
     return or_(*conditions) if conditions else false()
 
 
