@@ -30,6 +30,7 @@ from cases.models import (
     StageChange,
 )
 from isok import audit
+from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User
 from isok.concurrency import is_stale
 from isok.database import utcnow
@@ -593,8 +594,8 @@ def erase_client(actor, client: Client) -> None:
     """Remove the client's personal data but keep the facts ESF reports count.
 
     Kept: gender, birth year and age at entry, labour-market status, ISCED level, the sensitive answers as
-    counted, dates, stages and results. Gone: names, contact details, exact birth date, every free text, the
-    account link; other packages wipe theirs through their erasure hooks.
+    counted, dates, stages and results. Gone: names, contact details, exact birth date, every free text, and the
+    client's login (closed and made anonymous); other packages wipe theirs through their erasure hooks.
     """
     if client.erased_at is not None:
         raise CaseError(_("This client's data has already been erased."))
@@ -619,6 +620,8 @@ def erase_client(actor, client: Client) -> None:
         setattr(client, name, None)
     client.first_name = ""
     client.last_name = ""
+    if client.user is not None:
+        account_services.erase_login(actor, client.user)
     client.user_id = None
     client.erased_at = utcnow()
     db.session.flush()

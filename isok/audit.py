@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, insert, inspect
+from sqlalchemy import JSON, ForeignKey, String, insert, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from isok.database import WRITE_OPTION, UTCDateTime, utcnow
 from isok.extensions import db
+
+ERASED = "(erased)"
 
 
 class AuditEntry(db.Model):
@@ -74,6 +76,16 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
     )
     db.session.add(entry)
     return entry
+
+
+def redact(object_type: str, object_id: int, fields: tuple[str, ...]) -> None:
+    """Blank the named fields in every recorded change of one object: the right to erasure keeps the entries (what
+    happened, when, by whom) and removes what they said about the person."""
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == object_type,
+                                                          AuditEntry.object_id == object_id))
+    for entry in entries:
+        if entry.changes and any(key in entry.changes for key in fields):
+            entry.changes = {key: ERASED if key in fields else value for key, value in entry.changes.items()}
 
 
 def record_view(actor, object_type: str, object_id: int) -> None:

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from isok import audit
 from isok.accounts import passwords, sessions
@@ -210,6 +210,22 @@ def set_active(actor: User, user: User, active: bool) -> None:
         sessions.revoke_all(user)
     audit.record(actor, "user_activated" if active else "user_deactivated", user,
                  changes={"active": [not active, active]})
+
+
+def erase_login(actor: User, user: User) -> None:
+    """Close for good the login of a person whose data is erased: no way in, nothing left that names them.
+
+    The row stays (audit entries and records point at it); the address becomes a reserved, undeliverable one.
+    """
+    user.active = False
+    sessions.revoke_all(user)
+    user.email = f"erased-{user.id}@erased.invalid"  # .invalid never resolves (RFC 2606)
+    user.name = audit.ERASED
+    user.password_hash = None
+    user.locale = None
+    db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    audit.redact("user", user.id, ("email", "name"))
+    audit.record(actor, "user_erased", user)
 
 
 # --- organisations ---------------------------------------------------------------------------------------------

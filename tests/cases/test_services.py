@@ -8,9 +8,12 @@ from sqlalchemy import select
 
 from cases import data_rights, services
 from cases.models import Answer, Case, Client, ConsentPurpose, GuidanceKind, HandoverStatus, Situation, Stage
-from isok.accounts.models import Role
+from isok.accounts import services as account_services
+from isok.accounts import sessions
+from isok.accounts.models import Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
+from tests.conftest import PASSWORD
 
 
 def test_opening_a_case_starts_in_identification_with_age_at_entry_and_history(make_case):
@@ -155,6 +158,24 @@ def test_export_holds_everything_and_what_other_packages_register(app, make_case
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
     assert case.client.last_name in archive.read("summary.html").decode()
+
+
+def test_erasure_closes_the_clients_login_and_leaves_no_name_in_the_trail(app, make_case, make_user, counsellor):
+    login = make_user(Role.CLIENT, email="hodan.login@example.net", name="Hodan Login")
+    case = make_case()
+    services.link_user(counsellor, case.client, login)
+    with app.test_request_context():
+        sessions.start(login)
+    db.session.commit()
+    services.erase_client(counsellor, case.client)
+    db.session.commit()
+    login = db.session.get(User, login.id)
+    assert not login.active and login.password_hash is None and login.email.endswith("@erased.invalid")
+    assert sessions.active_sessions(login) == []
+    assert account_services.authenticate("hodan.login@example.net", PASSWORD) is None
+    trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
+    assert "hodan.login@example.net" not in trail and "Hodan Login" not in trail
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user_erased")).object_id == login.id
 
 
 def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
