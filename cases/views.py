@@ -121,7 +121,8 @@ def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
     form = CaseFilterForm(request.args)
     form.organisation_id.choices = choices([(0, _("Any")), *db.session.execute(_ORGANISATION_PAIRS)])
     form.counsellor_id.choices = _counsellor_choices(None, _("Any"))
-    form.validate()
+    if request.args:  # a bare list has nothing to check
+        form.validate()
     valid = lambda name: getattr(form, name).data if not getattr(form, name).errors else None  # noqa: E731
     filters = queries.CaseFilters(
         q=(valid("q") or "").strip(),
