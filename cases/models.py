@@ -1,7 +1,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
@@ -199,10 +199,17 @@ case_co_counsellor = Table(
 class Case(db.Model):
     """One client's validation journey at one organisation: the hub every other feature hangs off."""
 
+    # A counsellor's start page reads their cases by stage, by latest activity and by follow-up date.
+    __table_args__ = (
+        Index("ix_case_counsellor_stage", "counsellor_id", "stage"),
+        Index("ix_case_counsellor_activity", "counsellor_id", "last_activity_at"),
+        Index("ix_case_counsellor_follow_up", "counsellor_id", "follow_up_due"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     target: Mapped[str | None] = mapped_column(String(200))  # target field or qualification, in words
     client_type: Mapped[ClientType] = mapped_column(enum_type(ClientType))
     stage: Mapped[Stage] = mapped_column(enum_type(Stage), default=Stage.IDENTIFICATION, index=True)

@@ -166,6 +166,16 @@ def _case_scope_for(roles: frozenset[Role], user_id: int, organisation_id: int |
     return or_(*conditions) if conditions else false()
 
 
+def _case_visible(user, case_id):
+    """A condition for rows that belong to a case (interviews, placements...): their case is one the user may open.
+
+    Correlated EXISTS: a query checks the cases of its own rows, where `case_id IN (visible case ids)` first
+    lists every visible case (a scan of the whole case table on each dashboard panel). The subquery keeps its own
+    `case` even where the outer query joins one.
+    """
+    return exists().where(Case.id == case_id, _case_scope(user)).correlate_except(Case)
+
+
 def can_view_case(user, case: Case) -> bool:
     return db.session.scalar(select(Case.id).where(Case.id == case.id, _case_scope(user))) is not None
 
@@ -196,7 +206,7 @@ def _client_scope(user):
         return false()
     if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return Client.id.is_not(None)
-    conditions = [Client.id.in_(select(Case.client_id).where(_case_scope(user)))]
+    conditions = [exists().where(Case.client_id == Client.id, _case_scope(user)).correlate_except(Case)]
     if Role.COUNSELLOR in user.roles and user.organisation_id is not None:
         conditions.append(Client.organisation_id == user.organisation_id)
     return or_(*conditions)
@@ -235,7 +245,7 @@ def visible_framework_versions(user) -> Select:
 
 def visible_interviews(user) -> Select:
     """Interviews of the cases the user may open (a teacher's own interviews bring their cases into view)."""
-    return select(Interview).where(Interview.case_id.in_(select(Case.id).where(_case_scope(user))))
+    return select(Interview).where(_case_visible(user, Interview.case_id))
 
 
 def can_schedule_interview(user, case: Case) -> bool:
@@ -300,10 +310,8 @@ def visible_portfolio_cases(user) -> Select:
 # Counsellors and teachers reach placements and assessments through their cases; a workplace tutor reaches only
 # the placements where they are the tutor (and the assessments of those placements), nothing else of the case.
 
-def _staff_case_ids(user) -> Select | None:
-    if user.roles & {Role.COUNSELLOR, Role.TEACHER}:
-        return select(Case.id).where(_case_scope(user))
-    return None
+def _reaches_cases(user) -> bool:
+    return bool(user.roles & {Role.COUNSELLOR, Role.TEACHER})
 
 
 def _placement_scope(user):
@@ -312,8 +320,8 @@ def _placement_scope(user):
     if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return true()
     conditions = []
-    if (case_ids := _staff_case_ids(user)) is not None:
-        conditions.append(Placement.case_id.in_(case_ids))
+    if _reaches_cases(user):
+        conditions.append(_case_visible(user, Placement.case_id))
     if Role.WORKPLACE_TUTOR in user.roles:
         conditions.append(Placement.tutor_id == user.id)
     return or_(*conditions) if conditions else false()
@@ -326,8 +334,8 @@ def _assessment_scope(user):
         return true()
     conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
         AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)))]
-    if (case_ids := _staff_case_ids(user)) is not None:
-        conditions.append(Assessment.case_id.in_(case_ids))
+    if _reaches_cases(user):
+        conditions.append(_case_visible(user, Assessment.case_id))
     if Role.WORKPLACE_TUTOR in user.roles:
         conditions.append(Assessment.placement_id.in_(select(Placement.id).where(Placement.tutor_id == user.id)))
     return or_(*conditions)

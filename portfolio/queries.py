@@ -45,9 +45,8 @@ def waiting_for_review(user, limit: int = 20) -> list[tuple[Case, Portfolio]]:
     """Submitted portfolios in the cases the user reviews, oldest submission first."""
     if not permissions.can(user, permissions.REVIEW_PORTFOLIO):
         return []
-    visible = permissions.visible_cases(user).subquery()
     rows = db.session.execute(
-        select(Case, Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
-        .where(Case.id.in_(select(visible.c.id)), Portfolio.status == PortfolioStatus.SUBMITTED)
+        permissions.visible_cases(user).add_columns(Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
+        .where(Portfolio.status == PortfolioStatus.SUBMITTED)
         .options(selectinload(Case.client)).order_by(Portfolio.submitted_at).limit(limit))
     return [(case, portfolio) for case, portfolio in rows]
