@@ -1,7 +1,8 @@
 import enum
+import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
@@ -125,6 +126,11 @@ SITUATION_LABELS = {Situation.EMPLOYED_SHORT_TERM: _l("Employed, short term"),
                     Situation.UNKNOWN: _l("Unknown")}
 
 
+def search_key(text: str) -> str:
+    """A name as searches compare it: Unicode-normalised and case-folded, so "ÄIJÄLÄ" finds "Äijälä"."""
+    return unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
+
+
 def client_display_name(client_id: int, first_name: str | None, last_name: str | None,
                         erased_at: datetime | None) -> str:
     """A client's name as staff see it; an erased client is shown by number only."""
@@ -142,6 +148,8 @@ class Client(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100), index=True)
+    # "first last", case-folded in Python (SQLite folds only ASCII): name search and duplicate checks use it.
+    search_name: Mapped[str] = mapped_column(String(201), default="", index=True)
     birth_date: Mapped[date | None]
     birth_year: Mapped[int | None]  # kept after erasure, when the exact birth date is gone
     gender: Mapped[Gender] = mapped_column(enum_type(Gender), default=Gender.NOT_STATED)
@@ -186,6 +194,12 @@ class Client(db.Model):
 
     def __str__(self):
         return self.full_name
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _keep_search_name(_mapper, _connection, client: Client) -> None:
+    client.search_name = search_key(f"{client.first_name or ''} {client.last_name or ''}")
 
 
 case_co_counsellor = Table(

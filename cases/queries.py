@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name
+from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name, search_key
 from isok import permissions
 from isok.accounts.models import Organisation, User
 from isok.database import utcnow
@@ -76,10 +76,8 @@ class CaseFilters:
 
 
 def _filtered(stmt: Select, filters: CaseFilters) -> Select:
-    if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
-        full_name = func.lower(Client.first_name + " " + Client.last_name)
-        stmt = stmt.where(or_(full_name.like(pattern), func.lower(Client.last_name).like(pattern)))
+    if filters.q:  # autoescape: a typed % or _ is a character, not a wildcard
+        stmt = stmt.where(Client.search_name.contains(search_key(filters.q), autoescape=True))
     if filters.stage is not None:
         stmt = stmt.where(Case.stage == filters.stage)
     if filters.counsellor_id:

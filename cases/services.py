@@ -28,6 +28,7 @@ from cases.models import (
     Situation,
     Stage,
     StageChange,
+    search_key,
 )
 from isok import audit
 from isok.accounts import services as account_services
@@ -177,8 +178,7 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None, em
     """Clients who may be the same person: same name and date of birth, or same email."""
     conditions = []
     if birth_date is not None and first_name and last_name:
-        conditions.append((func.lower(Client.first_name) == first_name.strip().lower())
-                          & (func.lower(Client.last_name) == last_name.strip().lower())
+        conditions.append((Client.search_name == search_key(f"{first_name} {last_name}"))
                           & (Client.birth_date == birth_date))
     if email:
         conditions.append(func.lower(Client.email) == email.strip().lower())

@@ -29,7 +29,8 @@ def caseload(bench_app, floors):
         stages = list(Stage)
         db.session.execute(insert(Client), [
             {"id": first_client + n, "organisation_id": organisation.id, "first_name": f"First{n}",
-             "last_name": f"Last{n:05d}", "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1),
+             "last_name": f"Last{n:05d}", "search_name": f"first{n} last{n:05d}",
+             "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1),
              "birth_year": 1960 + n % 40, "gender": Gender.FEMALE if n % 2 else Gender.MALE,
              "preferred_language": "fi", "created_at": now, "version": 1}
             for n in range(CASES)])

@@ -87,6 +87,8 @@ def test_duplicates_by_name_and_birth_date_or_email(make_client):
     assert services.find_duplicates("hodan", "ABDI", date(1991, 2, 3), None) == [first]
     assert services.find_duplicates("Other", "Person", None, "H@example.net") == [first]
     assert services.find_duplicates("Hodan", "Abdi", date(1991, 2, 4), None) == []
+    finnish = make_client(first_name="Äijä", last_name="Österberg", birth_date=date(1980, 1, 1))
+    assert services.find_duplicates("ÄIJÄ", " österberg ", date(1980, 1, 1), None) == [finnish]
 
 
 def test_exit_closes_the_case_and_sets_the_follow_up_due(make_case, counsellor):

@@ -141,6 +141,19 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
 
 
+def test_name_search_matches_any_part_of_the_full_name_and_takes_wildcards_literally(client, counsellor, make_case,
+                                                                                    make_client):
+    make_case(client=make_client(first_name="Zainab", last_name="Kareem"))
+    make_case(client=make_client(first_name="Omar", last_name="Haddad"))
+    make_case(client=make_client(first_name="Äijä", last_name="Österberg"))
+    log_in(client, counsellor)
+    names = ("Zainab Kareem", "Omar Haddad", "Äijä Österberg")
+    for query, shown in (("ZAINAB KAR", ["Zainab Kareem"]), ("ab kar", ["Zainab Kareem"]), ("dad", ["Omar Haddad"]),
+                         ("äijä ÖST", ["Äijä Österberg"]), ("%", []), ("_", [])):
+        page = client.get("/cases", query_string={"q": query}).get_data(as_text=True)
+        assert [name for name in names if name in page] == shown, query
+
+
 def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_language(client, counsellor,
                                                                                       make_case, make_client):
     make_case(client=make_client(first_name="Zainab", last_name="Kareem"), client_type=ClientType.SHORT_TERM)
