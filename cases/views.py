@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from cases import bp, codes, demo, importing, queries, services
@@ -72,7 +72,11 @@ def _client_or_404(client_id: int) -> Client:
 _ACTIVE_COUNSELLORS = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
                        .order_by(User.name))
 _COUNSELLOR_PAIRS = _ACTIVE_COUNSELLORS.with_only_columns(User.id, User.name)
-_ORGANISATION_PAIRS = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+# The filter bar's two lists in one statement: organisations (0) and active counsellors (1), each by name.
+_FILTER_CHOICES = union_all(
+    select(literal(0).label("kind"), Organisation.id, Organisation.name),
+    _COUNSELLOR_PAIRS.with_only_columns(literal(1), User.id, User.name).order_by(None),
+).order_by("kind", "name")
 
 
 def _in_organisation(stmt: Select, organisation_id: int | None) -> Select:
@@ -119,8 +123,10 @@ def _client_fields(form) -> dict:
 
 def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
     form = CaseFilterForm(request.args)
-    form.organisation_id.choices = choices([(0, _("Any")), *db.session.execute(_ORGANISATION_PAIRS)])
-    form.counsellor_id.choices = _counsellor_choices(None, _("Any"))
+    lists = ([(0, _("Any"))], [(0, _("Any"))])
+    for kind, value, label in db.session.execute(_FILTER_CHOICES):
+        lists[kind].append((value, label))
+    form.organisation_id.choices, form.counsellor_id.choices = choices(lists[0]), choices(lists[1])
     if request.args:  # a bare list has nothing to check
         form.validate()
     valid = lambda name: getattr(form, name).data if not getattr(form, name).errors else None  # noqa: E731

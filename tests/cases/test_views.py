@@ -162,6 +162,8 @@ def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_l
                       headers={"Accept-Language": "fi"}).get_data(as_text=True)
     assert 'name="q" type="search" value="kareem"' in page
     assert '<option value="identification" selected>' in page and '<option value="short_term" selected>' in page
+    assert f'<option value="{counsellor.organisation_id}">{counsellor.organisation.name}</option>' in page
+    assert f'<option value="{counsellor.id}">{counsellor.name}</option>' in page
     assert 'id="entry_from" name="entry_from" type="date" value="31.2.2026" aria-describedby="entry_from-error"' in page
     assert '<p class="error" id="entry_from-error">Ei ole kelvollinen päivämäärä-arvo</p>' in page
     assert "Zainab Kareem" in page  # the filters that are right still apply
