@@ -258,6 +258,24 @@ def test_import_command_with_dry_run_and_for_real(app, runner, counsellor, tmp_p
     assert db.session.scalar(select(func.count()).select_from(Case)) == 2
 
 
+def test_the_retention_command_erases_only_clients_past_the_period(app, runner, counsellor, make_case):
+    old = make_case(entry_date=date(2019, 1, 1))
+    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), situation=services.Situation.UNKNOWN)
+    recent = make_case(entry_date=date(2019, 1, 1))
+    db.session.commit()
+    old_client, recent_client = old.client_id, recent.client_id
+    result = runner.invoke(args=["erase-expired-clients", "--years", "5", "--dry-run"])
+    assert result.exit_code == 0 and f"would erase client #{old_client}" in result.output
+    db.session.rollback()
+    assert db.session.get(Client, old_client).erased_at is None
+    result = runner.invoke(args=["erase-expired-clients", "--years", "5"])
+    assert result.exit_code == 0 and "Erased: 1 (retention period 5 years)" in result.output
+    db.session.rollback()
+    assert db.session.get(Client, old_client).erased_at is not None
+    assert db.session.get(Client, recent_client).erased_at is None
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "client_erased")).actor_id is None
+
+
 def test_dashboard_shows_my_cases_by_stage_and_follow_ups_due(client, counsellor, make_case):
     case = make_case(entry_date=date(2025, 1, 10))
     services.record_exit(counsellor, case, exit_date=date(2025, 4, 1), situation=services.Situation.JOB_SEARCHING)
