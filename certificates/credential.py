@@ -1,10 +1,13 @@
 """The certificate as an Open Badges 3.0 credential (a W3C Verifiable Credential, JSON-LD), from its snapshot.
 
-It is not signed with a proof: its integrity rests on the verification address (its `id`), which answers from the
-issuer's own records, and on the sealed PDF whose SHA-256 it carries as evidence.
+Two forms: the plain JSON-LD document, whose integrity rests on the verification address (its `id`) and on the
+sealed PDF whose SHA-256 it carries; and the same document secured as a VC-JWT (W3C VC-JOSE-COSE): a compact JWS
+signed with the organisation's seal key, the seal certificate in its header.
 """
 
-from certificates import texts
+import json
+
+from certificates import seal, texts
 from certificates.rendering import verification_url
 from isok.i18n import text_direction
 
@@ -83,3 +86,9 @@ def build_credential(content: dict, *, status: str, pdf_sha256: str) -> dict:
         "ext:assessors": content["assessors"],
         "ext:decidedOn": content["decided_on"],
     }
+
+
+def as_vc_jwt(document: dict) -> str:
+    """The credential as `application/vc+jwt`: the document is the JWS payload, unchanged."""
+    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return seal.sign_jws(payload, {"typ": "vc+jwt", "cty": "vc"})

@@ -4,7 +4,9 @@ The key and certificate live outside the repository (ISOK_SEAL_KEY, ISOK_SEAL_CE
 `flask make-seal` creates a self-signed pair for demonstrations and tests; production installs a real one.
 """
 
+import base64
 import io
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -13,9 +15,10 @@ from pathlib import Path
 import click
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 from flask import current_app
 from flask.cli import with_appcontext
@@ -89,16 +92,16 @@ class _SealSigner(signers.SimpleSigner):
                    cert_registry=loaded.cert_registry)
 
     @cached_property
-    def _private_key(self):
+    def private_key(self):
         return serialization.load_der_private_key(self.signing_key.dump(), password=None)
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
         hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
         if mechanism == "rsassa_pkcs1v15":
-            return self._private_key.sign(data, PKCS1v15(), hash_algorithm)
+            return self.private_key.sign(data, PKCS1v15(), hash_algorithm)
         if mechanism == "ecdsa":
-            return self._private_key.sign(data, ECDSA(hash_algorithm))
+            return self.private_key.sign(data, ECDSA(hash_algorithm))
         return super().sign_raw(data, digest_algorithm)
 
 
@@ -119,6 +122,29 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str | None) -> bytes:
                                 reason=reason, location=location)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def sign_jws(payload: bytes, header: dict) -> str:
+    """A compact JWS (RFC 7515) over `payload`, signed with the seal key: RS256 for an RSA seal, ES256 for a P-256
+    one. The seal certificate travels in `x5c`, so a verifier can check the signature and who made it."""
+    signer = _signer()
+    key = signer.private_key
+    if isinstance(key, rsa.RSAPrivateKey):
+        algorithm, sign = "RS256", lambda data: key.sign(data, PKCS1v15(), hashes.SHA256())
+    elif isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1":
+        def sign(data: bytes) -> bytes:  # JWS wants r || s, not the DER sequence
+            r, s = decode_dss_signature(key.sign(data, ECDSA(hashes.SHA256())))
+            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        algorithm = "ES256"
+    else:
+        raise SealMissing("the seal key is neither RSA nor P-256, so it cannot sign a JWS")
+    protected = {"alg": algorithm, **header, "x5c": [base64.b64encode(signer.signing_cert.dump()).decode()]}
+    signing_input = f"{_b64url(json.dumps(protected, separators=(',', ':')).encode())}.{_b64url(payload)}"
+    return f"{signing_input}.{_b64url(sign(signing_input.encode()))}"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from cases.models import Case, Stage
 from cases.panels import register_case_panel
 from certificates import bp, bulk, demo, rendering, seal, services
-from certificates.credential import build_credential
+from certificates.credential import as_vc_jwt, build_credential
 from certificates.forms import (
     BulkIssueForm,
     HashCheckForm,
@@ -155,15 +155,27 @@ def download(certificate_id):
                      as_attachment=True, download_name=f"{certificate.number}.pdf")
 
 
+def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
+    certificate = _certificate_or_404(certificate_id)
+    return certificate, build_credential(certificate.content, status=certificate.status.value,
+                                         pdf_sha256=certificate.pdf_sha256)
+
+
 @bp.get("/certificates/<int:certificate_id>/credential.json")
 @login_required
 def credential(certificate_id):
-    certificate = _certificate_or_404(certificate_id)
-    document = build_credential(certificate.content, status=certificate.status.value,
-                                pdf_sha256=certificate.pdf_sha256)
+    certificate, document = _credential_of(certificate_id)
     data = json.dumps(document, ensure_ascii=False, indent=2).encode()
     return send_file(io.BytesIO(data), mimetype="application/ld+json", as_attachment=True,
                      download_name=f"{certificate.number}.jsonld")
+
+
+@bp.get("/certificates/<int:certificate_id>/credential.jwt")
+@login_required
+def signed_credential(certificate_id):
+    certificate, document = _credential_of(certificate_id)
+    return send_file(io.BytesIO(as_vc_jwt(document).encode()), mimetype="application/vc+jwt",
+                     as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")

@@ -1,11 +1,19 @@
+import base64
 import io
+import json
 import re
 import subprocess
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pypdf
 import pytest
 import zxingcpp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.x509.oid import NameOID
 from PIL import Image
 from sqlalchemy import select
 
@@ -254,3 +262,24 @@ def test_sections_render_as_plain_data_only(issued):
     certificate = issued()
     snapshot = certificate.content
     assert pypdf.PdfReader(io.BytesIO(rendering.render_certificate_pdf(snapshot, preview=True))).pages
+
+
+def test_a_p256_seal_signs_a_credential_with_es256(app, tmp_path, monkeypatch):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EC seal")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=1))
+            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    monkeypatch.setitem(app.config, "SEAL_KEY", str(tmp_path / "key.pem"))
+    monkeypatch.setitem(app.config, "SEAL_CERT", str(tmp_path / "cert.pem"))
+    token = seal.sign_jws(b'{"id":"urn:example"}', {"typ": "vc+jwt"})
+    header_part, payload_part, signature_part = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
+    signature = base64.urlsafe_b64decode(signature_part + "=" * (-len(signature_part) % 4))
+    assert header["alg"] == "ES256" and len(signature) == 64
+    der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+    key.public_key().verify(der, f"{header_part}.{payload_part}".encode(), ec.ECDSA(hashes.SHA256()))
