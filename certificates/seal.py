@@ -141,7 +141,7 @@ def sign_jws(payload: bytes, header: dict) -> str:
             return r.to_bytes(32, "big") + s.to_bytes(32, "big")
         algorithm = "ES256"
     else:
-        raise SealMissing("the seal key is neither RSA nor P-256, so it cannot sign a JWS")
+        raise ValueError("the seal key is neither RSA nor P-256, so it cannot sign a JWS")
     protected = {"alg": algorithm, **header, "x5c": [base64.b64encode(signer.signing_cert.dump()).decode()]}
     signing_input = f"{_b64url(json.dumps(protected, separators=(',', ':')).encode())}.{_b64url(payload)}"
     return f"{signing_input}.{_b64url(sign(signing_input.encode()))}"
