@@ -83,7 +83,13 @@ class _SealSigner(signers.SimpleSigner):
     SimpleSigner parses the key again for every raw signature, and parsing checks an RSA key, ~30 ms each time:
     most of a seal's cost. The mechanisms a seal key uses (RSA PKCS#1 v1.5, ECDSA) sign with the parsed key here;
     anything else goes the library's way.
+
+    It also remembers how much room its signature took in the first document it sealed: without that, pyHanko
+    signs a dummy first to estimate it, a third of a seal's time. With no timestamp in it, the signature's size
+    does not change from one document to the next (pyHanko's estimate keeps a 50% margin, which is kept).
     """
+
+    bytes_reserved: int | None = None
 
     @classmethod
     def from_files(cls, key_path: Path, cert_path: Path) -> "_SealSigner":
@@ -121,7 +127,12 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str | None) -> bytes:
     meta = PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
                                 reason=reason, location=location)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
+    signer = _signer()
+    sealed = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=signer.bytes_reserved).getvalue()
+    if signer.bytes_reserved is None:
+        contents = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0].sig_object["/Contents"]
+        signer.bytes_reserved = 2 * len(contents)  # hexadecimal in the file: two characters a byte
+    return sealed
 
 
 def _b64url(data: bytes) -> str:
