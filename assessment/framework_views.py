@@ -44,6 +44,18 @@ def _scale_choices():
     return choices((scale.id, localized(scale.name)) for scale in services.all_scales())
 
 
+def _attempt(change, done: str) -> bool:
+    """Make a change that the framework rules may refuse: commit it and say so, or say why it was refused."""
+    try:
+        change()
+    except services.FrameworkError as error:
+        flash(str(error), "error")
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True
+
+
 def _put_error(form, error: services.FrameworkError, default: str) -> None:
     getattr(form, error.field if error.field and hasattr(form, error.field) else default).errors.append(str(error))
 
@@ -201,13 +213,7 @@ def edit_unit(unit_id):
 def delete_unit(unit_id):
     unit = _unit_or_404(unit_id)
     version_id = unit.version_id
-    try:
-        services.delete_unit(current_user, unit)
-    except services.FrameworkError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The unit was removed from the draft."), "success")
+    _attempt(lambda: services.delete_unit(current_user, unit), _("The unit was removed from the draft."))
     return redirect(url_for("assessment.version", version_id=version_id))
 
 
@@ -261,13 +267,8 @@ def edit_outcome(outcome_id):
 def delete_outcome(outcome_id):
     outcome = _outcome_or_404(outcome_id)
     version_id = outcome.unit.version_id
-    try:
-        services.delete_outcome(current_user, outcome)
-    except services.FrameworkError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The learning outcome was removed from the draft."), "success")
+    _attempt(lambda: services.delete_outcome(current_user, outcome),
+             _("The learning outcome was removed from the draft."))
     return redirect(url_for("assessment.version", version_id=version_id))
 
 
@@ -277,13 +278,8 @@ def delete_outcome(outcome_id):
 @permissions.requires(permissions.MANAGE_FRAMEWORKS)
 def publish_version(version_id):
     version = _version_or_404(version_id)
-    try:
-        services.publish_version(current_user, version)
-    except services.FrameworkError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Version %(n)d was published.", n=version.number), "success")
+    _attempt(lambda: services.publish_version(current_user, version),
+             _("Version %(n)d was published.", n=version.number))
     return redirect(url_for("assessment.version", version_id=version.id))
 
 
@@ -300,14 +296,9 @@ def new_draft(version_id):
 @permissions.requires(permissions.MANAGE_FRAMEWORKS)
 def delete_draft(version_id):
     version = _version_or_404(version_id)
-    try:
-        services.delete_draft(current_user, version)
-    except services.FrameworkError as error:
-        flash(str(error), "error")
-        return redirect(url_for("assessment.version", version_id=version.id))
-    db.session.commit()
-    flash(_("The draft was deleted."), "success")
-    return redirect(url_for("assessment.frameworks"))
+    if _attempt(lambda: services.delete_draft(current_user, version), _("The draft was deleted.")):
+        return redirect(url_for("assessment.frameworks"))
+    return redirect(url_for("assessment.version", version_id=version.id))
 
 
 # --- menu, demo data, commands ---------------------------------------------------------------------------------
