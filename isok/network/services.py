@@ -101,6 +101,28 @@ def save_settings(actor, *, name: str, code: str | None, starts_on: date, ends_o
     return settings
 
 
+def _created(actor, record, action: str, fields: list[str], **extra):
+    """Add a new record and audit it with what it holds."""
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, action, record, changes={**extra, **audit.snapshot(record, fields)})
+    return record
+
+
+def _updated(actor, record, action: str, fields: list[str]) -> None:
+    """Audit what an edit changed, if anything."""
+    if changes := audit.changes_of(record, fields):
+        audit.record(actor, action, record, changes=changes)
+    db.session.flush()
+
+
+def _removed(actor, record, action: str, fields: list[str], **extra) -> None:
+    """Delete a record, keeping in the audit trail what it held."""
+    audit.record(actor, action, record, changes={**extra, **audit.snapshot(record, fields)})
+    db.session.delete(record)
+    db.session.flush()
+
+
 def set_target(actor, indicator: str, target_value: int) -> Target:
     """Set the planned value of an indicator, adding the target if it is new."""
     if indicator not in TARGET_INDICATORS:
@@ -122,9 +144,7 @@ def set_target(actor, indicator: str, target_value: int) -> Target:
 
 
 def remove_target(actor, target: Target) -> None:
-    audit.record(actor, "target_removed", target, changes=audit.snapshot(target, ["indicator", "target_value"]))
-    db.session.delete(target)
-    db.session.flush()
+    _removed(actor, target, "target_removed", ["indicator", "target_value"])
 
 
 # --- partners --------------------------------------------------------------------------------------------------
@@ -171,25 +191,18 @@ def add_partner(actor, organisation: Organisation, *, first_cooperation_on: date
     partnership = Partnership(organisation=organisation)
     _apply_partnership(partnership, first_cooperation_on=first_cooperation_on, role=role,
                        agreement_on=agreement_on, notes=notes)
-    db.session.add(partnership)
-    db.session.flush()
-    audit.record(actor, "partnership_created", partnership, changes=audit.snapshot(partnership, PARTNERSHIP_FIELDS))
-    return partnership
+    return _created(actor, partnership, "partnership_created", PARTNERSHIP_FIELDS)
 
 
 def update_partnership(actor, partnership: Partnership, *, version=None, **fields) -> None:
     _check_version(partnership, version)
     _apply_partnership(partnership, **fields)
-    if changes := audit.changes_of(partnership, PARTNERSHIP_FIELDS):
-        audit.record(actor, "partnership_updated", partnership, changes=changes)
-    db.session.flush()
+    _updated(actor, partnership, "partnership_updated", PARTNERSHIP_FIELDS)
 
 
 def remove_partnership(actor, partnership: Partnership) -> None:
     """End the record of cooperation; the organisation itself stays."""
-    audit.record(actor, "partnership_removed", partnership, changes=audit.snapshot(partnership, PARTNERSHIP_FIELDS))
-    db.session.delete(partnership)
-    db.session.flush()
+    _removed(actor, partnership, "partnership_removed", PARTNERSHIP_FIELDS)
 
 
 # --- trainings and their participants --------------------------------------------------------------------------
@@ -219,18 +232,13 @@ def _apply_training(training: Training, *, title, organisation: Organisation | N
 def create_training(actor, **fields) -> Training:
     training = Training()
     _apply_training(training, **fields)
-    db.session.add(training)
-    db.session.flush()
-    audit.record(actor, "training_created", training, changes=audit.snapshot(training, TRAINING_FIELDS))
-    return training
+    return _created(actor, training, "training_created", TRAINING_FIELDS)
 
 
 def update_training(actor, training: Training, *, version=None, **fields) -> None:
     _check_version(training, version)
     _apply_training(training, **fields)
-    if changes := audit.changes_of(training, TRAINING_FIELDS):
-        audit.record(actor, "training_updated", training, changes=changes)
-    db.session.flush()
+    _updated(actor, training, "training_updated", TRAINING_FIELDS)
 
 
 def remove_training(actor, training: Training) -> None:
@@ -279,25 +287,16 @@ def _apply_participant(participant: TrainingParticipant, training: Training, *, 
 def add_participant(actor, training: Training, **fields) -> TrainingParticipant:
     participant = TrainingParticipant()
     _apply_participant(participant, training, **fields)
-    db.session.add(participant)
-    db.session.flush()
-    audit.record(actor, "training_participant_added", participant,
-                 changes=audit.snapshot(participant, PARTICIPANT_FIELDS))
-    return participant
+    return _created(actor, participant, "training_participant_added", PARTICIPANT_FIELDS)
 
 
 def update_participant(actor, participant: TrainingParticipant, **fields) -> None:
     _apply_participant(participant, participant.training, **fields)
-    if changes := audit.changes_of(participant, PARTICIPANT_FIELDS):
-        audit.record(actor, "training_participant_updated", participant, changes=changes)
-    db.session.flush()
+    _updated(actor, participant, "training_participant_updated", PARTICIPANT_FIELDS)
 
 
 def remove_participant(actor, participant: TrainingParticipant) -> None:
-    audit.record(actor, "training_participant_removed", participant,
-                 changes=audit.snapshot(participant, PARTICIPANT_FIELDS))
-    db.session.delete(participant)
-    db.session.flush()
+    _removed(actor, participant, "training_participant_removed", PARTICIPANT_FIELDS)
 
 
 # --- dissemination events --------------------------------------------------------------------------------------
@@ -322,24 +321,17 @@ def _apply_event(event: DisseminationEvent, *, title, held_on, place=None, audie
 def create_event(actor, **fields) -> DisseminationEvent:
     event = DisseminationEvent()
     _apply_event(event, **fields)
-    db.session.add(event)
-    db.session.flush()
-    audit.record(actor, "dissemination_event_created", event, changes=audit.snapshot(event, EVENT_FIELDS))
-    return event
+    return _created(actor, event, "dissemination_event_created", EVENT_FIELDS)
 
 
 def update_event(actor, event: DisseminationEvent, *, version=None, **fields) -> None:
     _check_version(event, version)
     _apply_event(event, **fields)
-    if changes := audit.changes_of(event, EVENT_FIELDS):
-        audit.record(actor, "dissemination_event_updated", event, changes=changes)
-    db.session.flush()
+    _updated(actor, event, "dissemination_event_updated", EVENT_FIELDS)
 
 
 def remove_event(actor, event: DisseminationEvent) -> None:
-    audit.record(actor, "dissemination_event_removed", event, changes=audit.snapshot(event, EVENT_FIELDS))
-    db.session.delete(event)
-    db.session.flush()
+    _removed(actor, event, "dissemination_event_removed", EVENT_FIELDS)
 
 
 # --- steering committee ----------------------------------------------------------------------------------------
@@ -359,24 +351,17 @@ def _apply_meeting(meeting: SteeringMeeting, *, held_on, attendees, decisions=No
 def create_meeting(actor, **fields) -> SteeringMeeting:
     meeting = SteeringMeeting()
     _apply_meeting(meeting, **fields)
-    db.session.add(meeting)
-    db.session.flush()
-    audit.record(actor, "steering_meeting_created", meeting, changes=audit.snapshot(meeting, MEETING_FIELDS))
-    return meeting
+    return _created(actor, meeting, "steering_meeting_created", MEETING_FIELDS)
 
 
 def update_meeting(actor, meeting: SteeringMeeting, *, version=None, **fields) -> None:
     _check_version(meeting, version)
     _apply_meeting(meeting, **fields)
-    if changes := audit.changes_of(meeting, MEETING_FIELDS):
-        audit.record(actor, "steering_meeting_updated", meeting, changes=changes)
-    db.session.flush()
+    _updated(actor, meeting, "steering_meeting_updated", MEETING_FIELDS)
 
 
 def remove_meeting(actor, meeting: SteeringMeeting) -> None:
-    audit.record(actor, "steering_meeting_removed", meeting, changes=audit.snapshot(meeting, MEETING_FIELDS))
-    db.session.delete(meeting)
-    db.session.flush()
+    _removed(actor, meeting, "steering_meeting_removed", MEETING_FIELDS)
 
 
 # --- narratives ------------------------------------------------------------------------------------------------
@@ -416,10 +401,7 @@ def update_narrative(actor, narrative: Narrative, *, version=None, **sections) -
 
 
 def remove_narrative(actor, narrative: Narrative) -> None:
-    audit.record(actor, "narrative_removed", narrative,
-                 changes={"period": narrative.period.code, **audit.snapshot(narrative, NARRATIVE_FIELDS)})
-    db.session.delete(narrative)
-    db.session.flush()
+    _removed(actor, narrative, "narrative_removed", NARRATIVE_FIELDS, period=narrative.period.code)
 
 
 # --- look-ups shared by forms and imports ----------------------------------------------------------------------
