@@ -73,41 +73,43 @@ def for_case(case_id):
     return _case_page(case)
 
 
+def _preview_content(case: Case) -> tuple[dict | None, LanguagesForm]:
+    """What a preview in the chosen languages states, or None with the reason on the form. A preview shows the
+    client's personal data, so opening one is recorded like opening their record."""
+    form = _with_languages(LanguagesForm(request.args))
+    if not form.validate():
+        return None, form
+    try:
+        content = services.preview_content(current_user, case, form.languages.data)
+    except services.CertificateError as error:
+        form.languages.errors.append(str(error))
+        return None, form
+    audit.record_view(current_user, "client", case.client_id)
+    return content, form
+
+
 @bp.get("/cases/<int:case_id>/certificates/preview")
 @permissions.requires(ISSUE_CERTIFICATES)
 def preview(case_id):
     case = _case_or_404(case_id)
-    form = _with_languages(LanguagesForm(request.args))
-    if form.validate():
-        try:
-            content = services.preview_content(current_user, case, form.languages.data)
-        except services.CertificateError as error:
-            form.languages.errors.append(str(error))
-        else:
-            audit.record_view(current_user, "client", case.client_id)
-            issue_form = _with_languages(IssueForm(formdata=None))
-            issue_form.languages.data = content["languages"]
-            return render_template("certificates/preview.html", case=case, content=content, issue_form=issue_form,
-                                   sections=rendering.render_sections(content, preview=True))
-    return _case_page(case, form=form, status=400)
+    content, form = _preview_content(case)
+    if content is None:
+        return _case_page(case, form=form, status=400)
+    issue_form = _with_languages(IssueForm(formdata=None))
+    issue_form.languages.data = content["languages"]
+    return render_template("certificates/preview.html", case=case, content=content, issue_form=issue_form,
+                           sections=rendering.render_sections(content, preview=True))
 
 
 @bp.get("/cases/<int:case_id>/certificates/preview.pdf")
 @permissions.requires(ISSUE_CERTIFICATES)
 def preview_pdf(case_id):
     case = _case_or_404(case_id)
-    form = _with_languages(LanguagesForm(request.args))
-    if form.validate():
-        try:
-            content = services.preview_content(current_user, case, form.languages.data)
-        except services.CertificateError as error:
-            form.languages.errors.append(str(error))
-        else:
-            audit.record_view(current_user, "client", case.client_id)
-            pdf = rendering.render_certificate_pdf(content, preview=True)
-            return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                             download_name=f"certificate-preview-case-{case.id}.pdf")
-    return _case_page(case, form=form, status=400)
+    content, form = _preview_content(case)
+    if content is None:
+        return _case_page(case, form=form, status=400)
+    return send_file(io.BytesIO(rendering.render_certificate_pdf(content, preview=True)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"certificate-preview-case-{case.id}.pdf")
 
 
 @bp.post("/cases/<int:case_id>/certificates")
