@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
-import click
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -21,7 +20,6 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 from flask import current_app
-from flask.cli import with_appcontext
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -176,16 +174,3 @@ def seal_status(pdf: bytes) -> SealStatus | None:
     status = validate_pdf_signature(signatures[0], context)
     return SealStatus(intact=status.intact, valid=status.valid, trusted=status.trusted,
                       covers_whole_file=status.coverage.name == "ENTIRE_FILE")
-
-
-@click.command("make-seal")
-@click.option("--organisation", default="isok demo", help="Organisation named in the seal certificate.")
-@click.option("--force", is_flag=True, help="Replace an existing seal.")
-@with_appcontext
-def make_seal_command(organisation, force):
-    """Create a self-signed seal key and certificate for certificates (demonstration and tests)."""
-    key_path, cert_path = seal_paths()
-    if key_path.exists() and not force:
-        raise click.ClickException(f"a seal exists at {key_path}; use --force to replace it")
-    make_seal(key_path, cert_path, organisation)
-    click.echo(f"Seal key: {key_path}\nSeal certificate: {cert_path}")
