@@ -29,8 +29,8 @@ def _model(module_name: str, class_name: str):
 def units_recognised(since: date | None, until: date | None) -> int:
     """Qualification units decided in assessments signed off in the range (assessment.models.UnitDecision of an
     Assessment with signed_off_at); 0 until the assessment process is merged."""
-    assessment = _model("assessment.models", "Assessment")
-    unit_decision = _model("assessment.models", "UnitDecision")
+    assessment = _model("assessment.assessments.models", "Assessment")
+    unit_decision = _model("assessment.assessments.models", "UnitDecision")
     if assessment is None or unit_decision is None or not hasattr(assessment, "signed_off_at"):
         return 0
     rows = db.session.execute(select(func.date(assessment.signed_off_at), func.count(unit_decision.id))
