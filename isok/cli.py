@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`."""
+"""Flask commands of the foundation: `demo`, `create-user`, `backup` and `restore`."""
 
 import click
 from flask import current_app
@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from isok import demo as demo_data
 from isok.accounts import services
 from isok.accounts.models import Role
+from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
 
@@ -40,7 +41,7 @@ def create_user_command(email, name, roles):
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
 
 
-COMMANDS = [demo_command, create_user_command]
+COMMANDS = [demo_command, create_user_command, backup_command, restore_command]
 
 
 def register(command) -> None:
