@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
 from cases.panels import register_case_panel
-from certificates import bp, bulk, demo, rendering, seal, services
+from certificates import bp, bulk, demo, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential
 from certificates.forms import (
     BulkIssueForm,
@@ -21,7 +21,7 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, cli, dashboard, permissions
+from isok import audit, dashboard, permissions
 from isok import demo as demo_data
 from isok.extensions import db, limiter
 from isok.i18n import language_name
@@ -176,7 +176,10 @@ def credential(certificate_id):
 @login_required
 def signed_credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
-    return send_file(io.BytesIO(as_vc_jwt(document).encode()), mimetype="application/vc+jwt",
+    issuer_seal = seals.active_seal(certificate.content["issuer"].get("id", certificate.case.organisation_id))
+    if issuer_seal is None:
+        abort(404)  # issued before organisations had seals of their own, and the issuer has none now
+    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/vc+jwt",
                      as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 
@@ -347,6 +350,5 @@ def _nav(user):
     return []
 
 
-cli.register(seal.make_seal_command)
 demo_data.register(demo.load_demo_certificates)
 

@@ -82,7 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment_bp)
 
     from certificates import bp as certificates_bp
-    from certificates import views as certificate_views  # noqa: F401  (routes, panels, demo data, make-seal)
+    from certificates import seal_views  # noqa: F401  (the seals' routes, panels and menu entry)
+    from certificates import views as certificate_views  # noqa: F401  (routes, panels, demo data)
 
     app.register_blueprint(certificates_bp)
 

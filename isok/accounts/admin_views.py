@@ -7,6 +7,7 @@ from isok.accounts import admin_bp as bp
 from isok.accounts import services
 from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
 from isok.accounts.models import Organisation, Role, User
+from isok.accounts.panels import organisation_panels
 from isok.audit import AuditEntry
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -159,9 +160,8 @@ def edit_organisation(organisation_id):
             db.session.commit()
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisations"))
-    return render_template("accounts/organisation_form.html", form=form, organisation=organisation), (
-        400 if form.errors else 200
-    )
+    return render_template("accounts/organisation_form.html", form=form, organisation=organisation,
+                           panels=organisation_panels(current_user, organisation)), 400 if form.errors else 200
 
 
 # --- audit trail -----------------------------------------------------------------------------------------------
