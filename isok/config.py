@@ -45,6 +45,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("ISOK_SESSION_IDLE_MINUTES", "30"))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("ISOK_SESSION_MAX_HOURS", "12"))),
+        # How often a session's last activity is written; tests shorten it to pause past it for real.
+        "SESSION_TOUCH_INTERVAL": timedelta(seconds=60),
         "PASSWORD_LINK_LIFETIME": timedelta(days=3),
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a long assessment form must not lose its token mid-typing
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
