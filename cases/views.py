@@ -1,4 +1,3 @@
-import csv
 import io
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -42,7 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from isok import audit, dashboard, hooks, permissions
+from isok import audit, dashboard, hooks, permissions, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -169,26 +168,21 @@ def _short_date_formatter():
     return short_date
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in spreadsheets
-
-
 @bp.get("/cases/export.csv")
 @permissions.requires(permissions.VIEW_CASES)
 def export_csv():
     _form, filters = _filters_form()
     rows = queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.CsvWriter(out)
     writer.writerow([_("Case"), _("Client"), _("Birth year"), _("Gender"), _("Stage"), _("Client type"),
                      _("Organisation"), _("Counsellor"), _("Entry date"), _("Exit date"), _("Target"),
                      _("Latest activity")])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in (
+        writer.writerow([
             row.id, row.client_name, row.birth_year, row.gender.label, row.stage.label, row.client_type.label,
             row.organisation_name, row.counsellor_name or "", row.entry_date.isoformat(),
-            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat())])
+            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat()])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=cases.csv"})
 

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
-from certificates import bp, bulk, rendering, services
+from certificates import bp, bulk, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential
 from certificates.forms import (
     BulkIssueForm,
@@ -174,7 +174,10 @@ def credential(certificate_id):
 @login_required
 def signed_credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
-    return send_file(io.BytesIO(as_vc_jwt(document).encode()), mimetype="application/vc+jwt",
+    issuer_seal = seals.active_seal(certificate.content["issuer"].get("id", certificate.case.organisation_id))
+    if issuer_seal is None:
+        abort(404)  # issued before organisations had seals of their own, and the issuer has none now
+    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/vc+jwt",
                      as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 

@@ -1,4 +1,4 @@
-"""The foundation's Flask commands: `flask --app isok demo`, `flask --app isok create-user`.
+"""The foundation's Flask commands: `demo`, `create-user`, `backup` and `restore`.
 
 Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from isok import demo as demo_data
 from isok.accounts import services
 from isok.accounts.models import Role
+from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
 
@@ -43,5 +44,5 @@ def create_user_command(email, name, roles):
 
 
 def init_app(app) -> None:
-    for command in (demo_command, create_user_command):
+    for command in (demo_command, create_user_command, backup_command, restore_command):
         app.cli.add_command(command)

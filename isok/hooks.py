@@ -8,6 +8,8 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
 - main-menu entries: `provider(user) -> [NavItem]`;
 - case panels: `provider(user, case) -> Panel | None`, shown on the case page by their `order`, so `cases` shows
   other features' work without importing them;
+- organisation panels: `provider(user, organisation) -> Panel | None`, shown on an organisation's administration
+  page (its certificate seal, for one), so accounts shows them without importing the features;
 - demo loaders: `loader(admin)`, idempotent, run by `flask demo` in registration order;
 - export data: `fn(client) -> [(json_name, data)]`, each written as `<json_name>.json` in a client's data export;
 - export files: `fn(client) -> [(filename, bytes)]`, written under `files/` in the export;
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 PanelProvider = Callable[[object], "Panel | None"]
 NavProvider = Callable[[object], "list[NavItem]"]
 CasePanelProvider = Callable[[object, object], "Panel | None"]
+OrganisationPanelProvider = Callable[[object, object], "Panel | None"]
 DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable[tuple[str, object]]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
@@ -40,6 +43,7 @@ class Hooks:
     dashboard_panels: list[PanelProvider] = field(default_factory=list)
     nav: list[NavProvider] = field(default_factory=list)
     case_panels: list[CasePanelProvider] = field(default_factory=list)
+    organisation_panels: list[OrganisationPanelProvider] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
@@ -67,6 +71,10 @@ def nav(app: Flask, provider: NavProvider) -> None:
 
 def case_panel(app: Flask, provider: CasePanelProvider) -> None:
     of(app).case_panels.append(provider)
+
+
+def organisation_panel(app: Flask, provider: OrganisationPanelProvider) -> None:
+    of(app).organisation_panels.append(provider)
 
 
 def demo(app: Flask, loader: DemoLoader) -> None:
@@ -98,6 +106,11 @@ def nav_items(user) -> list[NavItem]:
 
 def case_panels(user, case) -> list[Panel]:
     panels = [panel for provider in of().case_panels if (panel := provider(user, case)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def organisation_panels(user, organisation) -> list[Panel]:
+    panels = [panel for provider in of().organisation_panels if (panel := provider(user, organisation)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
 
 
