@@ -9,7 +9,7 @@ bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=
 
 def init_app(app: Flask) -> None:
     """Everything certificates plug into the application."""
-    from certificates import demo, seal_views, views  # noqa: F401  (the routes of bp)
+    from certificates import access, demo, seal_views, views
 
     app.register_blueprint(bp)  # routes: views.py, seal_views.py
     hooks.case_panel(app, views.case_panel)
@@ -19,3 +19,5 @@ def init_app(app: Flask) -> None:
     hooks.nav(app, seal_views.nav)
     hooks.organisation_panel(app, seal_views.organisation_panel)
     hooks.demo(app, demo.load_demo_certificates)
+    for rule in (access.can_issue_certificate, access.can_revoke_certificate, access.can_reissue_certificate):
+        app.add_template_global(rule)
