@@ -523,18 +523,28 @@ def add_appointment(case_id):
     return _render_detail(case, 400, appointment_form=form)
 
 
+def _recorded_choice(recorded_on, status) -> str | None:
+    """A result's radio choice as recorded ("" = not known); nothing chosen when there is no record yet."""
+    if recorded_on is None:
+        return None
+    return status.value if status else ""
+
+
 @bp.route("/cases/<int:case_id>/exit", methods=["GET", "POST"])
 @permissions.requires(permissions.MANAGE_CASES)
 def record_exit(case_id):
     case = _case_or_404(case_id)
     form = ExitForm(obj=case) if request.method == "POST" else ExitForm(
         formdata=None, version=case.version, exit_date=case.exit_date or services.today(),
-        situation=case.exit_situation.value if case.exit_situation else None,
+        labour_status=_recorded_choice(case.exit_date, case.exit_labour_status),
+        in_education=case.exit_in_education, qualification=case.exit_qualification,
         study_path_shortened=case.study_path_shortened.value, study_months_saved=case.study_months_saved)
     if form.validate_on_submit():
         try:
             services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
-                                 situation=form.situation.data, study_path_shortened=form.study_path_shortened.data,
+                                 labour_status=form.labour_status.data or None, in_education=form.in_education.data,
+                                 qualification=form.qualification.data,
+                                 study_path_shortened=form.study_path_shortened.data,
                                  study_months_saved=form.study_months_saved.data)
         except services.CaseError as error:
             db.session.rollback()
@@ -555,10 +565,15 @@ def record_follow_up(case_id):
     if case.exit_date is None:
         flash(_("Record the exit before the follow-up."), "error")
         return redirect(url_for("cases.detail", case_id=case.id))
-    form = FollowUpForm() if request.method == "POST" else FollowUpForm(formdata=None, on=services.today())
+    form = FollowUpForm() if request.method == "POST" else FollowUpForm(
+        formdata=None, on=case.follow_up_on or services.today(),
+        labour_status=_recorded_choice(case.follow_up_on, case.follow_up_labour_status),
+        in_education=case.follow_up_in_education)
     if form.validate_on_submit():
         try:
-            services.record_follow_up(current_user, case, on=form.on.data, situation=form.situation.data)
+            services.record_follow_up(current_user, case, on=form.on.data,
+                                      labour_status=form.labour_status.data or None,
+                                      in_education=form.in_education.data)
         except services.CaseError as error:
             _field_error(form, error, "on")
         else:
