@@ -1,10 +1,11 @@
-"""Backups that restore: one archive with a consistent copy of the database, the stored files and the seal.
+"""Backups that restore: one archive with a consistent copy of the database and the stored files.
 
 SQLite is copied with its online backup API in a single step, which reads one snapshot while writers go on (WAL);
 PostgreSQL with pg_dump, which reads one snapshot too. Stored files never change once written and are written
 before the row naming them is committed, so copying them after the database snapshot finds every file the
 snapshot names (a file erased in between is gone on purpose). The manifest records when the copy was taken, the
-schema revision and each member's SHA-256; restore checks every hash before it changes anything.
+schema revision and each member's SHA-256; restore checks every hash before it changes anything. The organisations'
+seals are rows of the database, their keys encrypted with a key the archive does not hold (see the README).
 """
 
 import hashlib
@@ -34,7 +35,6 @@ from isok.extensions import db
 FORMAT = "isok-backup/1"
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
-SEAL_MEMBERS = {"seal/key.pem": "SEAL_KEY", "seal/cert.pem": "SEAL_CERT"}
 STORED_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}")
 CHUNK = 1024 * 1024
 
@@ -169,10 +169,6 @@ def write_backup(target: Path) -> tuple[Path, dict]:
                         _add(tar, f"files/{name}", root / name, members)
                     except FileNotFoundError:  # erased after the snapshot: the snapshot does not name it either
                         continue
-                for member, setting in SEAL_MEMBERS.items():
-                    path = Path(current_app.config[setting])
-                    if path.is_file():
-                        _add(tar, member, path, members)
                 manifest = {"format": FORMAT, "created_at": created.isoformat(), "database": dialect,
                             "schema_revision": revision, "members": members}
                 data = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -190,7 +186,7 @@ def write_backup(target: Path) -> tuple[Path, dict]:
 # --- restore -----------------------------------------------------------------------------------------------------
 
 def _allowed_member(name: str) -> bool:
-    return (name == MANIFEST or name in DATABASE_MEMBERS.values() or name in SEAL_MEMBERS
+    return (name == MANIFEST or name in DATABASE_MEMBERS.values()
             or (name.startswith("files/") and STORED_FILE.fullmatch(name.removeprefix("files/")) is not None))
 
 
@@ -245,15 +241,6 @@ def _tables_with_rows() -> list[str]:
                 if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608
 
 
-def _seal_conflicts(unpacked: Path, manifest: dict) -> list[str]:
-    conflicts = []
-    for member, setting in SEAL_MEMBERS.items():
-        path = Path(current_app.config[setting])
-        if member in manifest["members"] and path.is_file() and _sha256(path) != manifest["members"][member]["sha256"]:
-            conflicts.append(str(path))
-    return conflicts
-
-
 def _restore_sqlite(database: Path) -> None:
     with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(_sqlite_path(), timeout=30)) as live:
         source.backup(live)
@@ -267,21 +254,6 @@ def _restore_postgresql(dump: Path) -> None:
             connection.execute(text(f"DROP TABLE {', '.join(quote(name) for name in tables)} CASCADE"))
     command, env = _libpq("pg_restore")
     _run([*command, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", str(dump)], env)
-
-
-def _place(source: Path, target: Path) -> None:
-    """Put a file in place atomically (a copy beside the target, then a rename), readable by its owner only."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
-    try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
-            shutil.copyfileobj(data, out, CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def restore_backup(archive: Path, *, force: bool = False) -> dict:
@@ -300,9 +272,6 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
             if holding:
                 raise BackupError(f"the database already holds data (in {', '.join(holding[:5])}); restore into an "
                                   f"empty instance, or give --force to replace it")
-            conflicts = _seal_conflicts(unpacked, manifest)
-            if conflicts:
-                raise BackupError(f"another seal is installed at {', '.join(conflicts)}; give --force to replace it")
         db.session.remove()
         db.engine.dispose()
         database = unpacked / DATABASE_MEMBERS[dialect]
@@ -316,9 +285,6 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
                 if not stored.exists():
                     stored.parent.mkdir(exist_ok=True)
                     os.replace(unpacked / name, stored)
-        for member, setting in SEAL_MEMBERS.items():
-            if member in manifest["members"]:
-                _place(unpacked / member, Path(current_app.config[setting]))
     db.engine.dispose()
     if manifest["schema_revision"] != head:
         flask_migrate.upgrade()
@@ -334,7 +300,7 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
 @click.argument("target", type=click.Path(path_type=Path))
 @with_appcontext
 def backup_command(target):
-    """Write a backup archive (database, files, seal) while the app runs; TARGET is a file or a folder."""
+    """Write a backup archive (database and files) while the app runs; TARGET is a file or a folder."""
     path, manifest = write_backup(target)
     audit.record(None, "backup_taken", object_type="instance",
                  changes={"archive": path.name, "schema_revision": manifest["schema_revision"]})
@@ -346,7 +312,7 @@ def backup_command(target):
 
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace a database that already holds data, and an installed seal.")
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @with_appcontext
 def restore_command(archive, force):
     """Restore a backup archive into this (empty) instance and migrate it to the current schema."""

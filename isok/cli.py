@@ -1,4 +1,6 @@
-"""Flask commands of the foundation: `demo`, `create-user`, `backup` and `restore`."""
+"""The foundation's Flask commands: `demo`, `create-user`, `backup` and `restore`.
+
+Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import click
 from flask import current_app
@@ -41,14 +43,6 @@ def create_user_command(email, name, roles):
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
 
 
-COMMANDS = [demo_command, create_user_command, backup_command, restore_command]
-
-
-def register(command) -> None:
-    """Let a feature add its own command."""
-    COMMANDS.append(command)
-
-
 def init_app(app) -> None:
-    for command in COMMANDS:
+    for command in (demo_command, create_user_command, backup_command, restore_command):
         app.cli.add_command(command)

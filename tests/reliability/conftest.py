@@ -1,5 +1,5 @@
 """Instances of their own for the reliability tests: a database (a SQLite file, or a scratch PostgreSQL database
-beside ISOK_TEST_DATABASE_URL's) and an instance folder (files and seal), built by the migrations like a real one."""
+beside ISOK_TEST_DATABASE_URL's) and an instance folder (files), built by the migrations like a real one."""
 
 import os
 from dataclasses import dataclass
@@ -24,21 +24,13 @@ class Instance:
         return self.folder / "files"
 
     @property
-    def seal(self) -> tuple[Path, Path]:
-        return self.folder / "seal" / "key.pem", self.folder / "seal" / "cert.pem"
-
-    @property
     def settings(self) -> dict:
-        key, cert = self.seal
-        return {"SQLALCHEMY_DATABASE_URI": self.url, "FILES_DIR": str(self.files), "SEAL_KEY": str(key),
-                "SEAL_CERT": str(cert)}
+        return {"SQLALCHEMY_DATABASE_URI": self.url, "FILES_DIR": str(self.files)}
 
     @property
     def environment(self) -> dict:
         """The same instance for a server process, through the ISOK_* settings."""
-        key, cert = self.seal
-        return {"ISOK_DATABASE_URL": self.url, "ISOK_FILES_DIR": str(self.files), "ISOK_SEAL_KEY": str(key),
-                "ISOK_SEAL_CERT": str(cert)}
+        return {"ISOK_DATABASE_URL": self.url, "ISOK_FILES_DIR": str(self.files)}
 
 
 class _ScratchDatabases:

@@ -4,7 +4,6 @@ import io
 import tarfile
 import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -12,10 +11,10 @@ from sqlalchemy import inspect, select, text
 
 from cases import services as case_services
 from cases.models import Case, GuidanceEntry, GuidanceKind
-from certificates import content
+from certificates import content, seals
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from certificates.seal import make_seal, seal_status
+from certificates.seal import seal_status
 from isok import storage
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, OrganisationType, Role, User
@@ -30,10 +29,10 @@ from tests.conftest import PASSWORD, log_in
 def _world(app, monkeypatch) -> dict:
     """A counsellor, a client's case and a sealed certificate of it, in the instance's own folder."""
     with app.app_context():
-        make_seal(Path(app.config["SEAL_KEY"]), Path(app.config["SEAL_CERT"]), "Backup Test College")
         organisation = Organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER)
         db.session.add(organisation)
         db.session.flush()
+        seals.generate_seal(None, organisation)
         counsellor = account_services.create_user(None, email="leena@example.org", name="Leena Ohjaaja",
                                                   roles={Role.COUNSELLOR}, organisation=organisation,
                                                   password=PASSWORD)
@@ -114,12 +113,12 @@ def test_a_backup_taken_while_a_writer_writes_restores_into_an_empty_instance(in
     assert result.exit_code == 0, result.output
     assert during > before, "the writer went on while the backup was taken"
     [archive] = tmp_path.glob("isok-backup-*.tar.gz")
-    assert archive.stat().st_mode & 0o077 == 0, "personal data and the seal key: readable by the owner only"
+    assert archive.stat().st_mode & 0o077 == 0, "personal data: readable by the owner only"
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
     digest = world["digest"]
-    assert {"manifest.json", "database.sqlite" if source_is_sqlite else "database.pgdump", "seal/key.pem",
-            "seal/cert.pem", f"files/{digest[:2]}/{digest}"} <= names
+    assert {"manifest.json", "database.sqlite" if source_is_sqlite else "database.pgdump",
+            f"files/{digest[:2]}/{digest}"} <= names
 
     target_instance = instances.new()
     target = instances.app(target_instance, revision=None)
@@ -130,7 +129,7 @@ def test_a_backup_taken_while_a_writer_writes_restores_into_an_empty_instance(in
     assert refused.exit_code != 0 and "does not match its hash" in refused.output
     with target.app_context():
         assert inspect(db.engine).get_table_names() == [], "a damaged archive changes nothing"
-    assert not any(target_instance.files.glob("??/*")) and not target_instance.seal[0].exists()
+    assert not any(target_instance.files.glob("??/*"))
 
     restored = runner.invoke(args=["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
@@ -154,7 +153,8 @@ def test_a_backup_taken_while_a_writer_writes_restores_into_an_empty_instance(in
     download = client.get(f"/certificates/{world['certificate']}/pdf")
     assert download.status_code == 200 and download.data == world["pdf"]
     with target.app_context():
-        status = seal_status(download.data)  # against the seal certificate restored into this instance
+        certificate = db.session.get(Certificate, world["certificate"])
+        status = seal_status(download.data, seals.chain(certificate.seal))  # the seal restored with the database
         assert status.intact and status.valid and status.trusted and status.covers_whole_file
         assert db.session.get(Certificate, world["certificate"]).number == world["number"]
 
