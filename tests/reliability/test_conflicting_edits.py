@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from assessment.models import Rating
+from assessment.assessments.models import Rating
 from cases import services
 from cases.models import Case, Client, GuidanceEntry, StageChange
 from isok.accounts.models import OrganisationType, Role
 from isok.extensions import db
-from tests.assessment_process.conftest import build_assessment, outcome_ids
+from tests.assessment.conftest import build_assessment, outcome_ids
 from tests.conftest import log_in
 from tests.reliability.browser import form_fields, with_values
 
