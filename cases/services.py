@@ -7,7 +7,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 from flask import render_template
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from cases import codes
 from cases.models import (
@@ -404,6 +404,12 @@ def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarket
 
 # --- guidance log and appointments ------------------------------------------------------------------------------
 
+def _note_activity(case: Case) -> None:
+    """Mark the case as active now without a new version: adding to its log edits nothing of the case, so it must
+    neither turn away someone saving the case's form nor be turned away when two people log at the same moment."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
+
+
 def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, duration_minutes: int | None = None,
                        interpreter_language: str | None = None, note: str | None = None,
                        shareable: bool = False) -> GuidanceEntry:
@@ -423,8 +429,8 @@ def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, durat
                           interpreter_language=interpreter_language, note=_text(note, 10_000, "note"),
                           shareable=bool(shareable), author=actor)
     case.guidance_entries.append(entry)
-    case.last_activity_at = utcnow()
     db.session.flush()
+    _note_activity(case)
     audit.record(actor, "guidance_entry_added", entry,
                  changes=audit.snapshot(entry, ["case_id", "on", "kind", "duration_minutes",
                                                 "interpreter_language", "shareable"]))
