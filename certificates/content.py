@@ -40,8 +40,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.assessment_services import signed_off_results
-from assessment.models import AssessmentScale, FrameworkVersion
+from assessment.assessments.services import signed_off_results
+from assessment.frameworks.models import AssessmentScale, FrameworkVersion
 from certificates.texts import LANGUAGES, METHODS
 from isok.accounts.models import OrganisationType
 from isok.extensions import db

@@ -9,7 +9,6 @@ from certificates.forms import SealUploadForm
 from certificates.models import OrganisationSeal
 from isok import dashboard, permissions
 from isok.accounts.models import Organisation
-from isok.accounts.panels import register_organisation_panel
 from isok.extensions import db
 from isok.forms import ActionForm
 from isok.permissions import MANAGE_ORGANISATIONS
@@ -104,8 +103,7 @@ def seal_overview():
 
 # --- where admins see seals --------------------------------------------------------------------------------------
 
-@register_organisation_panel
-def _organisation_panel(user, organisation):
+def organisation_panel(user, organisation):
     if not permissions.can(user, MANAGE_ORGANISATIONS):
         return None
     current = seals.active_seal(organisation.id)
@@ -114,8 +112,7 @@ def _organisation_panel(user, organisation):
         "expires_soon": current is not None and seals.expires_soon(current)}, order=10)
 
 
-@dashboard.register_panel
-def _expiring_seals_panel(user):
+def expiring_seals_panel(user):
     if not permissions.can(user, MANAGE_ORGANISATIONS):
         return None
     attention = seals.seals_needing_attention()
@@ -124,8 +121,7 @@ def _expiring_seals_panel(user):
     return dashboard.Panel("certificates/panels/seal_alerts.html", {"seals": attention}, order=5)
 
 
-@dashboard.register_nav
-def _nav(user):
+def nav(user):
     if permissions.can(user, MANAGE_ORGANISATIONS):
         return [dashboard.NavItem(_l("Seals"), url_for("certificates.seal_overview"))]
     return []

@@ -31,7 +31,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "5 per minute;50 per hour"),
+        "PROXY_HOPS": int(env.get("ISOK_PROXY_HOPS", "0")),  # proxies in front whose X-Forwarded-* headers count
+        "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),  # failures per address
+        # failures per address and account (the account is never locked: its owner elsewhere still gets in)
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("ISOK_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
         "DEMO_PASSWORD": env.get("ISOK_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
         "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
         "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),

@@ -2,12 +2,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from isok import permissions
+from isok import hooks, permissions
 from isok.accounts import admin_bp as bp
 from isok.accounts import services
 from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
 from isok.accounts.models import Organisation, Role, User
-from isok.accounts.panels import organisation_panels
 from isok.audit import AuditEntry
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -161,7 +160,7 @@ def edit_organisation(organisation_id):
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisations"))
     return render_template("accounts/organisation_form.html", form=form, organisation=organisation,
-                           panels=organisation_panels(current_user, organisation)), 400 if form.errors else 200
+                           panels=hooks.organisation_panels(current_user, organisation)), 400 if form.errors else 200
 
 
 # --- audit trail -----------------------------------------------------------------------------------------------

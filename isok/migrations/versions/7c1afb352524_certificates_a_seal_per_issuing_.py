@@ -1,7 +1,7 @@
 """certificates: a seal per issuing organisation
 
 Revision ID: 7c1afb352524
-Revises: 2e62db4687a6
+Revises: dab8dccec2ea
 Create Date: 2026-12-05 09:39:47.921473
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '7c1afb352524'
-down_revision = '2e62db4687a6'
+down_revision = 'dab8dccec2ea'
 branch_labels = None
 depends_on = None
 
