@@ -88,7 +88,7 @@ def test_issue_numbers_seals_stores_and_audits(issued, counsellor, tmp_path):
     data = storage.read_bytes(first.pdf_sha256)
     assert len(data) == first.pdf_size
     status = seal.seal_status(data, seals.chain(first.seal))
-    assert status.intact and status.valid and status.trusted and status.covers_whole_file
+    assert status.intact and status.valid and status.trusted and status.unchanged_since
     assert ("issue_certificate", first.id) in actions()
 
 
