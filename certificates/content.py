@@ -32,7 +32,7 @@ Output (the snapshot stored in Certificate.content, schema 1):
                 carries "result": "partly" and "remaining" (the gap plan's words, or None) when it was partly
                 recognised, and no "result" otherwise; units without any outcome are left out],
       "assessors": [...as above],
-      "issuer": {"name", "type", "municipality", "education_provider": bool},
+      "issuer": {"id", "name", "type", "municipality", "education_provider": bool},  # id: its public profile
       "formally_recognised": bool,  # an education provider issued it and at least one unit was recognised;
                                     # only then does the ESF report count a qualification (unit) gained
       "place": "Kuopio" | None, "decided_on": "YYYY-MM-DD",
@@ -45,8 +45,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.assessment_services import signed_off_results
-from assessment.models import AssessmentScale, FrameworkVersion
+from assessment.assessments.services import signed_off_results
+from assessment.frameworks.models import AssessmentScale, FrameworkVersion
 from certificates.texts import LANGUAGES, METHODS
 from isok.accounts.models import OrganisationType
 from isok.extensions import db
@@ -159,7 +159,7 @@ def gather_content(case, languages: list[str]) -> dict:
         "units": units,
         "assessors": [{"name": a["name"], "role": a["role"], "organisation": a.get("organisation")}
                       for a in results["assessors"]],
-        "issuer": {"name": organisation.name, "type": organisation.type.value,
+        "issuer": {"id": organisation.id, "name": organisation.name, "type": organisation.type.value,
                    "municipality": organisation.municipality, "education_provider": education_provider},
         "formally_recognised": education_provider and any(unit["formally_recognised"] for unit in units),
         "place": organisation.municipality,
