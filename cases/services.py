@@ -83,16 +83,16 @@ def _text(value, limit: int, field: str, *, required: bool = False) -> str | Non
 # --- clients ---------------------------------------------------------------------------------------------------
 
 CLIENT_FIELDS = [
-    "first_name", "last_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
+    "first_name", "last_name", "latin_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
     "languages", "arrival_year", "municipality", "phone", "email", "preferred_language", "certificate_language",
     "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed", "isced_level",
     "education_country", "third_country_national", "foreign_background", "minority", "disability", "homeless",
     "rural",
 ]
 # Direct identifiers never go into the audit trail: it outlives erasure.
-PERSONAL_FIELDS = {"first_name", "last_name", "birth_date", "phone", "email", "municipality", "languages"}
+PERSONAL_FIELDS = {"first_name", "last_name", "latin_name", "birth_date", "phone", "email", "municipality", "languages"}
 ANSWER_FIELDS = ("third_country_national", "foreign_background", "minority", "disability", "homeless", "rural")
-TEXT_LIMITS = {"first_name": 100, "last_name": 100, "municipality": 100, "phone": 40, "email": 254}
+TEXT_LIMITS = {"first_name": 100, "last_name": 100, "latin_name": 201, "municipality": 100, "phone": 40, "email": 254}
 
 
 def _redacted(changes: dict) -> dict:
@@ -610,8 +610,9 @@ def export_client(actor, client: Client) -> bytes:
     return buffer.getvalue()
 
 
-ERASED_CLIENT_FIELDS = ["first_name", "last_name", "birth_date", "country_of_birth", "citizenship", "mother_tongue",
-                        "languages", "arrival_year", "municipality", "phone", "email", "education_country"]
+ERASED_CLIENT_FIELDS = ["first_name", "last_name", "latin_name", "birth_date", "country_of_birth", "citizenship",
+                        "mother_tongue", "languages", "arrival_year", "municipality", "phone", "email",
+                        "education_country"]
 
 
 def erase_client(actor, client: Client) -> None:
