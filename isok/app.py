@@ -3,6 +3,7 @@ from pathlib import Path
 from flask import Flask
 
 from isok import config as settings
+from isok import routing
 from isok.database import configure_sqlite
 from isok.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -15,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    routing.init_app(app)  # before any route: routes bind their converters when registered
     _register_blueprints(app)
 
     from isok import cli, dashboard, errors, i18n, permissions, security, templating
