@@ -1,8 +1,9 @@
-"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`."""
+"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`, `flask --app isok serve`."""
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from isok import demo as demo_data
 from isok.accounts import services
@@ -40,7 +41,24 @@ def create_user_command(email, name, roles):
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
 
 
-COMMANDS = [demo_command, create_user_command]
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, without the server's and Python's versions in the Server header (they tell an
+    attacker which known holes to try)."""
+
+    def version_string(self) -> str:
+        return "isok"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(host, port):
+    """Serve the app on Werkzeug's threaded server, as `make run` does (`flask run` names its versions)."""
+    run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
+
+
+COMMANDS = [demo_command, create_user_command, serve_command]
 
 
 def register(command) -> None:
