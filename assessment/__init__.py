@@ -1,5 +1,20 @@
-"""Qualification frameworks, interviews, placements, assessments and sign-off."""
+"""Qualification frameworks, interviews, placements, assessments and sign-off: four parts with the same rooms
+(models, services, forms, views) and one blueprint, so endpoints stay `assessment.*`."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
-bp = Blueprint("assessment", __name__, template_folder="templates")
+from assessment import assessments, frameworks, interviews, placements
+
+bp = Blueprint("assessment", __name__, template_folder="templates", cli_group=None)
+
+# In the order they build on each other: interviews and placements rest on the case's target qualification,
+# assessments on placements (and so do their demo data).
+PARTS = (frameworks, interviews, placements, assessments)
+
+
+def init_app(app: Flask) -> None:
+    """Everything assessment plugs into the application: each part declares its own; the routes and commands they
+    attach to the shared blueprint come with it."""
+    for part in PARTS:
+        part.init_app(app)
+    app.register_blueprint(bp)

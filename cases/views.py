@@ -2,17 +2,15 @@ import io
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-import click
 from babel.dates import format_date
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, demo, importing, queries, services
+from cases import bp, codes, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -43,9 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from cases.panels import case_panels
-from isok import audit, cli, dashboard, permissions, routing, spreadsheets
-from isok import demo as demo_registry
+from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -110,6 +106,13 @@ def _code_choices(form) -> None:
 def _field_error(form, error: services.CaseError, default: str) -> None:
     field = getattr(form, error.field or default, None) or getattr(form, default)
     field.errors = [*field.errors, str(error)]
+
+
+def _status(form) -> int:
+    """409 when the save lost to someone else's (the message sits on the version field), 400 for bad input."""
+    if not form.errors:
+        return 200
+    return 409 if "version" in form.errors else 400
 
 
 def _client_fields(form) -> dict:
@@ -274,8 +277,7 @@ def edit_client(client_id):
             db.session.commit()
             flash(_("The client was saved."), "success")
             return redirect(url_for("cases.client", client_id=client.id))
-    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), (
-        400 if form.errors else 200)
+    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), _status(form)
 
 
 def _link_login(client: Client, email: str | None) -> None:
@@ -424,7 +426,7 @@ def _render_detail(case: Case, status: int = 200, **forms):
         stage_form=_stage_form(case, forms.get("stage_form")),
         guidance_form=_guidance_form(forms.get("guidance_form")),
         appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
-        panels=case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
+        panels=hooks.case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
     ), status
 
 
@@ -460,7 +462,7 @@ def edit(case_id):
             db.session.commit()
             flash(_("The case was saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/case_form.html", form=form, case=case), 400 if form.errors else 200
+    return render_template("cases/case_form.html", form=form, case=case), _status(form)
 
 
 @bp.post("/cases/<int:case_id>/stage")
@@ -484,7 +486,7 @@ def move_stage(case_id):
     if form.stage.data in {stage.value for stage in Stage} and Stage(form.stage.data) not in offered:
         offered.append(Stage(form.stage.data))  # keep what the user chose, next to the message
     form.stage.choices = choices([(stage.value, stage.label) for stage in offered])
-    return _render_detail(case, 400, stage_form=form)
+    return _render_detail(case, _status(form), stage_form=form)
 
 
 @bp.post("/cases/<int:case_id>/guidance")
@@ -527,18 +529,28 @@ def add_appointment(case_id):
     return _render_detail(case, 400, appointment_form=form)
 
 
+def _recorded_choice(recorded_on, status) -> str | None:
+    """A result's radio choice as recorded ("" = not known); nothing chosen when there is no record yet."""
+    if recorded_on is None:
+        return None
+    return status.value if status else ""
+
+
 @bp.route("/cases/<int:case_id>/exit", methods=["GET", "POST"])
 @permissions.requires(permissions.MANAGE_CASES)
 def record_exit(case_id):
     case = _case_or_404(case_id)
     form = ExitForm(obj=case) if request.method == "POST" else ExitForm(
         formdata=None, version=case.version, exit_date=case.exit_date or services.today(),
-        situation=case.exit_situation.value if case.exit_situation else None,
+        labour_status=_recorded_choice(case.exit_date, case.exit_labour_status),
+        in_education=case.exit_in_education, qualification=case.exit_qualification,
         study_path_shortened=case.study_path_shortened.value, study_months_saved=case.study_months_saved)
     if form.validate_on_submit():
         try:
             services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
-                                 situation=form.situation.data, study_path_shortened=form.study_path_shortened.data,
+                                 labour_status=form.labour_status.data or None, in_education=form.in_education.data,
+                                 qualification=form.qualification.data,
+                                 study_path_shortened=form.study_path_shortened.data,
                                  study_months_saved=form.study_months_saved.data)
         except services.CaseError as error:
             db.session.rollback()
@@ -548,8 +560,7 @@ def record_exit(case_id):
             flash(_("The exit was recorded. The follow-up is due on %(date)s.",
                     date=case.follow_up_due.isoformat()), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/exit_form.html", form=form, case=case), (
-        400 if form.errors else 200)
+    return render_template("cases/exit_form.html", form=form, case=case), _status(form)
 
 
 @bp.route("/cases/<int:case_id>/follow-up", methods=["GET", "POST"])
@@ -559,10 +570,15 @@ def record_follow_up(case_id):
     if case.exit_date is None:
         flash(_("Record the exit before the follow-up."), "error")
         return redirect(url_for("cases.detail", case_id=case.id))
-    form = FollowUpForm() if request.method == "POST" else FollowUpForm(formdata=None, on=services.today())
+    form = FollowUpForm() if request.method == "POST" else FollowUpForm(
+        formdata=None, on=case.follow_up_on or services.today(),
+        labour_status=_recorded_choice(case.follow_up_on, case.follow_up_labour_status),
+        in_education=case.follow_up_in_education)
     if form.validate_on_submit():
         try:
-            services.record_follow_up(current_user, case, on=form.on.data, situation=form.situation.data)
+            services.record_follow_up(current_user, case, on=form.on.data,
+                                      labour_status=form.labour_status.data or None,
+                                      in_education=form.in_education.data)
         except services.CaseError as error:
             _field_error(form, error, "on")
         else:
@@ -701,64 +717,6 @@ def import_cases():
                            columns=importing.COLUMNS), status
 
 
-@click.command("import-cases")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would be imported, changing nothing.")
-@click.option("--user", "email", help="Import as this user (their organisation is the default organisation).")
-@with_appcontext
-def import_cases_command(file, dry_run, email):
-    """Import clients and cases from a CSV or XLSX file (all rows or none)."""
-    actor = db.session.scalar(select(User).where(func.lower(User.email) == email.lower())) if email else None
-    if email and actor is None:
-        raise click.ClickException(f"No user with the email {email}.")
-    try:
-        with open(file, "rb") as stream:
-            rows = read_table(file, stream)
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from error
-    report = importing.import_cases(actor, rows, dry_run=dry_run)
-    for line in report.applied:
-        click.echo(f"  {line}")
-    for error in report.errors:
-        click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
-    if not report.ok:
-        db.session.rollback()
-        raise click.ClickException(f"{len(report.errors)} errors; nothing was imported.")
-    if dry_run:
-        db.session.rollback()
-        click.echo(f"Dry run: {len(report.applied)} rows would be imported.")
-    else:
-        db.session.commit()
-        click.echo(f"Imported {len(report.applied)} clients and cases.")
-
-
-cli.register(import_cases_command)
-
-
-@click.command("erase-expired-clients")
-@click.option("--years", type=click.IntRange(1, 50), required=True,
-              help="The retention period: years since the client's last case ended.")
-@click.option("--dry-run", is_flag=True, help="List the clients that would be erased, changing nothing.")
-@with_appcontext
-def erase_expired_clients_command(years, dry_run):
-    """Erase the personal data of every client past the retention period (for a scheduled job).
-
-    Each client is erased and committed on its own, as the Erase button does; the audit trail names no actor.
-    """
-    due = services.clients_due_for_erasure(years)
-    for client in due:
-        if dry_run:
-            click.echo(f"  would erase client #{client.id}")
-            continue
-        services.erase_client(None, client)
-        db.session.commit()
-        click.echo(f"  erased client #{client.id}")
-    click.echo(f"{'Would erase' if dry_run else 'Erased'}: {len(due)} (retention period {years} years).")
-
-
-cli.register(erase_expired_clients_command)
-
-
 # --- the client's own page -------------------------------------------------------------------------------------
 
 def _own_cases(user) -> list[Case]:
@@ -778,8 +736,7 @@ def my_case():
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
-@dashboard.register_panel
-def _staff_panel(user):
+def staff_panel(user):
     if not permissions.can(user, permissions.VIEW_CASES) or not user.roles & {Role.COUNSELLOR, Role.ADMIN,
                                                                                Role.PROJECT_MANAGER}:
         return None
@@ -794,8 +751,7 @@ def _staff_panel(user):
     }, order=10)
 
 
-@dashboard.register_panel
-def _client_panel(user):
+def client_panel(user):
     if not permissions.can(user, permissions.VIEW_OWN_CASE):
         return None
     cases = _own_cases(user)
@@ -805,8 +761,7 @@ def _client_panel(user):
     }, order=10)
 
 
-@dashboard.register_nav
-def _nav(user):
+def nav(user):
     items = []
     if permissions.can(user, permissions.VIEW_CASES):
         items.append(dashboard.NavItem(_("Cases"), url_for("cases.list")))
@@ -814,5 +769,3 @@ def _nav(user):
         items.append(dashboard.NavItem(_("My validation"), url_for("cases.my_case")))
     return items
 
-
-demo_registry.register(demo.load)

@@ -1,4 +1,6 @@
-"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`, `flask --app isok serve`."""
+"""The foundation's Flask commands: `demo`, `create-user`, `backup`, `restore` and `serve`.
+
+Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import click
 from flask import current_app
@@ -8,6 +10,7 @@ from werkzeug.serving import WSGIRequestHandler, run_simple
 from isok import demo as demo_data
 from isok.accounts import services
 from isok.accounts.models import Role
+from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
 
@@ -58,14 +61,6 @@ def serve_command(host, port):
     run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
 
 
-COMMANDS = [demo_command, create_user_command, serve_command]
-
-
-def register(command) -> None:
-    """Let a feature add its own command."""
-    COMMANDS.append(command)
-
-
 def init_app(app) -> None:
-    for command in COMMANDS:
+    for command in (demo_command, create_user_command, backup_command, restore_command, serve_command):
         app.cli.add_command(command)

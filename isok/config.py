@@ -56,9 +56,13 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "fi",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "ARGON2_PARAMETERS": {},  # argon2-cffi defaults (argon2id, t=3, m=64 MiB, p=4)
-        # certificates: the issuing organisation's seal (PAdES) and how often one address may check a code
-        "SEAL_KEY": env.get("ISOK_SEAL_KEY") or str(instance / "seal" / "key.pem"),
-        "SEAL_CERT": env.get("ISOK_SEAL_CERT") or str(instance / "seal" / "cert.pem"),
+        # certificates: what encrypts the organisations' seal keys at rest (default: derived from the secret key)
+        # and how often one address may check a code
+        "SEAL_ENCRYPTION_KEY": env.get("ISOK_SEAL_ENCRYPTION_KEY"),
+        # an RFC 3161 timestamp authority makes seals long-term (PAdES B-LTA); its CA certificates (a PEM file),
+        # when the system's trust store does not hold them
+        "TSA_URL": env.get("ISOK_TSA_URL"),
+        "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
     }
     settings.update(overrides)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from isok.accounts.models import LoginSession, User
 from isok.database import begin_write, request_writes, utcnow
-from isok.extensions import db, login_manager
+from isok.extensions import db
 
 
 def _hash(token: str) -> str:
@@ -70,8 +70,8 @@ def active_sessions(user: User) -> list[LoginSession]:
     ).all()
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
+    """Flask-Login's user loader (installed by accounts.init_app): the user of a live, unexpired login session."""
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

@@ -1,62 +1,45 @@
-"""Figures the report reads from packages built alongside it (assessment results, certificates).
+"""Figures the report reads from the assessment and certificates packages (read-only, by their models)."""
 
-Each source is one small function that answers 0 or empty while the package's models are not installed, so the
-report works before they are merged; the lead wires them by merging, nothing else changes here. What each reads
-is written next to it: check it against the merged models.
-"""
-
-import importlib
-import importlib.util
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from assessment.assessments.models import Assessment, AssessmentStatus, UnitDecision
 from cases.models import Case
+from certificates.models import Certificate, CertificateStatus
 from isok.extensions import db
 
 
-def _model(module_name: str, class_name: str):
-    """The model class if its package is installed and defines it, else None."""
-    try:
-        if importlib.util.find_spec(module_name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return getattr(importlib.import_module(module_name), class_name, None)
-
-
 def units_recognised(since: date | None, until: date | None) -> int:
-    """Qualification units decided in assessments signed off in the range (assessment.models.UnitDecision of an
-    Assessment with signed_off_at); 0 until the assessment process is merged."""
-    assessment = _model("assessment.models", "Assessment")
-    unit_decision = _model("assessment.models", "UnitDecision")
-    if assessment is None or unit_decision is None or not hasattr(assessment, "signed_off_at"):
+    """Qualification units decided at a passing level in assessments signed off in the range.
+
+    Whether a level passes is read from the assessment's framework snapshot: the scale as it was when assessed.
+    """
+    signed_off = (select(Assessment.id, Assessment.signed_off_at, Assessment.framework_snapshot)
+                  .where(Assessment.status == AssessmentStatus.SIGNED_OFF, Assessment.signed_off_at.is_not(None)))
+    passing = {}
+    for assessment_id, signed_off_at, snapshot in db.session.execute(signed_off):
+        if _within(signed_off_at.date(), since, until):
+            passing[assessment_id] = {level["code"] for level in snapshot["scale"]["levels"]
+                                      if level.get("passing", True)}
+    if not passing:
         return 0
-    rows = db.session.execute(select(func.date(assessment.signed_off_at), func.count(unit_decision.id))
-                              .join(assessment, unit_decision.assessment_id == assessment.id)
-                              .where(assessment.signed_off_at.is_not(None))
-                              .group_by(func.date(assessment.signed_off_at)))
-    return sum(n for day, n in rows if _within(_as_date(day), since, until))
+    decisions = db.session.execute(select(UnitDecision.assessment_id, UnitDecision.level_code)
+                                   .where(UnitDecision.assessment_id.in_(passing)))
+    return sum(1 for assessment_id, level_code in decisions if level_code in passing[assessment_id])
 
 
 def certified_qualifications() -> dict[int, list[date]]:
-    """Issue dates of valid, formally recognised certificates per client (certificates.models.Certificate with
-    formally_recognised and status "valid"); empty until the certificates package is merged."""
-    certificate = _model("certificates.models", "Certificate")
-    if certificate is None or not hasattr(certificate, "formally_recognised"):
-        return {}
-    rows = db.session.execute(select(Case.client_id, certificate.issued_at)
-                              .join(Case, certificate.case_id == Case.id)
-                              .where(certificate.formally_recognised.is_(True), certificate.status == "valid"))
+    """Issue dates of valid, formally recognised certificates per client."""
+    rows = db.session.execute(select(Case.client_id, Certificate.issued_at)
+                              .join(Case, Certificate.case_id == Case.id)
+                              .where(Certificate.formally_recognised.is_(True),
+                                     Certificate.status == CertificateStatus.VALID))
     issued = defaultdict(list)
     for client_id, issued_at in rows:
         issued[client_id].append(issued_at.date())
     return dict(issued)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _within(day: date, since: date | None, until: date | None) -> bool:
