@@ -20,7 +20,7 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
@@ -227,7 +227,7 @@ def _ready_cases():
 
 
 def _index_page(*, form=None, status=200):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(PAGE_SIZE)
     certificates = db.session.scalars(permissions.visible_certificates(current_user).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     cases = _ready_cases()
