@@ -36,8 +36,7 @@ from assessment.placement_views import (
     placement_or_404,
 )
 from cases.models import Case
-from cases.panels import register_case_panel
-from isok import dashboard, demo, permissions
+from isok import permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.dashboard import Panel
 from isok.extensions import db
@@ -79,8 +78,7 @@ def case_summary(user, case: Case) -> dict:
             "rows": [(p, workplaces[p.workplace_id], assessments.get(p.id)) for p in placements]}
 
 
-@register_case_panel
-def _case_panel(user, case):
+def case_panel(user, case):
     if not permissions.can_view_case_assessment(user, case):
         return None
     return Panel("assessment/assessments/_case_panel.html", case_summary(user, case), order=40)
@@ -443,8 +441,7 @@ def hand_gap_plan(assessment_id):
 
 # --- start page ------------------------------------------------------------------------------------------------
 
-@dashboard.register_panel
-def _assessor_panel(user):
+def assessor_panel(user):
     if not user.roles & {Role.COUNSELLOR, Role.TEACHER}:
         return None
     assessments = db.session.scalars(permissions.visible_assessments(user).where(
@@ -456,5 +453,3 @@ def _assessor_panel(user):
     return Panel("assessment/assessments/_waiting_panel.html", {"assessments": waiting[:10],
                                                                  "localized": localized}, order=25)
 
-
-demo.register(assessment_services.load_demo)

@@ -1,6 +1,4 @@
-import click
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_login import current_user
 
 from assessment import bp
@@ -16,7 +14,7 @@ from assessment.framework_forms import (
     texts_of,
 )
 from assessment.models import AssessmentScale, Framework, FrameworkUnit, FrameworkVersion, LearningOutcome
-from isok import cli, dashboard, demo, permissions
+from isok import dashboard, permissions
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
@@ -301,45 +299,14 @@ def delete_draft(version_id):
     return redirect(url_for("assessment.version", version_id=version.id))
 
 
-# --- menu, demo data, commands ---------------------------------------------------------------------------------
+# --- menu and demo data ----------------------------------------------------------------------------------------
 
-@dashboard.register_nav
-def _framework_nav(user):
+def nav(user):
     if permissions.can(user, permissions.VIEW_FRAMEWORKS):
         return [dashboard.NavItem(_("Qualifications"), url_for("assessment.frameworks"))]
     return []
 
 
-@demo.register
-def _demo_frameworks(admin):
+def load_demo(admin):
     services.load_scales(admin)
     services.load_sample_frameworks(admin)
-
-
-@click.command("load-scales")
-@with_appcontext
-def load_scales_command():
-    """Create the assessment scales shipped with isok that are missing (idempotent)."""
-    created = services.load_scales(None)
-    db.session.commit()
-    click.echo(f"Scales created: {', '.join(created) or 'none (all present)'}")
-
-
-@click.command("import-framework")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def import_framework_command(path):
-    """Import a framework JSON file as a new framework or a new draft version of one."""
-    with open(path, "rb") as file:
-        data = file.read()
-    try:
-        version = services.import_framework(None, data)
-    except services.FrameworkImportError as error:
-        raise click.ClickException("\n".join(str(problem) for problem in error.problems)) from error
-    db.session.commit()
-    click.echo(f"Imported {version.framework.code} as draft version {version.number}.")
-
-
-cli.register(load_scales_command)
-cli.register(import_framework_command)
-

@@ -13,7 +13,6 @@ from assessment.framework_forms import TargetQualificationForm
 from assessment.interview_forms import InterviewForm, record_form_class
 from assessment.models import CaseQualification, Interview, Verification
 from cases.models import Case, Stage
-from cases.panels import register_case_panel
 from isok import audit, dashboard, demo, permissions
 from isok.accounts.models import Role, User
 from isok.dashboard import Panel
@@ -288,8 +287,7 @@ def calendar_feed(token):
 
 # --- panels, menu ----------------------------------------------------------------------------------------------
 
-@register_case_panel
-def _case_panel(user, case):
+def case_panel(user, case):
     if not permissions.can(user, permissions.VIEW_CASES):
         return None
     interviews = services.case_interviews(user, case)
@@ -300,16 +298,14 @@ def _case_panel(user, case):
         else None}, order=40)
 
 
-@dashboard.register_panel
-def _teacher_panel(user):
+def teacher_panel(user):
     if not permissions.can(user, permissions.RECORD_INTERVIEWS):
         return None
     lists = services.teacher_interviews(user)
     return Panel("assessment/interviews/panel_teacher.html", {"lists": lists}, order=20)
 
 
-@dashboard.register_panel
-def _counsellor_panel(user):
+def counsellor_panel(user):
     if Role.COUNSELLOR not in user.roles:
         return None
     lists = services.due_and_overdue(user)
@@ -318,16 +314,14 @@ def _counsellor_panel(user):
     return Panel("assessment/interviews/panel_counsellor.html", {"lists": lists}, order=30)
 
 
-@dashboard.register_panel
-def _client_panel(user):
+def client_panel(user):
     if Role.CLIENT not in user.roles:
         return None
     upcoming = services.client_upcoming_interviews(user)
     return Panel("assessment/interviews/panel_client.html", {"interviews": upcoming}, order=20) if upcoming else None
 
 
-@dashboard.register_nav
-def _interview_nav(user):
+def nav(user):
     if permissions.can(user, permissions.RECORD_INTERVIEWS):
         return [dashboard.NavItem(_("My interviews"), url_for("assessment.my_interviews"))]
     return []
@@ -339,8 +333,7 @@ PAST_IDENTIFICATION = (Stage.DOCUMENTATION, Stage.ASSESSMENT, Stage.CERTIFICATIO
 CATERING_WORDS = ("catering", "restaurant", "kitchen", "cook", "food", "ravintola", "keittiö", "kokki", "ruoka")
 
 
-@demo.register
-def _demo_interviews(admin):
+def load_demo(admin):
     """Target qualifications on cases past identification; a recorded and an upcoming interview on some of them."""
     versions = {v.framework.code: v for v in frameworks.published_versions()}
     teacher = demo.account("teacher@example.org")

@@ -242,16 +242,14 @@ def link_end():
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
-@dashboard.register_nav
-def _nav(user):
+def nav(user):
     if not permissions.can(user, permissions.VIEW_ASSESSMENTS):
         return []
     label = _("My placements") if user.roles == {Role.WORKPLACE_TUTOR} else _("Placements")
     return [dashboard.NavItem(label, url_for("assessment.placements"))]
 
 
-@dashboard.register_panel
-def _tutor_panel(user):
+def tutor_panel(user):
     if Role.WORKPLACE_TUTOR not in user.roles:
         return None
     rows = db.session.execute(

@@ -1,5 +1,18 @@
 """Clients, cases and the validation journey."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
-bp = Blueprint("cases", __name__, template_folder="templates")
+from isok import hooks
+
+bp = Blueprint("cases", __name__, template_folder="templates", cli_group=None)
+
+
+def init_app(app: Flask) -> None:
+    """Everything cases plugs into the application."""
+    from cases import cli, demo, views  # noqa: F401  (the routes and commands of bp)
+
+    app.register_blueprint(bp)  # routes: views.py; commands: cli.py (import-cases, erase-expired-clients)
+    hooks.dashboard_panel(app, views.staff_panel)
+    hooks.dashboard_panel(app, views.client_panel)
+    hooks.nav(app, views.nav)
+    hooks.demo(app, demo.load)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from flask import render_template
 from sqlalchemy import func, or_, select
 
-from cases import codes, data_rights
+from cases import codes
 from cases.models import (
     Answer,
     Appointment,
@@ -30,7 +30,7 @@ from cases.models import (
     StageChange,
     search_key,
 )
-from isok import audit
+from isok import audit, hooks
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User
 from isok.concurrency import is_stale
@@ -588,8 +588,8 @@ def client_data(client: Client) -> dict:
 def export_client(actor, client: Client) -> bytes:
     """A ZIP of everything held about the client: JSON, a readable HTML summary, and other packages' files."""
     data = client_data(client)
-    extra = data_rights.export_data(client)
-    files = data_rights.export_files(client)
+    extra = hooks.client_export_data(client)
+    files = hooks.client_export_files(client)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("client.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -617,7 +617,7 @@ def erase_client(actor, client: Client) -> None:
     """
     if client.erased_at is not None:
         raise CaseError(_("This client's data has already been erased."))
-    data_rights.run_erasure_hooks(actor, client)
+    hooks.erase_client_data(actor, client)
     for case in client.cases:
         if case.age_at_entry is None:
             case.age_at_entry = _age(client.birth_date, case.entry_date)

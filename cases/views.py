@@ -1,19 +1,16 @@
-import csv
 import io
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-import click
 from babel.dates import format_date
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, demo, importing, queries, services
+from cases import bp, codes, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -44,9 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from cases.panels import case_panels
-from isok import audit, cli, dashboard, permissions
-from isok import demo as demo_registry
+from isok import audit, dashboard, hooks, permissions, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -173,26 +168,21 @@ def _short_date_formatter():
     return short_date
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in spreadsheets
-
-
 @bp.get("/cases/export.csv")
 @permissions.requires(permissions.VIEW_CASES)
 def export_csv():
     _form, filters = _filters_form()
     rows = queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.CsvWriter(out)
     writer.writerow([_("Case"), _("Client"), _("Birth year"), _("Gender"), _("Stage"), _("Client type"),
                      _("Organisation"), _("Counsellor"), _("Entry date"), _("Exit date"), _("Target"),
                      _("Latest activity")])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in (
+        writer.writerow([
             row.id, row.client_name, row.birth_year, row.gender.label, row.stage.label, row.client_type.label,
             row.organisation_name, row.counsellor_name or "", row.entry_date.isoformat(),
-            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat())])
+            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat()])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=cases.csv"})
 
@@ -430,7 +420,7 @@ def _render_detail(case: Case, status: int = 200, **forms):
         stage_form=_stage_form(case, forms.get("stage_form")),
         guidance_form=_guidance_form(forms.get("guidance_form")),
         appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
-        panels=case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
+        panels=hooks.case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
     ), status
 
 
@@ -722,64 +712,6 @@ def import_cases():
                            columns=importing.COLUMNS), status
 
 
-@click.command("import-cases")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would be imported, changing nothing.")
-@click.option("--user", "email", help="Import as this user (their organisation is the default organisation).")
-@with_appcontext
-def import_cases_command(file, dry_run, email):
-    """Import clients and cases from a CSV or XLSX file (all rows or none)."""
-    actor = db.session.scalar(select(User).where(func.lower(User.email) == email.lower())) if email else None
-    if email and actor is None:
-        raise click.ClickException(f"No user with the email {email}.")
-    try:
-        with open(file, "rb") as stream:
-            rows = read_table(file, stream)
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from error
-    report = importing.import_cases(actor, rows, dry_run=dry_run)
-    for line in report.applied:
-        click.echo(f"  {line}")
-    for error in report.errors:
-        click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
-    if not report.ok:
-        db.session.rollback()
-        raise click.ClickException(f"{len(report.errors)} errors; nothing was imported.")
-    if dry_run:
-        db.session.rollback()
-        click.echo(f"Dry run: {len(report.applied)} rows would be imported.")
-    else:
-        db.session.commit()
-        click.echo(f"Imported {len(report.applied)} clients and cases.")
-
-
-cli.register(import_cases_command)
-
-
-@click.command("erase-expired-clients")
-@click.option("--years", type=click.IntRange(1, 50), required=True,
-              help="The retention period: years since the client's last case ended.")
-@click.option("--dry-run", is_flag=True, help="List the clients that would be erased, changing nothing.")
-@with_appcontext
-def erase_expired_clients_command(years, dry_run):
-    """Erase the personal data of every client past the retention period (for a scheduled job).
-
-    Each client is erased and committed on its own, as the Erase button does; the audit trail names no actor.
-    """
-    due = services.clients_due_for_erasure(years)
-    for client in due:
-        if dry_run:
-            click.echo(f"  would erase client #{client.id}")
-            continue
-        services.erase_client(None, client)
-        db.session.commit()
-        click.echo(f"  erased client #{client.id}")
-    click.echo(f"{'Would erase' if dry_run else 'Erased'}: {len(due)} (retention period {years} years).")
-
-
-cli.register(erase_expired_clients_command)
-
-
 # --- the client's own page -------------------------------------------------------------------------------------
 
 def _own_cases(user) -> list[Case]:
@@ -799,8 +731,7 @@ def my_case():
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
-@dashboard.register_panel
-def _staff_panel(user):
+def staff_panel(user):
     if not permissions.can(user, permissions.VIEW_CASES) or not user.roles & {Role.COUNSELLOR, Role.ADMIN,
                                                                                Role.PROJECT_MANAGER}:
         return None
@@ -815,8 +746,7 @@ def _staff_panel(user):
     }, order=10)
 
 
-@dashboard.register_panel
-def _client_panel(user):
+def client_panel(user):
     if not permissions.can(user, permissions.VIEW_OWN_CASE):
         return None
     cases = _own_cases(user)
@@ -826,8 +756,7 @@ def _client_panel(user):
     }, order=10)
 
 
-@dashboard.register_nav
-def _nav(user):
+def nav(user):
     items = []
     if permissions.can(user, permissions.VIEW_CASES):
         items.append(dashboard.NavItem(_("Cases"), url_for("cases.list")))
@@ -835,5 +764,3 @@ def _nav(user):
         items.append(dashboard.NavItem(_("My validation"), url_for("cases.my_case")))
     return items
 
-
-demo_registry.register(demo.load)

@@ -1,5 +1,21 @@
 """Certificate issue, PDF rendering, sealing, verification and revocation."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
-bp = Blueprint("certificates", __name__, template_folder="templates")
+from isok import hooks
+
+bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=None)
+
+
+def init_app(app: Flask) -> None:
+    """Everything certificates plug into the application."""
+    from certificates import demo, seal_views, views  # noqa: F401  (the routes of bp)
+
+    app.register_blueprint(bp)  # routes: views.py, seal_views.py
+    hooks.case_panel(app, views.case_panel)
+    hooks.dashboard_panel(app, views.client_panel)
+    hooks.dashboard_panel(app, seal_views.expiring_seals_panel)
+    hooks.nav(app, views.nav)
+    hooks.nav(app, seal_views.nav)
+    hooks.organisation_panel(app, seal_views.organisation_panel)
+    hooks.demo(app, demo.load_demo_certificates)

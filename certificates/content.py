@@ -27,7 +27,7 @@ Output (the snapshot stored in Certificate.content, schema 1):
       "qualification": {...as above},  "scale": {...as above},
       "units": [... as above, only outcomes at a passing level; units without any are left out],
       "assessors": [...as above],
-      "issuer": {"name", "type", "municipality", "education_provider": bool},
+      "issuer": {"id", "name", "type", "municipality", "education_provider": bool},  # id: its public profile
       "formally_recognised": bool,  # an education provider issued it and at least one unit was recognised;
                                     # only then does the ESF report count a qualification (unit) gained
       "place": "Kuopio" | None, "decided_on": "YYYY-MM-DD",
@@ -136,7 +136,7 @@ def gather_content(case, languages: list[str]) -> dict:
         "units": units,
         "assessors": [{"name": a["name"], "role": a["role"], "organisation": a.get("organisation")}
                       for a in results["assessors"]],
-        "issuer": {"name": organisation.name, "type": organisation.type.value,
+        "issuer": {"id": organisation.id, "name": organisation.name, "type": organisation.type.value,
                    "municipality": organisation.municipality, "education_provider": education_provider},
         "formally_recognised": education_provider and any(unit["formally_recognised"] for unit in units),
         "place": organisation.municipality,

@@ -5,9 +5,12 @@ sealed PDF whose SHA-256 it carries; and the same document secured as a VC-JWT (
 signed with the organisation's seal key, the seal certificate in its header.
 """
 
+import base64
 import json
 
-from certificates import seal, texts
+from cryptography.hazmat.primitives import serialization
+
+from certificates import seal, seals, texts
 from certificates.rendering import verification_url
 from isok.i18n import text_direction
 
@@ -88,7 +91,10 @@ def build_credential(content: dict, *, status: str, pdf_sha256: str) -> dict:
     }
 
 
-def as_vc_jwt(document: dict) -> str:
-    """The credential as `application/vc+jwt`: the document is the JWS payload, unchanged."""
+def as_vc_jwt(document: dict, issuer_seal) -> str:
+    """The credential as `application/vc+jwt`, signed with the issuer's seal: the document is the JWS payload,
+    unchanged, and the seal certificate chain travels in `x5c`, so a verifier sees who signed it."""
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    return seal.sign_jws(payload, {"typ": "vc+jwt", "cty": "vc"})
+    x5c = [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+           for cert in seals.chain(issuer_seal)]
+    return seal.sign_jws(payload, {"typ": "vc+jwt", "cty": "vc", "x5c": x5c}, seals.signer(issuer_seal))

@@ -1,4 +1,5 @@
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,3 +75,15 @@ class HashCheckForm(Form):
     sha256 = StringField(_l("SHA-256 of your copy"), validators=[
         Optional(), Regexp(r"^\s*[0-9a-fA-F]{64}\s*$", message=_l("A SHA-256 is 64 characters 0–9 and a–f."))],
         description=_l("For example the output of: sha256sum certificate.pdf"))
+
+
+class SealUploadForm(Form):
+    """A seal from a certificate authority: a PKCS#12 file, or a PEM key with its PEM certificate chain."""
+
+    pkcs12 = FileField(_l("PKCS#12 file (.p12, .pfx)"), description=_l("The seal's private key and certificate "
+                                                                         "chain in one file."))
+    key_pem = FileField(_l("Or: private key (PEM)"))
+    chain_pem = FileField(_l("and its certificate chain (PEM)"),
+                          description=_l("The seal certificate first, then the certificates of its issuers."))
+    password = PasswordField(_l("Password of the file or key"), validators=[Optional(), Length(max=500)],
+                             description=_l("Used once to open the key; it is not stored."))

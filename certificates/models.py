@@ -1,11 +1,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.models import Case
-from isok.accounts.models import User
+from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
 from isok.translation import lazy_gettext as _l
@@ -25,6 +25,47 @@ CERTIFICATE_STATUS_LABELS = {CertificateStatus.VALID: _l("Valid"), CertificateSt
                              CertificateStatus.REPLACED: _l("Replaced by a newer version")}
 
 
+class SealSource(enum.StrEnum):
+    GENERATED = "generated"  # self-signed here: demonstrations and tests
+    UPLOADED = "uploaded"  # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
+
+    @property
+    def label(self):
+        return SEAL_SOURCE_LABELS[self]
+
+
+SEAL_SOURCE_LABELS = {SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
+                      SealSource.UPLOADED: _l("Uploaded key and certificate")}
+
+
+class OrganisationSeal(db.Model):
+    """An issuing organisation's seal: the key that seals its certificates and the certificate chain naming it.
+
+    The private key is kept only encrypted (certificates.seal_keys). A newer seal retires the previous one, which
+    stays for the record: credentials signed with it name its key, and the issuer profile still publishes it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    source: Mapped[SealSource] = mapped_column(enum_type(SealSource))
+    subject: Mapped[str] = mapped_column(String(500))  # the seal certificate's subject (RFC 4514)
+    issuer: Mapped[str] = mapped_column(String(500))  # who certified it (the same as subject when self-signed)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the seal certificate
+    certificate_chain: Mapped[str] = mapped_column(Text)  # PEM: the seal certificate first, then its issuers
+    encrypted_key: Mapped[bytes] = mapped_column(LargeBinary)
+    not_valid_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_valid_after: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __str__(self):
+        return self.subject
+
+
 class Certificate(db.Model):
     """An issued, sealed certificate: its PDF's bytes and hash never change; only its status does."""
 
@@ -39,6 +80,7 @@ class Certificate(db.Model):
     formally_recognised: Mapped[bool] = mapped_column(default=False, index=True)  # counted by ESF reports
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # also its key in isok.storage
     pdf_size: Mapped[int]
+    seal_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_seal.id"), index=True)  # who sealed it
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), unique=True)
@@ -51,6 +93,7 @@ class Certificate(db.Model):
 
     case: Mapped[Case] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    seal: Mapped[OrganisationSeal | None] = relationship()
     replaces: Mapped["Certificate | None"] = relationship(remote_side=[id], back_populates="replaced_by")
     replaced_by: Mapped["Certificate | None"] = relationship(back_populates="replaces")
 

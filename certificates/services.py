@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from certificates import rendering, seal, texts
+from certificates import rendering, seal, seals, texts
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -88,21 +88,27 @@ def preview_content(user, case, languages: list[str]) -> dict:
 def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None) -> Certificate:
     """Issue a sealed certificate for the case's signed-off results, in the chosen languages."""
     content = preview_content(user, case, languages)
+    try:
+        issuer_seal = seals.seal_for_issue(case.organisation)
+        signer = seals.signer(issuer_seal)
+    except seals.SealUnavailable as error:
+        raise CertificateError(str(error)) from error
     now = utcnow()
     number = _next_number(now.year)
     content.update(number=number, verification_code=new_verification_code(),
                    issued_on=_local_today(now).isoformat())
-    sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), reason=f"Certificate {number}",
+    sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
                            location=content["place"])
     digest = storage.put_bytes(sealed)
     certificate = Certificate(
         case=case, number=number, verification_code=content["verification_code"], content=content,
         languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
-        pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces,
+        pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
     )
     db.session.add(certificate)
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
-        certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id"]))
+        certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
+                      "seal_id"]))
     return certificate
 
 

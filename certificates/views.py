@@ -6,8 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
-from cases.panels import register_case_panel
-from certificates import bp, bulk, demo, rendering, seal, services
+from certificates import bp, bulk, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential
 from certificates.forms import (
     BulkIssueForm,
@@ -21,8 +20,7 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, cli, dashboard, permissions
-from isok import demo as demo_data
+from isok import audit, dashboard, permissions
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
@@ -176,7 +174,10 @@ def credential(certificate_id):
 @login_required
 def signed_credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
-    return send_file(io.BytesIO(as_vc_jwt(document).encode()), mimetype="application/vc+jwt",
+    issuer_seal = seals.active_seal(certificate.content["issuer"].get("id", certificate.case.organisation_id))
+    if issuer_seal is None:
+        abort(404)  # issued before organisations had seals of their own, and the issuer has none now
+    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/vc+jwt",
                      as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 
@@ -320,10 +321,9 @@ def verify(code):
     return page, 200 if certificate is not None else 404
 
 
-# --- panels, menu, commands, demo data --------------------------------------------------------------------------
+# --- panels and menu ----------------------------------------------------------------------------------------------
 
-@register_case_panel
-def _case_panel(user, case):
+def case_panel(user, case):
     if not (permissions.can(user, VIEW_CERTIFICATES) and permissions.can_view_case(user, case)):
         return None
     certificates = db.session.scalars(permissions.visible_certificates(user).where(
@@ -331,22 +331,17 @@ def _case_panel(user, case):
     return dashboard.Panel("certificates/panels/case.html", {"case": case, "certificates": certificates}, order=60)
 
 
-@dashboard.register_panel
-def _client_panel(user):
+def client_panel(user):
     if not permissions.can(user, VIEW_OWN_CERTIFICATES):
         return None
     return dashboard.Panel("certificates/panels/mine.html", {"certificates": _own_certificates(user)}, order=20)
 
 
-@dashboard.register_nav
-def _nav(user):
+def nav(user):
     if permissions.can(user, VIEW_CERTIFICATES):
         return [dashboard.NavItem(_l("Certificates"), url_for("certificates.index"))]
     if permissions.can(user, VIEW_OWN_CERTIFICATES):
         return [dashboard.NavItem(_l("My certificates"), url_for("certificates.mine"))]
     return []
 
-
-cli.register(seal.make_seal_command)
-demo_data.register(demo.load_demo_certificates)
 

@@ -1,4 +1,6 @@
-"""Flask commands: `flask --app isok demo`, `flask --app isok create-user`."""
+"""The foundation's Flask commands: `demo`, `create-user`, `backup` and `restore`.
+
+Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import click
 from flask import current_app
@@ -7,6 +9,7 @@ from flask.cli import with_appcontext
 from isok import demo as demo_data
 from isok.accounts import services
 from isok.accounts.models import Role
+from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
 
@@ -40,14 +43,6 @@ def create_user_command(email, name, roles):
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
 
 
-COMMANDS = [demo_command, create_user_command]
-
-
-def register(command) -> None:
-    """Let a feature add its own command."""
-    COMMANDS.append(command)
-
-
 def init_app(app) -> None:
-    for command in COMMANDS:
+    for command in (demo_command, create_user_command, backup_command, restore_command):
         app.cli.add_command(command)

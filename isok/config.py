@@ -31,7 +31,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "5 per minute;50 per hour"),
+        "PROXY_HOPS": int(env.get("ISOK_PROXY_HOPS", "0")),  # proxies in front whose X-Forwarded-* headers count
+        "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),  # failures per address
+        # failures per address and account (the account is never locked: its owner elsewhere still gets in)
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("ISOK_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
         "DEMO_PASSWORD": env.get("ISOK_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
         "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
         "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),
@@ -45,15 +48,17 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("ISOK_SESSION_IDLE_MINUTES", "30"))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("ISOK_SESSION_MAX_HOURS", "12"))),
+        # How often a session's last activity is written; tests shorten it to pause past it for real.
+        "SESSION_TOUCH_INTERVAL": timedelta(seconds=60),
         "PASSWORD_LINK_LIFETIME": timedelta(days=3),
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a long assessment form must not lose its token mid-typing
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "BABEL_DEFAULT_LOCALE": "fi",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "ARGON2_PARAMETERS": {},  # argon2-cffi defaults (argon2id, t=3, m=64 MiB, p=4)
-        # certificates: the issuing organisation's seal (PAdES) and how often one address may check a code
-        "SEAL_KEY": env.get("ISOK_SEAL_KEY") or str(instance / "seal" / "key.pem"),
-        "SEAL_CERT": env.get("ISOK_SEAL_CERT") or str(instance / "seal" / "cert.pem"),
+        # certificates: what encrypts the organisations' seal keys at rest (default: derived from the secret key)
+        # and how often one address may check a code
+        "SEAL_ENCRYPTION_KEY": env.get("ISOK_SEAL_ENCRYPTION_KEY"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
     }
     settings.update(overrides)

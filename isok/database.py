@@ -71,10 +71,13 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        writing = conn.get_execution_options().get(WRITE_OPTION) or not has_request_context() or (
-            request.method not in ("GET", "HEAD")
-        )
+        writing = conn.get_execution_options().get(WRITE_OPTION) or request_writes()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def request_writes() -> bool:
+    """Whether the current transaction belongs to a writing request (or to work outside any request)."""
+    return not has_request_context() or request.method not in ("GET", "HEAD")
 
 
 def begin_write(session) -> None:

@@ -1,14 +1,13 @@
-"""Demo data: the foundation's organisations and accounts; features add theirs through register().
+"""Demo data: the foundation's organisations and accounts; features add theirs with `hooks.demo` at init_app.
 
 Every loader is idempotent: it looks for what it would create and leaves existing data alone, so `make run` can
 call it on every start.
 """
 
-from collections.abc import Callable
-
 from flask import current_app
 from sqlalchemy import select
 
+from isok import hooks
 from isok.accounts import services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType, Role, User
 from isok.extensions import db
@@ -30,17 +29,6 @@ DEMO_ORGANISATIONS = [
     ("Itä-Suomen Kiinteistöpalvelut Oy", OrganisationType.COMPANY, CompanySize.MAJOR, "0735916-3", "Joensuu"),
     ("Monikulttuurinen yhdistys ry", OrganisationType.OTHER, None, None, "Mikkeli"),
 ]
-
-DemoLoader = Callable[[User], None]
-_loaders: list[DemoLoader] = []
-
-
-def register(loader: DemoLoader) -> DemoLoader:
-    """Register a feature's demo loader; it receives the demo administrator as the acting user."""
-    if loader not in _loaders:
-        _loaders.append(loader)
-    return loader
-
 
 def organisation(name: str) -> Organisation:
     return db.session.scalar(select(Organisation).where(Organisation.name == name))
@@ -65,6 +53,6 @@ def load() -> list[tuple[str, str]]:
             admin = admin or user
     db.session.flush()
     admin = account("admin@example.org")
-    for loader in _loaders:
+    for loader in hooks.of().demo_loaders:  # each receives the demo administrator as the acting user
         loader(admin)
     return [(email, ", ".join(str(role.label) for role in roles)) for email, _n, roles, _o, _l in DEMO_ACCOUNTS]

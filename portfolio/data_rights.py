@@ -1,8 +1,7 @@
-"""The portfolio's part of a client's data export and of their erasure (registered with cases.data_rights)."""
+"""The portfolio's part of a client's data export and of their erasure (declared in portfolio.init_app)."""
 
 from sqlalchemy import select
 
-from cases.data_rights import register_erasure_hook, register_export_data, register_export_files
 from cases.models import Case
 from isok import storage
 from isok.extensions import db
@@ -14,7 +13,6 @@ def _cases(client) -> list[Case]:
     return list(db.session.scalars(select(Case).where(Case.client_id == client.id).order_by(Case.id)))
 
 
-@register_export_data
 def portfolio_data(client):
     portfolios = []
     for case in _cases(client):
@@ -32,7 +30,6 @@ def portfolio_data(client):
     return [("portfolio", portfolios)] if portfolios else []
 
 
-@register_export_files
 def evidence_files(client):
     for case in _cases(client):
         for entry in queries.case_entries(case.id):
@@ -41,7 +38,6 @@ def evidence_files(client):
                     yield f"{file.id}-{file.filename}", storage.read_bytes(file.digest)
 
 
-@register_erasure_hook
 def erase_portfolios(actor, client):
     for case in _cases(client):
         services.erase_case_portfolio(actor, case)

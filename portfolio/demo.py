@@ -6,7 +6,6 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from cases.models import Case
-from isok import demo
 from isok.extensions import db
 from portfolio import services
 from portfolio.models import PortfolioEntry, Section
@@ -87,5 +86,3 @@ def load_demo_portfolios(admin) -> None:
             services.submit(actor, case)
             services.comment(case.counsellor, work, "Please add the years you worked there and a reference.")
 
-
-demo.register(load_demo_portfolios)

@@ -8,16 +8,15 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from cases.models import Case
-from cases.panels import register_case_panel
 from isok import audit, permissions, storage
-from isok.dashboard import NavItem, Panel, register_nav, register_panel
+from isok.dashboard import NavItem, Panel
 from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
 from isok.translation import force_locale
 from isok.translation import gettext as _
-from portfolio import bp, data_rights, demo, queries, services  # noqa: F401  (registries: demo, data rights)
+from portfolio import bp, queries, services
 from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
@@ -67,12 +66,10 @@ def _locked(case: Case):
     return redirect(url_for("portfolio.overview", case_id=case.id))
 
 
-@bp.app_template_global()
 def typed_direction(language: str) -> str:
     return text_direction(language)
 
 
-@bp.app_template_global()
 def detail_label(section: Section, name: str) -> str:
     """The label of a field named in an entry's history, in the reader's language."""
     if name == "title":
@@ -382,7 +379,6 @@ def evidence_zip(case_id):
 
 # --- panels and menu -----------------------------------------------------------------------------------------------
 
-@register_case_panel
 def case_panel(user, case) -> Panel | None:
     if not permissions.can_view_portfolio(user, case):
         return None
@@ -394,7 +390,6 @@ def case_panel(user, case) -> Panel | None:
     }, order=30)
 
 
-@register_panel
 def dashboard_panel(user) -> Panel | None:
     if permissions.can(user, REVIEW):
         waiting = queries.waiting_for_review(user)
@@ -407,8 +402,7 @@ def dashboard_panel(user) -> Panel | None:
     return None
 
 
-@register_nav
-def navigation(user) -> list[NavItem]:
+def nav(user) -> list[NavItem]:
     if permissions.can(user, REVIEW) or not permissions.can(user, EDIT):
         return []
     cases = queries.own_cases(user)
@@ -419,6 +413,5 @@ STATUS_BADGES = {PortfolioStatus.DRAFT: "badge", PortfolioStatus.SUBMITTED: "bad
                  PortfolioStatus.RETURNED: "badge badge-warn", PortfolioStatus.ACCEPTED: "badge badge-ok"}
 
 
-@bp.app_template_filter()
 def status_badge(status: PortfolioStatus) -> str:
     return STATUS_BADGES[status]

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from isok import permissions
+from isok import hooks, permissions
 from isok.accounts import admin_bp as bp
 from isok.accounts import services
 from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
@@ -159,9 +159,8 @@ def edit_organisation(organisation_id):
             db.session.commit()
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisations"))
-    return render_template("accounts/organisation_form.html", form=form, organisation=organisation), (
-        400 if form.errors else 200
-    )
+    return render_template("accounts/organisation_form.html", form=form, organisation=organisation,
+                           panels=hooks.organisation_panels(current_user, organisation)), 400 if form.errors else 200
 
 
 # --- audit trail -----------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 import hashlib
 import re
 import secrets
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -24,9 +23,6 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.translation import gettext as _
 
-LOCK_AFTER_FAILURES = 5
-LOCK_BASE_SECONDS = 60
-
 
 class AccountError(ValueError):
     """A rule of the accounts domain was broken; the message is shown to the user next to the field."""
@@ -36,35 +32,24 @@ class AccountError(ValueError):
         self.field = field
 
 
-class LoginThrottled(Exception):
-    pass
-
-
 # --- login -----------------------------------------------------------------------------------------------------
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user for correct credentials; unknown email and wrong password look the same to the caller.
+    """Return the user for correct credentials, else None: an unknown email and a wrong password look the same.
 
-    After five consecutive failures the account is locked for a minute, doubling with each further failure, so
-    guessing one account stays slow even from many addresses.
+    An unknown email costs a password hash too, so the time taken does not tell either. Guessing is slowed by
+    throttling each address and each address with an account (the login view), never by locking the account: a
+    lock would let anyone who knows an email address keep its owner out.
     """
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise LoginThrottled()
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None:
         return None
-    if not ok or not user.active:
-        if not ok:
-            user.failed_logins += 1
-            if user.failed_logins >= LOCK_AFTER_FAILURES:
-                extra = user.failed_logins - LOCK_AFTER_FAILURES
-                user.locked_until = now + timedelta(seconds=LOCK_BASE_SECONDS * 2 ** min(extra, 10))
-            audit.record(None, "login_failed", user, changes={"failed_logins": user.failed_logins})
+    if not ok:
+        audit.record(None, "login_failed", user)
         return None
-    user.failed_logins = 0
-    user.locked_until = None
+    if not user.active:
+        return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
@@ -144,8 +129,6 @@ def set_password_from_link(link: PasswordLink, new_password: str) -> User:
     check_password_strength(new_password)
     user = link.user
     user.password_hash = passwords.hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
     link.used_at = utcnow()
     sessions.revoke_all(user)
     audit.record(user, "password_set_from_link", user)

@@ -5,13 +5,11 @@ import secrets
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from isok.accounts.models import LoginSession, User
-from isok.database import WRITE_OPTION, utcnow
-from isok.extensions import db, login_manager
-
-TOUCH_INTERVAL_SECONDS = 60
+from isok.database import begin_write, request_writes, utcnow
+from isok.extensions import db
 
 
 def _hash(token: str) -> str:
@@ -72,8 +70,8 @@ def active_sessions(user: User) -> list[LoginSession]:
     ).all()
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
+    """Flask-Login's user loader (installed by accounts.init_app): the user of a live, unexpired login session."""
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
@@ -82,13 +80,23 @@ def load_user(token: str) -> User | None:
     idle, age = now - row.last_seen_at, now - row.created_at
     if idle > config["SESSION_IDLE_TIMEOUT"] or age > config["SESSION_ABSOLUTE_TIMEOUT"]:
         return None
-    if (now - row.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
-        _touch(row.id, now)
+    if idle > config["SESSION_TOUCH_INTERVAL"]:
+        _touch(row, now)
     g.login_session = row
     return row.user
 
 
-def _touch(session_id: int, now) -> None:
-    """Note activity in a short write of its own: read requests never write in their own transaction."""
-    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
-        conn.execute(update(LoginSession).where(LoginSession.id == session_id).values(last_seen_at=now))
+def _touch(row: LoginSession, now) -> None:
+    """Note activity in the request's own transaction, never in a second one.
+
+    A writing request already holds the database's write lock (BEGIN IMMEDIATE on SQLite), so a second write
+    transaction would wait for the request itself until the busy timeout; the touch rides along with the
+    request's own commit instead. A reading request writes nothing else, so its read transaction is ended and the
+    touch committed on the same session before the page is read.
+    """
+    if request_writes():
+        row.last_seen_at = now
+        return
+    begin_write(db.session)
+    row.last_seen_at = now
+    db.session.commit()

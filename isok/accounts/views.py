@@ -1,4 +1,7 @@
+import hashlib
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from isok.accounts import bp, services, sessions
@@ -13,6 +16,12 @@ def _failed_login(response) -> bool:
     return response.status_code != 302
 
 
+def _address_and_account() -> str:
+    """Throttle key for one address guessing one account (known or not: both are counted the same)."""
+    email = request.form.get("email", "").strip().lower()
+    return f"{get_remote_address()}/{hashlib.sha256(email.encode()).hexdigest()}"
+
+
 def _safe_next(target: str | None) -> str:
     """Only follow a local path after login, never another site."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -20,20 +29,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.home")
 
 
+# Failed attempts are counted per address (one address trying many accounts) and per address and account (one
+# address trying one account). The account itself is never locked, so its owner elsewhere can always log in.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_address_and_account,
+               methods=["POST"], deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.LoginThrottled:
-            db.session.commit()
-            abort(429)
+        user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            db.session.commit()  # keep the failure count
+            db.session.commit()  # the audit trail keeps the failed attempt on a known account
             form.password.errors.append(_("Email or password is not correct."))
         else:
             services.log_in(user)

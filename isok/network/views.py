@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from isok import dashboard, demo, permissions
+from isok import dashboard, permissions
 from isok.accounts.models import Organisation
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.imports import ImportFileError, read_table, run_import
-from isok.network import bp, demo_data, queries, services
+from isok.network import bp, queries, services
 from isok.network.forms import (
     NEW_ORGANISATION,
     EventForm,
@@ -494,17 +494,13 @@ def import_file(kind):
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
-@dashboard.register_panel
-def _progress_panel(user):
+def progress_panel(user):
     if not permissions.can(user, VIEW):
         return None
     return dashboard.Panel("network/panel.html", {"progress": queries.target_progress(),
                                                   "settings": queries.project_settings()}, order=20)
 
 
-@dashboard.register_nav
-def _menu(user):
+def nav(user):
     return [dashboard.NavItem(_("Network"), url_for("network.overview"))] if permissions.can(user, VIEW) else []
 
-
-demo.register(demo_data.load)

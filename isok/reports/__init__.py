@@ -1,3 +1,16 @@
-from flask import Blueprint
+"""The ESF report: read-only figures over every feature; CSV, XLSX, PDF and JSON."""
 
-bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
+from flask import Blueprint, Flask
+
+from isok import hooks
+
+bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports", cli_group=None)
+
+
+def init_app(app: Flask) -> None:
+    """Everything the ESF report plugs into the application (after every feature: it reads them all)."""
+    from isok.reports import demo_data, views
+
+    app.register_blueprint(bp)  # routes: views.py; command: esf-report (views.py)
+    hooks.nav(app, views.nav)
+    hooks.demo(app, demo_data.load)  # a submitted period, over the demo data of every feature

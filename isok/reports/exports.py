@@ -4,7 +4,6 @@ Everything here works on the plain dictionary of services.Report.as_dict(), neve
 """
 
 import copy
-import csv
 import io
 import json
 
@@ -12,6 +11,7 @@ from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from isok import spreadsheets
 from isok.reports import charts
 from isok.reports.suppression import suppress
 from isok.translation import force_locale
@@ -133,18 +133,14 @@ def _all_tables(data: dict) -> list[dict]:
 def to_csv(data: dict) -> bytes:
     """One line per cell: table, row, ESF code, label, column, value (a "long" table every tool can pivot)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.CsvWriter(out)
     writer.writerow(["period", "scope", "table", "table_title", "row", "code", "label", "column", "value"])
     for table in _all_tables(data):
         for row in table["rows"]:
             for column in table["columns"]:
                 writer.writerow([data["period"], data["scope"], table["key"], table["title"], row["key"],
-                                 row["code"] or "", row["label"], column, _csv_value(row["cells"].get(column))])
+                                 row["code"] or "", row["label"], column, row["cells"].get(column)])
     return out.getvalue().encode("utf-8-sig")
-
-
-def _csv_value(value) -> str:
-    return "" if value is None else str(value)
 
 
 SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -165,31 +161,31 @@ def to_xlsx(data: dict) -> bytes:
                          (_("Period"), data["period"]), (_("Scope"), data["scope"]), (_("From"), data["from"]),
                          (_("To"), data["to"]), (_("Rule set"), data["rule_set"]),
                          (_("Generated"), data["generated_at"])):
-        summary.append([label, value])
+        spreadsheets.append_row(summary, [label, value])
     for check in data["checks"]:
-        summary.append([check["label"], _("passed") if check["ok"] else _("FAILED")])
+        spreadsheets.append_row(summary, [check["label"], _("passed") if check["ok"] else _("FAILED")])
     columns = data["columns"]
     for table in _all_tables(data):
         sheet = workbook.create_sheet(_sheet_title(table))
-        sheet.append([table["title"]])
+        spreadsheets.append_row(sheet, [table["title"]])
         sheet["A1"].font = Font(bold=True)
-        sheet.append([_("Code"), _("Indicator"), *(columns.get(c, _column_label(c)) for c in table["columns"])])
+        spreadsheets.append_row(sheet, [_("Code"), _("Indicator"),
+                                        *(columns.get(c, _column_label(c)) for c in table["columns"])])
         for row in table["rows"]:
-            sheet.append([row["code"] or "", ("  " * row["level"]) + row["label"],
-                          *(row["cells"].get(column) for column in table["columns"])])
+            spreadsheets.append_row(sheet, [row["code"] or "", ("  " * row["level"]) + row["label"],
+                                            *(row["cells"].get(column) for column in table["columns"])])
         if table["note"]:
-            sheet.append([])
-            sheet.append([table["note"]])
+            spreadsheets.append_row(sheet, [])
+            spreadsheets.append_row(sheet, [table["note"]])
         sheet.column_dimensions["B"].width = 60
     if data["narrative"] or data["steering_meetings"]:
         sheet = workbook.create_sheet(_("Narrative")[:31])
         for section in data["narrative"]:
-            sheet.append([section["label"], section["text"]])
+            spreadsheets.append_row(sheet, [section["label"], section["text"]])
         for meeting in data["steering_meetings"]:
-            sheet.append([_("Steering committee %(date)s", date=meeting["held_on"]), meeting["decisions"] or ""])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            spreadsheets.append_row(sheet, [_("Steering committee %(date)s", date=meeting["held_on"]),
+                                            meeting["decisions"] or ""])
+    return spreadsheets.xlsx_bytes(workbook)
 
 
 def _column_label(column: str) -> str:

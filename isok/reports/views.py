@@ -1,19 +1,18 @@
 import click
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from isok import audit, cli, dashboard, demo, permissions
+from isok import audit, dashboard, permissions
 from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.network import queries as network
 from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
-from isok.reports import bp, demo_data, exports, indicators, services
+from isok.reports import bp, exports, indicators, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
 from isok.reports.models import Participation, SubmittedReport
@@ -254,14 +253,13 @@ def record_results(participation_id):
     return _participation_page(record, results_form=form, status=400)
 
 
-# --- menu, command line, demo data -------------------------------------------------------------------------------
+# --- menu and command line -------------------------------------------------------------------------------------
 
-@dashboard.register_nav
-def _menu(user):
+def nav(user):
     return [dashboard.NavItem(_("ESF report"), url_for("reports.index"))] if permissions.can(user, VIEW) else []
 
 
-@click.command("esf-report")
+@bp.cli.command("esf-report")
 @click.option("--period", "period_code", required=True, help="The half-year, e.g. 2026H1.")
 @click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="json", show_default=True)
 @click.option("--cumulative", is_flag=True, help="Cumulative figures from the project start to the period's end.")
@@ -270,7 +268,6 @@ def _menu(user):
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Report date (default: today).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--lang", default="en", show_default=True, help="Language of labels.")
-@with_appcontext
 def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, output, lang):
     """Produce the ESF report of a half-year (the same as the report page's downloads)."""
     try:
@@ -296,7 +293,4 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
     else:
         click.echo(body, nl=False)
 
-
-cli.register(esf_report_command)
-demo.register(demo_data.load)
 

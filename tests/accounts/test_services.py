@@ -95,17 +95,31 @@ def test_short_passwords_are_refused(app, make_user):
         services.set_password_from_link(link, "short")
 
 
-def test_lock_grows_with_further_failures(app, make_user):
+def test_an_unknown_email_costs_a_password_hash_like_a_known_one(app, make_user, monkeypatch):
+    """Timing tells nothing: both answers spend one argon2 computation."""
+    from argon2 import PasswordHasher
+
+    computed = []
+    for method in ("hash", "verify"):
+        original = getattr(PasswordHasher, method)
+        monkeypatch.setattr(PasswordHasher, method,
+                            lambda self, *a, _original=original, _m=method: computed.append(_m) or _original(self, *a))
     user = make_user()
-    for _ in range(services.LOCK_AFTER_FAILURES):
-        assert services.authenticate(user.email, "wrong") is None
-    first_lock = user.locked_until
-    assert first_lock is not None
-    user.locked_until = utcnow() - timedelta(seconds=1)  # wait out the lock
-    assert services.authenticate(user.email, "wrong") is None
-    assert user.locked_until - utcnow() > timedelta(seconds=services.LOCK_BASE_SECONDS)
-    with pytest.raises(services.LoginThrottled):
-        services.authenticate(user.email, PASSWORD)
+    computed.clear()
+    assert services.authenticate(user.email, "wrong guess!") is None
+    assert services.authenticate("nobody@example.org", "wrong guess!") is None
+    assert computed == ["verify", "hash"]
+
+
+def test_wrong_passwords_are_audited_but_never_lock_the_account(app, make_user):
+    user = make_user()
+    for _ in range(20):
+        assert services.authenticate(user.email, "wrong guess!") is None
+    db.session.commit()
+    failures = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed",
+                                                           AuditEntry.object_id == user.id)).all()
+    assert len(failures) == 20
+    assert services.authenticate(user.email, PASSWORD) is user
 
 
 def test_deactivated_user_cannot_authenticate(app, make_user):

@@ -39,14 +39,46 @@ def test_wrong_password_five_times_is_throttled(client, make_user):
     assert "Too many attempts" in response.get_data(as_text=True)
 
 
-def test_account_is_locked_after_five_failures_even_from_many_addresses(client, make_user):
+def test_known_and_unknown_accounts_answer_byte_for_byte_the_same_until_and_after_throttling(client, make_user):
+    """Someone probing emails learns nothing: the same status, page and headers for an account that exists and one
+    that does not, attempt after attempt, also once the address and account pair is throttled."""
+    known = make_user(email="owner@example.org").email
+    unknown = "noone@example.org"  # as long as the known one: the pages repeat the email typed
+    client.get("/login")  # one browser session (and so one form token) for both series
+    answers = {}
+    for email, address in ((known, "192.0.2.1"), (unknown, "192.0.2.2")):
+        answers[email] = []
+        for _ in range(7):
+            response = client.post("/login", data={"email": email, "password": "wrong guess!"},
+                                   environ_base={"REMOTE_ADDR": address})
+            headers = sorted((k, v) for k, v in response.headers.items() if k != "Date")
+            answers[email].append((response.status_code, headers, response.get_data().replace(email.encode(), b"@")))
+    assert [status for status, _, _ in answers[known]] == [400] * 5 + [429] * 2
+    assert answers[known] == answers[unknown]
+
+
+def test_a_strangers_failures_do_not_keep_the_owner_out(client, make_user):
     user = make_user()
-    for n in range(5):
+    for _ in range(8):
         client.post("/login", data={"email": user.email, "password": "wrong guess!"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+                    environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    stranger = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    assert stranger.status_code == 429  # the stranger's own address stays throttled, even with the right password
+    owner = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                        environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert owner.status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_throttled(client, make_user):
+    user = make_user()
+    for n in range(10):
+        assert client.post("/login", data={"email": f"guess{n}@example.org", "password": "wrong guess!"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.5"}).status_code == 400
     response = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": "10.0.1.1"})
+                           environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
 
 
 def test_session_cookie_replayed_after_logout_is_refused(app, make_user):

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from assessment import framework_services
 from assessment.models import FrameworkVersion, Interview, InterviewStatus, Verification, VersionStatus
-from cases.panels import case_panels
 from isok.accounts.models import Role
 from isok.database import utcnow
 from isok.extensions import db
+from isok.hooks import case_panels
 from tests.assessment_frameworks.conftest import framework_document, sample_text
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -13,10 +13,10 @@ from assessment.models import (
     Placement,
     TutorLink,
 )
-from cases.panels import case_panels
 from isok.accounts.models import Role, User
 from isok.database import utcnow
 from isok.extensions import db
+from isok.hooks import case_panels
 from portfolio.models import PortfolioEntry, Section
 from tests.assessment_process.conftest import build_case, build_framework, outcome_ids, submit_ratings, unit_ids
 from tests.conftest import log_in

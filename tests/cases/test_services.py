@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from cases import data_rights, services
+from cases import services
 from cases.models import (
     Answer,
     Case,
@@ -17,6 +17,7 @@ from cases.models import (
     LabourMarketResult,
     Stage,
 )
+from isok import hooks
 from isok.accounts import services as account_services
 from isok.accounts import sessions
 from isok.accounts.models import Role, User
@@ -172,10 +173,10 @@ def test_reassignment_and_transfer_keep_their_history(make_case, make_user, make
 def test_export_holds_everything_and_what_other_packages_register(app, make_case, counsellor, monkeypatch):
     case = make_case()
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
-    monkeypatch.setattr(data_rights, "_data", [])  # only this test's contributions, not the real packages'
-    monkeypatch.setattr(data_rights, "_files", [])
-    data_rights.register_export_data(lambda client: [("extra", {"entries": 2})])
-    data_rights.register_export_files(lambda client: [("diploma.pdf", b"%PDF-1.4")])
+    monkeypatch.setattr(hooks.of(app), "export_data", [])  # only this test's contributions, not the real packages'
+    monkeypatch.setattr(hooks.of(app), "export_files", [])
+    hooks.export_data(app, lambda client: [("extra", {"entries": 2})])
+    hooks.export_files(app, lambda client: [("diploma.pdf", b"%PDF-1.4")])
     with app.test_request_context():
         payload = services.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
@@ -213,7 +214,7 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
-    monkeypatch.setattr(data_rights, "_erasure", [lambda actor, c: wiped.append(c.id)])
+    monkeypatch.setattr(hooks.of(app), "erasure", [lambda actor, c: wiped.append(c.id)])
     services.erase_client(counsellor, client)
     db.session.commit()
     client = db.session.get(Client, client.id)

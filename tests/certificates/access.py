@@ -3,7 +3,7 @@ from unittest import mock
 from certificates import services
 from isok.extensions import db
 from tests.access import ANONYMOUS, LOGIN, MISSING_ID, NOT_FOUND, OK, PUBLIC, SIGNED_IN, Access, client_case, expect
-from tests.certificates.helpers import MATRIX_MARK, install_world_results, use_test_seal
+from tests.certificates.helpers import MATRIX_MARK, give_test_seal, install_world_results
 
 VIEWERS = ["admin", "project_manager", "counsellor"]
 ISSUERS = ["admin", "counsellor"]
@@ -12,15 +12,13 @@ ALL_CASES = ["admin", "project_manager"]  # they see every organisation's cases
 
 def build_world(world):
     """A certificate and a finished bulk issue in each organisation; the home one belongs to the home client."""
-    from flask import current_app
-
-    use_test_seal(current_app)
     install_world_results()
+    world.seal, world.other_seal = give_test_seal(world.org), give_test_seal(world.other_org)
     world.case, world.other_case = client_case(world, "own"), client_case(world, "foreign")
     for case in (world.case, world.other_case):
         case.client.last_name = MATRIX_MARK  # their results count as signed off (install_world_results)
     with mock.patch("certificates.rendering.render_certificate_pdf", return_value=b"%PDF-1.7 matrix"), \
-            mock.patch("certificates.seal.seal_pdf", side_effect=lambda pdf, **kw: pdf):
+            mock.patch("certificates.seal.seal_pdf", side_effect=lambda pdf, signer, **kw: pdf):
         world.certificate = services.issue_certificate(world.users["counsellor"], world.case, ["fi", "en"])
         world.other_certificate = services.issue_certificate(world.other_users["counsellor"], world.other_case,
                                                              ["fi"])
@@ -112,6 +110,15 @@ ROUTES = [
     Access("certificates.bulk_progress", "GET", expect(ISSUERS, ok=NOT_FOUND),
            params=lambda w, r: {"bulk_id": MISSING_ID}, variant="missing"),
     Access("certificates.mine", "GET", expect(["client"])),
+    # Seals: administrators, for any organisation.
+    Access("certificates.seal_overview", "GET", expect(["admin"])),
+    *[Access(endpoint, method, expect(["admin"]), params=lambda w, r: {"organisation_id": w.other_org.id})
+      for endpoint, method in [("certificates.organisation_seal", "GET"), ("certificates.upload_seal", "POST"),
+                               ("certificates.generate_seal", "POST")]],
+    *[Access(endpoint, method, expect(["admin"], ok=NOT_FOUND), params=lambda w, r: {"organisation_id": MISSING_ID},
+             variant="missing")
+      for endpoint, method in [("certificates.organisation_seal", "GET"), ("certificates.upload_seal", "POST"),
+                               ("certificates.generate_seal", "POST")]],
     Access("certificates.verify_form", "GET", PUBLIC),
     Access("certificates.verify", "GET", PUBLIC, params=lambda w, r: {"code": w.certificate.verification_code},
            variant="own"),

@@ -3,13 +3,8 @@ import pytest
 from certificates import content, services
 from isok.accounts.models import OrganisationType, Role
 from isok.extensions import db
-from tests.certificates.helpers import new_case, use_test_seal
+from tests.certificates.helpers import give_test_seal, new_case
 from tests.certificates.samples import results
-
-
-@pytest.fixture(autouse=True)
-def _seal(app):
-    use_test_seal(app)
 
 
 @pytest.fixture
@@ -27,8 +22,11 @@ def signed_off(monkeypatch):
 
 @pytest.fixture
 def org(make_organisation):
-    return make_organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER,
-                             municipality="Kuopio")
+    organisation = make_organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER,
+                                     municipality="Kuopio")
+    give_test_seal(organisation)
+    db.session.commit()
+    return organisation
 
 
 @pytest.fixture

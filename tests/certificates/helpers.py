@@ -1,26 +1,30 @@
 """Shared by the certificate tests, the permission matrix, the browser test and the benchmark."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
+from functools import cache
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from cases.models import Case, Client, ClientType, Stage
-from certificates import content
-from certificates.seal import make_seal
+from certificates import content, seal_keys, seals
+from certificates.models import SealSource
 from isok.extensions import db
 from tests.certificates.samples import results
 
-_SEAL_DIR = Path(tempfile.mkdtemp(prefix="isok-test-seal-"))
+
+@cache
+def _test_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def use_test_seal(app) -> None:
-    """Point the app at a self-signed seal made once per test process (never the instance folder)."""
-    key, cert = _SEAL_DIR / "key.pem", _SEAL_DIR / "cert.pem"
-    if not key.exists():
-        make_seal(key, cert, "Test Organisation")
-    app.config.update(SEAL_KEY=str(key), SEAL_CERT=str(cert))
+def give_test_seal(organisation):
+    """Give the organisation a self-signed seal naming it; one RSA key serves every test seal of the process,
+    since making a key costs more than the rest of a test."""
+    material = seal_keys.self_signed(organisation.name, organisation.business_id, key=_test_key())
+    record = seals.install_seal(None, organisation, material, SealSource.GENERATED)
+    db.session.flush()
+    return record
 
 
 def new_case(organisation, counsellor=None, *, first_name="Amina", last_name="Hassan", user=None,

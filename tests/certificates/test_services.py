@@ -4,22 +4,19 @@ import json
 import re
 import subprocess
 import threading
-from datetime import UTC, datetime, timedelta
 
 import pypdf
 import pytest
 import zxingcpp
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from cryptography.x509.oid import NameOID
 from PIL import Image
 from sqlalchemy import select
 
-from certificates import bulk, content, rendering, seal, services
+from certificates import bulk, content, rendering, seal, seal_keys, seals, services
 from certificates.credential import build_credential
-from certificates.models import BulkIssueItem, BulkStatus, CertificateStatus, ItemStatus
+from certificates.models import BulkIssueItem, BulkStatus, CertificateStatus, ItemStatus, SealSource
 from isok import storage
 from isok.accounts.models import OrganisationType, Role
 from isok.audit import AuditEntry
@@ -90,7 +87,7 @@ def test_issue_numbers_seals_stores_and_audits(issued, counsellor, tmp_path):
     assert first.verification_code != second.verification_code
     data = storage.read_bytes(first.pdf_sha256)
     assert len(data) == first.pdf_size
-    status = seal.seal_status(data)
+    status = seal.seal_status(data, seals.chain(first.seal))
     assert status.intact and status.valid and status.trusted and status.covers_whole_file
     assert ("issue_certificate", first.id) in actions()
 
@@ -148,13 +145,14 @@ def test_right_to_left_sections_are_marked_rtl(issued):
 
 
 def test_a_changed_byte_breaks_the_seal_for_pyhanko_and_pdfsig(issued, tmp_path):
-    data = bytearray(storage.read_bytes(issued().pdf_sha256))
+    certificate = issued()
+    data = bytearray(storage.read_bytes(certificate.pdf_sha256))
     intact, tampered = tmp_path / "intact.pdf", tmp_path / "tampered.pdf"
     intact.write_bytes(data)
     index = data.index(b"Hassan") if b"Hassan" in data else 200
     data[index] ^= 0x01
     tampered.write_bytes(data)
-    assert seal.seal_status(bytes(data)).intact is False
+    assert seal.seal_status(bytes(data), seals.chain(certificate.seal)).intact is False
     ok = subprocess.run(["pdfsig", str(intact)], capture_output=True, text=True)  # noqa: S603, S607
     bad = subprocess.run(["pdfsig", str(tampered)], capture_output=True, text=True)  # noqa: S603, S607
     assert "Signature is Valid" in ok.stdout
@@ -264,19 +262,10 @@ def test_sections_render_as_plain_data_only(issued):
     assert pypdf.PdfReader(io.BytesIO(rendering.render_certificate_pdf(snapshot, preview=True))).pages
 
 
-def test_a_p256_seal_signs_a_credential_with_es256(app, tmp_path, monkeypatch):
+def test_a_p256_seal_signs_a_credential_with_es256(org):
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EC seal")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=1))
-            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()))
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    monkeypatch.setitem(app.config, "SEAL_KEY", str(tmp_path / "key.pem"))
-    monkeypatch.setitem(app.config, "SEAL_CERT", str(tmp_path / "cert.pem"))
-    token = seal.sign_jws(b'{"id":"urn:example"}', {"typ": "vc+jwt"})
+    record = seals.install_seal(None, org, seal_keys.self_signed(org.name, key=key), SealSource.GENERATED)
+    token = seal.sign_jws(b'{"id":"urn:example"}', {"typ": "JWT"}, seals.signer(record))
     header_part, payload_part, signature_part = token.split(".")
     header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
     signature = base64.urlsafe_b64decode(signature_part + "=" * (-len(signature_part) % 4))

@@ -182,7 +182,7 @@ def test_a_running_bulk_issue_page_refreshes_itself(client, counsellor, make_cas
 
 
 def test_case_panel_lists_the_certificates(app, issued, counsellor):
-    from cases.panels import case_panels
+    from isok.hooks import case_panels
 
     certificate = issued()
     panels = [p for p in case_panels(counsellor, certificate.case) if p.template.startswith("certificates/")]

@@ -24,9 +24,7 @@ def live_app(tmp_path_factory):
 
     # Throttling is tested in the unit suite; here one address logs in dozens of times a minute.
     app = make_test_app(tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password",
-                        LOGIN_RATE_LIMIT="1000 per minute",
-                        SEAL_KEY=str(tmp_path_factory.mktemp("seal") / "key.pem"),
-                        SEAL_CERT=str(tmp_path_factory.mktemp("seal") / "cert.pem"))
+                        LOGIN_RATE_LIMIT="1000 per minute")
 
     def load_demo():
         with app.app_context():

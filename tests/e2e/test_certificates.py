@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from certificates import content, services
 from isok import demo
 from isok.extensions import db
-from tests.certificates.helpers import new_case, use_test_seal
+from tests.certificates.helpers import new_case
 from tests.certificates.samples import results
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,6 @@ def client_certificate(live_app, monkeypatch):
 
     Issued in a thread of its own: pyHanko runs asyncio, and Playwright's event loop owns the test's thread.
     """
-    use_test_seal(live_app)
     monkeypatch.setattr(content, "results_for", lambda case: results())
     issued = {}
 

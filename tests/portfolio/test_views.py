@@ -165,7 +165,7 @@ def test_summary_and_zip_of_all_evidence(client, login, make_case, make_entry):
 
 
 def test_case_panel_and_client_dashboard(client, app, login, make_case, make_entry):
-    from cases.panels import case_panels
+    from isok.hooks import case_panels
 
     case, client_user, counsellor = make_case()
     make_entry(client_user, case)

@@ -15,7 +15,7 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.network.models import HalfYear
 from isok.reports import services
-from tests.certificates.helpers import use_test_seal
+from tests.certificates.helpers import give_test_seal
 from tests.certificates.samples import results as signed_off_results
 from tests.reports.conftest import EMPLOYED, JOB_SEARCHING, NEITHER, SELF_EMPLOYED, participation_of
 from tests.reports.test_services import gendered
@@ -68,12 +68,12 @@ def test_a_re_entry_replaces_the_earlier_results_with_the_final_exits(project, p
 
 def test_a_certificate_within_four_weeks_of_exit_is_a_qualification_gained(app, project, person, monkeypatch,
                                                                               make_user):
-    use_test_seal(app)
     monkeypatch.setattr(content, "results_for", lambda case: signed_off_results())
     today = utcnow().date()
     recent = person("Recent", entries=[(today - timedelta(days=60), today - timedelta(days=10), EMPLOYED)])
     early = person("Early", entries=[(today - timedelta(days=90), today - timedelta(days=40), EMPLOYED)])
     counsellor = make_user(Role.COUNSELLOR, organisation=recent.cases[0].organisation)  # an education provider
+    give_test_seal(counsellor.organisation)
     for client in (recent, early):
         certificate_services.issue_certificate(counsellor, client.cases[0], ["fi", "en"])
     db.session.commit()

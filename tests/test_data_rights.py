@@ -1,0 +1,68 @@
+"""Erasing a client reaches every feature that keeps their data: the hooks are declared in each feature's init_app,
+so this test lists them and fails when a feature holding a client's or a case's key has none."""
+
+import sys
+
+from cases.models import Case, Client
+from isok import hooks
+from isok.app import FEATURES
+from isok.extensions import db
+
+# cases erases the client and their cases itself (cases.services.erase_client); the hooks are for everyone else.
+ERASES_ITSELF = {"cases"}
+
+# Features whose records hold a client's or a case's key but that declare no erasure hook yet. Delete a line when the
+# feature's hook lands (issue 11); a feature that is not listed here and loses its hook fails this test.
+NO_ERASURE_HOOK_YET = {
+    "assessment",  # interviews, placements, assessments and evidence links of the client's cases
+    "certificates",  # issued certificates (the PDF names the client)
+    "isok.reports",  # ESF participation records (entry data of the person)
+}
+
+
+def _feature_of(module_name: str) -> str:
+    names = [feature.__name__ for feature in FEATURES]
+    matches = [name for name in names if module_name == name or module_name.startswith(f"{name}.")]
+    assert matches, f"{module_name} belongs to no feature in isok.app.FEATURES"
+    return max(matches, key=len)
+
+
+def _module_of(table) -> str:
+    for mapper in db.Model.registry.mappers:
+        if table in mapper.tables:
+            return mapper.class_.__module__
+    # An association table without a class: the module that defines it.
+    return next(name for name, module in list(sys.modules.items())
+                if any(value is table for value in vars(module).values()) and name.split(".")[0] != "sqlalchemy")
+
+
+def _features_holding_client_data() -> set[str]:
+    personal = {Client.__table__, Case.__table__}
+    return {_feature_of(_module_of(table)) for table in db.metadata.sorted_tables
+            if any(key.column.table in personal for key in table.foreign_keys)}
+
+
+def _declared(registry) -> dict[str, list[str]]:
+    by_feature: dict[str, list[str]] = {}
+    for fn in registry:
+        by_feature.setdefault(_feature_of(fn.__module__), []).append(f"{fn.__module__}.{fn.__qualname__}")
+    return by_feature
+
+
+def test_the_registered_data_rights_hooks_per_feature(app):
+    registry = hooks.of(app)
+    assert _declared(registry.erasure) == {"portfolio": ["portfolio.data_rights.erase_portfolios"]}
+    assert _declared(registry.export_data) == {"portfolio": ["portfolio.data_rights.portfolio_data"]}
+    assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"]}
+
+
+def test_every_feature_holding_a_clients_data_erases_it(app):
+    holding = _features_holding_client_data()
+    assert {"cases", "portfolio"} <= holding  # the derivation finds what is known to be there
+    with_hook = set(_declared(hooks.of(app).erasure))
+    missing = sorted(holding - ERASES_ITSELF - NO_ERASURE_HOOK_YET - with_hook)
+    assert missing == [], f"features that keep a client's data but declare no erasure hook in init_app: {missing}"
+    done = sorted(NO_ERASURE_HOOK_YET & with_hook)
+    assert done == [], f"these now declare an erasure hook: delete them from NO_ERASURE_HOOK_YET: {done}"
+    unknown = sorted(NO_ERASURE_HOOK_YET - holding)
+    assert unknown == [], f"listed in NO_ERASURE_HOOK_YET but holding no client's or case's key: {unknown}"
