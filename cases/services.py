@@ -7,7 +7,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 from flask import render_template
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from cases import codes
 from cases.models import (
@@ -83,16 +83,16 @@ def _text(value, limit: int, field: str, *, required: bool = False) -> str | Non
 # --- clients ---------------------------------------------------------------------------------------------------
 
 CLIENT_FIELDS = [
-    "first_name", "last_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
+    "first_name", "last_name", "latin_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
     "languages", "arrival_year", "municipality", "phone", "email", "preferred_language", "certificate_language",
     "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed", "isced_level",
     "education_country", "third_country_national", "foreign_background", "minority", "disability", "homeless",
     "rural",
 ]
 # Direct identifiers never go into the audit trail: it outlives erasure.
-PERSONAL_FIELDS = {"first_name", "last_name", "birth_date", "phone", "email", "municipality", "languages"}
+PERSONAL_FIELDS = {"first_name", "last_name", "latin_name", "birth_date", "phone", "email", "municipality", "languages"}
 ANSWER_FIELDS = ("third_country_national", "foreign_background", "minority", "disability", "homeless", "rural")
-TEXT_LIMITS = {"first_name": 100, "last_name": 100, "municipality": 100, "phone": 40, "email": 254}
+TEXT_LIMITS = {"first_name": 100, "last_name": 100, "latin_name": 201, "municipality": 100, "phone": 40, "email": 254}
 
 
 def _redacted(changes: dict) -> dict:
@@ -404,6 +404,12 @@ def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarket
 
 # --- guidance log and appointments ------------------------------------------------------------------------------
 
+def _note_activity(case: Case) -> None:
+    """Mark the case as active now without a new version: adding to its log edits nothing of the case, so it must
+    neither turn away someone saving the case's form nor be turned away when two people log at the same moment."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
+
+
 def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, duration_minutes: int | None = None,
                        interpreter_language: str | None = None, note: str | None = None,
                        shareable: bool = False) -> GuidanceEntry:
@@ -423,8 +429,8 @@ def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, durat
                           interpreter_language=interpreter_language, note=_text(note, 10_000, "note"),
                           shareable=bool(shareable), author=actor)
     case.guidance_entries.append(entry)
-    case.last_activity_at = utcnow()
     db.session.flush()
+    _note_activity(case)
     audit.record(actor, "guidance_entry_added", entry,
                  changes=audit.snapshot(entry, ["case_id", "on", "kind", "duration_minutes",
                                                 "interpreter_language", "shareable"]))
@@ -604,8 +610,9 @@ def export_client(actor, client: Client) -> bytes:
     return buffer.getvalue()
 
 
-ERASED_CLIENT_FIELDS = ["first_name", "last_name", "birth_date", "country_of_birth", "citizenship", "mother_tongue",
-                        "languages", "arrival_year", "municipality", "phone", "email", "education_country"]
+ERASED_CLIENT_FIELDS = ["first_name", "last_name", "latin_name", "birth_date", "country_of_birth", "citizenship",
+                        "mother_tongue", "languages", "arrival_year", "municipality", "phone", "email",
+                        "education_country"]
 
 
 def erase_client(actor, client: Client) -> None:

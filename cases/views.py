@@ -108,6 +108,13 @@ def _field_error(form, error: services.CaseError, default: str) -> None:
     field.errors = [*field.errors, str(error)]
 
 
+def _status(form) -> int:
+    """409 when the save lost to someone else's (the message sits on the version field), 400 for bad input."""
+    if not form.errors:
+        return 200
+    return 409 if "version" in form.errors else 400
+
+
 def _client_fields(form) -> dict:
     fields = {name: getattr(form, name).data for name in CLIENT_FORM_FIELDS}
     fields["isced_level"] = fields["isced_level"] or None
@@ -270,8 +277,7 @@ def edit_client(client_id):
             db.session.commit()
             flash(_("The client was saved."), "success")
             return redirect(url_for("cases.client", client_id=client.id))
-    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), (
-        400 if form.errors else 200)
+    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), _status(form)
 
 
 def _link_login(client: Client, email: str | None) -> None:
@@ -456,7 +462,7 @@ def edit(case_id):
             db.session.commit()
             flash(_("The case was saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/case_form.html", form=form, case=case), 400 if form.errors else 200
+    return render_template("cases/case_form.html", form=form, case=case), _status(form)
 
 
 @bp.post("/cases/<int:case_id>/stage")
@@ -480,7 +486,7 @@ def move_stage(case_id):
     if form.stage.data in {stage.value for stage in Stage} and Stage(form.stage.data) not in offered:
         offered.append(Stage(form.stage.data))  # keep what the user chose, next to the message
     form.stage.choices = choices([(stage.value, stage.label) for stage in offered])
-    return _render_detail(case, 400, stage_form=form)
+    return _render_detail(case, _status(form), stage_form=form)
 
 
 @bp.post("/cases/<int:case_id>/guidance")
@@ -554,8 +560,7 @@ def record_exit(case_id):
             flash(_("The exit was recorded. The follow-up is due on %(date)s.",
                     date=case.follow_up_due.isoformat()), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/exit_form.html", form=form, case=case), (
-        400 if form.errors else 200)
+    return render_template("cases/exit_form.html", form=form, case=case), _status(form)
 
 
 @bp.route("/cases/<int:case_id>/follow-up", methods=["GET", "POST"])

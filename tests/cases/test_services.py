@@ -208,9 +208,9 @@ def test_erasure_closes_the_clients_login_and_leaves_no_name_in_the_trail(app, m
 def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
     case = make_case()
     client = case.client
-    services.update_client(counsellor, client, first_name="Hodan", last_name="Warsame", email="hodan@example.net",
-                           phone="040 123", birth_date=date(1990, 5, 6), gender="female", labour_status="unemployed",
-                           isced_level=3)
+    services.update_client(counsellor, client, first_name="هودان", last_name="ورسمه", latin_name="Hodan Warsame",
+                           email="hodan@example.net", phone="040 123", birth_date=date(1990, 5, 6), gender="female",
+                           labour_status="unemployed", isced_level=3)
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
@@ -219,15 +219,15 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     db.session.commit()
     client = db.session.get(Client, client.id)
     assert wiped == [client.id]
-    assert (client.first_name, client.last_name, client.email, client.phone, client.birth_date) == ("", "", None,
-                                                                                                    None, None)
+    assert (client.first_name, client.last_name, client.latin_name, client.email, client.phone,
+            client.birth_date) == ("", "", None, None, None, None)
     assert (client.gender.value, client.birth_year, client.isced_level) == ("female", 1990, 3)
     case = db.session.get(Case, case.id)
     assert case.age_at_entry == 35 and case.stage is Stage.DOCUMENTATION
     assert all(entry.note is None for entry in case.guidance_entries)
     assert all(change.reason is None for change in case.stage_changes)
     trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
-    assert "Warsame" not in trail and "hodan@example.net" not in trail
+    assert "Warsame" not in trail and "ورسمه" not in trail and "hodan@example.net" not in trail
     assert "Erased client" in client.full_name
 
 

@@ -1,7 +1,7 @@
 """certificates: the PAdES level a certificate was sealed at
 
 Revision ID: 83132106a283
-Revises: 7c1afb352524
+Revises: 5c1e7a9b04d2
 Create Date: 2026-12-05 09:52:53.878804
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '83132106a283'
-down_revision = '7c1afb352524'
+down_revision = '5c1e7a9b04d2'
 branch_labels = None
 depends_on = None
 
