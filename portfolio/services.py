@@ -386,6 +386,13 @@ def _carry_answer(actor, case: Case, key: str, text: str, language: str) -> None
         update_entry(actor, entry, title, {**entry.details, **details}, language, None)
 
 
+def _recorded_ids(action: str, key: str, owners: set[int]) -> set[int]:
+    """The objects the trail says were made under one of the owners (`changes[key]`), including those since removed."""
+    rows = db.session.execute(select(audit.AuditEntry.object_id, audit.AuditEntry.changes)
+                              .where(audit.AuditEntry.action == action))
+    return {object_id for object_id, changes in rows if (changes or {}).get(key) in owners}
+
+
 def _title_from(text: str, limit: int = 80) -> str:
     line = text.strip().splitlines()[0]
     if len(line) <= limit:
@@ -397,14 +404,23 @@ def _title_from(text: str, limit: int = 80) -> str:
 # --- erasure -------------------------------------------------------------------------------------------------------
 
 def erase_case_portfolio(actor, case: Case) -> int:
-    """Delete a case's whole portfolio and the bytes of its files; return how many files went."""
+    """Delete a case's whole portfolio and the bytes of its files, and blank what the trail kept of their texts
+    (also of entries and files removed earlier); return how many files went."""
     entries = list(db.session.scalars(select(PortfolioEntry).where(PortfolioEntry.case_id == case.id)))
     digests = [file.digest for entry in entries for file in entry.evidence]
+    entry_ids = {entry.id for entry in entries} | _recorded_ids("add_portfolio_entry", "case_id", {case.id})
+    file_ids = {file.id for entry in entries for file in entry.evidence} | _recorded_ids(
+        "add_evidence_file", "entry_id", entry_ids)
+    portfolio = portfolio_of(case)
     for entry in entries:
         db.session.delete(entry)
-    for record in (portfolio_of(case), questionnaire_of(case)):
+    for record in (portfolio, questionnaire_of(case)):
         if record is not None:
             db.session.delete(record)
+    audit.redact("portfolio_entry", entry_ids, ("title", "details"))
+    audit.redact("evidence_file", file_ids, ("original_name", "filename"))
+    if portfolio is not None:
+        audit.redact("portfolio", portfolio.id, ("review_note",))
     audit.record(actor, "erase_portfolio", object_type="case", object_id=case.id,
                  changes={"entries": len(entries), "files": len(digests)})
     db.session.flush()

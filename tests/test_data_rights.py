@@ -51,8 +51,10 @@ def _declared(registry) -> dict[str, list[str]]:
 
 def test_the_registered_data_rights_hooks_per_feature(app):
     registry = hooks.of(app)
-    assert _declared(registry.erasure) == {"portfolio": ["portfolio.data_rights.erase_portfolios"]}
-    assert _declared(registry.export_data) == {"portfolio": ["portfolio.data_rights.portfolio_data"]}
+    assert _declared(registry.erasure) == {"isok.accounts": ["isok.accounts.data_rights.erase_login"],
+                                           "portfolio": ["portfolio.data_rights.erase_portfolios"]}
+    assert _declared(registry.export_data) == {"isok.accounts": ["isok.accounts.data_rights.account_part"],
+                                               "portfolio": ["portfolio.data_rights.portfolio_data"]}
     assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"]}
 
 
