@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from cases.models import Case
 from isok import audit, permissions, storage
@@ -174,26 +173,11 @@ def delete_entry(actor, entry: PortfolioEntry) -> None:
     _forget_unreferenced(digests)
 
 
-FORGET_KEY = "portfolio_unreferenced_digests"
-
-
 def _forget_unreferenced(digests: list[str]) -> None:
     """Delete the bytes no evidence row points at any more, once the transaction that dropped the rows commits."""
-    pending = db.session().info.setdefault(FORGET_KEY, set())
-    for digest in set(digests):
-        if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0:
-            pending.add(digest)
-
-
-@event.listens_for(Session, "after_commit")
-def _delete_forgotten_bytes(session):
-    for digest in session.info.pop(FORGET_KEY, ()):
-        storage.delete(digest)
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_bytes_after_rollback(session):
-    session.info.pop(FORGET_KEY, None)
+    storage.delete_after_commit(db.session, [
+        digest for digest in set(digests)
+        if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0])
 
 
 # --- evidence files ------------------------------------------------------------------------------------------------
