@@ -23,9 +23,10 @@ from isok import audit, data_subject, hooks
 from isok.extensions import db
 from isok.translation import force_locale
 
-CASE_FIELDS = ["id", "target", "client_type", "stage", "entry_date", "exit_date", "age_at_entry", "exit_situation",
-               "study_path_shortened", "study_months_saved", "follow_up_due", "follow_up_on", "follow_up_situation",
-               "notes", "created_at", "last_activity_at"]
+CASE_FIELDS = ["id", "target", "client_type", "stage", "entry_date", "exit_date", "age_at_entry", "exit_labour_status",
+               "exit_in_education", "exit_qualification", "study_path_shortened", "study_months_saved",
+               "follow_up_due", "follow_up_on", "follow_up_labour_status", "follow_up_in_education", "notes",
+               "created_at", "last_activity_at"]
 
 
 def _name(user) -> str | None:

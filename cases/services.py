@@ -3,7 +3,7 @@
 import calendar
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from cases import codes
 from cases.models import (
@@ -20,8 +20,8 @@ from cases.models import (
     Handover,
     HandoverKind,
     HandoverStatus,
+    LabourMarketResult,
     LabourStatus,
-    Situation,
     Stage,
     StageChange,
     search_key,
@@ -78,16 +78,16 @@ def _text(value, limit: int, field: str, *, required: bool = False) -> str | Non
 # --- clients ---------------------------------------------------------------------------------------------------
 
 CLIENT_FIELDS = [
-    "first_name", "last_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
+    "first_name", "last_name", "latin_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
     "languages", "arrival_year", "municipality", "phone", "email", "preferred_language", "certificate_language",
     "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed", "isced_level",
     "education_country", "third_country_national", "foreign_background", "minority", "disability", "homeless",
     "rural",
 ]
 # Direct identifiers never go into the audit trail: it outlives erasure.
-PERSONAL_FIELDS = {"first_name", "last_name", "birth_date", "phone", "email", "municipality", "languages"}
+PERSONAL_FIELDS = {"first_name", "last_name", "latin_name", "birth_date", "phone", "email", "municipality", "languages"}
 ANSWER_FIELDS = ("third_country_national", "foreign_background", "minority", "disability", "homeless", "rural")
-TEXT_LIMITS = {"first_name": 100, "last_name": 100, "municipality": 100, "phone": 40, "email": 254}
+TEXT_LIMITS = {"first_name": 100, "last_name": 100, "latin_name": 201, "municipality": 100, "phone": 40, "email": 254}
 
 
 def _redacted(changes: dict) -> dict:
@@ -325,9 +325,18 @@ def allowed_moves(case: Case) -> tuple[Stage, ...]:
     return ALLOWED_MOVES[case.stage]
 
 
-def record_exit(actor, case: Case, version=None, *, exit_date: date, situation: Situation,
+EXIT_RESULT_FIELDS = ["exit_labour_status", "exit_in_education", "exit_qualification"]
+
+
+def record_exit(actor, case: Case, version=None, *, exit_date: date, labour_status: LabourMarketResult | None,
+                in_education: bool = False, qualification: bool = False,
                 study_path_shortened: Answer = Answer.NOT_ASKED, study_months_saved: int | None = None) -> None:
-    """Record the client's exit and situation; the six-month follow-up falls due, and the case is closed."""
+    """Record the client's exit and their results within four weeks of it; the six-month follow-up falls due, and
+    the case is closed.
+
+    The results are a set: one labour-market status (the last of job searching or employment within the four
+    weeks; None when not known), and, beside it, education or training and a qualification gained.
+    """
     check_version(case, version)
     if exit_date is None:
         raise CaseError(_("A value is required."), "exit_date")
@@ -342,12 +351,14 @@ def record_exit(actor, case: Case, version=None, *, exit_date: date, situation: 
         if not 1 <= study_months_saved <= 120:
             raise CaseError(_("Give the months as a number from 1 to 120."), "study_months_saved")
     case.exit_date = exit_date
-    case.exit_situation = Situation(situation)
+    case.exit_labour_status = LabourMarketResult(labour_status) if labour_status else None
+    case.exit_in_education = bool(in_education)
+    case.exit_qualification = bool(qualification)
     case.study_path_shortened = study_path_shortened
     case.study_months_saved = study_months_saved
     case.follow_up_due = _add_months(exit_date, 6)
     case.last_activity_at = utcnow()
-    changes = audit.changes_of(case, ["exit_date", "exit_situation", "study_path_shortened", "study_months_saved"])
+    changes = audit.changes_of(case, ["exit_date", *EXIT_RESULT_FIELDS, "study_path_shortened", "study_months_saved"])
     audit.record(actor, "case_exit_recorded", case, changes=changes)
     if case.stage is not Stage.CLOSED:
         change = StageChange(from_stage=case.stage, to_stage=Stage.CLOSED, on=exit_date, by=actor)
@@ -363,8 +374,10 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def record_follow_up(actor, case: Case, *, on: date, situation: Situation) -> None:
-    """Record the situation six months after exit (ESF longer-term result)."""
+def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarketResult | None,
+                     in_education: bool = False) -> None:
+    """Record the client's situation six months after exit (ESF longer-term results); no labour-market status
+    means the client did not answer."""
     if case.exit_date is None:
         raise CaseError(_("Record the exit before the follow-up."), "on")
     if on is None:
@@ -373,14 +386,24 @@ def record_follow_up(actor, case: Case, *, on: date, situation: Situation) -> No
         raise CaseError(_("The follow-up cannot be before the exit date."), "on")
     if on > today():
         raise CaseError(_("The follow-up date cannot be in the future."), "on")
+    if labour_status is None and in_education:
+        raise CaseError(_("Choose the labour-market status the client told you, or leave both unanswered."),
+                        "labour_status")
     case.follow_up_on = on
-    case.follow_up_situation = Situation(situation)
+    case.follow_up_labour_status = LabourMarketResult(labour_status) if labour_status else None
+    case.follow_up_in_education = bool(in_education)
     case.last_activity_at = utcnow()
-    audit.record(actor, "case_follow_up_recorded", case,
-                 changes=audit.changes_of(case, ["follow_up_on", "follow_up_situation"]))
+    audit.record(actor, "case_follow_up_recorded", case, changes=audit.changes_of(
+        case, ["follow_up_on", "follow_up_labour_status", "follow_up_in_education"]))
 
 
 # --- guidance log and appointments ------------------------------------------------------------------------------
+
+def _note_activity(case: Case) -> None:
+    """Mark the case as active now without a new version: adding to its log edits nothing of the case, so it must
+    neither turn away someone saving the case's form nor be turned away when two people log at the same moment."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
+
 
 def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, duration_minutes: int | None = None,
                        interpreter_language: str | None = None, note: str | None = None,
@@ -401,8 +424,8 @@ def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, durat
                           interpreter_language=interpreter_language, note=_text(note, 10_000, "note"),
                           shareable=bool(shareable), author=actor)
     case.guidance_entries.append(entry)
-    case.last_activity_at = utcnow()
     db.session.flush()
+    _note_activity(case)
     audit.record(actor, "guidance_entry_added", entry,
                  changes=audit.snapshot(entry, ["case_id", "on", "kind", "duration_minutes",
                                                 "interpreter_language", "shareable"]))
@@ -542,8 +565,9 @@ def answer_transfer(actor, handover: Handover, accept: bool) -> None:
 
 # --- data rights: erasure (the export is in cases.data_rights) ------------------------------------------------
 
-ERASED_CLIENT_FIELDS = ["first_name", "last_name", "birth_date", "country_of_birth", "citizenship", "mother_tongue",
-                        "languages", "arrival_year", "municipality", "phone", "email", "education_country"]
+ERASED_CLIENT_FIELDS = ["first_name", "last_name", "latin_name", "birth_date", "country_of_birth", "citizenship",
+                        "mother_tongue", "languages", "arrival_year", "municipality", "phone", "email",
+                        "education_country"]
 
 
 def erase_client(actor, client: Client) -> None:

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from certificates import rendering, seal, seals, texts
+from certificates import rendering, seal, seals, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -100,18 +100,26 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     number = _next_number(now.year)
     content.update(number=number, verification_code=new_verification_code(),
                    issued_on=_local_today(now).isoformat())
-    sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
-                           location=content["place"])
+    stamping = timestamps.timestamping(seals.chain(issuer_seal), issuer_seal.fingerprint)
+    try:
+        sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
+                               location=content["place"], timestamping=stamping)
+    except seal.TimestampFailed as error:
+        current_app.logger.warning("certificate %s not sealed: %s", number, error)
+        raise CertificateError(_("The timestamp service did not answer or could not be trusted, so the certificate "
+                                 "was not issued. Try again in a moment; if it keeps failing, tell the "
+                                 "administrator.")) from error
     digest = storage.put_bytes(sealed)
     certificate = Certificate(
         case=case, number=number, verification_code=content["verification_code"], content=content,
         languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
         pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
+        seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
     )
     db.session.add(certificate)
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
         certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
-                      "seal_id"]))
+                      "seal_id", "seal_level"]))
     return certificate
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from cases.models import Case
 from isok import audit, permissions, storage
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
@@ -138,7 +139,7 @@ def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, langua
     """Change an entry, refusing when someone else saved it since the form was opened."""
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
-    if version is not None and str(version) != str(entry.version):
+    if is_stale(entry, version):
         raise PortfolioError(_l("Someone else changed this entry while you were editing it. Your text is kept "
                                 "below; compare it with the current entry and save again."), "title")
     title = (title or "").strip()
@@ -327,7 +328,7 @@ def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str
     _require_edit(actor, case)
     staff = permissions.can_review_portfolio(actor, case)
     questionnaire = questionnaire_of(case)
-    if questionnaire is not None and version not in (None, "") and str(version) != str(questionnaire.version):
+    if questionnaire is not None and is_stale(questionnaire, version):
         raise PortfolioError(_l("Someone else saved the questionnaire while you were filling it in. Your answers "
                                 "are kept below; check them and save again."))
     before = dict(questionnaire.answers) if questionnaire else {}

@@ -11,8 +11,9 @@ from isok.extensions import db
 from isok.reports.models import ENTRY_FIELDS, Participation
 
 RECORD_FIELDS = ["id", "entry_date", "case_count", "client_type", *ENTRY_FIELDS, "entry_frozen_at", "entry_frozen_in",
-                 "exit_date", "exit_situation", "qualification_certified", "follow_up_due", "follow_up_on",
-                 "follow_up_situation"]
+                 "exit_date", "exit_labour_status", "exit_in_education", "exit_qualification",
+                 "qualification_certified", "follow_up_due", "follow_up_on", "follow_up_labour_status",
+                 "follow_up_in_education"]
 
 
 def _participation(client) -> Participation | None:

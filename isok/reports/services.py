@@ -45,8 +45,9 @@ def today() -> date:
 # --- participation records ---------------------------------------------------------------------------------------
 
 # Derived from the latest case: a re-entry updates them (research §1.5 rule 1).
-EXIT_FIELDS = ["client_type", "case_count", "exit_date", "exit_situation", "follow_up_due", "follow_up_on",
-               "follow_up_situation"]
+EXIT_FIELDS = ["client_type", "case_count", "exit_date", "exit_labour_status", "exit_in_education",
+               "exit_qualification", "follow_up_due", "follow_up_on", "follow_up_labour_status",
+               "follow_up_in_education"]
 SOURCE_FIELDS = ["client_version", "case_versions", "last_case_id"]
 CLIENT_ENTRY_FIELDS = [name for name in ENTRY_FIELDS if name != "age_at_entry"]
 
@@ -64,8 +65,8 @@ def _changed_clients():
 def _derived(clients=None) -> tuple:
     """Per client with cases: entry data from the client and the first case, exit data from the latest case."""
     ranked = select(
-        Case.client_id, Case.entry_date, Case.age_at_entry, Case.client_type, Case.exit_date, Case.exit_situation,
-        Case.follow_up_due, Case.follow_up_on, Case.follow_up_situation,
+        Case.client_id, Case.entry_date, Case.age_at_entry,
+        *(getattr(Case, name) for name in EXIT_FIELDS if name != "case_count"),
         func.row_number().over(partition_by=Case.client_id, order_by=(Case.entry_date, Case.id)).label("first_rank"),
         func.row_number().over(partition_by=Case.client_id,
                                order_by=(Case.entry_date.desc(), Case.id.desc())).label("latest_rank"),
@@ -286,7 +287,6 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     for spec in (*PEOPLE_TABLES, indicators.EXCLUDED):
         for row in spec.rows(rule_set):
             conditions[(spec.key, row.key)] = row.condition
-    conditions[("_checks", "job_searching_and_employed")] = indicators.BOTH_SEARCHING_AND_EMPLOYED
     for client_type in ClientType:
         conditions[("project", f"clients_{client_type.value}")] = P.client_type == client_type
     flags = {}
@@ -304,7 +304,6 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     populations = {"entrants": (True, "entry"), "excluded": (False, "entry"), "leavers": (True, "exit"),
                    "follow_up": (True, "due")}
     population_of = {spec.key: spec.population for spec in (*PEOPLE_TABLES, indicators.EXCLUDED)}
-    population_of.update(_checks="leavers")
     figures = {}
     for scope in windows:
         for index, (table, row) in enumerate(conditions):
@@ -487,8 +486,6 @@ def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None
         tables = [*_people_tables(people, scope, rule_set, PEOPLE_TABLES), *built[scope], targets]
         quality = _people_tables(people, scope, rule_set, (indicators.EXCLUDED,))[0]
         figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
-        figures["_checks"] = {"job_searching_and_employed":
-                              people[(scope, "_checks", "job_searching_and_employed")]["total"]}
         checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
                   for check in indicators.CHECKS]
         reports[scope] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cases import services as case_services
-from cases.models import Answer, Client, Gender, LabourStatus, Situation
+from cases.models import Answer, Client, Gender, LabourMarketResult, LabourStatus
 from isok.audit import AuditEntry
 from isok.extensions import db
 from isok.network import services as network_services
@@ -48,25 +48,30 @@ def gendered(total, women=0, men=0, other=0):
 def test_one_record_per_person_keeps_the_first_entry_and_the_final_exit(population):
     bashir = participation_of(population["bashir"])
     assert (bashir.entry_date, bashir.case_count, bashir.age_at_entry) == (date(2025, 3, 10), 2, 25)
-    assert (bashir.exit_date, bashir.exit_situation) == (date(2026, 1, 1), Situation.EDUCATION_OR_TRAINING)
+    assert (bashir.exit_date, bashir.exit_labour_status, bashir.exit_in_education) == (
+        date(2026, 1, 1), LabourMarketResult.NEITHER, True)
     assert db.session.scalar(select(func.count(Participation.id))) == 9
 
 
 def test_sync_is_idempotent_and_follows_changes_to_cases(population):
     assert services.sync_participations() == 0
     carita = population["carita"]
-    case_services.record_exit(None, carita.cases[0], exit_date=date(2026, 1, 20), situation=Situation.SELF_EMPLOYED)
+    case_services.record_exit(None, carita.cases[0], exit_date=date(2026, 1, 20),
+                              labour_status=LabourMarketResult.SELF_EMPLOYED)
     assert services.sync_participations() == 1
-    assert participation_of(carita).exit_situation is Situation.SELF_EMPLOYED
+    assert participation_of(carita).exit_labour_status is LabourMarketResult.SELF_EMPLOYED
     assert services.sync_participations() == 0
 
 
 def test_an_open_re_entry_means_the_person_has_not_left(population, person):
-    returning = person("Ritva", entries=[(date(2025, 2, 1), date(2025, 3, 1), Situation.JOB_SEARCHING),
-                                         (date(2025, 8, 1), None, None)])
+    returning = person("Ritva", entries=[(date(2025, 2, 1), date(2025, 3, 1), LabourMarketResult.JOB_SEARCHING,
+                                          {"in_education": True})])
+    case_services.open_case(None, returning, organisation=returning.cases[0].organisation,
+                            client_type=returning.cases[0].client_type, entry_date=date(2025, 8, 1))
     services.sync_participations()
     record = participation_of(returning)
-    assert (record.entry_date, record.exit_date, record.exit_situation) == (date(2025, 2, 1), None, None)
+    assert (record.entry_date, record.exit_date, record.exit_labour_status, record.exit_in_education) == (
+        date(2025, 2, 1), None, None, False)
 
 
 # --- the period report, cell by cell -------------------------------------------------------------------------------

@@ -5,15 +5,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessment import assessment_services
+from assessment.assessments import services as assessment_services
 from certificates import content
 from certificates import services as certificate_services
 from isok.accounts.models import OrganisationType, Role
 from isok.database import utcnow
 from isok.extensions import db
 from isok.reports import sources
-from tests.assessment_process.conftest import build_assessment, decide, submit_ratings
-from tests.certificates.helpers import new_case, use_test_seal
+from tests.assessment.conftest import build_assessment, decide, submit_ratings
+from tests.certificates.helpers import give_test_seal, new_case
 from tests.certificates.samples import results
 
 
@@ -50,8 +50,8 @@ def test_units_count_when_decided_at_a_passing_level_in_a_signed_off_assessment(
 
 
 def test_only_valid_formally_recognised_certificates_count(app, make_organisation, make_user, monkeypatch):
-    use_test_seal(app)
     college = make_organisation(name="College", type=OrganisationType.EDUCATION_PROVIDER)
+    give_test_seal(college)
     counsellor = make_user(Role.COUNSELLOR, organisation=college)
     monkeypatch.setattr(content, "results_for", lambda case: results())
     kept, revoked = new_case(college, counsellor), new_case(college, counsellor, first_name="Bilal")
