@@ -13,8 +13,8 @@ from cases.models import (
     ConsentPurpose,
     Gender,
     GuidanceKind,
+    LabourMarketResult,
     LabourStatus,
-    Situation,
     Stage,
 )
 from isok import demo
@@ -136,6 +136,12 @@ def _amina(admin, organisation, counsellor, client_user, today) -> None:
     case.last_activity_at = datetime.combine(date(2026, 10, 6), time(10), tzinfo=UTC)
 
 
+# Results at exit, drawn at random: a labour-market status and whether the client went on to education or training.
+EXIT_RESULTS = [(LabourMarketResult.EMPLOYED, False), (LabourMarketResult.EMPLOYED, False),
+                (LabourMarketResult.NEITHER, True), (LabourMarketResult.JOB_SEARCHING, False),
+                (LabourMarketResult.SELF_EMPLOYED, False)]
+
+
 def _journey(admin, case, stage: Stage, entry: date, today: date, rng: random.Random, index: int) -> None:
     """Walk the case to its stage with dated moves, log meetings and consents, and close some with exits."""
     client = case.client
@@ -168,16 +174,20 @@ def _journey(admin, case, stage: Stage, entry: date, today: date, rng: random.Ra
         if index % 11 == 0:
             exit_date = today - timedelta(days=180) + timedelta(days=4)  # its follow-up falls due this week
         exit_date = max(exit_date, last)
-        situation = rng.choice([Situation.EMPLOYED_LONG_TERM, Situation.EMPLOYED_SHORT_TERM,
-                                Situation.EDUCATION_OR_TRAINING, Situation.JOB_SEARCHING, Situation.SELF_EMPLOYED])
-        shortened = Answer.YES if situation is Situation.EDUCATION_OR_TRAINING else Answer.NO
-        services.record_exit(admin, case, exit_date=exit_date, situation=situation, study_path_shortened=shortened,
+        status, in_education = rng.choice(EXIT_RESULTS)
+        # Results that go together: some job seekers and some of the employed are also in training.
+        in_education = in_education or (status is LabourMarketResult.JOB_SEARCHING and index % 2 == 0) or (
+            status is LabourMarketResult.EMPLOYED and index % 5 == 0)
+        shortened = Answer.YES if in_education else Answer.NO
+        services.record_exit(admin, case, exit_date=exit_date, labour_status=status, in_education=in_education,
+                             qualification=index % 7 == 0, study_path_shortened=shortened,
                              study_months_saved=rng.choice([3, 6, 12]) if shortened is Answer.YES else None)
         last = exit_date
         if case.follow_up_due <= today and index % 3 != 0:
-            services.record_follow_up(admin, case, on=case.follow_up_due,
-                                      situation=rng.choice([Situation.EMPLOYED_LONG_TERM, Situation.SELF_EMPLOYED,
-                                                            Situation.JOB_SEARCHING, situation]))
+            later = rng.choice([LabourMarketResult.EMPLOYED, LabourMarketResult.SELF_EMPLOYED,
+                                LabourMarketResult.JOB_SEARCHING, status])
+            services.record_follow_up(admin, case, on=case.follow_up_due, labour_status=later,
+                                      in_education=later is LabourMarketResult.NEITHER and in_education)
             last = case.follow_up_due
     # The demo's history happened over time: activity dates follow the dated events, some now a month quiet.
     case.last_activity_at = datetime.combine(last, time(10), tzinfo=UTC)

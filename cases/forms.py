@@ -5,6 +5,7 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,8 +21,8 @@ from cases.models import (
     CONSENT_PURPOSE_LABELS,
     GENDER_LABELS,
     GUIDANCE_KIND_LABELS,
+    LABOUR_MARKET_RESULT_LABELS,
     LABOUR_STATUS_LABELS,
-    SITUATION_LABELS,
     STAGE_LABELS,
 )
 from isok.forms import Form, VersionedForm, choices
@@ -46,6 +47,9 @@ class ClientFields:
 
     first_name = StringField(_l("First names"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    latin_name = StringField(_l("Name in Latin letters"), validators=[Optional(), Length(max=201)],
+                             description=_l("Only when the name is written in another script: the name as in the "
+                                            "passport, e.g. “Amina Hassan”. Certificates show it beside the name."))
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS), default="not_stated")
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
@@ -131,9 +135,21 @@ class AppointmentForm(Form):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
 
 
+def _labour_result_field(label, description):
+    return RadioField(label, choices=_enum_choices(LABOUR_MARKET_RESULT_LABELS, empty=_l("Not known")),
+                      description=description)
+
+
 class ExitForm(VersionedForm):
     exit_date = DateField(_l("Exit date"), validators=[InputRequired()])
-    situation = SelectField(_l("Situation at exit"), choices=_enum_choices(SITUATION_LABELS))
+    labour_status = _labour_result_field(
+        _l("Labour-market status within four weeks of leaving"),
+        _l("The last one within the four weeks counts: someone who found a job on day 20 is employed; someone "
+           "employed at once but looking for work again by day 28 is job searching."))
+    in_education = BooleanField(_l("In education or training within four weeks of leaving"))
+    qualification = BooleanField(_l("Gained a qualification within four weeks of leaving"),
+                                 description=_l("A qualification or a recognised qualification unit, certified by "
+                                                "an authorised provider; not a statement of this project alone."))
     study_path_shortened = SelectField(_l("Did the validation shorten a study path?"),
                                        choices=ANSWERS, default="not_asked")
     study_months_saved = IntegerField(_l("By how many months"), validators=[Optional()])
@@ -141,7 +157,9 @@ class ExitForm(VersionedForm):
 
 class FollowUpForm(Form):
     on = DateField(_l("Date of the follow-up"), validators=[InputRequired()])
-    situation = SelectField(_l("Situation six months after exit"), choices=_enum_choices(SITUATION_LABELS))
+    labour_status = _labour_result_field(_l("Labour-market status six months after exit"),
+                                         _l("“Not known” records that the client did not answer."))
+    in_education = BooleanField(_l("In education or training six months after exit"))
 
 
 class ConsentForm(Form):

@@ -102,28 +102,33 @@ CLIENT_TYPE_LABELS = {ClientType.LONG_TERM: _l("Long-term (full validation path)
                       ClientType.SHORT_TERM: _l("Short-term (guidance and a partial path)")}
 
 
-class Situation(enum.StrEnum):
-    """The client's situation at exit and at the six-month follow-up (ESF immediate and longer-term results)."""
+class LabourMarketResult(enum.StrEnum):
+    """The labour-market side of a result: where the client stood four weeks after leaving, or six months after.
 
-    EMPLOYED_SHORT_TERM = "employed_short_term"
-    EMPLOYED_LONG_TERM = "employed_long_term"
+    One value, because job searching and employment exclude each other (the last of them within the four weeks
+    counts); being in education or training and gaining a qualification are recorded beside it, since they can go
+    with either (ESF rules, research §1.5 rule 4).
+    """
+
+    EMPLOYED = "employed"
     SELF_EMPLOYED = "self_employed"
-    EDUCATION_OR_TRAINING = "education_or_training"
     JOB_SEARCHING = "job_searching"
-    INACTIVE = "inactive"
-    UNKNOWN = "unknown"
+    NEITHER = "neither"
 
     @property
     def label(self):
-        return SITUATION_LABELS[self]
+        return LABOUR_MARKET_RESULT_LABELS[self]
+
+    @property
+    def employed(self) -> bool:
+        return self in EMPLOYED_RESULTS
 
 
-SITUATION_LABELS = {Situation.EMPLOYED_SHORT_TERM: _l("Employed, short term"),
-                    Situation.EMPLOYED_LONG_TERM: _l("Employed, long term"),
-                    Situation.SELF_EMPLOYED: _l("Self-employed"),
-                    Situation.EDUCATION_OR_TRAINING: _l("In education or training"),
-                    Situation.JOB_SEARCHING: _l("Job searching"), Situation.INACTIVE: _l("Inactive"),
-                    Situation.UNKNOWN: _l("Unknown")}
+LABOUR_MARKET_RESULT_LABELS = {LabourMarketResult.EMPLOYED: _l("Employed"),
+                               LabourMarketResult.SELF_EMPLOYED: _l("Self-employed"),
+                               LabourMarketResult.JOB_SEARCHING: _l("Job searching"),
+                               LabourMarketResult.NEITHER: _l("Neither working nor looking for work")}
+EMPLOYED_RESULTS = (LabourMarketResult.EMPLOYED, LabourMarketResult.SELF_EMPLOYED)
 
 
 def search_key(text: str) -> str:
@@ -148,6 +153,8 @@ class Client(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100), index=True)
+    # The name in Latin letters (as in a passport) when it is written in another script; certificates print both.
+    latin_name: Mapped[str | None] = mapped_column(String(201))
     # "first last", case-folded in Python (SQLite folds only ASCII): name search and duplicate checks use it.
     search_name: Mapped[str] = mapped_column(String(201), default="", index=True)
     birth_date: Mapped[date | None]
@@ -230,13 +237,18 @@ class Case(db.Model):
     entry_date: Mapped[date] = mapped_column(index=True)
     exit_date: Mapped[date | None] = mapped_column(index=True)
     age_at_entry: Mapped[int | None]  # ESF counts age at entry; kept when the client is erased
-    exit_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    # Results within four weeks of exit: the labour-market status (None: not known) and what can go with it.
+    exit_labour_status: Mapped[LabourMarketResult | None] = mapped_column(enum_type(LabourMarketResult))
+    exit_in_education: Mapped[bool] = mapped_column(default=False)
+    exit_qualification: Mapped[bool] = mapped_column(default=False)
     # Whether the validation shortened the client's study path, and by how many months.
     study_path_shortened: Mapped[Answer] = mapped_column(enum_type(Answer), default=Answer.NOT_ASKED)
     study_months_saved: Mapped[int | None]
     follow_up_due: Mapped[date | None] = mapped_column(index=True)  # six months after exit
     follow_up_on: Mapped[date | None]
-    follow_up_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    # Six months after exit (None with a follow-up date: the client did not answer).
+    follow_up_labour_status: Mapped[LabourMarketResult | None] = mapped_column(enum_type(LabourMarketResult))
+    follow_up_in_education: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

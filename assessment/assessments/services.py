@@ -555,6 +555,7 @@ def signed_off_results(case: Case) -> dict:
                   "result_label": {lang: str},                # the result's label in fi, sv, en
                   "shown_by": ["interview" | "observation" | "portfolio", ...],
                   "rationale": str | None,
+                  "gap_what": str | None,     # the gap plan's words: what is still to be learnt
               }, ...],
           }, ...],
           "assessors": [{"role": "counsellor" | "teacher" | "workplace_tutor", "user_id": int, "name": str,
@@ -623,6 +624,7 @@ def _unit_results(assessment: Assessment) -> list[dict]:
                 "result_label": _result_labels(outcome_decisions[o["id"]].result),
                 "shown_by": list(outcome_decisions[o["id"]].shown_by),
                 "rationale": outcome_decisions[o["id"]].rationale,
+                "gap_what": outcome_decisions[o["id"]].gap_what or None,
             } for o in unit["outcomes"] if o["id"] in outcome_decisions],
         })
     return units

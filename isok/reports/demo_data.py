@@ -3,11 +3,10 @@ one result recorded after the submission so the correction report has something 
 
 from sqlalchemy import select
 
-from cases.models import LabourStatus
+from cases.models import EMPLOYED_RESULTS, LabourStatus
 from isok.extensions import db
 from isok.network.models import HalfYear
 from isok.reports import services
-from isok.reports.indicators import EMPLOYED_SITUATIONS
 from isok.reports.models import BetterSituation, Participation
 
 SUBMITTED = HalfYear(2025, 2)
@@ -20,7 +19,7 @@ def load(admin) -> None:
     followed = db.session.scalars(select(Participation).where(Participation.follow_up_on.is_not(None))
                                   .order_by(Participation.id)).all()
     for participation in followed:
-        employed_then = participation.follow_up_situation in EMPLOYED_SITUATIONS
+        employed_then = participation.follow_up_labour_status in EMPLOYED_RESULTS
         if participation.labour_status is LabourStatus.EMPLOYED and employed_then:
             services.record_results(admin, participation, qualification_gained=False, responded=True,
                                     better_situation=BetterSituation.PROMOTION)

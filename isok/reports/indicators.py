@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, not_, or_, true
 
-from cases.models import Answer, Gender, LabourStatus, Situation
+from cases.models import EMPLOYED_RESULTS, Answer, ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.network.models import RuleSet
 from isok.reports.models import Participation as P
 from isok.reports.models import RecordedResult as R
@@ -49,21 +49,22 @@ MISSING = {
 }
 CORE_COMPLETE = and_(*(not_(condition) for condition, _label in MISSING.values()))
 
-EMPLOYED_SITUATIONS = (Situation.EMPLOYED_SHORT_TERM, Situation.EMPLOYED_LONG_TERM, Situation.SELF_EMPLOYED)
 UNEMPLOYED = P.labour_status == LabourStatus.UNEMPLOYED
 INACTIVE = P.labour_status == LabourStatus.INACTIVE
 EMPLOYED = P.labour_status == LabourStatus.EMPLOYED
 INACTIVE_NOT_IN_EDUCATION = and_(INACTIVE, P.in_education_or_training.is_(False))
-# One situation per case: the last labour-market event within 28 days wins, so job searching and employed never
-# meet (research §1.5 rule 4).
-JOB_SEARCHING_AT_EXIT = P.exit_situation == Situation.JOB_SEARCHING
-EMPLOYED_AT_EXIT = P.exit_situation.in_(EMPLOYED_SITUATIONS)
-QUALIFICATION_AT_EXIT = or_(P.qualification_certified.is_(True), R.qualification_gained.is_(True))
+# Results are a set (research §1.5 rule 4): one labour-market status, in which the last of job searching and
+# employment within 28 days wins, so the two never meet; education or training and a qualification go with either.
+JOB_SEARCHING_AT_EXIT = P.exit_labour_status == LabourMarketResult.JOB_SEARCHING
+EMPLOYED_AT_EXIT = P.exit_labour_status.in_(EMPLOYED_RESULTS)
+EDUCATION_AT_EXIT = P.exit_in_education.is_(True)
+QUALIFICATION_AT_EXIT = or_(P.exit_qualification.is_(True), P.qualification_certified.is_(True),
+                            R.qualification_gained.is_(True))
 FOLLOWED_UP = P.follow_up_on.is_not(None)
+# A follow-up with a labour-market status is an answer; the project manager's record overrides it.
 RESPONDED = or_(R.responded.is_(True), and_(R.responded.is_(None), FOLLOWED_UP,
-                                             P.follow_up_situation.is_not(None),
-                                             P.follow_up_situation != Situation.UNKNOWN))
-EMPLOYED_AT_SIX_MONTHS = and_(RESPONDED, P.follow_up_situation.in_(EMPLOYED_SITUATIONS))
+                                             P.follow_up_labour_status.is_not(None)))
+EMPLOYED_AT_SIX_MONTHS = and_(RESPONDED, P.follow_up_labour_status.in_(EMPLOYED_RESULTS))
 # Only people employed at entry can have a better situation (research §1.3, CR07/EECR06).
 BETTER_AT_SIX_MONTHS = and_(RESPONDED, EMPLOYED, R.better_situation.is_not(None))
 
@@ -208,13 +209,14 @@ IMMEDIATE_RESULTS = PeopleTable("immediate_results", 5, _l("Immediate results of
               {ESF_PLUS: "EECR01"}, rules={ESF_PLUS, ESF_2007}),
     Indicator("job_searching", _l("Inactive at entry, engaged in job searching upon leaving"),
               and_(JOB_SEARCHING_AT_EXIT, INACTIVE), {ESF_2014: "CR01"}, rules={ESF_2014}),
-    Indicator("education_or_training", _l("In education or training upon leaving"),
-              P.exit_situation == Situation.EDUCATION_OR_TRAINING, {ESF_PLUS: "EECR02", ESF_2014: "CR02"}),
+    Indicator("education_or_training", _l("In education or training upon leaving"), EDUCATION_AT_EXIT,
+              {ESF_PLUS: "EECR02", ESF_2014: "CR02"}),
     Indicator("qualification", _l("Gaining a qualification upon leaving"), QUALIFICATION_AT_EXIT,
               {ESF_PLUS: "EECR03", ESF_2014: "CR03"}),
     Indicator("employed", _l("In employment, including self-employment, upon leaving"), EMPLOYED_AT_EXIT,
               {ESF_PLUS: "EECR04", ESF_2014: "CR04"}),
-), note=_l("Job searching and employment exclude each other: the last event within 28 days counts."))
+), note=_l("Job searching and employment exclude each other: the last of them within 28 days counts. Education "
+            "or training and a qualification are counted beside either."))
 
 SIX_MONTH_RESULTS = PeopleTable("six_month_results", 6, _l("Results six months after leaving"), "follow_up", (
     Indicator("due", _l("Leavers whose six-month follow-up is due"), true()),
@@ -226,13 +228,27 @@ SIX_MONTH_RESULTS = PeopleTable("six_month_results", 6, _l("Results six months a
               BETTER_AT_SIX_MONTHS, {ESF_PLUS: "EECR06", ESF_2014: "CR07"}),
 ), note=_l("Counted in the period the follow-up falls due. The response rate is answers divided by leavers due."))
 
+LONG_TERM, SHORT_TERM = P.client_type == ClientType.LONG_TERM, P.client_type == ClientType.SHORT_TERM
+
 EXCLUDED = PeopleTable("data_quality", 0, _l("Participants left out of the indicators"), "excluded", (
     *(Indicator(f"missing_{key}", label, condition) for key, (condition, label) in MISSING.items()),
     Indicator("excluded", _l("People left out (any core data missing)"), true()),
-), note=_l("ESF counts a participant only when gender, age, labour-market status and education are all known."))
+    Indicator("excluded_long_term", _l("of which long-term clients"), LONG_TERM, level=1, sums_into="excluded"),
+    Indicator("excluded_short_term", _l("of which short-term clients"), SHORT_TERM, level=1, sums_into="excluded"),
+), note=_l("ESF counts a participant only when gender, age, labour-market status and education are all known; "
+           "the project figures of table 8 count the same people."))
+
+# The people rows of the project table (table 8): the same population as tables 1–4.
+CLIENTS = PeopleTable("project", 8, _l("Project-specific figures"), "entrants", (
+    Indicator("clients_started", _l("Participants starting validation"), true()),
+    Indicator("clients_long_term", _l("of which long-term clients"), LONG_TERM, level=1,
+              sums_into="clients_started"),
+    Indicator("clients_short_term", _l("of which short-term clients"), SHORT_TERM, level=1,
+              sums_into="clients_started"),
+))
 
 PEOPLE_TABLES = (LABOUR_STATUS, AGE, EDUCATION, CHARACTERISTICS_TABLE, IMMEDIATE_RESULTS, SIX_MONTH_RESULTS)
-DRILLABLE = {table.key: table for table in (*PEOPLE_TABLES, EXCLUDED)}
+DRILLABLE = {table.key: table for table in (*PEOPLE_TABLES, EXCLUDED, CLIENTS)}
 
 
 def indicator(table_key: str, row_key: str, rule_set: RuleSet) -> tuple[PeopleTable, Indicator] | None:
@@ -268,22 +284,20 @@ CHECKS = (
           lambda f: all(_cells(f, "immediate_results", "job_searching").get(c, 0)
                         + _cells(f, "immediate_results", "employed").get(c, 0)
                         <= _cells(f, "immediate_results", "leavers").get(c, 0) for c in COLUMNS)),
-    Check("results_exclusive", _l("Nobody is both job searching and employed upon leaving"),
-          lambda f: f.get("_checks", {}).get("job_searching_and_employed", 0) == 0),
 )
-BOTH_SEARCHING_AND_EMPLOYED = and_(JOB_SEARCHING_AT_EXIT, EMPLOYED_AT_EXIT)
 
 # --- figures that are not about ESF participants ----------------------------------------------------------------
 
-PROJECT_ROWS = {
+# The project table's other rows, in order; the people rows of CLIENTS follow the stages.
+CASE_ROWS = {
     "validation_started": _l("Validation processes started (cases opened)"),
-    "clients_long_term": _l("Long-term clients entering"),
-    "clients_short_term": _l("Short-term clients entering"),
     "stage_identification": _l("Cases reaching identification"),
     "stage_documentation": _l("Cases reaching documentation"),
     "stage_assessment": _l("Cases reaching assessment"),
     "stage_certification": _l("Cases reaching certification"),
     "stage_closed": _l("Cases closed"),
+}
+OTHER_PROJECT_ROWS = {
     "units_recognised": _l("Qualification units recognised"),
     "study_months_saved": _l("Study months saved (clients leaving)"),
     "training_participants": _l("Counsellor and teacher training participants"),
@@ -291,7 +305,3 @@ PROJECT_ROWS = {
     "dissemination_events": _l("Dissemination events"),
     "dissemination_attendees": _l("Dissemination event attendees (not participants)"),
 }
-# Rows of the project table that count persons, hence split by gender and subject to suppression.
-PROJECT_PERSON_ROWS = {"validation_started", "clients_long_term", "clients_short_term", "stage_identification",
-                       "stage_documentation", "stage_assessment", "stage_certification", "stage_closed",
-                       "training_participants"}

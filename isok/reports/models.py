@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cases.models import Answer, Client, ClientType, Gender, LabourStatus, Situation
+from cases.models import Answer, Client, ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
@@ -52,11 +52,14 @@ class Participation(db.Model):
     entry_frozen_in: Mapped[str | None] = mapped_column(String(7))  # the submitted period that froze it, 2025H2
     # Exit and results: of the latest case (a re-entry updates them; an open latest case means no exit).
     exit_date: Mapped[date | None] = mapped_column(index=True)
-    exit_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    exit_labour_status: Mapped[LabourMarketResult | None] = mapped_column(enum_type(LabourMarketResult))
+    exit_in_education: Mapped[bool] = mapped_column(default=False)
+    exit_qualification: Mapped[bool] = mapped_column(default=False)
     qualification_certified: Mapped[bool] = mapped_column(default=False)  # from sources.certified_qualifications
     follow_up_due: Mapped[date | None] = mapped_column(index=True)
     follow_up_on: Mapped[date | None]
-    follow_up_situation: Mapped[Situation | None] = mapped_column(enum_type(Situation))
+    follow_up_labour_status: Mapped[LabourMarketResult | None] = mapped_column(enum_type(LabourMarketResult))
+    follow_up_in_education: Mapped[bool] = mapped_column(default=False)
     # What the record was derived from: the client's version, and the count, version sum and last id of its
     # cases. The sync compares them to find the few records to derive again, so a sync with nothing to do is cheap.
     client_version: Mapped[int] = mapped_column(default=0)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, insert, select
 
-from cases.models import Case, Client, ClientType, Gender, LabourStatus, Situation, Stage, StageChange
+from cases.models import Case, Client, ClientType, Gender, LabourMarketResult, LabourStatus, Stage, StageChange
 from isok.accounts.models import Organisation, OrganisationType
 from isok.extensions import db
 from isok.network import services as network_services
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.benchmark
 PERIOD = HalfYear(2026, 1)
 AS_OF = date(2026, 11, 1)
 START = date(2025, 1, 1)
-SITUATIONS = list(Situation)
+RESULTS = [*LabourMarketResult, None]
 
 
 def _add_people(first_id: int, count: int, organisation_id: int, rng: random.Random) -> None:
@@ -48,9 +48,10 @@ def _add_people(first_id: int, count: int, organisation_id: int, rng: random.Ran
             if n % 3 else ClientType.SHORT_TERM, "stage": Stage.CLOSED if exit_date else Stage.DOCUMENTATION,
             "entry_date": entry, "exit_date": exit_date,
             "age_at_entry": entry.year - birth.year - ((entry.month, entry.day) < (birth.month, birth.day)),
-            "exit_situation": rng.choice(SITUATIONS) if exit_date else None, "follow_up_due": due,
+            "exit_labour_status": rng.choice(RESULTS) if exit_date else None,
+            "exit_in_education": bool(exit_date) and n % 4 == 0, "follow_up_due": due,
             "follow_up_on": due if followed else None,
-            "follow_up_situation": rng.choice(SITUATIONS) if followed else None,
+            "follow_up_labour_status": rng.choice(RESULTS) if followed else None,
             "study_months_saved": 6 if exit_date and n % 7 == 0 else None})
         changes.append({"case_id": n, "from_stage": None, "to_stage": Stage.IDENTIFICATION, "on": entry})
         if exit_date:

@@ -6,8 +6,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from cases import services
-from cases.models import Answer, Case, Client, ConsentPurpose, GuidanceKind, HandoverStatus, Situation, Stage
+from cases import data_rights, services
+from cases.models import (
+    Answer,
+    Case,
+    Client,
+    ConsentPurpose,
+    GuidanceKind,
+    HandoverStatus,
+    LabourMarketResult,
+    Stage,
+)
 from isok import hooks
 from isok.accounts import services as account_services
 from isok.accounts import sessions
@@ -95,14 +104,29 @@ def test_duplicates_by_name_and_birth_date_or_email(make_client):
 def test_exit_closes_the_case_and_sets_the_follow_up_due(make_case, counsellor):
     case = make_case(entry_date=date(2026, 1, 31))
     with pytest.raises(services.CaseError) as error:
-        services.record_exit(counsellor, case, exit_date=date(2026, 1, 30), situation=Situation.JOB_SEARCHING)
+        services.record_exit(counsellor, case, exit_date=date(2026, 1, 30),
+                             labour_status=LabourMarketResult.JOB_SEARCHING)
     assert error.value.field == "exit_date"
-    services.record_exit(counsellor, case, exit_date=date(2026, 3, 31), situation=Situation.EDUCATION_OR_TRAINING,
-                         study_path_shortened=Answer.YES, study_months_saved=6)
+    services.record_exit(counsellor, case, exit_date=date(2026, 3, 31), labour_status=LabourMarketResult.JOB_SEARCHING,
+                         in_education=True, qualification=True, study_path_shortened=Answer.YES, study_months_saved=6)
     assert case.stage is Stage.CLOSED
     assert case.follow_up_due == date(2026, 9, 30)
-    services.record_follow_up(counsellor, case, on=date(2026, 10, 1), situation=Situation.EMPLOYED_LONG_TERM)
-    assert case.follow_up_situation is Situation.EMPLOYED_LONG_TERM
+    # Results that go together are kept together: looking for work, in training and qualified.
+    assert (case.exit_labour_status, case.exit_in_education, case.exit_qualification) == (
+        LabourMarketResult.JOB_SEARCHING, True, True)
+    services.record_follow_up(counsellor, case, on=date(2026, 10, 1), labour_status=LabourMarketResult.EMPLOYED,
+                              in_education=True)
+    assert (case.follow_up_labour_status, case.follow_up_in_education) == (LabourMarketResult.EMPLOYED, True)
+
+
+def test_a_follow_up_without_an_answer_has_no_results(make_case, counsellor):
+    case = make_case(entry_date=date(2026, 1, 5))
+    services.record_exit(counsellor, case, exit_date=date(2026, 2, 1), labour_status=None)
+    with pytest.raises(services.CaseError) as error:
+        services.record_follow_up(counsellor, case, on=date(2026, 8, 1), labour_status=None, in_education=True)
+    assert error.value.field == "labour_status"
+    services.record_follow_up(counsellor, case, on=date(2026, 8, 1), labour_status=None)
+    assert (case.follow_up_on, case.follow_up_labour_status) == (date(2026, 8, 1), None)
 
 
 def test_guidance_log_entry_marks_activity(make_case, counsellor):
@@ -151,12 +175,14 @@ def test_export_holds_everything_and_what_other_packages_register(app, make_case
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
     monkeypatch.setattr(hooks.of(app), "export_data", [])  # only this test's contributions, not the real packages'
     monkeypatch.setattr(hooks.of(app), "export_files", [])
-    hooks.export_data(app, lambda client: [("extra", {"entries": 2})])
+    hooks.export_data(app, lambda client: [hooks.ExportPart("extra", {"entries": 2}, "portfolio/export_summary.html",
+                                                            context={"portfolios": []})])
     hooks.export_files(app, lambda client: [("diploma.pdf", b"%PDF-1.4")])
     with app.test_request_context():
-        payload = services.export_client(counsellor, case.client)
+        payload = data_rights.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    assert set(archive.namelist()) == {"client.json", "extra.json", "files/diploma.pdf", "summary.html"}
+    assert set(archive.namelist()) == {"client.json", "extra.json", "history.json", "files/diploma.pdf",
+                                       "summary.html"}
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
@@ -184,9 +210,9 @@ def test_erasure_closes_the_clients_login_and_leaves_no_name_in_the_trail(app, m
 def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
     case = make_case()
     client = case.client
-    services.update_client(counsellor, client, first_name="Hodan", last_name="Warsame", email="hodan@example.net",
-                           phone="040 123", birth_date=date(1990, 5, 6), gender="female", labour_status="unemployed",
-                           isced_level=3)
+    services.update_client(counsellor, client, first_name="هودان", last_name="ورسمه", latin_name="Hodan Warsame",
+                           email="hodan@example.net", phone="040 123", birth_date=date(1990, 5, 6), gender="female",
+                           labour_status="unemployed", isced_level=3)
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
@@ -195,21 +221,21 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     db.session.commit()
     client = db.session.get(Client, client.id)
     assert wiped == [client.id]
-    assert (client.first_name, client.last_name, client.email, client.phone, client.birth_date) == ("", "", None,
-                                                                                                    None, None)
+    assert (client.first_name, client.last_name, client.latin_name, client.email, client.phone,
+            client.birth_date) == ("", "", None, None, None, None)
     assert (client.gender.value, client.birth_year, client.isced_level) == ("female", 1990, 3)
     case = db.session.get(Case, case.id)
     assert case.age_at_entry == 35 and case.stage is Stage.DOCUMENTATION
     assert all(entry.note is None for entry in case.guidance_entries)
     assert all(change.reason is None for change in case.stage_changes)
     trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
-    assert "Warsame" not in trail and "hodan@example.net" not in trail
+    assert "Warsame" not in trail and "ورسمه" not in trail and "hodan@example.net" not in trail
     assert "Erased client" in client.full_name
 
 
 def test_clients_past_retention(make_case, counsellor):
     old = make_case(entry_date=date(2019, 1, 1))
-    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), situation=Situation.UNKNOWN)
+    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), labour_status=None)
     make_case(entry_date=date(2019, 1, 1))  # still open
     db.session.commit()
     assert services.clients_due_for_erasure(5) == [old.client]

@@ -31,6 +31,20 @@ def test_counsellor_registers_a_client_with_a_case(client, counsellor):
     assert "Hodan Abdi" in page and "Catering" in page
 
 
+def test_a_name_in_another_script_is_kept_with_its_latin_spelling(client, counsellor):
+    log_in(client, counsellor)
+    data = {**NEW_CLIENT, "first_name": "هودان", "last_name": "عبدي", "latin_name": " Hodan Abdi ",
+            "counsellor_id": counsellor.id}
+    assert client.post("/clients/new", data=data).status_code == 302
+    case = db.session.scalar(select(Case))
+    assert (case.client.full_name, case.client.latin_name) == ("هودان عبدي", "Hodan Abdi")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Name in Latin letters" in page and "Hodan Abdi" in page
+    response = client.post(f"/clients/{case.client.id}/edit", data={**data, "latin_name": "x" * 202,
+                                                                    "version": case.client.version})
+    assert response.status_code == 400 and "x" * 202 in response.get_data(as_text=True)
+
+
 def test_possible_duplicates_are_shown_before_saving(client, counsellor, make_client):
     existing = make_client(first_name="Hodan", last_name="Abdi", birth_date=date(1991, 2, 3))
     log_in(client, counsellor)
@@ -59,11 +73,32 @@ def test_exit_before_entry_is_refused_with_the_input_kept(client, counsellor, ma
     case = make_case()
     log_in(client, counsellor)
     response = client.post(f"/cases/{case.id}/exit", data={"version": case.version, "exit_date": "2026-01-01",
-                                                            "situation": "job_searching",
-                                                            "study_path_shortened": "no"})
+                                                            "labour_status": "job_searching",
+                                                            "in_education": "y", "study_path_shortened": "no"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "cannot be before the entry date" in page and 'value="2026-01-01"' in page
+    assert '<input checked id="labour_status-3" name="labour_status" type="radio" value="job_searching">' in page
+    assert '<input checked id="in_education" name="in_education" type="checkbox" value="y">' in page
+
+
+def test_the_exit_form_records_results_that_go_together(client, counsellor, make_case):
+    case = make_case(entry_date=date(2026, 1, 5))
+    log_in(client, counsellor)
+    form = client.get(f"/cases/{case.id}/exit").get_data(as_text=True)
+    assert "Labour-market status within four weeks of leaving" in form and "<input checked" not in form
+    response = client.post(f"/cases/{case.id}/exit", data={
+        "version": case.version, "exit_date": "2026-02-27", "labour_status": "employed", "in_education": "y",
+        "qualification": "y", "study_path_shortened": "no"})
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Employed · in education or training · qualification gained" in page
+    response = client.post(f"/cases/{case.id}/follow-up", data={"on": "2026-08-27", "labour_status": ""})
+    assert response.status_code == 302
+    assert "no answer" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    form = client.get(f"/cases/{case.id}/follow-up").get_data(as_text=True)
+    assert '<input checked id="labour_status-0" name="labour_status" type="radio" value="">' in form, \
+        "a recorded “not known” shows as chosen"
 
 
 def test_a_move_that_is_not_allowed_is_explained_and_the_reason_kept(client, counsellor, make_case):
@@ -92,7 +127,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(app, 
     assert first.post(f"/cases/{case.id}/edit", data={**form, "target": "Cleaning"}).status_code == 302
     response = second.post(f"/cases/{case.id}/edit", data={**form, "target": "Logistics"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Someone else saved this record" in page and 'value="Logistics"' in page
     assert db.session.get(Case, case.id).target == "Cleaning"
 
@@ -260,7 +295,7 @@ def test_import_command_with_dry_run_and_for_real(app, runner, counsellor, tmp_p
 
 def test_the_retention_command_erases_only_clients_past_the_period(app, runner, counsellor, make_case):
     old = make_case(entry_date=date(2019, 1, 1))
-    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), situation=services.Situation.UNKNOWN)
+    services.record_exit(counsellor, old, exit_date=date(2019, 6, 1), labour_status=None)
     recent = make_case(entry_date=date(2019, 1, 1))
     db.session.commit()
     old_client, recent_client = old.client_id, recent.client_id
@@ -278,7 +313,8 @@ def test_the_retention_command_erases_only_clients_past_the_period(app, runner, 
 
 def test_dashboard_shows_my_cases_by_stage_and_follow_ups_due(client, counsellor, make_case):
     case = make_case(entry_date=date(2025, 1, 10))
-    services.record_exit(counsellor, case, exit_date=date(2025, 4, 1), situation=services.Situation.JOB_SEARCHING)
+    services.record_exit(counsellor, case, exit_date=date(2025, 4, 1),
+                         labour_status=services.LabourMarketResult.JOB_SEARCHING)
     db.session.commit()
     log_in(client, counsellor)
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)

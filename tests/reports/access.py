@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from cases import services as case_services
-from cases.models import ClientType, Gender, LabourStatus, Situation
+from cases.models import ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.extensions import db
 from isok.network.models import HalfYear
 from isok.reports import services
@@ -27,7 +27,7 @@ def build_world(world):
                                            labour_status=LabourStatus.UNEMPLOYED, isced_level=3)
     case = case_services.open_case(None, client, organisation=world.org, client_type=ClientType.LONG_TERM,
                                    entry_date=date(2025, 8, 1))
-    case_services.record_exit(None, case, exit_date=date(2025, 11, 1), situation=Situation.EMPLOYED_LONG_TERM)
+    case_services.record_exit(None, case, exit_date=date(2025, 11, 1), labour_status=LabourMarketResult.EMPLOYED)
     services.sync_participations()
     world.report = services.submit_report(None, HalfYear(2025, 2))
     world.participation = db.session.scalar(select(Participation).where(Participation.client_id == client.id))
