@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, importing, queries, services
+from cases import bp, codes, data_rights, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -366,7 +366,7 @@ def withdraw_consent(client_id, consent_id):
 @permissions.requires(permissions.EXPORT_CLIENT_DATA)
 def export_client(client_id):
     client = _client_or_404(client_id)
-    data = services.export_client(current_user, client)
+    data = data_rights.export_client(current_user, client)
     db.session.commit()
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"})
