@@ -41,7 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from isok import audit, dashboard, hooks, permissions, spreadsheets
+from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -149,7 +149,7 @@ def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
 @permissions.requires(permissions.VIEW_CASES)
 def case_list():
     form, filters = _filters_form()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(queries.PAGE_SIZE)
     rows, has_next = queries.case_page(current_user, filters, page)
     return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
                            short_date=_short_date_formatter(),

@@ -9,9 +9,9 @@ bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=
 
 def init_app(app: Flask) -> None:
     """Everything certificates plug into the application."""
-    from certificates import demo, seal_views, views  # noqa: F401  (the routes of bp)
+    from certificates import demo, public_views, seal_views, views  # noqa: F401  (the routes of bp)
 
-    app.register_blueprint(bp)  # routes: views.py, seal_views.py
+    app.register_blueprint(bp)  # routes: views.py, seal_views.py, public_views.py
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.client_panel)
     hooks.dashboard_panel(app, seal_views.expiring_seals_panel)

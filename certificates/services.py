@@ -2,6 +2,7 @@
 
 import base64
 import secrets
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from cases.models import Case
 from certificates import rendering, seal, seals, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
@@ -73,6 +75,16 @@ def _check_version(certificate: Certificate, version) -> None:
                                field="version")
 
 
+def _holder_id(case) -> str:
+    """The client's identifier in credentials (`credentialSubject.id`): the one their earlier certificates carry,
+    so a wallet sees one holder; else a new random URN, which says nothing about them."""
+    for content in db.session.scalars(select(Certificate.content).join(Case).where(
+            Case.client_id == case.client_id).order_by(Certificate.id.desc())):
+        if content["holder"].get("id"):
+            return content["holder"]["id"]
+    return uuid.uuid4().urn
+
+
 def preview_content(user, case, languages: list[str]) -> dict:
     """What a certificate issued now would state, for the preview; nothing is stored."""
     if not permissions.can_issue_certificate(user, case):
@@ -97,6 +109,7 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     number = _next_number(now.year)
     content.update(number=number, verification_code=new_verification_code(),
                    issued_on=_local_today(now).isoformat())
+    content["holder"]["id"] = _holder_id(case)
     stamping = timestamps.timestamping(seals.chain(issuer_seal), issuer_seal.fingerprint)
     try:
         sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
