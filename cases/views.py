@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, importing, queries, services
+from cases import bp, codes, data_rights, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -41,7 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from isok import audit, dashboard, hooks, permissions, spreadsheets
+from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -149,7 +149,7 @@ def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
 @permissions.requires(permissions.VIEW_CASES)
 def case_list():
     form, filters = _filters_form()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(queries.PAGE_SIZE)
     rows, has_next = queries.case_page(current_user, filters, page)
     return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
                            short_date=_short_date_formatter(),
@@ -366,7 +366,7 @@ def withdraw_consent(client_id, consent_id):
 @permissions.requires(permissions.EXPORT_CLIENT_DATA)
 def export_client(client_id):
     client = _client_or_404(client_id)
-    data = services.export_client(current_user, client)
+    data = data_rights.export_client(current_user, client)
     db.session.commit()
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"})

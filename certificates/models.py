@@ -115,7 +115,8 @@ class Certificate(db.Model):
 
     @property
     def holder_name(self) -> str:
-        return self.content["holder"]["full_name"]
+        holder = self.content.get("holder")  # none once the holder's data are erased (certificates.data_rights)
+        return holder["full_name"] if holder else str(_l("Holder's personal data erased"))
 
     def __str__(self):
         return self.number

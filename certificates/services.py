@@ -97,6 +97,9 @@ def preview_content(user, case, languages: list[str]) -> dict:
     """What a certificate issued now would state, for the preview; nothing is stored."""
     if not permissions.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
+    if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
+        raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
+                                 "them."))
     if not languages or any(code not in texts.LANGUAGES for code in languages):
         raise CertificateError(_("Choose at least one of the offered languages."))
     try:

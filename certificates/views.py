@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
-from certificates import bp, bulk, rendering, seals, services
+from certificates import bp, bulk, data_rights, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential, issuer_id
 from certificates.forms import (
     BulkIssueForm,
@@ -20,7 +20,7 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
 from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
@@ -148,16 +148,24 @@ def detail(certificate_id):
     return _detail_page(certificate)
 
 
+def _unerased_or_404(certificate_id: int) -> Certificate:
+    """A certificate whose files still exist: an erased holder's PDF is deleted and no credential names them."""
+    certificate = _certificate_or_404(certificate_id)
+    if data_rights.is_erased(certificate):
+        abort(404)
+    return certificate
+
+
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @login_required
 def download(certificate_id):
-    certificate = _certificate_or_404(certificate_id)
+    certificate = _unerased_or_404(certificate_id)
     return send_file(io.BytesIO(services.certificate_pdf(certificate)), mimetype="application/pdf",
                      as_attachment=True, download_name=f"{certificate.number}.pdf")
 
 
 def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
-    certificate = _certificate_or_404(certificate_id)
+    certificate = _unerased_or_404(certificate_id)
     return certificate, build_credential(certificate)
 
 
@@ -227,7 +235,7 @@ def _ready_cases():
 
 
 def _index_page(*, form=None, status=200):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(PAGE_SIZE)
     certificates = db.session.scalars(permissions.visible_certificates(current_user).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     cases = _ready_cases()
