@@ -12,6 +12,7 @@ from cases.models import Case
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.translation import gettext as _
@@ -84,7 +85,7 @@ def create_placement(actor: User, case: Case, *, workplace: Organisation | None,
 def update_placement(actor: User, placement: Placement, *, expected_version: int, workplace: Organisation | None,
                      tutor: User | None, start_date: date, end_date: date, tasks: str | None,
                      units: list[FrameworkUnit]) -> None:
-    if expected_version != placement.version:
+    if expected_version in (None, "") or is_stale(placement, expected_version):  # a form always sends its version
         raise PlacementError(_("Someone else saved this placement while you were editing it. Their changes are "
                                "shown below; your input is kept in the form. Check it and save again."))
     case = db.session.get(Case, placement.case_id)

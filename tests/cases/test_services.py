@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from cases import services
+from cases import data_rights, services
 from cases.models import (
     Answer,
     Case,
@@ -175,12 +175,14 @@ def test_export_holds_everything_and_what_other_packages_register(app, make_case
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
     monkeypatch.setattr(hooks.of(app), "export_data", [])  # only this test's contributions, not the real packages'
     monkeypatch.setattr(hooks.of(app), "export_files", [])
-    hooks.export_data(app, lambda client: [("extra", {"entries": 2})])
+    hooks.export_data(app, lambda client: [hooks.ExportPart("extra", {"entries": 2}, "portfolio/export_summary.html",
+                                                            context={"portfolios": []})])
     hooks.export_files(app, lambda client: [("diploma.pdf", b"%PDF-1.4")])
     with app.test_request_context():
-        payload = services.export_client(counsellor, case.client)
+        payload = data_rights.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    assert set(archive.namelist()) == {"client.json", "extra.json", "files/diploma.pdf", "summary.html"}
+    assert set(archive.namelist()) == {"client.json", "extra.json", "history.json", "files/diploma.pdf",
+                                       "summary.html"}
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"

@@ -127,7 +127,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(app, 
     assert first.post(f"/cases/{case.id}/edit", data={**form, "target": "Cleaning"}).status_code == 302
     response = second.post(f"/cases/{case.id}/edit", data={**form, "target": "Logistics"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Someone else saved this record" in page and 'value="Logistics"' in page
     assert db.session.get(Case, case.id).target == "Cleaning"
 

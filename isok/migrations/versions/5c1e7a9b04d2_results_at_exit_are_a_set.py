@@ -6,7 +6,7 @@ training" is "neither" with the education flag; "unknown" is no status. The part
 rule, so reports read the same figures before their next sync.
 
 Revision ID: 5c1e7a9b04d2
-Revises: 2e62db4687a6
+Revises: 7c1afb352524
 Create Date: 2026-12-05 10:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a9b04d2'
-down_revision = '2e62db4687a6'
+down_revision = '7c1afb352524'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """clients: the name in Latin letters
 
 Revision ID: 71e485580447
-Revises: 2e62db4687a6
+Revises: 83132106a283
 Create Date: 2026-12-05 09:47:13.259928
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '71e485580447'
-down_revision = '2e62db4687a6'
+down_revision = '83132106a283'
 branch_labels = None
 depends_on = None
 
