@@ -35,7 +35,7 @@ def _server_header(command: list[str], port: int, tmp_path: Path) -> str:
                 response.read()
                 assert response.status == 200
                 return response.getheader("Server")
-            except ConnectionRefusedError:
+            except (ConnectionRefusedError, TimeoutError, http.client.RemoteDisconnected):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
                 time.sleep(0.2)
