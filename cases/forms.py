@@ -47,6 +47,9 @@ class ClientFields:
 
     first_name = StringField(_l("First names"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    latin_name = StringField(_l("Name in Latin letters"), validators=[Optional(), Length(max=201)],
+                             description=_l("Only when the name is written in another script: the name as in the "
+                                            "passport, e.g. “Amina Hassan”. Certificates show it beside the name."))
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS), default="not_stated")
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])

@@ -153,6 +153,8 @@ class Client(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100), index=True)
+    # The name in Latin letters (as in a passport) when it is written in another script; certificates print both.
+    latin_name: Mapped[str | None] = mapped_column(String(201))
     # "first last", case-folded in Python (SQLite folds only ASCII): name search and duplicate checks use it.
     search_name: Mapped[str] = mapped_column(String(201), default="", index=True)
     birth_date: Mapped[date | None]

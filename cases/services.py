@@ -1,13 +1,9 @@
 """Clients, cases and the validation journey: plain functions taking the acting user; they audit and flush."""
 
 import calendar
-import io
-import json
-import zipfile
 from datetime import date, datetime, timedelta
 
-from flask import render_template
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from cases import codes
 from cases.models import (
@@ -31,10 +27,9 @@ from cases.models import (
     search_key,
 )
 from isok import audit, hooks
-from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User
 from isok.concurrency import is_stale
-from isok.database import utcnow
+from isok.database import fold_log_after_commit, utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
 from isok.translation import gettext as _
@@ -83,16 +78,16 @@ def _text(value, limit: int, field: str, *, required: bool = False) -> str | Non
 # --- clients ---------------------------------------------------------------------------------------------------
 
 CLIENT_FIELDS = [
-    "first_name", "last_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
+    "first_name", "last_name", "latin_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
     "languages", "arrival_year", "municipality", "phone", "email", "preferred_language", "certificate_language",
     "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed", "isced_level",
     "education_country", "third_country_national", "foreign_background", "minority", "disability", "homeless",
     "rural",
 ]
 # Direct identifiers never go into the audit trail: it outlives erasure.
-PERSONAL_FIELDS = {"first_name", "last_name", "birth_date", "phone", "email", "municipality", "languages"}
+PERSONAL_FIELDS = {"first_name", "last_name", "latin_name", "birth_date", "phone", "email", "municipality", "languages"}
 ANSWER_FIELDS = ("third_country_national", "foreign_background", "minority", "disability", "homeless", "rural")
-TEXT_LIMITS = {"first_name": 100, "last_name": 100, "municipality": 100, "phone": 40, "email": 254}
+TEXT_LIMITS = {"first_name": 100, "last_name": 100, "latin_name": 201, "municipality": 100, "phone": 40, "email": 254}
 
 
 def _redacted(changes: dict) -> dict:
@@ -404,6 +399,12 @@ def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarket
 
 # --- guidance log and appointments ------------------------------------------------------------------------------
 
+def _note_activity(case: Case) -> None:
+    """Mark the case as active now without a new version: adding to its log edits nothing of the case, so it must
+    neither turn away someone saving the case's form nor be turned away when two people log at the same moment."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
+
+
 def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, duration_minutes: int | None = None,
                        interpreter_language: str | None = None, note: str | None = None,
                        shareable: bool = False) -> GuidanceEntry:
@@ -423,8 +424,8 @@ def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, durat
                           interpreter_language=interpreter_language, note=_text(note, 10_000, "note"),
                           shareable=bool(shareable), author=actor)
     case.guidance_entries.append(entry)
-    case.last_activity_at = utcnow()
     db.session.flush()
+    _note_activity(case)
     audit.record(actor, "guidance_entry_added", entry,
                  changes=audit.snapshot(entry, ["case_id", "on", "kind", "duration_minutes",
                                                 "interpreter_language", "shareable"]))
@@ -562,58 +563,21 @@ def answer_transfer(actor, handover: Handover, accept: bool) -> None:
                                                                                 handover.status]})
 
 
-# --- data rights: export and erasure ---------------------------------------------------------------------------
+# --- data rights: erasure (the export is in cases.data_rights) ------------------------------------------------
 
-def client_data(client: Client) -> dict:
-    """Everything the cases package holds about the client, as plain JSON-ready data."""
-    return {
-        "client": audit.snapshot(client, ["id", *CLIENT_FIELDS, "created_at"]),
-        "consents": [audit.snapshot(c, ["purpose", "workplace", "given_on", "information_language", "withdrawn_on"])
-                     for c in client.consents],
-        "cases": [{
-            **audit.snapshot(case, ["id", "target", "client_type", "stage", "entry_date", "exit_date",
-                                    *EXIT_RESULT_FIELDS, "study_path_shortened", "study_months_saved",
-                                    "follow_up_on", "follow_up_labour_status", "follow_up_in_education"]),
-            "organisation": case.organisation.name,
-            "counsellor": case.counsellor.name if case.counsellor else None,
-            "stage_history": [audit.snapshot(change, ["from_stage", "to_stage", "on", "reason"])
-                              for change in case.stage_changes],
-            "guidance_log": [audit.snapshot(g, ["on", "kind", "duration_minutes", "interpreter_language", "note"])
-                             for g in case.guidance_entries],
-            "appointments": [audit.snapshot(a, ["starts_at", "kind", "place"]) for a in case.appointments],
-        } for case in client.cases],
-    }
-
-
-def export_client(actor, client: Client) -> bytes:
-    """A ZIP of everything held about the client: JSON, a readable HTML summary, and other packages' files."""
-    data = client_data(client)
-    extra = hooks.client_export_data(client)
-    files = hooks.client_export_files(client)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("client.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        for name, value in extra:
-            archive.writestr(f"{name}.json", json.dumps(value, ensure_ascii=False, indent=2,
-                                                        default=str))
-        for filename, content in files:
-            archive.writestr(f"files/{filename}", content)
-        archive.writestr("summary.html", render_template("cases/export_summary.html", client=client, data=data,
-                                                         extra=extra, files=[name for name, _c in files]))
-    audit.record(actor, "client_exported", client, changes={"files": len(files), "parts": len(extra) + 1})
-    return buffer.getvalue()
-
-
-ERASED_CLIENT_FIELDS = ["first_name", "last_name", "birth_date", "country_of_birth", "citizenship", "mother_tongue",
-                        "languages", "arrival_year", "municipality", "phone", "email", "education_country"]
+ERASED_CLIENT_FIELDS = ["first_name", "last_name", "latin_name", "birth_date", "country_of_birth", "citizenship",
+                        "mother_tongue", "languages", "arrival_year", "municipality", "phone", "email",
+                        "education_country"]
 
 
 def erase_client(actor, client: Client) -> None:
-    """Remove the client's personal data but keep the facts ESF reports count.
+    """Remove the client's personal data but keep the facts ESF reports count, in the caller's one transaction.
 
     Kept: gender, birth year and age at entry, labour-market status, ISCED level, the sensitive answers as
-    counted, dates, stages and results. Gone: names, contact details, exact birth date, every free text, and the
-    client's login (closed and made anonymous); other packages wipe theirs through their erasure hooks.
+    counted, dates, stages and results. Gone: names, contact details, exact birth date, every free text and the
+    trail's copies of them; every other feature (the login, portfolio, interviews, placements, assessments,
+    certificates, ESF records) wipes its part through its erasure hook. Once the transaction commits, the embedded
+    database keeps no copy of the erased bytes (isok.database.fold_log_after_commit).
     """
     if client.erased_at is not None:
         raise CaseError(_("This client's data has already been erased."))
@@ -638,13 +602,14 @@ def erase_client(actor, client: Client) -> None:
         setattr(client, name, None)
     client.first_name = ""
     client.last_name = ""
-    if client.user is not None:
-        account_services.erase_login(actor, client.user)
     client.user_id = None
     client.erased_at = utcnow()
     db.session.flush()
-    # Earlier audit entries about the client hold no identifiers (see PERSONAL_FIELDS); views of the record stay.
+    # The trail never took the identifiers (PERSONAL_FIELDS), but it holds the other erased fields and the targets.
+    audit.redact("client", client.id, ERASED_CLIENT_FIELDS)
+    audit.redact("case", [case.id for case in client.cases], ("target",))
     audit.record(actor, "client_erased", client, changes={"cases": len(client.cases)})
+    fold_log_after_commit(db.session)
 
 
 def clients_due_for_erasure(years: int, on: date | None = None) -> list[Client]:

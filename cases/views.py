@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, importing, queries, services
+from cases import bp, codes, data_rights, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -41,7 +41,7 @@ from cases.models import (
     Stage,
     StageChange,
 )
-from isok import audit, dashboard, hooks, permissions, spreadsheets
+from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -108,6 +108,13 @@ def _field_error(form, error: services.CaseError, default: str) -> None:
     field.errors = [*field.errors, str(error)]
 
 
+def _status(form) -> int:
+    """409 when the save lost to someone else's (the message sits on the version field), 400 for bad input."""
+    if not form.errors:
+        return 200
+    return 409 if "version" in form.errors else 400
+
+
 def _client_fields(form) -> dict:
     fields = {name: getattr(form, name).data for name in CLIENT_FORM_FIELDS}
     fields["isced_level"] = fields["isced_level"] or None
@@ -142,7 +149,7 @@ def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
 @permissions.requires(permissions.VIEW_CASES)
 def case_list():
     form, filters = _filters_form()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(queries.PAGE_SIZE)
     rows, has_next = queries.case_page(current_user, filters, page)
     return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
                            short_date=_short_date_formatter(),
@@ -270,8 +277,7 @@ def edit_client(client_id):
             db.session.commit()
             flash(_("The client was saved."), "success")
             return redirect(url_for("cases.client", client_id=client.id))
-    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), (
-        400 if form.errors else 200)
+    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), _status(form)
 
 
 def _link_login(client: Client, email: str | None) -> None:
@@ -360,7 +366,7 @@ def withdraw_consent(client_id, consent_id):
 @permissions.requires(permissions.EXPORT_CLIENT_DATA)
 def export_client(client_id):
     client = _client_or_404(client_id)
-    data = services.export_client(current_user, client)
+    data = data_rights.export_client(current_user, client)
     db.session.commit()
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"})
@@ -456,7 +462,7 @@ def edit(case_id):
             db.session.commit()
             flash(_("The case was saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/case_form.html", form=form, case=case), 400 if form.errors else 200
+    return render_template("cases/case_form.html", form=form, case=case), _status(form)
 
 
 @bp.post("/cases/<int:case_id>/stage")
@@ -480,7 +486,7 @@ def move_stage(case_id):
     if form.stage.data in {stage.value for stage in Stage} and Stage(form.stage.data) not in offered:
         offered.append(Stage(form.stage.data))  # keep what the user chose, next to the message
     form.stage.choices = choices([(stage.value, stage.label) for stage in offered])
-    return _render_detail(case, 400, stage_form=form)
+    return _render_detail(case, _status(form), stage_form=form)
 
 
 @bp.post("/cases/<int:case_id>/guidance")
@@ -554,8 +560,7 @@ def record_exit(case_id):
             flash(_("The exit was recorded. The follow-up is due on %(date)s.",
                     date=case.follow_up_due.isoformat()), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/exit_form.html", form=form, case=case), (
-        400 if form.errors else 200)
+    return render_template("cases/exit_form.html", form=form, case=case), _status(form)
 
 
 @bp.route("/cases/<int:case_id>/follow-up", methods=["GET", "POST"])

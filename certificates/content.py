@@ -12,6 +12,8 @@ off. Its shape (dates may be `date` objects or ISO strings; texts are {language 
                  "formally_recognised": bool,      # recognised as part of the qualification by the provider
                  "outcomes": [{"code": "U1.1", "text": {...},
                                "level": {"code": "3", "label": {...}},      # the final level on the scale
+                               "result": "recognised" | "partly" | "to_acquire",   # absent: recognised
+                               "gap_what": "what is still to be learnt" | None,    # the gap plan's words
                                "shown_by": ["interview", "workplace", "portfolio"]}]}],   # texts.METHODS
       "assessors": [{"name": "Matti Opettaja", "role": "teacher" | "counsellor" | "workplace_tutor" | other,
                      "organisation": "Savonia Vocational College"}],
@@ -23,9 +25,12 @@ Output (the snapshot stored in Certificate.content, schema 1):
     {
       "schema": 1,
       "languages": ["fi", "en", "ar"],                  # the sections, in this order
-      "holder": {"first_name", "last_name", "full_name", "birth_date": "YYYY-MM-DD" | None},
+      "holder": {"first_name", "last_name", "full_name", "birth_date": "YYYY-MM-DD" | None,
+                 "latin_name": "the name in Latin letters" (only when recorded and not the same)},
       "qualification": {...as above},  "scale": {...as above},
-      "units": [... as above, only outcomes at a passing level; units without any are left out],
+      "units": [... as above, only the outcomes recognised at a passing level or partly recognised; an outcome
+                carries "result": "partly" and "remaining" (the gap plan's words, or None) when it was partly
+                recognised, and no "result" otherwise; units without any outcome are left out],
       "assessors": [...as above],
       "issuer": {"id", "name", "type", "municipality", "education_provider": bool},  # id: its public profile
       "formally_recognised": bool,  # an education provider issued it and at least one unit was recognised;
@@ -40,8 +45,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.assessment_services import signed_off_results
-from assessment.models import AssessmentScale, FrameworkVersion
+from assessment.assessments.services import signed_off_results
+from assessment.frameworks.models import AssessmentScale, FrameworkVersion
 from certificates.texts import LANGUAGES, METHODS
 from isok.accounts.models import OrganisationType
 from isok.extensions import db
@@ -79,6 +84,7 @@ def results_for(case) -> dict | None:
             and all(outcome["result"] == "recognised" for outcome in unit["outcomes"]),
             "outcomes": [{"code": outcome["code"], "text": outcome["text"],
                           "level": {"code": outcome["level"]["code"], "label": outcome["level"]["label"]},
+                          "result": outcome["result"], "gap_what": outcome["gap_what"],
                           "shown_by": [SHOWN_BY[way] for way in outcome["shown_by"] if way in SHOWN_BY]}
                          for outcome in unit["outcomes"]],
         } for unit in results["units"]],
@@ -94,19 +100,37 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _certified(outcome: dict, passing: set[str]) -> bool:
+    """A certificate names what was recognised at a passing level, and what was partly recognised (with its gap)."""
+    result = outcome.get("result", "recognised")
+    return result == "partly" or (result == "recognised" and outcome["level"]["code"] in passing)
+
+
+def _outcome(outcome: dict) -> dict:
+    stated = {"code": outcome["code"], "text": dict(outcome["text"]), "level": copy.deepcopy(outcome["level"]),
+              "shown_by": [m for m in METHODS if m in outcome.get("shown_by", ())]}
+    if outcome.get("result") == "partly":
+        stated.update(result="partly", remaining=(outcome.get("gap_what") or "").strip() or None)
+    return stated
+
+
 def _demonstrated_units(results: dict) -> list[dict]:
     passing = {level["code"] for level in results["scale"]["levels"] if level.get("passing", True)}
     units = []
     for unit in results["units"]:
-        outcomes = [
-            {"code": o["code"], "text": dict(o["text"]), "level": copy.deepcopy(o["level"]),
-             "shown_by": [m for m in METHODS if m in o.get("shown_by", ())]}
-            for o in unit["outcomes"] if o["level"]["code"] in passing
-        ]
+        outcomes = [_outcome(o) for o in unit["outcomes"] if _certified(o, passing)]
         if outcomes:
             units.append({"code": unit["code"], "name": dict(unit["name"]), "credits": unit.get("credits"),
                           "formally_recognised": bool(unit.get("formally_recognised")), "outcomes": outcomes})
     return units
+
+
+def _holder(client) -> dict:
+    holder = {"first_name": client.first_name, "last_name": client.last_name, "full_name": client.full_name,
+              "birth_date": _iso(client.birth_date)}
+    if client.latin_name and client.latin_name != client.full_name:
+        holder["latin_name"] = client.latin_name
+    return holder
 
 
 def gather_content(case, languages: list[str]) -> dict:
@@ -129,8 +153,7 @@ def gather_content(case, languages: list[str]) -> dict:
     return {
         "schema": SCHEMA,
         "languages": [code for code in LANGUAGES if code in languages],
-        "holder": {"first_name": client.first_name, "last_name": client.last_name, "full_name": client.full_name,
-                   "birth_date": _iso(client.birth_date)},
+        "holder": _holder(client),
         "qualification": copy.deepcopy(results["qualification"]),
         "scale": copy.deepcopy(results["scale"]),
         "units": units,

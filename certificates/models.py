@@ -81,6 +81,7 @@ class Certificate(db.Model):
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # also its key in isok.storage
     pdf_size: Mapped[int]
     seal_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_seal.id"), index=True)  # who sealed it
+    seal_level: Mapped[str] = mapped_column(String(10), default="B-B")  # PAdES: B-B, or B-LTA when timestamped
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), unique=True)
@@ -99,7 +100,8 @@ class Certificate(db.Model):
 
     @property
     def holder_name(self) -> str:
-        return self.content["holder"]["full_name"]
+        holder = self.content.get("holder")  # none once the holder's data are erased (certificates.data_rights)
+        return holder["full_name"] if holder else str(_l("Holder's personal data erased"))
 
     def __str__(self):
         return self.number

@@ -8,8 +8,8 @@ from flask_babel import format_date
 from markupsafe import Markup
 
 from certificates import texts
+from certificates.wording import Wording
 from isok import pdf
-from isok.i18n import localized, text_direction
 
 SECTION_TEMPLATE = "certificates/pdf/section.html"
 DOCUMENT_TEMPLATE = "certificates/pdf/document.html"
@@ -35,20 +35,43 @@ def _long_date(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso), "long") if iso else ""
 
 
+def _units(content: dict, w: Wording) -> list[dict]:
+    """The units as the section prints them: each column's cells, and the notes for the column headings."""
+    units = []
+    for unit in content["units"]:
+        outcomes = unit["outcomes"]
+        texts_, outcome_note = w.column([w.text_cell(o["text"]) for o in outcomes])
+        levels, level_note = w.column([w.level(o["level"]) for o in outcomes])
+        units.append({
+            "name": w.loc(unit["name"]), "credits": unit.get("credits"),
+            "formally_recognised": unit.get("formally_recognised"),
+            "outcome_note": outcome_note, "level_note": level_note,
+            "rows": [{"text": text, "level": level, "partly": o.get("result") == "partly",
+                      "remaining": w.words(o["remaining"]) if o.get("remaining") else None,
+                      "shown_by": w.join(texts.method_label(w.lang, m) for m in o["shown_by"])}
+                     for o, text, level in zip(outcomes, texts_, levels, strict=True)],
+        })
+    return units
+
+
+def _role(w: Wording, role: str) -> Markup:
+    return w.t(f"role_{role}") if f"role_{role}" in texts.TEXTS[w.lang] else w.name(role)
+
+
 def section_context(content: dict, lang: str, *, preview: bool) -> dict:
     """Everything one language section prints, already in that language."""
-    issuer = content["issuer"]["name"]
+    w = Wording(lang)
     code = content.get("verification_code")
     url = verification_url(code) if code else None
     return {
         "c": content,
         "lang": lang,
-        "dir": text_direction(lang),
-        "t": lambda key, **values: texts.text(lang, key, **values),
-        "loc": lambda value: localized(value, lang),
-        "method": lambda method: texts.method_label(lang, method),
-        "role": lambda role: texts.role_label(lang, role),
-        "issuer": issuer,
+        "dir": w.dir,
+        "w": w,
+        "t": w.t,
+        "issuer": w.name(content["issuer"]["name"]),
+        "units": _units(content, w),
+        "role": lambda role: _role(w, role),
         "long_date": _long_date,  # called while the section renders, so in the section's language
         "issued_on": content.get("issued_on") or date.today().isoformat(),
         "preview": preview,

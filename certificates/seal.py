@@ -6,6 +6,8 @@ encrypts them); this module applies one.
 """
 
 import base64
+import contextlib
+import dataclasses
 import io
 import json
 from dataclasses import dataclass
@@ -22,11 +24,16 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from certificates.timestamps import Timestamping
 
 FIELD_NAME = "IssuerSeal"
 
@@ -42,12 +49,11 @@ class SealSigner(signers.SimpleSigner):
     most of a seal's cost. The mechanisms a seal key uses (RSA PKCS#1 v1.5, ECDSA) sign with the parsed key here;
     anything else goes the library's way.
 
-    It also remembers how much room its signature took in the first document it sealed: without that, pyHanko
-    signs a dummy first to estimate it, a third of a seal's time. With no timestamp in it, the signature's size
-    does not change from one document to the next (pyHanko's estimate keeps a 50% margin, which is kept).
+    It also remembers how much room its signature took in the first document it sealed, with and without the
+    timestamp of each authority: without that, pyHanko signs a dummy first to estimate it, a third of a seal's
+    time. The signature's size hardly changes from one document to the next, and pyHanko's estimate keeps a 50%
+    margin, which is kept.
     """
-
-    bytes_reserved: int | None = None
 
     @classmethod
     def from_key(cls, key, chain: list[x509.Certificate]) -> "SealSigner":
@@ -58,6 +64,7 @@ class SealSigner(signers.SimpleSigner):
         signer = cls(signing_cert=certificates[0], signing_key=asn1_keys.PrivateKeyInfo.load(der),
                      cert_registry=SimpleCertificateStore.from_certs(certificates))
         signer.__dict__["private_key"] = key  # already parsed: the cached property need not parse it again
+        signer.bytes_reserved = {}  # by timestamp authority address (None: no timestamp)
         return signer
 
     @cached_property
@@ -74,15 +81,41 @@ class SealSigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
-def seal_pdf(pdf: bytes, signer: SealSigner, *, reason: str, location: str | None) -> bytes:
-    """Add the organisation's PAdES baseline-B signature covering the whole document."""
+BASELINE = "B-B"  # PAdES baseline levels (ETSI EN 319 142-1) a seal is made at
+LONG_TERM = "B-LTA"
+
+
+class TimestampFailed(RuntimeError):
+    """The timestamp authority did not answer, or its answer or certificate could not be trusted."""
+
+
+def seal_pdf(pdf: bytes, signer: SealSigner, *, reason: str, location: str | None,
+             timestamping: Timestamping | None = None) -> bytes:
+    """Seal the whole document: PAdES B-B; with `timestamping`, B-LTA: a trusted timestamp on the signature, the
+    data to validate the seal and the timestamps in the document security store, and a document timestamp over
+    all of it (the start of a chain later timestamps can extend)."""
     meta = PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
                                 reason=reason, location=location)
+    authority = None
+    if timestamping is not None:
+        authority = timestamping.authority
+        meta = dataclasses.replace(meta, embed_validation_info=True, use_pades_lta=True,
+                                   validation_context=timestamping.validation_context)
+    reserved_key = authority.url if authority else None
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    sealed = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=signer.bytes_reserved).getvalue()
-    if signer.bytes_reserved is None:
+    try:
+        with timestamping.lock if timestamping else contextlib.nullcontext():
+            sealed = signers.sign_pdf(writer, meta, signer=signer, timestamper=authority,
+                                      bytes_reserved=signer.bytes_reserved.get(reserved_key)).getvalue()
+    except (TimestampRequestError, OSError) as error:
+        raise TimestampFailed(str(error)) from error
+    except SigningError as error:
+        if timestamping is None:
+            raise
+        raise TimestampFailed(f"{error}: {error.__cause__}") from error
+    if reserved_key not in signer.bytes_reserved:
         contents = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0].sig_object["/Contents"]
-        signer.bytes_reserved = 2 * len(contents)  # hexadecimal in the file: two characters a byte
+        signer.bytes_reserved[reserved_key] = 2 * len(contents)  # hexadecimal in the file: two characters a byte
     return sealed
 
 
@@ -121,15 +154,20 @@ class SealStatus:
     intact: bool  # the bytes are those that were signed
     valid: bool  # the signature is cryptographically sound
     trusted: bool  # it chains to the seal certificate chain it was checked against
-    covers_whole_file: bool
+    unchanged_since: bool  # after the seal the file gained at most validation data and timestamps
 
 
-def seal_status(pdf: bytes, chain: list[x509.Certificate]) -> SealStatus | None:
-    """Check the seal of a certificate PDF against the seal certificate chain that made it; None when unsealed."""
+def seal_status(pdf: bytes, chain: list[x509.Certificate],
+                timestamp_roots: list[x509.Certificate] = ()) -> SealStatus | None:
+    """Check the seal of a certificate PDF against the seal certificate chain that made it, and its timestamps
+    against `timestamp_roots`; None when unsealed."""
     signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     if not signatures:
         return None
     context = ValidationContext(trust_roots=[_asn1_certificate(chain[-1])])
-    status = validate_pdf_signature(signatures[0], context)
-    return SealStatus(intact=status.intact, valid=status.valid, trusted=status.trusted,
-                      covers_whole_file=status.coverage.name == "ENTIRE_FILE")
+    timestamp_context = ValidationContext(trust_roots=[_asn1_certificate(root) for root in timestamp_roots])
+    status = validate_pdf_signature(signatures[0], context, timestamp_context)
+    unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level is not None and status.modification_level <= ModificationLevel.LTA_UPDATES)
+    return SealStatus(intact=status.intact, valid=status.valid, trusted=status.trusted, unchanged_since=unchanged)

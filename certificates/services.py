@@ -2,6 +2,7 @@
 
 import base64
 import secrets
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from certificates import rendering, seal, seals, texts
+from cases.models import Case
+from certificates import rendering, seal, seals, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -73,10 +75,23 @@ def _check_version(certificate: Certificate, version) -> None:
                                field="version")
 
 
+def _holder_id(case) -> str:
+    """The client's identifier in credentials (`credentialSubject.id`): the one their earlier certificates carry,
+    so a wallet sees one holder; else a new random URN, which says nothing about them."""
+    for content in db.session.scalars(select(Certificate.content).join(Case).where(
+            Case.client_id == case.client_id).order_by(Certificate.id.desc())):
+        if content["holder"].get("id"):
+            return content["holder"]["id"]
+    return uuid.uuid4().urn
+
+
 def preview_content(user, case, languages: list[str]) -> dict:
     """What a certificate issued now would state, for the preview; nothing is stored."""
     if not permissions.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
+    if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
+        raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
+                                 "them."))
     if not languages or any(code not in texts.LANGUAGES for code in languages):
         raise CertificateError(_("Choose at least one of the offered languages."))
     try:
@@ -97,18 +112,27 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     number = _next_number(now.year)
     content.update(number=number, verification_code=new_verification_code(),
                    issued_on=_local_today(now).isoformat())
-    sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
-                           location=content["place"])
+    content["holder"]["id"] = _holder_id(case)
+    stamping = timestamps.timestamping(seals.chain(issuer_seal), issuer_seal.fingerprint)
+    try:
+        sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
+                               location=content["place"], timestamping=stamping)
+    except seal.TimestampFailed as error:
+        current_app.logger.warning("certificate %s not sealed: %s", number, error)
+        raise CertificateError(_("The timestamp service did not answer or could not be trusted, so the certificate "
+                                 "was not issued. Try again in a moment; if it keeps failing, tell the "
+                                 "administrator.")) from error
     digest = storage.put_bytes(sealed)
     certificate = Certificate(
         case=case, number=number, verification_code=content["verification_code"], content=content,
         languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
         pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
+        seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
     )
     db.session.add(certificate)
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
         certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
-                      "seal_id"]))
+                      "seal_id", "seal_level"]))
     return certificate
 
 

@@ -6,8 +6,8 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from cases.models import Case, Stage
-from certificates import bp, bulk, rendering, seals, services
-from certificates.credential import as_vc_jwt, build_credential
+from certificates import bp, bulk, data_rights, rendering, seals, services
+from certificates.credential import as_vc_jwt, build_credential, issuer_id
 from certificates.forms import (
     BulkIssueForm,
     HashCheckForm,
@@ -20,7 +20,7 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
@@ -147,18 +147,25 @@ def detail(certificate_id):
     return _detail_page(certificate)
 
 
+def _unerased_or_404(certificate_id: int) -> Certificate:
+    """A certificate whose files still exist: an erased holder's PDF is deleted and no credential names them."""
+    certificate = _certificate_or_404(certificate_id)
+    if data_rights.is_erased(certificate):
+        abort(404)
+    return certificate
+
+
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @login_required
 def download(certificate_id):
-    certificate = _certificate_or_404(certificate_id)
+    certificate = _unerased_or_404(certificate_id)
     return send_file(io.BytesIO(services.certificate_pdf(certificate)), mimetype="application/pdf",
                      as_attachment=True, download_name=f"{certificate.number}.pdf")
 
 
 def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
-    certificate = _certificate_or_404(certificate_id)
-    return certificate, build_credential(certificate.content, status=certificate.status.value,
-                                         pdf_sha256=certificate.pdf_sha256)
+    certificate = _unerased_or_404(certificate_id)
+    return certificate, build_credential(certificate)
 
 
 @bp.get("/certificates/<int:certificate_id>/credential.json")
@@ -174,10 +181,10 @@ def credential(certificate_id):
 @login_required
 def signed_credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
-    issuer_seal = seals.active_seal(certificate.content["issuer"].get("id", certificate.case.organisation_id))
+    issuer_seal = seals.active_seal(issuer_id(certificate))
     if issuer_seal is None:
         abort(404)  # issued before organisations had seals of their own, and the issuer has none now
-    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/vc+jwt",
+    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/jwt",
                      as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 
@@ -227,7 +234,7 @@ def _ready_cases():
 
 
 def _index_page(*, form=None, status=200):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(PAGE_SIZE)
     certificates = db.session.scalars(permissions.visible_certificates(current_user).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     cases = _ready_cases()

@@ -1,12 +1,13 @@
 """Who did what to which record, and when: written in the same transaction as the change it describes."""
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, insert, inspect, select
+from sqlalchemy import JSON, ForeignKey, String, and_, insert, inspect, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from isok.database import WRITE_OPTION, UTCDateTime, utcnow
@@ -78,14 +79,29 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
     return entry
 
 
-def redact(object_type: str, object_id: int, fields: tuple[str, ...]) -> None:
-    """Blank the named fields in every recorded change of one object: the right to erasure keeps the entries (what
-    happened, when, by whom) and removes what they said about the person."""
+def redact(object_type: str, object_ids: int | Iterable[int], fields: Iterable[str]) -> None:
+    """Blank the named fields in every recorded change of the given objects: the right to erasure keeps the entries
+    (what happened, when, by whom) and removes what they said about the person."""
+    ids = [object_ids] if isinstance(object_ids, int) else list(object_ids)
+    fields = set(fields)
+    if not ids:
+        return
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == object_type,
-                                                          AuditEntry.object_id == object_id))
+                                                          AuditEntry.object_id.in_(ids)))
     for entry in entries:
-        if entry.changes and any(key in entry.changes for key in fields):
+        if entry.changes and fields.intersection(entry.changes):
             entry.changes = {key: ERASED if key in fields else value for key, value in entry.changes.items()}
+
+
+def entries_about(objects: dict[str, Iterable[int]], actor_id: int | None = None) -> list[AuditEntry]:
+    """The entries naming any of the objects ({object type: ids}), and those the given user made, oldest first."""
+    conditions = [and_(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(list(ids)))
+                  for object_type, ids in objects.items() if ids]
+    if actor_id is not None:
+        conditions.append(AuditEntry.actor_id == actor_id)
+    if not conditions:
+        return []
+    return list(db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id)))
 
 
 def record_view(actor, object_type: str, object_id: int) -> None:

@@ -1,8 +1,14 @@
 """Optimistic locking: a record people edit carries a version; a save from a form loaded at an older one is refused.
 
-Each package raises its own error (with its own words) when `is_stale` says so; a race that slips between that check
-and the flush is caught by SQLAlchemy's version column and answered with the 409 page (isok.errors).
+Each package raises its own error (with its own words) when `is_stale` says so, and its view answers 409 with the
+user's input kept on the form. The check locks the record's row until the transaction ends and reads its version
+as committed, so two saves of the same record one moment apart are ordered there: the second sees the first's
+version and is refused with that message (SQLite orders whole write transactions already, with BEGIN IMMEDIATE).
+A race that slips past anyway is caught by SQLAlchemy's version column and answered with the 409 page
+(isok.errors).
 """
+
+from isok.extensions import db
 
 
 def is_stale(record, expected_version) -> bool:
@@ -10,4 +16,7 @@ def is_stale(record, expected_version) -> bool:
     (services called from the shell or from imports)."""
     if expected_version in (None, ""):
         return False
+    # FOR NO KEY UPDATE, not FOR UPDATE: rows being added beside it (a guidance entry of the case) still may refer
+    # to the record meanwhile, instead of waiting for, and deadlocking with, this save.
+    db.session.refresh(record, attribute_names=["version"], with_for_update={"key_share": True})
     return str(expected_version) != str(record.version)

@@ -59,6 +59,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # certificates: what encrypts the organisations' seal keys at rest (default: derived from the secret key)
         # and how often one address may check a code
         "SEAL_ENCRYPTION_KEY": env.get("ISOK_SEAL_ENCRYPTION_KEY"),
+        # an RFC 3161 timestamp authority makes seals long-term (PAdES B-LTA); its CA certificates (a PEM file),
+        # when the system's trust store does not hold them
+        "TSA_URL": env.get("ISOK_TSA_URL"),
+        "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
     }
     settings.update(overrides)

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -88,3 +88,47 @@ def begin_write(session) -> None:
     """
     session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+# --- leaving no erased bytes behind ----------------------------------------------------------------------------------
+
+_FOLD_LOG = "isok_fold_log_after_commit"
+
+
+def fold_log_after_commit(session) -> None:
+    """Once this transaction commits, leave no copy of what it overwrote or deleted in the database files.
+
+    SQLite overwrites deleted content with zeros (`secure_delete`, set on every connection), but until a checkpoint
+    the pages as they were before the change still sit in the write-ahead log (`-wal`). A TRUNCATE checkpoint copies
+    the new pages into the database and empties the log; it waits (busy timeout) for readers still using old pages.
+    PostgreSQL needs nothing here: the updated and deleted rows are gone for every reader (README: dead rows).
+    """
+    session.info[_FOLD_LOG] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _fold_log(session) -> None:
+    if session.info.pop(_FOLD_LOG, False):
+        checkpoint(session.get_bind())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_fold(session) -> None:
+    session.info.pop(_FOLD_LOG, None)
+
+
+def checkpoint(engine: Engine) -> bool:
+    """Fold SQLite's write-ahead log into the database file and truncate it; True when every page got there."""
+    if engine.dialect.name != "sqlite":
+        return True
+    connection = engine.raw_connection()  # outside SQLAlchemy's transaction: a checkpoint cannot run inside one
+    try:
+        cursor = connection.cursor()
+        busy, _log_pages, _moved = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    if busy and has_app_context():
+        current_app.logger.warning("The write-ahead log could not be emptied (a reader held it past the busy timeout): "
+                                   "erased bytes may stay in the -wal file until the next erasure or a restart.")
+    return not busy

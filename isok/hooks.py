@@ -11,10 +11,11 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
 - organisation panels: `provider(user, organisation) -> Panel | None`, shown on an organisation's administration
   page (its certificate seal, for one), so accounts shows them without importing the features;
 - demo loaders: `loader(admin)`, idempotent, run by `flask demo` in registration order;
-- export data: `fn(client) -> [(json_name, data)]`, each written as `<json_name>.json` in a client's data export;
+- export data: `fn(client) -> [ExportPart]`, each written as `<name>.json` in a client's data export and shown in
+  its readable summary;
 - export files: `fn(client) -> [(filename, bytes)]`, written under `files/` in the export;
-- erasure hooks: `fn(actor, client)` wipes the feature's personal data of a client (e.g. evidence files) inside
-  the erasing transaction; it flushes, never commits.
+- erasure hooks: `fn(actor, client)` wipes the feature's personal data of a client (texts, files, the trail's
+  copies of them) inside the erasing transaction; it audits and flushes, never commits.
 """
 
 from __future__ import annotations
@@ -33,9 +34,27 @@ NavProvider = Callable[[object], "list[NavItem]"]
 CasePanelProvider = Callable[[object, object], "Panel | None"]
 OrganisationPanelProvider = Callable[[object, object], "Panel | None"]
 DemoLoader = Callable[[object], None]
-ExportData = Callable[[object], Iterable[tuple[str, object]]]
+ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
 ErasureHook = Callable[[object, object], None]
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """One part of a client's data export.
+
+    `data` is written as `<name>.json`; `summary` is the template that shows it in the export's readable summary,
+    rendered in the client's language with `part` (its `context` carries what the template reads: the records
+    themselves, whose enumerations and texts know how to show in a language); `tables` names the tables whose rows
+    `data` holds (each row as a dict with its `id` and its columns by name), so a test can check that the export
+    leaves no table holding the client's data out.
+    """
+
+    name: str
+    data: object
+    summary: str
+    context: dict = field(default_factory=dict)
+    tables: tuple[str, ...] = ()
 
 
 @dataclass
@@ -114,7 +133,7 @@ def organisation_panels(user, organisation) -> list[Panel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def client_export_data(client) -> list[tuple[str, object]]:
+def client_export_data(client) -> list[ExportPart]:
     return [item for fn in of().export_data for item in fn(client)]
 
 

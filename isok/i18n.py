@@ -1,5 +1,7 @@
 """Which language a page speaks, what the languages are called, and which way their text runs."""
 
+import unicodedata
+
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -45,6 +47,20 @@ def text_direction(code: str) -> str:
     return Locale.parse(code).text_direction
 
 
+def direction_of(text: str) -> str | None:
+    """The direction of a text by its first strongly directional letter (HTML's dir="auto"), None if it has none.
+
+    For renderers that do not resolve dir="auto" themselves, such as WeasyPrint.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
 def init_app(app) -> None:
     @app.context_processor
     def _language_context():
@@ -64,10 +80,15 @@ TEXT_FALLBACK = ("en", "fi", "sv")
 
 def localized(texts: dict[str, str] | None, locale: str | None = None) -> str:
     """Pick a stored multilingual text in the requested (or current) language, falling back in a declared order."""
+    return localized_with_language(texts, locale)[0]
+
+
+def localized_with_language(texts: dict[str, str] | None, locale: str | None = None) -> tuple[str, str | None]:
+    """Like localized(), with the language of the text it picked (None when there was no text)."""
     if not texts:
-        return ""
+        return "", None
     wanted = locale or str(get_locale() or DEFAULT_LOCALE)
     for code in (wanted, wanted.split("_")[0], *TEXT_FALLBACK):
         if texts.get(code):
-            return texts[code]
-    return next((text for text in texts.values() if text), "")
+            return texts[code], code
+    return next(((text, code) for code, text in texts.items() if text), ("", None))

@@ -11,16 +11,10 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, false, or_, select, true
 
-from assessment.models import (
-    Assessment,
-    AssessmentAssessor,
-    AssessorRole,
-    FrameworkVersion,
-    Interview,
-    InterviewStatus,
-    Placement,
-    VersionStatus,
-)
+from assessment.assessments.models import Assessment, AssessmentAssessor, AssessorRole
+from assessment.frameworks.models import FrameworkVersion, VersionStatus
+from assessment.interviews.models import Interview, InterviewStatus
+from assessment.placements.models import Placement
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok.accounts.models import Role

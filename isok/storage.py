@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 CHUNK = 1024 * 1024
 
@@ -76,3 +78,23 @@ def exists(digest: str) -> bool:
 def delete(digest: str) -> None:
     """Remove the bytes; callers check first that no record still points at them."""
     path_of(digest).unlink(missing_ok=True)
+
+
+_PENDING = "isok_storage_delete_after_commit"
+
+
+def delete_after_commit(session, digests) -> None:
+    """Delete these bytes once the transaction that dropped their records commits, and not if it rolls back (the
+    records would then point at nothing); callers check first that no other record points at them."""
+    session.info.setdefault(_PENDING, set()).update(digests)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_pending(session) -> None:
+    for digest in session.info.pop(_PENDING, ()):
+        delete(digest)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_pending(session) -> None:
+    session.info.pop(_PENDING, None)

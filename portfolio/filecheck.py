@@ -1,9 +1,9 @@
 """Decide what an uploaded file is from its content, and refuse what is not safe to keep.
 
 Accepted: PDF, JPEG, PNG, HEIC/HEIF (phones), DOCX, ODT and plain UTF-8 text. The name plays no part in deciding
-the type. Images are re-encoded (orientation applied, EXIF with its GPS position dropped; HEIC becomes JPEG so staff
-can open it anywhere). Every check reads the spooled upload in chunks or through a parser that seeks, so a large
-file never sits whole in Python memory.
+the type. Images are re-encoded (orientation applied, EXIF with its GPS position and comments dropped; HEIC becomes
+JPEG so staff can open it anywhere). Every check reads the spooled upload in chunks or through a parser that seeks,
+so a large file never sits whole in Python memory.
 """
 
 import codecs
@@ -19,7 +19,14 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
 
 from isok.translation import lazy_gettext as _l
 
@@ -31,7 +38,17 @@ MAX_IMAGE_PIXELS = 40_000_000  # checked from the header, before any pixel is de
 MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_PDF_OBJECTS = 200_000
-PDF_FORBIDDEN_NAMES = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles"}
+# Names (as keys or values) of what runs code or carries files inside a PDF: scripts, launching programs, attached
+# files, XFA forms (which carry scripts), rich media (Flash and 3D with their scripts).
+PDF_ACTIVE_NAMES = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia",
+                    "/RichMediaExecute", "/RichMediaContent", "/OnInstantiate"}
+# Action types that reach outside the document: a web address, a form sent or data read from elsewhere, another PDF
+# (on a network share, say) or one embedded in it. Their /S value names them.
+PDF_OUTWARD_ACTIONS = {"/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"}
+# Keys whose text value names a file outside the document: /F of a file specification (Launch, GoToR, ImportData,
+# Thread, Movie), of a stream whose data lie elsewhere (an external Sound) or a media clip; /UF and the platform
+# names of a file specification.
+PDF_FILE_KEYS = {"/F", "/UF", "/DOS", "/Mac", "/Unix"}
 PDF_FORBIDDEN_BYTES = (b"/JavaScript", b"/Launch", b"/EmbeddedFile")
 # Branches of a PDF that hold page content, fonts and images: no action or attachment is found there, and walking
 # them would load every image into memory.
@@ -124,6 +141,12 @@ def _is_heif(head: bytes) -> bool:
 
 # --- PDF -------------------------------------------------------------------------------------------------------------
 
+ACTIVE_CONTENT = _l("The PDF contains scripts, actions or attached files, which are not accepted. Print it to a new "
+                    "PDF or scan it, and send that.")
+OUTWARD_CONTENT = _l("The PDF contains links or actions that reach outside the document (web addresses, other files, "
+                     "forms that send data), which are not accepted. Print it to a new PDF or scan it, and send that.")
+
+
 def _check_pdf(stream: BinaryIO) -> None:
     _scan_pdf_bytes(stream)
     try:
@@ -132,9 +155,9 @@ def _check_pdf(stream: BinaryIO) -> None:
             raise Rejected(_l("The PDF is encrypted or password-protected. Send it without a password."))
         if len(reader.pages) == 0:
             raise Rejected(_l("The PDF has no pages."))
-        if _pdf_has_active_content(reader):
-            raise Rejected(_l("The PDF contains scripts, actions or attached files, which are not accepted. "
-                              "Print it to a new PDF or scan it, and send that."))
+        found = _pdf_active_content(reader)
+        if found is not None:  # a message, translated only when shown
+            raise Rejected(found)
     except Rejected:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as error:
@@ -151,8 +174,7 @@ def _scan_pdf_bytes(stream: BinaryIO) -> None:
     while chunk := stream.read(CHUNK):
         window = tail + chunk
         if any(word in window for word in PDF_FORBIDDEN_BYTES):
-            raise Rejected(_l("The PDF contains scripts, actions or attached files, which are not accepted. "
-                              "Print it to a new PDF or scan it, and send that."))
+            raise Rejected(ACTIVE_CONTENT)
         tail = window[-overlap:]
         last = (last + chunk)[-2048:]
     stream.seek(0)
@@ -160,8 +182,11 @@ def _scan_pdf_bytes(stream: BinaryIO) -> None:
         raise Rejected(_l("The PDF is incomplete (it may have been cut off while copying). Send the whole file."))
 
 
-def _pdf_has_active_content(reader: PdfReader) -> bool:
-    """Walk the document's objects (not page content or images) looking for scripts, launches and attachments."""
+def _pdf_active_content(reader: PdfReader):
+    """Walk the document's objects (not page content or images) for what runs code, carries files or reaches outside
+    the document, wherever it sits: the open action, additional actions of the document, pages, annotations and
+    form fields, link annotations, outline items, name trees, and actions chained by /Next. Return the message for
+    the first one found, or None. Internal links (GoTo, named destinations) pass."""
     seen: set[tuple[int, int]] = set()
     stack: list = [reader.trailer]
     walked = 0
@@ -177,16 +202,22 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
         if walked > MAX_PDF_OBJECTS:
             raise Rejected(_l("The PDF is too complex to check."))
         if isinstance(item, DictionaryObject):
+            if not PDF_ACTIVE_NAMES.isdisjoint(item):  # first, so an attached file is not taken for a link by its name
+                return ACTIVE_CONTENT
             for name, value in item.items():
-                if name in PDF_FORBIDDEN_NAMES or (isinstance(value, NameObject) and value in PDF_FORBIDDEN_NAMES):
-                    return True
+                if name in PDF_FILE_KEYS and isinstance(value.get_object(), TextStringObject | ByteStringObject):
+                    return OUTWARD_CONTENT
+                if name == "/FS" and value.get_object() == "/URL":
+                    return OUTWARD_CONTENT
                 if name not in PDF_SKIPPED_KEYS:
                     stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
-        elif isinstance(item, NameObject) and item in PDF_FORBIDDEN_NAMES:
-            return True
-    return False
+        elif isinstance(item, NameObject) and item in PDF_ACTIVE_NAMES:
+            return ACTIVE_CONTENT
+        elif isinstance(item, NameObject) and item in PDF_OUTWARD_ACTIONS:
+            return OUTWARD_CONTENT
+    return None
 
 
 # --- images ----------------------------------------------------------------------------------------------------------
@@ -220,7 +251,8 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
                 media_type, extension = "image/jpeg", ".jpg"
                 if upright.mode not in ("RGB", "L"):
                     upright = upright.convert("RGB")
-                upright.save(out, "JPEG", quality=90, icc_profile=icc_profile)
+                # comment="" so Pillow does not copy the original's comment segment (COM), which can hold anything
+                upright.save(out, "JPEG", quality=90, icc_profile=icc_profile, comment=b"")
     except Rejected:
         raise
     except Image.DecompressionBombError as error:

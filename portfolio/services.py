@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from cases.models import Case
 from isok import audit, permissions, storage
+from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
@@ -139,7 +139,7 @@ def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, langua
     """Change an entry, refusing when someone else saved it since the form was opened."""
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
-    if version is not None and str(version) != str(entry.version):
+    if is_stale(entry, version):
         raise PortfolioError(_l("Someone else changed this entry while you were editing it. Your text is kept "
                                 "below; compare it with the current entry and save again."), "title")
     title = (title or "").strip()
@@ -174,26 +174,11 @@ def delete_entry(actor, entry: PortfolioEntry) -> None:
     _forget_unreferenced(digests)
 
 
-FORGET_KEY = "portfolio_unreferenced_digests"
-
-
 def _forget_unreferenced(digests: list[str]) -> None:
     """Delete the bytes no evidence row points at any more, once the transaction that dropped the rows commits."""
-    pending = db.session().info.setdefault(FORGET_KEY, set())
-    for digest in set(digests):
-        if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0:
-            pending.add(digest)
-
-
-@event.listens_for(Session, "after_commit")
-def _delete_forgotten_bytes(session):
-    for digest in session.info.pop(FORGET_KEY, ()):
-        storage.delete(digest)
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_bytes_after_rollback(session):
-    session.info.pop(FORGET_KEY, None)
+    storage.delete_after_commit(db.session, [
+        digest for digest in set(digests)
+        if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0])
 
 
 # --- evidence files ------------------------------------------------------------------------------------------------
@@ -343,7 +328,7 @@ def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str
     _require_edit(actor, case)
     staff = permissions.can_review_portfolio(actor, case)
     questionnaire = questionnaire_of(case)
-    if questionnaire is not None and version not in (None, "") and str(version) != str(questionnaire.version):
+    if questionnaire is not None and is_stale(questionnaire, version):
         raise PortfolioError(_l("Someone else saved the questionnaire while you were filling it in. Your answers "
                                 "are kept below; check them and save again."))
     before = dict(questionnaire.answers) if questionnaire else {}
@@ -386,6 +371,13 @@ def _carry_answer(actor, case: Case, key: str, text: str, language: str) -> None
         update_entry(actor, entry, title, {**entry.details, **details}, language, None)
 
 
+def _recorded_ids(action: str, key: str, owners: set[int]) -> set[int]:
+    """The objects the trail says were made under one of the owners (`changes[key]`), including those since removed."""
+    rows = db.session.execute(select(audit.AuditEntry.object_id, audit.AuditEntry.changes)
+                              .where(audit.AuditEntry.action == action))
+    return {object_id for object_id, changes in rows if (changes or {}).get(key) in owners}
+
+
 def _title_from(text: str, limit: int = 80) -> str:
     line = text.strip().splitlines()[0]
     if len(line) <= limit:
@@ -397,14 +389,23 @@ def _title_from(text: str, limit: int = 80) -> str:
 # --- erasure -------------------------------------------------------------------------------------------------------
 
 def erase_case_portfolio(actor, case: Case) -> int:
-    """Delete a case's whole portfolio and the bytes of its files; return how many files went."""
+    """Delete a case's whole portfolio and the bytes of its files, and blank what the trail kept of their texts
+    (also of entries and files removed earlier); return how many files went."""
     entries = list(db.session.scalars(select(PortfolioEntry).where(PortfolioEntry.case_id == case.id)))
     digests = [file.digest for entry in entries for file in entry.evidence]
+    entry_ids = {entry.id for entry in entries} | _recorded_ids("add_portfolio_entry", "case_id", {case.id})
+    file_ids = {file.id for entry in entries for file in entry.evidence} | _recorded_ids(
+        "add_evidence_file", "entry_id", entry_ids)
+    portfolio = portfolio_of(case)
     for entry in entries:
         db.session.delete(entry)
-    for record in (portfolio_of(case), questionnaire_of(case)):
+    for record in (portfolio, questionnaire_of(case)):
         if record is not None:
             db.session.delete(record)
+    audit.redact("portfolio_entry", entry_ids, ("title", "details"))
+    audit.redact("evidence_file", file_ids, ("original_name", "filename"))
+    if portfolio is not None:
+        audit.redact("portfolio", portfolio.id, ("review_note",))
     audit.record(actor, "erase_portfolio", object_type="case", object_id=case.id,
                  changes={"entries": len(entries), "files": len(digests)})
     db.session.flush()

@@ -80,7 +80,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def import_all_models():
     """Import every models module, so the metadata knows every table before it is created or compared."""
-    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")):
+    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")) + sorted(
+            ROOT.glob("assessment/*/models.py")):
         importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
 
 

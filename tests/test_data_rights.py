@@ -15,8 +15,6 @@ ERASES_ITSELF = {"cases"}
 # feature's hook lands (issue 11); a feature that is not listed here and loses its hook fails this test.
 NO_ERASURE_HOOK_YET = {
     "assessment",  # interviews, placements, assessments and evidence links of the client's cases
-    "certificates",  # issued certificates (the PDF names the client)
-    "isok.reports",  # ESF participation records (entry data of the person)
 }
 
 
@@ -51,9 +49,16 @@ def _declared(registry) -> dict[str, list[str]]:
 
 def test_the_registered_data_rights_hooks_per_feature(app):
     registry = hooks.of(app)
-    assert _declared(registry.erasure) == {"portfolio": ["portfolio.data_rights.erase_portfolios"]}
-    assert _declared(registry.export_data) == {"portfolio": ["portfolio.data_rights.portfolio_data"]}
-    assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"]}
+    assert _declared(registry.erasure) == {"isok.accounts": ["isok.accounts.data_rights.erase_login"],
+                                           "portfolio": ["portfolio.data_rights.erase_portfolios"],
+                                           "certificates": ["certificates.data_rights.erase_certificates"],
+                                           "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"]}
+    assert _declared(registry.export_data) == {"isok.accounts": ["isok.accounts.data_rights.account_part"],
+                                               "portfolio": ["portfolio.data_rights.portfolio_data"],
+                                               "certificates": ["certificates.data_rights.certificates_part"],
+                                               "isok.reports": ["isok.reports.data_rights.participation_part"]}
+    assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"],
+                                                "certificates": ["certificates.data_rights.certificate_files"]}
 
 
 def test_every_feature_holding_a_clients_data_erases_it(app):

@@ -10,21 +10,29 @@ from sqlalchemy import select
 
 from isok.accounts.models import LoginSession, Organisation, OrganisationType, Role
 from isok.accounts.services import create_user
+from isok.app import FEATURES
 from isok.extensions import db
 from tests.access import ANONYMOUS, FORBIDDEN, LOGIN, NOT_FOUND, OK, ROLES, Access
 from tests.conftest import PASSWORD, log_in
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
-PACKAGES = sorted(p.parent.name for p in Path(__file__).parent.glob("*/access.py"))
-# The world is built in dependency order: the foundation first, then the features that build on it.
-BUILD_ORDER = ["accounts", "network", "cases", "portfolio", "assessment_frameworks", "assessment_process",
-               "certificates", "reports"]
+TESTS = Path(__file__).parent
+PACKAGES = sorted(".".join(p.parent.relative_to(TESTS).parts) for p in TESTS.glob("*/**/access.py"))
+
+
+def _build_position(package: str) -> tuple[int, int]:
+    """Where the feature (and the part of it) a package's tests cover stands in isok.app.FEATURES: the world is
+    built in that order, each feature's objects on those of the features before it."""
+    head, _, part = package.partition(".")
+    for position, feature in enumerate(FEATURES):
+        if feature.__name__.removeprefix("isok.") == head:
+            parts = [sub.__name__.rsplit(".", 1)[-1] for sub in getattr(feature, "PARTS", ())]
+            return position, parts.index(part) if part else 0
+    raise AssertionError(f"tests/{package.replace('.', '/')}/access.py covers no feature of isok.app.FEATURES")
 
 
 def _modules():
-    order = {name: i for i, name in enumerate(BUILD_ORDER)}
-    names = sorted(PACKAGES, key=lambda name: order.get(name, len(order)))
-    return [importlib.import_module(f"tests.{name}.access") for name in names]
+    return [importlib.import_module(f"tests.{name}.access") for name in sorted(PACKAGES, key=_build_position)]
 
 
 MODULES = _modules()

@@ -5,7 +5,7 @@ import re
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from isok import audit
 from isok.accounts import passwords, sessions
@@ -198,17 +198,22 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def erase_login(actor: User, user: User) -> None:
     """Close for good the login of a person whose data is erased: no way in, nothing left that names them.
 
-    The row stays (audit entries and records point at it); the address becomes a reserved, undeliverable one.
+    The row stays (audit entries and records point at it); the address becomes a reserved, undeliverable one. Its
+    sessions go (each kept the address and browser it came from), and so do the addresses in the trail of what the
+    person did and of the attempts to log in as them.
     """
     user.active = False
-    sessions.revoke_all(user)
     user.email = f"erased-{user.id}@erased.invalid"  # .invalid never resolves (RFC 2606)
     user.name = audit.ERASED
     user.password_hash = None
     user.locale = None
+    sessions_gone = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
     db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
     audit.redact("user", user.id, ("email", "name"))
-    audit.record(actor, "user_erased", user)
+    db.session.execute(update(audit.AuditEntry).where(
+        or_(audit.AuditEntry.actor_id == user.id,
+            and_(audit.AuditEntry.object_type == "user", audit.AuditEntry.object_id == user.id))).values(ip=None))
+    audit.record(actor, "user_erased", user, changes={"sessions": sessions_gone})
 
 
 # --- organisations ---------------------------------------------------------------------------------------------

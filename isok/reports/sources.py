@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.models import Assessment, AssessmentStatus, UnitDecision
+from assessment.assessments.models import Assessment, AssessmentStatus, UnitDecision
 from cases.models import Case
 from certificates.models import Certificate, CertificateStatus
 from isok.extensions import db

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
 from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import ActionForm, choices
@@ -156,7 +156,7 @@ def records(period, scope, table, row, column):
         abort(404)
     _sync_records()
     visible = permissions.visible_participations(current_user).with_only_columns(Participation.id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(PER_PAGE)
     found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
                                .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique().all()
     shown = found[:PER_PAGE]

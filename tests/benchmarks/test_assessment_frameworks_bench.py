@@ -4,13 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessment import framework_services, interview_services
+from assessment.frameworks import services as framework_services
+from assessment.interviews import services as interview_services
 from cases.models import Case, Client, ClientType, Stage
 from isok.accounts.models import Organisation, OrganisationType, Role
 from isok.accounts.services import create_user
 from isok.database import utcnow
 from isok.extensions import db
-from tests.assessment_frameworks.conftest import sample_text
+from tests.assessment.conftest import sample_text
 from tests.benchmarks.conftest import report, report_value, time_it
 
 pytestmark = pytest.mark.benchmark

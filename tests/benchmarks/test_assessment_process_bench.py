@@ -2,12 +2,13 @@
 
 import pytest
 
-from assessment import assessment_services, evidence_services
+from assessment.assessments import services as assessment_services
+from assessment.assessments import services as evidence_services
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.accounts.services import create_user
 from isok.extensions import db
 from portfolio.models import PortfolioEntry, Section
-from tests.assessment_process.conftest import build_assessment, decide, outcome_ids, submit_ratings
+from tests.assessment.conftest import build_assessment, decide, outcome_ids, submit_ratings
 from tests.benchmarks.conftest import report, time_it
 from tests.conftest import PASSWORD, log_in
 

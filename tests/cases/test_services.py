@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from cases import services
+from cases import data_rights, services
 from cases.models import (
     Answer,
     Case,
@@ -175,12 +175,14 @@ def test_export_holds_everything_and_what_other_packages_register(app, make_case
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
     monkeypatch.setattr(hooks.of(app), "export_data", [])  # only this test's contributions, not the real packages'
     monkeypatch.setattr(hooks.of(app), "export_files", [])
-    hooks.export_data(app, lambda client: [("extra", {"entries": 2})])
+    hooks.export_data(app, lambda client: [hooks.ExportPart("extra", {"entries": 2}, "portfolio/export_summary.html",
+                                                            context={"portfolios": []})])
     hooks.export_files(app, lambda client: [("diploma.pdf", b"%PDF-1.4")])
     with app.test_request_context():
-        payload = services.export_client(counsellor, case.client)
+        payload = data_rights.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    assert set(archive.namelist()) == {"client.json", "extra.json", "files/diploma.pdf", "summary.html"}
+    assert set(archive.namelist()) == {"client.json", "extra.json", "history.json", "files/diploma.pdf",
+                                       "summary.html"}
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
@@ -208,9 +210,9 @@ def test_erasure_closes_the_clients_login_and_leaves_no_name_in_the_trail(app, m
 def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
     case = make_case()
     client = case.client
-    services.update_client(counsellor, client, first_name="Hodan", last_name="Warsame", email="hodan@example.net",
-                           phone="040 123", birth_date=date(1990, 5, 6), gender="female", labour_status="unemployed",
-                           isced_level=3)
+    services.update_client(counsellor, client, first_name="هودان", last_name="ورسمه", latin_name="Hodan Warsame",
+                           email="hodan@example.net", phone="040 123", birth_date=date(1990, 5, 6), gender="female",
+                           labour_status="unemployed", isced_level=3)
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
@@ -219,15 +221,15 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     db.session.commit()
     client = db.session.get(Client, client.id)
     assert wiped == [client.id]
-    assert (client.first_name, client.last_name, client.email, client.phone, client.birth_date) == ("", "", None,
-                                                                                                    None, None)
+    assert (client.first_name, client.last_name, client.latin_name, client.email, client.phone,
+            client.birth_date) == ("", "", None, None, None, None)
     assert (client.gender.value, client.birth_year, client.isced_level) == ("female", 1990, 3)
     case = db.session.get(Case, case.id)
     assert case.age_at_entry == 35 and case.stage is Stage.DOCUMENTATION
     assert all(entry.note is None for entry in case.guidance_entries)
     assert all(change.reason is None for change in case.stage_changes)
     trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
-    assert "Warsame" not in trail and "hodan@example.net" not in trail
+    assert "Warsame" not in trail and "ورسمه" not in trail and "hodan@example.net" not in trail
     assert "Erased client" in client.full_name
 
 

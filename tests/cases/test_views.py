@@ -31,6 +31,20 @@ def test_counsellor_registers_a_client_with_a_case(client, counsellor):
     assert "Hodan Abdi" in page and "Catering" in page
 
 
+def test_a_name_in_another_script_is_kept_with_its_latin_spelling(client, counsellor):
+    log_in(client, counsellor)
+    data = {**NEW_CLIENT, "first_name": "هودان", "last_name": "عبدي", "latin_name": " Hodan Abdi ",
+            "counsellor_id": counsellor.id}
+    assert client.post("/clients/new", data=data).status_code == 302
+    case = db.session.scalar(select(Case))
+    assert (case.client.full_name, case.client.latin_name) == ("هودان عبدي", "Hodan Abdi")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Name in Latin letters" in page and "Hodan Abdi" in page
+    response = client.post(f"/clients/{case.client.id}/edit", data={**data, "latin_name": "x" * 202,
+                                                                    "version": case.client.version})
+    assert response.status_code == 400 and "x" * 202 in response.get_data(as_text=True)
+
+
 def test_possible_duplicates_are_shown_before_saving(client, counsellor, make_client):
     existing = make_client(first_name="Hodan", last_name="Abdi", birth_date=date(1991, 2, 3))
     log_in(client, counsellor)
@@ -113,7 +127,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(app, 
     assert first.post(f"/cases/{case.id}/edit", data={**form, "target": "Cleaning"}).status_code == 302
     response = second.post(f"/cases/{case.id}/edit", data={**form, "target": "Logistics"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Someone else saved this record" in page and 'value="Logistics"' in page
     assert db.session.get(Case, case.id).target == "Cleaning"
 

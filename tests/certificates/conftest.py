@@ -5,6 +5,25 @@ from isok.accounts.models import OrganisationType, Role
 from isok.extensions import db
 from tests.certificates.helpers import give_test_seal, new_case
 from tests.certificates.samples import results
+from tests.certificates.tsa import LoopbackTSA
+
+
+@pytest.fixture(scope="session")
+def loopback_tsa(tmp_path_factory):
+    """A timestamp authority on loopback for the whole session, with its root CA in a PEM file."""
+    authority = LoopbackTSA().start()
+    authority.ca_file = tmp_path_factory.mktemp("tsa") / "roots.pem"
+    authority.ca_file.write_bytes(authority.ca_pem)
+    yield authority
+    authority.stop()
+
+
+@pytest.fixture
+def tsa(app, loopback_tsa, monkeypatch):
+    """Seal with long-term validation (PAdES B-LTA) through the loopback timestamp authority."""
+    monkeypatch.setitem(app.config, "TSA_URL", loopback_tsa.url)
+    monkeypatch.setitem(app.config, "TSA_CA_CERTS", str(loopback_tsa.ca_file))
+    return loopback_tsa
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from assessment import assessment_services
+from assessment.assessments import services as assessment_services
 from isok import demo
 from isok.extensions import db
-from tests.assessment_process.conftest import build_assessment, outcome_ids, submit_ratings, unit_ids
+from tests.assessment.conftest import build_assessment, outcome_ids, submit_ratings, unit_ids
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from assessment import framework_services
+from assessment.frameworks import services as framework_services
 from cases.models import Case, Client, ClientType, Stage
 from isok import demo
 from isok.extensions import db

@@ -6,6 +6,7 @@ import zipfile
 
 from sqlalchemy import select
 
+from cases import data_rights
 from cases import services as case_services
 from isok import storage
 from isok.extensions import db
@@ -20,7 +21,7 @@ def test_export_holds_the_portfolio_and_its_files(make_case, make_entry):
     [file] = services.add_evidence(counsellor, entry, [services.Upload("diploma.pdf", io.BytesIO(pdf_bytes()))])
     db.session.commit()
 
-    archive = zipfile.ZipFile(io.BytesIO(case_services.export_client(counsellor, case.client)))
+    archive = zipfile.ZipFile(io.BytesIO(data_rights.export_client(counsellor, case.client)))
     portfolio = json.loads(archive.read("portfolio.json"))
     assert portfolio[0]["entries"][0]["title"] == "Cook in Aleppo"
     assert archive.read(f"files/{file.id}-diploma.pdf") == storage.read_bytes(file.digest)

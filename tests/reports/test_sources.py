@@ -5,14 +5,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessment import assessment_services
+from assessment.assessments import services as assessment_services
 from certificates import content
 from certificates import services as certificate_services
 from isok.accounts.models import OrganisationType, Role
 from isok.database import utcnow
 from isok.extensions import db
 from isok.reports import sources
-from tests.assessment_process.conftest import build_assessment, decide, submit_ratings
+from tests.assessment.conftest import build_assessment, decide, submit_ratings
 from tests.certificates.helpers import give_test_seal, new_case
 from tests.certificates.samples import results
 

@@ -1,0 +1,13 @@
+"""The tripartite assessment (ratings, reconciliation, sign-off, gap plan) and the evidence map."""
+
+from flask import Flask
+
+from isok import hooks
+
+
+def init_app(app: Flask) -> None:
+    from assessment.assessments import services, views  # views: routes on assessment.bp
+
+    hooks.case_panel(app, views.case_panel)
+    hooks.dashboard_panel(app, views.assessor_panel)
+    hooks.demo(app, services.load_demo)

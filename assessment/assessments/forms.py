@@ -1,0 +1,90 @@
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from assessment.assessments.models import ASSESSOR_ROLE_LABELS
+from isok.forms import Form, VersionedForm, choices
+from isok.translation import lazy_gettext as _l
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class OpenAssessmentForm(Form):
+    counsellor_id = SelectField(_l("Counsellor"), coerce=int)
+    teacher_id = SelectField(_l("Vocational teacher"), coerce=int)
+
+
+class RatingSheetForm(VersionedForm):
+    """The per-outcome inputs (level-<id>, justification-<id>, sources-<id>) are read by `rating_values`."""
+
+
+class ConflictForm(Form):
+    conflict = RadioField(_l("Conflict of interest"), default="no", choices=choices([
+        ("no", _l("I have no conflict of interest in this case")),
+        ("yes", _l("I have a conflict of interest (e.g. a relative, an employer with a stake)"))]))
+    note = TextAreaField(_l("Describe the conflict"), validators=[Optional(), Length(max=1000)])
+
+
+class ReplaceAssessorForm(Form):
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ASSESSOR_ROLE_LABELS.items()))
+    user_id = SelectField(_l("New assessor"), coerce=int)
+
+
+class ReconcileForm(VersionedForm):
+    """The per-outcome and per-unit inputs are read by `decision_values`."""
+
+    participants = CheckboxListField(_l("Took part in the discussion"), coerce=int)
+
+
+class SignOffForm(VersionedForm):
+    acknowledge = BooleanField(_l("I have reviewed the outcomes that rest on fewer than two independent sources"))
+
+
+class ConfirmForm(VersionedForm):
+    pass
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=2000)])
+
+
+class HandoverForm(Form):
+    provider_id = SelectField(_l("Education provider"), coerce=int)
+
+
+def _ints(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def rating_values(formdata, outcome_ids) -> dict[int, dict]:
+    """Read one input group per outcome from the posted form (names carry the outcome id)."""
+    return {oid: {"level": formdata.get(f"level-{oid}", "").strip(),
+                  "justification": formdata.get(f"justification-{oid}", ""),
+                  "sources": formdata.getlist(f"sources-{oid}"),
+                  "entry_ids": _ints(formdata.getlist(f"entries-{oid}"))}
+            for oid in outcome_ids}
+
+
+def decision_values(formdata, outcome_ids, unit_ids) -> tuple[dict[int, dict], dict[int, dict]]:
+    outcomes = {oid: {"level": formdata.get(f"level-{oid}", "").strip(),
+                      "result": formdata.get(f"result-{oid}", ""),
+                      "rationale": formdata.get(f"rationale-{oid}", ""),
+                      "gap_what": formdata.get(f"gap_what-{oid}", ""),
+                      "gap_where": formdata.get(f"gap_where-{oid}", "")}
+                for oid in outcome_ids}
+    units = {uid: {"level": formdata.get(f"unit-level-{uid}", "").strip(),
+                   "rationale": formdata.get(f"unit-rationale-{uid}", "")}
+             for uid in unit_ids}
+    return outcomes, units
+
+
+# --- evidence mapping ------------------------------------------------------------------------------------------
+
+class MappingForm(Form):
+    outcome_id = SelectField(_l("Learning outcome"), coerce=int)
+    item = SelectField(_l("Portfolio item"), validators=[DataRequired(_l("Choose an item of the portfolio."))],
+                       description=_l("An entry of the portfolio, or one file attached to it."))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,540 @@
+"""The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from assessment import bp
+from assessment.assessments import services as assessment_services
+from assessment.assessments.forms import (
+    ConfirmForm,
+    ConflictForm,
+    HandoverForm,
+    MappingForm,
+    OpenAssessmentForm,
+    RatingSheetForm,
+    ReconcileForm,
+    ReopenForm,
+    ReplaceAssessorForm,
+    SignOffForm,
+    decision_values,
+    rating_values,
+)
+from assessment.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessorRole,
+    ConflictStatus,
+    EvidenceLink,
+    EvidenceSource,
+    OutcomeResult,
+)
+from assessment.assessments.services import AssessmentError, StaleError
+from assessment.placements import services as placement_services
+from assessment.placements.access import link_session, placement_or_404
+from assessment.placements.models import Placement
+from assessment.placements.queries import placement_assessment, placement_facts
+from cases.models import Case
+from isok import permissions
+from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.dashboard import Panel
+from isok.extensions import db
+from isok.forms import ActionForm, choices
+from isok.i18n import localized
+from isok.translation import gettext as _
+from portfolio.models import PortfolioEntry
+
+
+def _case_or_404(case_id: int) -> Case:
+    return db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
+
+
+def assessment_or_404(assessment_id: int) -> Assessment:
+    return db.session.scalar(
+        permissions.visible_assessments(current_user).where(Assessment.id == assessment_id)) or abort(404)
+
+
+def _people(role: Role) -> list[User]:
+    return db.session.scalars(select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
+                              .order_by(User.name)).all()
+
+
+def _people_choices(role: Role):
+    return choices([(0, _("Choose…"))] + [
+        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name) for u in _people(role)])
+
+
+def _status(error: AssessmentError) -> int:
+    return 409 if isinstance(error, StaleError) else 400
+
+
+# --- the case's assessment overview (also the case-page panel) -------------------------------------------------
+
+def case_summary(user, case: Case) -> dict:
+    placements = db.session.scalars(permissions.visible_placements(user).where(Placement.case_id == case.id)
+                                    .order_by(Placement.start_date)).all()
+    assessments = {a.placement_id: a for a in db.session.scalars(
+        permissions.visible_assessments(user).where(Assessment.case_id == case.id))}
+    workplaces = {o.id: o for o in db.session.scalars(
+        select(Organisation).where(Organisation.id.in_({p.workplace_id for p in placements})))}
+    return {"case": case, "qualification": placement_services.case_qualification(case),
+            "rows": [(p, workplaces[p.workplace_id], assessments.get(p.id)) for p in placements]}
+
+
+def case_panel(user, case):
+    if not permissions.can_view_case_assessment(user, case):
+        return None
+    return Panel("assessment/assessments/_case_panel.html", case_summary(user, case), order=40)
+
+
+@bp.get("/cases/<int:case_id>/assessment")
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def case_overview(case_id):
+    case = _case_or_404(case_id)
+    if not permissions.can_view_case_assessment(current_user, case):
+        abort(404)
+    return render_template("assessment/assessments/case.html", ctx=case_summary(current_user, case), case=case)
+
+
+# --- opening an assessment -------------------------------------------------------------------------------------
+
+@bp.route("/placements/<int:placement_id>/assessments/new", methods=["GET", "POST"])
+@permissions.requires(permissions.MANAGE_PLACEMENTS)
+def open_assessment(placement_id):
+    placement = placement_or_404(placement_id)
+    facts = placement_facts(placement)
+    if not permissions.can_manage_placements(current_user, facts["case"]):
+        abort(404)
+    form = OpenAssessmentForm()
+    form.counsellor_id.choices = _people_choices(Role.COUNSELLOR)
+    form.teacher_id.choices = _people_choices(Role.TEACHER)
+    if request.method == "GET":
+        form.counsellor_id.data = facts["case"].counsellor_id or 0
+    if form.validate_on_submit():
+        try:
+            assessment = assessment_services.open_assessment(
+                current_user, placement, teacher=db.session.get(User, form.teacher_id.data or 0),
+                counsellor=db.session.get(User, form.counsellor_id.data or 0))
+        except AssessmentError as error:
+            getattr(form, error.field or "teacher_id").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The assessment is open. Each assessor now rates independently."), "success")
+            return redirect(url_for("assessment.detail", assessment_id=assessment.id))
+    return render_template("assessment/assessments/open.html", form=form, placement=placement, **facts), (
+        400 if form.errors else 200)
+
+
+# --- the assessment page ---------------------------------------------------------------------------------------
+
+def _replace_form() -> ReplaceAssessorForm:
+    form = ReplaceAssessorForm()
+    form.user_id.choices = choices([(0, _("Choose…"))] + [
+        (u.id, f"{u.name} · {role.label}") for role in AssessorRole
+        for u in _people(assessment_services.ROLE_OF_ASSESSOR[role])])
+    return form
+
+
+def _forms(assessment: Assessment, **given) -> dict:
+    """The detail page's forms, fresh except the one just sent (which keeps its input and errors)."""
+    forms = {"conflict_form": ConflictForm, "replace_form": _replace_form, "sign_off_form": SignOffForm,
+             "confirm_form": ConfirmForm, "reopen_form": ReopenForm}
+    built = {}
+    for name, make in forms.items():
+        if name in given:
+            built[name] = given[name]
+            continue
+        built[name] = make(formdata=None) if make is not _replace_form else make()
+        if hasattr(built[name], "version"):
+            built[name].version.data = assessment.version
+    return built
+
+
+def _detail(assessment: Assessment, status: int = 200, **forms):
+    return render_template(
+        "assessment/assessments/detail.html", assessment=assessment, placement=assessment.placement,
+        **placement_facts(assessment.placement),
+        me=permissions.assessor_of(current_user, assessment),
+        managing=permissions.can_manage_placements(current_user, assessment.case),
+        thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED
+        else [], blocking=assessment_services.conflicts_blocking(assessment),
+        gap_items=assessment_services.gap_plan(assessment), **_forms(assessment, **forms)), status
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def detail(assessment_id):
+    return _detail(assessment_or_404(assessment_id))
+
+
+def _act(assessment: Assessment, form, action, success: str, form_name: str, field: str | None = None):
+    """Run one detail-page action: on success commit and go back; on error show it on the form, input kept."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except AssessmentError as error:
+            db.session.rollback()
+            target = getattr(form, error.field or field or "", None)
+            if target is None or not hasattr(target, "errors"):
+                flash(str(error), "error")
+            else:
+                target.errors.append(str(error))
+            if isinstance(error, StaleError) and hasattr(form, "version"):
+                form.version.data = assessment.version
+            return _detail(assessment, _status(error), **{form_name: form})
+        db.session.commit()
+        flash(success, "success")
+        return redirect(url_for("assessment.detail", assessment_id=assessment.id))
+    return _detail(assessment, 400, **{form_name: form})
+
+
+@bp.post("/assessments/<int:assessment_id>/conflict")
+@permissions.requires(permissions.ASSESS)
+def declare_conflict(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_assess(current_user, assessment):
+        abort(404)
+    form = ConflictForm()
+    return _act(assessment, form, lambda: assessment_services.declare_conflict(
+        current_user, assessment, conflict=form.conflict.data == "yes", note=form.note.data),
+        _("Your declaration was recorded."), "conflict_form", "note")
+
+
+@bp.post("/assessments/<int:assessment_id>/assessors")
+@permissions.requires(permissions.MANAGE_PLACEMENTS)
+def replace_assessor(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_manage_placements(current_user, assessment.case):
+        abort(404)
+    form = _replace_form()
+    return _act(assessment, form, lambda: assessment_services.replace_assessor(
+        current_user, assessment, AssessorRole(form.role.data), db.session.get(User, form.user_id.data or 0)),
+        _("The new assessor was assigned."), "replace_form", "user_id")
+
+
+@bp.post("/assessments/<int:assessment_id>/sign-off")
+@permissions.requires(permissions.ASSESS)
+def sign_off(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_sign_off(current_user, assessment):
+        abort(403)
+    form = SignOffForm()
+    return _act(assessment, form, lambda: assessment_services.sign_off(
+        current_user, assessment, expected_version=form.version.data,
+        acknowledge_thin_evidence=form.acknowledge.data),
+        _("The assessment is signed off and locked."), "sign_off_form", "acknowledge")
+
+
+@bp.post("/assessments/<int:assessment_id>/confirm")
+@permissions.requires(permissions.ASSESS)
+def confirm(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_confirm(current_user, assessment):
+        abort(403)
+    form = ConfirmForm()
+    return _act(assessment, form, lambda: assessment_services.confirm(
+        current_user, assessment, expected_version=form.version.data),
+        _("You confirmed the sign-off."), "confirm_form", "version")
+
+
+@bp.post("/assessments/<int:assessment_id>/reopen")
+@permissions.requires(permissions.ASSESS)
+def reopen(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_reconcile(current_user, assessment):
+        abort(403)
+    form = ReopenForm()
+    return _act(assessment, form, lambda: assessment_services.reopen(
+        current_user, assessment, reason=form.reason.data, expected_version=form.version.data),
+        _("The assessment is reopened for a correction."), "reopen_form", "reason")
+
+
+# --- rating sheets ---------------------------------------------------------------------------------------------
+
+def _saved_ratings(assessor) -> dict[int, dict]:
+    return {r.outcome_id: {"level": r.level_code, "justification": r.justification or "", "sources": r.sources,
+                           "entry_ids": r.entry_ids} for r in assessor.ratings}
+
+
+def _mapped_entries(assessment: Assessment) -> dict[int, list[PortfolioEntry]]:
+    mapped: dict[int, list[PortfolioEntry]] = {}
+    for link in assessment_services.case_links(assessment.case):
+        if link.entry not in mapped.setdefault(link.outcome_id, []):
+            mapped[link.outcome_id].append(link.entry)
+    return mapped
+
+
+def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_session: bool = False):
+    """Show and save one assessor's own sheet; shared by the signed-in screen and the tutor's link screen."""
+    assessor = permissions.assessor_of(actor, assessment)
+    outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
+    form = RatingSheetForm()
+    values, errors, status = _saved_ratings(assessor), {}, 200
+    if request.method == "POST":
+        values = rating_values(request.form, outcome_ids)
+        submit = request.form.get("action") == "submit"
+        choice = request.form.get("conflict")
+        declaration = (choice == "yes", request.form.get("conflict_note")) if choice in ("yes", "no") else None
+        if form.validate_on_submit():
+            try:
+                assessor = assessment_services.save_ratings(actor, assessment, values, submit=submit,
+                                                            expected_version=form.version.data,
+                                                            declaration=declaration)
+            except AssessmentError as error:
+                db.session.rollback()
+                errors, status = {**error.errors, "_": str(error)}, _status(error)
+                assessor = permissions.assessor_of(actor, assessment)
+            else:
+                db.session.commit()
+                if assessor.conflict is ConflictStatus.CONFLICT:
+                    flash(_("Your conflict of interest is recorded. The counsellor will assign another assessor."),
+                          "warning")
+                else:
+                    flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
+                return redirect(action_url)
+        else:
+            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+    form.version.data = assessor.version
+    return render_template(
+        "assessment/assessments/rate.html", assessment=assessment, assessor=assessor, form=form, values=values,
+        errors=errors, units=assessment_services.snapshot_units(assessment),
+        levels=assessment_services.scale_levels(assessment), mapped=_mapped_entries(assessment),
+        sources=list(EvidenceSource), action_url=action_url, link_session=link_session,
+        client=assessment.case.client, workplace=db.session.get(Organisation, assessment.placement.workplace_id),
+    ), status
+
+
+@bp.route("/assessments/<int:assessment_id>/rate", methods=["GET", "POST"])
+@permissions.requires(permissions.ASSESS)
+def rate(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_assess(current_user, assessment):
+        abort(404)
+    return rating_sheet(current_user, assessment, url_for("assessment.rate", assessment_id=assessment.id))
+
+
+@bp.route("/placement-link/assess", methods=["GET", "POST"])
+def link_assess():
+    """The one screen a link session opens: the tutor's sheet for that placement's assessment, nothing else."""
+    link = link_session()
+    if link is None:
+        return render_template("assessment/placements/link_invalid.html"), 404
+    facts = placement_facts(link.placement)
+    assessment = placement_assessment(link.placement)
+    assessor = permissions.assessor_of(link.user, assessment) if assessment else None
+    if assessor is None or assessor.role is not AssessorRole.WORKPLACE_TUTOR:
+        return render_template("assessment/placements/link_nothing.html", **facts)
+    return rating_sheet(link.user, assessment, url_for("assessment.link_assess"), link_session=True)
+
+
+# --- reconciliation --------------------------------------------------------------------------------------------
+
+def _saved_decisions(assessment: Assessment) -> tuple[dict, dict]:
+    outcomes = {d.outcome_id: {"level": d.level_code, "result": d.result.value, "rationale": d.rationale or "",
+                               "gap_what": d.gap_what or "", "gap_where": d.gap_where or ""}
+                for d in assessment.outcome_decisions}
+    units = {d.unit_id: {"level": d.level_code, "rationale": d.rationale or ""} for d in assessment.unit_decisions}
+    for assessor in assessment.active_assessors():  # where the three agree, their level is the starting point
+        for rating in assessor.ratings:
+            outcomes.setdefault(rating.outcome_id, {})
+    disputed = assessment_services.disagreements(assessment)
+    for outcome_id, value in outcomes.items():
+        if not value and outcome_id not in disputed:
+            agreed = next((r.level_code for a in assessment.active_assessors() for r in a.ratings
+                           if r.outcome_id == outcome_id), "")
+            suggestion = assessment_services.suggested_result(assessment, agreed)
+            value.update(level=agreed, result=suggestion.value if suggestion else "")
+    return outcomes, units
+
+
+@bp.route("/assessments/<int:assessment_id>/reconcile", methods=["GET", "POST"])
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def reconcile(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    deciding = permissions.can_reconcile(current_user, assessment)
+    if request.method == "POST" and not deciding:
+        abort(403)
+    if not permissions.can_see_levels(current_user, assessment):
+        return render_template("assessment/assessments/reconcile_wait.html", assessment=assessment)
+    form = ReconcileForm()
+    form.participants.choices = choices((a.user_id, f"{a.user.name} ({a.role.label})")
+                                        for a in assessment.active_assessors())
+    outcome_values, unit_values = _saved_decisions(assessment)
+    errors, status = {}, 200
+    if request.method == "GET":
+        form.participants.data = [u.id for u in assessment.participants] or [
+            a.user_id for a in assessment.active_assessors()]
+    else:
+        outcome_values, unit_values = decision_values(
+            request.form, list(assessment_services.snapshot_outcomes(assessment)),
+            [u["id"] for u in assessment_services.snapshot_units(assessment)])
+        if form.validate_on_submit():
+            try:
+                assessment_services.reconcile(current_user, assessment, outcome_values=outcome_values,
+                                              unit_values=unit_values, participant_ids=form.participants.data,
+                                              expected_version=form.version.data)
+            except AssessmentError as error:
+                db.session.rollback()
+                errors, status = {**error.errors, "_": str(error)}, _status(error)
+            else:
+                db.session.commit()
+                flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
+                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
+        else:
+            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+    form.version.data = assessment.version
+    return render_template(
+        "assessment/assessments/reconcile.html", assessment=assessment, form=form, errors=errors,
+        outcome_values=outcome_values, unit_values=unit_values, deciding=deciding,
+        editable=deciding and assessment.status is not AssessmentStatus.SIGNED_OFF
+        and assessment_services.all_submitted(assessment),
+        units=assessment_services.snapshot_units(assessment), levels=assessment_services.scale_levels(assessment),
+        disputed=assessment_services.disagreements(assessment), results=list(OutcomeResult),
+        sheets=[a for a in assessment.active_assessors()], level_of=assessment_services.level_of,
+    ), status
+
+
+# --- gap plan --------------------------------------------------------------------------------------------------
+
+def _gap_page(assessment: Assessment, form: HandoverForm, status: int = 200):
+    return render_template("assessment/assessments/gap_plan.html", assessment=assessment, form=form,
+                           items=assessment_services.gap_plan(assessment), placement=assessment.placement,
+                           **placement_facts(assessment.placement),
+                           managing=permissions.can_manage_placements(current_user, assessment.case)), status
+
+
+def _handover_form() -> HandoverForm:
+    form = HandoverForm()
+    form.provider_id.choices = choices([(0, _("Choose…"))] + [
+        (o.id, o.name) for o in assessment_services.education_providers()])
+    return form
+
+
+@bp.get("/assessments/<int:assessment_id>/gap-plan")
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def gap_plan(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_view_case_assessment(current_user, assessment.case):
+        abort(404)
+    form = _handover_form()
+    form.provider_id.data = assessment.gap_provider_id or 0
+    return _gap_page(assessment, form)
+
+
+@bp.post("/assessments/<int:assessment_id>/gap-plan/handover")
+@permissions.requires(permissions.MANAGE_PLACEMENTS)
+def hand_gap_plan(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if not permissions.can_manage_placements(current_user, assessment.case):
+        abort(404)
+    form = _handover_form()
+    if form.validate_on_submit():
+        try:
+            assessment_services.hand_gap_plan(current_user, assessment,
+                                              db.session.get(Organisation, form.provider_id.data or 0))
+        except AssessmentError as error:
+            db.session.rollback()
+            form.provider_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The gap plan is recorded as handed to the education provider."), "success")
+            return redirect(url_for("assessment.gap_plan", assessment_id=assessment.id))
+    return _gap_page(assessment, form, 400)
+
+
+# --- start page ------------------------------------------------------------------------------------------------
+
+def assessor_panel(user):
+    if not user.roles & {Role.COUNSELLOR, Role.TEACHER}:
+        return None
+    assessments = db.session.scalars(permissions.visible_assessments(user).where(
+        or_(Assessment.status != AssessmentStatus.SIGNED_OFF, Assessment.confirmed_at.is_(None)))
+        .order_by(Assessment.updated_at.desc()).limit(50)).all()
+    waiting = [a for a in assessments if assessment_services.waiting_for(user, a)]
+    if not waiting:
+        return None
+    return Panel("assessment/assessments/_waiting_panel.html", {"assessments": waiting[:10],
+                                                                 "localized": localized}, order=25)
+
+
+# --- evidence mapping ------------------------------------------------------------------------------------------
+# The evidence map (coverage matrix) and the triangulation matrix of a case.
+
+def _staff_case_or_404(case_id: int) -> Case:
+    case = _case_or_404(case_id)
+    if not permissions.can_view_case_assessment(current_user, case):
+        abort(404)
+    return case
+
+
+def _mapping_form(case: Case) -> MappingForm:
+    form = MappingForm()
+    form.outcome_id.choices = choices([(0, _("Choose…"))] + [
+        (o.id, f"{unit.code} · {o.code} {localized(o.text)}")
+        for unit, outcomes in assessment_services.case_outcomes(case) for o in outcomes])
+    items = [("", _("Choose…"))]
+    for entry in assessment_services.portfolio_items(case):
+        items.append((f"entry:{entry.id}", f"{entry.section.label}: {entry.title}"))
+        items += [(f"file:{entry.id}:{f.id}", f"{entry.title} · {f.filename}") for f in entry.evidence]
+    form.item.choices = choices(items)
+    return form
+
+
+def _coverage_page(case: Case, form: MappingForm, status: int = 200):
+    links = assessment_services.case_links(case)
+    by_outcome: dict[int, list[EvidenceLink]] = {}
+    for link in links:
+        by_outcome.setdefault(link.outcome_id, []).append(link)
+    units = assessment_services.case_outcomes(case)
+    total = sum(len(outcomes) for _unit, outcomes in units)
+    covered = sum(1 for _unit, outcomes in units for o in outcomes if by_outcome.get(o.id))
+    return render_template("assessment/assessments/evidence_map.html", case=case, form=form, units=units,
+                           by_outcome=by_outcome, total=total, covered=covered, action_form=ActionForm(),
+                           mapping=permissions.can_map_evidence(current_user, case)), status
+
+
+@bp.route("/cases/<int:case_id>/evidence-map", methods=["GET", "POST"])
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def evidence_map(case_id):
+    case = _staff_case_or_404(case_id)
+    form = _mapping_form(case)
+    if form.is_submitted():
+        if not permissions.can_map_evidence(current_user, case):
+            abort(403)
+        if form.validate():
+            kind, *ids = form.item.data.split(":")
+            entry_id = int(ids[0]) if ids and ids[0].isdigit() else None
+            file_id = int(ids[1]) if kind == "file" and len(ids) > 1 and ids[1].isdigit() else None
+            try:
+                assessment_services.map_evidence(current_user, case, outcome_id=form.outcome_id.data,
+                                               entry_id=entry_id, file_id=file_id, note=form.note.data)
+            except assessment_services.EvidenceError as error:
+                db.session.rollback()
+                getattr(form, error.field or "item").errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("The item is mapped to the learning outcome."), "success")
+                return redirect(url_for("assessment.evidence_map", case_id=case.id))
+        return _coverage_page(case, form, 400)
+    return _coverage_page(case, form)
+
+
+@bp.post("/cases/<int:case_id>/evidence-map/<int:link_id>/delete")
+@permissions.requires(permissions.MAP_EVIDENCE)
+def unmap_evidence(case_id, link_id):
+    case = _staff_case_or_404(case_id)
+    link = db.session.get(EvidenceLink, link_id)
+    if link is None or link.case_id != case.id:
+        abort(404)
+    assessment_services.unmap_evidence(current_user, link)
+    db.session.commit()
+    flash(_("The mapping was removed."), "success")
+    return redirect(url_for("assessment.evidence_map", case_id=case.id))
+
+
+@bp.get("/cases/<int:case_id>/triangulation")
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def triangulation(case_id):
+    case = _staff_case_or_404(case_id)
+    return render_template("assessment/assessments/triangulation.html", case=case,
+                           units=assessment_services.triangulation(case), minimum=assessment_services.MIN_SOURCES)

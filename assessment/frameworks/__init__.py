@@ -1,0 +1,12 @@
+"""Qualification frameworks and assessment scales; the case's target qualification."""
+
+from flask import Flask
+
+from isok import hooks
+
+
+def init_app(app: Flask) -> None:
+    from assessment.frameworks import cli, demo, views  # noqa: F401  (routes and commands on assessment.bp)
+
+    hooks.nav(app, views.nav)
+    hooks.demo(app, demo.load_demo)

@@ -1,0 +1,12 @@
+"""Placements at a workplace, and the personal links that open one to its workplace tutor."""
+
+from flask import Flask
+
+from isok import hooks
+
+
+def init_app(app: Flask) -> None:
+    from assessment.placements import views  # routes on assessment.bp
+
+    hooks.nav(app, views.nav)
+    hooks.dashboard_panel(app, views.tutor_panel)
