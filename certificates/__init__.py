@@ -9,7 +9,7 @@ bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=
 
 def init_app(app: Flask) -> None:
     """Everything certificates plug into the application."""
-    from certificates import access, data_rights, demo, public_views, seal_views, views  # noqa: F401  (routes)
+    from certificates import access, data_rights, demo, public_views, seal_views, views  # noqa: F401  (routes of bp)
 
     app.register_blueprint(bp)  # routes: views.py, seal_views.py, public_views.py
     hooks.case_panel(app, views.case_panel)

@@ -15,44 +15,14 @@ import uuid
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import current_app
-
-from certificates import seal, seals, texts
+from certificates import seal, seals, status_list, texts
+from certificates.addresses import achievement_url, issuer_url, key_url, outcome_url
 from certificates.rendering import verification_url
 from isok.i18n import localized
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 # The W3C controlled-identifier vocabulary: how the issuer profile lists its keys (verificationMethod, JsonWebKey).
 KEYS_CONTEXT = "https://www.w3.org/ns/cid/v1"
-
-
-def _public(path: str) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}{path}"
-
-
-def issuer_url(organisation_id: int) -> str:
-    """The issuing organisation's public profile, the credential's `issuer.id`."""
-    return _public(f"/issuers/{organisation_id}")
-
-
-def key_url(organisation_id: int, thumbprint: str) -> str:
-    """Where a seal's public key answers as a JWK: the VC-JWT's `kid`."""
-    return _public(f"/issuers/{organisation_id}/keys/{thumbprint}")
-
-
-def _qualification_path(qualification: dict) -> str:
-    return f"/qualifications/{quote(qualification['code'], safe='')}/v{qualification['version']}"
-
-
-def achievement_url(qualification: dict, unit_codes: list[str]) -> str:
-    """The same address for every credential of this qualification version and set of units."""
-    units = "+".join(quote(code, safe="") for code in sorted(unit_codes))
-    return _public(f"{_qualification_path(qualification)}/units/{units}")
-
-
-def outcome_url(qualification: dict, outcome_code: str) -> str:
-    """The learning outcome's public page in its qualification version: an alignment's `targetUrl`."""
-    return _public(f"{_qualification_path(qualification)}/outcomes/{quote(outcome_code, safe='')}")
 
 
 def issuer_id(certificate) -> int:
@@ -122,6 +92,10 @@ def build_credential(certificate) -> dict:
     if credits:
         achievement["creditsAvailable"] = credits
     profile = {"id": issuer_url(issuer_id(certificate)), "type": ["Profile"], "name": issuer["name"]}
+    validity = {"validFrom": _iso(certificate.issued_at)}
+    if certificate.valid_until is not None:
+        validity["validUntil"] = _iso(certificate.valid_until)
+    status = status_list.entry(certificate)
     if issuer.get("municipality"):
         profile["address"] = {"type": ["Address"], "addressLocality": issuer["municipality"]}
     return {
@@ -131,7 +105,7 @@ def build_credential(certificate) -> dict:
         "name": texts.text(lang, "title"),
         "description": texts.text(lang, "nature", issuer=issuer["name"]),
         "issuer": profile,
-        "validFrom": _iso(certificate.issued_at),
+        **validity,
         "awardedDate": _iso(certificate.issued_at),
         "credentialSubject": {
             "id": subject_id(content),
@@ -143,6 +117,7 @@ def build_credential(certificate) -> dict:
         },
         "evidence": [{"id": f"{url}#pdf", "type": ["Evidence"], "name": content["number"],
                       "description": f"SHA-256 {certificate.pdf_sha256}", "ext:sha256": certificate.pdf_sha256}],
+        **({"credentialStatus": status} if status else {}),
         "ext:certificateNumber": content["number"],
         "ext:formallyRecognised": content["formally_recognised"],
         "ext:assessors": content["assessors"],
@@ -178,8 +153,10 @@ def _numeric_date(iso: str) -> int:
 
 
 def jwt_claims(document: dict) -> dict:
-    """OB 3.0's JWT claims, each the credential's own value: issuer, subject, validity and id."""
-    claims = {"iss": document["issuer"]["id"], "sub": document["credentialSubject"]["id"],
+    """OB 3.0's JWT claims, each the credential's own value: issuer, subject, validity and id (the issuer may be
+    its profile or just its address, as in a status list)."""
+    issuer = document["issuer"]
+    claims = {"iss": issuer if isinstance(issuer, str) else issuer["id"], "sub": document["credentialSubject"]["id"],
               "nbf": _numeric_date(document["validFrom"]), "jti": document["id"]}
     if "validUntil" in document:
         claims["exp"] = _numeric_date(document["validUntil"])

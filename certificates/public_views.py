@@ -1,5 +1,6 @@
-"""What credentials point to, public like the verify page: the issuers' profiles and keys, and the pages of the
-achievements and learning outcomes in a qualification version (published or retired, never a draft)."""
+"""What credentials point to, public like the verify page: the issuers' profiles, keys and revocation lists, and
+the pages of the achievements and learning outcomes in a qualification version (published or retired, never a
+draft)."""
 
 import json
 
@@ -7,7 +8,8 @@ from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 
 from assessment.frameworks.models import Framework, FrameworkUnit, FrameworkVersion, LearningOutcome, VersionStatus
-from certificates import bp, credential, seal, seals, texts
+from certificates import addresses, bp, credential, seal, seals, status_list, texts
+from certificates.models import StatusList
 from isok.accounts.models import Organisation
 from isok.extensions import db
 from isok.translation import force_locale
@@ -37,9 +39,23 @@ def issuer_key(organisation_id, thumbprint):
         if seals.key_thumbprint(record) == thumbprint:
             jwk = seals.public_jwk(record)
             algorithm = seal.jws_algorithm(seals.chain(record)[0].public_key())
-            return _json({**jwk, "kid": credential.key_url(organisation_id, thumbprint), "use": "sig",
+            return _json({**jwk, "kid": addresses.key_url(organisation_id, thumbprint), "use": "sig",
                           "alg": algorithm}, "application/jwk+json")
     abort(404)
+
+
+@bp.get("/issuers/<int:organisation_id>/status/<int:list_id>")
+def status_list_credential(organisation_id, list_id):
+    """The organisation's revocation list as it stands now, signed with its seal (VC-JWT, like its credentials)."""
+    found = db.session.get(StatusList, list_id)
+    issuer_seal = seals.active_seal(organisation_id)
+    if found is None or found.organisation_id != organisation_id or issuer_seal is None:
+        abort(404)
+    token = credential.as_vc_jwt(status_list.list_credential(found), issuer_seal)
+    response = current_app.response_class(token, mimetype="application/jwt")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"  # a revocation shows at once
+    return response
 
 
 def _version_or_404(code: str, number: int) -> FrameworkVersion:

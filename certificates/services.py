@@ -1,6 +1,7 @@
 """Certificate operations: plain functions taking the acting user; they flush and audit, the caller commits."""
 
 import base64
+import calendar
 import secrets
 import uuid
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cases.models import Case
-from certificates import access, rendering, seal, seals, texts, timestamps
+from certificates import access, rendering, seal, seals, status_list, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -67,6 +68,13 @@ def _next_number(year: int) -> str:
     counter.last += 1
     db.session.flush()
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
+
+
+def _months_later(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later; the month's last day when it is shorter."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 def _check_version(certificate: Certificate, version) -> None:
@@ -128,11 +136,13 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
         languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
         pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
         seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
+        valid_until=_months_later(now, months) if (months := case.organisation.certificate_validity_months) else None,
     )
     db.session.add(certificate)
+    status_list.assign_place(certificate, case.organisation_id)
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
         certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
-                      "seal_id", "seal_level"]))
+                      "seal_id", "seal_level", "valid_until", "status_list_id", "status_list_index"]))
     return certificate
 
 

@@ -22,6 +22,7 @@ from certificates.forms import (
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok import audit, dashboard, permissions, routing
+from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
@@ -324,8 +325,9 @@ def verify(code):
     matches = None
     if certificate is not None and hash_form.sha256.data and hash_form.validate():
         matches = hash_form.sha256.data.strip().lower() == certificate.pdf_sha256
+    expired = certificate is not None and certificate.valid_until is not None and certificate.valid_until <= utcnow()
     page = render_template("certificates/verify.html", certificate=certificate, hash_form=hash_form,
-                           matches=matches, statuses=CertificateStatus)
+                           matches=matches, statuses=CertificateStatus, expired=expired)
     return page, 200 if certificate is not None else 404
 
 
