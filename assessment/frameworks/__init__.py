@@ -6,7 +6,8 @@ from isok import hooks
 
 
 def init_app(app: Flask) -> None:
-    from assessment.frameworks import cli, demo, views  # noqa: F401  (routes and commands on assessment.bp)
+    from assessment.frameworks import cli, data_rights, demo, views  # noqa: F401  (routes and commands on assessment.bp)
 
     hooks.nav(app, views.nav)
     hooks.demo(app, demo.load_demo)
+    hooks.export_data(app, data_rights.target_qualifications_part)

@@ -6,7 +6,9 @@ from isok import hooks
 
 
 def init_app(app: Flask) -> None:
-    from assessment.placements import views  # routes on assessment.bp
+    from assessment.placements import data_rights, views  # views: routes on assessment.bp
 
     hooks.nav(app, views.nav)
     hooks.dashboard_panel(app, views.tutor_panel)
+    hooks.export_data(app, data_rights.placements_part)
+    hooks.erasure(app, data_rights.erase_placements)
