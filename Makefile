@@ -54,7 +54,7 @@ demo: db
 	$(BIN)/flask demo
 
 run: system-deps $(VENV)/.installed translations demo
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -53,8 +53,7 @@ def certificates_part(client) -> list[hooks.ExportPart]:
             "case_id": certificate.case_id,
             "verification_address": rendering.verification_url(certificate.verification_code),
             "content": certificate.content,
-            "credential": None if is_erased(certificate) else build_credential(
-                certificate.content, status=certificate.status.value, pdf_sha256=certificate.pdf_sha256),
+            "credential": None if is_erased(certificate) else build_credential(certificate),
             "pdf": None if is_erased(certificate) else f"files/{_file_name(certificate)}",
         } for certificate in certificates],
         "issue_attempts": [audit.snapshot(item, ["id", "case_id", "status", "certificate_id", "error"])

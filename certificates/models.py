@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.models import Case
@@ -66,6 +66,16 @@ class OrganisationSeal(db.Model):
         return self.subject
 
 
+class StatusList(db.Model):
+    """One of an organisation's published revocation lists (W3C Bitstring Status List): certificates.status_list."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="revocation")
+    length: Mapped[int]  # entries (bits)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Certificate(db.Model):
     """An issued, sealed certificate: its PDF's bytes and hash never change; only its status does."""
 
@@ -82,6 +92,9 @@ class Certificate(db.Model):
     pdf_size: Mapped[int]
     seal_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_seal.id"), index=True)  # who sealed it
     seal_level: Mapped[str] = mapped_column(String(10), default="B-B")  # PAdES: B-B, or B-LTA when timestamped
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the issuer's validity, when it sets one
+    status_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_list.id"))  # its place in a revocation list
+    status_list_index: Mapped[int | None]
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), unique=True)
@@ -91,8 +104,10 @@ class Certificate(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("status_list_id", "status_list_index"),)
 
     case: Mapped[Case] = relationship()
+    status_list: Mapped[StatusList | None] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     seal: Mapped[OrganisationSeal | None] = relationship()
     replaces: Mapped["Certificate | None"] = relationship(remote_side=[id], back_populates="replaced_by")

@@ -6,6 +6,8 @@ ISOK_SEAL_ENCRYPTION_KEY, or from the instance's secret key when that is not set
 ciphertext to its organisation and certificate, so a stored key cannot be moved to another organisation's seal.
 """
 
+import base64
+import json
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -177,6 +179,29 @@ def check_names(certificate: x509.Certificate, organisation_name: str) -> None:
         raise SealMaterialError(_("The certificate names %(names)s, not %(organisation)s. A seal must name the "
                                   "organisation that issues with it.",
                                   names=", ".join(names) or "–", organisation=organisation_name))
+
+
+def _b64url_uint(number: int, length: int | None = None) -> str:
+    raw = number.to_bytes(length or (number.bit_length() + 7) // 8 or 1, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def public_jwk(public_key) -> dict:
+    """The public key as a JWK (RFC 7517/7518): only public members, never a private one."""
+    if isinstance(public_key, rsa.RSAPublicKey):
+        numbers = public_key.public_numbers()
+        return {"kty": "RSA", "n": _b64url_uint(numbers.n), "e": _b64url_uint(numbers.e)}
+    numbers = public_key.public_numbers()  # P-256: coordinates are 32 bytes each, leading zeros kept
+    return {"kty": "EC", "crv": "P-256", "x": _b64url_uint(numbers.x, 32), "y": _b64url_uint(numbers.y, 32)}
+
+
+def jwk_thumbprint(jwk: dict) -> str:
+    """RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace; base64url."""
+    required = {"RSA": ("e", "kty", "n"), "EC": ("crv", "kty", "x", "y")}[jwk["kty"]]
+    canonical = json.dumps({name: jwk[name] for name in required}, separators=(",", ":"), sort_keys=True)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(canonical.encode())
+    return base64.urlsafe_b64encode(digest.finalize()).rstrip(b"=").decode()
 
 
 def fingerprint(certificate: x509.Certificate) -> str:

@@ -69,6 +69,15 @@ def chain(record: OrganisationSeal) -> list[x509.Certificate]:
     return x509.load_pem_x509_certificates(record.certificate_chain.encode())
 
 
+def public_jwk(record: OrganisationSeal) -> dict:
+    return seal_keys.public_jwk(chain(record)[0].public_key())
+
+
+def key_thumbprint(record: OrganisationSeal) -> str:
+    """The seal key's JWK thumbprint (RFC 7638): its name in the VC-JWT's `kid` and in the issuer profile."""
+    return seal_keys.jwk_thumbprint(public_jwk(record))
+
+
 def signer(record: OrganisationSeal) -> seal.SealSigner:
     """The signer applying this seal, kept per process: decrypting and checking a key costs more than a seal."""
     cache_key = (record.id, record.fingerprint)

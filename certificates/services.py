@@ -1,7 +1,9 @@
 """Certificate operations: plain functions taking the acting user; they flush and audit, the caller commits."""
 
 import base64
+import calendar
 import secrets
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from certificates import rendering, seal, seals, texts, timestamps
+from cases.models import Case
+from certificates import access, rendering, seal, seals, status_list, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -18,7 +21,7 @@ from certificates.models import (
     CertificateCounter,
     CertificateStatus,
 )
-from isok import audit, permissions, storage
+from isok import audit, storage
 from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
@@ -67,15 +70,32 @@ def _next_number(year: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
 
 
+def _months_later(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later; the month's last day when it is shorter."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
 def _check_version(certificate: Certificate, version) -> None:
     if is_stale(certificate, version):
         raise CertificateError(_("Someone else changed this certificate meanwhile. Reload the page and try again."),
                                field="version")
 
 
+def _holder_id(case) -> str:
+    """The client's identifier in credentials (`credentialSubject.id`): the one their earlier certificates carry,
+    so a wallet sees one holder; else a new random URN, which says nothing about them."""
+    for content in db.session.scalars(select(Certificate.content).join(Case).where(
+            Case.client_id == case.client_id).order_by(Certificate.id.desc())):
+        if content["holder"].get("id"):
+            return content["holder"]["id"]
+    return uuid.uuid4().urn
+
+
 def preview_content(user, case, languages: list[str]) -> dict:
     """What a certificate issued now would state, for the preview; nothing is stored."""
-    if not permissions.can_issue_certificate(user, case):
+    if not access.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
     if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
         raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
@@ -100,6 +120,7 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     number = _next_number(now.year)
     content.update(number=number, verification_code=new_verification_code(),
                    issued_on=_local_today(now).isoformat())
+    content["holder"]["id"] = _holder_id(case)
     stamping = timestamps.timestamping(seals.chain(issuer_seal), issuer_seal.fingerprint)
     try:
         sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
@@ -115,17 +136,19 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
         languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
         pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
         seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
+        valid_until=_months_later(now, months) if (months := case.organisation.certificate_validity_months) else None,
     )
     db.session.add(certificate)
+    status_list.assign_place(certificate, case.organisation_id)
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
         certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
-                      "seal_id", "seal_level"]))
+                      "seal_id", "seal_level", "valid_until", "status_list_id", "status_list_index"]))
     return certificate
 
 
 def revoke_certificate(user, certificate: Certificate, reason: str, *, version=None) -> None:
     """Revoke a valid certificate; the verification page shows it as revoked from now on."""
-    if not permissions.can_revoke_certificate(user, certificate):
+    if not access.can_revoke_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be revoked."), field="reason")
     _check_version(certificate, version)
     reason = (reason or "").strip()
@@ -142,7 +165,7 @@ def revoke_certificate(user, certificate: Certificate, reason: str, *, version=N
 
 def reissue_certificate(user, certificate: Certificate, languages: list[str], *, version=None) -> Certificate:
     """Issue a new version with a new number from the current results; the old one shows as replaced."""
-    if not permissions.can_reissue_certificate(user, certificate):
+    if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     _check_version(certificate, version)
     certificate.status = CertificateStatus.REPLACED
@@ -163,7 +186,7 @@ def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> Bu
     """Queue certificates for many cases; bulk.start() then issues them one by one in the background."""
     if not cases:
         raise CertificateError(_("Choose at least one case."), field="case_ids")
-    refused = [case for case in cases if not permissions.can_issue_certificate(user, case)]
+    refused = [case for case in cases if not access.can_issue_certificate(user, case)]
     if refused:
         raise CertificateError(_("You may not issue certificates for some of the chosen cases."), field="case_ids")
     bulk = BulkIssue(created_by_id=user.id, languages=list(languages), locale=locale,

@@ -5,9 +5,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from cases import access as case_access
 from cases.models import Case, Stage
-from certificates import bp, bulk, data_rights, rendering, seals, services
-from certificates.credential import as_vc_jwt, build_credential
+from certificates import access, bp, bulk, data_rights, rendering, seals, services
+from certificates.credential import as_vc_jwt, build_credential, issuer_id
 from certificates.forms import (
     BulkIssueForm,
     HashCheckForm,
@@ -20,7 +21,8 @@ from certificates.forms import (
     language_choices,
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
+from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
@@ -34,14 +36,14 @@ BULK_REFRESH_SECONDS = 2
 # --- loaders: not visible or missing answer 404 -----------------------------------------------------------------
 
 def _case_or_404(case_id: int) -> Case:
-    case = db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id))
+    case = db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id))
     if case is None:
         abort(404)
     return case
 
 
 def _certificate_or_404(certificate_id: int) -> Certificate:
-    query = permissions.visible_certificates(current_user).where(Certificate.id == certificate_id)
+    query = access.visible_certificates(current_user).where(Certificate.id == certificate_id)
     certificate = db.session.scalar(query)
     if certificate is None:
         abort(404)
@@ -58,7 +60,7 @@ def _with_languages(form, client=None):
 # --- staff: a case's certificates, preview, issue ---------------------------------------------------------------
 
 def _case_page(case, *, form=None, status=200):
-    certificates = db.session.scalars(permissions.visible_certificates(current_user).where(
+    certificates = db.session.scalars(access.visible_certificates(current_user).where(
         Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
     form = form or _with_languages(LanguagesForm(formdata=None), case.client)
     return render_template("certificates/case.html", case=case, certificates=certificates, form=form), status
@@ -165,8 +167,7 @@ def download(certificate_id):
 
 def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
     certificate = _unerased_or_404(certificate_id)
-    return certificate, build_credential(certificate.content, status=certificate.status.value,
-                                         pdf_sha256=certificate.pdf_sha256)
+    return certificate, build_credential(certificate)
 
 
 @bp.get("/certificates/<int:certificate_id>/credential.json")
@@ -182,10 +183,10 @@ def credential(certificate_id):
 @login_required
 def signed_credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
-    issuer_seal = seals.active_seal(certificate.content["issuer"].get("id", certificate.case.organisation_id))
+    issuer_seal = seals.active_seal(issuer_id(certificate))
     if issuer_seal is None:
         abort(404)  # issued before organisations had seals of their own, and the issuer has none now
-    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/vc+jwt",
+    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/jwt",
                      as_attachment=True, download_name=f"{certificate.number}.jwt")
 
 
@@ -230,13 +231,13 @@ def reissue(certificate_id):
 # --- lists and bulk issue ---------------------------------------------------------------------------------------
 
 def _ready_cases():
-    return db.session.scalars(permissions.visible_cases(current_user).where(Case.stage == Stage.CERTIFICATION)
+    return db.session.scalars(case_access.visible_cases(current_user).where(Case.stage == Stage.CERTIFICATION)
                               .order_by(Case.id).limit(500)).all()
 
 
 def _index_page(*, form=None, status=200):
-    page = max(request.args.get("page", 1, type=int), 1)
-    certificates = db.session.scalars(permissions.visible_certificates(current_user).order_by(
+    page = routing.page_number(PAGE_SIZE)
+    certificates = db.session.scalars(access.visible_certificates(current_user).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     cases = _ready_cases()
     if form is None and permissions.can(current_user, ISSUE_CERTIFICATES):
@@ -244,7 +245,7 @@ def _index_page(*, form=None, status=200):
         form.languages.data = ["fi", "sv", "en"]
     if form is not None:
         form.case_ids.choices = [(case.id, str(case.client)) for case in cases]
-    jobs = db.session.scalars(permissions.visible_bulk_issues(current_user).order_by(BulkIssue.id.desc()).limit(5))
+    jobs = db.session.scalars(access.visible_bulk_issues(current_user).order_by(BulkIssue.id.desc()).limit(5))
     return render_template("certificates/index.html", certificates=certificates[:PAGE_SIZE], page=page,
                            has_next=len(certificates) > PAGE_SIZE, cases=cases, form=form, jobs=jobs.all()), status
 
@@ -261,7 +262,7 @@ def start_bulk():
     form = _with_languages(BulkIssueForm())
     form.case_ids.choices = [(case.id, str(case.client)) for case in _ready_cases()]
     if form.validate_on_submit():
-        cases = db.session.scalars(permissions.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
+        cases = db.session.scalars(case_access.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
                                    .order_by(Case.id))
         try:
             job = services.start_bulk_issue(current_user, cases.all(), form.languages.data, str(get_locale()))
@@ -277,7 +278,7 @@ def start_bulk():
 @bp.get("/certificates/bulk/<int:bulk_id>")
 @permissions.requires(ISSUE_CERTIFICATES)
 def bulk_progress(bulk_id):
-    job = db.session.scalar(permissions.visible_bulk_issues(current_user).where(BulkIssue.id == bulk_id))
+    job = db.session.scalar(access.visible_bulk_issues(current_user).where(BulkIssue.id == bulk_id))
     if job is None:
         abort(404)
     counts = {status: sum(1 for item in job.items if item.status == status) for status in ("issued", "failed")}
@@ -291,7 +292,7 @@ def bulk_progress(bulk_id):
 # --- clients ----------------------------------------------------------------------------------------------------
 
 def _own_certificates(user):
-    return db.session.scalars(permissions.visible_certificates(user).order_by(Certificate.issued_at.desc())).all()
+    return db.session.scalars(access.visible_certificates(user).order_by(Certificate.issued_at.desc())).all()
 
 
 @bp.get("/my/certificates")
@@ -324,17 +325,18 @@ def verify(code):
     matches = None
     if certificate is not None and hash_form.sha256.data and hash_form.validate():
         matches = hash_form.sha256.data.strip().lower() == certificate.pdf_sha256
+    expired = certificate is not None and certificate.valid_until is not None and certificate.valid_until <= utcnow()
     page = render_template("certificates/verify.html", certificate=certificate, hash_form=hash_form,
-                           matches=matches, statuses=CertificateStatus)
+                           matches=matches, statuses=CertificateStatus, expired=expired)
     return page, 200 if certificate is not None else 404
 
 
 # --- panels and menu ----------------------------------------------------------------------------------------------
 
 def case_panel(user, case):
-    if not (permissions.can(user, VIEW_CERTIFICATES) and permissions.can_view_case(user, case)):
+    if not (permissions.can(user, VIEW_CERTIFICATES) and case_access.can_view_case(user, case)):
         return None
-    certificates = db.session.scalars(permissions.visible_certificates(user).where(
+    certificates = db.session.scalars(access.visible_certificates(user).where(
         Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
     return dashboard.Panel("certificates/panels/case.html", {"case": case, "certificates": certificates}, order=60)
 

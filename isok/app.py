@@ -6,7 +6,20 @@ import assessment
 import cases
 import certificates
 import portfolio
-from isok import accounts, cli, dashboard, errors, hooks, i18n, network, permissions, reports, security, templating
+from isok import (
+    accounts,
+    cli,
+    dashboard,
+    errors,
+    hooks,
+    i18n,
+    network,
+    permissions,
+    reports,
+    routing,
+    security,
+    templating,
+)
 from isok import config as settings
 from isok.database import configure_sqlite
 from isok.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,7 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
-    for foundation in (hooks, errors, security, i18n, permissions, templating, dashboard, cli):
+    # routing first: routes bind their converters when a feature registers them
+    for foundation in (routing, hooks, errors, security, i18n, permissions, templating, dashboard, cli):
         foundation.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)

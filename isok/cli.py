@@ -1,10 +1,11 @@
-"""The foundation's Flask commands: `demo`, `create-user`, `backup` and `restore`.
+"""The foundation's Flask commands: `demo`, `create-user`, `backup`, `restore` and `serve`.
 
 Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from isok import demo as demo_data
 from isok.accounts import services
@@ -43,6 +44,23 @@ def create_user_command(email, name, roles):
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
 
 
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, without the server's and Python's versions in the Server header (they tell an
+    attacker which known holes to try)."""
+
+    def version_string(self) -> str:
+        return "isok"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(host, port):
+    """Serve the app on Werkzeug's threaded server, as `make run` does (`flask run` names its versions)."""
+    run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
+
+
 def init_app(app) -> None:
-    for command in (demo_command, create_user_command, backup_command, restore_command):
+    for command in (demo_command, create_user_command, backup_command, restore_command, serve_command):
         app.cli.add_command(command)

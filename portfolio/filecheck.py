@@ -1,9 +1,9 @@
 """Decide what an uploaded file is from its content, and refuse what is not safe to keep.
 
 Accepted: PDF, JPEG, PNG, HEIC/HEIF (phones), DOCX, ODT and plain UTF-8 text. The name plays no part in deciding
-the type. Images are re-encoded (orientation applied, EXIF with its GPS position dropped; HEIC becomes JPEG so staff
-can open it anywhere). Every check reads the spooled upload in chunks or through a parser that seeks, so a large
-file never sits whole in Python memory.
+the type. Images are re-encoded (orientation applied, EXIF with its GPS position and comments dropped; HEIC becomes
+JPEG so staff can open it anywhere). Every check reads the spooled upload in chunks or through a parser that seeks,
+so a large file never sits whole in Python memory.
 """
 
 import codecs
@@ -251,7 +251,8 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
                 media_type, extension = "image/jpeg", ".jpg"
                 if upright.mode not in ("RGB", "L"):
                     upright = upright.convert("RGB")
-                upright.save(out, "JPEG", quality=90, icc_profile=icc_profile)
+                # comment="" so Pillow does not copy the original's comment segment (COM), which can hold anything
+                upright.save(out, "JPEG", quality=90, icc_profile=icc_profile, comment=b"")
     except Rejected:
         raise
     except Image.DecompressionBombError as error:

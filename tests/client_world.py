@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from babel.dates import format_date
 from sqlalchemy import select
 
+from assessment.assessments import access as assessment_access
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import EvidenceSource, OutcomeResult
 from assessment.frameworks import services as framework_services
@@ -19,7 +20,6 @@ from cases import services as case_services
 from cases.models import Case, Client, ClientType, ConsentPurpose, GuidanceKind, Stage
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from isok import permissions
 from isok.accounts import services as account_services
 from isok.accounts.models import OrganisationType, Role, User
 from isok.database import utcnow
@@ -149,7 +149,7 @@ def build(http, make_user, make_organisation) -> World:
     placement_services.issue_tutor_link(counsellor, placement)
     assessment = assessment_services.open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     for rater in (counsellor, teacher, tutor):
-        sheet = permissions.assessor_of(rater, assessment)
+        sheet = assessment_access.assessor_of(rater, assessment)
         assessment_services.save_ratings(rater, assessment, {oid: {
             "level": "2", "justification": f"{FIRST} {LAST} worked on her own",
             "sources": [EvidenceSource.OBSERVATION.value, EvidenceSource.PORTFOLIO.value], "entry_ids": [entry.id],

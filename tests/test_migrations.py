@@ -43,6 +43,7 @@ def test_clients_already_registered_get_their_search_name(tmp_path_factory):
         db.engine.dispose()
 
 
+BEFORE_RESULT_SETS = "7c1afb352524"
 SITUATIONS = {  # situation recorded before results were a set -> (labour-market status, in education or training)
     "employed_short_term": ("employed", False), "employed_long_term": ("employed", False),
     "self_employed": ("self_employed", False), "education_or_training": ("neither", True),
@@ -59,7 +60,7 @@ def test_recorded_situations_become_result_sets_and_back(tmp_path_factory):
                              "rural"], "not_asked")
     flags = dict.fromkeys(["long_term_unemployed", "in_education_or_training", "self_employed"], False)
     with app.app_context():
-        upgrade(revision="2e62db4687a6")
+        upgrade(revision=BEFORE_RESULT_SETS)
         with db.engine.begin() as connection:
             tables = MetaData()
             tables.reflect(connection)
@@ -87,7 +88,7 @@ def test_recorded_situations_become_result_sets_and_back(tmp_path_factory):
                     table.c.exit_labour_status, table.c.exit_in_education, table.c.exit_qualification,
                     table.c.follow_up_labour_status, table.c.follow_up_in_education).order_by(table.c.id)).all()
                 assert [tuple(row) for row in rows] == [(*result, False, *result) for result in SITUATIONS.values()]
-        downgrade(revision="2e62db4687a6")
+        downgrade(revision=BEFORE_RESULT_SETS)
         with db.engine.connect() as connection:
             rows = connection.execute(text('SELECT exit_situation FROM "case" ORDER BY id')).scalars().all()
         assert rows == ["employed_long_term", "employed_long_term", "self_employed", "education_or_training",

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from isok import hooks, permissions
+from isok import hooks, permissions, routing
 from isok.accounts import admin_bp as bp
 from isok.accounts import services
 from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
@@ -170,7 +170,7 @@ def edit_organisation(organisation_id):
 def audit_log():
     form = AuditFilterForm(request.args)
     form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = routing.page_number(PAGE_SIZE)
     stmt = select(AuditEntry, User).outerjoin(User, AuditEntry.actor_id == User.id).order_by(AuditEntry.id.desc())
     if form.action.data:
         stmt = stmt.where(AuditEntry.action == form.action.data.strip())

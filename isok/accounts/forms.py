@@ -1,5 +1,13 @@
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS, ROLE_LABELS
@@ -46,6 +54,9 @@ class OrganisationForm(Form):
     business_id = StringField(_l("Business ID"), validators=[Optional(), Length(max=9)],
                               description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+    certificate_validity_months = IntegerField(
+        _l("Certificates valid for (months)"), validators=[Optional(), NumberRange(min=1, max=1200)],
+        description=_l("Leave empty when the certificates it issues are valid without an end."))
 
 
 class AuditFilterForm(Form):

@@ -70,6 +70,8 @@ class Organisation(db.Model):
     size_class: Mapped[CompanySize | None] = mapped_column(enum_type(CompanySize))
     business_id: Mapped[str | None] = mapped_column(String(9), unique=True)
     municipality: Mapped[str | None] = mapped_column(String(100))
+    # How long the certificates it issues are valid (their credentials' validUntil); None: without an end.
+    certificate_validity_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __str__(self):

@@ -219,7 +219,7 @@ def erase_login(actor: User, user: User) -> None:
 # --- organisations ---------------------------------------------------------------------------------------------
 
 BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
-ORGANISATION_FIELDS = ["name", "type", "size_class", "business_id", "municipality"]
+ORGANISATION_FIELDS = ["name", "type", "size_class", "business_id", "municipality", "certificate_validity_months"]
 
 
 def valid_business_id(value: str) -> bool:
@@ -234,7 +234,8 @@ def valid_business_id(value: str) -> bool:
     return int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
 
 
-def _apply_organisation(org: Organisation, *, name, type, size_class, business_id, municipality) -> None:
+def _apply_organisation(org: Organisation, *, name, type, size_class, business_id, municipality,
+                        certificate_validity_months=None) -> None:
     business_id = (business_id or "").strip() or None
     if business_id and not valid_business_id(business_id):
         raise AccountError(_("This is not a valid Finnish business ID (format 1234567-8)."), "business_id")
@@ -251,6 +252,7 @@ def _apply_organisation(org: Organisation, *, name, type, size_class, business_i
     org.size_class = CompanySize(size_class) if size_class and org.type is OrganisationType.COMPANY else None
     org.business_id = business_id
     org.municipality = (municipality or "").strip() or None
+    org.certificate_validity_months = certificate_validity_months or None
 
 
 def create_organisation(actor: User, **fields) -> Organisation:

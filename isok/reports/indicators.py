@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, not_, or_, true
 
-from cases.models import EMPLOYED_RESULTS, Answer, Gender, LabourMarketResult, LabourStatus
+from cases.models import EMPLOYED_RESULTS, Answer, ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.network.models import RuleSet
 from isok.reports.models import Participation as P
 from isok.reports.models import RecordedResult as R
@@ -228,13 +228,27 @@ SIX_MONTH_RESULTS = PeopleTable("six_month_results", 6, _l("Results six months a
               BETTER_AT_SIX_MONTHS, {ESF_PLUS: "EECR06", ESF_2014: "CR07"}),
 ), note=_l("Counted in the period the follow-up falls due. The response rate is answers divided by leavers due."))
 
+LONG_TERM, SHORT_TERM = P.client_type == ClientType.LONG_TERM, P.client_type == ClientType.SHORT_TERM
+
 EXCLUDED = PeopleTable("data_quality", 0, _l("Participants left out of the indicators"), "excluded", (
     *(Indicator(f"missing_{key}", label, condition) for key, (condition, label) in MISSING.items()),
     Indicator("excluded", _l("People left out (any core data missing)"), true()),
-), note=_l("ESF counts a participant only when gender, age, labour-market status and education are all known."))
+    Indicator("excluded_long_term", _l("of which long-term clients"), LONG_TERM, level=1, sums_into="excluded"),
+    Indicator("excluded_short_term", _l("of which short-term clients"), SHORT_TERM, level=1, sums_into="excluded"),
+), note=_l("ESF counts a participant only when gender, age, labour-market status and education are all known; "
+           "the project figures of table 8 count the same people."))
+
+# The people rows of the project table (table 8): the same population as tables 1–4.
+CLIENTS = PeopleTable("project", 8, _l("Project-specific figures"), "entrants", (
+    Indicator("clients_started", _l("Participants starting validation"), true()),
+    Indicator("clients_long_term", _l("of which long-term clients"), LONG_TERM, level=1,
+              sums_into="clients_started"),
+    Indicator("clients_short_term", _l("of which short-term clients"), SHORT_TERM, level=1,
+              sums_into="clients_started"),
+))
 
 PEOPLE_TABLES = (LABOUR_STATUS, AGE, EDUCATION, CHARACTERISTICS_TABLE, IMMEDIATE_RESULTS, SIX_MONTH_RESULTS)
-DRILLABLE = {table.key: table for table in (*PEOPLE_TABLES, EXCLUDED)}
+DRILLABLE = {table.key: table for table in (*PEOPLE_TABLES, EXCLUDED, CLIENTS)}
 
 
 def indicator(table_key: str, row_key: str, rule_set: RuleSet) -> tuple[PeopleTable, Indicator] | None:
@@ -274,15 +288,16 @@ CHECKS = (
 
 # --- figures that are not about ESF participants ----------------------------------------------------------------
 
-PROJECT_ROWS = {
+# The project table's other rows, in order; the people rows of CLIENTS follow the stages.
+CASE_ROWS = {
     "validation_started": _l("Validation processes started (cases opened)"),
-    "clients_long_term": _l("Long-term clients entering"),
-    "clients_short_term": _l("Short-term clients entering"),
     "stage_identification": _l("Cases reaching identification"),
     "stage_documentation": _l("Cases reaching documentation"),
     "stage_assessment": _l("Cases reaching assessment"),
     "stage_certification": _l("Cases reaching certification"),
     "stage_closed": _l("Cases closed"),
+}
+OTHER_PROJECT_ROWS = {
     "units_recognised": _l("Qualification units recognised"),
     "study_months_saved": _l("Study months saved (clients leaving)"),
     "training_participants": _l("Counsellor and teacher training participants"),
@@ -290,7 +305,3 @@ PROJECT_ROWS = {
     "dissemination_events": _l("Dissemination events"),
     "dissemination_attendees": _l("Dissemination event attendees (not participants)"),
 }
-# Rows of the project table that count persons, hence split by gender and subject to suppression.
-PROJECT_PERSON_ROWS = {"validation_started", "clients_long_term", "clients_short_term", "stage_identification",
-                       "stage_documentation", "stage_assessment", "stage_certification", "stage_closed",
-                       "training_participants"}

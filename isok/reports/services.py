@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, true, update
 
-from cases.models import Answer, Case, Client, ClientType, Gender, LabourStatus, StageChange
+from cases.models import Answer, Case, Client, Gender, LabourStatus, StageChange
 from isok import audit
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network import queries as network
 from isok.network.models import COMPANY_KINDS, NARRATIVE_SECTIONS, TARGET_INDICATORS, HalfYear, PartnerKind, RuleSet
 from isok.reports import indicators, sources
-from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES, PROJECT_ROWS
+from isok.reports.indicators import COLUMNS, GENDER_COLUMNS, PEOPLE_TABLES
 from isok.reports.models import (
     CHARACTERISTICS,
     ENTRY_FIELDS,
@@ -275,6 +275,9 @@ def _half_of(column, halves: list[HalfYear]):
     return case(*((column.between(half.starts_on, half.ends_on), half.code) for half in halves), else_=None)
 
 
+PERSON_SPECS = (*PEOPLE_TABLES, indicators.EXCLUDED, indicators.CLIENTS)
+
+
 def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: list[HalfYear]) -> dict:
     """Every figure read from the participation records, for every scope, in one scan of the table: {(scope,
     table, row): cells}.
@@ -284,11 +287,9 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     few groups (indicators.population defines the same sets for the drill-down).
     """
     conditions = {}
-    for spec in (*PEOPLE_TABLES, indicators.EXCLUDED):
+    for spec in PERSON_SPECS:
         for row in spec.rows(rule_set):
             conditions[(spec.key, row.key)] = row.condition
-    for client_type in ClientType:
-        conditions[("project", f"clients_{client_type.value}")] = P.client_type == client_type
     flags = {}
     for scope, (since, until) in windows.items():
         flags[(scope, "entry")] = _between(P.entry_date, since, until)
@@ -303,16 +304,13 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     first_count = len(keys)
     populations = {"entrants": (True, "entry"), "excluded": (False, "entry"), "leavers": (True, "exit"),
                    "follow_up": (True, "due")}
-    population_of = {spec.key: spec.population for spec in (*PEOPLE_TABLES, indicators.EXCLUDED)}
+    population_of = {spec.key: spec.population for spec in PERSON_SPECS}
     figures = {}
     for scope in windows:
         for index, (table, row) in enumerate(conditions):
-            if table == "project":
-                members = [group for group in groups if group[flag_index[(scope, "entry")]]]
-            else:
-                complete, date_flag = populations[population_of[table]]
-                members = [group for group in groups
-                           if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]]]
+            complete, date_flag = populations[population_of[table]]
+            members = [group for group in groups
+                       if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]]]
             figures[(scope, table, row)] = _by_gender((group[0], group[first_count + 1 + index])
                                                       for group in members)
     timeline = {half.code: {"period": half.code, "entrants": 0, "leavers": 0} for half in halves}
@@ -359,22 +357,27 @@ STAGES = ("identification", "documentation", "assessment", "certification", "clo
 
 
 def _case_figures(windows: dict) -> dict:
-    """The figures read from cases and their stage history, for every scope, in two grouped queries."""
+    """The figures read from cases and their stage history, for every scope, in two grouped queries.
+
+    Cases count like the ESF tables: only those of participants with complete core data, by the gender of the
+    participation record.
+    """
+    complete = indicators.CORE_COMPLETE
     items = {}
     for scope, (since, until) in windows.items():
-        items[(scope, "validation_started")] = func.count(Case.id).filter(_between(Case.entry_date, since, until))
+        items[(scope, "validation_started")] = func.count(Case.id).filter(
+            and_(complete, _between(Case.entry_date, since, until)))
         items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
-            _between(Case.exit_date, since, until))
-    figures = _counts_by_gender(Case.__table__.join(Client.__table__, Case.client_id == Client.id), Client.gender,
-                                items)
+            and_(complete, _between(Case.exit_date, since, until)))
+    figures = _counts_by_gender(Case.__table__.join(P.__table__, Case.client_id == P.client_id), P.gender, items)
     # Each case's first arrival in each stage: a case moved back and forward again reaches a stage once.
     reached = (select(StageChange.case_id, StageChange.to_stage, func.min(StageChange.on).label("on"))
                .group_by(StageChange.case_id, StageChange.to_stage).subquery("first_reached"))
     items = {(scope, f"stage_{stage}"): func.count().filter(
-        and_(reached.c.to_stage == stage, _between(reached.c.on, since, until)))
+        and_(complete, reached.c.to_stage == stage, _between(reached.c.on, since, until)))
         for scope, (since, until) in windows.items() for stage in STAGES}
     figures.update(_counts_by_gender(reached.join(Case.__table__, Case.id == reached.c.case_id)
-                                     .join(Client.__table__, Case.client_id == Client.id), Client.gender, items))
+                                     .join(P.__table__, Case.client_id == P.client_id), P.gender, items))
     return figures
 
 
@@ -383,9 +386,8 @@ UNITS = {"units_recognised": "units", "study_months_saved": "months", "training_
 
 
 def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table:
-    values = {key: cases[(scope, key)] for key in ("validation_started", "study_months_saved")}
-    values.update({f"stage_{stage}": cases[(scope, f"stage_{stage}")] for stage in STAGES})
-    values.update({key: people[(scope, "project", key)] for key in ("clients_long_term", "clients_short_term")})
+    values = {key: cases[(scope, key)] for key in indicators.CASE_ROWS}
+    values["study_months_saved"] = cases[(scope, "study_months_saved")]
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
     trained = network.training_figures(since, until)
     values["training_participants"] = {"total": trained.participants, "women": trained.women, "men": trained.men,
@@ -394,11 +396,15 @@ def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table
     events, headcount = network.dissemination_totals(since, until)
     values["dissemination_events"] = {"total": events}
     values["dissemination_attendees"] = {"total": headcount}
-    rows = [Row(key, str(label), values[key], unit=UNITS.get(key, "persons"),
-                level=1 if key.startswith(("stage_", "clients_")) else 0)
-            for key, label in PROJECT_ROWS.items()]
+    rows = [Row(key, str(label), values[key], level=1 if key.startswith("stage_") else 0)
+            for key, label in indicators.CASE_ROWS.items()]
+    rows += [Row(row.key, str(row.label), people[(scope, "project", row.key)], level=row.level,
+                 sums_into=row.sums_into, drill=True) for row in indicators.CLIENTS.indicators]
+    rows += [Row(key, str(label), values[key], unit=UNITS.get(key, "persons"))
+             for key, label in indicators.OTHER_PROJECT_ROWS.items()]
     return Table("project", 8, _("Project-specific figures"), list(COLUMNS), rows,
-                 _("Attendees of dissemination events are counted, not registered as ESF participants."))
+                 _("People and cases count as in the ESF tables: only participants with complete core data. "
+                   "Attendees of dissemination events are counted, not registered as ESF participants."))
 
 
 def _target_values(entities: Table, project: Table) -> dict[str, int]:
@@ -407,7 +413,7 @@ def _target_values(entities: Table, project: Table) -> dict[str, int]:
         return table.row(key).cells["total"]
 
     return {
-        "clients_started_validation": total(project, "clients_long_term") + total(project, "clients_short_term"),
+        "clients_started_validation": total(project, "clients_started"),
         "training_participants": total(project, "training_participants"),
         "training_organisations": total(project, "training_organisations"),
         "partners_major_companies": total(entities, PartnerKind.MAJOR_COMPANY.value),
@@ -418,16 +424,13 @@ def _target_values(entities: Table, project: Table) -> dict[str, int]:
     }
 
 
-def _targets_table(until, values: dict[str, int] | None = None) -> Table:
-    """Targets against cumulative values: from the cumulative tables when computed, else from the network."""
-    if values is None:
-        progress = network.target_progress(until)
-    else:
-        order = list(TARGET_INDICATORS)
-        targets = sorted(network.targets().items(), key=lambda item: order.index(item[0]) if item[0] in order
-                         else len(order))
-        progress = [network.Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0))
-                    for key, target in targets]
+def _targets_table(values: dict[str, int]) -> Table:
+    """Targets against the realised values of the cumulative tables."""
+    order = list(TARGET_INDICATORS)
+    targets = sorted(network.targets().items(), key=lambda item: order.index(item[0]) if item[0] in order
+                     else len(order))
+    progress = [network.Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0))
+                for key, target in targets]
     rows = [Row(item.indicator, str(item.label), {"target": item.target, "value": item.actual,
                                                   "percent": item.percent},
                 unit="persons" if item.indicator in ("clients_started_validation", "training_participants",
@@ -464,7 +467,8 @@ def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None
         raise ReportError(_("Unknown report scope."), "scope")
     rule_set = RuleSet(rule_set or report_rule_set())
     as_of = as_of or today()
-    windows = {scope: window(period, scope) for scope in scopes}
+    # The cumulative figures are always computed: the targets compare with them, whichever scope is asked.
+    windows = {scope: window(period, scope) for scope in SCOPES if scope in scopes or scope == "cumulative"}
     settings = network.project_settings()
     halves = _half_years(settings.starts_on if settings else None, period.ends_on)
     people = _participant_figures(windows, as_of, rule_set, halves)
@@ -479,10 +483,10 @@ def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None
                    "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
     built = {scope: (_entity_table(since, until), _project_table(scope, since, until, people, cases))
              for scope, (since, until) in windows.items()}
-    targets = _targets_table(period.ends_on, _target_values(*built["cumulative"]) if "cumulative" in built
-                             else None)
+    targets = _targets_table(_target_values(*built["cumulative"]))
     reports = {}
-    for scope, (since, until) in windows.items():
+    for scope in scopes:
+        since, until = windows[scope]
         tables = [*_people_tables(people, scope, rule_set, PEOPLE_TABLES), *built[scope], targets]
         quality = _people_tables(people, scope, rule_set, (indicators.EXCLUDED,))[0]
         figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}

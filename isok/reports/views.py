@@ -6,13 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, permissions, routing
 from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.network import queries as network
 from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
-from isok.reports import bp, exports, indicators, services
+from isok.reports import access, bp, exports, indicators, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
 from isok.reports.models import Participation, SubmittedReport
@@ -31,7 +31,7 @@ def _period_or_404(code: str) -> HalfYear:
 
 
 def _participation_or_404(participation_id: int) -> Participation:
-    found = db.session.scalar(permissions.visible_participations(current_user)
+    found = db.session.scalar(access.visible_participations(current_user)
                               .where(Participation.id == participation_id))
     return found if found is not None else abort(404)
 
@@ -155,8 +155,8 @@ def records(period, scope, table, row, column):
     if query is None:
         abort(404)
     _sync_records()
-    visible = permissions.visible_participations(current_user).with_only_columns(Participation.id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    visible = access.visible_participations(current_user).with_only_columns(Participation.id)
+    page = routing.page_number(PER_PAGE)
     found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
                                .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique().all()
     shown = found[:PER_PAGE]

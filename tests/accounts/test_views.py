@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -51,7 +52,9 @@ def test_known_and_unknown_accounts_answer_byte_for_byte_the_same_until_and_afte
         for _ in range(7):
             response = client.post("/login", data={"email": email, "password": "wrong guess!"},
                                    environ_base={"REMOTE_ADDR": address})
-            headers = sorted((k, v) for k, v in response.headers.items() if k != "Date")
+            # The session cookie's signature carries the second it was signed in, whoever is asking.
+            headers = sorted((k, re.sub(r"(isok=[^.;]+)\.[^;]+", r"\1", v)) for k, v in response.headers.items()
+                             if k != "Date")
             answers[email].append((response.status_code, headers, response.get_data().replace(email.encode(), b"@")))
     assert [status for status, _, _ in answers[known]] == [400] * 5 + [429] * 2
     assert answers[known] == answers[unknown]

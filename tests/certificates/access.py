@@ -1,6 +1,6 @@
 from unittest import mock
 
-from certificates import services
+from certificates import seals, services
 from isok.extensions import db
 from tests.access import ANONYMOUS, LOGIN, MISSING_ID, NOT_FOUND, OK, PUBLIC, SIGNED_IN, Access, client_case, expect
 from tests.certificates.helpers import MATRIX_MARK, give_test_seal, install_world_results
@@ -67,6 +67,7 @@ def _per_object(endpoint, method, allowed, *, seen_everywhere, params, data=lamb
 
 
 CASE_PARAMS = (_case, _other_case, _missing_case)
+NOWHERE = expect(SIGNED_IN, ok=NOT_FOUND, anonymous=NOT_FOUND)
 CERT_PARAMS = (_cert, _other_cert, _missing_cert)
 QUERY = {"languages": ["fi", "en"]}
 
@@ -124,6 +125,27 @@ ROUTES = [
            variant="own"),
     Access("certificates.verify", "GET", expect(SIGNED_IN, ok=NOT_FOUND, anonymous=NOT_FOUND),
            params=lambda w, r: {"code": "AAAA-BBBB-CCCC-DDDD"}, variant="unknown code"),
+    # What credentials point to: public, like the verify page; what does not exist (or is a draft) is not found.
+    Access("certificates.issuer_profile", "GET", PUBLIC, params=lambda w, r: {"organisation_id": w.org.id},
+           variant="issuer"),
+    Access("certificates.issuer_profile", "GET", NOWHERE, params=lambda w, r: {"organisation_id": MISSING_ID},
+           variant="missing"),
+    Access("certificates.issuer_key", "GET", PUBLIC, params=lambda w, r: {
+        "organisation_id": w.org.id, "thumbprint": seals.key_thumbprint(w.seal)}, variant="key"),
+    Access("certificates.issuer_key", "GET", NOWHERE, params=lambda w, r: {
+        "organisation_id": w.org.id, "thumbprint": "unknown"}, variant="unknown key"),
+    Access("certificates.status_list_credential", "GET", PUBLIC, params=lambda w, r: {
+        "organisation_id": w.org.id, "list_id": w.certificate.status_list_id}, variant="list"),
+    Access("certificates.status_list_credential", "GET", NOWHERE, params=lambda w, r: {
+        "organisation_id": w.org.id, "list_id": w.other_certificate.status_list_id}, variant="another issuer's"),
+    Access("certificates.achievement", "GET", PUBLIC, params=lambda w, r: {
+        "code": "ACCESS-Q", "number": w.published_version.number, "units": "U1+U2"}, variant="published"),
+    Access("certificates.achievement", "GET", NOWHERE, params=lambda w, r: {
+        "code": "ACCESS-Q", "number": w.draft_version.number, "units": "U1"}, variant="draft"),
+    Access("certificates.learning_outcome", "GET", PUBLIC, params=lambda w, r: {
+        "code": "ACCESS-Q", "number": w.published_version.number, "outcome_code": "U1.1"}, variant="published"),
+    Access("certificates.learning_outcome", "GET", NOWHERE, params=lambda w, r: {
+        "code": "ACCESS-Q", "number": w.draft_version.number, "outcome_code": "U1.1"}, variant="draft"),
 ]
 
 assert all(a.expected[ANONYMOUS] in (LOGIN, OK, NOT_FOUND) for a in ROUTES)

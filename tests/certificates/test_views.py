@@ -4,10 +4,10 @@ import json
 import re
 
 import pytest
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 from sqlalchemy import select
 
 from certificates import bulk, services
@@ -44,13 +44,14 @@ def test_counsellor_previews_then_issues_and_downloads(client, counsellor, make_
     assert credential.mimetype == "application/ld+json"
     assert credential.json["ext:certificateNumber"] == certificate.number
     sealed = client.get(f"/certificates/{certificate.id}/credential.jwt")
-    assert sealed.mimetype == "application/vc+jwt"
-    header, payload = verified_jws(sealed.get_data(as_text=True))
-    assert (header["alg"], header["typ"]) == ("RS256", "vc+jwt") and payload == credential.json
+    assert sealed.mimetype == "application/jwt"
+    header, payload = verified_jws(client, sealed.get_data(as_text=True))
+    assert (header["alg"], header["typ"]) == ("RS256", "JWT")
+    assert {key: value for key, value in payload.items() if key not in ("iss", "sub", "nbf", "jti")} == credential.json
     header_part, _payload, signature_part = sealed.get_data(as_text=True).split(".")
     other = _b64url(json.dumps({**credential.json, "ext:certificateNumber": "ISOK-2026-999999"}).encode())
     with pytest.raises(InvalidSignature):  # a changed credential no longer matches the seal's signature
-        verified_jws(f"{header_part}.{other}.{signature_part}")
+        verified_jws(client, f"{header_part}.{other}.{signature_part}")
 
 
 def _b64url(data: bytes) -> str:
@@ -61,13 +62,15 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def verified_jws(token: str) -> tuple[dict, dict]:
-    """Check a compact RS256 JWS against the certificate in its own x5c header, as a wallet would."""
+def verified_jws(client, token: str) -> tuple[dict, dict]:
+    """Check a compact RS256 JWS against the public key its `kid` names, as a wallet would."""
     header_part, payload_part, signature_part = token.split(".")
     header = json.loads(_unb64url(header_part))
-    certificate = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
-    certificate.public_key().verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(),
-                                    PKCS1v15(), hashes.SHA256())
+    jwk = client.get(header["kid"].removeprefix("http://127.0.0.1:5000")).json
+    public_key = RSAPublicNumbers(int.from_bytes(_unb64url(jwk["e"]), "big"),
+                                  int.from_bytes(_unb64url(jwk["n"]), "big")).public_key()
+    public_key.verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(),
+                      hashes.SHA256())
     return header, json.loads(_unb64url(payload_part))
 
 

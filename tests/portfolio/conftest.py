@@ -58,7 +58,7 @@ def make_entry(app):
     return make
 
 
-def jpeg_bytes(size=(64, 48), gps=True, orientation=None) -> bytes:
+def jpeg_bytes(size=(64, 48), gps=True, orientation=None, comment: bytes | None = None) -> bytes:
     image = Image.new("RGB", size, (200, 80, 40))
     exif = Image.Exif()
     if gps:
@@ -67,7 +67,7 @@ def jpeg_bytes(size=(64, 48), gps=True, orientation=None) -> bytes:
     if orientation:
         exif[0x0112] = orientation
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
+    image.save(out, "JPEG", exif=exif, **({"comment": comment} if comment else {}))
     return out.getvalue()
 
 

@@ -46,6 +46,26 @@ def test_photo_loses_its_location_and_keeps_its_orientation(app):
     assert 0x0112 not in exif
 
 
+def _jpeg_segments(data: bytes) -> list[int]:
+    """The markers of a JPEG's segments before its image data (0xFE is a comment, 0xE1 EXIF or XMP)."""
+    markers, at = [], 2
+    while at < len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
+        markers.append(data[at + 1])
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return markers
+
+
+def test_photo_loses_its_comment_segment_with_the_exif_data(app):
+    original = jpeg_bytes(comment=b"Taken at Kauppakatu 5 B 12, door code 4321")
+    assert 0xFE in _jpeg_segments(original) and 0xE1 in _jpeg_segments(original)
+    with app.test_request_context():
+        result = filecheck.check_file("photo.jpg", io.BytesIO(original))
+    with result.stream:
+        stored = result.stream.read()
+    assert b"door code" not in stored and b"PhoneMaker" not in stored
+    assert 0xFE not in _jpeg_segments(stored) and 0xE1 not in _jpeg_segments(stored)
+
+
 def test_download_name_follows_the_content_not_the_name(app):
     with app.test_request_context():
         result = filecheck.check_file("photo.png", io.BytesIO(jpeg_bytes()))

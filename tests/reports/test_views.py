@@ -33,6 +33,8 @@ def test_the_manager_sees_the_report_with_charts_and_drill_down_links(client, lo
     assert "Participants by labour-market status at entry" in html and "EECO02" in html
     assert html.count("<svg") == 3 and 'aria-labelledby="chart-timeline-title chart-timeline-desc"' in html
     assert "/reports/2025H2/records/period/labour_status/unemployed/women" in html
+    assert "/reports/2025H2/records/period/project/clients_long_term/total" in html
+    assert "/reports/2025H2/records/period/data_quality/excluded_long_term/total" in html
     assert "Passed: Job searching + employed does not exceed the leavers" in html
 
 
