@@ -7,8 +7,8 @@ from typing import NamedTuple
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from cases import access
 from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name, search_key
-from isok import permissions
 from isok.accounts.models import Organisation, User
 from isok.database import utcnow
 from isok.extensions import db
@@ -95,7 +95,7 @@ def _filtered(stmt: Select, filters: CaseFilters) -> Select:
 
 def filtered_rows(user, filters: CaseFilters, limit: int) -> list[CaseRow]:
     """The visible cases matching the filters, as list rows, in the list's order."""
-    stmt = _filtered(_ROWS.where(permissions.visible_cases(user).whereclause), filters).limit(limit)
+    stmt = _filtered(_ROWS.where(access.visible_cases(user).whereclause), filters).limit(limit)
     return [CaseRow._make(row) for row in db.session.execute(stmt)]
 
 
@@ -105,7 +105,7 @@ def case_page(user, filters: CaseFilters, page: int, size: int = PAGE_SIZE) -> t
     The page's ids are chosen first (a narrow sort over ids and sort keys), then only those rows are read with
     their client, counsellor and organisation: sorting thousands of wide joined rows is what makes a list slow.
     """
-    ids = permissions.visible_cases(user).with_only_columns(Case.id)
+    ids = access.visible_cases(user).with_only_columns(Case.id)
     if filters.q or filters.sort == "name":
         ids = ids.join(Case.client)
     ids = _filtered(ids, filters)
@@ -116,7 +116,7 @@ def case_page(user, filters: CaseFilters, page: int, size: int = PAGE_SIZE) -> t
 
 
 def stage_counts(user, counsellor_id: int | None = None) -> dict[Stage, int]:
-    scope = permissions.visible_cases(user).with_only_columns(Case.stage, func.count(Case.id)).group_by(Case.stage)
+    scope = access.visible_cases(user).with_only_columns(Case.stage, func.count(Case.id)).group_by(Case.stage)
     if counsellor_id is not None:
         scope = scope.where(Case.counsellor_id == counsellor_id)
     counts = dict(db.session.execute(scope).all())
@@ -126,7 +126,7 @@ def stage_counts(user, counsellor_id: int | None = None) -> dict[Stage, int]:
 def inactive_cases(user, counsellor_id: int | None = None, limit: int = 10) -> list[Case]:
     """Open cases where nothing has happened for 30 days, the longest silent first."""
     cutoff = utcnow() - timedelta(days=INACTIVE_DAYS)
-    stmt = (permissions.visible_cases(user).options(joinedload(Case.client))
+    stmt = (access.visible_cases(user).options(joinedload(Case.client))
             .where(Case.stage != Stage.CLOSED, Case.last_activity_at < cutoff)
             .order_by(Case.last_activity_at).limit(limit))
     if counsellor_id is not None:
@@ -137,7 +137,7 @@ def inactive_cases(user, counsellor_id: int | None = None, limit: int = 10) -> l
 def follow_ups_due(user, counsellor_id: int | None = None, within_days: int = 14, limit: int = 10) -> list[Case]:
     """Cases whose six-month follow-up is due (or overdue) and not yet recorded."""
     horizon = utcnow().date() + timedelta(days=within_days)
-    stmt = (permissions.visible_cases(user).options(joinedload(Case.client))
+    stmt = (access.visible_cases(user).options(joinedload(Case.client))
             .where(Case.follow_up_due.is_not(None), Case.follow_up_due <= horizon, Case.follow_up_on.is_(None))
             .order_by(Case.follow_up_due).limit(limit))
     if counsellor_id is not None:
@@ -146,8 +146,8 @@ def follow_ups_due(user, counsellor_id: int | None = None, within_days: int = 14
 
 
 def visible_case_or_none(user, case_id: int) -> Case | None:
-    return db.session.scalar(permissions.visible_cases(user).where(Case.id == case_id))
+    return db.session.scalar(access.visible_cases(user).where(Case.id == case_id))
 
 
 def visible_client_or_none(user, client_id: int) -> Client | None:
-    return db.session.scalar(permissions.visible_clients(user).where(Client.id == client_id))
+    return db.session.scalar(access.visible_clients(user).where(Client.id == client_id))

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from cases import bp, codes, data_rights, importing, queries, services
+from cases import access, bp, codes, data_rights, importing, queries, services
 from cases.forms import (
     CLIENT_FORM_FIELDS,
     AppointmentForm,
@@ -238,7 +238,7 @@ def new_client():
 def client(client_id):
     client = _client_or_404(client_id)
     audit.record_view(current_user, "client", client.id)
-    cases = [case for case in client.cases if permissions.can_view_case(current_user, case)]
+    cases = [case for case in client.cases if access.can_view_case(current_user, case)]
     consent_form = ConsentForm()
     consent_form.information_language.choices = choices(codes.language_choices())
     consent_form.information_language.data = consent_form.information_language.data or client.preferred_language
@@ -336,7 +336,7 @@ def add_consent(client_id):
             db.session.commit()
             flash(_("The consent was recorded."), "success")
             return redirect(url_for("cases.client", client_id=client.id) + "#consent")
-    cases = [case for case in client.cases if permissions.can_view_case(current_user, case)]
+    cases = [case for case in client.cases if access.can_view_case(current_user, case)]
     return render_template("cases/client.html", client=client, cases=cases, consent_form=form,
                            withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes), 400
 
@@ -652,7 +652,7 @@ def transfer(case_id):
 @bp.get("/transfers")
 @permissions.requires(permissions.MANAGE_CASES)
 def transfers():
-    rows = db.session.scalars(permissions.answerable_handovers(current_user).options(
+    rows = db.session.scalars(access.answerable_handovers(current_user).options(
         joinedload(Handover.case).joinedload(Case.client), joinedload(Handover.from_organisation),
         joinedload(Handover.requested_by)).order_by(Handover.requested_at)).all()
     return render_template("cases/transfers.html", transfers=rows)
@@ -661,7 +661,7 @@ def transfers():
 @bp.post("/transfers/<int:handover_id>/answer")
 @permissions.requires(permissions.MANAGE_CASES)
 def answer_transfer(handover_id):
-    handover = db.session.scalar(permissions.answerable_handovers(current_user).where(Handover.id == handover_id))
+    handover = db.session.scalar(access.answerable_handovers(current_user).where(Handover.id == handover_id))
     if handover is None:
         abort(404)
     accept = request.form.get("accept") == "1"
@@ -720,7 +720,7 @@ def import_cases():
 # --- the client's own page -------------------------------------------------------------------------------------
 
 def _own_cases(user) -> list[Case]:
-    return db.session.scalars(permissions.own_cases(user).options(joinedload(Case.counsellor))
+    return db.session.scalars(access.own_cases(user).options(joinedload(Case.counsellor))
                               .order_by(Case.entry_date.desc())).all()
 
 
@@ -746,7 +746,7 @@ def staff_panel(user):
         "counts": queries.stage_counts(user, mine),
         "inactive": queries.inactive_cases(user, mine),
         "follow_ups": queries.follow_ups_due(user, mine),
-        "transfers": db.session.scalar(permissions.answerable_handovers(user).with_only_columns(
+        "transfers": db.session.scalar(access.answerable_handovers(user).with_only_columns(
             func.count(Handover.id))),
     }, order=10)
 

@@ -6,11 +6,10 @@ results are skipped."""
 from sqlalchemy import select
 
 from cases.models import Case, Stage
-from certificates import content, seals, services
+from certificates import access, content, seals, services
 from certificates.forms import default_languages
 from certificates.models import Certificate
 from isok import demo as demo_data
-from isok import permissions
 from isok.extensions import db
 
 
@@ -30,7 +29,7 @@ def load_demo_certificates(admin) -> None:
     counsellor = demo_data.account("counsellor@example.org")
     issued = []
     for case in ready:
-        issuer = counsellor if counsellor and permissions.can_issue_certificate(counsellor, case) else admin
+        issuer = counsellor if counsellor and access.can_issue_certificate(counsellor, case) else admin
         issued.append(services.issue_certificate(issuer, case, default_languages(case.client)))
     first = issued[0]
     services.revoke_certificate(admin, first, "Demo: the holder's name was misspelt.")

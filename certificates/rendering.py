@@ -20,7 +20,7 @@ def verification_url(code: str) -> str:
 
 
 QR_RESOURCE = "verification-qr.svg"
-QR_SIZE_MM = 26
+QR_SIZE_MM = 22
 
 
 def qr_svg(url: str) -> bytes:
@@ -87,17 +87,42 @@ def render_sections(content: dict, *, preview: bool = False) -> list[Markup]:
     ]
 
 
-def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
-    """The certificate as an unsealed PDF/A document; sealing is the issuing service's step.
+def css_string(text: str) -> str:
+    """A CSS string literal that stays one inside a <style> element, whatever the text holds."""
+    special = {"\\": "\\\\", '"': '\\"', "\n": "\\A ", "<": "\\3C ", ">": "\\3E ", "&": "\\26 "}
+    return '"' + "".join(special.get(char, char) for char in text) + '"'
 
-    Every page's footer (the QR code, and the section's lines about verification) is printed by @page margin
-    boxes from strings each section sets. WeasyPrint lays out twice every page where a running element appears,
-    so a running footer cost a sixth of the render.
+
+def page_rule(content: dict, lang: str) -> Markup:
+    """The section's named page: its footer lines and "page x / y" in its language, in its direction.
+
+    The footer is printed by a margin box beside the QR code on every page of the section. Its text is written
+    into the rule itself, so the section's body holds no hidden footer and no strings to carry from page to page.
+    """
+    code = content.get("verification_code")
+    lines = ([f"{texts.text(lang, 'number')}: {content['number']}", texts.text(lang, "verify"),
+              verification_url(code), texts.text(lang, "seal")] if code else [texts.text(lang, "preview")])
+    before, _, rest = texts.text(lang, "page").partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    footer = (" ".join(css_string(line + "\n") for line in lines)
+              + f" {css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}")
+    direction = "direction: rtl; text-align: right; " if Wording(lang).dir == "rtl" else ""
+    return Markup(  # noqa: S704  (built from our own wording, the number and the address, each a CSS string)
+        f"@page sheet-{lang} {{ @bottom-right {{ {direction}content: {footer}; }} }}\n"
+        f".sheet[lang={lang}] {{ page: sheet-{lang}; }}\n")
+
+
+def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
+    """The certificate as an unsealed, tagged PDF/A document; sealing is the issuing service's step.
+
+    Every page's footer (the QR code, the section's lines about verification and the page number) is printed by
+    @page margin boxes: WeasyPrint lays out twice every page where a running element appears.
     """
     first = content["languages"][0]
     code = content.get("verification_code")
     resources = {QR_RESOURCE: qr_svg(verification_url(code))} if code else {}
     return pdf.render_pdf(DOCUMENT_TEMPLATE, {"sections": render_sections(content, preview=preview),
+                                              "pages": [page_rule(content, lang) for lang in content["languages"]],
                                               "title": texts.text(first, "title"), "number": content.get("number"),
                                               "qr": QR_RESOURCE if code else None},
-                          lang=first, resources=resources)
+                          lang=first, resources=resources, variant=pdf.TAGGED_PDF_VARIANT)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cases.models import Case
-from certificates import rendering, seal, seals, status_list, texts, timestamps
+from certificates import access, rendering, seal, seals, status_list, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -21,7 +21,7 @@ from certificates.models import (
     CertificateCounter,
     CertificateStatus,
 )
-from isok import audit, permissions, storage
+from isok import audit, storage
 from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
@@ -95,7 +95,7 @@ def _holder_id(case) -> str:
 
 def preview_content(user, case, languages: list[str]) -> dict:
     """What a certificate issued now would state, for the preview; nothing is stored."""
-    if not permissions.can_issue_certificate(user, case):
+    if not access.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
     if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
         raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
@@ -172,7 +172,7 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
 
 def revoke_certificate(user, certificate: Certificate, reason: str, *, version=None) -> None:
     """Revoke a valid certificate; the verification page shows it as revoked from now on."""
-    if not permissions.can_revoke_certificate(user, certificate):
+    if not access.can_revoke_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be revoked."), field="reason")
     _check_version(certificate, version)
     reason = (reason or "").strip()
@@ -191,7 +191,7 @@ def reissue_certificate(user, certificate: Certificate, languages: list[str], re
                         version=None) -> Certificate:
     """Issue a new version with a new number from the current results; the old one shows as replaced, and its
     verify page leads to the new one."""
-    if not permissions.can_reissue_certificate(user, certificate):
+    if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     _check_version(certificate, version)
     reason = (reason or "").strip()
@@ -218,7 +218,7 @@ def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> Bu
     """Queue certificates for many cases; bulk.start() then issues them one by one in the background."""
     if not cases:
         raise CertificateError(_("Choose at least one case."), field="case_ids")
-    refused = [case for case in cases if not permissions.can_issue_certificate(user, case)]
+    refused = [case for case in cases if not access.can_issue_certificate(user, case)]
     if refused:
         raise CertificateError(_("You may not issue certificates for some of the chosen cases."), field="case_ids")
     bulk = BulkIssue(created_by_id=user.id, languages=list(languages), locale=locale,

@@ -6,8 +6,9 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from cases import access as case_access
 from cases.models import Case, Stage
-from certificates import bp, bulk, data_rights, rendering, seals, services
+from certificates import access, bp, bulk, data_rights, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential, issuer_id
 from certificates.forms import (
     BulkIssueForm,
@@ -36,14 +37,14 @@ BULK_REFRESH_SECONDS = 2
 # --- loaders: not visible or missing answer 404 -----------------------------------------------------------------
 
 def _case_or_404(case_id: int) -> Case:
-    case = db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id))
+    case = db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id))
     if case is None:
         abort(404)
     return case
 
 
 def _certificate_or_404(certificate_id: int) -> Certificate:
-    query = permissions.visible_certificates(current_user).where(Certificate.id == certificate_id)
+    query = access.visible_certificates(current_user).where(Certificate.id == certificate_id)
     certificate = db.session.scalar(query)
     if certificate is None:
         abort(404)
@@ -60,7 +61,7 @@ def _with_languages(form, client=None):
 # --- staff: a case's certificates, preview, issue ---------------------------------------------------------------
 
 def _case_page(case, *, form=None, status=200):
-    certificates = db.session.scalars(permissions.visible_certificates(current_user).where(
+    certificates = db.session.scalars(access.visible_certificates(current_user).where(
         Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
     form = form or _with_languages(LanguagesForm(formdata=None), case.client)
     return render_template("certificates/case.html", case=case, certificates=certificates, form=form,
@@ -235,13 +236,13 @@ def _ready_cases():
     """Cases in the certification stage without a valid certificate: a case has one at a time."""
     certified = select(Certificate.id).where(Certificate.case_id == Case.id,
                                              Certificate.status == CertificateStatus.VALID).exists()
-    return db.session.scalars(permissions.visible_cases(current_user).where(
+    return db.session.scalars(case_access.visible_cases(current_user).where(
         Case.stage == Stage.CERTIFICATION, ~certified).order_by(Case.id).limit(500)).all()
 
 
 def _index_page(*, form=None, status=200):
     page = routing.page_number(PAGE_SIZE)
-    certificates = db.session.scalars(permissions.visible_certificates(current_user).order_by(
+    certificates = db.session.scalars(access.visible_certificates(current_user).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     cases = _ready_cases()
     if form is None and permissions.can(current_user, ISSUE_CERTIFICATES):
@@ -249,7 +250,7 @@ def _index_page(*, form=None, status=200):
         form.languages.data = ["fi", "sv", "en"]
     if form is not None:
         form.case_ids.choices = [(case.id, str(case.client)) for case in cases]
-    jobs = db.session.scalars(permissions.visible_bulk_issues(current_user).order_by(BulkIssue.id.desc()).limit(5))
+    jobs = db.session.scalars(access.visible_bulk_issues(current_user).order_by(BulkIssue.id.desc()).limit(5))
     return render_template("certificates/index.html", certificates=certificates[:PAGE_SIZE], page=page,
                            has_next=len(certificates) > PAGE_SIZE, cases=cases, form=form, jobs=jobs.all()), status
 
@@ -266,7 +267,7 @@ def start_bulk():
     form = _with_languages(BulkIssueForm())
     form.case_ids.choices = [(case.id, str(case.client)) for case in _ready_cases()]
     if form.validate_on_submit():
-        cases = db.session.scalars(permissions.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
+        cases = db.session.scalars(case_access.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
                                    .order_by(Case.id))
         try:
             job = services.start_bulk_issue(current_user, cases.all(), form.languages.data, str(get_locale()))
@@ -282,7 +283,7 @@ def start_bulk():
 @bp.get("/certificates/bulk/<int:bulk_id>")
 @permissions.requires(ISSUE_CERTIFICATES)
 def bulk_progress(bulk_id):
-    job = db.session.scalar(permissions.visible_bulk_issues(current_user).where(BulkIssue.id == bulk_id))
+    job = db.session.scalar(access.visible_bulk_issues(current_user).where(BulkIssue.id == bulk_id))
     if job is None:
         abort(404)
     counts = {status: sum(1 for item in job.items if item.status == status) for status in ("issued", "failed")}
@@ -296,7 +297,7 @@ def bulk_progress(bulk_id):
 # --- clients ----------------------------------------------------------------------------------------------------
 
 def _own_certificates(user):
-    return db.session.scalars(permissions.visible_certificates(user).order_by(Certificate.issued_at.desc())).all()
+    return db.session.scalars(access.visible_certificates(user).order_by(Certificate.issued_at.desc())).all()
 
 
 @bp.get("/my/certificates")
@@ -338,9 +339,9 @@ def verify(code):
 # --- panels and menu ----------------------------------------------------------------------------------------------
 
 def case_panel(user, case):
-    if not (permissions.can(user, VIEW_CERTIFICATES) and permissions.can_view_case(user, case)):
+    if not (permissions.can(user, VIEW_CERTIFICATES) and case_access.can_view_case(user, case)):
         return None
-    certificates = db.session.scalars(permissions.visible_certificates(user).where(
+    certificates = db.session.scalars(access.visible_certificates(user).where(
         Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
     return dashboard.Panel("certificates/panels/case.html", {"case": case, "certificates": certificates}, order=60)
 

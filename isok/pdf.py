@@ -22,6 +22,7 @@ from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from isok import pdf_tags
 from isok.i18n import text_direction
 from isok.translation import force_locale
 
@@ -31,10 +32,14 @@ ASSET_SCHEME = "asset:"
 # PDF/A-3b: embedded fonts and an output intent, so archives can open the document decades from now; it keeps
 # working with an incremental PAdES signature added afterwards.
 PDF_VARIANT = "pdf/a-3b"
+# PDF/A-3a: the same, tagged for accessibility (a structure tree in reading order, each part in its own language:
+# isok/pdf_tags.py). Documents people read with assistive technology ask for it.
+TAGGED_PDF_VARIANT = "pdf/a-3a"
 # Rendering is CPU-bound and single-threaded; more than two at once only makes every user wait longer.
 _RENDER_SLOTS = threading.BoundedSemaphore(2)
 # Loading the system fonts costs about a quarter of a certificate's render; each thread keeps its configuration.
 _fonts = threading.local()
+pdf_tags.install()
 
 
 class BlockedResource(ValueError):

@@ -1,26 +1,19 @@
-"""The one place that answers "may this user do this to that object".
+"""How the application answers "may this user do this to that object": the mechanism, in one place.
 
-Views, templates and services all ask these functions. Function-level rules are capabilities held by roles
-(a missing capability answers 403); object rules are scoped queries and predicates (an object outside them
-answers 404, so ids reveal nothing).
+Function-level rules are capabilities held by roles (the table below; a missing capability answers 403). Object
+rules are scoped queries and predicates (an object outside them answers 404, so ids reveal nothing); they live with
+their feature, in `<feature>/access.py`, and build on two things kept here: `can`, and the condition on the cases a
+user may open, to which every feature that brings a case into someone's view contributes (`case_rule`).
 """
 
+from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import abort
+from flask import Flask, abort, current_app
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_
 
-from assessment.assessments.models import Assessment, AssessmentAssessor, AssessorRole
-from assessment.frameworks.models import FrameworkVersion, VersionStatus
-from assessment.interviews.models import Interview, InterviewStatus
-from assessment.placements.models import Placement
-from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
-from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok.accounts.models import Role
-from isok.extensions import db
-from isok.reports.models import Participation
-from portfolio.models import Portfolio, PortfolioStatus
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
@@ -117,353 +110,40 @@ def requires(capability: str):
     return decorator
 
 
-# --- cases -----------------------------------------------------------------------------------------------------
+# --- the cases a user may open -------------------------------------------------------------------------------
+# A case comes into a user's view for reasons several features know: cases its own (counsellors of the case or its
+# organisation, the client, everyone's for administrators and project managers), interviews a teacher's,
+# placements a tutor's... Each feature declares its reasons at init_app; the condition is their OR.
 
-def visible_cases(user) -> Select:
-    """The cases the user may open: a query, so lists never show what a case page would refuse."""
-    return select(Case).where(_case_scope(user))
+CaseRule = Callable[[frozenset[Role], int, int | None], list[ColumnElement[bool]]]
+_CASE_RULES = "isok.case_rules"
 
 
-def _case_scope(user):
+def case_rule(app: Flask, rule: CaseRule) -> None:
+    """Let `rule(roles, user_id, organisation_id)` bring cases into view: it answers conditions on `case` rows (any
+    one opens a case), or none. Conditions on related rows should be correlated EXISTS: with every OR term
+    indexable on its own, SQLite unions the index lookups and sorts the whole result, where EXISTS lets a list walk
+    its sort index and stop after one page (80x faster on 10,000 cases)."""
+    app.extensions[_CASE_RULES] = (*app.extensions.get(_CASE_RULES, ()), rule)
+
+
+def case_condition(user) -> ColumnElement[bool]:
+    """The condition on `case` rows the user may open: every case list and case page starts from it."""
     if not getattr(user, "is_authenticated", False):
         return false()
-    return _case_scope_for(frozenset(user.roles), user.id, user.organisation_id)
+    return _case_condition_for(current_app.extensions[_CASE_RULES], frozenset(user.roles), user.id,
+                               user.organisation_id)
 
 
 @lru_cache(maxsize=1024)
-def _case_scope_for(roles: frozenset[Role], user_id: int, organisation_id: int | None):
-    """The case condition for one user, built once: every case page and list starts from it, and building it is
-    a third of the work of a list's query. SQL expressions are immutable, so sharing one is safe."""
-    if roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
-        return Case.id.is_not(None)
-    # Related-record conditions are correlated EXISTS, not IN lists: with every OR term indexable on its own, SQLite
-    # unions the index lookups and sorts the whole result, where EXISTS lets a list walk its sort index and stop
-    # after one page (80x faster on 10,000 cases).
-    conditions = []
-    if Role.COUNSELLOR in roles:
-        conditions += [
-            Case.organisation_id == organisation_id,
-            Case.counsellor_id == user_id,
-            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user_id),
-        ]
-    if Role.CLIENT in roles:
-        conditions.append(Case.client_id.in_(select(Client.id).where(Client.user_id == user_id)))
-    if Role.TEACHER in roles:
-        conditions.append(exists().where(Interview.case_id == Case.id, Interview.teacher_id == user_id,
-                                         Interview.status != InterviewStatus.CANCELLED))
-        conditions.append(exists().where(Assessment.case_id == Case.id,
-                                         AssessmentAssessor.assessment_id == Assessment.id,
-                                         AssessmentAssessor.user_id == user_id,
-                                         AssessmentAssessor.replaced_at.is_(None)))
-    if Role.WORKPLACE_TUTOR in roles:
-        conditions.append(exists().where(Placement.case_id == Case.id, Placement.tutor_id == user_id))
+def _case_condition_for(rules: tuple[CaseRule, ...], roles: frozenset[Role], user_id: int,
+                        organisation_id: int | None) -> ColumnElement[bool]:
+    """The case condition for one user, built once: building it is a third of the work of a list's query. SQL
+    expressions are immutable, so sharing one is safe."""
+    conditions = [condition for rule in rules for condition in rule(roles, user_id, organisation_id)]
     return or_(*conditions) if conditions else false()
 
 
-def _case_visible(user, case_id):
-    """A condition for rows that belong to a case (interviews, placements...): their case is one the user may open.
-
-    Correlated EXISTS: a query checks the cases of its own rows, where `case_id IN (visible case ids)` first
-    lists every visible case (a scan of the whole case table on each dashboard panel). The subquery keeps its own
-    `case` even where the outer query joins one.
-    """
-    return exists().where(Case.id == case_id, _case_scope(user)).correlate_except(Case)
-
-
-def can_view_case(user, case: Case) -> bool:
-    return db.session.scalar(select(Case.id).where(Case.id == case.id, _case_scope(user))) is not None
-
-
-def can_manage_case(user, case: Case) -> bool:
-    return can(user, MANAGE_CASES) and can_view_case(user, case)
-
-
-def can_view_guidance_notes(user, case: Case) -> bool:
-    return can(user, VIEW_GUIDANCE_NOTES) and can_view_case(user, case)
-
-
-def own_cases(user) -> Select:
-    """A client's own cases (through their linked Client record), for their own page."""
-    if not getattr(user, "is_authenticated", False):
-        return select(Case).where(false())
-    return select(Case).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
-
-
-def visible_clients(user) -> Select:
-    """Clients whose personal record the user may open: those of visible cases, and those their organisation
-    registered (a client may be registered before a case is opened)."""
-    return select(Client).where(_client_scope(user))
-
-
-def _client_scope(user):
-    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_CASES):
-        return false()
-    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
-        return Client.id.is_not(None)
-    conditions = [exists().where(Case.client_id == Client.id, _case_scope(user)).correlate_except(Case)]
-    if Role.COUNSELLOR in user.roles and user.organisation_id is not None:
-        conditions.append(Client.organisation_id == user.organisation_id)
-    return or_(*conditions)
-
-
-def can_view_client(user, client: Client) -> bool:
-    return db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None
-
-
-def can_manage_client(user, client: Client) -> bool:
-    return can(user, MANAGE_CASES) and can_view_client(user, client)
-
-
-def answerable_handovers(user) -> Select:
-    """Transfers waiting for the user's organisation to accept or decline them."""
-    if not can(user, MANAGE_CASES):
-        return select(Handover).where(false())
-    stmt = select(Handover).where(Handover.status == HandoverStatus.PENDING)
-    if Role.ADMIN in user.roles:
-        return stmt
-    if user.organisation_id is None:
-        return stmt.where(false())
-    return stmt.where(Handover.to_organisation_id == user.organisation_id)
-
-
-# --- assessment: frameworks and interviews ----------------------------------------------------------------------
-
-def visible_framework_versions(user) -> Select:
-    """Published and retired versions for readers; drafts only for those who maintain frameworks."""
-    if not can(user, VIEW_FRAMEWORKS):
-        return select(FrameworkVersion).where(false())
-    if can(user, MANAGE_FRAMEWORKS):
-        return select(FrameworkVersion)
-    return select(FrameworkVersion).where(FrameworkVersion.status != VersionStatus.DRAFT)
-
-
-def visible_interviews(user) -> Select:
-    """Interviews of the cases the user may open (a teacher's own interviews bring their cases into view)."""
-    return select(Interview).where(_case_visible(user, Interview.case_id))
-
-
-def can_schedule_interview(user, case: Case) -> bool:
-    return can(user, SCHEDULE_INTERVIEWS) and can_view_case(user, case)
-
-
-def can_record_interview(user, interview: Interview) -> bool:
-    return can(user, RECORD_INTERVIEWS) and interview.teacher_id == user.id
-
-
-def can_set_target_qualification(user, case: Case) -> bool:
-    return can_manage_case(user, case)
-
-
-
-
-# --- network ---------------------------------------------------------------------------------------------------
-# Network records belong to the project as a whole: whoever may view the project's figures sees all of them.
-
-def visible_network(user, model) -> Select:
-    """The records of one network model (partnerships, trainings and their participants, events, meetings,
-    narratives, targets) the user may open."""
-    return select(model).where(true() if can(user, VIEW_REPORTS) else false())
-
-
-# --- portfolio ----------------------------------------------------------------------------------------------------
-# The client edits their own portfolio while it is being prepared or has been returned; counsellors of the case view,
-# edit, comment, return and accept it at any time; teachers and tutors who can view the case read it; project
-# managers never see its content.
-
-def is_own_case(user, case: Case) -> bool:
-    return getattr(user, "is_authenticated", False) and case.client is not None and case.client.user_id == user.id
-
-
-def can_view_portfolio(user, case: Case) -> bool:
-    return can(user, VIEW_PORTFOLIO) and can_view_case(user, case)
-
-
-def can_review_portfolio(user, case: Case) -> bool:
-    return can(user, REVIEW_PORTFOLIO) and can_manage_case(user, case)
-
-
-def can_edit_portfolio(user, case: Case) -> bool:
-    if not can(user, EDIT_PORTFOLIO) or not can_view_case(user, case):
-        return False
-    if can_manage_case(user, case):
-        return True
-    if not is_own_case(user, case):
-        return False
-    status = db.session.scalar(select(Portfolio.status).where(Portfolio.case_id == case.id))
-    return status in (None, PortfolioStatus.DRAFT, PortfolioStatus.RETURNED)
-
-
-def visible_portfolio_cases(user) -> Select:
-    """The cases whose portfolio the user may read."""
-    if not can(user, VIEW_PORTFOLIO):
-        return select(Case).where(false())
-    return visible_cases(user)
-
-
-# --- assessment: placements and assessments --------------------------------------------------------------------
-# Counsellors and teachers reach placements and assessments through their cases; a workplace tutor reaches only
-# the placements where they are the tutor (and the assessments of those placements), nothing else of the case.
-
-def _reaches_cases(user) -> bool:
-    return bool(user.roles & {Role.COUNSELLOR, Role.TEACHER})
-
-
-def _placement_scope(user):
-    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
-        return false()
-    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
-        return true()
-    conditions = []
-    if _reaches_cases(user):
-        conditions.append(_case_visible(user, Placement.case_id))
-    if Role.WORKPLACE_TUTOR in user.roles:
-        conditions.append(Placement.tutor_id == user.id)
-    return or_(*conditions) if conditions else false()
-
-
-def _assessment_scope(user):
-    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
-        return false()
-    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
-        return true()
-    conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
-        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)))]
-    if _reaches_cases(user):
-        conditions.append(_case_visible(user, Assessment.case_id))
-    if Role.WORKPLACE_TUTOR in user.roles:
-        conditions.append(Assessment.placement_id.in_(select(Placement.id).where(Placement.tutor_id == user.id)))
-    return or_(*conditions)
-
-
-def visible_placements(user) -> Select:
-    return select(Placement).where(_placement_scope(user))
-
-
-def visible_assessments(user) -> Select:
-    return select(Assessment).where(_assessment_scope(user))
-
-
-def can_view_placement(user, placement: Placement) -> bool:
-    return db.session.scalar(select(Placement.id).where(Placement.id == placement.id,
-                                                        _placement_scope(user))) is not None
-
-
-def can_view_assessment(user, assessment: Assessment) -> bool:
-    return db.session.scalar(select(Assessment.id).where(Assessment.id == assessment.id,
-                                                         _assessment_scope(user))) is not None
-
-
-def can_view_case_assessment(user, case: Case) -> bool:
-    """Case-level assessment pages (overview, evidence map, triangulation) are for staff who reach the case."""
-    return can(user, VIEW_ASSESSMENTS) and not user.roles <= {Role.WORKPLACE_TUTOR} and can_view_case(user, case)
-
-
-def can_manage_placements(user, case: Case) -> bool:
-    return can(user, MANAGE_PLACEMENTS) and can_view_case(user, case)
-
-
-def can_map_evidence(user, case: Case) -> bool:
-    return can(user, MAP_EVIDENCE) and can_view_case(user, case)
-
-
-def assessor_of(user, assessment: Assessment) -> AssessmentAssessor | None:
-    """The user's active place among the assessment's assessors, if any."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return next((a for a in assessment.active_assessors() if a.user_id == user.id), None)
-
-
-def can_assess(user, assessment: Assessment) -> bool:
-    return can(user, ASSESS) and assessor_of(user, assessment) is not None
-
-
-def can_reconcile(user, assessment: Assessment) -> bool:
-    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
-    return assessor is not None and assessor.role in (AssessorRole.COUNSELLOR, AssessorRole.TEACHER)
-
-
-def can_sign_off(user, assessment: Assessment) -> bool:
-    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
-    return assessor is not None and assessor.role is AssessorRole.TEACHER
-
-
-def can_confirm(user, assessment: Assessment) -> bool:
-    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
-    return assessor is not None and assessor.role is AssessorRole.COUNSELLOR
-
-
-def can_see_levels(user, assessment: Assessment) -> bool:
-    """Independence: an assessor sees the others' levels only once their own are submitted."""
-    assessor = assessor_of(user, assessment)
-    if assessor is not None:
-        return assessor.submitted_at is not None
-    return can_view_assessment(user, assessment)
-
-
-# --- certificates ----------------------------------------------------------------------------------------------
-
-def visible_certificates(user) -> Select:
-    """Staff see the certificates of the cases they see; a client sees only their own valid certificates."""
-    if not getattr(user, "is_authenticated", False):
-        return select(Certificate).where(false())
-    if can(user, VIEW_CERTIFICATES):
-        return select(Certificate).join(Case, Certificate.case_id == Case.id).where(_case_scope(user))
-    if can(user, VIEW_OWN_CERTIFICATES):
-        own_cases = select(Case.id).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
-        return select(Certificate).where(Certificate.case_id.in_(own_cases),
-                                         Certificate.status == CertificateStatus.VALID)
-    return select(Certificate).where(false())
-
-
-def can_view_certificate(user, certificate: Certificate) -> bool:
-    query = visible_certificates(user).where(Certificate.id == certificate.id).with_only_columns(Certificate.id)
-    return db.session.scalar(query) is not None
-
-
-def can_issue_certificate(user, case: Case) -> bool:
-    return can(user, ISSUE_CERTIFICATES) and can_view_case(user, case)
-
-
-def can_revoke_certificate(user, certificate: Certificate) -> bool:
-    return (can(user, REVOKE_CERTIFICATES) and certificate.status == CertificateStatus.VALID
-            and can_view_case(user, certificate.case))
-
-
-def can_reissue_certificate(user, certificate: Certificate) -> bool:
-    return certificate.status == CertificateStatus.VALID and can_issue_certificate(user, certificate.case)
-
-
-def visible_bulk_issues(user) -> Select:
-    """A bulk issue is its starter's own work; administrators see all."""
-    if not can(user, ISSUE_CERTIFICATES):
-        return select(BulkIssue).where(false())
-    if Role.ADMIN in user.roles:
-        return select(BulkIssue)
-    return select(BulkIssue).where(BulkIssue.created_by_id == user.id)
-
-
-# --- reports ---------------------------------------------------------------------------------------------------
-# ESF participation records are the project's: whoever may open the records behind the figures sees all of them.
-
-def visible_participations(user) -> Select:
-    """The participation records (and through them the people) the user may list behind a report figure."""
-    return select(Participation).where(true() if can(user, VIEW_REPORT_RECORDS) else false())
-
-
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
+    app.extensions[_CASE_RULES] = ()
     app.jinja_env.globals["can"] = can
-    app.jinja_env.globals["can_manage_case"] = can_manage_case
-    app.jinja_env.globals["can_schedule_interview"] = can_schedule_interview
-    app.jinja_env.globals["can_record_interview"] = can_record_interview
-    app.jinja_env.globals["can_set_target_qualification"] = can_set_target_qualification
-    app.jinja_env.globals["can_view_portfolio"] = can_view_portfolio
-    app.jinja_env.globals["can_edit_portfolio"] = can_edit_portfolio
-    app.jinja_env.globals["can_review_portfolio"] = can_review_portfolio
-    app.jinja_env.globals["can_view_guidance_notes"] = can_view_guidance_notes
-    app.jinja_env.globals["can_manage_client"] = can_manage_client
-    for rule in (can_assess, can_reconcile, can_sign_off, can_confirm, can_see_levels, can_manage_placements,
-                 can_map_evidence, can_view_case_assessment):
-        app.jinja_env.globals[rule.__name__] = rule
-    app.jinja_env.globals["can_issue_certificate"] = can_issue_certificate
-    app.jinja_env.globals["can_revoke_certificate"] = can_revoke_certificate
-    app.jinja_env.globals["can_reissue_certificate"] = can_reissue_certificate

@@ -4,6 +4,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from cases import access as case_access
 from cases.models import Case, Client
 from isok import permissions
 from isok.extensions import db
@@ -46,7 +47,7 @@ def waiting_for_review(user, limit: int = 20) -> list[tuple[Case, Portfolio]]:
     if not permissions.can(user, permissions.REVIEW_PORTFOLIO):
         return []
     rows = db.session.execute(
-        permissions.visible_cases(user).add_columns(Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
+        case_access.visible_cases(user).add_columns(Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
         .where(Portfolio.status == PortfolioStatus.SUBMITTED)
         .options(selectinload(Case.client)).order_by(Portfolio.submitted_at).limit(limit))
     return [(case, portfolio) for case, portfolio in rows]

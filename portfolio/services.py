@@ -6,14 +6,15 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import func, select
 
+from cases import access as case_access
 from cases.models import Case
-from isok import audit, permissions, storage
+from isok import audit, storage
 from isok.concurrency import is_stale
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
 from isok.translation import lazy_gettext as _l
-from portfolio import filecheck
+from portfolio import access, filecheck
 from portfolio.fields import SECTION_FIELDS, TYPED_LANGUAGES, field_names
 from portfolio.models import (
     EntryComment,
@@ -82,8 +83,8 @@ def evidence_bytes_used(case: Case) -> int:
 # --- entries -------------------------------------------------------------------------------------------------------
 
 def _require_edit(actor, case: Case) -> None:
-    if not permissions.can_edit_portfolio(actor, case):
-        if permissions.is_own_case(actor, case):
+    if not access.can_edit_portfolio(actor, case):
+        if case_access.is_own_case(actor, case):
             raise NotAllowed(_l("The portfolio is being reviewed or has been accepted, so it cannot be changed now."))
         raise NotAllowed(_l("You may not change this portfolio."))
 
@@ -286,7 +287,7 @@ def submit(actor, case: Case) -> Portfolio:
 
 def review(actor, case: Case, accept: bool, note: str | None) -> Portfolio:
     """Accept the submitted portfolio, or return it to the client for changes (also after acceptance)."""
-    if not permissions.can_review_portfolio(actor, case):
+    if not access.can_review_portfolio(actor, case):
         raise NotAllowed(_l("You may not review this portfolio."))
     portfolio = _portfolio_for_change(case)
     if accept and portfolio.status != PortfolioStatus.SUBMITTED:
@@ -308,7 +309,7 @@ def review(actor, case: Case, accept: bool, note: str | None) -> Portfolio:
 
 def comment(actor, entry: PortfolioEntry, text: str) -> EntryComment:
     """Leave a review comment on an entry for the client to read."""
-    if not permissions.can_review_portfolio(actor, db.session.get(Case, entry.case_id)):
+    if not access.can_review_portfolio(actor, db.session.get(Case, entry.case_id)):
         raise NotAllowed(_l("You may not comment on this portfolio."))
     text = (text or "").strip()
     if not text:
@@ -326,7 +327,7 @@ def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str
                        version: int | str | None) -> Questionnaire:
     """Keep the answers and carry them into the portfolio, updating the entries they made before."""
     _require_edit(actor, case)
-    staff = permissions.can_review_portfolio(actor, case)
+    staff = access.can_review_portfolio(actor, case)
     questionnaire = questionnaire_of(case)
     if questionnaire is not None and is_stale(questionnaire, version):
         raise PortfolioError(_l("Someone else saved the questionnaire while you were filling it in. Your answers "

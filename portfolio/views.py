@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import get_locale
 from flask_login import current_user
 
+from cases import access as case_access
 from cases.models import Case
 from isok import audit, permissions, storage
 from isok.dashboard import NavItem, Panel
@@ -16,7 +17,7 @@ from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
 from isok.translation import force_locale
 from isok.translation import gettext as _
-from portfolio import bp, queries, services
+from portfolio import access, bp, queries, services
 from portfolio.fields import SECTION_FIELDS, TITLE_LABELS, described
 from portfolio.forms import CommentForm, QuestionnaireForm, ReviewForm, UploadForm, entry_form
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
@@ -29,7 +30,7 @@ VIEW, EDIT, REVIEW = permissions.VIEW_PORTFOLIO, permissions.EDIT_PORTFOLIO, per
 # --- loading, scoped by permissions (not visible or missing: 404) --------------------------------------------------
 
 def _case_or_404(case_id: int) -> Case:
-    case = db.session.scalar(permissions.visible_portfolio_cases(current_user).where(Case.id == case_id))
+    case = db.session.scalar(access.visible_portfolio_cases(current_user).where(Case.id == case_id))
     if case is None:
         abort(404)
     return case
@@ -38,7 +39,7 @@ def _case_or_404(case_id: int) -> Case:
 def _entry_or_404(entry_id: int) -> tuple[PortfolioEntry, Case]:
     entry = queries.entry_with_history(entry_id)
     case = db.session.get(Case, entry.case_id) if entry else None
-    if case is None or not permissions.can_view_portfolio(current_user, case):
+    if case is None or not access.can_view_portfolio(current_user, case):
         abort(404)
     return entry, case
 
@@ -46,7 +47,7 @@ def _entry_or_404(entry_id: int) -> tuple[PortfolioEntry, Case]:
 def _file_or_404(file_id: int) -> tuple[EvidenceFile, Case]:
     evidence = db.session.get(EvidenceFile, file_id)
     case = db.session.get(Case, evidence.entry.case_id) if evidence else None
-    if case is None or not permissions.can_view_portfolio(current_user, case):
+    if case is None or not access.can_view_portfolio(current_user, case):
         abort(404)
     return evidence, case
 
@@ -57,7 +58,7 @@ def _note_reading(case: Case) -> None:
     Only on GET: a form shown again after a POST shows what its GET showed, and the POST's own transaction holds
     the database's write lock that the separate trace would wait for.
     """
-    if request.method == "GET" and not permissions.is_own_case(current_user, case):
+    if request.method == "GET" and not case_access.is_own_case(current_user, case):
         audit.record_view(current_user, "client", case.client_id)
 
 
@@ -101,7 +102,7 @@ def overview(case_id):
 @permissions.requires(EDIT)
 def submit(case_id):
     case = _case_or_404(case_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     try:
         services.submit(current_user, case)
@@ -117,7 +118,7 @@ def submit(case_id):
 @permissions.requires(REVIEW)
 def review(case_id):
     case = _case_or_404(case_id)
-    if not permissions.can_review_portfolio(current_user, case):
+    if not access.can_review_portfolio(current_user, case):
         abort(404)
     form = ReviewForm()
     if form.validate_on_submit():
@@ -150,7 +151,7 @@ def new_entry(case_id, section):
     case = _case_or_404(case_id)
     if section not in Section._value2member_map_:
         abort(404)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     section = Section(section)
     form = entry_form(section)
@@ -178,7 +179,7 @@ def entry(entry_id):
 @permissions.requires(EDIT)
 def edit_entry(entry_id):
     entry, case = _entry_or_404(entry_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     form = entry_form(entry.section)
     if request.method == "GET":
@@ -203,7 +204,7 @@ def edit_entry(entry_id):
 @permissions.requires(EDIT)
 def delete_entry(entry_id):
     entry, case = _entry_or_404(entry_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     services.delete_entry(current_user, entry)
     db.session.commit()
@@ -215,7 +216,7 @@ def delete_entry(entry_id):
 @permissions.requires(EDIT)
 def upload(entry_id):
     entry, case = _entry_or_404(entry_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     form = UploadForm()
     if form.validate_on_submit():
@@ -248,7 +249,7 @@ def download(file_id):
 @permissions.requires(EDIT)
 def delete_file(file_id):
     evidence, case = _file_or_404(file_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     entry_id = evidence.entry_id
     services.remove_evidence(current_user, evidence)
@@ -261,7 +262,7 @@ def delete_file(file_id):
 @permissions.requires(REVIEW)
 def comment(entry_id):
     entry, case = _entry_or_404(entry_id)
-    if not permissions.can_review_portfolio(current_user, case):
+    if not access.can_review_portfolio(current_user, case):
         abort(404)
     form = CommentForm()
     if form.validate_on_submit():
@@ -279,7 +280,7 @@ def _questionnaire_languages(case: Case) -> list[str]:
     client_user = case.client.user
     client_language = (client_user.locale if client_user and client_user.locale else None) \
         or case.client.preferred_language or "fi"
-    if permissions.is_own_case(current_user, case):
+    if case_access.is_own_case(current_user, case):
         counsellor = case.counsellor
         staff_language = (counsellor.locale if counsellor and counsellor.locale else None) or "fi"
     else:
@@ -298,8 +299,8 @@ def _questionnaire_page(case: Case, form: QuestionnaireForm, status_code: int = 
                             **{question.key: question.text(code) for part in PARTS for question in part.questions}}
     return render_template(
         "portfolio/questionnaire.html", case=case, form=form, parts=PARTS, languages=languages, labels=labels,
-        editable=permissions.can_edit_portfolio(current_user, case),
-        staff=permissions.can_review_portfolio(current_user, case),
+        editable=access.can_edit_portfolio(current_user, case),
+        staff=access.can_review_portfolio(current_user, case),
     ), status_code
 
 
@@ -316,7 +317,7 @@ def questionnaire(case_id):
 @permissions.requires(EDIT)
 def save_questionnaire(case_id):
     case = _case_or_404(case_id)
-    if not permissions.can_edit_portfolio(current_user, case):
+    if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     form = QuestionnaireForm()
     if form.validate_on_submit():
@@ -380,7 +381,7 @@ def evidence_zip(case_id):
 # --- panels and menu -----------------------------------------------------------------------------------------------
 
 def case_panel(user, case) -> Panel | None:
-    if not permissions.can_view_portfolio(user, case):
+    if not access.can_view_portfolio(user, case):
         return None
     sections = queries.entries_by_section(case.id)
     return Panel("portfolio/_case_panel.html", {

@@ -112,3 +112,32 @@ def test_documents_are_pdfa_with_embedded_fonts(app, test_templates, tmp_path, c
     root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert "/OutputIntents" in root  # the PDF/A sRGB output intent
     assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+
+
+def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margins(app):
+    html = ('<html lang="fi"><head><style>@page { @bottom-center { content: "Sivu " counter(page) } }</style></head>'
+            '<body><p>Suomeksi</p><section lang="ar" dir="rtl"><h1>مرحبا</h1><p>نص <bdi lang="en" dir="ltr">English'
+            '</bdi> <bdi lang="">?</bdi></p></section></body></html>')
+    with app.app_context():
+        data = pdf.html_to_pdf(html, variant=pdf.TAGGED_PDF_VARIANT)
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert root["/Lang"] == "fi" and root["/MarkInfo"]["/Marked"]
+    tree = root["/StructTreeRoot"].get_object()
+    found, reachable = [], set()
+
+    def walk(reference):
+        node = reference.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            reachable.add(reference.idnum)
+            found.append((node["/S"], node.get("/Lang")))
+            for kid in node.get("/K", []):
+                if hasattr(kid, "idnum"):
+                    walk(kid)
+
+    walk(tree.raw_get("/K")[0])
+    assert ("/Sect", "ar") in found and ("/NonStruct", "en") in found and ("/NonStruct", "") in found
+    assert ("/P", "fi") in found  # a part without a lang attribute of its own has the document's
+    # Every marked piece of the page, the margin box's "Sivu 1" too, belongs to an element in the tree.
+    marked = tree["/ParentTree"].get_object()["/Nums"][1]
+    assert len(marked) == 7 and all(reference.idnum in reachable for reference in marked)
+    assert ("/NonStruct", "fi") in found[-2:]  # the footer, after the page's content, in the page's language

@@ -2,12 +2,16 @@
 
 from flask import Flask
 
-from isok import hooks
+from isok import hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.assessments import services, views  # views: routes on assessment.bp
+    from assessment.assessments import access, services, views  # views: routes on assessment.bp
 
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.assessor_panel)
     hooks.demo(app, services.load_demo)
+    permissions.case_rule(app, access.reasons_to_open)
+    for rule in (access.can_assess, access.can_reconcile, access.can_sign_off, access.can_confirm,
+                 access.can_see_levels, access.can_map_evidence, access.can_view_case_assessment):
+        app.add_template_global(rule)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from assessment.assessments import access
 from assessment.assessments.models import (
     Assessment,
     AssessmentAssessor,
@@ -27,7 +28,7 @@ from assessment.placements.models import Placement
 from assessment.placements.services import case_qualification, case_units, create_placement
 from cases import services as case_services
 from cases.models import Case, Stage
-from isok import audit, demo, permissions
+from isok import audit, demo
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.accounts.services import create_user
 from isok.concurrency import is_stale
@@ -205,7 +206,7 @@ def replace_assessor(actor: User, assessment: Assessment, role: AssessorRole, us
 
 def declare_conflict(actor: User, assessment: Assessment, *, conflict: bool, note: str | None = None) -> None:
     """Record the assessor's declaration; a declared conflict stands until another assessor takes the role."""
-    assessor = permissions.assessor_of(actor, assessment)
+    assessor = access.assessor_of(actor, assessment)
     if assessor is None:
         raise AssessmentError(_("Only an assessor of this assessment can declare."))
     if assessor.conflict is ConflictStatus.CONFLICT:
@@ -231,7 +232,7 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
     conflict saves nothing else. Submitting needs a declaration, makes the sheet final and lets the assessor see
     the others' levels.
     """
-    assessor = permissions.assessor_of(actor, assessment)
+    assessor = access.assessor_of(actor, assessment)
     if assessor is None:
         raise AssessmentError(_("Only an assessor of this assessment can rate it."))
     if assessment.status not in (AssessmentStatus.OPEN, AssessmentStatus.REOPENED):
@@ -321,7 +322,7 @@ def suggested_result(assessment: Assessment, level_code: str | None) -> OutcomeR
 def reconcile(actor: User, assessment: Assessment, *, outcome_values: dict[int, dict], unit_values: dict[int, dict],
               participant_ids: list[int], expected_version) -> None:
     """Record the joint decision: final level, result and rationale per outcome and per unit, and who took part."""
-    if not permissions.can_reconcile(actor, assessment):
+    if not access.can_reconcile(actor, assessment):
         raise AssessmentError(_("Only the counsellor or the teacher of this assessment can record the decision."))
     if assessment.status not in EDITABLE:
         raise AssessmentError(_("The assessment is signed off; reopen it first."))
@@ -424,12 +425,12 @@ def _check_declared(assessor: AssessmentAssessor, assessment: Assessment) -> Non
 
 def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowledge_thin_evidence: bool = False) -> None:
     """The teacher signs the joint decision off; the assessment is then locked."""
-    if not permissions.can_sign_off(actor, assessment):
+    if not access.can_sign_off(actor, assessment):
         raise AssessmentError(_("Only the teacher of this assessment can sign it off."))
     if assessment.status is not AssessmentStatus.RECONCILED:
         raise AssessmentError(_("Record the joint decision before signing off."))
     _check_version(assessment, expected_version)
-    _check_declared(permissions.assessor_of(actor, assessment), assessment)
+    _check_declared(access.assessor_of(actor, assessment), assessment)
     if thin_evidence(assessment) and not acknowledge_thin_evidence:
         raise AssessmentError(_("Some recognised outcomes rest on fewer than two independent sources. Review them "
                                 "and confirm that you have."), "acknowledge")
@@ -447,12 +448,12 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
 
 def confirm(actor: User, assessment: Assessment, *, expected_version) -> None:
     """The counsellor confirms the teacher's sign-off; when every assessment of the case is done, it moves on."""
-    if not permissions.can_confirm(actor, assessment):
+    if not access.can_confirm(actor, assessment):
         raise AssessmentError(_("Only the counsellor of this assessment can confirm it."))
     if assessment.status is not AssessmentStatus.SIGNED_OFF or assessment.confirmed_at is not None:
         raise AssessmentError(_("There is no sign-off waiting for confirmation."))
     _check_version(assessment, expected_version)
-    _check_declared(permissions.assessor_of(actor, assessment), assessment)
+    _check_declared(access.assessor_of(actor, assessment), assessment)
     assessment.confirmed_by_id, assessment.confirmed_at = actor.id, utcnow()
     _event(actor, assessment, "confirmed")
     audit.record(actor, "assessment_confirmed", assessment)
@@ -480,7 +481,7 @@ def _move_case_to_certification(actor: User, case: Case) -> None:
 
 def reopen(actor: User, assessment: Assessment, *, reason: str, expected_version) -> None:
     """Reopen a signed-off assessment for a correction; the sign-off and the reason both stay in its history."""
-    if not permissions.can_reconcile(actor, assessment):
+    if not access.can_reconcile(actor, assessment):
         raise AssessmentError(_("Only the counsellor or the teacher of this assessment can reopen it."))
     if not assessment.locked:
         raise AssessmentError(_("Only a signed-off assessment can be reopened."))
@@ -631,7 +632,7 @@ def _unit_results(assessment: Assessment) -> list[dict]:
 
 def waiting_for(user: User, assessment: Assessment) -> bool:
     """Does the assessment wait for something from this user (a declaration, ratings, a sign-off)?"""
-    assessor = permissions.assessor_of(user, assessment)
+    assessor = access.assessor_of(user, assessment)
     if assessor is None:
         return False
     if assessor.conflict is ConflictStatus.UNDECLARED and not assessment.locked:
@@ -695,7 +696,7 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
         values = {oid: {"level": level, "justification": "Shown repeatedly during the placement",
                         "sources": [EvidenceSource.OBSERVATION.value if rater is tutor
                                     else EvidenceSource.INTERVIEW.value], "entry_ids": []} for oid in outcome_ids}
-        sheet = permissions.assessor_of(rater, assessment)
+        sheet = access.assessor_of(rater, assessment)
         save_ratings(rater, assessment, values, expected_version=sheet.version, submit=True,
                      declaration=(False, None))
     if state == "open":

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from assessment import bp
+from assessment.assessments import access
 from assessment.assessments import services as assessment_services
 from assessment.assessments.forms import (
     ConfirmForm,
@@ -30,10 +31,12 @@ from assessment.assessments.models import (
     OutcomeResult,
 )
 from assessment.assessments.services import AssessmentError, StaleError
+from assessment.placements import access as placement_access
 from assessment.placements import services as placement_services
 from assessment.placements.access import link_session, placement_or_404
 from assessment.placements.models import Placement
 from assessment.placements.queries import placement_assessment, placement_facts
+from cases import access as case_access
 from cases.models import Case
 from isok import permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
@@ -46,12 +49,12 @@ from portfolio.models import PortfolioEntry
 
 
 def _case_or_404(case_id: int) -> Case:
-    return db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
+    return db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
     return db.session.scalar(
-        permissions.visible_assessments(current_user).where(Assessment.id == assessment_id)) or abort(404)
+        access.visible_assessments(current_user).where(Assessment.id == assessment_id)) or abort(404)
 
 
 def _people(role: Role) -> list[User]:
@@ -71,10 +74,10 @@ def _status(error: AssessmentError) -> int:
 # --- the case's assessment overview (also the case-page panel) -------------------------------------------------
 
 def case_summary(user, case: Case) -> dict:
-    placements = db.session.scalars(permissions.visible_placements(user).where(Placement.case_id == case.id)
+    placements = db.session.scalars(placement_access.visible_placements(user).where(Placement.case_id == case.id)
                                     .order_by(Placement.start_date)).all()
     assessments = {a.placement_id: a for a in db.session.scalars(
-        permissions.visible_assessments(user).where(Assessment.case_id == case.id))}
+        access.visible_assessments(user).where(Assessment.case_id == case.id))}
     workplaces = {o.id: o for o in db.session.scalars(
         select(Organisation).where(Organisation.id.in_({p.workplace_id for p in placements})))}
     return {"case": case, "qualification": placement_services.case_qualification(case),
@@ -82,7 +85,7 @@ def case_summary(user, case: Case) -> dict:
 
 
 def case_panel(user, case):
-    if not permissions.can_view_case_assessment(user, case):
+    if not access.can_view_case_assessment(user, case):
         return None
     return Panel("assessment/assessments/_case_panel.html", case_summary(user, case), order=40)
 
@@ -91,7 +94,7 @@ def case_panel(user, case):
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def case_overview(case_id):
     case = _case_or_404(case_id)
-    if not permissions.can_view_case_assessment(current_user, case):
+    if not access.can_view_case_assessment(current_user, case):
         abort(404)
     return render_template("assessment/assessments/case.html", ctx=case_summary(current_user, case), case=case)
 
@@ -103,7 +106,7 @@ def case_overview(case_id):
 def open_assessment(placement_id):
     placement = placement_or_404(placement_id)
     facts = placement_facts(placement)
-    if not permissions.can_manage_placements(current_user, facts["case"]):
+    if not placement_access.can_manage_placements(current_user, facts["case"]):
         abort(404)
     form = OpenAssessmentForm()
     form.counsellor_id.choices = _people_choices(Role.COUNSELLOR)
@@ -154,8 +157,8 @@ def _detail(assessment: Assessment, status: int = 200, **forms):
     return render_template(
         "assessment/assessments/detail.html", assessment=assessment, placement=assessment.placement,
         **placement_facts(assessment.placement),
-        me=permissions.assessor_of(current_user, assessment),
-        managing=permissions.can_manage_placements(current_user, assessment.case),
+        me=access.assessor_of(current_user, assessment),
+        managing=placement_access.can_manage_placements(current_user, assessment.case),
         thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED
         else [], blocking=assessment_services.conflicts_blocking(assessment),
         gap_items=assessment_services.gap_plan(assessment), **_forms(assessment, **forms)), status
@@ -192,7 +195,7 @@ def _act(assessment: Assessment, form, action, success: str, form_name: str, fie
 @permissions.requires(permissions.ASSESS)
 def declare_conflict(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_assess(current_user, assessment):
+    if not access.can_assess(current_user, assessment):
         abort(404)
     form = ConflictForm()
     return _act(assessment, form, lambda: assessment_services.declare_conflict(
@@ -204,7 +207,7 @@ def declare_conflict(assessment_id):
 @permissions.requires(permissions.MANAGE_PLACEMENTS)
 def replace_assessor(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_manage_placements(current_user, assessment.case):
+    if not placement_access.can_manage_placements(current_user, assessment.case):
         abort(404)
     form = _replace_form()
     return _act(assessment, form, lambda: assessment_services.replace_assessor(
@@ -216,7 +219,7 @@ def replace_assessor(assessment_id):
 @permissions.requires(permissions.ASSESS)
 def sign_off(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_sign_off(current_user, assessment):
+    if not access.can_sign_off(current_user, assessment):
         abort(403)
     form = SignOffForm()
     return _act(assessment, form, lambda: assessment_services.sign_off(
@@ -229,7 +232,7 @@ def sign_off(assessment_id):
 @permissions.requires(permissions.ASSESS)
 def confirm(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_confirm(current_user, assessment):
+    if not access.can_confirm(current_user, assessment):
         abort(403)
     form = ConfirmForm()
     return _act(assessment, form, lambda: assessment_services.confirm(
@@ -241,7 +244,7 @@ def confirm(assessment_id):
 @permissions.requires(permissions.ASSESS)
 def reopen(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_reconcile(current_user, assessment):
+    if not access.can_reconcile(current_user, assessment):
         abort(403)
     form = ReopenForm()
     return _act(assessment, form, lambda: assessment_services.reopen(
@@ -266,7 +269,7 @@ def _mapped_entries(assessment: Assessment) -> dict[int, list[PortfolioEntry]]:
 
 def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_session: bool = False):
     """Show and save one assessor's own sheet; shared by the signed-in screen and the tutor's link screen."""
-    assessor = permissions.assessor_of(actor, assessment)
+    assessor = access.assessor_of(actor, assessment)
     outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
     form = RatingSheetForm()
     values, errors, status = _saved_ratings(assessor), {}, 200
@@ -283,7 +286,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
             except AssessmentError as error:
                 db.session.rollback()
                 errors, status = {**error.errors, "_": str(error)}, _status(error)
-                assessor = permissions.assessor_of(actor, assessment)
+                assessor = access.assessor_of(actor, assessment)
             else:
                 db.session.commit()
                 if assessor.conflict is ConflictStatus.CONFLICT:
@@ -308,7 +311,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
 @permissions.requires(permissions.ASSESS)
 def rate(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_assess(current_user, assessment):
+    if not access.can_assess(current_user, assessment):
         abort(404)
     return rating_sheet(current_user, assessment, url_for("assessment.rate", assessment_id=assessment.id))
 
@@ -321,7 +324,7 @@ def link_assess():
         return render_template("assessment/placements/link_invalid.html"), 404
     facts = placement_facts(link.placement)
     assessment = placement_assessment(link.placement)
-    assessor = permissions.assessor_of(link.user, assessment) if assessment else None
+    assessor = access.assessor_of(link.user, assessment) if assessment else None
     if assessor is None or assessor.role is not AssessorRole.WORKPLACE_TUTOR:
         return render_template("assessment/placements/link_nothing.html", **facts)
     return rating_sheet(link.user, assessment, url_for("assessment.link_assess"), link_session=True)
@@ -351,10 +354,10 @@ def _saved_decisions(assessment: Assessment) -> tuple[dict, dict]:
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def reconcile(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    deciding = permissions.can_reconcile(current_user, assessment)
+    deciding = access.can_reconcile(current_user, assessment)
     if request.method == "POST" and not deciding:
         abort(403)
-    if not permissions.can_see_levels(current_user, assessment):
+    if not access.can_see_levels(current_user, assessment):
         return render_template("assessment/assessments/reconcile_wait.html", assessment=assessment)
     form = ReconcileForm()
     form.participants.choices = choices((a.user_id, f"{a.user.name} ({a.role.label})")
@@ -400,7 +403,7 @@ def _gap_page(assessment: Assessment, form: HandoverForm, status: int = 200):
     return render_template("assessment/assessments/gap_plan.html", assessment=assessment, form=form,
                            items=assessment_services.gap_plan(assessment), placement=assessment.placement,
                            **placement_facts(assessment.placement),
-                           managing=permissions.can_manage_placements(current_user, assessment.case)), status
+                           managing=placement_access.can_manage_placements(current_user, assessment.case)), status
 
 
 def _handover_form() -> HandoverForm:
@@ -414,7 +417,7 @@ def _handover_form() -> HandoverForm:
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def gap_plan(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_view_case_assessment(current_user, assessment.case):
+    if not access.can_view_case_assessment(current_user, assessment.case):
         abort(404)
     form = _handover_form()
     form.provider_id.data = assessment.gap_provider_id or 0
@@ -425,7 +428,7 @@ def gap_plan(assessment_id):
 @permissions.requires(permissions.MANAGE_PLACEMENTS)
 def hand_gap_plan(assessment_id):
     assessment = assessment_or_404(assessment_id)
-    if not permissions.can_manage_placements(current_user, assessment.case):
+    if not placement_access.can_manage_placements(current_user, assessment.case):
         abort(404)
     form = _handover_form()
     if form.validate_on_submit():
@@ -447,7 +450,7 @@ def hand_gap_plan(assessment_id):
 def assessor_panel(user):
     if not user.roles & {Role.COUNSELLOR, Role.TEACHER}:
         return None
-    assessments = db.session.scalars(permissions.visible_assessments(user).where(
+    assessments = db.session.scalars(access.visible_assessments(user).where(
         or_(Assessment.status != AssessmentStatus.SIGNED_OFF, Assessment.confirmed_at.is_(None)))
         .order_by(Assessment.updated_at.desc()).limit(50)).all()
     waiting = [a for a in assessments if assessment_services.waiting_for(user, a)]
@@ -462,7 +465,7 @@ def assessor_panel(user):
 
 def _staff_case_or_404(case_id: int) -> Case:
     case = _case_or_404(case_id)
-    if not permissions.can_view_case_assessment(current_user, case):
+    if not access.can_view_case_assessment(current_user, case):
         abort(404)
     return case
 
@@ -490,7 +493,7 @@ def _coverage_page(case: Case, form: MappingForm, status: int = 200):
     covered = sum(1 for _unit, outcomes in units for o in outcomes if by_outcome.get(o.id))
     return render_template("assessment/assessments/evidence_map.html", case=case, form=form, units=units,
                            by_outcome=by_outcome, total=total, covered=covered, action_form=ActionForm(),
-                           mapping=permissions.can_map_evidence(current_user, case)), status
+                           mapping=access.can_map_evidence(current_user, case)), status
 
 
 @bp.route("/cases/<int:case_id>/evidence-map", methods=["GET", "POST"])
@@ -499,7 +502,7 @@ def evidence_map(case_id):
     case = _staff_case_or_404(case_id)
     form = _mapping_form(case)
     if form.is_submitted():
-        if not permissions.can_map_evidence(current_user, case):
+        if not access.can_map_evidence(current_user, case):
             abort(403)
         if form.validate():
             kind, *ids = form.item.data.split(":")

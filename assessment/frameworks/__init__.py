@@ -6,7 +6,8 @@ from isok import hooks
 
 
 def init_app(app: Flask) -> None:
-    from assessment.frameworks import cli, demo, views  # noqa: F401  (routes and commands on assessment.bp)
+    from assessment.frameworks import access, cli, demo, views  # noqa: F401  (cli: commands on assessment.bp)
 
     hooks.nav(app, views.nav)
     hooks.demo(app, demo.load_demo)
+    app.add_template_global(access.can_set_target_qualification)

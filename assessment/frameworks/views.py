@@ -2,7 +2,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from assessment import bp
-from assessment.frameworks import services
+from assessment.frameworks import access, services
 from assessment.frameworks.forms import (
     ImportForm,
     NewFrameworkForm,
@@ -22,7 +22,7 @@ from isok.translation import gettext as _
 
 
 def _version_or_404(version_id: int) -> FrameworkVersion:
-    stmt = permissions.visible_framework_versions(current_user).where(FrameworkVersion.id == version_id)
+    stmt = access.visible_framework_versions(current_user).where(FrameworkVersion.id == version_id)
     return db.session.scalar(stmt) or abort(404)
 
 
@@ -63,7 +63,7 @@ def _put_error(form, error: services.FrameworkError, default: str) -> None:
 @bp.get("/frameworks")
 @permissions.requires(permissions.VIEW_FRAMEWORKS)
 def frameworks():
-    versions = db.session.scalars(permissions.visible_framework_versions(current_user).join(Framework)
+    versions = db.session.scalars(access.visible_framework_versions(current_user).join(Framework)
                                   .order_by(Framework.code, FrameworkVersion.number.desc())).all()
     grouped: dict[Framework, list[FrameworkVersion]] = {}
     for version in versions:

@@ -2,11 +2,11 @@
 
 from flask import Flask
 
-from isok import hooks
+from isok import hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.interviews import demo, views  # views: routes on assessment.bp
+    from assessment.interviews import access, demo, views  # views: routes on assessment.bp
 
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.teacher_panel)
@@ -14,3 +14,6 @@ def init_app(app: Flask) -> None:
     hooks.dashboard_panel(app, views.client_panel)
     hooks.nav(app, views.nav)
     hooks.demo(app, demo.load_demo)
+    permissions.case_rule(app, access.reasons_to_open)
+    for rule in (access.can_schedule_interview, access.can_record_interview):
+        app.add_template_global(rule)

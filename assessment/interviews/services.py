@@ -12,10 +12,11 @@ from sqlalchemy import or_, select
 
 from assessment.frameworks.models import FrameworkUnit, LearningOutcome
 from assessment.frameworks.services import target_qualification
-from assessment.interviews import calendar
+from assessment.interviews import access, calendar
 from assessment.interviews.models import CalendarFeed, Interview, InterviewFinding, InterviewStatus, Verification
+from cases import access as case_access
 from cases.models import Case, Client
-from isok import audit, permissions
+from isok import audit
 from isok.accounts.models import Role, User
 from isok.concurrency import is_stale
 from isok.database import utcnow
@@ -88,7 +89,7 @@ def _check_booking(actor, case: Case, *, teacher: User | None, starts_at: dateti
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     clash = _overlapping(starts_at, ends_at, Interview.teacher_id == teacher.id, exclude_id)
     if clash is not None:
-        client = str(clash.case.client) if permissions.can_view_case(actor, clash.case) else _("another client")
+        client = str(clash.case.client) if case_access.can_view_case(actor, clash.case) else _("another client")
         raise InterviewError(_("%(teacher)s already has an interview at %(when)s (with %(client)s).",
                                teacher=teacher.name, when=_when(clash), client=client), "teacher_id")
     clash = _overlapping(starts_at, ends_at, Case.client_id == case.client_id, exclude_id)
@@ -209,7 +210,7 @@ def units_by_id(ids) -> list[FrameworkUnit]:
 # --- lists -----------------------------------------------------------------------------------------------------
 
 def case_interviews(user, case: Case) -> list[Interview]:
-    return list(db.session.scalars(permissions.visible_interviews(user).where(Interview.case_id == case.id)
+    return list(db.session.scalars(access.visible_interviews(user).where(Interview.case_id == case.id)
                                    .order_by(Interview.starts_at.desc())))
 
 
@@ -230,7 +231,7 @@ def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Inte
 def due_and_overdue(user, now: datetime | None = None, limit: int = 10) -> dict[str, list[Interview]]:
     """Scheduled interviews of the cases the user sees: due (in the future) and overdue (started, not recorded)."""
     now = now or utcnow()
-    scheduled = permissions.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED)
+    scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED)
     return {
         "due": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at)
                                        .limit(limit))),

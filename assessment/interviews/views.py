@@ -6,11 +6,13 @@ from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
 from assessment import bp
+from assessment.frameworks import access as framework_access
 from assessment.frameworks import services as frameworks
 from assessment.frameworks.forms import TargetQualificationForm
-from assessment.interviews import services
+from assessment.interviews import access, services
 from assessment.interviews.forms import InterviewForm, record_form_class
 from assessment.interviews.models import Interview, Verification
+from cases import access as case_access
 from cases.models import Case
 from isok import audit, dashboard, permissions
 from isok.accounts.models import Role, User
@@ -25,11 +27,11 @@ CASE_PANEL_INTERVIEWS = 5
 
 
 def _case_or_404(case_id: int) -> Case:
-    return db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
+    return db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
 
 
 def _interview_or_404(interview_id: int) -> Interview:
-    stmt = permissions.visible_interviews(current_user).where(Interview.id == interview_id)
+    stmt = access.visible_interviews(current_user).where(Interview.id == interview_id)
     return db.session.scalar(stmt) or abort(404)
 
 
@@ -68,7 +70,7 @@ def case_interviews(case_id):
 @permissions.requires(permissions.MANAGE_CASES)
 def set_target_qualification(case_id):
     case = _case_or_404(case_id)
-    if not permissions.can_set_target_qualification(current_user, case):
+    if not framework_access.can_set_target_qualification(current_user, case):
         abort(404)
     form = _qualification_form(case)
     form.process(request.form)
@@ -197,7 +199,7 @@ def _submitted_findings() -> dict[int, tuple[Verification, str]]:
 @permissions.requires(permissions.RECORD_INTERVIEWS)
 def record_interview(interview_id):
     interview = _interview_or_404(interview_id)
-    if not permissions.can_record_interview(current_user, interview):
+    if not access.can_record_interview(current_user, interview):
         abort(404)
     qualification = frameworks.target_qualification(interview.case)
     outcomes = services.outcomes_of_case(interview.case)
@@ -292,7 +294,7 @@ def case_panel(user, case):
     return Panel("assessment/interviews/case_panel.html", {
         "case": case, "qualification": frameworks.target_qualification(case),
         "interviews": interviews[:CASE_PANEL_INTERVIEWS], "more": len(interviews) > CASE_PANEL_INTERVIEWS,
-        "qualification_form": _qualification_form(case) if permissions.can_set_target_qualification(user, case)
+        "qualification_form": _qualification_form(case) if framework_access.can_set_target_qualification(user, case)
         else None}, order=40)
 
 

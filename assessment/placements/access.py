@@ -1,19 +1,62 @@
-"""How a user reaches a placement: through the placements they may see, or through a tutor's personal link."""
+"""Who reaches which placements: counsellors and teachers through their cases, a workplace tutor only the
+placements where they are the tutor (which bring the case into view, nothing else of it), and whoever holds a
+tutor's personal link only that link's placement."""
 
 from flask import abort, session
 from flask_login import current_user
+from sqlalchemy import Select, exists, false, or_, select, true
 
 from assessment.placements import services as placement_services
 from assessment.placements.models import Placement, TutorLink
-from isok import permissions
+from cases.access import can_view_case, case_visible
+from cases.models import Case
+from isok.accounts.models import Role
 from isok.extensions import db
+from isok.permissions import MANAGE_PLACEMENTS, VIEW_ASSESSMENTS, can
 
 LINK_SESSION_KEY = "tutor_link"
 
 
+def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
+    """A workplace tutor opens the cases of their placements."""
+    if Role.WORKPLACE_TUTOR not in roles:
+        return []
+    return [exists().where(Placement.case_id == Case.id, Placement.tutor_id == user_id)]
+
+
+def reaches_cases(user) -> bool:
+    """Counsellors and teachers reach placements and assessments through the cases they may open."""
+    return bool(user.roles & {Role.COUNSELLOR, Role.TEACHER})
+
+
+def _placement_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return true()
+    conditions = []
+    if reaches_cases(user):
+        conditions.append(case_visible(user, Placement.case_id))
+    if Role.WORKPLACE_TUTOR in user.roles:
+        conditions.append(Placement.tutor_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+def visible_placements(user) -> Select:
+    return select(Placement).where(_placement_scope(user))
+
+
+def can_view_placement(user, placement: Placement) -> bool:
+    return db.session.scalar(select(Placement.id).where(Placement.id == placement.id,
+                                                        _placement_scope(user))) is not None
+
+
+def can_manage_placements(user, case: Case) -> bool:
+    return can(user, MANAGE_PLACEMENTS) and can_view_case(user, case)
+
+
 def placement_or_404(placement_id: int) -> Placement:
-    return db.session.scalar(
-        permissions.visible_placements(current_user).where(Placement.id == placement_id)) or abort(404)
+    return db.session.scalar(visible_placements(current_user).where(Placement.id == placement_id)) or abort(404)
 
 
 def link_session() -> TutorLink | None:

@@ -7,11 +7,13 @@ from sqlalchemy import select
 from assessment import bp
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Assessment
+from assessment.placements import access
 from assessment.placements import services as placement_services
 from assessment.placements.access import LINK_SESSION_KEY, placement_or_404
 from assessment.placements.forms import LinkPasswordForm, PlacementForm, TutorLinkForm
 from assessment.placements.models import Placement, TutorLink
 from assessment.placements.queries import placement_assessment, placement_facts
+from cases import access as case_access
 from cases.models import Case, Client
 from isok import dashboard, permissions
 from isok.accounts import services as account_services
@@ -24,7 +26,7 @@ from isok.translation import gettext as _
 
 
 def _case_or_404(case_id: int) -> Case:
-    return db.session.scalar(permissions.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
+    return db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id)) or abort(404)
 
 
 # --- lists and pages -------------------------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def _case_or_404(case_id: int) -> Case:
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def placements():
     rows = db.session.execute(
-        permissions.visible_placements(current_user)
+        access.visible_placements(current_user)
         .join(Case, Placement.case_id == Case.id).join(Client, Case.client_id == Client.id)
         .join(Organisation, Placement.workplace_id == Organisation.id)
         .outerjoin(Assessment, Assessment.placement_id == Placement.id)
@@ -100,7 +102,7 @@ def new_placement(case_id):
 def edit_placement(placement_id):
     placement = placement_or_404(placement_id)
     case = db.session.get(Case, placement.case_id)
-    if not permissions.can_manage_placements(current_user, case):
+    if not access.can_manage_placements(current_user, case):
         abort(404)
     form = PlacementForm(obj=placement)
     _form_choices(form, case)
@@ -126,7 +128,7 @@ def edit_placement(placement_id):
 def placement(placement_id):
     placement = placement_or_404(placement_id)
     facts = placement_facts(placement)
-    managing = permissions.can_manage_placements(current_user, facts["case"])
+    managing = access.can_manage_placements(current_user, facts["case"])
     return render_template("assessment/placements/detail.html", placement=placement, **facts, managing=managing,
                            assessment=placement_assessment(placement),
                            links=placement_services.placement_links(placement) if managing else [],
@@ -138,7 +140,7 @@ def placement(placement_id):
 def invite_tutor(placement_id):
     placement = placement_or_404(placement_id)
     facts = placement_facts(placement)
-    if not permissions.can_manage_placements(current_user, facts["case"]):
+    if not access.can_manage_placements(current_user, facts["case"]):
         abort(404)
     form = TutorLinkForm()
     if form.validate_on_submit():
@@ -158,7 +160,7 @@ def invite_tutor(placement_id):
 @permissions.requires(permissions.MANAGE_PLACEMENTS)
 def revoke_tutor_link(placement_id, link_id):
     placement = placement_or_404(placement_id)
-    if not permissions.can_manage_placements(current_user, db.session.get(Case, placement.case_id)):
+    if not access.can_manage_placements(current_user, db.session.get(Case, placement.case_id)):
         abort(404)
     link = db.session.get(TutorLink, link_id)
     if link is None or link.placement_id != placement.id:

@@ -10,7 +10,7 @@ from isok.accounts.models import Organisation
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.imports import ImportFileError, read_table, run_import
-from isok.network import bp, queries, services
+from isok.network import access, bp, queries, services
 from isok.network.forms import (
     NEW_ORGANISATION,
     EventForm,
@@ -47,7 +47,7 @@ MANAGE = permissions.MANAGE_NETWORK
 
 def _load(model, record_id: int):
     """The record if the user may open it; 404 otherwise (missing and not visible look the same)."""
-    record = db.session.scalar(permissions.visible_network(current_user, model).where(model.id == record_id))
+    record = db.session.scalar(access.visible_network(current_user, model).where(model.id == record_id))
     return record if record is not None else abort(404)
 
 
@@ -375,7 +375,7 @@ def _project_periods() -> list[HalfYear]:
 @bp.get("/narratives")
 @permissions.requires(VIEW)
 def narratives():
-    written = {n.period: n for n in db.session.scalars(permissions.visible_network(current_user, Narrative))}
+    written = {n.period: n for n in db.session.scalars(access.visible_network(current_user, Narrative))}
     periods = sorted(set(_project_periods()) | set(written), reverse=True)
     return render_template("network/narratives.html", periods=periods, written=written,
                            settings=queries.project_settings())

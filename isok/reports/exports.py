@@ -1,9 +1,8 @@
-"""The report as data for people outside the system: published (suppressed) figures, charts, JSON, CSV, XLSX, PDF.
+"""The report as data for people outside the system: charts, JSON, CSV, XLSX, PDF.
 
 Everything here works on the plain dictionary of services.Report.as_dict(), never on ORM objects.
 """
 
-import copy
 import io
 import json
 
@@ -13,81 +12,16 @@ from openpyxl.styles import Font
 
 from isok import spreadsheets
 from isok.reports import charts
-from isok.reports.suppression import suppress
 from isok.translation import force_locale
 from isok.translation import gettext as _
 
 GENDERS = ("women", "men", "other")
-PERSON_TABLES = {"labour_status", "age", "education", "characteristics", "immediate_results", "six_month_results",
-                 "project", "data_quality"}
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
 class PdfUnavailable(RuntimeError):
     """The sandboxed PDF renderer (isok.pdf) is not installed."""
-
-
-# --- publication ------------------------------------------------------------------------------------------------
-
-def _line(cells: dict) -> list[int]:
-    """A row's gender cells plus the people with no stated gender, so the row adds up to its total."""
-    known = [int(cells.get(g) or 0) for g in GENDERS]
-    return [*known, int(cells.get("total") or 0) - sum(known)]
-
-
-def _write(cells: dict, published, i: int, k: int) -> None:
-    for j, column in enumerate(GENDERS):
-        cells[column] = published.shown(i, j, k)
-    cells["total"] = published.shown(i, len(GENDERS) + 1, k)
-
-
-def _publish_people(rows: list[dict], k: int) -> None:
-    by_key = {row["key"]: row for row in rows}
-    done = set()
-    for target in dict.fromkeys(row["sums_into"] for row in rows if row.get("sums_into")):
-        block = [row for row in rows if row.get("sums_into") == target]
-        published = suppress([_line(row["cells"]) for row in block], k)
-        for i, row in enumerate(block):
-            _write(row["cells"], published, i, k)
-        if target in by_key:
-            _write(by_key[target]["cells"], published, len(block), k)
-        done |= {row["key"] for row in block} | {target}
-    for row in rows:
-        if row["key"] in done or row["unit"] != "persons":
-            continue
-        if "women" in row["cells"]:
-            _write(row["cells"], suppress([_line(row["cells"])], k), 0, k)
-        elif isinstance(row["cells"].get("total"), int) and 0 < row["cells"]["total"] < k:
-            row["cells"]["total"] = f"<{k}"
-
-
-def _publish_rates(rows: list[dict]) -> None:
-    """A rate is shown only where the counts it is made of are shown."""
-    by_key = {row["key"]: row for row in rows}
-    if "response_rate" not in by_key:
-        return
-    for column, value in by_key["response_rate"]["cells"].items():
-        parts = (by_key["due"]["cells"].get(column), by_key["responded"]["cells"].get(column))
-        if value is not None and not all(isinstance(part, int) for part in parts):
-            by_key["response_rate"]["cells"][column] = "x"
-
-
-def publish(data: dict, k: int) -> dict:
-    """A copy of the report for publication: person cells of 1..k−1 hidden as "<k", and others hidden ("x") so
-    that no hidden cell can be worked out from a total. Organisations and events are published as they are."""
-    published = copy.deepcopy(data)
-    for table in [*published["tables"], published["data_quality"]]:
-        if table["key"] in PERSON_TABLES:
-            _publish_people(table["rows"], k)
-            _publish_rates(table["rows"])
-        elif table["key"] == "targets":
-            for row in table["rows"]:
-                value = row["cells"]["value"]
-                if row["unit"] == "persons" and 0 < value < k:
-                    row["cells"].update(value=f"<{k}", percent="x")
-    published["suppression"] = {"threshold": k}
-    return published
 
 
 # --- charts -----------------------------------------------------------------------------------------------------

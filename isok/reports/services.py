@@ -231,11 +231,16 @@ class Report:
 
 
 def window(period: HalfYear, scope: str) -> tuple[date | None, date]:
-    """The dates a report counts: the half-year, or from the project start to the half-year's end."""
-    if scope == "period":
-        return period.starts_on, period.ends_on
+    """The dates a report counts: the half-year, or from the project start to the half-year's end.
+
+    A half-year counts from the project start at the earliest, so every cumulative figure is the previous one plus
+    the period's.
+    """
     settings = network.project_settings()
-    return (settings.starts_on if settings else None), period.ends_on
+    start = settings.starts_on if settings else None
+    if scope == "period":
+        return (max(period.starts_on, start) if start else period.starts_on), period.ends_on
+    return start, period.ends_on
 
 
 def _between(column, since: date | None, until: date | None) -> ColumnElement[bool]:
@@ -459,42 +464,55 @@ def report_rule_set() -> RuleSet:
     return settings.rule_set if settings else RuleSet.ESF_PLUS_2021_2027
 
 
-def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
-                    as_of: date | None = None) -> dict[str, Report]:
-    """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
-    project start to its end. Figures shared by the scopes (targets, timeline, narrative) are read once."""
+def compute_series(periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet | None = None,
+                   as_of: date | None = None) -> dict[tuple[str, str], Report]:
+    """Compute the ESF reports of several half-years at once, {(period code, scope): report}: one scan of the
+    participation records and of the cases serves them all. A scope is the half-year itself, or cumulative from
+    the project start to its end; the cumulative figures are always computed, since the targets compare with them.
+    """
     if any(scope not in SCOPES for scope in scopes):
-        raise ReportError(_("Unknown report scope."), "scope")
+        raise ValueError(scopes)
     rule_set = RuleSet(rule_set or report_rule_set())
     as_of = as_of or today()
-    # The cumulative figures are always computed: the targets compare with them, whichever scope is asked.
-    windows = {scope: window(period, scope) for scope in SCOPES if scope in scopes or scope == "cumulative"}
+    windows = {(period.code, scope): window(period, scope) for period in periods for scope in SCOPES
+               if scope in scopes or scope == "cumulative"}
     settings = network.project_settings()
-    halves = _half_years(settings.starts_on if settings else None, period.ends_on)
+    last = max(periods, key=lambda period: period.ends_on)
+    halves = _half_years(settings.starts_on if settings else None, last.ends_on)
     people = _participant_figures(windows, as_of, rule_set, halves)
     cases = _case_figures(windows)
-    timeline = people["timeline"]
-    narrative = _narrative(period)
     project = ({"name": settings.name, "code": settings.code, "starts_on": settings.starts_on.isoformat(),
                 "ends_on": settings.ends_on.isoformat(), "suppression_threshold": settings.suppression_threshold}
                if settings else {})
-    submitted = submitted_report(period)
-    submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
-                   "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
-    built = {scope: (_entity_table(since, until), _project_table(scope, since, until, people, cases))
-             for scope, (since, until) in windows.items()}
-    targets = _targets_table(_target_values(*built["cumulative"]))
+    built = {key: (_entity_table(since, until), _project_table(key, since, until, people, cases))
+             for key, (since, until) in windows.items()}
     reports = {}
-    for scope in scopes:
-        since, until = windows[scope]
-        tables = [*_people_tables(people, scope, rule_set, PEOPLE_TABLES), *built[scope], targets]
-        quality = _people_tables(people, scope, rule_set, (indicators.EXCLUDED,))[0]
-        figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
-        checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
-                  for check in indicators.CHECKS]
-        reports[scope] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
-                                narrative, _meetings(since, until), timeline, submitted=submission)
+    for period in periods:
+        submitted = submitted_report(period)
+        submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
+                       "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
+        targets = _targets_table(_target_values(*built[(period.code, "cumulative")]))
+        timeline = [point for point in people["timeline"] if HalfYear.parse(point["period"]) <= period]
+        narrative = _narrative(period)
+        for scope in scopes:
+            key = (period.code, scope)
+            since, until = windows[key]
+            tables = [*_people_tables(people, key, rule_set, PEOPLE_TABLES), *built[key], targets]
+            quality = _people_tables(people, key, rule_set, (indicators.EXCLUDED,))[0]
+            figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
+            checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
+                      for check in indicators.CHECKS]
+            reports[key] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
+                                  narrative, _meetings(since, until), timeline, submitted=submission)
     return reports
+
+
+def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
+                    as_of: date | None = None) -> dict[str, Report]:
+    """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
+    project start to its end."""
+    series = compute_series([period], scopes, rule_set=rule_set, as_of=as_of)
+    return {scope: series[(period.code, scope)] for scope in scopes}
 
 
 def compute_report(period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None,

@@ -12,7 +12,7 @@ from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.network import queries as network
 from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
-from isok.reports import bp, exports, indicators, services
+from isok.reports import access, bp, exports, indicators, publication, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
 from isok.reports.models import Participation, SubmittedReport
@@ -31,7 +31,7 @@ def _period_or_404(code: str) -> HalfYear:
 
 
 def _participation_or_404(participation_id: int) -> Participation:
-    found = db.session.scalar(permissions.visible_participations(current_user)
+    found = db.session.scalar(access.visible_participations(current_user)
                               .where(Participation.id == participation_id))
     return found if found is not None else abort(404)
 
@@ -47,8 +47,8 @@ def _options(period: HalfYear) -> ReportOptionsForm:
     form.period.data = period.code
     if form.scope.data not in services.SCOPES:
         form.scope.data = "period"
-    if form.rules.data not in {rule.value for rule in RuleSet}:
-        form.rules.data = services.report_rule_set().value
+    if form.rules.data not in {rule.value for rule in RuleSet} or form.public.data:
+        form.rules.data = services.report_rule_set().value  # published reports follow the project's rules only
     return form
 
 
@@ -60,11 +60,11 @@ def _sync_records() -> None:
 
 
 def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
-    """Bring the participation records up to date, compute the report, and hide small cells if asked."""
+    """Bring the participation records up to date and compute the report, or its public version if asked."""
     _sync_records()
-    report = services.compute_report(period, options.scope.data, rule_set=RuleSet(options.rules.data))
-    data = report.as_dict()
-    return exports.publish(data, _threshold()) if options.public.data else data
+    if options.public.data:
+        return publication.public_report(period, options.scope.data, _threshold())
+    return services.compute_report(period, options.scope.data, rule_set=RuleSet(options.rules.data)).as_dict()
 
 
 def _query_args(options: ReportOptionsForm) -> dict:
@@ -155,7 +155,7 @@ def records(period, scope, table, row, column):
     if query is None:
         abort(404)
     _sync_records()
-    visible = permissions.visible_participations(current_user).with_only_columns(Participation.id)
+    visible = access.visible_participations(current_user).with_only_columns(Participation.id)
     page = routing.page_number(PER_PAGE)
     found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
                                .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique().all()
@@ -264,7 +264,7 @@ def nav(user):
 @click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="json", show_default=True)
 @click.option("--cumulative", is_flag=True, help="Cumulative figures from the project start to the period's end.")
 @click.option("--rules", type=click.Choice([rule.value for rule in RuleSet]), help="Indicator definitions to apply.")
-@click.option("--public", is_flag=True, help="Hide small numbers, as for publication.")
+@click.option("--public", is_flag=True, help="Hide small numbers, as for publication (under the project's rules).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Report date (default: today).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--lang", default="en", show_default=True, help="Language of labels.")
@@ -277,12 +277,12 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
     services.sync_participations()
     db.session.commit()
     with force_locale(lang):
-        report = services.compute_report(period, "cumulative" if cumulative else "period",
-                                         rule_set=RuleSet(rules) if rules else None,
-                                         as_of=as_of.date() if as_of else None)
-        data = report.as_dict()
+        scope, as_of = "cumulative" if cumulative else "period", as_of.date() if as_of else None
         if public:
-            data = exports.publish(data, _threshold())
+            data = publication.public_report(period, scope, _threshold(), as_of=as_of)
+        else:
+            data = services.compute_report(period, scope, rule_set=RuleSet(rules) if rules else None,
+                                           as_of=as_of).as_dict()
         try:
             body = exports.export(data, fmt, lang=lang)
         except exports.PdfUnavailable as error:

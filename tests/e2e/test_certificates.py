@@ -55,3 +55,23 @@ def test_client_downloads_their_certificate_and_anyone_can_verify_it(page, live_
     expect(page.locator(".cert-verdict-valid")).to_be_visible()
     expect(page.locator("main")).to_contain_text(client_certificate["number"])
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_verification_page_fits_a_phone_without_sideways_scrolling(page, live_server, assert_accessible,
+                                                                       client_certificate, width):
+    """The QR code's target is opened on phones: nothing may stick out sideways (it was 522 px wide in Finnish)."""
+    page.set_viewport_size({"width": width, "height": 720})
+    for language in ("fi", "en"):
+        page.context.set_extra_http_headers({"Accept-Language": language})
+        page.goto(f"{live_server}/verify/{client_certificate['code']}")
+        expect(page.locator(".cert-verdict-valid")).to_be_visible()
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+                               " document.body.scrollWidth]")
+        sticking_out = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>
+            e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+            || e.getBoundingClientRect().left < -1).map(e => e.tagName + '.' + e.className + ' '
+            + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right)
+            + ' ' + (e.textContent || '').slice(0, 30))""")
+        assert widths[0] <= widths[1] and widths[2] <= widths[1], (language, widths, sticking_out)
+        assert_accessible(page)

@@ -4,10 +4,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from isok import permissions, storage
+from isok import storage
 from isok.accounts.models import Role
 from isok.audit import AuditEntry
 from isok.extensions import db
+from portfolio import access as portfolio_access
 from portfolio import queries, services
 from portfolio.models import EntryRevision, EvidenceFile, PortfolioEntry, PortfolioStatus, RevisionAction, Section
 from tests.portfolio.conftest import jpeg_bytes, pdf_bytes
@@ -128,7 +129,7 @@ def test_review_cycle_submit_comment_return_resubmit_accept(make_case, make_entr
     entry = make_entry(client_user, case)
     services.submit(client_user, case)
     db.session.commit()
-    assert not permissions.can_edit_portfolio(client_user, case)
+    assert not portfolio_access.can_edit_portfolio(client_user, case)
     with pytest.raises(services.NotAllowed):
         services.update_entry(client_user, entry, "Changed", entry.details, "ar", entry.version)
     services.comment(counsellor, entry, "Add the years you worked there.")

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from assessment.assessments import access as assessment_access
 from assessment.assessments import services as assessment_services
 from assessment.assessments import services as evidence_services
 from assessment.assessments.models import AssessmentStatus, AssessorRole, ConflictStatus
@@ -10,7 +11,6 @@ from assessment.assessments.services import AssessmentError, StaleError
 from assessment.interviews.models import Interview, InterviewFinding, InterviewStatus, Verification
 from assessment.placements import services as placement_services
 from cases.models import Stage
-from isok import permissions
 from isok.audit import AuditEntry
 from isok.database import utcnow
 from isok.extensions import db
@@ -100,10 +100,10 @@ def test_submitting_needs_a_declaration_every_level_and_justifications(setup):
 
 def test_others_levels_stay_hidden_until_one_has_submitted(setup):
     submit_ratings(setup.tutor, setup.assessment)
-    assert permissions.can_see_levels(setup.tutor, setup.assessment)
-    assert not permissions.can_see_levels(setup.teacher, setup.assessment)
+    assert assessment_access.can_see_levels(setup.tutor, setup.assessment)
+    assert not assessment_access.can_see_levels(setup.teacher, setup.assessment)
     submit_ratings(setup.teacher, setup.assessment)
-    assert permissions.can_see_levels(setup.teacher, setup.assessment)
+    assert assessment_access.can_see_levels(setup.teacher, setup.assessment)
 
 
 def test_a_stale_rating_sheet_is_refused_and_nothing_is_overwritten(setup):

@@ -1,0 +1,87 @@
+"""Who sees which assessments and what each assessor may do in one; an active assessor's assessment brings its case
+into a teacher's view. A workplace tutor reaches only the assessments of their own placements."""
+
+from sqlalchemy import Select, exists, false, or_, select, true
+
+from assessment.assessments.models import Assessment, AssessmentAssessor, AssessorRole
+from assessment.placements.access import reaches_cases
+from assessment.placements.models import Placement
+from cases.access import can_view_case, case_visible
+from cases.models import Case
+from isok.accounts.models import Role
+from isok.extensions import db
+from isok.permissions import ASSESS, MAP_EVIDENCE, VIEW_ASSESSMENTS, can
+
+
+def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
+    """A teacher opens the cases of the assessments where they are an active assessor."""
+    if Role.TEACHER not in roles:
+        return []
+    return [exists().where(Assessment.case_id == Case.id, AssessmentAssessor.assessment_id == Assessment.id,
+                           AssessmentAssessor.user_id == user_id, AssessmentAssessor.replaced_at.is_(None))]
+
+
+def _assessment_scope(user):
+    if not getattr(user, "is_authenticated", False) or not can(user, VIEW_ASSESSMENTS):
+        return false()
+    if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
+        return true()
+    conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
+        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)))]
+    if reaches_cases(user):
+        conditions.append(case_visible(user, Assessment.case_id))
+    if Role.WORKPLACE_TUTOR in user.roles:
+        conditions.append(Assessment.placement_id.in_(select(Placement.id).where(Placement.tutor_id == user.id)))
+    return or_(*conditions)
+
+
+def visible_assessments(user) -> Select:
+    return select(Assessment).where(_assessment_scope(user))
+
+
+def can_view_assessment(user, assessment: Assessment) -> bool:
+    return db.session.scalar(select(Assessment.id).where(Assessment.id == assessment.id,
+                                                         _assessment_scope(user))) is not None
+
+
+def can_view_case_assessment(user, case: Case) -> bool:
+    """Case-level assessment pages (overview, evidence map, triangulation) are for staff who reach the case."""
+    return can(user, VIEW_ASSESSMENTS) and not user.roles <= {Role.WORKPLACE_TUTOR} and can_view_case(user, case)
+
+
+def can_map_evidence(user, case: Case) -> bool:
+    return can(user, MAP_EVIDENCE) and can_view_case(user, case)
+
+
+def assessor_of(user, assessment: Assessment) -> AssessmentAssessor | None:
+    """The user's active place among the assessment's assessors, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((a for a in assessment.active_assessors() if a.user_id == user.id), None)
+
+
+def can_assess(user, assessment: Assessment) -> bool:
+    return can(user, ASSESS) and assessor_of(user, assessment) is not None
+
+
+def can_reconcile(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role in (AssessorRole.COUNSELLOR, AssessorRole.TEACHER)
+
+
+def can_sign_off(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role is AssessorRole.TEACHER
+
+
+def can_confirm(user, assessment: Assessment) -> bool:
+    assessor = assessor_of(user, assessment) if can(user, ASSESS) else None
+    return assessor is not None and assessor.role is AssessorRole.COUNSELLOR
+
+
+def can_see_levels(user, assessment: Assessment) -> bool:
+    """Independence: an assessor sees the others' levels only once their own are submitted."""
+    assessor = assessor_of(user, assessment)
+    if assessor is not None:
+        return assessor.submitted_at is not None
+    return can_view_assessment(user, assessment)
