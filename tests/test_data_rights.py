@@ -52,11 +52,13 @@ def test_the_registered_data_rights_hooks_per_feature(app):
     assert _declared(registry.erasure) == {"isok.accounts": ["isok.accounts.data_rights.erase_login"],
                                            "portfolio": ["portfolio.data_rights.erase_portfolios"],
                                            "certificates": ["certificates.data_rights.erase_certificates"],
-                                           "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"]}
+                                           "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"],
+                                           "isok.catalogue": ["isok.catalogue.services.erase_client_enrolments"]}
     assert _declared(registry.export_data) == {"isok.accounts": ["isok.accounts.data_rights.account_part"],
                                                "portfolio": ["portfolio.data_rights.portfolio_data"],
                                                "certificates": ["certificates.data_rights.certificates_part"],
-                                               "isok.reports": ["isok.reports.data_rights.participation_part"]}
+                                               "isok.reports": ["isok.reports.data_rights.participation_part"],
+                                               "isok.catalogue": ["isok.catalogue.services.client_enrolments_data"]}
     assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"],
                                                 "certificates": ["certificates.data_rights.certificate_files"]}
 
