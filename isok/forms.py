@@ -6,9 +6,10 @@ from babel.support import Translations
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm  # noqa: TID251 - the one place that builds on it
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 @cache
@@ -44,3 +45,10 @@ class VersionedForm(Form):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs; labels may be lazy translations."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

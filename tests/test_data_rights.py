@@ -61,6 +61,7 @@ def test_the_registered_data_rights_hooks_per_feature(app):
         "assessment.assessments": ["assessment.assessments.data_rights.erase_assessments"],
         "certificates": ["certificates.data_rights.erase_certificates"],
         "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"],
+        "isok.catalogue": ["isok.catalogue.services.erase_client_enrolments"],
     }
     assert _declared(registry.export_data) == {
         "isok.accounts": ["isok.accounts.data_rights.account_part"],
@@ -71,6 +72,7 @@ def test_the_registered_data_rights_hooks_per_feature(app):
         "assessment.assessments": ["assessment.assessments.data_rights.assessments_part"],
         "certificates": ["certificates.data_rights.certificates_part"],
         "isok.reports": ["isok.reports.data_rights.participation_part"],
+        "isok.catalogue": ["isok.catalogue.services.client_enrolments_data"],
     }
     assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"],
                                                 "certificates": ["certificates.data_rights.certificate_files"]}

@@ -38,7 +38,7 @@ from assessment.placements.models import Placement
 from assessment.placements.queries import placement_assessment, placement_facts
 from cases import access as case_access
 from cases.models import Case
-from isok import permissions
+from isok import hooks, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.dashboard import Panel
 from isok.extensions import db
@@ -403,7 +403,8 @@ def _gap_page(assessment: Assessment, form: HandoverForm, status: int = 200):
     return render_template("assessment/assessments/gap_plan.html", assessment=assessment, form=form,
                            items=assessment_services.gap_plan(assessment), placement=assessment.placement,
                            **placement_facts(assessment.placement),
-                           managing=placement_access.can_manage_placements(current_user, assessment.case)), status
+                           managing=placement_access.can_manage_placements(current_user, assessment.case),
+                           panels=hooks.gap_plan_panels(current_user, assessment)), status
 
 
 def _handover_form() -> HandoverForm:

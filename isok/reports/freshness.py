@@ -19,6 +19,7 @@ from assessment.assessments.models import Assessment, UnitDecision
 from cases.models import Case, Client, StageChange
 from certificates.models import Certificate
 from isok.accounts.models import Organisation
+from isok.catalogue import models as catalogue
 from isok.database import begin_write
 from isok.extensions import db
 from isok.network import models as network
@@ -34,8 +35,8 @@ from isok.reports.models import (
 # What the report reads; the first ones also make a client's participation record change.
 CLIENT_SOURCES = (Client, Case, StageChange, Certificate)
 SOURCES = (*CLIENT_SOURCES, Assessment, UnitDecision, Organisation, RecordedResult, ParticipationCorrection,
-           SubmittedReport, network.ProjectSettings, network.Target, network.Partnership, network.Training,
-           network.TrainingParticipant, network.DisseminationEvent, network.SteeringMeeting, network.Narrative)
+           SubmittedReport, network.ProjectSettings, network.Target, network.Partnership, catalogue.Course,
+           catalogue.Enrolment, network.DisseminationEvent, network.SteeringMeeting, network.Narrative)
 STATE = "isok_reports_changes"  # in Session.info: {"clients": set, "cases": set, "all": bool}
 
 

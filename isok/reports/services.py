@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, sel
 
 from cases.models import Answer, Case, Client, Gender, LabourStatus, StageChange
 from isok import audit
+from isok.catalogue import queries as catalogue
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network import queries as network
@@ -402,7 +403,7 @@ def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table
     values = {key: cases[(scope, key)] for key in indicators.CASE_ROWS}
     values["study_months_saved"] = cases[(scope, "study_months_saved")]
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
-    trained = network.training_figures(since, until)
+    trained = catalogue.training_figures(since, until)
     values["training_participants"] = {"total": trained.participants, "women": trained.women, "men": trained.men,
                                        "other": trained.other_gender}
     values["training_organisations"] = {"total": trained.organisations}

@@ -1,7 +1,7 @@
 """reports: the data version and the computed reports kept with it
 
 Revision ID: 9e4b2c7d1a30
-Revises: 71e485580447
+Revises: 5a6da5a5a1f8
 Create Date: 2026-12-05 11:00:00
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '9e4b2c7d1a30'
-down_revision = '71e485580447'
+down_revision = '5a6da5a5a1f8'
 branch_labels = None
 depends_on = None
 
