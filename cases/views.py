@@ -47,6 +47,7 @@ from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.imports import ImportFileError, read_table
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 IMPORT_TOKEN_MAX_AGE = 3600
@@ -222,7 +223,7 @@ def new_client():
                                           client_type=ClientType(form.client_type.data),
                                           entry_date=form.entry_date.data, target=form.target.data,
                                           counsellor=counsellor)
-            except services.CaseError as error:
+            except RuleBroken as error:
                 db.session.rollback()
                 _field_error(form, error, "first_name")
             else:
@@ -270,7 +271,7 @@ def edit_client(client_id):
         try:
             services.update_client(current_user, client, form.version.data, **_client_fields(form))
             _link_login(client, form.login_email.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "first_name")
         else:
@@ -311,7 +312,7 @@ def new_case(client_id):
                                       client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
                                       target=form.target.data,
                                       counsellor=db.session.get(User, form.counsellor_id.data or 0))
-        except services.CaseError as error:
+        except RuleBroken as error:
             _field_error(form, error, "entry_date")
         else:
             db.session.commit()
@@ -330,7 +331,7 @@ def add_consent(client_id):
             services.record_consent(current_user, client, purpose=form.purpose.data, given_on=form.given_on.data,
                                     information_language=form.information_language.data,
                                     workplace=form.workplace.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             _field_error(form, error, "purpose")
         else:
             db.session.commit()
@@ -352,7 +353,7 @@ def withdraw_consent(client_id, consent_id):
     if form.validate_on_submit():
         try:
             services.withdraw_consent(current_user, consent, form.withdrawn_on.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -455,7 +456,7 @@ def edit(case_id):
                                  client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
                                  counsellor=db.session.get(User, form.counsellor_id.data or 0),
                                  co_counsellors=co, notes=form.notes.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "target")
         else:
@@ -475,7 +476,7 @@ def move_stage(case_id):
         try:
             services.move_stage(current_user, case, Stage(form.stage.data), form.on.data, form.reason.data,
                                 form.version.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "stage")
         else:
@@ -500,7 +501,7 @@ def add_guidance(case_id):
                                         duration_minutes=form.duration_minutes.data,
                                         interpreter_language=form.interpreter_language.data, note=form.note.data,
                                         shareable=form.shareable.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "note")
         else:
@@ -519,7 +520,7 @@ def add_appointment(case_id):
         try:
             services.schedule_appointment(current_user, case, starts_at=to_utc(form.starts_at.data).replace(
                 tzinfo=UTC), kind=form.kind.data, place=form.place.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "starts_at")
         else:
@@ -552,7 +553,7 @@ def record_exit(case_id):
                                  qualification=form.qualification.data,
                                  study_path_shortened=form.study_path_shortened.data,
                                  study_months_saved=form.study_months_saved.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             db.session.rollback()
             _field_error(form, error, "exit_date")
         else:
@@ -579,7 +580,7 @@ def record_follow_up(case_id):
             services.record_follow_up(current_user, case, on=form.on.data,
                                       labour_status=form.labour_status.data or None,
                                       in_education=form.in_education.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             _field_error(form, error, "on")
         else:
             db.session.commit()
@@ -621,7 +622,7 @@ def reassign(case_id):
     if form.validate_on_submit():
         try:
             services.reassign(current_user, case, db.session.get(User, form.counsellor_id.data), form.reason.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             _field_error(form, error, "counsellor_id")
         else:
             db.session.commit()
@@ -639,7 +640,7 @@ def transfer(case_id):
         try:
             services.request_transfer(current_user, case, db.session.get(Organisation, form.organisation_id.data),
                                       form.reason.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             _field_error(form, error, "organisation_id")
         else:
             db.session.commit()

@@ -15,6 +15,7 @@ from isok.extensions import db
 from isok.forms import ActionForm
 from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
+from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
 from portfolio import access, bp, queries, services
@@ -106,7 +107,7 @@ def submit(case_id):
         return _locked(case)
     try:
         services.submit(current_user, case)
-    except services.PortfolioError as error:
+    except RuleBroken as error:
         flash(str(error), "error")
         return redirect(url_for("portfolio.overview", case_id=case.id))
     db.session.commit()
@@ -124,7 +125,7 @@ def review(case_id):
     if form.validate_on_submit():
         try:
             services.review(current_user, case, form.decision.data == "accept", form.note.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             (form.note if error.field == "note" else form.decision).errors.append(str(error))
         else:
             db.session.commit()
@@ -159,7 +160,7 @@ def new_entry(case_id, section):
         try:
             entry = services.add_entry(current_user, case, section, form.title.data, form.details(),
                                        form.language.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             form[error.field or "title"].errors.append(str(error))
         else:
             db.session.commit()
@@ -189,7 +190,7 @@ def edit_entry(entry_id):
         try:
             services.update_entry(current_user, entry, form.title.data, form.details(), form.language.data,
                                   form.version.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             db.session.rollback()
             form[error.field or "title"].errors.append(str(error))
         else:
@@ -325,7 +326,7 @@ def save_questionnaire(case_id):
                    for part_question in part.questions}
         try:
             services.save_questionnaire(current_user, case, answers, form.language.data, form.version.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             db.session.rollback()
             form.language.errors.append(str(error))
         else:
