@@ -12,7 +12,7 @@ from cases.models import Case
 from isok import audit, permissions, storage
 from isok.dashboard import NavItem, Panel
 from isok.extensions import db
-from isok.forms import ActionForm
+from isok.forms import ActionForm, apply
 from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
 from isok.rules import RuleBroken
@@ -156,16 +156,14 @@ def new_entry(case_id, section):
         return _locked(case)
     section = Section(section)
     form = entry_form(section)
-    if form.validate_on_submit():
-        try:
-            entry = services.add_entry(current_user, case, section, form.title.data, form.details(),
-                                       form.language.data)
-        except RuleBroken as error:
-            form[error.field or "title"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The entry was saved. You can now add files to it."), "success")
-            return redirect(url_for("portfolio.entry", entry_id=entry.id))
+    def change():
+        return services.add_entry(current_user, case, section, form.title.data, form.details(),
+                                  form.language.data)
+
+    if apply(form, change, default_field="title"):
+        entry = form.result
+        flash(_("The entry was saved. You can now add files to it."), "success")
+        return redirect(url_for("portfolio.entry", entry_id=entry.id))
     return render_template("portfolio/entry_form.html", form=form, case=case, section=section,
                            entry=None), 400 if form.errors else 200
 
