@@ -22,21 +22,20 @@ from certificates.models import (
     CertificateStatus,
 )
 from isok import audit, storage
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 CODE_BYTES = 20  # 160 random bits: guessing a valid code is hopeless even without the rate limit
 NUMBER_PREFIX = "ISOK"
 
 
-class CertificateError(ValueError):
+class CertificateError(RuleBroken):
     """A certificate rule was broken; the message is shown to the user next to the field."""
 
-    def __init__(self, message: str, field: str = "languages"):
-        super().__init__(message)
-        self.field = field
+    default_field = "languages"
 
 
 def new_verification_code() -> str:
@@ -78,9 +77,8 @@ def _months_later(moment: datetime, months: int) -> datetime:
 
 
 def _check_version(certificate: Certificate, version) -> None:
-    if is_stale(certificate, version):
-        raise CertificateError(_("Someone else changed this certificate meanwhile. Reload the page and try again."),
-                               field="version")
+    check_version(certificate, version, _("Someone else changed this certificate meanwhile. Reload the page and "
+                                          "try again."), field="version", required=False, error=CertificateError)
 
 
 def _holder_id(case) -> str:

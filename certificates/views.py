@@ -27,6 +27,7 @@ from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 
@@ -200,7 +201,7 @@ def revoke(certificate_id):
     if form.validate_on_submit():
         try:
             services.revoke_certificate(current_user, certificate, form.reason.data, version=form.version.data)
-        except services.CertificateError as error:
+        except RuleBroken as error:
             getattr(form, error.field, form.reason).errors.append(str(error))
         else:
             db.session.commit()
@@ -218,7 +219,7 @@ def reissue(certificate_id):
         try:
             new = services.reissue_certificate(current_user, certificate, form.languages.data, form.reason.data,
                                                version=form.version.data)
-        except services.CertificateError as error:
+        except RuleBroken as error:
             db.session.rollback()
             certificate = _certificate_or_404(certificate_id)
             getattr(form, error.field, form.languages).errors.append(str(error))

@@ -25,6 +25,7 @@ from isok.reports.models import (
     RecordedResult,
     SubmittedReport,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 P, R = Participation, RecordedResult
@@ -32,12 +33,8 @@ SCOPES = ("period", "cumulative")
 QUALIFICATION_DAYS = 28  # immediate results: within four weeks of exit (research §1.5 rule 3)
 
 
-class ReportError(ValueError):
+class ReportError(RuleBroken):
     """A rule of the reports domain was broken; the message is shown next to the field it names."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def today() -> date:
