@@ -22,9 +22,11 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from isok.accounts import services as account_services
 from isok.accounts.models import OrganisationType, Role, User
+from isok.catalogue import services as catalogue_services
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
+from isok.network import services as network_services
 from isok.pdf import html_to_pdf
 from isok.reports import services as report_services
 from isok.reports.models import Participation
@@ -32,6 +34,7 @@ from portfolio import services as portfolio_services
 from portfolio.models import Section
 from portfolio.questionnaire import QUESTIONS
 from tests.assessment.conftest import build_framework
+from tests.catalogue.conftest import course_fields
 from tests.certificates.helpers import give_test_seal
 from tests.conftest import PASSWORD, log_in
 
@@ -72,7 +75,7 @@ def _person_pdf() -> bytes:
 def build(http, make_user, make_organisation) -> World:
     """Build the client's whole journey; `http` is the test client, used for what only a request does."""
     college = make_organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER,
-                                municipality="Kuopio")
+                                municipality="Kuopio", business_id="0172195-0")
     give_test_seal(college)
     hotel = make_organisation(name="Hotel Kallavesi Oy", type=OrganisationType.COMPANY)
     counsellor = make_user(Role.COUNSELLOR, organisation=college, name="Leena Ohjaaja")
@@ -98,6 +101,14 @@ def build(http, make_user, make_organisation) -> World:
                                      note=f"Called {FIRST} {LAST} at {PHONE}, born {BIRTH:%d.%m.%Y}")
     case_services.schedule_appointment(counsellor, case, starts_at=utcnow() + timedelta(days=20),
                                        kind=GuidanceKind.INDIVIDUAL_GUIDANCE, place=f"Write to {EMAIL} first")
+
+    # A course of the network's catalogue the counsellor enrols the client on.
+    network_services.add_partner(None, college, first_cooperation_on=today - timedelta(days=400))
+    course = catalogue_services.create_course(teacher, publish=True, **course_fields(college))
+    catalogue_services.enrol(counsellor, course, catalogue_services.Person(name=f"{FIRST} {LAST}", email=EMAIL,
+                                                                          client=client),
+                             catalogue_services.Payer(contact="Leena Ohjaaja", email="billing@college.example",
+                                                      reference="Gap course"), accept_terms=True)
     case_services.reassign(counsellor, case, colleague, f"{FIRST} asked for a woman counsellor")
     case_services.reassign(colleague, case, counsellor, f"Back: {LAST} moved")
     user = account_services.create_user(admin, email=EMAIL, name=f"{FIRST} {LAST}", roles={Role.CLIENT},

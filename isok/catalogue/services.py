@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from assessment.frameworks.models import FrameworkUnit
 from cases.models import Client, Gender
-from isok import audit, permissions
+from isok import audit, hooks, permissions
 from isok.accounts.models import Organisation, User
 from isok.accounts.services import valid_business_id
 from isok.catalogue import access
@@ -704,16 +704,19 @@ def client_enrolments(client: Client) -> list[Enrolment]:
                                    .order_by(Enrolment.enrolled_at)))
 
 
-def client_enrolments_data(client: Client) -> list[tuple[str, list]]:
+ENROLMENT_EXPORT_FIELDS = ["id", "course_id", "status", "enrolled_at", "name", "email", "organisation_name",
+                           "payer_name", "payer_reference", "price_cents", "completion", "grade", "completed_on"]
+
+
+def client_enrolments_data(client: Client) -> list[hooks.ExportPart]:
     """A client's data export: their enrolments, with the courses and what was recorded of them."""
-    enrolments = [{
-        "course": e.terms.get("title") or e.course.title, "organisation": e.course.organisation.name,
-        "starts_on": e.course.starts_on.isoformat(), "ends_on": e.course.ends_on.isoformat(),
-        "status": e.status.value, "enrolled_at": e.enrolled_at.isoformat(), "name": e.name, "email": e.email,
-        "completion": e.completion.value if e.completion else None, "grade": e.grade,
-        "completed_on": e.completed_on.isoformat() if e.completed_on else None,
-    } for e in client_enrolments(client)]
-    return [("course_enrolments", enrolments)] if enrolments else []
+    enrolments = client_enrolments(client)
+    if not enrolments:
+        return []
+    data = [{**audit.snapshot(e, ENROLMENT_EXPORT_FIELDS), "course": e.terms.get("title") or e.course.title,
+             "offered_by": e.course.organisation.name} for e in enrolments]
+    return [hooks.ExportPart("course_enrolments", data, "catalogue/export_summary.html",
+                             context={"enrolments": enrolments}, tables=("enrolment",))]
 
 
 def erase_client_enrolments(actor, client: Client) -> None:

@@ -324,7 +324,7 @@ def test_a_counsellor_enrols_a_client_they_manage_and_erasure_removes_who_it_was
     with refused("name"):
         services.enrol(counsellor, course, Person(name="Rahel T.", client=client),
                        Payer(contact="L", email="l@example.org", business_id="2345670-5"), accept_terms=True)
-    assert services.client_enrolments_data(client)[0][1][0]["name"] == "Rahel Tesfay"
+    assert services.client_enrolments_data(client)[0].data[0]["name"] == "Rahel Tesfay"
     case_services.erase_client(None, client)
     db.session.commit()
     db.session.refresh(enrolment)
