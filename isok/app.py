@@ -8,6 +8,7 @@ import certificates
 import portfolio
 from isok import (
     accounts,
+    catalogue,
     cli,
     dashboard,
     errors,
@@ -27,8 +28,9 @@ from isok.extensions import babel, csrf, db, limiter, login_manager, migrate
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 # The features, each plugged in by its own init_app, in the order of the arrows between them: a feature comes after
-# those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last.
-FEATURES = (accounts, cases, network, portfolio, assessment, certificates, reports)
+# those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last. The course
+# catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled).
+FEATURES = (accounts, cases, network, portfolio, assessment, certificates, catalogue, reports)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -28,8 +28,8 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _navigation():
-        if not getattr(current_user, "is_authenticated", False):
-            return {"nav_items": []}
+        # Anonymous visitors get the entries meant for everyone (the public course catalogue): every provider asks
+        # the permissions, which answer no for anyone not signed in.
         return {"nav_items": hooks.nav_items(current_user)}
 
 

@@ -6,9 +6,13 @@ from babel.support import Translations
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm  # noqa: TID251 - the one place that builds on it
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from isok.extensions import db
+from isok.rules import RuleBroken
 
 
 @cache
@@ -44,3 +48,35 @@ class VersionedForm(Form):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs; labels may be lazy translations."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def apply(form, change, *, default_field: str | None = None) -> bool:
+    """Validate the form, run the service and commit; or roll back and put the refusal on its field, input kept.
+
+    `change` runs the service; what it returns is kept as `form.result`. `form.status` is what the page answers
+    when this returns False: 200 before a submit, 400 for bad input, the refusal's own status (409 for a lost save).
+    A refusal naming no field of this form goes on `default_field`, or above the form.
+    """
+    form.status = 400 if form.is_submitted() else 200
+    if not form.validate_on_submit():
+        return False
+    try:
+        form.result = change()
+    except RuleBroken as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None) or getattr(form, default_field or "", None)
+        if target is None:
+            form.form_errors.append(str(error))
+        else:
+            target.errors = [*target.errors, str(error)]
+        form.status = error.status
+        return False
+    db.session.commit()
+    return True

@@ -10,6 +10,8 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
   other features' work without importing them;
 - organisation panels: `provider(user, organisation) -> Panel | None`, shown on an organisation's administration
   page (its certificate seal, for one), so accounts shows them without importing the features;
+- gap plan panels: `provider(user, assessment) -> Panel | None`, shown on an assessment's gap plan (the courses that
+  teach what is still to be acquired, for one), so assessment shows them without importing the features;
 - demo loaders: `loader(admin)`, idempotent, run by `flask demo` in registration order;
 - export data: `fn(client) -> [ExportPart]`, each written as `<name>.json` in a client's data export and shown in
   its readable summary;
@@ -33,6 +35,7 @@ PanelProvider = Callable[[object], "Panel | None"]
 NavProvider = Callable[[object], "list[NavItem]"]
 CasePanelProvider = Callable[[object, object], "Panel | None"]
 OrganisationPanelProvider = Callable[[object, object], "Panel | None"]
+GapPlanPanelProvider = Callable[[object, object], "Panel | None"]
 DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
@@ -63,6 +66,7 @@ class Hooks:
     nav: list[NavProvider] = field(default_factory=list)
     case_panels: list[CasePanelProvider] = field(default_factory=list)
     organisation_panels: list[OrganisationPanelProvider] = field(default_factory=list)
+    gap_plan_panels: list[GapPlanPanelProvider] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
@@ -94,6 +98,10 @@ def case_panel(app: Flask, provider: CasePanelProvider) -> None:
 
 def organisation_panel(app: Flask, provider: OrganisationPanelProvider) -> None:
     of(app).organisation_panels.append(provider)
+
+
+def gap_plan_panel(app: Flask, provider: GapPlanPanelProvider) -> None:
+    of(app).gap_plan_panels.append(provider)
 
 
 def demo(app: Flask, loader: DemoLoader) -> None:
@@ -130,6 +138,11 @@ def case_panels(user, case) -> list[Panel]:
 
 def organisation_panels(user, organisation) -> list[Panel]:
     panels = [panel for provider in of().organisation_panels if (panel := provider(user, organisation)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def gap_plan_panels(user, assessment) -> list[Panel]:
+    panels = [panel for provider in of().gap_plan_panels if (panel := provider(user, assessment)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
 
 

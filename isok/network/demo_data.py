@@ -1,4 +1,5 @@
-"""Demo data for the network: a project running 2025–2027 with its partners, trainings, events and reports.
+"""Demo data for the network: a project running 2025–2027 with its partners, events and reports (its trainings are
+courses of the catalogue, see isok/catalogue/demo_data.py).
 
 Idempotent: each record is looked up before it is made, and everything goes through the services (audited).
 """
@@ -19,8 +20,6 @@ from isok.network.models import (
     RuleSet,
     SteeringMeeting,
     Target,
-    Training,
-    TrainingParticipant,
 )
 
 BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
@@ -75,37 +74,6 @@ PARTNERS = [
 
 TARGETS = {"clients_started_validation": 300, "training_participants": 70, "training_organisations": 4,
            "partners_major_companies": 10, "partners_other_organisations": 4, "dissemination_attendees": 620}
-
-# title, organisation, first day, last day, place
-TRAININGS = [
-    ("Validation basics for counsellors", "Savonia Vocational College", date(2025, 3, 10), date(2025, 3, 12),
-     "Kuopio"),
-    ("Competence-based interviews for vocational teachers", "Joensuu Adult Education Centre", date(2025, 9, 15),
-     date(2025, 9, 16), "Joensuu"),
-    ("Portfolio guidance in plain Finnish", "Savonia Vocational College", date(2026, 2, 2), date(2026, 2, 4),
-     "Kuopio"),
-    ("Assessing competence at the workplace", "Joensuu Adult Education Centre", date(2026, 10, 5),
-     date(2026, 10, 6), "Joensuu"),
-]
-
-TRAINEE_ORGANISATIONS = ["Savonia Vocational College", "Kuopio Guidance Centre", "Joensuu Adult Education Centre",
-                         "Monikulttuurinen yhdistys ry", "Pohjois-Savon TE-palvelut"]
-# name, gender, role
-TRAINEES = [
-    ("Anna Korhonen", "female", "counsellor"), ("Mikko Virtanen", "male", "teacher"),
-    ("Helena Mäkinen", "female", "teacher"), ("Juha Nieminen", "male", "counsellor"),
-    ("Sanna Hämäläinen", "female", "counsellor"), ("Timo Laine", "male", "teacher"),
-    ("Riikka Heikkinen", "female", "teacher"), ("Ahmed Yusuf", "male", "counsellor"),
-    ("Katja Koskinen", "female", "other"), ("Olli Järvinen", "male", "teacher"),
-    ("Nadia Rahimi", "female", "counsellor"), ("Pirjo Lehtonen", "female", "teacher"),
-    ("Jari Saarinen", "male", "teacher"), ("Elina Salminen", "female", "counsellor"),
-    ("Ville Heinonen", "male", "other"), ("Marja Niemi", "female", "teacher"),
-    ("Oksana Melnyk", "female", "counsellor"), ("Antti Kinnunen", "male", "teacher"),
-    ("Tiina Turunen", "female", "teacher"), ("Samuel Okafor", "male", "counsellor"),
-    ("Laura Salo", "female", "teacher"), ("Kari Rantanen", "male", "teacher"),
-    ("Minna Karjalainen", "female", "counsellor"), ("Eero Lindholm", "male", "teacher"),
-    ("Saara Pitkänen", "female", "other"), ("Hannu Tuominen", "male", "teacher"),
-]
 
 EVENTS = [
     ("Launch seminar: immigrants' skills into view", date(2025, 2, 14), "Kuopio, Musiikkikeskus",
@@ -183,7 +151,6 @@ def load(admin) -> None:
         organisation = demo.organisation(name)
         if db.session.scalar(select(Partnership).where(Partnership.organisation_id == organisation.id)) is None:
             services.add_partner(admin, organisation, first_cooperation_on=first, role=role, agreement_on=agreement)
-    _load_trainings(admin)
     for title, held_on, place, audience, headcount in EVENTS:
         if db.session.scalar(select(DisseminationEvent).where(DisseminationEvent.title == title)) is None:
             services.create_event(admin, title=title, held_on=held_on, place=place, audience=audience,
@@ -196,21 +163,3 @@ def load(admin) -> None:
         if db.session.scalar(select(Narrative).where(Narrative.year == period.year,
                                                      Narrative.half == period.half)) is None:
             services.create_narrative(admin, period, **sections)
-
-
-def _load_trainings(admin) -> None:
-    """Four trainings of about a dozen people each; some people attend two, the last one is still running."""
-    for number, (title, organiser, starts_on, ends_on, place) in enumerate(TRAININGS):
-        training = db.session.scalar(select(Training).where(Training.title == title))
-        if training is None:
-            training = services.create_training(admin, title=title, organisation=demo.organisation(organiser),
-                                                starts_on=starts_on, ends_on=ends_on, place=place)
-        if db.session.scalar(select(TrainingParticipant.id).where(TrainingParticipant.training_id == training.id)):
-            continue
-        for index in range(number * 6, number * 6 + 13):
-            person = index % len(TRAINEES)
-            name, gender, role = TRAINEES[person]
-            completed = ends_on if index % 7 != 3 and ends_on < date(2026, 10, 1) else None
-            organisation = demo.organisation(TRAINEE_ORGANISATIONS[person % len(TRAINEE_ORGANISATIONS)])
-            services.add_participant(admin, training, name=name, gender=gender, role=role,
-                                     organisation=organisation, completed_on=completed)

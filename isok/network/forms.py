@@ -2,10 +2,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cases.models import GENDER_LABELS
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS
 from isok.forms import Form, VersionedForm, choices
-from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS, TRAINEE_ROLE_LABELS
+from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS
 from isok.translation import lazy_gettext as _l
 
 NEW_ORGANISATION = 0
@@ -33,25 +32,6 @@ class NewPartnerForm(PartnershipForm):
     business_id = StringField(_l("Business ID"), validators=[Optional(), Length(max=9)],
                               description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
-
-
-class TrainingForm(VersionedForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation holding the training"), coerce=int)
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[Optional()], description=_l("Leave empty for a one-day training."))
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-
-
-class ParticipantForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation"), coerce=int)
-    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items()))
-    gender = SelectField(_l("Gender"), choices=choices((g.value, label) for g, label in GENDER_LABELS.items()),
-                         description=_l("Training participants are ESF participants: the report is split by gender."))
-    completed_on = DateField(_l("Completed on"), validators=[Optional()],
-                             description=_l("Leave empty until the participant has completed the training."))
 
 
 class EventForm(VersionedForm):

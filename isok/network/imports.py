@@ -1,4 +1,5 @@
-"""Spreadsheet imports of partner organisations, training participants and dissemination events.
+"""Spreadsheet imports of partner organisations and dissemination events (the participants of the programme's
+trainings are imported into their course in the catalogue).
 
 The columns are documented for users in README.md ("Network imports"); keep the two in step.
 """
@@ -7,14 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
-from cases.models import Gender
 from isok.accounts.models import CompanySize, OrganisationType
-from isok.extensions import db
-from isok.imports import CellError, Column, parse_choice, parse_date, parse_int
+from isok.imports import Column, parse_choice, parse_date, parse_int
 from isok.network import services
-from isok.network.models import TraineeRole, Training
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 
@@ -29,13 +25,6 @@ class ImportKind:
 def _refusal(error: services.NetworkError, fields: dict[str, str]) -> services.NetworkError:
     """The service's refusal, named by the file's column instead of the form's field."""
     return services.NetworkError(str(error), fields.get(error.field, error.field))
-
-
-def _organisation(text: str):
-    organisation = services.find_organisation(text)
-    if organisation is None:
-        raise CellError(_("No organisation with this name or business ID. Register it as a partner first."))
-    return organisation
 
 
 # --- partner organisations -------------------------------------------------------------------------------------
@@ -79,49 +68,6 @@ def _partner_apply(actor):
     return apply
 
 
-# --- training participants -------------------------------------------------------------------------------------
-
-PARTICIPANT_COLUMNS = [
-    Column("training", required=True, help=_l("Title of a training already entered")),
-    Column("training_start", parse_date, help=_l("First day of the training, when several share the title")),
-    Column("name", required=True, help=_l("Participant's full name")),
-    Column("organisation", _organisation, required=True, help=_l("Organisation name or business ID")),
-    Column("role", parse_choice({r.value: r for r in TraineeRole}), required=True,
-           help=_l("counsellor, teacher or other")),
-    Column("gender", parse_choice({g.value: g for g in Gender}), required=True,
-           help=_l("female, male, other or not_stated")),
-    Column("completed_on", parse_date, help=_l("Date of completion; empty if not completed")),
-]
-PARTICIPANT_FIELDS = {"organisation_id": "organisation"}
-
-
-def _find_training(title: str, starts_on) -> Training:
-    stmt = select(Training).where(func.lower(Training.title) == title.strip().lower())
-    if starts_on is not None:
-        stmt = stmt.where(Training.starts_on == starts_on)
-    found = db.session.scalars(stmt.limit(2)).all()
-    if not found:
-        raise services.NetworkError(_("No training with this title (and first day)."), "training")
-    if len(found) > 1:
-        raise services.NetworkError(_("Several trainings have this title: give the training_start too."),
-                                    "training_start")
-    return found[0]
-
-
-def _participant_apply(actor):
-    def apply(values: dict) -> str:
-        try:
-            training = _find_training(values["training"], values["training_start"])
-            services.add_participant(actor, training, name=values["name"], organisation=values["organisation"],
-                                     role=values["role"], gender=values["gender"],
-                                     completed_on=values["completed_on"])
-        except services.NetworkError as error:
-            raise _refusal(error, PARTICIPANT_FIELDS) from error
-        return f"{values['name']} · {values['organisation'].name} · {training.title}"
-
-    return apply
-
-
 # --- dissemination events --------------------------------------------------------------------------------------
 
 EVENT_COLUMNS = [
@@ -150,6 +96,5 @@ def _event_apply(actor):
 
 IMPORTS = {
     "partners": ImportKind(_l("Import partner organisations"), PARTNER_COLUMNS, _partner_apply),
-    "participants": ImportKind(_l("Import training participants"), PARTICIPANT_COLUMNS, _participant_apply),
     "events": ImportKind(_l("Import dissemination events"), EVENT_COLUMNS, _event_apply),
 }

@@ -1,5 +1,6 @@
-"""The project's inputs to the ESF report: partners, the trainer training programme, dissemination, steering,
-narratives, and the project's own settings and targets.
+"""The project's inputs to the ESF report: partners, dissemination, steering, narratives, and the project's own
+settings and targets. The trainings of the counsellor and teacher programme are courses of the catalogue
+(isok.catalogue), which counts their participants for the targets (see figures.py).
 
 Who counts as what (research §1.1): training participants are ESF participants (they benefit directly);
 dissemination attendees are only a headcount, never participants; partner organisations are entities, counted
@@ -13,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cases.models import Gender
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
@@ -135,72 +135,6 @@ class Partnership(db.Model):
 
     def __str__(self):
         return self.organisation.name
-
-
-# --- counsellor and teacher training programme ------------------------------------------------------------------
-
-
-class TraineeRole(enum.StrEnum):
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return TRAINEE_ROLE_LABELS[self]
-
-
-TRAINEE_ROLE_LABELS = {TraineeRole.COUNSELLOR: _l("Counsellor"), TraineeRole.TEACHER: _l("Teacher"),
-                       TraineeRole.OTHER: _l("Other")}
-
-
-class Training(db.Model):
-    """One training of the counsellor and teacher programme, held by an organisation over one or more days."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # who held it
-    starts_on: Mapped[date] = mapped_column(index=True)  # participants count in the period it starts in
-    ends_on: Mapped[date]
-    place: Mapped[str | None] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
-    participants: Mapped[list["TrainingParticipant"]] = relationship(
-        back_populates="training", order_by="TrainingParticipant.name")
-
-    def __str__(self):
-        return self.title
-
-
-class TrainingParticipant(db.Model):
-    """A counsellor or teacher attending one training: an ESF participant, so gender is always asked.
-
-    The same person attending several trainings of the programme has a row in each; the report counts persons
-    once (by name and organisation, see queries.training_people).
-    """
-
-    __table_args__ = (UniqueConstraint("training_id", "name_key", "organisation_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    training_id: Mapped[int] = mapped_column(ForeignKey("training.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), index=True)  # lower-case, single-spaced: identifies a person
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    role: Mapped[TraineeRole] = mapped_column(enum_type(TraineeRole))
-    gender: Mapped[Gender] = mapped_column(enum_type(Gender))
-    completed_on: Mapped[date | None] = mapped_column(index=True)  # set when the participant completed the training
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    training: Mapped[Training] = relationship(back_populates="participants")
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
-
-    def __str__(self):
-        return self.name
 
 
 # --- dissemination ---------------------------------------------------------------------------------------------

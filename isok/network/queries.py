@@ -2,8 +2,8 @@
 
 Every function takes an optional inclusive date range (`since`, `until`); leave `since` out for "cumulative from
 the start". Counting follows research §1.1 and §7: partners count once, in the period of their first cooperation;
-training participants count once per person (same name and organisation), in the period of the first training
-they started; dissemination attendees are a headcount only.
+dissemination attendees are a headcount only. Training participants are counted by the catalogue, which keeps the
+programme's trainings (figures.py).
 """
 
 from dataclasses import dataclass
@@ -11,9 +11,10 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
 
-from cases.models import Case, Gender
+from cases.models import Case
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.extensions import db
+from isok.network import figures
 from isok.network.models import (
     COMPANY_KINDS,
     TARGET_INDICATORS,
@@ -24,8 +25,6 @@ from isok.network.models import (
     ProjectSettings,
     SteeringMeeting,
     Target,
-    Training,
-    TrainingParticipant,
 )
 
 
@@ -93,60 +92,6 @@ def other_organisations(counts: dict[PartnerKind, int]) -> int:
     return sum(n for kind, n in counts.items() if kind not in COMPANY_KINDS)
 
 
-# --- training programme ----------------------------------------------------------------------------------------
-
-def training_people() -> Select:
-    """One row per trained person (name_key, organisation_id) with the date of their first training, their gender
-    and role, whether they completed any training and the date of their first completion.
-
-    The ESF counts a participant once per operation (research §1.5), so a person attending several trainings of
-    the programme is one participant, entering at their first training. Use it as a subquery.
-    """
-    return (select(TrainingParticipant.name_key, TrainingParticipant.organisation_id,
-                   func.min(Training.starts_on).label("entered_on"),
-                   func.min(TrainingParticipant.gender).label("gender"),
-                   func.min(TrainingParticipant.role).label("role"),
-                   func.min(TrainingParticipant.completed_on).label("completed_on"))
-            .join(Training, TrainingParticipant.training_id == Training.id)
-            .group_by(TrainingParticipant.name_key, TrainingParticipant.organisation_id))
-
-
-@dataclass
-class TrainingFigures:
-    participants: int
-    women: int
-    men: int
-    other_gender: int
-    gender_not_stated: int
-    completed: int
-    organisations: int
-
-
-def training_figures(since: date | None = None, until: date | None = None) -> TrainingFigures:
-    """Persons who entered the programme in the range (by their first training), and of them who completed."""
-    people = training_people().subquery()
-
-    def count_gender(gender: Gender):
-        return func.count().filter(people.c.gender == gender)
-
-    row = db.session.execute(
-        select(func.count(), count_gender(Gender.FEMALE), count_gender(Gender.MALE), count_gender(Gender.OTHER),
-               count_gender(Gender.NOT_STATED), func.count(people.c.completed_on),
-               func.count(distinct(people.c.organisation_id)))
-        .where(_between(people.c.entered_on, since, until))).one()
-    return TrainingFigures(*row)
-
-
-def trainings_with_counts(since: date | None = None, until: date | None = None) -> list[tuple[Training, int, int]]:
-    """Trainings that started in the range, each with its participant and completion counts."""
-    rows = db.session.execute(
-        select(Training, func.count(TrainingParticipant.id), func.count(TrainingParticipant.completed_on))
-        .outerjoin(TrainingParticipant, TrainingParticipant.training_id == Training.id)
-        .where(_between(Training.starts_on, since, until))
-        .group_by(Training.id).order_by(Training.starts_on.desc(), Training.id.desc()))
-    return list(rows)
-
-
 # --- dissemination ---------------------------------------------------------------------------------------------
 
 def dissemination_totals(since: date | None = None, until: date | None = None) -> tuple[int, int]:
@@ -186,12 +131,12 @@ def indicator_values(until: date | None = None) -> dict[str, int]:
     settings = project_settings()
     since = settings.starts_on if settings else None
     kinds = partners_by_kind(since, until)
-    trained = training_figures(since, until)
     event_count, headcount = dissemination_totals(since, until)
     return {
         "clients_started_validation": clients_started_validation(since, until),
-        "training_participants": trained.participants,
-        "training_organisations": trained.organisations,
+        "training_participants": 0,
+        "training_organisations": 0,
+        **figures.counted(since, until),
         "partners_major_companies": kinds[PartnerKind.MAJOR_COMPANY],
         "partners_smes": kinds[PartnerKind.SME],
         "partners_other_organisations": other_organisations(kinds),

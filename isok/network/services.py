@@ -1,15 +1,13 @@
 """Network operations: plain functions taking the acting user; they check the rule, change, audit and flush."""
 
-import re
 from datetime import date
 
 from sqlalchemy import func, select
 
-from cases.models import Gender
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.extensions import db
 from isok.network import queries
 from isok.network.models import (
@@ -23,26 +21,20 @@ from isok.network.models import (
     RuleSet,
     SteeringMeeting,
     Target,
-    TraineeRole,
-    Training,
-    TrainingParticipant,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
-class NetworkError(ValueError):
+class NetworkError(RuleBroken):
     """A rule of the network domain was broken; the message is shown next to `field` (or above the form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _check_version(record, version) -> None:
-    """Refuse to save over changes someone else saved after this user loaded the form."""
-    if is_stale(record, version):
-        raise NetworkError(_("Someone else saved this record while you were editing it. "
-                             "Open it again to see their changes, then make yours."))
+    """Refuse to save over changes someone else saved after this user loaded the form (no version: no form)."""
+    check_version(record, version, _("Someone else saved this record while you were editing it. "
+                                     "Open it again to see their changes, then make yours."),
+                  required=False, error=NetworkError)
 
 
 def _text(value) -> str | None:
@@ -203,100 +195,6 @@ def update_partnership(actor, partnership: Partnership, *, version=None, **field
 def remove_partnership(actor, partnership: Partnership) -> None:
     """End the record of cooperation; the organisation itself stays."""
     _removed(actor, partnership, "partnership_removed", PARTNERSHIP_FIELDS)
-
-
-# --- trainings and their participants --------------------------------------------------------------------------
-
-TRAINING_FIELDS = ["title", "organisation_id", "starts_on", "ends_on", "place", "description"]
-PARTICIPANT_FIELDS = ["training_id", "name", "organisation_id", "role", "gender", "completed_on"]
-
-
-def _apply_training(training: Training, *, title, organisation: Organisation | None, starts_on, ends_on, place=None,
-                    description=None) -> None:
-    if organisation is None:
-        raise NetworkError(_("Choose the organisation that held the training."), "organisation_id")
-    if starts_on is None:
-        raise NetworkError(_("A value is required."), "starts_on")
-    ends_on = ends_on or starts_on
-    _end_not_before_start(starts_on, ends_on)
-    first_completion = min((p.completed_on for p in training.participants if p.completed_on), default=None)
-    if first_completion is not None and first_completion < starts_on:
-        raise NetworkError(_("Some participants completed the training before this start date."), "starts_on")
-    training.title = _required_text(title, "title")
-    training.organisation = organisation
-    training.starts_on, training.ends_on = starts_on, ends_on
-    training.place = _text(place)
-    training.description = _text(description)
-
-
-def create_training(actor, **fields) -> Training:
-    training = Training()
-    _apply_training(training, **fields)
-    return _created(actor, training, "training_created", TRAINING_FIELDS)
-
-
-def update_training(actor, training: Training, *, version=None, **fields) -> None:
-    _check_version(training, version)
-    _apply_training(training, **fields)
-    _updated(actor, training, "training_updated", TRAINING_FIELDS)
-
-
-def remove_training(actor, training: Training) -> None:
-    if training.participants:
-        raise NetworkError(_("Remove the training's participants first: they are ESF participants."))
-    audit.record(actor, "training_removed", training, changes=audit.snapshot(training, TRAINING_FIELDS))
-    db.session.delete(training)
-    db.session.flush()
-
-
-def _choice(enum_class, value, field: str):
-    try:
-        return enum_class(value)
-    except ValueError as error:
-        raise NetworkError(_("Choose one of the listed values."), field) from error
-
-
-def person_key(name: str) -> str:
-    """The form of a name that identifies a person across trainings: lower case, single spaces."""
-    return re.sub(r"\s+", " ", name).strip().casefold()
-
-
-def _apply_participant(participant: TrainingParticipant, training: Training, *, name, organisation, role, gender,
-                       completed_on=None) -> None:
-    name = _required_text(name, "name")
-    if organisation is None:
-        raise NetworkError(_("Choose the participant's organisation."), "organisation_id")
-    role, gender = _choice(TraineeRole, role, "role"), _choice(Gender, gender, "gender")
-    if completed_on is not None:
-        if completed_on < training.starts_on:
-            raise NetworkError(_("The completion date is before the training started."), "completed_on")
-        _not_in_future(completed_on, "completed_on")
-    clash = db.session.scalar(select(TrainingParticipant).where(
-        TrainingParticipant.training_id == training.id, TrainingParticipant.name_key == person_key(name),
-        TrainingParticipant.organisation_id == organisation.id))
-    if clash is not None and clash is not participant:
-        raise NetworkError(_("This person from this organisation is already a participant of the training."),
-                           "name")
-    participant.training = training
-    participant.name, participant.name_key = name, person_key(name)
-    participant.organisation = organisation
-    participant.role, participant.gender = role, gender
-    participant.completed_on = completed_on
-
-
-def add_participant(actor, training: Training, **fields) -> TrainingParticipant:
-    participant = TrainingParticipant()
-    _apply_participant(participant, training, **fields)
-    return _created(actor, participant, "training_participant_added", PARTICIPANT_FIELDS)
-
-
-def update_participant(actor, participant: TrainingParticipant, **fields) -> None:
-    _apply_participant(participant, participant.training, **fields)
-    _updated(actor, participant, "training_participant_updated", PARTICIPANT_FIELDS)
-
-
-def remove_participant(actor, participant: TrainingParticipant) -> None:
-    _removed(actor, participant, "training_participant_removed", PARTICIPANT_FIELDS)
 
 
 # --- dissemination events --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from isok.accounts.models import Organisation
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.imports import ImportFileError, read_table, run_import
-from isok.network import access, bp, queries, services
+from isok.network import access, bp, figures, queries, services
 from isok.network.forms import (
     NEW_ORGANISATION,
     EventForm,
@@ -18,11 +18,9 @@ from isok.network.forms import (
     MeetingForm,
     NarrativeForm,
     NewPartnerForm,
-    ParticipantForm,
     PartnershipForm,
     SettingsForm,
     TargetForm,
-    TrainingForm,
 )
 from isok.network.imports import IMPORTS
 from isok.network.models import (
@@ -36,9 +34,8 @@ from isok.network.models import (
     Partnership,
     SteeringMeeting,
     Target,
-    Training,
-    TrainingParticipant,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 VIEW = permissions.VIEW_REPORTS
@@ -66,9 +63,9 @@ def _save(form, action) -> bool:
         return False
     try:
         action()
-    except (services.NetworkError, StaleDataError) as error:
+    except (RuleBroken, StaleDataError) as error:
         db.session.rollback()
-        message = str(error) if isinstance(error, services.NetworkError) else _(
+        message = str(error) if isinstance(error, RuleBroken) else _(
             "Someone else saved this record while you were editing it. Open it again to see their changes, "
             "then make yours.")
         field = getattr(form, getattr(error, "field", None) or "", None)
@@ -88,7 +85,7 @@ def _remove(remove, message: str):
         abort(400)
     try:
         remove()
-    except services.NetworkError as error:
+    except RuleBroken as error:
         db.session.rollback()
         flash(str(error), "error")
         return False
@@ -107,8 +104,8 @@ def overview():
     return render_template(
         "network/overview.html", kinds=kinds, companies=queries.companies(kinds),
         other_organisations=queries.other_organisations(kinds), company_kinds=COMPANY_KINDS,
-        targets=queries.targets(), progress=queries.target_progress(), trained=queries.training_figures(),
-        trainings=queries.trainings_with_counts()[:10], event_count=event_count, headcount=headcount,
+        targets=queries.targets(), progress=queries.target_progress(), sections=figures.sections(current_user),
+        event_count=event_count, headcount=headcount,
         events=db.session.scalars(queries.events().limit(5)).all(),
         meetings=db.session.scalars(queries.meetings().limit(5)).all(), settings=queries.project_settings())
 
@@ -166,106 +163,6 @@ def remove_partner(partnership_id):
     partnership = _load(Partnership, partnership_id)
     _remove(lambda: services.remove_partnership(current_user, partnership), _("The partnership was removed."))
     return redirect(url_for("network.partners"))
-
-
-# --- trainings -------------------------------------------------------------------------------------------------
-
-@bp.get("/trainings")
-@permissions.requires(VIEW)
-def trainings():
-    return render_template("network/trainings.html", rows=queries.trainings_with_counts(),
-                           trained=queries.training_figures())
-
-
-def _training_fields(form: TrainingForm) -> dict:
-    return {"title": form.title.data, "organisation": _organisation(form.organisation_id.data),
-            "starts_on": form.starts_on.data, "ends_on": form.ends_on.data, "place": form.place.data,
-            "description": form.description.data}
-
-
-@bp.route("/trainings/new", methods=["GET", "POST"])
-@permissions.requires(MANAGE)
-def new_training():
-    form = TrainingForm()
-    form.organisation_id.choices = _organisation_choices()
-    created = []
-    if _save(form, lambda: created.append(services.create_training(current_user, **_training_fields(form)))):
-        flash(_("The training was saved. Add its participants next."), "success")
-        return redirect(url_for("network.training", training_id=created[0].id))
-    return _form_page(form, _("New training"), cancel_url=url_for("network.trainings"))
-
-
-@bp.get("/trainings/<int:training_id>")
-@permissions.requires(VIEW)
-def training(training_id):
-    record = _load(Training, training_id)
-    return render_template("network/training.html", training=record, action_form=ActionForm())
-
-
-@bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
-@permissions.requires(MANAGE)
-def edit_training(training_id):
-    record = _load(Training, training_id)
-    form = TrainingForm(obj=record)
-    form.organisation_id.choices = _organisation_choices()
-    if _save(form, lambda: services.update_training(current_user, record, version=form.version.data,
-                                                    **_training_fields(form))):
-        flash(_("The training was saved."), "success")
-        return redirect(url_for("network.training", training_id=record.id))
-    return _form_page(form, record.title, cancel_url=url_for("network.training", training_id=record.id),
-                      remove_url=url_for("network.remove_training", training_id=record.id))
-
-
-@bp.post("/trainings/<int:training_id>/remove")
-@permissions.requires(MANAGE)
-def remove_training(training_id):
-    record = _load(Training, training_id)
-    if _remove(lambda: services.remove_training(current_user, record), _("The training was removed.")):
-        return redirect(url_for("network.trainings"))
-    return redirect(url_for("network.training", training_id=training_id))
-
-
-def _participant_fields(form: ParticipantForm) -> dict:
-    return {"name": form.name.data, "organisation": _organisation(form.organisation_id.data),
-            "role": form.role.data, "gender": form.gender.data, "completed_on": form.completed_on.data}
-
-
-@bp.route("/trainings/<int:training_id>/participants/new", methods=["GET", "POST"])
-@permissions.requires(MANAGE)
-def new_participant(training_id):
-    record = _load(Training, training_id)
-    form = ParticipantForm()
-    form.organisation_id.choices = _organisation_choices()
-    if _save(form, lambda: services.add_participant(current_user, record, **_participant_fields(form))):
-        flash(_("The participant was added."), "success")
-        if "another" in request.form:
-            return redirect(url_for("network.new_participant", training_id=record.id))
-        return redirect(url_for("network.training", training_id=record.id))
-    return _form_page(form, _("New participant: %(training)s", training=record.title), add_another=True,
-                      cancel_url=url_for("network.training", training_id=record.id))
-
-
-@bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
-@permissions.requires(MANAGE)
-def edit_participant(participant_id):
-    participant = _load(TrainingParticipant, participant_id)
-    form = ParticipantForm(obj=participant)
-    form.organisation_id.choices = _organisation_choices()
-    back = url_for("network.training", training_id=participant.training_id)
-    if _save(form, lambda: services.update_participant(current_user, participant, **_participant_fields(form))):
-        flash(_("The participant was saved."), "success")
-        return redirect(back)
-    return _form_page(form, participant.name, cancel_url=back,
-                      remove_url=url_for("network.remove_participant", participant_id=participant.id))
-
-
-@bp.post("/participants/<int:participant_id>/remove")
-@permissions.requires(MANAGE)
-def remove_participant(participant_id):
-    participant = _load(TrainingParticipant, participant_id)
-    training_id = participant.training_id
-    _remove(lambda: services.remove_participant(current_user, participant), _("The participant was removed."))
-    return redirect(url_for("network.training", training_id=training_id))
 
 
 # --- dissemination events --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The ESF report: participation records kept in step with the cases, the report computed from them, submitted
 (frozen) reports with their correction reports, and the audited corrections of frozen entry data."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -8,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, sel
 
 from cases.models import Answer, Case, Client, Gender, LabourStatus, StageChange
 from isok import audit
+from isok.catalogue import queries as catalogue
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network import queries as network
@@ -23,6 +25,7 @@ from isok.reports.models import (
     RecordedResult,
     SubmittedReport,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 P, R = Participation, RecordedResult
@@ -30,12 +33,8 @@ SCOPES = ("period", "cumulative")
 QUALIFICATION_DAYS = 28  # immediate results: within four weeks of exit (research §1.5 rule 3)
 
 
-class ReportError(ValueError):
+class ReportError(RuleBroken):
     """A rule of the reports domain was broken; the message is shown next to the field it names."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def today() -> date:
@@ -101,21 +100,25 @@ def _no_record(client_id) -> ColumnElement[bool]:
 SYNC_CHUNK = 5000  # clients derived again per statement, well under every driver's parameter limit
 
 
-def sync_participations() -> int:
-    """Bring the participation records in step with the cases; answer how many records changed.
+def sync_participations(clients: Collection[int] | None = None) -> int:
+    """Bring the participation records in step with the cases, of the given clients or of everyone; answer how
+    many records changed.
 
     Idempotent and set-based: clients without a record are inserted in one statement; records whose sources
     changed (told by the versions of the client and its cases) are derived again, a chunk of clients per
     statement; only values that differ are written. Entry data stop following the client once frozen by a
-    submitted report. With nothing to do it costs one grouped read of the cases.
+    submitted report. With nothing to do it costs one grouped read of the cases (or of the given clients' cases).
     """
     # NOT EXISTS rather than NOT IN: both databases plan it as an anti-join on the unique client_id.
     changed = 0
-    if db.session.scalar(select(select(Case.id).where(_no_record(Case.client_id)).exists())):
-        derived, names = _derived()
+    chosen = (lambda column: column.in_(clients)) if clients is not None else (lambda column: true())
+    if clients is not None and not clients:
+        return 0
+    if db.session.scalar(select(select(Case.id).where(chosen(Case.client_id), _no_record(Case.client_id)).exists())):
+        derived, names = _derived(clients)
         changed += _rowcount(db.session.execute(insert(P).from_select(
             names, select(*(derived.c[n] for n in names)).where(_no_record(derived.c.client_id)))))
-    stale = db.session.scalars(_changed_clients()).all()
+    stale = sorted(clients) if clients is not None else db.session.scalars(_changed_clients()).all()
     entry_names = ["entry_date", *ENTRY_FIELDS]
     result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
     for start in range(0, len(stale), SYNC_CHUNK):
@@ -127,13 +130,15 @@ def sync_participations() -> int:
             update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
             .values({n: derived.c[n] for n in result_names})))
     without_cases = ~select(Case.id).where(Case.client_id == P.client_id).exists()
-    changed += _rowcount(db.session.execute(delete(P).where(without_cases, P.entry_frozen_at.is_(None))))
-    changed += _sync_certified_qualifications()
-    db.session.expire_all()
+    changed += _rowcount(db.session.execute(delete(P).where(chosen(P.client_id), without_cases,
+                                                            P.entry_frozen_at.is_(None))))
+    changed += _sync_certified_qualifications(chosen)
+    for record in [obj for obj in db.session.identity_map.values() if isinstance(obj, P)]:
+        db.session.expire(record)  # written by statements, not through these objects
     return changed
 
 
-def _sync_certified_qualifications() -> int:
+def _sync_certified_qualifications(chosen) -> int:
     """Mark who gained a formally recognised qualification between entry and 28 days after exit."""
     issued = sources.certified_qualifications()
     certified = []
@@ -144,8 +149,9 @@ def _sync_certified_qualifications() -> int:
                      if any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS
                             for day in issued[client_id])]
     is_certified = P.client_id.in_(certified)
-    return _rowcount(db.session.execute(update(P).where(P.qualification_certified.is_distinct_from(is_certified))
-                              .values(qualification_certified=is_certified)))
+    return _rowcount(db.session.execute(update(P).where(chosen(P.client_id),
+                                                        P.qualification_certified.is_distinct_from(is_certified))
+                                        .values(qualification_certified=is_certified)))
 
 
 def _rowcount(result) -> int:
@@ -394,7 +400,7 @@ def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table
     values = {key: cases[(scope, key)] for key in indicators.CASE_ROWS}
     values["study_months_saved"] = cases[(scope, "study_months_saved")]
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
-    trained = network.training_figures(since, until)
+    trained = catalogue.training_figures(since, until)
     values["training_participants"] = {"total": trained.participants, "women": trained.women, "men": trained.men,
                                        "other": trained.other_gender}
     values["training_organisations"] = {"total": trained.organisations}

@@ -8,6 +8,7 @@ import pytest
 
 from isok.accounts.models import CompanySize, Organisation, OrganisationType, Role
 from isok.accounts.services import create_user
+from isok.catalogue import services as catalogue
 from isok.extensions import db
 from isok.imports import read_table, run_import
 from isok.network import queries, services
@@ -37,19 +38,26 @@ def network(bench_app, floors):
             db.session.add(organisation)
             organisations.append(organisation)
             services.add_partner(None, organisation, first_cooperation_on=START + timedelta(days=n * 3))
+        bench_manager = create_user(None, email="bench-manager@example.org", name="Bench Manager",
+                                    roles={Role.PROJECT_MANAGER}, password=PASSWORD)
         for t in range(40):
-            training = services.create_training(None, title=f"Training {t}", organisation=organisations[t % 10],
-                                                starts_on=START + timedelta(days=t * 15),
-                                                ends_on=START + timedelta(days=t * 15 + 1))
+            starts_on = START + timedelta(days=t * 15)
+            training = catalogue.create_course(
+                bench_manager, publish=True, organisation=organisations[t % 10], title={"en": f"Training {t}"},
+                description={}, audience={}, prerequisites={}, text_language="en", field="01", level=None,
+                credits=None, mode="place", place="Kuopio", seats=25, enrolment_opens_on=starts_on,
+                enrolment_closes_on=starts_on, sessions=[catalogue.SessionInput(starts_on, starts_on + timedelta(1))],
+                languages=["fi"], open_to="members", programme=True, graded=False, pricing_rule="free_for_members",
+                member_fee=0, outside_fee=0, contact_name="Bench", contact_email="bench@example.org",
+                contact_phone=None, unit_ids=[])
             for p in range(25):
-                services.add_participant(None, training, name=f"Person {(t * 25 + p) % 700}",
-                                         organisation=organisations[p % 20], role="teacher",
-                                         gender="female" if p % 2 else "male",
-                                         completed_on=training.ends_on if p % 3 else None)
+                catalogue.record_participant(
+                    bench_manager, training, catalogue.Person(name=f"Person {(t * 25 + p) % 700}",
+                                                              organisation=organisations[p % 20], role="teacher",
+                                                              gender="female" if p % 2 else "male"),
+                    completion="completed" if p % 3 else None, completed_on=training.ends_on if p % 3 else None)
         for e in range(300):
             services.create_event(None, title=f"Event {e}", held_on=START + timedelta(days=e * 2), headcount=e % 90)
-        create_user(None, email="bench-manager@example.org", name="Bench Manager", roles={Role.PROJECT_MANAGER},
-                    password=PASSWORD)
         db.session.commit()
     client = bench_app.test_client()
     with bench_app.app_context():
@@ -59,7 +67,7 @@ def network(bench_app, floors):
 
 def test_network_pages_against_the_floor(network, floors):
     for name, url in [("network overview", "/network/"), ("partner list (200)", "/network/partners"),
-                      ("training list (40)", "/network/trainings"), ("start page (project manager)", "/")]:
+                      ("training list (40)", "/courses/programme"), ("start page (project manager)", "/")]:
         assert network.get(url).status_code == 200
         report(name, time_it(lambda url=url: network.get(url), repeat=30), "one query + template",
                floors["query_ms"])

@@ -6,9 +6,8 @@ Network records belong to the project as a whole, so there is no "foreign" varia
 
 from datetime import date
 
-from cases.models import Gender
 from isok.network import services
-from isok.network.models import HalfYear, TraineeRole
+from isok.network.models import HalfYear
 from tests.access import MISSING_ID, NOT_FOUND, Access, expect
 
 MANAGERS = ("admin", "project_manager")
@@ -18,11 +17,6 @@ MISSING = expect(MANAGERS, ok=NOT_FOUND)
 
 def build_world(world):
     world.partnership = services.add_partner(None, world.other_org, first_cooperation_on=date(2025, 3, 1))
-    world.training = services.create_training(None, title="Validation basics", organisation=world.org,
-                                              starts_on=date(2025, 4, 1), ends_on=date(2025, 4, 2))
-    world.participant = services.add_participant(None, world.training, name="Anna Korhonen",
-                                                 organisation=world.org, role=TraineeRole.COUNSELLOR,
-                                                 gender=Gender.FEMALE)
     world.event = services.create_event(None, title="Launch seminar", held_on=date(2025, 2, 14), headcount=80)
     world.meeting = services.create_meeting(None, held_on=date(2025, 2, 5), attendees="Pekka, Savonia")
     world.narrative = services.create_narrative(None, HalfYear(2025, 1), progress="Started on time.")
@@ -44,13 +38,6 @@ ROUTES = [
     Access("network.new_partner", "GET", ALLOWED),
     Access("network.new_partner", "POST", ALLOWED),
     *_object_routes("network.edit_partner", ("GET", "POST"), "partnership_id", "partnership"),
-    Access("network.trainings", "GET", ALLOWED),
-    Access("network.new_training", "GET", ALLOWED),
-    Access("network.new_training", "POST", ALLOWED),
-    *_object_routes("network.training", ("GET",), "training_id", "training"),
-    *_object_routes("network.edit_training", ("GET", "POST"), "training_id", "training"),
-    *_object_routes("network.new_participant", ("GET", "POST"), "training_id", "training"),
-    *_object_routes("network.edit_participant", ("GET", "POST"), "participant_id", "participant"),
     Access("network.events", "GET", ALLOWED),
     Access("network.new_event", "GET", ALLOWED),
     Access("network.new_event", "POST", ALLOWED),
@@ -70,8 +57,6 @@ ROUTES = [
     Access("network.import_file", "GET", MISSING, params=lambda w, r: {"kind": "castles"}, variant="unknown kind"),
     Access("network.import_file", "POST", ALLOWED, params=lambda w, r: {"kind": "events"}, variant="events"),
     # Removals last: they delete the records the routes above use.
-    *_object_routes("network.remove_participant", ("POST",), "participant_id", "participant"),
-    *_object_routes("network.remove_training", ("POST",), "training_id", "training"),
     *_object_routes("network.remove_partner", ("POST",), "partnership_id", "partnership"),
     *_object_routes("network.remove_event", ("POST",), "event_id", "event"),
     *_object_routes("network.remove_meeting", ("POST",), "meeting_id", "meeting"),

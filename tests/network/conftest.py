@@ -2,11 +2,9 @@ from datetime import date
 
 import pytest
 
-from cases.models import Gender
 from isok.accounts.models import CompanySize, OrganisationType, Role
 from isok.extensions import db
 from isok.network import services
-from isok.network.models import TraineeRole
 
 
 @pytest.fixture
@@ -22,30 +20,6 @@ def make_partner(app, make_organisation):
         partnership = services.add_partner(None, organisation, first_cooperation_on=first_cooperation_on, **fields)
         db.session.commit()
         return partnership
-
-    return make
-
-
-@pytest.fixture
-def make_training(app, make_organisation):
-    def make(title="Validation basics", starts_on=date(2025, 4, 1), ends_on=date(2025, 4, 2), organisation=None):
-        training = services.create_training(None, title=title, organisation=organisation or make_organisation(),
-                                            starts_on=starts_on, ends_on=ends_on)
-        db.session.commit()
-        return training
-
-    return make
-
-
-@pytest.fixture
-def make_participant(app, make_organisation):
-    def make(training, name="Anna Korhonen", organisation=None, role=TraineeRole.COUNSELLOR, gender=Gender.FEMALE,
-             completed_on=None):
-        participant = services.add_participant(None, training, name=name,
-                                               organisation=organisation or make_organisation(), role=role,
-                                               gender=gender, completed_on=completed_on)
-        db.session.commit()
-        return participant
 
     return make
 

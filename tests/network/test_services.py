@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import Case, Client, ClientType, Gender
+from cases.models import Case, Client, ClientType
 from isok import demo
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.accounts.services import valid_business_id
@@ -16,9 +16,6 @@ from isok.network.models import (
     Partnership,
     ProjectSettings,
     RuleSet,
-    TraineeRole,
-    Training,
-    TrainingParticipant,
 )
 from isok.network.services import NetworkError
 
@@ -104,80 +101,6 @@ def test_partners_count_once_in_the_period_of_their_first_cooperation(app, make_
     assert counts[PartnerKind.SME] == 1 and counts[PartnerKind.PUBLIC_BODY] == 1
     cumulative = queries.partners_by_kind(until=date(2026, 6, 30))
     assert queries.companies(cumulative) == 2 and queries.other_organisations(cumulative) == 2
-
-
-# --- trainings -------------------------------------------------------------------------------------------------
-
-def test_a_training_cannot_end_before_it_starts(app, make_organisation):
-    with refused("ends_on"):
-        services.create_training(None, title="T", organisation=make_organisation(), starts_on=date(2025, 4, 2),
-                                 ends_on=date(2025, 4, 1))
-
-
-def test_a_one_day_training_ends_on_its_first_day(app, make_training):
-    training = make_training(ends_on=None)
-    assert training.ends_on == training.starts_on
-
-
-def test_a_training_with_participants_cannot_be_removed(app, make_training, make_participant):
-    training = make_training()
-    make_participant(training)
-    with refused(None):
-        services.remove_training(None, training)
-
-
-def test_a_training_cannot_move_after_its_completions(app, make_training, make_participant):
-    training = make_training(starts_on=date(2025, 4, 1), ends_on=date(2025, 4, 2))
-    make_participant(training, completed_on=date(2025, 4, 2))
-    with refused("starts_on"):
-        services.update_training(None, training, title=training.title, organisation=training.organisation,
-                                 starts_on=date(2025, 5, 1), ends_on=date(2025, 5, 2))
-
-
-def test_the_same_person_cannot_be_entered_twice_in_one_training(app, make_training, make_participant):
-    training = make_training()
-    first = make_participant(training, name="Anna Korhonen")
-    with refused("name"):
-        services.add_participant(None, training, name="  anna   KORHONEN ", organisation=first.organisation,
-                                 role=TraineeRole.TEACHER, gender=Gender.FEMALE)
-
-
-def test_completion_must_fall_after_the_start_and_not_in_the_future(app, make_training, make_organisation):
-    training = make_training(starts_on=date(2025, 4, 1))
-    fields = {"name": "Mikko", "organisation": make_organisation(), "role": "teacher", "gender": "male"}
-    with refused("completed_on"):
-        services.add_participant(None, training, completed_on=date(2025, 3, 31), **fields)
-    with refused("completed_on"):
-        services.add_participant(None, training, completed_on=TOMORROW, **fields)
-
-
-def test_an_unknown_role_or_gender_is_refused_on_its_field(app, make_training, make_organisation):
-    training = make_training()
-    with refused("role"):
-        services.add_participant(None, training, name="X", organisation=make_organisation(), role="boss",
-                                 gender="female")
-    with refused("gender"):
-        services.add_participant(None, training, name="X", organisation=make_organisation(), role="teacher",
-                                 gender="unknown")
-
-
-def test_a_person_in_two_trainings_is_one_participant_entering_at_the_first(app, make_training, make_participant,
-                                                                           make_organisation):
-    savonia, guidance = make_organisation(), make_organisation()
-    spring = make_training(title="Spring", starts_on=date(2025, 3, 10), ends_on=date(2025, 3, 12))
-    autumn = make_training(title="Autumn", starts_on=date(2025, 9, 15), ends_on=date(2025, 9, 16))
-    make_participant(spring, name="Anna Korhonen", organisation=savonia, completed_on=date(2025, 3, 12))
-    make_participant(autumn, name="Anna Korhonen", organisation=savonia)
-    make_participant(autumn, name="Mikko Virtanen", organisation=guidance, gender=Gender.MALE)
-
-    first_half = queries.training_figures(date(2025, 1, 1), date(2025, 6, 30))
-    second_half = queries.training_figures(date(2025, 7, 1), date(2025, 12, 31))
-    whole = queries.training_figures()
-    assert (first_half.participants, first_half.women, first_half.completed) == (1, 1, 1)
-    assert (second_half.participants, second_half.men) == (1, 1)
-    assert (whole.participants, whole.organisations) == (2, 2)
-    counts = {training.title: (n, done) for training, n, done in queries.trainings_with_counts()}
-    assert counts == {"Spring": (1, 1), "Autumn": (2, 0)}
 
 
 # --- dissemination, steering, narratives -----------------------------------------------------------------------
@@ -311,8 +234,8 @@ def test_demo_data_loads_once_with_the_project_and_its_network(app):
     assert len(partners) >= 14
     assert min(p.first_cooperation_on for p in partners) >= date(2025, 1, 1)
     assert max(p.first_cooperation_on for p in partners) <= date(2026, 11, 30)
-    assert 3 <= db.session.scalar(select(func.count()).select_from(Training)) <= 4
-    assert db.session.scalar(select(func.count()).select_from(TrainingParticipant)) > 0
+    trained = queries.indicator_values()
+    assert trained["training_participants"] > 0 and trained["training_organisations"] >= 3  # the catalogue's
     assert queries.dissemination_totals()[0] >= 6
     assert queries.targets()["clients_started_validation"] == 300
     for period in (HalfYear(2025, 1), HalfYear(2025, 2), HalfYear(2026, 1)):

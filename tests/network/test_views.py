@@ -8,7 +8,7 @@ from isok.accounts.models import CompanySize, Organisation, OrganisationType, Ro
 from isok.audit import AuditEntry
 from isok.extensions import db
 from isok.network import services
-from isok.network.models import DisseminationEvent, Narrative, Partnership, TrainingParticipant
+from isok.network.models import DisseminationEvent, Narrative, Partnership
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
@@ -87,46 +87,6 @@ def test_removing_a_partner_is_audited(client, login, manager, make_partner):
     assert count(Partnership) == 0
     assert db.session.scalar(select(AuditEntry.actor_id).where(AuditEntry.action == "partnership_removed")) == (
         manager.id)
-
-
-# --- trainings -------------------------------------------------------------------------------------------------
-
-def test_a_training_ending_before_it_starts_is_refused_on_the_last_day(client, login, manager, make_organisation):
-    organisation = make_organisation()
-    login(manager)
-    response = client.post("/network/trainings/new", data={
-        "title": "Validation basics", "organisation_id": organisation.id, "starts_on": "2025-03-12",
-        "ends_on": "2025-03-10"})
-    assert response.status_code == 400
-    assert "The end date is before the start date." in text(response) and 'id="ends_on-error"' in text(response)
-    assert 'value="Validation basics"' in text(response)
-
-
-def test_a_training_is_created_and_its_participants_added(client, login, manager, make_organisation):
-    organisation = make_organisation(name="Savonia")
-    login(manager)
-    response = client.post("/network/trainings/new", data={
-        "title": "Validation basics", "organisation_id": organisation.id, "starts_on": "2025-03-10",
-        "ends_on": "2025-03-12"})
-    assert response.status_code == 302
-    training_url = response.headers["Location"]
-    participant = {"name": "Anna Korhonen", "organisation_id": organisation.id, "role": "counsellor",
-                   "gender": "female", "completed_on": "2025-03-12"}
-    response = client.post(f"{training_url}/participants/new", data={**participant, "another": "1"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/participants/new")
-    duplicate = client.post(f"{training_url}/participants/new", data={**participant, "name": "anna korhonen"})
-    assert duplicate.status_code == 400 and "already a participant" in text(duplicate)
-    page = text(client.get(training_url))
-    assert "Anna Korhonen" in page and "Counsellor" in page
-    assert count(TrainingParticipant) == 1
-
-
-def test_a_training_with_participants_stays_and_says_why(client, login, manager, make_training, make_participant):
-    training = make_training()
-    make_participant(training)
-    login(manager)
-    response = client.post(f"/network/trainings/{training.id}/remove", follow_redirects=True)
-    assert "Remove the training&#39;s participants first" in text(response)
 
 
 # --- events, meetings, narratives ------------------------------------------------------------------------------
@@ -304,22 +264,4 @@ def test_events_import_from_xlsx_with_a_negative_headcount_saves_nothing(client,
     assert upload(client, "events", buffer.getvalue(), filename="events.xlsx", apply=True).status_code == 302
     assert db.session.scalar(select(DisseminationEvent.headcount)) == 85
 
-
-def test_participants_import_finds_the_training_and_the_organisation(client, login, manager, make_training,
-                                                                     make_organisation):
-    make_training(title="Validation basics", starts_on=date(2025, 3, 10), ends_on=date(2025, 3, 12))
-    make_organisation(name="Savonia", business_id="0172195-0")
-    login(manager)
-    csv = (b"training,name,organisation,role,gender,completed_on\n"
-           b"validation basics,Anna Korhonen,0172195-0,counsellor,female,12.3.2025\n"
-           b"Validation basics,Mikko Virtanen,Savonia,teacher,male,\n"
-           b"Unknown training,Juha Nieminen,Savonia,teacher,male,\n"
-           b"Validation basics,Sanna,Nowhere Oy,teacher,female,\n")
-    response = upload(client, "participants", csv, apply=True)
-    page = text(response)
-    assert "<td>4</td><td>training</td>" in page and "<td>5</td><td>organisation</td>" in page
-    assert count(TrainingParticipant) == 0
-    fixed = b"\n".join(csv.splitlines()[:3]) + b"\n"
-    assert upload(client, "participants", fixed, apply=True).status_code == 302
-    assert count(TrainingParticipant) == 2
 
