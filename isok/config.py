@@ -31,6 +31,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # a moving window: "5 per minute" means any 60 seconds, not the clock's minute, which would allow ten
+        # guesses across a minute's turn (and make throttling depend on when the attempts fall)
+        "RATELIMIT_STRATEGY": "moving-window",
         "PROXY_HOPS": int(env.get("ISOK_PROXY_HOPS", "0")),  # proxies in front whose X-Forwarded-* headers count
         "LOGIN_RATE_LIMIT": env.get("ISOK_LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),  # failures per address
         # failures per address and account (the account is never locked: its owner elsewhere still gets in)
