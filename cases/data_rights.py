@@ -79,6 +79,11 @@ def history_part(client: Client) -> hooks.ExportPart:
                             tables=("audit_entry",))
 
 
+def export_parts(client: Client) -> list[hooks.ExportPart]:
+    """Every part of the client's export: the cases package's, every feature's, and the trail of them all."""
+    return [client_part(client), *hooks.client_export_data(client), history_part(client)]
+
+
 def export_client(actor, client: Client) -> bytes:
     """A ZIP of everything held about the client: a JSON file per part, their files, a summary they can read.
 
@@ -86,7 +91,7 @@ def export_client(actor, client: Client) -> bytes:
     plain values (codes, ISO dates) and reads the same in any language.
     """
     with force_locale(client.preferred_language):
-        parts = [client_part(client), *hooks.client_export_data(client), history_part(client)]
+        parts = export_parts(client)
         files = hooks.client_export_files(client)
         summary = render_template("cases/export/summary.html", client=client, parts=parts,
                                   files=[name for name, _content in files])

@@ -28,30 +28,23 @@ from cases.models import (
 )
 from isok import audit, hooks
 from isok.accounts.models import Organisation, Role, User
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import fold_log_after_commit, utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
-class CaseError(ValueError):
+class CaseError(RuleBroken):
     """A rule of the cases domain was broken; the message is shown next to the field it names."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
-
-class StaleError(CaseError):
-    """Someone else saved the record after this user loaded it."""
-
-
-def check_version(obj, version) -> None:
-    """Refuse a save made from a form loaded before someone else's save."""
-    if is_stale(obj, version):
-        raise StaleError(_("Someone else saved this record while you were editing it. Your input is kept below: "
-                           "reload the page to see their changes, then apply yours again."), "version")
+def _check_version(obj, version) -> None:
+    """Refuse a save made from a form loaded before someone else's save (no version: a call without a form)."""
+    check_version(obj, version, _("Someone else saved this record while you were editing it. Your input is kept "
+                                  "below: reload the page to see their changes, then apply yours again."),
+                  field="version", required=False, error=CaseError)
 
 
 def today() -> date:
@@ -195,7 +188,7 @@ def register_client(actor, organisation: Organisation | None, **fields) -> Clien
 
 
 def update_client(actor, client: Client, version=None, **fields) -> None:
-    check_version(client, version)
+    _check_version(client, version)
     for name, value in _clean_client(fields).items():
         setattr(client, name, value)
     for case in client.cases:
@@ -257,7 +250,7 @@ def open_case(actor, client: Client, *, organisation: Organisation, client_type:
 
 def update_case(actor, case: Case, version=None, *, target: str | None, client_type: ClientType, entry_date: date,
                 counsellor: User | None, co_counsellors=(), notes: str | None = None) -> None:
-    check_version(case, version)
+    _check_version(case, version)
     _check_entry_date(entry_date)
     if case.exit_date is not None and case.exit_date < entry_date:
         raise CaseError(_("The entry date cannot be after the exit date."), "entry_date")
@@ -299,7 +292,7 @@ def is_backward(from_stage: Stage, to_stage: Stage) -> bool:
 
 def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, version=None) -> StageChange:
     """Move the case to another stage, if the journey allows that move, with a date and a reason."""
-    check_version(case, version)
+    _check_version(case, version)
     to_stage = Stage(to_stage)
     if to_stage not in ALLOWED_MOVES[case.stage]:
         raise CaseError(_("A case cannot move from %(from)s to %(to)s.", **{"from": case.stage.label,
@@ -337,7 +330,7 @@ def record_exit(actor, case: Case, version=None, *, exit_date: date, labour_stat
     The results are a set: one labour-market status (the last of job searching or employment within the four
     weeks; None when not known), and, beside it, education or training and a qualification gained.
     """
-    check_version(case, version)
+    _check_version(case, version)
     if exit_date is None:
         raise CaseError(_("A value is required."), "exit_date")
     if exit_date < case.entry_date:

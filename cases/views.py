@@ -44,9 +44,10 @@ from cases.models import (
 from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, apply, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.imports import ImportFileError, read_table
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 IMPORT_TOKEN_MAX_AGE = 3600
@@ -106,13 +107,6 @@ def _code_choices(form) -> None:
 def _field_error(form, error: services.CaseError, default: str) -> None:
     field = getattr(form, error.field or default, None) or getattr(form, default)
     field.errors = [*field.errors, str(error)]
-
-
-def _status(form) -> int:
-    """409 when the save lost to someone else's (the message sits on the version field), 400 for bad input."""
-    if not form.errors:
-        return 200
-    return 409 if "version" in form.errors else 400
 
 
 def _client_fields(form) -> dict:
@@ -222,7 +216,7 @@ def new_client():
                                           client_type=ClientType(form.client_type.data),
                                           entry_date=form.entry_date.data, target=form.target.data,
                                           counsellor=counsellor)
-            except services.CaseError as error:
+            except RuleBroken as error:
                 db.session.rollback()
                 _field_error(form, error, "first_name")
             else:
@@ -266,18 +260,14 @@ def edit_client(client_id):
         for name in ("country_of_birth", "citizenship", "education_country", "mother_tongue",
                      "certificate_language"):
             getattr(form, name).data = getattr(client, name) or ""
-    if form.validate_on_submit():
-        try:
-            services.update_client(current_user, client, form.version.data, **_client_fields(form))
-            _link_login(client, form.login_email.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "first_name")
-        else:
-            db.session.commit()
-            flash(_("The client was saved."), "success")
-            return redirect(url_for("cases.client", client_id=client.id))
-    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), _status(form)
+    def change():
+        services.update_client(current_user, client, form.version.data, **_client_fields(form))
+        _link_login(client, form.login_email.data)
+
+    if apply(form, change, default_field="first_name"):
+        flash(_("The client was saved."), "success")
+        return redirect(url_for("cases.client", client_id=client.id))
+    return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), form.status
 
 
 def _link_login(client: Client, email: str | None) -> None:
@@ -305,17 +295,15 @@ def new_case(client_id):
     form.counsellor_id.choices = _counsellor_choices(organisation.id, _("Not chosen"))
     if request.method == "GET":
         form.counsellor_id.data = current_user.id
-    if form.validate_on_submit():
-        try:
-            case = services.open_case(current_user, client, organisation=organisation,
-                                      client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
-                                      target=form.target.data,
-                                      counsellor=db.session.get(User, form.counsellor_id.data or 0))
-        except services.CaseError as error:
-            _field_error(form, error, "entry_date")
-        else:
-            db.session.commit()
-            return redirect(url_for("cases.detail", case_id=case.id))
+    def change():
+        return services.open_case(current_user, client, organisation=organisation,
+                                  client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
+                                  target=form.target.data,
+                                  counsellor=db.session.get(User, form.counsellor_id.data or 0))
+
+    if apply(form, change, default_field="entry_date"):
+        case = form.result
+        return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new_case.html", form=form, client=client), 400 if form.errors else 200
 
 
@@ -325,17 +313,14 @@ def add_consent(client_id):
     client = _client_or_404(client_id)
     form = ConsentForm()
     form.information_language.choices = choices(codes.language_choices())
-    if form.validate_on_submit():
-        try:
-            services.record_consent(current_user, client, purpose=form.purpose.data, given_on=form.given_on.data,
-                                    information_language=form.information_language.data,
-                                    workplace=form.workplace.data)
-        except services.CaseError as error:
-            _field_error(form, error, "purpose")
-        else:
-            db.session.commit()
-            flash(_("The consent was recorded."), "success")
-            return redirect(url_for("cases.client", client_id=client.id) + "#consent")
+    def change():
+        return services.record_consent(current_user, client, purpose=form.purpose.data, given_on=form.given_on.data,
+                                       information_language=form.information_language.data,
+                                       workplace=form.workplace.data)
+
+    if apply(form, change, default_field="purpose"):
+        flash(_("The consent was recorded."), "success")
+        return redirect(url_for("cases.client", client_id=client.id) + "#consent")
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
     return render_template("cases/client.html", client=client, cases=cases, consent_form=form,
                            withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes), 400
@@ -352,7 +337,7 @@ def withdraw_consent(client_id, consent_id):
     if form.validate_on_submit():
         try:
             services.withdraw_consent(current_user, consent, form.withdrawn_on.data)
-        except services.CaseError as error:
+        except RuleBroken as error:
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -448,21 +433,17 @@ def edit(case_id):
         form.client_type.data = case.client_type.value
         form.counsellor_id.data = case.counsellor_id or 0
         form.co_counsellor_ids.data = [user.id for user in case.co_counsellors]
-    if form.validate_on_submit():
+    def change():
         co = [db.session.get(User, user_id) for user_id in form.co_counsellor_ids.data]
-        try:
-            services.update_case(current_user, case, form.version.data, target=form.target.data,
-                                 client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
-                                 counsellor=db.session.get(User, form.counsellor_id.data or 0),
-                                 co_counsellors=co, notes=form.notes.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "target")
-        else:
-            db.session.commit()
-            flash(_("The case was saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/case_form.html", form=form, case=case), _status(form)
+        services.update_case(current_user, case, form.version.data, target=form.target.data,
+                             client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
+                             counsellor=db.session.get(User, form.counsellor_id.data or 0),
+                             co_counsellors=co, notes=form.notes.data)
+
+    if apply(form, change, default_field="target"):
+        flash(_("The case was saved."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/case_form.html", form=form, case=case), form.status
 
 
 @bp.post("/cases/<int:case_id>/stage")
@@ -471,22 +452,18 @@ def move_stage(case_id):
     case = _case_or_404(case_id)
     form = StageForm()
     form.stage.choices = choices([(stage.value, stage.label) for stage in Stage])  # the service refuses, clearly
-    if form.validate_on_submit():
-        try:
-            services.move_stage(current_user, case, Stage(form.stage.data), form.on.data, form.reason.data,
-                                form.version.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "stage")
-        else:
-            db.session.commit()
-            flash(_("The case moved to %(stage)s.", stage=case.stage.label), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+    def change():
+        return services.move_stage(current_user, case, Stage(form.stage.data), form.on.data, form.reason.data,
+                                   form.version.data)
+
+    if apply(form, change, default_field="stage"):
+        flash(_("The case moved to %(stage)s.", stage=case.stage.label), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     offered = [*services.allowed_moves(case)]
     if form.stage.data in {stage.value for stage in Stage} and Stage(form.stage.data) not in offered:
         offered.append(Stage(form.stage.data))  # keep what the user chose, next to the message
     form.stage.choices = choices([(stage.value, stage.label) for stage in offered])
-    return _render_detail(case, _status(form), stage_form=form)
+    return _render_detail(case, form.status, stage_form=form)
 
 
 @bp.post("/cases/<int:case_id>/guidance")
@@ -494,19 +471,15 @@ def move_stage(case_id):
 def add_guidance(case_id):
     case = _case_or_404(case_id)
     form = _guidance_form(GuidanceForm())
-    if form.validate_on_submit():
-        try:
-            services.add_guidance_entry(current_user, case, on=form.on.data, kind=form.kind.data,
-                                        duration_minutes=form.duration_minutes.data,
-                                        interpreter_language=form.interpreter_language.data, note=form.note.data,
-                                        shareable=form.shareable.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "note")
-        else:
-            db.session.commit()
-            flash(_("The entry was added to the guidance log."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id) + "#guidance")
+    def change():
+        return services.add_guidance_entry(current_user, case, on=form.on.data, kind=form.kind.data,
+                                           duration_minutes=form.duration_minutes.data,
+                                           interpreter_language=form.interpreter_language.data, note=form.note.data,
+                                           shareable=form.shareable.data)
+
+    if apply(form, change, default_field="note"):
+        flash(_("The entry was added to the guidance log."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id) + "#guidance")
     return _render_detail(case, 400, guidance_form=form)
 
 
@@ -515,17 +488,13 @@ def add_guidance(case_id):
 def add_appointment(case_id):
     case = _case_or_404(case_id)
     form = AppointmentForm()
-    if form.validate_on_submit():
-        try:
-            services.schedule_appointment(current_user, case, starts_at=to_utc(form.starts_at.data).replace(
-                tzinfo=UTC), kind=form.kind.data, place=form.place.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "starts_at")
-        else:
-            db.session.commit()
-            flash(_("The appointment was added."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id) + "#appointments")
+    def change():
+        return services.schedule_appointment(current_user, case, starts_at=to_utc(form.starts_at.data).replace(
+                   tzinfo=UTC), kind=form.kind.data, place=form.place.data)
+
+    if apply(form, change, default_field="starts_at"):
+        flash(_("The appointment was added."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id) + "#appointments")
     return _render_detail(case, 400, appointment_form=form)
 
 
@@ -545,22 +514,18 @@ def record_exit(case_id):
         labour_status=_recorded_choice(case.exit_date, case.exit_labour_status),
         in_education=case.exit_in_education, qualification=case.exit_qualification,
         study_path_shortened=case.study_path_shortened.value, study_months_saved=case.study_months_saved)
-    if form.validate_on_submit():
-        try:
-            services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
-                                 labour_status=form.labour_status.data or None, in_education=form.in_education.data,
-                                 qualification=form.qualification.data,
-                                 study_path_shortened=form.study_path_shortened.data,
-                                 study_months_saved=form.study_months_saved.data)
-        except services.CaseError as error:
-            db.session.rollback()
-            _field_error(form, error, "exit_date")
-        else:
-            db.session.commit()
-            flash(_("The exit was recorded. The follow-up is due on %(date)s.",
-                    date=case.follow_up_due.isoformat()), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/exit_form.html", form=form, case=case), _status(form)
+    def change():
+        return services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
+                                    labour_status=form.labour_status.data or None, in_education=form.in_education.data,
+                                    qualification=form.qualification.data,
+                                    study_path_shortened=form.study_path_shortened.data,
+                                    study_months_saved=form.study_months_saved.data)
+
+    if apply(form, change, default_field="exit_date"):
+        flash(_("The exit was recorded. The follow-up is due on %(date)s.",
+                date=case.follow_up_due.isoformat()), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/exit_form.html", form=form, case=case), form.status
 
 
 @bp.route("/cases/<int:case_id>/follow-up", methods=["GET", "POST"])
@@ -574,17 +539,14 @@ def record_follow_up(case_id):
         formdata=None, on=case.follow_up_on or services.today(),
         labour_status=_recorded_choice(case.follow_up_on, case.follow_up_labour_status),
         in_education=case.follow_up_in_education)
-    if form.validate_on_submit():
-        try:
-            services.record_follow_up(current_user, case, on=form.on.data,
-                                      labour_status=form.labour_status.data or None,
-                                      in_education=form.in_education.data)
-        except services.CaseError as error:
-            _field_error(form, error, "on")
-        else:
-            db.session.commit()
-            flash(_("The follow-up was recorded."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+    def change():
+        return services.record_follow_up(current_user, case, on=form.on.data,
+                                         labour_status=form.labour_status.data or None,
+                                         in_education=form.in_education.data)
+
+    if apply(form, change, default_field="on"):
+        flash(_("The follow-up was recorded."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/follow_up_form.html", form=form, case=case), 400 if form.errors else 200
 
 
@@ -618,15 +580,12 @@ def handover(case_id):
 def reassign(case_id):
     case = _case_or_404(case_id)
     form, _t = _handover_forms(case, ReassignForm())
-    if form.validate_on_submit():
-        try:
-            services.reassign(current_user, case, db.session.get(User, form.counsellor_id.data), form.reason.data)
-        except services.CaseError as error:
-            _field_error(form, error, "counsellor_id")
-        else:
-            db.session.commit()
-            flash(_("The case was reassigned."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+    def change():
+        return services.reassign(current_user, case, db.session.get(User, form.counsellor_id.data), form.reason.data)
+
+    if apply(form, change, default_field="counsellor_id"):
+        flash(_("The case was reassigned."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return _render_handover(case, 400, reassign_form=form)
 
 
@@ -635,17 +594,14 @@ def reassign(case_id):
 def transfer(case_id):
     case = _case_or_404(case_id)
     _r, form = _handover_forms(case, None, TransferForm())
-    if form.validate_on_submit():
-        try:
-            services.request_transfer(current_user, case, db.session.get(Organisation, form.organisation_id.data),
-                                      form.reason.data)
-        except services.CaseError as error:
-            _field_error(form, error, "organisation_id")
-        else:
-            db.session.commit()
-            flash(_("The transfer was offered. The case stays here until the other organisation accepts it."),
-                  "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+    def change():
+        return services.request_transfer(current_user, case, db.session.get(Organisation, form.organisation_id.data),
+                                         form.reason.data)
+
+    if apply(form, change, default_field="organisation_id"):
+        flash(_("The transfer was offered. The case stays here until the other organisation accepts it."),
+              "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return _render_handover(case, 400, transfer_form=form)
 
 

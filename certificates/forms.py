@@ -47,6 +47,9 @@ class IssueForm(Form):
 
 class ReissueForm(VersionedForm):
     languages = _language_field()
+    reason = TextAreaField(_l("Reason for a new version"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept in the audit trail; the public verification page shows only that "
+                                          "this certificate was replaced, and by which."))
 
 
 class RevokeForm(VersionedForm):

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.models import Case
@@ -101,10 +101,15 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replacement_reason: Mapped[str | None] = mapped_column(Text)  # why a newer version was issued
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (UniqueConstraint("status_list_id", "status_list_index"),)
+    # One valid certificate per case: issuing again means replacing (the database holds to it, whatever the race).
+    __table_args__ = (UniqueConstraint("status_list_id", "status_list_index"),
+                      Index("uq_certificate_valid_case_id", "case_id", unique=True,
+                            sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")))
 
     case: Mapped[Case] = relationship()
     status_list: Mapped[StatusList | None] = relationship()

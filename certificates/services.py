@@ -22,21 +22,20 @@ from certificates.models import (
     CertificateStatus,
 )
 from isok import audit, storage
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 CODE_BYTES = 20  # 160 random bits: guessing a valid code is hopeless even without the rate limit
 NUMBER_PREFIX = "ISOK"
 
 
-class CertificateError(ValueError):
+class CertificateError(RuleBroken):
     """A certificate rule was broken; the message is shown to the user next to the field."""
 
-    def __init__(self, message: str, field: str = "languages"):
-        super().__init__(message)
-        self.field = field
+    default_field = "languages"
 
 
 def new_verification_code() -> str:
@@ -78,9 +77,8 @@ def _months_later(moment: datetime, months: int) -> datetime:
 
 
 def _check_version(certificate: Certificate, version) -> None:
-    if is_stale(certificate, version):
-        raise CertificateError(_("Someone else changed this certificate meanwhile. Reload the page and try again."),
-                               field="version")
+    check_version(certificate, version, _("Someone else changed this certificate meanwhile. Reload the page and "
+                                          "try again."), field="version", required=False, error=CertificateError)
 
 
 def _holder_id(case) -> str:
@@ -108,9 +106,24 @@ def preview_content(user, case, languages: list[str]) -> dict:
         raise CertificateError(str(error)) from error
 
 
+def valid_certificate(case) -> Certificate | None:
+    """The case's valid certificate: there is at most one."""
+    return db.session.scalar(select(Certificate).where(Certificate.case_id == case.id,
+                                                       Certificate.status == CertificateStatus.VALID))
+
+
+def _already_certified(certificate: Certificate) -> CertificateError:
+    return CertificateError(_("This case already has a valid certificate, %(number)s. To issue it again, re-issue "
+                              "that one and give the reason: the new certificate replaces it.",
+                              number=certificate.number))
+
+
 def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None) -> Certificate:
-    """Issue a sealed certificate for the case's signed-off results, in the chosen languages."""
+    """Issue a sealed certificate for the case's signed-off results, in the chosen languages. A case has one valid
+    certificate at a time: a new one must replace it (reissue_certificate)."""
     content = preview_content(user, case, languages)
+    if (current := valid_certificate(case)) is not None:
+        raise _already_certified(current)
     try:
         issuer_seal = seals.seal_for_issue(case.organisation)
         signer = seals.signer(issuer_seal)
@@ -131,15 +144,24 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
                                  "was not issued. Try again in a moment; if it keeps failing, tell the "
                                  "administrator.")) from error
     digest = storage.put_bytes(sealed)
-    certificate = Certificate(
-        case=case, number=number, verification_code=content["verification_code"], content=content,
-        languages=content["languages"], formally_recognised=content["formally_recognised"], pdf_sha256=digest,
-        pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces, seal=issuer_seal,
-        seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
-        valid_until=_months_later(now, months) if (months := case.organisation.certificate_validity_months) else None,
-    )
-    db.session.add(certificate)
-    status_list.assign_place(certificate, case.organisation_id)
+    months = case.organisation.certificate_validity_months
+    try:
+        with db.session.begin_nested():  # another issue for the same case may have won the race meanwhile
+            certificate = Certificate(
+                case=case, number=number, verification_code=content["verification_code"], content=content,
+                languages=content["languages"], formally_recognised=content["formally_recognised"],
+                pdf_sha256=digest, pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces,
+                seal=issuer_seal, seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
+                valid_until=_months_later(now, months) if months else None,
+            )
+            db.session.add(certificate)
+            status_list.assign_place(certificate, case.organisation_id)
+            db.session.flush()
+    except IntegrityError as error:
+        current = valid_certificate(case)
+        if current is None:  # two issues drew the same place in the revocation list, once in a blue moon
+            raise CertificateError(_("Another certificate was issued at the same moment. Try again.")) from error
+        raise _already_certified(current) from error
     audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
         certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
                       "seal_id", "seal_level", "valid_until", "status_list_id", "status_list_index"]))
@@ -163,13 +185,21 @@ def revoke_certificate(user, certificate: Certificate, reason: str, *, version=N
     db.session.flush()
 
 
-def reissue_certificate(user, certificate: Certificate, languages: list[str], *, version=None) -> Certificate:
-    """Issue a new version with a new number from the current results; the old one shows as replaced."""
+def reissue_certificate(user, certificate: Certificate, languages: list[str], reason: str, *,
+                        version=None) -> Certificate:
+    """Issue a new version with a new number from the current results; the old one shows as replaced, and its
+    verify page leads to the new one."""
     if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     _check_version(certificate, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason for issuing a new version."), field="reason")
     certificate.status = CertificateStatus.REPLACED
-    audit.record(user, "replace_certificate", certificate, changes=audit.changes_of(certificate, ["status"]))
+    certificate.replaced_at = utcnow()
+    certificate.replacement_reason = reason
+    audit.record(user, "replace_certificate", certificate, changes=audit.changes_of(
+        certificate, ["status", "replaced_at", "replacement_reason"]))
     db.session.flush()
     return issue_certificate(user, certificate.case, languages, replaces=certificate)
 

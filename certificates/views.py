@@ -4,6 +4,7 @@ import json
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from cases import access as case_access
 from cases.models import Case, Stage
@@ -26,6 +27,7 @@ from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 
@@ -63,7 +65,8 @@ def _case_page(case, *, form=None, status=200):
     certificates = db.session.scalars(access.visible_certificates(current_user).where(
         Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
     form = form or _with_languages(LanguagesForm(formdata=None), case.client)
-    return render_template("certificates/case.html", case=case, certificates=certificates, form=form), status
+    return render_template("certificates/case.html", case=case, certificates=certificates, form=form,
+                           current=services.valid_certificate(case)), status
 
 
 @bp.get("/cases/<int:case_id>/certificates")
@@ -198,7 +201,7 @@ def revoke(certificate_id):
     if form.validate_on_submit():
         try:
             services.revoke_certificate(current_user, certificate, form.reason.data, version=form.version.data)
-        except services.CertificateError as error:
+        except RuleBroken as error:
             getattr(form, error.field, form.reason).errors.append(str(error))
         else:
             db.session.commit()
@@ -214,12 +217,12 @@ def reissue(certificate_id):
     form = _with_languages(ReissueForm())
     if form.validate_on_submit():
         try:
-            new = services.reissue_certificate(current_user, certificate, form.languages.data,
+            new = services.reissue_certificate(current_user, certificate, form.languages.data, form.reason.data,
                                                version=form.version.data)
-        except services.CertificateError as error:
+        except RuleBroken as error:
             db.session.rollback()
             certificate = _certificate_or_404(certificate_id)
-            form.languages.errors.append(str(error))
+            getattr(form, error.field, form.languages).errors.append(str(error))
         else:
             db.session.commit()
             flash(_("Certificate %(number)s replaces %(old)s.", number=new.number, old=certificate.number),
@@ -231,8 +234,11 @@ def reissue(certificate_id):
 # --- lists and bulk issue ---------------------------------------------------------------------------------------
 
 def _ready_cases():
-    return db.session.scalars(case_access.visible_cases(current_user).where(Case.stage == Stage.CERTIFICATION)
-                              .order_by(Case.id).limit(500)).all()
+    """Cases in the certification stage without a valid certificate: a case has one at a time."""
+    certified = select(Certificate.id).where(Certificate.case_id == Case.id,
+                                             Certificate.status == CertificateStatus.VALID).exists()
+    return db.session.scalars(case_access.visible_cases(current_user).where(
+        Case.stage == Stage.CERTIFICATION, ~certified).order_by(Case.id).limit(500)).all()
 
 
 def _index_page(*, form=None, status=200):

@@ -11,6 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from isok.extensions import db
+from isok.rules import RuleBroken
+
 
 @cache
 def _wtforms_messages(locale: str) -> Translations:
@@ -52,3 +55,28 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def apply(form, change, *, default_field: str | None = None) -> bool:
+    """Validate the form, run the service and commit; or roll back and put the refusal on its field, input kept.
+
+    `change` runs the service; what it returns is kept as `form.result`. `form.status` is what the page answers
+    when this returns False: 200 before a submit, 400 for bad input, the refusal's own status (409 for a lost save).
+    A refusal naming no field of this form goes on `default_field`, or above the form.
+    """
+    form.status = 400 if form.is_submitted() else 200
+    if not form.validate_on_submit():
+        return False
+    try:
+        form.result = change()
+    except RuleBroken as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None) or getattr(form, default_field or "", None)
+        if target is None:
+            form.form_errors.append(str(error))
+        else:
+            target.errors = [*target.errors, str(error)]
+        form.status = error.status
+        return False
+    db.session.commit()
+    return True

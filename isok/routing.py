@@ -1,14 +1,16 @@
-"""How addresses reach views: ids in the path and page numbers in the query stop where a database integer stops,
+"""How addresses reach views: ids in the path and page numbers in the query stop where the database's integers stop,
 and HEAD is answered as GET.
 
-A number past 64 bits cannot name any row, and handing it to the database fails (SQLite: "Python int too large");
-so such an address answers 404, like any other id that names nothing.
+An id larger than an id column holds cannot name any row, and handing it to the database fails (PostgreSQL:
+"integer out of range", SQLite past 64 bits: "Python int too large"); so such an address answers 404, like any
+other id that names nothing. The same for a page whose first row lies past what an offset counts.
 """
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # the largest value of a 64-bit signed integer column (SQLite INTEGER, PostgreSQL BIGINT)
+MAX_ID = 2**31 - 1  # the largest id: ids are INTEGER columns, 32 bits on PostgreSQL
+MAX_OFFSET = 2**63 - 1  # OFFSET takes a 64-bit integer on both databases
 
 
 def _at_most(limit: int) -> str:
@@ -54,6 +56,6 @@ def page_number(per_page: int) -> int:
     """The `?page=` asked for (1 when absent or not a number); 404 for a page whose first row would lie past
     what a 64-bit offset counts."""
     page = max(request.args.get("page", 1, type=int), 1)
-    if (page - 1) * per_page > MAX_ID:
+    if (page - 1) * per_page > MAX_OFFSET:
         abort(404)
     return page

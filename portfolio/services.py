@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from cases import access as case_access
 from cases.models import Case
 from isok import audit, storage
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
+from isok.rules import RuleBroken
 from isok.translation import lazy_gettext as _l
 from portfolio import access, filecheck
 from portfolio.fields import SECTION_FIELDS, TYPED_LANGUAGES, field_names
@@ -33,12 +34,8 @@ MAX_FILES_PER_UPLOAD = 10
 ENTRY_FIELDS = ["section", "title", "language"]
 
 
-class PortfolioError(ValueError):
+class PortfolioError(RuleBroken):
     """A rule the user broke; the message is shown on the form (`field` names which field, if one)."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class NotAllowed(PortfolioError):
@@ -140,9 +137,9 @@ def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, langua
     """Change an entry, refusing when someone else saved it since the form was opened."""
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
-    if is_stale(entry, version):
-        raise PortfolioError(_l("Someone else changed this entry while you were editing it. Your text is kept "
-                                "below; compare it with the current entry and save again."), "title")
+    check_version(entry, version, _l("Someone else changed this entry while you were editing it. Your text is kept "
+                                     "below; compare it with the current entry and save again."), field="title",
+                  required=False, error=PortfolioError)
     title = (title or "").strip()
     if not title:
         raise PortfolioError(_l("Give the entry a short title."), "title")
@@ -329,9 +326,10 @@ def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str
     _require_edit(actor, case)
     staff = access.can_review_portfolio(actor, case)
     questionnaire = questionnaire_of(case)
-    if questionnaire is not None and is_stale(questionnaire, version):
-        raise PortfolioError(_l("Someone else saved the questionnaire while you were filling it in. Your answers "
-                                "are kept below; check them and save again."))
+    if questionnaire is not None:
+        check_version(questionnaire, version, _l("Someone else saved the questionnaire while you were filling it in. "
+                                                 "Your answers are kept below; check them and save again."),
+                      required=False, error=PortfolioError)
     before = dict(questionnaire.answers) if questionnaire else {}
     merged = dict(before)
     for key, question in QUESTIONS.items():

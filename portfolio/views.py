@@ -12,9 +12,10 @@ from cases.models import Case
 from isok import audit, permissions, storage
 from isok.dashboard import NavItem, Panel
 from isok.extensions import db
-from isok.forms import ActionForm
+from isok.forms import ActionForm, apply
 from isok.i18n import language_name, text_direction
 from isok.pdf import render_pdf
+from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
 from portfolio import access, bp, queries, services
@@ -106,7 +107,7 @@ def submit(case_id):
         return _locked(case)
     try:
         services.submit(current_user, case)
-    except services.PortfolioError as error:
+    except RuleBroken as error:
         flash(str(error), "error")
         return redirect(url_for("portfolio.overview", case_id=case.id))
     db.session.commit()
@@ -124,7 +125,7 @@ def review(case_id):
     if form.validate_on_submit():
         try:
             services.review(current_user, case, form.decision.data == "accept", form.note.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             (form.note if error.field == "note" else form.decision).errors.append(str(error))
         else:
             db.session.commit()
@@ -155,16 +156,14 @@ def new_entry(case_id, section):
         return _locked(case)
     section = Section(section)
     form = entry_form(section)
-    if form.validate_on_submit():
-        try:
-            entry = services.add_entry(current_user, case, section, form.title.data, form.details(),
-                                       form.language.data)
-        except services.PortfolioError as error:
-            form[error.field or "title"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The entry was saved. You can now add files to it."), "success")
-            return redirect(url_for("portfolio.entry", entry_id=entry.id))
+    def change():
+        return services.add_entry(current_user, case, section, form.title.data, form.details(),
+                                  form.language.data)
+
+    if apply(form, change, default_field="title"):
+        entry = form.result
+        flash(_("The entry was saved. You can now add files to it."), "success")
+        return redirect(url_for("portfolio.entry", entry_id=entry.id))
     return render_template("portfolio/entry_form.html", form=form, case=case, section=section,
                            entry=None), 400 if form.errors else 200
 
@@ -189,7 +188,7 @@ def edit_entry(entry_id):
         try:
             services.update_entry(current_user, entry, form.title.data, form.details(), form.language.data,
                                   form.version.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             db.session.rollback()
             form[error.field or "title"].errors.append(str(error))
         else:
@@ -325,7 +324,7 @@ def save_questionnaire(case_id):
                    for part_question in part.questions}
         try:
             services.save_questionnaire(current_user, case, answers, form.language.data, form.version.data)
-        except services.PortfolioError as error:
+        except RuleBroken as error:
             db.session.rollback()
             form.language.errors.append(str(error))
         else:

@@ -11,16 +11,20 @@ from isok.extensions import db
 # cases erases the client and their cases itself (cases.services.erase_client); the hooks are for everyone else.
 ERASES_ITSELF = {"cases"}
 
-# Features whose records hold a client's or a case's key but that declare no erasure hook yet. Delete a line when the
-# feature's hook lands (issue 11); a feature that is not listed here and loses its hook fails this test.
-NO_ERASURE_HOOK_YET = {
-    "assessment",  # interviews, placements, assessments and evidence links of the client's cases
+# Parts whose records hold a case's key but nothing written about the person, so there is nothing to erase.
+NOTHING_TO_ERASE = {
+    "assessment.frameworks": "a case's target qualification names a framework version and when it was chosen",
 }
 
 
+def _features() -> list[str]:
+    """The features of isok.app.FEATURES and the parts a feature is made of (assessment's four)."""
+    return [name for feature in FEATURES
+            for name in (feature.__name__, *(part.__name__ for part in getattr(feature, "PARTS", ())))]
+
+
 def _feature_of(module_name: str) -> str:
-    names = [feature.__name__ for feature in FEATURES]
-    matches = [name for name in names if module_name == name or module_name.startswith(f"{name}.")]
+    matches = [name for name in _features() if module_name == name or module_name.startswith(f"{name}.")]
     assert matches, f"{module_name} belongs to no feature in isok.app.FEATURES"
     return max(matches, key=len)
 
@@ -49,27 +53,36 @@ def _declared(registry) -> dict[str, list[str]]:
 
 def test_the_registered_data_rights_hooks_per_feature(app):
     registry = hooks.of(app)
-    assert _declared(registry.erasure) == {"isok.accounts": ["isok.accounts.data_rights.erase_login"],
-                                           "portfolio": ["portfolio.data_rights.erase_portfolios"],
-                                           "certificates": ["certificates.data_rights.erase_certificates"],
-                                           "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"],
-                                           "isok.catalogue": ["isok.catalogue.services.erase_client_enrolments"]}
-    assert _declared(registry.export_data) == {"isok.accounts": ["isok.accounts.data_rights.account_part"],
-                                               "portfolio": ["portfolio.data_rights.portfolio_data"],
-                                               "certificates": ["certificates.data_rights.certificates_part"],
-                                               "isok.reports": ["isok.reports.data_rights.participation_part"],
-                                               "isok.catalogue": ["isok.catalogue.services.client_enrolments_data"]}
+    assert _declared(registry.erasure) == {
+        "isok.accounts": ["isok.accounts.data_rights.erase_login"],
+        "portfolio": ["portfolio.data_rights.erase_portfolios"],
+        "assessment.interviews": ["assessment.interviews.data_rights.erase_interviews"],
+        "assessment.placements": ["assessment.placements.data_rights.erase_placements"],
+        "assessment.assessments": ["assessment.assessments.data_rights.erase_assessments"],
+        "certificates": ["certificates.data_rights.erase_certificates"],
+        "isok.reports": ["isok.reports.data_rights.erase_correction_reasons"],
+        "isok.catalogue": ["isok.catalogue.services.erase_client_enrolments"],
+    }
+    assert _declared(registry.export_data) == {
+        "isok.accounts": ["isok.accounts.data_rights.account_part"],
+        "portfolio": ["portfolio.data_rights.portfolio_data"],
+        "assessment.frameworks": ["assessment.frameworks.data_rights.target_qualifications_part"],
+        "assessment.interviews": ["assessment.interviews.data_rights.interviews_part"],
+        "assessment.placements": ["assessment.placements.data_rights.placements_part"],
+        "assessment.assessments": ["assessment.assessments.data_rights.assessments_part"],
+        "certificates": ["certificates.data_rights.certificates_part"],
+        "isok.reports": ["isok.reports.data_rights.participation_part"],
+        "isok.catalogue": ["isok.catalogue.services.client_enrolments_data"],
+    }
     assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"],
                                                 "certificates": ["certificates.data_rights.certificate_files"]}
 
 
 def test_every_feature_holding_a_clients_data_erases_it(app):
     holding = _features_holding_client_data()
-    assert {"cases", "portfolio"} <= holding  # the derivation finds what is known to be there
+    assert {"cases", "portfolio", "assessment.interviews"} <= holding  # the derivation finds what is known there
     with_hook = set(_declared(hooks.of(app).erasure))
-    missing = sorted(holding - ERASES_ITSELF - NO_ERASURE_HOOK_YET - with_hook)
+    missing = sorted(holding - ERASES_ITSELF - set(NOTHING_TO_ERASE) - with_hook)
     assert missing == [], f"features that keep a client's data but declare no erasure hook in init_app: {missing}"
-    done = sorted(NO_ERASURE_HOOK_YET & with_hook)
-    assert done == [], f"these now declare an erasure hook: delete them from NO_ERASURE_HOOK_YET: {done}"
-    unknown = sorted(NO_ERASURE_HOOK_YET - holding)
-    assert unknown == [], f"listed in NO_ERASURE_HOOK_YET but holding no client's or case's key: {unknown}"
+    listed = sorted(set(NOTHING_TO_ERASE) - (holding - with_hook))
+    assert listed == [], f"listed in NOTHING_TO_ERASE but holding no case's key, or erasing after all: {listed}"

@@ -25,10 +25,11 @@ def _server_header(command: list[str], port: int, tmp_path: Path) -> str:
            "ISOK_FILES_DIR": str(tmp_path / "files")}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     try:
-        deadline = time.monotonic() + 120  # a busy machine takes its time to import the app
+        deadline = time.monotonic() + 120  # a loaded machine takes a while to import the app
         while True:
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                # gunicorn accepts connections before its worker has loaded the app: wait for the answer
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                 connection.request("GET", "/login")
                 response = connection.getresponse()
                 response.read()

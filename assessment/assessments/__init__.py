@@ -6,7 +6,7 @@ from isok import hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.assessments import access, services, views  # views: routes on assessment.bp
+    from assessment.assessments import access, data_rights, services, views  # views: routes on assessment.bp
 
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.assessor_panel)
@@ -15,3 +15,5 @@ def init_app(app: Flask) -> None:
     for rule in (access.can_assess, access.can_reconcile, access.can_sign_off, access.can_confirm,
                  access.can_see_levels, access.can_map_evidence, access.can_view_case_assessment):
         app.add_template_global(rule)
+    hooks.export_data(app, data_rights.assessments_part)
+    hooks.erasure(app, data_rights.erase_assessments)

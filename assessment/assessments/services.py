@@ -31,9 +31,10 @@ from cases.models import Case, Stage
 from isok import audit, demo
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.accounts.services import create_user
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import RuleBroken, stale_kind
 from isok.translation import force_locale
 from isok.translation import gettext as _
 from portfolio.models import EvidenceFile, PortfolioEntry
@@ -43,27 +44,17 @@ ROLE_OF_ASSESSOR = {AssessorRole.COUNSELLOR: Role.COUNSELLOR, AssessorRole.TEACH
 EDITABLE = (AssessmentStatus.OPEN, AssessmentStatus.REOPENED, AssessmentStatus.RECONCILED)
 
 
-class AssessmentError(ValueError):
+class AssessmentError(RuleBroken):
     """A rule of the assessment was broken. `errors` maps form fields to messages, so each lands at its input."""
 
-    def __init__(self, message: str, field: str | None = None, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.field = field
-        self.errors = errors or ({field: message} if field else {})
 
-
-class StaleError(AssessmentError):
-    """Someone saved the same record since the form was loaded; nothing was overwritten."""
-
-
-def _stale() -> StaleError:
-    return StaleError(_("Someone else saved this assessment while you were working on it. Nothing was "
-                        "overwritten: your input is kept below. Check the current state and save again."))
+def _stale_message() -> str:
+    return _("Someone else saved this assessment while you were working on it. Nothing was overwritten: your input "
+             "is kept below. Check the current state and save again.")
 
 
 def _check_version(record, expected_version) -> None:
-    if expected_version in (None, "") or is_stale(record, expected_version):  # a form always sends its version
-        raise _stale()
+    check_version(record, expected_version, _stale_message(), error=AssessmentError)
 
 
 def _flush() -> None:
@@ -71,7 +62,7 @@ def _flush() -> None:
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise _stale() from error
+        raise stale_kind(AssessmentError)(_stale_message()) from error
 
 
 def _event(actor: User | None, assessment: Assessment, kind: str, reason: str | None = None) -> None:
@@ -727,10 +718,8 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
 MIN_SOURCES = 2  # triangulation: an outcome should rest on at least two independent kinds of evidence
 
 
-class EvidenceError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class EvidenceError(RuleBroken):
+    pass
 
 
 def case_outcomes(case: Case) -> list[tuple[FrameworkUnit, list[LearningOutcome]]]:

@@ -30,7 +30,6 @@ from assessment.assessments.models import (
     EvidenceSource,
     OutcomeResult,
 )
-from assessment.assessments.services import AssessmentError, StaleError
 from assessment.placements import access as placement_access
 from assessment.placements import services as placement_services
 from assessment.placements.access import link_session, placement_or_404
@@ -44,6 +43,7 @@ from isok.dashboard import Panel
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
+from isok.rules import RuleBroken, Stale
 from isok.translation import gettext as _
 from portfolio.models import PortfolioEntry
 
@@ -65,10 +65,6 @@ def _people(role: Role) -> list[User]:
 def _people_choices(role: Role):
     return choices([(0, _("Choose…"))] + [
         (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name) for u in _people(role)])
-
-
-def _status(error: AssessmentError) -> int:
-    return 409 if isinstance(error, StaleError) else 400
 
 
 # --- the case's assessment overview (also the case-page panel) -------------------------------------------------
@@ -118,7 +114,7 @@ def open_assessment(placement_id):
             assessment = assessment_services.open_assessment(
                 current_user, placement, teacher=db.session.get(User, form.teacher_id.data or 0),
                 counsellor=db.session.get(User, form.counsellor_id.data or 0))
-        except AssessmentError as error:
+        except RuleBroken as error:
             getattr(form, error.field or "teacher_id").errors.append(str(error))
         else:
             db.session.commit()
@@ -175,16 +171,16 @@ def _act(assessment: Assessment, form, action, success: str, form_name: str, fie
     if form.validate_on_submit():
         try:
             action()
-        except AssessmentError as error:
+        except RuleBroken as error:
             db.session.rollback()
             target = getattr(form, error.field or field or "", None)
             if target is None or not hasattr(target, "errors"):
                 flash(str(error), "error")
             else:
                 target.errors.append(str(error))
-            if isinstance(error, StaleError) and hasattr(form, "version"):
+            if isinstance(error, Stale) and hasattr(form, "version"):
                 form.version.data = assessment.version
-            return _detail(assessment, _status(error), **{form_name: form})
+            return _detail(assessment, error.status, **{form_name: form})
         db.session.commit()
         flash(success, "success")
         return redirect(url_for("assessment.detail", assessment_id=assessment.id))
@@ -283,9 +279,9 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
                 assessor = assessment_services.save_ratings(actor, assessment, values, submit=submit,
                                                             expected_version=form.version.data,
                                                             declaration=declaration)
-            except AssessmentError as error:
+            except RuleBroken as error:
                 db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, _status(error)
+                errors, status = {**error.errors, "_": str(error)}, error.status
                 assessor = access.assessor_of(actor, assessment)
             else:
                 db.session.commit()
@@ -376,9 +372,9 @@ def reconcile(assessment_id):
                 assessment_services.reconcile(current_user, assessment, outcome_values=outcome_values,
                                               unit_values=unit_values, participant_ids=form.participants.data,
                                               expected_version=form.version.data)
-            except AssessmentError as error:
+            except RuleBroken as error:
                 db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, _status(error)
+                errors, status = {**error.errors, "_": str(error)}, error.status
             else:
                 db.session.commit()
                 flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
@@ -436,7 +432,7 @@ def hand_gap_plan(assessment_id):
         try:
             assessment_services.hand_gap_plan(current_user, assessment,
                                               db.session.get(Organisation, form.provider_id.data or 0))
-        except AssessmentError as error:
+        except RuleBroken as error:
             db.session.rollback()
             form.provider_id.errors.append(str(error))
         else:

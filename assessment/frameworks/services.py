@@ -28,6 +28,7 @@ from isok import audit
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import TEXT_FALLBACK
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # assessment/data
@@ -43,12 +44,8 @@ UNIT_KEYS = {"code", "name", "credits", "outcomes"}
 OUTCOME_KEYS = {"code", "text", "criteria"}
 
 
-class FrameworkError(ValueError):
+class FrameworkError(RuleBroken):
     """A rule about frameworks was broken; the message is shown next to the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

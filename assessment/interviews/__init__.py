@@ -6,7 +6,7 @@ from isok import hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.interviews import access, demo, views  # views: routes on assessment.bp
+    from assessment.interviews import access, data_rights, demo, views  # views: routes on assessment.bp
 
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.teacher_panel)
@@ -17,3 +17,5 @@ def init_app(app: Flask) -> None:
     permissions.case_rule(app, access.reasons_to_open)
     for rule in (access.can_schedule_interview, access.can_record_interview):
         app.add_template_global(rule)
+    hooks.export_data(app, data_rights.interviews_part)
+    hooks.erasure(app, data_rights.erase_interviews)

@@ -18,10 +18,11 @@ from cases import access as case_access
 from cases.models import Case, Client
 from isok import audit
 from isok.accounts.models import Role, User
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import language_name
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 MIN_DURATION = 15
@@ -31,22 +32,14 @@ SCHEDULE_FIELDS = ["case_id", "teacher_id", "starts_at", "duration_minutes", "pl
 FEED_HISTORY = timedelta(days=90)
 
 
-class InterviewError(ValueError):
+class InterviewError(RuleBroken):
     """A rule about interviews was broken; the message is shown next to the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def _stale() -> InterviewError:
-    return InterviewError(_("Someone else changed this interview while you were editing it. Reload the page to see "
-                            "their changes, then make yours again."))
 
 
 def _check_version(interview: Interview, expected_version) -> None:
-    if expected_version in (None, "") or is_stale(interview, expected_version):
-        raise _stale()
+    check_version(interview, expected_version, _("Someone else changed this interview while you were editing it. "
+                                                 "Reload the page to see their changes, then make yours again."),
+                  error=InterviewError)
 
 
 def teachers() -> list[User]:

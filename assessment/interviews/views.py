@@ -20,6 +20,7 @@ from isok.dashboard import Panel
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import DEFAULT_LOCALE, language_name, localized
+from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
 
@@ -128,7 +129,7 @@ def schedule_interview(case_id):
     if request.method == "POST" and form.validate():
         try:
             interview = services.schedule_interview(current_user, case, **_booking(form))
-        except services.InterviewError as error:
+        except RuleBroken as error:
             _put_error(form, error, "date")
         else:
             db.session.commit()
@@ -157,7 +158,7 @@ def reschedule_interview(interview_id):
     if request.method == "POST" and form.validate():
         try:
             services.reschedule_interview(current_user, interview, form.version.data, **_booking(form))
-        except services.InterviewError as error:
+        except RuleBroken as error:
             _put_error(form, error, "date")
         else:
             db.session.commit()
@@ -173,7 +174,7 @@ def cancel_interview(interview_id):
     interview = _interview_or_404(interview_id)
     try:
         services.cancel_interview(current_user, interview, request.form.get("version"))
-    except services.InterviewError as error:
+    except RuleBroken as error:
         flash(str(error), "error")
     else:
         db.session.commit()
@@ -221,7 +222,7 @@ def record_interview(interview_id):
         try:
             services.record_interview(current_user, interview, form.version.data, findings=_submitted_findings(),
                                       next_steps=next_steps)
-        except services.InterviewError as error:
+        except RuleBroken as error:
             getattr(form, error.field or "steps_note").errors.append(str(error))
         else:
             db.session.commit()

@@ -6,9 +6,11 @@ from isok import hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.placements import access, views  # views: routes on assessment.bp
+    from assessment.placements import access, data_rights, views  # views: routes on assessment.bp
 
     hooks.nav(app, views.nav)
     hooks.dashboard_panel(app, views.tutor_panel)
     permissions.case_rule(app, access.reasons_to_open)
     app.add_template_global(access.can_manage_placements)
+    hooks.export_data(app, data_rights.placements_part)
+    hooks.erasure(app, data_rights.erase_placements)

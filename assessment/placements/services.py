@@ -12,21 +12,18 @@ from cases.models import Case
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User, UserRole
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 LINK_LIFETIME_DAYS = 30
 PLACEMENT_FIELDS = ["case_id", "workplace_id", "tutor_id", "start_date", "end_date", "tasks"]
 
 
-class PlacementError(ValueError):
+class PlacementError(RuleBroken):
     """A placement rule was broken; the message is shown next to the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def case_qualification(case: Case) -> CaseQualification | None:
@@ -85,9 +82,9 @@ def create_placement(actor: User, case: Case, *, workplace: Organisation | None,
 def update_placement(actor: User, placement: Placement, *, expected_version: int, workplace: Organisation | None,
                      tutor: User | None, start_date: date, end_date: date, tasks: str | None,
                      units: list[FrameworkUnit]) -> None:
-    if expected_version in (None, "") or is_stale(placement, expected_version):  # a form always sends its version
-        raise PlacementError(_("Someone else saved this placement while you were editing it. Their changes are "
-                               "shown below; your input is kept in the form. Check it and save again."))
+    check_version(placement, expected_version, _("Someone else saved this placement while you were editing it. "
+                                                 "Their changes are shown below; your input is kept in the form. "
+                                                 "Check it and save again."), error=PlacementError)
     case = db.session.get(Case, placement.case_id)
     _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
     before_units = sorted(u.id for u in placement.units)

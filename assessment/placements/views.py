@@ -22,6 +22,7 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.i18n import localized
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
@@ -87,7 +88,7 @@ def new_placement(case_id):
     if form.validate_on_submit():
         try:
             placement = _save_placement(form, case, None)
-        except placement_services.PlacementError as error:
+        except RuleBroken as error:
             getattr(form, error.field or "workplace_id").errors.append(str(error))
         else:
             db.session.commit()
@@ -113,7 +114,7 @@ def edit_placement(placement_id):
     if form.validate_on_submit():
         try:
             _save_placement(form, case, placement)
-        except placement_services.PlacementError as error:
+        except RuleBroken as error:
             getattr(form, error.field or "version").errors.append(str(error))
         else:
             db.session.commit()
@@ -146,7 +147,7 @@ def invite_tutor(placement_id):
     if form.validate_on_submit():
         try:
             link, token = placement_services.issue_tutor_link(current_user, placement, form.days.data)
-        except placement_services.PlacementError as error:
+        except RuleBroken as error:
             form.days.errors.append(str(error))
         else:
             db.session.commit()
@@ -195,7 +196,7 @@ def link_password(token):
     if form.validate_on_submit():
         try:
             user = placement_services.set_tutor_password(link, form.password.data)
-        except placement_services.PlacementError as error:
+        except RuleBroken as error:
             form.password.errors.append(str(error))
         else:
             account_services.log_in(user)

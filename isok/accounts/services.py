@@ -21,15 +21,12 @@ from isok.accounts.models import (
 )
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
-class AccountError(ValueError):
+class AccountError(RuleBroken):
     """A rule of the accounts domain was broken; the message is shown to the user next to the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- login -----------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.extensions import db
 from isok.network import queries
 from isok.network.models import (
@@ -22,22 +22,19 @@ from isok.network.models import (
     SteeringMeeting,
     Target,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
-class NetworkError(ValueError):
+class NetworkError(RuleBroken):
     """A rule of the network domain was broken; the message is shown next to `field` (or above the form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _check_version(record, version) -> None:
-    """Refuse to save over changes someone else saved after this user loaded the form."""
-    if is_stale(record, version):
-        raise NetworkError(_("Someone else saved this record while you were editing it. "
-                             "Open it again to see their changes, then make yours."))
+    """Refuse to save over changes someone else saved after this user loaded the form (no version: no form)."""
+    check_version(record, version, _("Someone else saved this record while you were editing it. "
+                                     "Open it again to see their changes, then make yours."),
+                  required=False, error=NetworkError)
 
 
 def _text(value) -> str | None:

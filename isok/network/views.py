@@ -35,6 +35,7 @@ from isok.network.models import (
     SteeringMeeting,
     Target,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 VIEW = permissions.VIEW_REPORTS
@@ -62,9 +63,9 @@ def _save(form, action) -> bool:
         return False
     try:
         action()
-    except (services.NetworkError, StaleDataError) as error:
+    except (RuleBroken, StaleDataError) as error:
         db.session.rollback()
-        message = str(error) if isinstance(error, services.NetworkError) else _(
+        message = str(error) if isinstance(error, RuleBroken) else _(
             "Someone else saved this record while you were editing it. Open it again to see their changes, "
             "then make yours.")
         field = getattr(form, getattr(error, "field", None) or "", None)
@@ -84,7 +85,7 @@ def _remove(remove, message: str):
         abort(400)
     try:
         remove()
-    except services.NetworkError as error:
+    except RuleBroken as error:
         db.session.rollback()
         flash(str(error), "error")
         return False

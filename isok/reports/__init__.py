@@ -9,10 +9,11 @@ bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/re
 
 def init_app(app: Flask) -> None:
     """Everything the ESF report plugs into the application (after every feature: it reads them all)."""
-    from isok.reports import data_rights, demo_data, views
+    from isok.reports import data_rights, demo_data, freshness, views
 
     app.register_blueprint(bp)  # routes: views.py; command: esf-report (views.py)
     hooks.nav(app, views.nav)
     hooks.demo(app, demo_data.load)  # a submitted period, over the demo data of every feature
     hooks.export_data(app, data_rights.participation_part)
     hooks.erasure(app, data_rights.erase_correction_reasons)
+    freshness.init_app(app)  # participation records and the data version follow every change

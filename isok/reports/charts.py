@@ -82,10 +82,11 @@ def progress_chart(chart_id: str, title: str, description: str, items: list[tupl
     for index, (label, value, target) in enumerate(items):
         y = TOP + index * row_height
         share = min(_number(value) / target, 1.0) if target else 1.0
-        percent = round(100 * _number(value) / target) if target else 100
-        shown = value if isinstance(value, int | float) else str(value)
+        known = isinstance(value, int | float)  # a hidden value ("<5") has no percentage either
+        percent = (round(100 * value / target) if target else 100) if known else "x"
+        shown = value if known else str(value)
         parts.append(f'<text x="10" y="{y + 10}" font-size="11">{escape(label)}: {escape(_format(shown))} / '
-                     f'{target} ({percent} %)</text>'
+                     f'{target} ({percent}\u00a0%)</text>'
                      f'<rect x="10" y="{y + 14}" width="{plot_width}" height="10" fill="#e3e8ef"/>'
                      f'<rect x="10" y="{y + 14}" width="{plot_width * share:.1f}" height="10" '
                      f'fill="{PALETTE[2] if share >= 1 else PALETTE[0]}"/>')

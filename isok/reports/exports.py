@@ -1,93 +1,31 @@
-"""The report as data for people outside the system: published (suppressed) figures, charts, JSON, CSV, XLSX, PDF.
+"""The report as data for people outside the system: charts, JSON, CSV, XLSX, PDF.
 
 Everything here works on the plain dictionary of services.Report.as_dict(), never on ORM objects.
 """
 
-import copy
 import io
 import json
+from datetime import UTC, date, datetime
 
+from babel.dates import format_date, format_datetime
 from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from isok import spreadsheets
+from isok.network.models import RuleSet
 from isok.reports import charts
-from isok.reports.suppression import suppress
 from isok.translation import force_locale
 from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
 
 GENDERS = ("women", "men", "other")
-PERSON_TABLES = {"labour_status", "age", "education", "characteristics", "immediate_results", "six_month_results",
-                 "project", "data_quality"}
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
 class PdfUnavailable(RuntimeError):
     """The sandboxed PDF renderer (isok.pdf) is not installed."""
-
-
-# --- publication ------------------------------------------------------------------------------------------------
-
-def _line(cells: dict) -> list[int]:
-    """A row's gender cells plus the people with no stated gender, so the row adds up to its total."""
-    known = [int(cells.get(g) or 0) for g in GENDERS]
-    return [*known, int(cells.get("total") or 0) - sum(known)]
-
-
-def _write(cells: dict, published, i: int, k: int) -> None:
-    for j, column in enumerate(GENDERS):
-        cells[column] = published.shown(i, j, k)
-    cells["total"] = published.shown(i, len(GENDERS) + 1, k)
-
-
-def _publish_people(rows: list[dict], k: int) -> None:
-    by_key = {row["key"]: row for row in rows}
-    done = set()
-    for target in dict.fromkeys(row["sums_into"] for row in rows if row.get("sums_into")):
-        block = [row for row in rows if row.get("sums_into") == target]
-        published = suppress([_line(row["cells"]) for row in block], k)
-        for i, row in enumerate(block):
-            _write(row["cells"], published, i, k)
-        if target in by_key:
-            _write(by_key[target]["cells"], published, len(block), k)
-        done |= {row["key"] for row in block} | {target}
-    for row in rows:
-        if row["key"] in done or row["unit"] != "persons":
-            continue
-        if "women" in row["cells"]:
-            _write(row["cells"], suppress([_line(row["cells"])], k), 0, k)
-        elif isinstance(row["cells"].get("total"), int) and 0 < row["cells"]["total"] < k:
-            row["cells"]["total"] = f"<{k}"
-
-
-def _publish_rates(rows: list[dict]) -> None:
-    """A rate is shown only where the counts it is made of are shown."""
-    by_key = {row["key"]: row for row in rows}
-    if "response_rate" not in by_key:
-        return
-    for column, value in by_key["response_rate"]["cells"].items():
-        parts = (by_key["due"]["cells"].get(column), by_key["responded"]["cells"].get(column))
-        if value is not None and not all(isinstance(part, int) for part in parts):
-            by_key["response_rate"]["cells"][column] = "x"
-
-
-def publish(data: dict, k: int) -> dict:
-    """A copy of the report for publication: person cells of 1..k−1 hidden as "<k", and others hidden ("x") so
-    that no hidden cell can be worked out from a total. Organisations and events are published as they are."""
-    published = copy.deepcopy(data)
-    for table in [*published["tables"], published["data_quality"]]:
-        if table["key"] in PERSON_TABLES:
-            _publish_people(table["rows"], k)
-            _publish_rates(table["rows"])
-        elif table["key"] == "targets":
-            for row in table["rows"]:
-                value = row["cells"]["value"]
-                if row["unit"] == "persons" and 0 < value < k:
-                    row["cells"].update(value=f"<{k}", percent="x")
-    published["suppression"] = {"threshold": k}
-    return published
 
 
 # --- charts -----------------------------------------------------------------------------------------------------
@@ -130,47 +68,104 @@ def _all_tables(data: dict) -> list[dict]:
     return [*data["tables"], data["data_quality"]]
 
 
-def to_csv(data: dict) -> bytes:
-    """One line per cell: table, row, ESF code, label, column, value (a "long" table every tool can pivot)."""
+SCOPES = {"period": _l("The period"), "cumulative": _l("Cumulative since the project start")}
+
+
+def describe(data: dict, lang: str) -> dict:
+    """What a reader needs to know about the report, in words and in the language's own date formats: no internal
+    keys, no raw timestamps."""
+    generated = datetime.fromisoformat(data["generated_at"])
+    return {
+        "scope": str(SCOPES[data["scope"]]), "rule_set": str(RuleSet(data["rule_set"]).label),
+        "from": format_date(date.fromisoformat(data["from"]), locale=lang) if data["from"] else "",
+        "to": format_date(date.fromisoformat(data["to"]), locale=lang),
+        "generated": format_datetime(generated, "short", tzinfo=UTC, locale=lang) + " UTC",
+        "suppression": (_("Numbers below %(k)d people are hidden (“<%(k)d”), and some others (“x”) so that no hidden "
+                          "number can be worked out from the figures published for the project in any period.",
+                          k=data["suppression"]["threshold"]) if data.get("suppression") else None),
+    }
+
+
+def _table_name(table: dict) -> str:
+    return f"{table['number']}. {table['title']}" if table["number"] else table["title"]
+
+
+def to_csv(data: dict, lang: str = "en") -> bytes:
+    """One line per cell: period, scope, table, ESF code, indicator, column, value (a "long" table every tool can
+    pivot), all in words; a public report starts with how small numbers were hidden."""
+    about = describe(data, lang)
+    labels = column_labels(data)
     out = io.StringIO()
     writer = spreadsheets.CsvWriter(out)
-    writer.writerow(["period", "scope", "table", "table_title", "row", "code", "label", "column", "value"])
+    if about["suppression"]:
+        writer.writerow([about["suppression"]])
+    writer.writerow([_("Period"), _("Figures for"), _("Table"), _("ESF code"), _("Indicator"), _("Column"),
+                     _("Value")])
     for table in _all_tables(data):
         for row in table["rows"]:
             for column in table["columns"]:
-                writer.writerow([data["period"], data["scope"], table["key"], table["title"], row["key"],
-                                 row["code"] or "", row["label"], column, row["cells"].get(column)])
+                writer.writerow([data["period"], about["scope"], _table_name(table), row["code"] or "", row["label"],
+                                 labels.get(column, column), row["cells"].get(column)])
     return out.getvalue().encode("utf-8-sig")
 
 
 SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+SHEET_NAME_LENGTH = 31  # Excel's limit
+BOLD = Font(bold=True)
 
 
-def _sheet_title(table: dict) -> str:
-    prefix = f"{table['number']} " if table["number"] else ""
-    return (prefix + table["title"]).translate(SHEET_FORBIDDEN)[:31]
+def _sheet_title(table: dict, taken: set[str]) -> str:
+    """The table's number and as many whole words of its title as fit, unique in the workbook."""
+    words = (f"{table['number']} {table['title']}" if table["number"] else table["title"]).translate(
+        SHEET_FORBIDDEN).split()
+    title = words[0][:SHEET_NAME_LENGTH]
+    for word in words[1:]:
+        if len(title) + 1 + len(word) > SHEET_NAME_LENGTH:
+            break
+        title += " " + word
+    unique, n = title, 2
+    while unique.casefold() in taken:
+        suffix = f" ({n})"
+        unique, n = title[:SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix, n + 1
+    taken.add(unique.casefold())
+    return unique
 
 
-def to_xlsx(data: dict) -> bytes:
+def _header(sheet, values: list, about: dict) -> None:
+    """A sheet's first rows: its title (bold), how small numbers were hidden (public reports), the column heads
+    (bold); the panes are frozen below them."""
+    spreadsheets.append_row(sheet, [values[0]])
+    sheet.cell(row=1, column=1).font = BOLD
+    if about["suppression"]:
+        spreadsheets.append_row(sheet, [about["suppression"]])
+    spreadsheets.append_row(sheet, values[1:])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+    sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=3 if len(values) > 3 else 1)
+
+
+def to_xlsx(data: dict, lang: str = "en") -> bytes:
     """One sheet per table; figures are numbers, hidden cells the text "<5" or "x"."""
+    about = describe(data, lang)
     workbook = Workbook()
+    taken = set()
     summary = workbook.active
-    summary.title = _("Report")[:31]
+    summary.title = _sheet_title({"number": 0, "title": _("Report")}, taken)
+    _header(summary, [_("ESF report %(period)s", period=data["period"]), _("Item"), _("Value")], about)
     project = data.get("project") or {}
     for label, value in ((_("Project"), project.get("name")), (_("Project code"), project.get("code")),
-                         (_("Period"), data["period"]), (_("Scope"), data["scope"]), (_("From"), data["from"]),
-                         (_("To"), data["to"]), (_("Rule set"), data["rule_set"]),
-                         (_("Generated"), data["generated_at"])):
+                         (_("Period"), data["period"]), (_("Figures for"), about["scope"]),
+                         (_("From"), about["from"]), (_("To"), about["to"]),
+                         (_("Indicator definitions"), about["rule_set"]), (_("Generated"), about["generated"])):
         spreadsheets.append_row(summary, [label, value])
     for check in data["checks"]:
         spreadsheets.append_row(summary, [check["label"], _("passed") if check["ok"] else _("FAILED")])
-    columns = data["columns"]
+    summary.column_dimensions["A"].width = 60
+    labels = column_labels(data)
     for table in _all_tables(data):
-        sheet = workbook.create_sheet(_sheet_title(table))
-        spreadsheets.append_row(sheet, [table["title"]])
-        sheet["A1"].font = Font(bold=True)
-        spreadsheets.append_row(sheet, [_("Code"), _("Indicator"),
-                                        *(columns.get(c, _column_label(c)) for c in table["columns"])])
+        sheet = workbook.create_sheet(_sheet_title(table, taken))
+        _header(sheet, [_table_name(table), _("ESF code"), _("Indicator"),
+                        *(labels.get(c, c) for c in table["columns"])], about)
         for row in table["rows"]:
             spreadsheets.append_row(sheet, [row["code"] or "", ("  " * row["level"]) + row["label"],
                                             *(row["cells"].get(column) for column in table["columns"])])
@@ -179,11 +174,13 @@ def to_xlsx(data: dict) -> bytes:
             spreadsheets.append_row(sheet, [table["note"]])
         sheet.column_dimensions["B"].width = 60
     if data["narrative"] or data["steering_meetings"]:
-        sheet = workbook.create_sheet(_("Narrative")[:31])
+        sheet = workbook.create_sheet(_sheet_title({"number": 10, "title": _("Narrative")}, taken))
+        _header(sheet, [_("Narrative and steering committee"), _("Section"), _("Text")], about)
         for section in data["narrative"]:
             spreadsheets.append_row(sheet, [section["label"], section["text"]])
         for meeting in data["steering_meetings"]:
-            spreadsheets.append_row(sheet, [_("Steering committee %(date)s", date=meeting["held_on"]),
+            held_on = format_date(date.fromisoformat(meeting["held_on"]), locale=lang)
+            spreadsheets.append_row(sheet, [_("Steering committee %(date)s", date=held_on),
                                             meeting["decisions"] or ""])
     return spreadsheets.xlsx_bytes(workbook)
 
@@ -206,16 +203,16 @@ def shown_columns(data: dict, table: dict) -> list[str]:
     return [c for c in table["columns"] if c != "other" or shows_other]
 
 
-def pdf_context(data: dict) -> dict:
-    return {"data": data, "charts": report_charts(data), "column_labels": column_labels(data),
-            "shown_columns": shown_columns}
+def pdf_context(data: dict, lang: str) -> dict:
+    return {"data": data, "about": describe(data, lang), "charts": report_charts(data),
+            "column_labels": column_labels(data), "shown_columns": shown_columns}
 
 
 def pdf_html(data: dict, lang: str) -> str:
     """The HTML the PDF is rendered from, in the given language."""
     with force_locale(lang):
         template = current_app.jinja_env.get_template(PDF_TEMPLATE)
-        return template.render(**pdf_context(data), document_lang=lang, document_dir="ltr")
+        return template.render(**pdf_context(data, lang), document_lang=lang, document_dir="ltr")
 
 
 def to_pdf(data: dict, lang: str) -> bytes:
@@ -224,16 +221,16 @@ def to_pdf(data: dict, lang: str) -> bytes:
         from isok.pdf import render_pdf
     except ImportError as error:
         raise PdfUnavailable(str(error)) from error
-    return render_pdf(PDF_TEMPLATE, pdf_context(data), lang=lang)
+    return render_pdf(PDF_TEMPLATE, pdf_context(data, lang), lang=lang)
 
 
 def export(data: dict, fmt: str, lang: str = "en") -> bytes:
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
-        return to_csv(data)
+        return to_csv(data, lang)
     if fmt == "xlsx":
-        return to_xlsx(data)
+        return to_xlsx(data, lang)
     if fmt == "pdf":
         return to_pdf(data, lang)
     raise ValueError(fmt)

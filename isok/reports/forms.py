@@ -19,7 +19,8 @@ class ReportOptionsForm(Form):
     period = SelectField(_l("Period"))
     scope = SelectField(_l("Figures for"), choices=choices(SCOPE_LABELS.items()), default="period")
     rules = SelectField(_l("Indicator definitions"), choices=choices(RULE_SET_LABELS.items()))
-    public = BooleanField(_l("Hide small numbers (for publication)"))
+    public = BooleanField(_l("Hide small numbers (for publication)"),
+                          description=_l("Published figures follow the project's indicator definitions."))
 
 
 def _answer_field(label):

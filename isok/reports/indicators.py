@@ -262,6 +262,38 @@ def indicator(table_key: str, row_key: str, rule_set: RuleSet) -> tuple[PeopleTa
     return None
 
 
+# --- what a reader knows besides the sums ----------------------------------------------------------------------
+
+# Inclusions: the people counted in the rows on the left are among those of the rows on the right (in every
+# column), e.g. the long-term unemployed among the unemployed, or three age bands within all participants. Rows
+# a rule set does not report are left out. Public reports hide small numbers against these as well as the sums.
+INCLUSIONS = (
+    (("labour_status.long_term_unemployed",), ("labour_status.unemployed",)),
+    (("labour_status.inactive_not_in_education",), ("labour_status.inactive",)),
+    (("labour_status.self_employed",), ("labour_status.employed",)),
+    (("age.under_18", "age.age_18_29", "age.age_55_plus"), ("labour_status.total",)),
+    (("age.under_25", "age.over_54"), ("labour_status.total",)),
+    (("age.over_54_jobless",), ("age.over_54",)),
+    (("age.age_15_24", "age.age_55_64"), ("labour_status.total",)),
+    *(((f"characteristics.{name}", f"characteristics.{name}_declined", f"characteristics.{name}_not_asked"),
+       ("labour_status.total",)) for name in CHARACTERISTIC_LABELS),
+    *(((f"characteristics.{name}",), ("characteristics.migrant_foreign_minority",))
+      for name in ("third_country_national", "foreign_background", "minority")),
+    (("characteristics.migrant_foreign_minority",), ("characteristics.third_country_national",
+                                                     "characteristics.foreign_background", "characteristics.minority")),
+    (("characteristics.migrant_foreign_minority",), ("labour_status.total",)),
+    (("immediate_results.job_searching", "immediate_results.employed"), ("immediate_results.leavers",)),
+    (("immediate_results.education_or_training",), ("immediate_results.leavers",)),
+    (("immediate_results.qualification",), ("immediate_results.leavers",)),
+    (("six_month_results.followed_up",), ("six_month_results.due",)),
+    (("six_month_results.responded",), ("six_month_results.due",)),
+    (("six_month_results.employed_6m",), ("six_month_results.responded",)),
+    (("six_month_results.better_situation",), ("six_month_results.responded",)),
+    *(((f"data_quality.missing_{key}",), ("data_quality.excluded",)) for key in MISSING),
+    (("data_quality.excluded",), tuple(f"data_quality.missing_{key}" for key in MISSING)),
+)
+
+
 # --- consistency checks on the computed tables -------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -150,3 +150,21 @@ class SubmittedReport(db.Model):
     @property
     def code(self) -> str:
         return f"{self.year}H{self.half}"
+
+
+class ReportDataVersion(db.Model):
+    """One row whose number goes up in the same transaction as every change to what the ESF report reads
+    (isok.reports.freshness): a computed report is reused while the number it was computed at is current."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class CachedReport(db.Model):
+    """A computed report as shown (period or cumulative, rule set, public or not, report date, language), kept
+    with the data version it was computed at."""
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    version: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,7 @@
 """The ESF report: participation records kept in step with the cases, the report computed from them, submitted
 (frozen) reports with their correction reports, and the audited corrections of frozen entry data."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,6 +25,7 @@ from isok.reports.models import (
     RecordedResult,
     SubmittedReport,
 )
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 P, R = Participation, RecordedResult
@@ -31,12 +33,8 @@ SCOPES = ("period", "cumulative")
 QUALIFICATION_DAYS = 28  # immediate results: within four weeks of exit (research §1.5 rule 3)
 
 
-class ReportError(ValueError):
+class ReportError(RuleBroken):
     """A rule of the reports domain was broken; the message is shown next to the field it names."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def today() -> date:
@@ -102,21 +100,25 @@ def _no_record(client_id) -> ColumnElement[bool]:
 SYNC_CHUNK = 5000  # clients derived again per statement, well under every driver's parameter limit
 
 
-def sync_participations() -> int:
-    """Bring the participation records in step with the cases; answer how many records changed.
+def sync_participations(clients: Collection[int] | None = None) -> int:
+    """Bring the participation records in step with the cases, of the given clients or of everyone; answer how
+    many records changed.
 
     Idempotent and set-based: clients without a record are inserted in one statement; records whose sources
     changed (told by the versions of the client and its cases) are derived again, a chunk of clients per
     statement; only values that differ are written. Entry data stop following the client once frozen by a
-    submitted report. With nothing to do it costs one grouped read of the cases.
+    submitted report. With nothing to do it costs one grouped read of the cases (or of the given clients' cases).
     """
     # NOT EXISTS rather than NOT IN: both databases plan it as an anti-join on the unique client_id.
     changed = 0
-    if db.session.scalar(select(select(Case.id).where(_no_record(Case.client_id)).exists())):
-        derived, names = _derived()
+    chosen = (lambda column: column.in_(clients)) if clients is not None else (lambda column: true())
+    if clients is not None and not clients:
+        return 0
+    if db.session.scalar(select(select(Case.id).where(chosen(Case.client_id), _no_record(Case.client_id)).exists())):
+        derived, names = _derived(clients)
         changed += _rowcount(db.session.execute(insert(P).from_select(
             names, select(*(derived.c[n] for n in names)).where(_no_record(derived.c.client_id)))))
-    stale = db.session.scalars(_changed_clients()).all()
+    stale = sorted(clients) if clients is not None else db.session.scalars(_changed_clients()).all()
     entry_names = ["entry_date", *ENTRY_FIELDS]
     result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
     for start in range(0, len(stale), SYNC_CHUNK):
@@ -128,13 +130,15 @@ def sync_participations() -> int:
             update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
             .values({n: derived.c[n] for n in result_names})))
     without_cases = ~select(Case.id).where(Case.client_id == P.client_id).exists()
-    changed += _rowcount(db.session.execute(delete(P).where(without_cases, P.entry_frozen_at.is_(None))))
-    changed += _sync_certified_qualifications()
-    db.session.expire_all()
+    changed += _rowcount(db.session.execute(delete(P).where(chosen(P.client_id), without_cases,
+                                                            P.entry_frozen_at.is_(None))))
+    changed += _sync_certified_qualifications(chosen)
+    for record in [obj for obj in db.session.identity_map.values() if isinstance(obj, P)]:
+        db.session.expire(record)  # written by statements, not through these objects
     return changed
 
 
-def _sync_certified_qualifications() -> int:
+def _sync_certified_qualifications(chosen) -> int:
     """Mark who gained a formally recognised qualification between entry and 28 days after exit."""
     issued = sources.certified_qualifications()
     certified = []
@@ -145,8 +149,9 @@ def _sync_certified_qualifications() -> int:
                      if any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS
                             for day in issued[client_id])]
     is_certified = P.client_id.in_(certified)
-    return _rowcount(db.session.execute(update(P).where(P.qualification_certified.is_distinct_from(is_certified))
-                              .values(qualification_certified=is_certified)))
+    return _rowcount(db.session.execute(update(P).where(chosen(P.client_id),
+                                                        P.qualification_certified.is_distinct_from(is_certified))
+                                        .values(qualification_certified=is_certified)))
 
 
 def _rowcount(result) -> int:
@@ -232,11 +237,16 @@ class Report:
 
 
 def window(period: HalfYear, scope: str) -> tuple[date | None, date]:
-    """The dates a report counts: the half-year, or from the project start to the half-year's end."""
-    if scope == "period":
-        return period.starts_on, period.ends_on
+    """The dates a report counts: the half-year, or from the project start to the half-year's end.
+
+    A half-year counts from the project start at the earliest, so every cumulative figure is the previous one plus
+    the period's.
+    """
     settings = network.project_settings()
-    return (settings.starts_on if settings else None), period.ends_on
+    start = settings.starts_on if settings else None
+    if scope == "period":
+        return (max(period.starts_on, start) if start else period.starts_on), period.ends_on
+    return start, period.ends_on
 
 
 def _between(column, since: date | None, until: date | None) -> ColumnElement[bool]:
@@ -460,42 +470,55 @@ def report_rule_set() -> RuleSet:
     return settings.rule_set if settings else RuleSet.ESF_PLUS_2021_2027
 
 
-def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
-                    as_of: date | None = None) -> dict[str, Report]:
-    """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
-    project start to its end. Figures shared by the scopes (targets, timeline, narrative) are read once."""
+def compute_series(periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet | None = None,
+                   as_of: date | None = None) -> dict[tuple[str, str], Report]:
+    """Compute the ESF reports of several half-years at once, {(period code, scope): report}: one scan of the
+    participation records and of the cases serves them all. A scope is the half-year itself, or cumulative from
+    the project start to its end; the cumulative figures are always computed, since the targets compare with them.
+    """
     if any(scope not in SCOPES for scope in scopes):
-        raise ReportError(_("Unknown report scope."), "scope")
+        raise ValueError(scopes)
     rule_set = RuleSet(rule_set or report_rule_set())
     as_of = as_of or today()
-    # The cumulative figures are always computed: the targets compare with them, whichever scope is asked.
-    windows = {scope: window(period, scope) for scope in SCOPES if scope in scopes or scope == "cumulative"}
+    windows = {(period.code, scope): window(period, scope) for period in periods for scope in SCOPES
+               if scope in scopes or scope == "cumulative"}
     settings = network.project_settings()
-    halves = _half_years(settings.starts_on if settings else None, period.ends_on)
+    last = max(periods, key=lambda period: period.ends_on)
+    halves = _half_years(settings.starts_on if settings else None, last.ends_on)
     people = _participant_figures(windows, as_of, rule_set, halves)
     cases = _case_figures(windows)
-    timeline = people["timeline"]
-    narrative = _narrative(period)
     project = ({"name": settings.name, "code": settings.code, "starts_on": settings.starts_on.isoformat(),
                 "ends_on": settings.ends_on.isoformat(), "suppression_threshold": settings.suppression_threshold}
                if settings else {})
-    submitted = submitted_report(period)
-    submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
-                   "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
-    built = {scope: (_entity_table(since, until), _project_table(scope, since, until, people, cases))
-             for scope, (since, until) in windows.items()}
-    targets = _targets_table(_target_values(*built["cumulative"]))
+    built = {key: (_entity_table(since, until), _project_table(key, since, until, people, cases))
+             for key, (since, until) in windows.items()}
     reports = {}
-    for scope in scopes:
-        since, until = windows[scope]
-        tables = [*_people_tables(people, scope, rule_set, PEOPLE_TABLES), *built[scope], targets]
-        quality = _people_tables(people, scope, rule_set, (indicators.EXCLUDED,))[0]
-        figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
-        checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
-                  for check in indicators.CHECKS]
-        reports[scope] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
-                                narrative, _meetings(since, until), timeline, submitted=submission)
+    for period in periods:
+        submitted = submitted_report(period)
+        submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
+                       "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
+        targets = _targets_table(_target_values(*built[(period.code, "cumulative")]))
+        timeline = [point for point in people["timeline"] if HalfYear.parse(point["period"]) <= period]
+        narrative = _narrative(period)
+        for scope in scopes:
+            key = (period.code, scope)
+            since, until = windows[key]
+            tables = [*_people_tables(people, key, rule_set, PEOPLE_TABLES), *built[key], targets]
+            quality = _people_tables(people, key, rule_set, (indicators.EXCLUDED,))[0]
+            figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
+            checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
+                      for check in indicators.CHECKS]
+            reports[key] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
+                                  narrative, _meetings(since, until), timeline, submitted=submission)
     return reports
+
+
+def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
+                    as_of: date | None = None) -> dict[str, Report]:
+    """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
+    project start to its end."""
+    series = compute_series([period], scopes, rule_set=rule_set, as_of=as_of)
+    return {scope: series[(period.code, scope)] for scope in scopes}
 
 
 def compute_report(period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None,

@@ -2,17 +2,17 @@ import click
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from isok import audit, dashboard, permissions, routing
-from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import ActionForm, choices
 from isok.network import queries as network
 from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
-from isok.reports import access, bp, exports, indicators, services
+from isok.reports import access, bp, exports, freshness, indicators, publication, services
 from isok.reports.forms import CorrectionForm, ReportOptionsForm, ResultsForm
 from isok.reports.indicators import COLUMNS
 from isok.reports.models import Participation, SubmittedReport
@@ -47,24 +47,39 @@ def _options(period: HalfYear) -> ReportOptionsForm:
     form.period.data = period.code
     if form.scope.data not in services.SCOPES:
         form.scope.data = "period"
-    if form.rules.data not in {rule.value for rule in RuleSet}:
-        form.rules.data = services.report_rule_set().value
+    if form.rules.data not in {rule.value for rule in RuleSet} or form.public.data:
+        form.rules.data = services.report_rule_set().value  # published reports follow the project's rules only
     return form
 
 
-def _sync_records() -> None:
-    """Bring the participation records up to date in a write transaction of its own: these are read pages."""
-    begin_write(db.session)
-    services.sync_participations()
-    db.session.commit()
+def _cache_key(period: HalfYear, options: ReportOptionsForm) -> str:
+    return freshness.cache_key(period.code, options.scope.data, options.rules.data, options.public.data,
+                               services.today(), str(get_locale() or "en"))
 
 
 def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
-    """Bring the participation records up to date, compute the report, and hide small cells if asked."""
-    _sync_records()
-    report = services.compute_report(period, options.scope.data, rule_set=RuleSet(options.rules.data))
-    data = report.as_dict()
-    return exports.publish(data, _threshold()) if options.public.data else data
+    """The report, or its public version, as computed once for the current data and report date."""
+    public, scope, rules = options.public.data, options.scope.data, options.rules.data
+
+    def compute() -> dict:
+        if public:
+            return publication.public_report(period, scope, _threshold())
+        return services.compute_report(period, scope, rule_set=RuleSet(rules)).as_dict()
+
+    return freshness.cached(_cache_key(period, options), compute)
+
+
+def _figures(period: HalfYear, options: ReportOptionsForm, data: dict) -> Markup:
+    """The page's charts and tables, rendered once per computed report (with drill-down links or without)."""
+    links = permissions.can(current_user, permissions.VIEW_REPORT_RECORDS) and not data.get("suppression")
+
+    def render() -> dict:
+        return {"html": render_template("reports/_figures.html", data=data, charts=exports.report_charts(data),
+                                        column_labels=exports.column_labels(data), links=links,
+                                        shown_columns=exports.shown_columns, query={"rules": data["rule_set"]})}
+
+    html = freshness.cached(f"{_cache_key(period, options)}|figures|{int(links)}", render)["html"]
+    return Markup(html)  # noqa: S704 (rendered by the autoescaping template above, then kept as it was)
 
 
 def _query_args(options: ReportOptionsForm) -> dict:
@@ -91,12 +106,10 @@ def report(period):
     period = _period_or_404(period)
     options = _options(period)
     data = _report_data(period, options)
-    client_page = "cases.client" in current_app.view_functions
-    return render_template("reports/report.html", data=data, charts=exports.report_charts(data), options=options,
-                           query_args=_query_args(options), column_labels=exports.column_labels(data),
-                           period=period, can_submit=period.ends_on < services.today(),
-                           submit_form=ActionForm(), client_page=client_page, formats=exports.FORMATS,
-                           shown_columns=exports.shown_columns)
+    return render_template("reports/report.html", data=data, figures=_figures(period, options, data),
+                           options=options, query_args=_query_args(options), period=period,
+                           can_submit=period.ends_on < services.today(), submit_form=ActionForm(),
+                           formats=exports.FORMATS)
 
 
 @bp.get("/<period>/export.<fmt>")
@@ -139,7 +152,6 @@ def submit(period):
 def corrections(period):
     period = _period_or_404(period)
     submitted = services.submitted_report(period) or abort(404)
-    _sync_records()
     changes = services.correction_report(submitted)
     return render_template("reports/corrections.html", period=period, submitted=submitted, changes=changes,
                            column_labels={key: str(label) for key, label in COLUMNS.items()})
@@ -154,7 +166,6 @@ def records(period, scope, table, row, column):
     query = services.records_behind(period, scope, table, row, column, rule_set=rule_set)
     if query is None:
         abort(404)
-    _sync_records()
     visible = access.visible_participations(current_user).with_only_columns(Participation.id)
     page = routing.page_number(PER_PAGE)
     found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
@@ -264,7 +275,7 @@ def nav(user):
 @click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="json", show_default=True)
 @click.option("--cumulative", is_flag=True, help="Cumulative figures from the project start to the period's end.")
 @click.option("--rules", type=click.Choice([rule.value for rule in RuleSet]), help="Indicator definitions to apply.")
-@click.option("--public", is_flag=True, help="Hide small numbers, as for publication.")
+@click.option("--public", is_flag=True, help="Hide small numbers, as for publication (under the project's rules).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Report date (default: today).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--lang", default="en", show_default=True, help="Language of labels.")
@@ -277,12 +288,12 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
     services.sync_participations()
     db.session.commit()
     with force_locale(lang):
-        report = services.compute_report(period, "cumulative" if cumulative else "period",
-                                         rule_set=RuleSet(rules) if rules else None,
-                                         as_of=as_of.date() if as_of else None)
-        data = report.as_dict()
+        scope, as_of = "cumulative" if cumulative else "period", as_of.date() if as_of else None
         if public:
-            data = exports.publish(data, _threshold())
+            data = publication.public_report(period, scope, _threshold(), as_of=as_of)
+        else:
+            data = services.compute_report(period, scope, rule_set=RuleSet(rules) if rules else None,
+                                           as_of=as_of).as_dict()
         try:
             body = exports.export(data, fmt, lang=lang)
         except exports.PdfUnavailable as error:

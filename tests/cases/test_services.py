@@ -23,6 +23,7 @@ from isok.accounts import sessions
 from isok.accounts.models import Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
+from isok.rules import Stale
 from tests.conftest import PASSWORD
 
 
@@ -63,7 +64,7 @@ def test_a_stale_version_is_refused(make_case, counsellor):
     loaded_at = case.version
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 10), "First", loaded_at)
     db.session.commit()
-    with pytest.raises(services.StaleError):
+    with pytest.raises(Stale):
         services.move_stage(counsellor, case, Stage.ASSESSMENT, date(2026, 3, 11), "Second", loaded_at)
 
 

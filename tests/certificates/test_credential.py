@@ -113,7 +113,7 @@ def test_the_vc_jwt_follows_the_ob3_jwt_proof_rules(client, issued, counsellor):
 def test_ids_are_stable_issuer_per_organisation_achievement_per_version_and_units_holder_per_client(
         issued, counsellor, make_case, signed_off, make_organisation, make_user):
     first = issued()
-    again = services.reissue_certificate(counsellor, first, ["fi", "sv"], version=first.version)
+    again = services.reissue_certificate(counsellor, first, ["fi", "sv"], "Swedish added", version=first.version)
     other = issued(first_name="Omar", last_name="Ali")
     db.session.commit()
     documents = [build_credential(certificate) for certificate in (first, again, other)]

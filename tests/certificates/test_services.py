@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from certificates import bulk, content, rendering, seal, seal_keys, seals, services
 from certificates.credential import build_credential
-from certificates.models import BulkIssueItem, BulkStatus, CertificateStatus, ItemStatus, SealSource
+from certificates.models import BulkIssueItem, BulkStatus, Certificate, CertificateStatus, ItemStatus, SealSource
 from isok import storage
 from isok.accounts.models import OrganisationType, Role
 from isok.audit import AuditEntry
@@ -220,7 +221,7 @@ def test_revoke_needs_a_reason_and_the_current_version(issued, counsellor):
 
 def test_reissue_gives_a_new_number_and_marks_the_old_replaced(issued, counsellor):
     old = issued()
-    new = services.reissue_certificate(counsellor, old, ["fi", "so"], version=old.version)
+    new = services.reissue_certificate(counsellor, old, ["fi", "so"], "Somali added", version=old.version)
     db.session.commit()
     assert old.status == CertificateStatus.REPLACED and new.status == CertificateStatus.VALID
     assert new.replaces == old and old.replaced_by == new
@@ -281,3 +282,50 @@ def test_a_p256_seal_signs_a_credential_with_es256(org):
     assert header["alg"] == "ES256" and len(signature) == 64
     der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
     key.public_key().verify(der, f"{header_part}.{payload_part}".encode(), ec.ECDSA(hashes.SHA256()))
+
+
+# --- one valid certificate per case -----------------------------------------------------------------------------
+
+def test_a_case_has_one_valid_certificate_issuing_again_means_replacing(issued, counsellor):
+    certificate = issued()
+    with pytest.raises(services.CertificateError, match=f"already has a valid certificate, {certificate.number}"):
+        services.issue_certificate(counsellor, certificate.case, ["fi"])
+    with pytest.raises(services.CertificateError) as error:
+        services.reissue_certificate(counsellor, certificate, ["fi"], "  ")
+    assert error.value.field == "reason"
+    new = services.reissue_certificate(counsellor, certificate, ["fi"], "The holder's name was misspelt")
+    db.session.commit()
+    assert (certificate.status, certificate.replacement_reason) == (CertificateStatus.REPLACED,
+                                                                     "The holder's name was misspelt")
+    assert certificate.replaced_at is not None and certificate.replaced_by == new
+    services.revoke_certificate(counsellor, new, "Issued in error")
+    db.session.commit()
+    again = services.issue_certificate(counsellor, certificate.case, ["fi"])  # nothing valid left: a new one
+    assert again.status == CertificateStatus.VALID
+
+
+def test_the_database_refuses_a_second_valid_certificate_for_a_case(issued):
+    first = issued()
+    second = Certificate(case_id=first.case_id, number="ISOK-2099-000001", verification_code="RACE",
+                         content=first.content, languages=["fi"], pdf_sha256=first.pdf_sha256, pdf_size=1)
+    db.session.add(second)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_bulk_issue_replaces_nothing(app, counsellor, issued, make_case, signed_off):
+    certified = issued()
+    fresh = make_case(first_name="Fresh")
+    signed_off(fresh)
+    job = services.start_bulk_issue(counsellor, [certified.case, fresh], ["fi"], "en")
+    db.session.commit()
+    job_id = job.id
+    db.session.rollback()
+    bulk.start(job_id, app)
+    bulk.wait(job_id, timeout=120)
+    items = db.session.scalars(select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id)
+                               .order_by(BulkIssueItem.id)).all()
+    assert [item.status for item in items] == [ItemStatus.FAILED, ItemStatus.ISSUED]
+    assert f"already has a valid certificate, {certified.number}" in items[0].error
+    assert db.session.get(Certificate, certified.id).status == CertificateStatus.VALID

@@ -3,20 +3,18 @@
 import base64
 import gzip
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, text
 
 from certificates import services
 from certificates.credential import build_credential
 from isok.accounts.models import Role
 from isok.extensions import db
 from tests.certificates.test_credential import schema_errors
-from tests.conftest import log_in, make_test_app
+from tests.conftest import log_in
 
 
 def _unb64url(text: str) -> bytes:
@@ -69,7 +67,7 @@ def test_revoking_and_replacing_flip_the_bit_at_once(client, issued, counsellor)
     db.session.commit()
     assert [status_bit(client, entry) for entry in entries] == [1, 0]
 
-    new = services.reissue_certificate(counsellor, second, ["fi"], version=second.version)
+    new = services.reissue_certificate(counsellor, second, ["fi"], "Another language", version=second.version)
     db.session.commit()
     new_entry = build_credential(new)["credentialStatus"]
     assert [status_bit(client, entry) for entry in (*entries, new_entry)] == [1, 1, 0]
@@ -111,44 +109,3 @@ def test_the_organisation_sets_a_validity_and_credentials_carry_valid_until(clie
     db.session.commit()
     page = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "Expired: this certificate was valid until" in page
-
-
-def test_certificates_issued_before_get_their_places_when_the_database_is_upgraded(tmp_path_factory):
-    database = tmp_path_factory.mktemp("migrations") / "places.sqlite"
-    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
-    now = datetime(2026, 1, 1, 10)
-    with app.app_context():
-        upgrade(revision="71e485580447")
-        with db.engine.begin() as connection:
-            tables = MetaData()
-            tables.reflect(connection)
-            for name, values in [("organisation", {"id": 1, "name": "Centre", "type": "public_body"}),
-                                 ("client", {"id": 1}), ("case", {"id": 1, "client_id": 1, "organisation_id": 1}),
-                                 *[("certificate", {"id": n, "case_id": 1, "number": f"ISOK-2026-{n}",
-                                                    "verification_code": f"CODE-{n}", "status": "valid"})
-                                   for n in (1, 2)]]:
-                table = tables.tables[name]
-                connection.execute(table.insert().values({**_required(table, now), **values}))
-        upgrade()
-        with db.engine.connect() as connection:
-            rows = connection.execute(text("SELECT status_list_id, status_list_index FROM certificate")).all()
-            lists = connection.execute(text("SELECT organisation_id, length FROM status_list")).all()
-        assert lists == [(1, 131_072)]
-        assert [list_id for list_id, _ in rows] == [1, 1] and len({index for _, index in rows}) == 2
-        assert all(0 <= index < 131_072 for _, index in rows)
-        db.engine.dispose()
-
-
-def _required(table, now) -> dict:
-    """A value for every column the row cannot do without: other features' migrations keep adding some."""
-    samples = {bool: False, int: 1, str: "x", date: now.date(), datetime: now, dict: {}}
-    values = {}
-    for column in table.columns:
-        if column.nullable or column.server_default is not None or column.primary_key:
-            continue
-        try:
-            kind = column.type.python_type
-        except NotImplementedError:
-            kind = dict
-        values[column.name] = samples.get(kind, {})  # what is neither number, text nor date is JSON
-    return values

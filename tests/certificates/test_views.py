@@ -111,7 +111,7 @@ def test_verification_page_says_valid_revoked_replaced_or_unknown(client, issued
     assert "The hashes match" in match
     assert "The hashes differ" in client.get(f"{url}?sha256={'0' * 64}").get_data(as_text=True)
 
-    new = services.reissue_certificate(counsellor, certificate, ["fi"])
+    new = services.reissue_certificate(counsellor, certificate, ["fi"], "Finnish only")
     db.session.commit()
     assert "Replaced:" in client.get(url).get_data(as_text=True)
     services.revoke_certificate(counsellor, new, "Issued in error")
@@ -149,12 +149,19 @@ def test_revoke_without_a_reason_keeps_the_certificate_valid(client, issued, cou
 def test_reissue_through_the_page(client, issued, counsellor):
     certificate = issued()
     log_in(client, counsellor)
-    response = client.post(f"/certificates/{certificate.id}/reissue",
-                           data={"languages": ["sv", "en"], "version": certificate.version})
+    without_reason = client.post(f"/certificates/{certificate.id}/reissue",
+                                 data={"languages": ["sv", "en"], "version": certificate.version})
+    assert without_reason.status_code == 400
+    assert db.session.get(Certificate, certificate.id).status == CertificateStatus.VALID
+    response = client.post(f"/certificates/{certificate.id}/reissue", data={
+        "languages": ["sv", "en"], "version": certificate.version, "reason": "Swedish was missing"})
     new = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
-    assert "Replaced by" in page and new.number in page
+    assert "Replaced by" in page and new.number in page and "Swedish was missing" in page
+    public = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
+    assert "Replaced:" in public and f'href="/verify/{new.verification_code}"' in public
+    assert "Swedish was missing" not in public  # the reason stays with the staff
 
 
 def test_bulk_issue_reports_progress_and_failures_per_case(app, client, counsellor, make_case, signed_off):

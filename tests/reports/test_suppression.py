@@ -1,85 +1,78 @@
-"""Published statistics never single anyone out (security anchors F5): a property over many random tables."""
+"""Complementary suppression (isok.reports.suppression) on small hand-made series, and the public report built
+with it. The whole published series is audited by linear programming in test_suppression_audit.py."""
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from isok.reports.exports import publish
-from isok.reports.suppression import suppress
-
-counts = st.integers(min_value=0, max_value=40)
-tables = st.integers(1, 5).flatmap(lambda columns: st.lists(st.lists(counts, min_size=columns, max_size=columns),
-                                                            min_size=1, max_size=6))
+from isok.network.models import HalfYear
+from isok.reports import publication
+from isok.reports.suppression import Series
+from tests.reports.test_services import AS_OF
 
 
-def _lines(rows, columns):
-    for i in range(rows + 1):
-        yield [(i, j) for j in range(columns + 1)]
-    for j in range(columns + 1):
-        yield [(i, j) for i in range(rows + 1)]
+def _row(values: dict, name: str) -> dict:
+    return {(name, column): value for column, value in values.items()}
 
 
-@settings(max_examples=1000, deadline=None)
-@given(tables, st.sampled_from([3, 5, 10]))
-def test_no_small_cell_is_published_and_none_can_be_recovered(table, k):
-    result = suppress(table, k)
-    rows, columns = len(table), len(table[0])
-    full = [[*row, sum(row)] for row in table]
-    full.append([sum(full[i][j] for i in range(rows)) for j in range(columns + 1)])
-    for i in range(rows + 1):
-        for j in range(columns + 1):
-            value = result.values[i][j]
-            assert value is None or value == full[i][j], "published values are the true counts"
-            assert value is None or not 0 < value < k, "no published cell counts 1..k-1 people"
-    for line in _lines(rows, columns):
-        hidden = [cell for cell in line if result.values[cell[0]][cell[1]] is None]
-        assert len(hidden) != 1, f"a hidden cell of {line} follows from the rest of the line"
+def _row_equation(name: str) -> dict:
+    return {(name, "total"): 1, (name, "women"): -1, (name, "men"): -1}
 
 
-@settings(max_examples=200, deadline=None)
-@given(tables)
-def test_nothing_is_hidden_when_no_cell_is_small(table):
-    big = [[value + 5 if value else 0 for value in row] for row in table]
-    if any(0 < sum(row) < 5 for row in big):
-        return
-    result = suppress(big, 5)
-    assert all(value is not None for row in result.values for value in row)
+def test_a_small_cell_is_hidden_with_a_move_that_keeps_every_sum():
+    series = Series(5)
+    values = {**_row({"total": 12, "women": 3, "men": 9}, "a"), **_row({"total": 20, "women": 10, "men": 10}, "b")}
+    swap = {("a", "women"): 1, ("a", "men"): -1}
+    series.add_step(values, sensitive=values, candidates=lambda key: [swap], extensions=lambda move: [],
+                    equations=[_row_equation("a"), _row_equation("b")])
+    assert series.shown(("a", "women")) == "<5" and series.shown(("a", "men")) == "x"
+    assert series.shown(("a", "total")) == 12 and series.shown(("b", "women")) == 10
+    assert series.width(swap) == 12 and not series.uncovered
 
 
-def test_a_small_cell_and_its_partner_are_hidden():
-    result = suppress([[3, 10, 12]], 5)
-    assert result.values[0] == [None, None, 12, 25]
-    assert [result.shown(0, j, 5) for j in range(4)] == ["<5", "x", 12, 25]
+def test_a_candidate_that_breaks_a_sum_or_is_too_narrow_is_refused():
+    series = Series(5)
+    values = _row({"total": 4, "women": 2, "men": 2}, "a")
+    breaks_the_total = {("a", "women"): 1}
+    too_narrow = {("a", "women"): 1, ("a", "men"): -1}  # women can move from 0 to 4 only
+    wide = {("a", "women"): 1, ("a", "total"): 1}  # one more woman: no upper limit
+    series.add_step(values, sensitive=values, candidates=lambda key: [breaks_the_total, too_narrow, wide],
+                    extensions=lambda move: [], equations=[_row_equation("a")])
+    assert series.moves[0] == wide and not series.uncovered
+    assert not series.balanced(breaks_the_total) and series.width(too_narrow) == 4
 
 
-def test_a_lone_small_cell_hides_its_total():
-    result = suppress([[2, 0]], 5)
-    assert result.values[0] == [None, 0, None]
+def test_an_inclusion_narrows_a_move():
+    series = Series(5)
+    values = {**_row({"total": 10, "women": 2, "men": 8}, "all"), **_row({"total": 9, "women": 2, "men": 7}, "sub")}
+    inclusions = [{("sub", column): 1, ("all", column): -1} for column in ("total", "women", "men")]
+    alone = {("sub", "women"): 1, ("sub", "men"): -1}  # sub's women are all's already
+    series.add_step(values, sensitive=values, candidates=lambda key: [alone], extensions=lambda move: [],
+                    equations=[_row_equation("all"), _row_equation("sub")], inequalities=inclusions)
+    assert series.width(alone) == 1 and series.uncovered  # from -1 (men would pass 8) to 0
 
 
-def _row(key, cells, **extra):
-    return {"key": key, "label": key, "code": None, "level": 0, "unit": "persons", "sums_into": None,
-            "drill": True, "cells": cells, **extra}
+def test_a_move_reaching_the_cumulative_figures_is_carried_into_the_next_period():
+    series = Series(5)
+    first = {("p1", "w"): 2, ("p1", "m"): 20, ("p1", "t"): 22}
+    sums = [{("p1", "t"): 1, ("p1", "w"): -1, ("p1", "m"): -1}]
+    move = {("p1", "w"): 1, ("p1", "m"): -1}
+    series.add_step(first, sensitive=first, candidates=lambda key: [move], extensions=lambda m: [],
+                    equations=sums)
+    second = {("p2", "w"): 10, ("p2", "m"): 10, ("p2", "t"): 20, ("c2", "w"): 12, ("c2", "m"): 30, ("c2", "t"): 42}
+    through_period = {**move, ("p2", "w"): -1, ("p2", "m"): 1}
+    time = [{("c2", x): 1, ("p1", x): -1, ("p2", x): -1} for x in "wmt"]
+    sums2 = [{("p2", "t"): 1, ("p2", "w"): -1, ("p2", "m"): -1}, {("c2", "t"): 1, ("c2", "w"): -1, ("c2", "m"): -1}]
+    series.add_step(second, sensitive=second, candidates=lambda key: [], extensions=lambda m: [through_period],
+                    equations=[*time, *sums2])
+    assert series.moves == [through_period]
+    assert series.shown(("c2", "w")) == 12 and series.shown(("p2", "w")) == "x"
 
 
-def test_publishing_a_report_hides_small_person_cells_but_not_organisations():
-    data = {
-        "tables": [
-            {"key": "labour_status", "rows": [
-                _row("unemployed", {"total": 12, "women": 9, "men": 3, "other": 0}, sums_into="total"),
-                _row("inactive", {"total": 8, "women": 4, "men": 4, "other": 0}, sums_into="total"),
-                _row("employed", {"total": 10, "women": 5, "men": 5, "other": 0}, sums_into="total"),
-                _row("total", {"total": 30, "women": 18, "men": 12, "other": 0})]},
-            {"key": "entities", "rows": [_row("companies", {"total": 2}, unit="organisations")]},
-            {"key": "targets", "rows": [_row("training_participants", {"target": 70, "value": 3, "percent": 4})]},
-        ],
-        "data_quality": {"key": "data_quality", "rows": [_row("excluded", {"total": 1, "women": 0, "men": 0,
-                                                                           "other": 0})]},
-    }
-    published = publish(data, 5)
-    status = {row["key"]: row["cells"] for row in published["tables"][0]["rows"]}
-    assert status["unemployed"]["men"] == "<5" and status["inactive"]["women"] == "<5"
-    assert all(cell not in (1, 2, 3, 4) for cells in status.values() for cell in cells.values())
-    assert published["tables"][1]["rows"][0]["cells"] == {"total": 2}
-    assert published["tables"][2]["rows"][0]["cells"] == {"target": 70, "value": "<5", "percent": "x"}
-    assert published["data_quality"]["rows"][0]["cells"]["total"] == "<5"
-    assert data["tables"][0]["rows"][0]["cells"]["men"] == 3, "the internal figures are left exact"
+def test_the_public_report_hides_small_numbers_and_what_would_give_them_away(population):
+    data = publication.public_report(HalfYear(2025, 2), "period", 5, as_of=AS_OF)
+    assert data["suppression"] == {"threshold": 5} and data["rule_set"] == "esf_plus_2021_2027"
+    for table in [*data["tables"], data["data_quality"]]:
+        for row in table["rows"]:
+            if row["unit"] == "persons":
+                assert not any(isinstance(v, int) and 0 < v < 5 for v in row["cells"].values()), row
+    assert data["data_quality"]["columns"] == ["total"]
+    assert all(point["entrants"] in ("<5", "x") for point in data["timeline"])
+    targets = next(table for table in data["tables"] if table["key"] == "targets")
+    assert all(row["cells"]["percent"] == "x" for row in targets["rows"] if not isinstance(row["cells"]["value"], int))

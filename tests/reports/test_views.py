@@ -2,6 +2,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 from datetime import date
 
 from openpyxl import load_workbook
@@ -64,8 +65,31 @@ def test_downloads_carry_the_same_figures(client, login, manager, population):
     status = next(t for t in data["tables"] if t["key"] == "labour_status")
     assert status["rows"][-1]["cells"] == {"total": 3, "women": 2, "men": 0, "other": 1}
     csv_text = client.get("/reports/2025H2/export.csv?scope=cumulative").data.decode("utf-8-sig")
-    assert "2025H2,cumulative,labour_status,Participants by labour-market status at entry,total,EECO01," \
-           "Total participants,total,7" in csv_text
+    assert "2025H2,Cumulative since the project start,1. Participants by labour-market status at entry,EECO01," \
+           "Total participants,Total,7" in csv_text
+
+
+def test_spreadsheets_and_pdf_speak_words_with_headers_that_stay_in_view(app, client, login, manager, population):
+    login(manager)
+    workbook = load_workbook(io.BytesIO(client.get("/reports/2025H2/export.xlsx").data))
+    assert workbook.sheetnames[:3] == ["Report", "1 Participants by labour-market", "2 Participants by age at entry"]
+    assert "6 Results six months after" in workbook.sheetnames and "Participants left out of the" in workbook.sheetnames
+    for sheet in workbook.worksheets:  # title, then the column heads; the panes frozen below them
+        assert sheet.cell(row=1, column=1).font.bold and sheet.freeze_panes in ("A3", "C3"), sheet.title
+        assert all(cell.font.bold for cell in sheet[2] if cell.value is not None), sheet.title
+    csv_text = client.get("/reports/2025H2/export.csv").data.decode("utf-8-sig")
+    texts = [str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    for download in (csv_text, "\n".join(texts)):
+        assert "esf_plus_2021_2027" not in download and "labour_status" not in download
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", download), "no raw timestamp"
+    assert "ESF+ 2021–2027" in "\n".join(texts)
+    public = load_workbook(io.BytesIO(client.get("/reports/2025H2/export.xlsx?public=y").data))
+    for sheet in public.worksheets:
+        assert sheet.cell(row=2, column=1).value.startswith("Numbers below 5 people are hidden"), sheet.title
+    report = services.compute_report(H2, "period", as_of=date(2026, 2, 15))
+    with app.test_request_context():
+        html = exports.pdf_html(report.as_dict(), "en")
+    assert "33.3&nbsp;%" in html and "white-space: nowrap" in html and "esf_plus_2021_2027" not in html
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(client, login, make_user, manager,

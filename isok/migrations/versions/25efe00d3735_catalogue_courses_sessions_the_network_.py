@@ -1,7 +1,7 @@
 """catalogue: courses, sessions, the network's rules, enrolments; the programme's trainings become courses
 
 Revision ID: 25efe00d3735
-Revises: 399956519f05
+Revises: 9e4b2c7d1a30
 Create Date: 2026-12-05 09:52:43.520873
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '25efe00d3735'
-down_revision = '399956519f05'
+down_revision = '9e4b2c7d1a30'
 branch_labels = None
 depends_on = None
 

@@ -7,13 +7,14 @@ from assessment.assessments import access as assessment_access
 from assessment.assessments import services as assessment_services
 from assessment.assessments import services as evidence_services
 from assessment.assessments.models import AssessmentStatus, AssessorRole, ConflictStatus
-from assessment.assessments.services import AssessmentError, StaleError
+from assessment.assessments.services import AssessmentError
 from assessment.interviews.models import Interview, InterviewFinding, InterviewStatus, Verification
 from assessment.placements import services as placement_services
 from cases.models import Stage
 from isok.audit import AuditEntry
 from isok.database import utcnow
 from isok.extensions import db
+from isok.rules import Stale
 from portfolio.models import EvidenceFile, PortfolioEntry, Section
 from tests.assessment.conftest import (
     build_case,
@@ -113,7 +114,7 @@ def test_a_stale_rating_sheet_is_refused_and_nothing_is_overwritten(setup):
     loaded_at = assessor.version
     assessment_services.save_ratings(setup.counsellor, assessment, {oid: {"level": "3", "justification": "tab one"}},
                                      expected_version=loaded_at)
-    with pytest.raises(StaleError, match="Nothing was overwritten"):
+    with pytest.raises(Stale, match="Nothing was overwritten"):
         assessment_services.save_ratings(setup.counsellor, assessment,
                                          {oid: {"level": "1", "justification": "tab two"}},
                                          expected_version=loaded_at)
@@ -206,7 +207,7 @@ def test_two_deciders_saving_at_once_do_not_overwrite_each_other(reconciled):
     assessment = reconciled.assessment
     seen_version = assessment.version
     decide(reconciled.counsellor, assessment, level="3")
-    with pytest.raises(StaleError):
+    with pytest.raises(Stale):
         outcomes = {oid: {"level": "1", "result": "partly", "rationale": "x"} for oid in outcome_ids(assessment)}
         units = {uid: {"level": "1", "rationale": "x"} for uid in unit_ids(assessment)}
         assessment_services.reconcile(reconciled.teacher, assessment, outcome_values=outcomes, unit_values=units,

@@ -1,0 +1,134 @@
+"""Reports that cost nothing to reopen: participation records kept in step as the data change, and each computed
+report kept until the data it was computed from change.
+
+Every transaction that changes what the ESF report reads (clients, cases and their stages, certificates,
+assessments, the partner network, results recorded for the report) brings the participation records of the clients
+it touched in step and raises the data version, both just before it commits, so a report page only compares one
+number: a report computed at the current version is shown as it was stored (CachedReport); any other is computed
+once, by one request at a time, and stored.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import delete, event, select, text, update
+from sqlalchemy.orm import Session
+
+from assessment.assessments.models import Assessment, UnitDecision
+from cases.models import Case, Client, StageChange
+from certificates.models import Certificate
+from isok.accounts.models import Organisation
+from isok.catalogue import models as catalogue
+from isok.database import begin_write
+from isok.extensions import db
+from isok.network import models as network
+from isok.reports import services
+from isok.reports.models import (
+    CachedReport,
+    ParticipationCorrection,
+    RecordedResult,
+    ReportDataVersion,
+    SubmittedReport,
+)
+
+# What the report reads; the first ones also make a client's participation record change.
+CLIENT_SOURCES = (Client, Case, StageChange, Certificate)
+SOURCES = (*CLIENT_SOURCES, Assessment, UnitDecision, Organisation, RecordedResult, ParticipationCorrection,
+           SubmittedReport, network.ProjectSettings, network.Target, network.Partnership, catalogue.Course,
+           catalogue.Enrolment, network.DisseminationEvent, network.SteeringMeeting, network.Narrative)
+STATE = "isok_reports_changes"  # in Session.info: {"clients": set, "cases": set, "all": bool}
+
+
+def init_app(app) -> None:
+    """Listen to every session of the application (once per process: the listeners are module functions)."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _after_bulk_statement),
+                           ("before_commit", _before_commit), ("after_rollback", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _state(session) -> dict:
+    return session.info.setdefault(STATE, {"clients": set(), "cases": set(), "all": False})
+
+
+def _after_flush(session, _context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, SOURCES):
+            continue
+        state = _state(session)
+        if isinstance(obj, Client):
+            state["clients"].add(obj.id)
+        elif isinstance(obj, Case):
+            state["clients"].add(obj.client_id)
+        elif isinstance(obj, StageChange | Certificate):
+            state["cases"].add(obj.case_id)
+
+
+def _after_bulk_statement(orm_state) -> None:
+    """An UPDATE, INSERT or DELETE statement on a source: which clients it touched is not known, so all."""
+    if not (orm_state.is_update or orm_state.is_insert or orm_state.is_delete):
+        return
+    mapper = orm_state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, SOURCES):
+        _state(orm_state.session)["all"] |= issubclass(mapper.class_, CLIENT_SOURCES)
+
+
+def _before_commit(session) -> None:
+    session.flush()  # what the commit would flush next is seen here, and synced in the same transaction
+    if STATE not in session.info:
+        return
+    state = session.info.pop(STATE)
+    if session is db.session():  # the records are written through the application's own session
+        clients = set(state["clients"])
+        if state["cases"]:
+            clients |= set(session.scalars(select(Case.client_id).where(Case.id.in_(state["cases"]))))
+        services.sync_participations(None if state["all"] else clients)
+    if not session.execute(update(ReportDataVersion).values(version=ReportDataVersion.version + 1)).rowcount:
+        session.add(ReportDataVersion(id=1, version=1))
+    session.flush()
+    session.info.pop(STATE, None)
+
+
+def _forget(session) -> None:
+    session.info.pop(STATE, None)
+
+
+def data_version() -> int:
+    return db.session.scalar(select(ReportDataVersion.version)) or 0
+
+
+# --- computed reports ------------------------------------------------------------------------------------------
+
+def cache_key(period: str, scope: str, rules: str, public: bool, as_of: date, locale: str) -> str:
+    return "|".join((period, scope, rules, "public" if public else "internal", as_of.isoformat(), locale))
+
+
+def cached(key: str, compute: Callable[[], dict]) -> dict:
+    """The report stored under the key at the current data version, or computed now and stored.
+
+    A report missing from the store is computed in a write transaction, one request at a time (on PostgreSQL an
+    advisory lock per key; SQLite writes one at a time anyway); the requests that waited then find it stored.
+    """
+    version = data_version()
+    found = db.session.get(CachedReport, key)
+    if found is not None and found.version == version:
+        return found.data
+    begin_write(db.session)
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+    version = data_version()
+    found = db.session.get(CachedReport, key)
+    if found is not None and found.version == version:
+        db.session.commit()
+        return found.data
+    data = compute()
+    db.session.execute(delete(CachedReport).where(CachedReport.version != version, CachedReport.key != key),
+                       execution_options={"synchronize_session": False})
+    if found is None:
+        db.session.add(CachedReport(key=key, version=version, data=data))
+    else:
+        found.version, found.data = version, data
+    db.session.commit()
+    return data
