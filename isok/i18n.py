@@ -1,6 +1,7 @@
 """Which language a page speaks, what the languages are called, and which way their text runs."""
 
 import unicodedata
+from functools import lru_cache
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
@@ -36,8 +37,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(interface_locales()) or DEFAULT_LOCALE
 
 
+@lru_cache(maxsize=512)
 def language_name(code: str, in_locale: str | None = None) -> str:
-    """The language's name in its own tongue (or in in_locale), as people look for their language that way."""
+    """The language's name in its own tongue (or in in_locale), as people look for their language that way.
+    Kept once worked out: parsing a locale costs more than a list page's row (the course catalogue names several
+    languages per course)."""
     locale = Locale.parse(code)
     name = locale.get_display_name(in_locale or code) or code
     return name[:1].upper() + name[1:]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, select, true
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from assessment.frameworks.models import FrameworkUnit, FrameworkVersion, VersionStatus
 from cases.models import Gender
@@ -193,7 +193,10 @@ def catalogue_page(filters: Filters, today: date, page: int = 1) -> tuple[list[C
         stmt = stmt.where(exists().where(course_unit.c.course_id == Course.id, course_unit.c.unit_id == filters.unit))
     if filters.free:
         stmt = stmt.where(Course.seats_taken < Course.seats)
-    stmt = (stmt.options(selectinload(Course.language_rows)).order_by(Course.starts_on, Course.id)
+    # The list shows neither the long texts nor the search text: leave them in the database.
+    stmt = (stmt.options(selectinload(Course.language_rows), defer(Course.description), defer(Course.audience),
+                         defer(Course.prerequisites), defer(Course.search_text))
+            .order_by(Course.starts_on, Course.id)
             .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
     courses = list(db.session.scalars(stmt))
     return courses[:PAGE_SIZE], len(courses) > PAGE_SIZE
@@ -201,16 +204,16 @@ def catalogue_page(filters: Filters, today: date, page: int = 1) -> tuple[list[C
 
 def filter_choices(today: date) -> dict[str, list[tuple]]:
     """What the current courses offer to filter by: organisations, languages and units."""
-    current = select(Course.id).where(_current(today))
+    current = _current(today)
     organisations = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(
-            select(Course.organisation_id).where(_current(today)))).order_by(Organisation.name)).all()
-    languages = db.session.scalars(select(CourseLanguage.code).where(CourseLanguage.course_id.in_(current))
-                                   .distinct().order_by(CourseLanguage.code)).all()
+        select(Organisation.id, Organisation.name).join(Course, Course.organisation_id == Organisation.id)
+        .where(current).distinct().order_by(Organisation.name)).all()
+    languages = db.session.scalars(select(CourseLanguage.code).join(Course, CourseLanguage.course_id == Course.id)
+                                   .where(current).distinct().order_by(CourseLanguage.code)).all()
     units = db.session.execute(
-        select(FrameworkUnit.id, FrameworkUnit.code, FrameworkUnit.name).where(FrameworkUnit.id.in_(
-            select(course_unit.c.unit_id).where(course_unit.c.course_id.in_(current))))
-        .order_by(FrameworkUnit.code)).all()
+        select(FrameworkUnit.id, FrameworkUnit.code, FrameworkUnit.name)
+        .join(course_unit, course_unit.c.unit_id == FrameworkUnit.id).join(Course, course_unit.c.course_id == Course.id)
+        .where(current).distinct().order_by(FrameworkUnit.code)).all()
     return {"organisations": list(organisations), "languages": list(languages),
             "units": [(unit_id, f"{code} {localized(name)}") for unit_id, code, name in units]}
 

@@ -79,13 +79,15 @@ def catalogue(bench_app, floors):
     return bench_app.test_client()  # anonymous, as the public catalogue's visitors are
 
 
-def test_public_catalogue_against_the_floor(catalogue, floors):
-    in_a_month = (today() + timedelta(days=30)).isoformat()
+def test_public_catalogue_against_the_floor(bench_app, catalogue, floors):
+    with bench_app.app_context():
+        first_day = today()
+    in_a_month = (first_day + timedelta(days=30)).isoformat()
     for name, url in [
         ("catalogue: first page (5,000 courses)", "/courses/"),
         ("catalogue: text search", "/courses/?q=finska"),
         ("catalogue: search + field + language + mode", "/courses/?q=kurssi&field=00&language=sv&mode=online"),
-        ("catalogue: dates + free seats", f"/courses/?starts_from={today().isoformat()}&starts_until={in_a_month}"
+        ("catalogue: dates + free seats", f"/courses/?starts_from={first_day.isoformat()}&starts_until={in_a_month}"
                                           "&free=1"),
         ("catalogue: a course page (JSON-LD)", f"/courses/{COURSES - 100}"),
     ]:
@@ -95,8 +97,8 @@ def test_public_catalogue_against_the_floor(catalogue, floors):
 
 
 def test_billing_statement_of_a_year(bench_app, catalogue):
-    year = today().year - 1
     with bench_app.app_context():
+        year = today().year - 1
         lines = reports.billing_lines(select(Course), date(year, 1, 1), date(year, 12, 31))
         assert lines
         report_value("billing statement, one year (~250 courses, ~5,000 seats)",
