@@ -26,12 +26,11 @@ def upgrade():
     sa.Column('computed_at', isok.database.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_cached_report'))
     )
-    version = op.create_table('report_data_version',
+    op.create_table('report_data_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_data_version'))
     )
-    op.bulk_insert(version, [{'id': 1, 'version': 0}])
 
 
 def downgrade():
