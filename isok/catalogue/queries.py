@@ -210,10 +210,11 @@ def filter_choices(today: date) -> dict[str, list[tuple]]:
         .where(current).distinct().order_by(Organisation.name)).all()
     languages = db.session.scalars(select(CourseLanguage.code).join(Course, CourseLanguage.course_id == Course.id)
                                    .where(current).distinct().order_by(CourseLanguage.code)).all()
+    taught = (select(course_unit.c.unit_id).join(Course, course_unit.c.course_id == Course.id).where(current)
+              .scalar_subquery())  # units by id: PostgreSQL cannot compare the JSON names for DISTINCT
     units = db.session.execute(
         select(FrameworkUnit.id, FrameworkUnit.code, FrameworkUnit.name)
-        .join(course_unit, course_unit.c.unit_id == FrameworkUnit.id).join(Course, course_unit.c.course_id == Course.id)
-        .where(current).distinct().order_by(FrameworkUnit.code)).all()
+        .where(FrameworkUnit.id.in_(taught)).order_by(FrameworkUnit.code)).all()
     return {"organisations": list(organisations), "languages": list(languages),
             "units": [(unit_id, f"{code} {localized(name)}") for unit_id, code, name in units]}
 
