@@ -52,9 +52,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def log_in(user: User) -> LoginSession:
+def log_in(user: User, second_factor: str | None = None) -> LoginSession:
+    """Start the user's logged-in session; `second_factor` names what they showed after the password, if anything."""
     row = sessions.start(user)
-    audit.record(user, "login", user)
+    audit.record(user, "login", user, changes={"second_factor": second_factor} if second_factor else None)
     return row
 
 
