@@ -205,6 +205,27 @@ def log_in(client, user_or_email, password=PASSWORD):
     return response
 
 
+def second_step(request) -> None:
+    """The second step of a login through a real server (forms with their CSRF tokens): the code of TOTP_SECRET, or,
+    for someone with no second factor yet, setting one up (or "not now" where it is optional). `request(path, data)`
+    sends a GET (or a POST of data) and answers (status, page)."""
+    status, page = request("/login/code")
+    if status == 200:
+        status, _ = request("/login/code", {"code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": csrf_token(page)})
+        assert status == 302, f"the code was refused ({status})"
+        return
+    status, page = request("/login/enrol")
+    if status != 200:
+        return  # nothing asked: logged in with the password
+    if 'action="/login/skip"' in page:
+        status, _ = request("/login/skip", {"csrf_token": csrf_token(page)})
+        assert status == 302, f"not now was refused ({status})"
+        return
+    key = re.search(r'class="totp-key" dir="ltr">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    status, _ = request("/login/enrol", {"code": pyotp.TOTP(key).now(), "csrf_token": csrf_token(page)})
+    assert status == 200, f"setting up the second factor was refused ({status})"
+
+
 @pytest.fixture
 def login(client):
     """Log the test client in as a user with the given roles, or as the given user; return the user."""

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from cases.models import GuidanceEntry
 from isok.accounts.models import LoginSession, Role
 from isok.extensions import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, second_step
 
 PAUSE = timedelta(seconds=1)
 USERS = 6
@@ -62,6 +62,7 @@ class Browser:
         status, page = self.request("/login")
         status, _ = self.request("/login", {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)})
         assert status == 302
+        second_step(self.request)
 
 
 def _guidance(token, note):
