@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import delete, func, or_, select, update
 
 from isok import audit
@@ -118,7 +119,7 @@ def provisioning_uri(secret: str, user: User) -> str:
 def qr_svg(uri: str, label: str) -> str:
     """The otpauth URI as an inline SVG QR code (no image request, no script; light modules drawn for dark themes)."""
     svg = segno.make(uri, error="m").svg_inline(scale=4, light="#fff", title=label)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def grouped(secret: str) -> str:
