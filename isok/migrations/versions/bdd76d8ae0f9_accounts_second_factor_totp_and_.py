@@ -1,7 +1,7 @@
 """accounts: second factor (TOTP and recovery codes)
 
 Revision ID: bdd76d8ae0f9
-Revises: 25efe00d3735
+Revises: 7c1f0a9e5b21
 Create Date: 2026-12-05 12:55:03.295264
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = 'bdd76d8ae0f9'
-down_revision = '25efe00d3735'
+down_revision = '7c1f0a9e5b21'
 branch_labels = None
 depends_on = None
 
