@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from isok import hooks, permissions
+from isok import hooks
 
 
 def init_app(app: Flask) -> None:
@@ -10,7 +10,6 @@ def init_app(app: Flask) -> None:
 
     hooks.nav(app, views.nav)
     hooks.dashboard_panel(app, views.tutor_panel)
-    permissions.case_rule(app, access.reasons_to_open)
     app.add_template_global(access.can_manage_placements)
     hooks.export_data(app, data_rights.placements_part)
     hooks.erasure(app, data_rights.erase_placements)

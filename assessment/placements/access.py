@@ -1,10 +1,16 @@
 """Who reaches which placements: counsellors and teachers through their cases, a workplace tutor only the
-placements where they are the tutor (which bring the case into view, nothing else of it), and whoever holds a
-tutor's personal link only that link's placement."""
+placements where they are the tutor, and whoever holds a tutor's personal link only that link's placement.
+
+A placement does not bring its case into the tutor's view: the tutor works for a company outside the school and
+sees the placement's own pages (the client's name, the tasks, the units with their criteria, the ratings), never
+the case, the client record or the portfolio (beyond what the client's consent shares, portfolio.sharing).
+"""
+
+from datetime import date, timedelta
 
 from flask import abort, session
 from flask_login import current_user
-from sqlalchemy import Select, exists, false, or_, select, true
+from sqlalchemy import Select, false, or_, select, true
 
 from assessment.placements import services as placement_services
 from assessment.placements.models import Placement, TutorLink
@@ -15,13 +21,14 @@ from isok.extensions import db
 from isok.permissions import MANAGE_PLACEMENTS, VIEW_ASSESSMENTS, can
 
 LINK_SESSION_KEY = "tutor_link"
+# The tripartite assessment meets at or soon after the end of the placement: its tutor may still declare and rate
+# this long after the end date. Then the placement is closed to them: their own ratings and the joint result stay
+# readable, nothing new is given (or shared with them).
+TUTOR_DAYS_AFTER_END = timedelta(days=30)
 
 
-def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
-    """A workplace tutor opens the cases of their placements."""
-    if Role.WORKPLACE_TUTOR not in roles:
-        return []
-    return [exists().where(Placement.case_id == Case.id, Placement.tutor_id == user_id)]
+def closed_to_tutor(placement: Placement, today: date | None = None) -> bool:
+    return (today or date.today()) > placement.end_date + TUTOR_DAYS_AFTER_END
 
 
 def reaches_cases(user) -> bool:
