@@ -105,8 +105,11 @@ CASE_READ_MISSING = expect(READERS, ok=NOT_FOUND)
 SCHEDULE_OWN = expect(SCHEDULERS)
 SCHEDULE_FOREIGN = expect(SCHEDULERS, ok=NOT_FOUND, admin=OK)
 SCHEDULE_MISSING = expect(SCHEDULERS, ok=NOT_FOUND)
-ICS_OWN = expect(SIGNED_IN, workplace_tutor=NOT_FOUND)
-ICS_FOREIGN = expect(SIGNED_IN, ok=NOT_FOUND, admin=OK, project_manager=OK)
+# An interview itself: its people (project managers read none: 404).
+INTERVIEW_OWN = expect(READERS, project_manager=NOT_FOUND)
+INTERVIEW_FOREIGN = expect(READERS, ok=NOT_FOUND, admin=OK)
+ICS_OWN = expect(SIGNED_IN, workplace_tutor=NOT_FOUND, project_manager=NOT_FOUND)
+ICS_FOREIGN = expect(SIGNED_IN, ok=NOT_FOUND, admin=OK)
 ICS_MISSING = expect(SIGNED_IN, ok=NOT_FOUND)
 RECORD_OWN = expect(["teacher"])
 RECORD_OTHER = expect(["teacher"], ok=NOT_FOUND)
@@ -142,7 +145,7 @@ ROUTES = [
                SCHEDULE_MISSING, data=lambda w, r: {"version_id": w.published_version.id}),
     *_variants("assessment.schedule_interview", "GET", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     *_variants("assessment.schedule_interview", "POST", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
-    *_variants("assessment.interview", "GET", _interview, CASE_READ_OWN, CASE_READ_FOREIGN, CASE_READ_MISSING),
+    *_variants("assessment.interview", "GET", _interview, INTERVIEW_OWN, INTERVIEW_FOREIGN, CASE_READ_MISSING),
     *_variants("assessment.reschedule_interview", "GET", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,
                SCHEDULE_MISSING),
     *_variants("assessment.reschedule_interview", "POST", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,
