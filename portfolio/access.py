@@ -1,11 +1,12 @@
 """Who may read, edit and review a portfolio.
 
 The client edits their own portfolio while it is being prepared or has been returned; counsellors of the case view,
-edit, comment, return and accept it at any time; teachers and tutors who can view the case read it; project
-managers never see its content.
+edit, comment, return and accept it at any time; teachers who can view the case read it once the client has
+submitted it for review (never a draft); project managers and workplace tutors never open it (a tutor sees only the
+items a consent shares, on the placement's page).
 """
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, exists, false, select
 
 from cases.access import can_manage_case, can_view_case, is_own_case, visible_cases
 from cases.models import Case
@@ -17,7 +18,8 @@ from portfolio.models import Portfolio, PortfolioStatus
 
 
 def can_view_portfolio(user, case: Case) -> bool:
-    return can(user, VIEW_PORTFOLIO) and can_view_case(user, case)
+    return db.session.scalar(visible_portfolio_cases(user).where(Case.id == case.id)
+                             .with_only_columns(Case.id)) is not None
 
 
 def can_review_portfolio(user, case: Case) -> bool:
@@ -39,7 +41,11 @@ def visible_portfolio_cases(user) -> Select:
     """The cases whose portfolio the user may read."""
     if not can(user, VIEW_PORTFOLIO):
         return select(Case).where(false())
-    return visible_cases(user)
+    if user.roles & {Role.ADMIN, Role.COUNSELLOR, Role.CLIENT}:
+        return visible_cases(user)
+    # a teacher reads what the client submitted for review, not their drafts
+    return visible_cases(user).where(exists().where(Portfolio.case_id == Case.id,
+                                                    Portfolio.status != PortfolioStatus.DRAFT))
 
 
 # --- need to know: the fields each role sees of portfolios (isok.fields) ------------------------------------------

@@ -15,8 +15,9 @@ READERS = ("admin", "counsellor", "teacher", "client")
 EDITORS = ("admin", "counsellor", "client")
 REVIEWERS = ("admin", "counsellor")
 
-# Own case: readers in; the home teacher interviews this client.
-OWN_READ = expect(READERS)
+# Own case: readers in; the home teacher interviews this client, but reads no draft (404): the portfolio opens to
+# teachers once the client submits it for review (tests/portfolio/test_need_to_know.py).
+OWN_READ = expect(READERS, teacher=NOT_FOUND)
 OWN_EDIT = expect(EDITORS)
 OWN_REVIEW = expect(REVIEWERS)
 # Someone else's case: only the administrator sees it.

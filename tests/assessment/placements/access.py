@@ -160,12 +160,13 @@ ROUTES = [
 ]
 
 # The tutor's own placement does not open its case: no case page, client record, portfolio or interviews (403),
-# whatever the other roles see of that case.
+# whatever the other roles see of that case (a teacher reads no draft portfolio: 404).
 _PLACEMENT_CASE = {"case_id": lambda w: w.ap.own.case.id, "client_id": lambda w: w.ap.own.case.client_id}
 ROUTES += [
     Access(endpoint, "GET", expect(["admin", "project_manager", "counsellor", "teacher"], ok=OK, other=FORBIDDEN,
                                    client=FORBIDDEN if endpoint.startswith("cases.") else NOT_FOUND,
-                                   **({"project_manager": FORBIDDEN} if endpoint.startswith("portfolio.") else {})),
+                                   **({"project_manager": FORBIDDEN, "teacher": NOT_FOUND}
+                                      if endpoint.startswith("portfolio.") else {})),
            params=lambda w, r, key=key: {key: _PLACEMENT_CASE[key](w)}, variant="the tutor's placement's case")
     for endpoint, key in (("cases.detail", "case_id"), ("cases.client", "client_id"),
                           ("portfolio.overview", "case_id"), ("portfolio.summary", "case_id"))
