@@ -1,7 +1,7 @@
 """portfolio: entries marked shareable with a workplace (with the client's consent)
 
 Revision ID: e4b7c2d91a06
-Revises: 25efe00d3735
+Revises: 7c1f0a9e5b21
 Create Date: 2026-12-05 13:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4b7c2d91a06'
-down_revision = '25efe00d3735'
+down_revision = '7c1f0a9e5b21'
 branch_labels = None
 depends_on = None
 
