@@ -71,6 +71,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "TSA_URL": env.get("ISOK_TSA_URL"),
         "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
+        "ENROL_RATE_LIMIT": env.get("ISOK_ENROL_RATE_LIMIT", "30 per hour"),  # course enrolments sent per address
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:
