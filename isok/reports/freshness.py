@@ -21,7 +21,7 @@ from cases.models import Case, Client, StageChange
 from certificates.models import Certificate
 from isok.accounts.models import Organisation
 from isok.catalogue import models as catalogue
-from isok.database import begin_write
+from isok.database import begin_write, utcnow
 from isok.extensions import db
 from isok.network import models as network
 from isok.reports import services
@@ -140,6 +140,6 @@ def cached(key: str, compute: Callable[[], dict]) -> dict:
     if found is None:
         db.session.add(CachedReport(key=key, version=version, data=data))
     else:
-        found.version, found.data = version, data
+        found.version, found.data, found.computed_at = version, data, utcnow()
     db.session.commit()
     return data
