@@ -7,6 +7,7 @@ import time
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from isok.accounts.models import LoginSession, User
 from isok.database import begin_write, request_writes, utcnow
@@ -109,7 +110,9 @@ def active_sessions(user: User) -> list[LoginSession]:
 
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader (installed by accounts.init_app): the user of a live, unexpired login session."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    # the session, its user and the user's roles in one statement: this runs before every page
+    row = db.session.scalars(select(LoginSession).where(LoginSession.token_hash == _hash(token)).options(
+        joinedload(LoginSession.user).joinedload(User.role_rows))).unique().first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()
