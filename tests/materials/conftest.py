@@ -65,3 +65,6 @@ def make_material(app, teacher):
 
 MP3 = silent_mp3(1)
 GLOSSARY = "mindi — veitsi — knife\ndigsi — kattila — pot\n".encode()
+
+
+from tests.assessment.conftest import make_case, make_interview  # noqa: E402, F401  (their factories, reused)
