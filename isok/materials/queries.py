@@ -1,6 +1,7 @@
 """Read-only views of the bank: the search with its facets, the materials at hand in a validation step, the feeds
 and the figures. Every list is built on access.usable_condition, so a list never shows what a page would refuse."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
@@ -35,23 +36,23 @@ class Filters:
     tag: str = ""
 
 
-def _conditions(user, filters: Filters, leave_out: str = "") -> list:
-    """The WHERE clauses of a search; `leave_out` drops one facet's own filter, so its counts show the choices."""
+def _conditions(user, filters: Filters) -> list:
+    """The WHERE clauses of a search."""
     conditions = [access.usable_condition(user)]
     if filters.q:
         conditions.append(search.matching(filters.q))
     for name, column in (("kind", Material.kind), ("field", Material.field), ("licence", Material.licence),
                          ("organisation", Material.organisation_id)):
         value = getattr(filters, name)
-        if value and name != leave_out:
+        if value:
             conditions.append(column == value)
-    if filters.language and leave_out != "language":
+    if filters.language:
         conditions.append(exists().where(MaterialLanguage.material_id == Material.id,
                                          MaterialLanguage.code == filters.language))
-    if filters.audience and leave_out != "audience":
+    if filters.audience:
         conditions.append(exists().where(MaterialAudience.material_id == Material.id,
                                          MaterialAudience.audience == filters.audience))
-    if filters.unit and leave_out != "unit":
+    if filters.unit:
         conditions.append(exists().where(material_unit.c.material_id == Material.id,
                                          material_unit.c.unit_id == filters.unit))
     if filters.tag:  # a tag's words, through the index
@@ -71,26 +72,27 @@ def search_page(user, filters: Filters, page: int = 1) -> tuple[list[Material], 
 
 
 def facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
-    """For each facet, its values among the matching materials with their counts (the facet's own choice left
-    out, so the other values stay offered)."""
-    found: dict[str, list[tuple[str, int]]] = {}
-    for name, column in (("kind", Material.kind), ("field", Material.field), ("licence", Material.licence),
-                         ("organisation", Material.organisation_id)):
-        rows = db.session.execute(select(column, func.count()).where(*_conditions(user, filters, name))
-                                  .group_by(column).order_by(func.count().desc()))
-        found[name] = [(str(value.value if hasattr(value, "value") else value), count)
-                       for value, count in rows if value is not None]
-    for name, table, column in (("language", MaterialLanguage, MaterialLanguage.code),
-                                ("audience", MaterialAudience, MaterialAudience.audience)):
-        rows = db.session.execute(select(column, func.count()).join(Material, table.material_id == Material.id)
-                                  .where(*_conditions(user, filters, name)).group_by(column)
-                                  .order_by(func.count().desc()))
+    """For each facet, its values among the matching materials with their counts, the most frequent first.
+
+    The four facets kept on the material row come from one GROUP BY over a covering index (ix_material_facets);
+    languages, audiences and units each from one over their table, for the materials matching.
+    """
+    conditions = _conditions(user, filters)
+    scalar = {"kind": Counter(), "field": Counter(), "licence": Counter(), "organisation": Counter()}
+    columns = (Material.kind, Material.field, Material.licence, Material.organisation_id)
+    for kind, field, licence, organisation, count in db.session.execute(
+            select(*columns, func.count()).where(*conditions).group_by(*columns)):
+        for name, value in zip(scalar, (kind, field, licence, organisation), strict=True):
+            if value is not None:
+                scalar[name][str(getattr(value, "value", value))] += count
+    found = {name: counter.most_common() for name, counter in scalar.items()}
+    matching = select(Material.id).where(*conditions)
+    for name, column, owner in (("language", MaterialLanguage.code, MaterialLanguage.material_id),
+                                ("audience", MaterialAudience.audience, MaterialAudience.material_id),
+                                ("unit", material_unit.c.unit_id, material_unit.c.material_id)):
+        rows = db.session.execute(select(column, func.count()).where(owner.in_(matching)).group_by(column)
+                                  .order_by(func.count().desc()).limit(50))
         found[name] = [(str(getattr(value, "value", value)), count) for value, count in rows]
-    rows = db.session.execute(
-        select(material_unit.c.unit_id, func.count()).join(Material, material_unit.c.material_id == Material.id)
-        .where(*_conditions(user, filters, "unit")).group_by(material_unit.c.unit_id)
-        .order_by(func.count().desc()).limit(50))
-    found["unit"] = [(str(unit_id), count) for unit_id, count in rows]
     return found
 
 

@@ -48,6 +48,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_material_field'), ['field'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_licence'), ['licence'], unique=False)
+        batch_op.create_index('ix_material_facets', ['status', 'kind', 'field', 'licence', 'organisation_id'],
+                              unique=False)
         batch_op.create_index('ix_material_listing', ['status', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_organisation_id'), ['organisation_id'], unique=False)
 
@@ -156,6 +158,7 @@ def downgrade():
     with op.batch_alter_table('material', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_material_organisation_id'))
         batch_op.drop_index('ix_material_listing')
+        batch_op.drop_index('ix_material_facets')
         batch_op.drop_index(batch_op.f('ix_material_licence'))
         batch_op.drop_index(batch_op.f('ix_material_kind'))
         batch_op.drop_index(batch_op.f('ix_material_field'))
