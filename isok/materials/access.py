@@ -8,12 +8,11 @@ seen only by those who keep it; what others reach of it is a page that says it w
 not found (404), so ids reveal nothing.
 """
 
-from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, false, or_, select, true
 
 from isok import permissions
 from isok.accounts.models import Role
-from isok.materials.models import PUBLIC_LICENCES, Audience, Material, MaterialAudience, MaterialStatus
+from isok.materials.models import AUDIENCE_BITS, PUBLIC_LICENCES, Audience, Material, MaterialStatus, mask_of
 
 USE_MATERIALS = "use_materials"  # every published material of the network, whatever its audience
 SHARE_MATERIALS = "share_materials"  # add and edit one's own organisation's materials, see their problem reports
@@ -50,9 +49,17 @@ def _meant_for(user):
     conditions = [Material.licence.in_(PUBLIC_LICENCES)]
     audiences = [AUDIENCE_OF[role] for role in getattr(user, "roles", ()) if role in AUDIENCE_OF]
     if _signed_in(user) and audiences:
-        meant = aliased(MaterialAudience)  # the audience facet counts MaterialAudience rows beside this
-        conditions.append(exists().where(meant.material_id == Material.id, meant.audience.in_(audiences)))
+        conditions.append(Material.audience_mask.op("&")(mask_of(audiences, AUDIENCE_BITS)) != 0)
     return and_(published, or_(*conditions))
+
+
+def reader_kind(user) -> tuple:
+    """What decides which materials a user finds: a member finds all; others their audiences' and the public."""
+    if permissions.can(user, USE_MATERIALS):
+        return ("member",)
+    if not _signed_in(user):
+        return ("visitor",)
+    return ("audience", *sorted(AUDIENCE_OF[role] for role in user.roles if role in AUDIENCE_OF))
 
 
 def usable_condition(user):

@@ -18,7 +18,7 @@ from isok.accounts.models import Organisation, User
 from isok.catalogue.models import Field
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
-from isok.i18n import DEFAULT_LOCALE, localized
+from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, localized
 from isok.translation import lazy_gettext as _l
 
 
@@ -60,6 +60,20 @@ class Audience(enum.StrEnum):
 
 AUDIENCE_LABELS = {Audience.COUNSELLORS: _l("Counsellors"), Audience.TEACHERS: _l("Teachers"),
                    Audience.TUTORS: _l("Workplace tutors"), Audience.CLIENTS: _l("Clients")}
+# The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: the
+# search counts its facets from one index, without reading a row per material and language.
+AUDIENCE_BITS = {audience: 1 << n for n, audience in enumerate(Audience)}
+LANGUAGE_BITS = {code: 1 << n for n, code in enumerate(CLIENT_LOCALES)}
+OTHER_LANGUAGES = 1 << len(CLIENT_LOCALES)  # also in a language the interface does not speak (MaterialLanguage)
+
+
+def mask_of(values, bits: dict) -> int:
+    return sum(bits[value] for value in set(values) if value in bits)
+
+
+def language_mask_of(codes) -> int:
+    codes = set(codes)
+    return mask_of(codes, LANGUAGE_BITS) | (OTHER_LANGUAGES if codes - LANGUAGE_BITS.keys() else 0)
 
 
 class Licence(enum.StrEnum):
@@ -118,8 +132,9 @@ material_unit = Table(
 
 class Material(db.Model):
     __table_args__ = (Index("ix_material_listing", "status", "updated_at"),
-                      # covers the search's facets kept on the row: counted without reading the rows
-                      Index("ix_material_facets", "status", "kind", "field", "licence", "organisation_id"))
+                      # covers the search's facets: counted in one pass over the index, no row read
+                      Index("ix_material_facets", "status", "licence", "audience_mask", "language_mask", "kind",
+                            "field", "organisation_id", "units_served"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # made and keeps it
@@ -131,6 +146,9 @@ class Material(db.Model):
     field: Mapped[Field | None] = mapped_column(enum_type(Field), index=True)
     licence: Mapped[Licence] = mapped_column(enum_type(Licence), index=True)
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    audience_mask: Mapped[int] = mapped_column(default=0)  # AUDIENCE_BITS of whom it is for
+    language_mask: Mapped[int] = mapped_column(default=0)  # LANGUAGE_BITS of its content's languages, OTHER_LANGUAGES
+    units_served: Mapped[int] = mapped_column(default=0)  # how many qualification units it is linked to
     link: Mapped[str | None] = mapped_column(String(500))  # a material kept elsewhere (http or https)
     status: Mapped[MaterialStatus] = mapped_column(enum_type(MaterialStatus), default=MaterialStatus.PUBLISHED)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
@@ -140,7 +158,7 @@ class Material(db.Model):
     downloads: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -149,8 +167,6 @@ class Material(db.Model):
     created_by: Mapped[User | None] = relationship()
     language_rows: Mapped[list["MaterialLanguage"]] = relationship(cascade="all, delete-orphan",
                                                                    order_by="MaterialLanguage.code")
-    audience_rows: Mapped[list["MaterialAudience"]] = relationship(cascade="all, delete-orphan",
-                                                                   order_by="MaterialAudience.audience")
     units: Mapped[list[FrameworkUnit]] = relationship(secondary=material_unit, order_by="FrameworkUnit.code")
     files: Mapped[list["MaterialFile"]] = relationship(
         back_populates="material", cascade="all, delete-orphan", order_by="(MaterialFile.position, MaterialFile.id)")
@@ -161,7 +177,7 @@ class Material(db.Model):
 
     @property
     def audiences(self) -> list[Audience]:
-        return [row.audience for row in self.audience_rows]
+        return [audience for audience, bit in AUDIENCE_BITS.items() if self.audience_mask & bit]
 
     @property
     def current_files(self) -> list["MaterialFile"]:
@@ -195,11 +211,6 @@ class MaterialLanguage(db.Model):
 
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
-
-
-class MaterialAudience(db.Model):
-    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), primary_key=True)
-    audience: Mapped[Audience] = mapped_column(enum_type(Audience), primary_key=True, index=True)
 
 
 class MaterialFile(db.Model):

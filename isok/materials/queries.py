@@ -1,10 +1,11 @@
 """Read-only views of the bank: the search with its facets, the materials at hand in a validation step, the feeds
 and the figures. Every list is built on access.usable_condition, so a list never shows what a page would refuse."""
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import astuple, dataclass
 
-from sqlalchemy import exists, func, select
+from flask import current_app
+from sqlalchemy import String, exists, func, select, type_coerce
 from sqlalchemy.orm import defer, selectinload
 
 from assessment.frameworks.models import FrameworkUnit, FrameworkVersion
@@ -13,8 +14,10 @@ from isok.extensions import db
 from isok.i18n import localized
 from isok.materials import access, search
 from isok.materials.models import (
+    AUDIENCE_BITS,
+    LANGUAGE_BITS,
+    OTHER_LANGUAGES,
     Material,
-    MaterialAudience,
     MaterialLanguage,
     MaterialStatus,
     material_unit,
@@ -46,12 +49,14 @@ def _conditions(user, filters: Filters) -> list:
         value = getattr(filters, name)
         if value:
             conditions.append(column == value)
-    if filters.language:
+    if filters.language in LANGUAGE_BITS:
+        conditions.append(Material.language_mask.op("&")(LANGUAGE_BITS[filters.language]) != 0)
+    elif filters.language:
         conditions.append(exists().where(MaterialLanguage.material_id == Material.id,
                                          MaterialLanguage.code == filters.language))
     if filters.audience:
-        conditions.append(exists().where(MaterialAudience.material_id == Material.id,
-                                         MaterialAudience.audience == filters.audience))
+        bit = AUDIENCE_BITS.get(filters.audience, 0)
+        conditions.append(Material.audience_mask.op("&")(bit) != 0)
     if filters.unit:
         conditions.append(exists().where(material_unit.c.material_id == Material.id,
                                          material_unit.c.unit_id == filters.unit))
@@ -71,29 +76,83 @@ def search_page(user, filters: Filters, page: int = 1) -> tuple[list[Material], 
     return materials[:PAGE_SIZE], len(materials) > PAGE_SIZE
 
 
+FACET_CACHE_SIZE = 512
+
+
+def _bank_version() -> tuple:
+    """Changes whenever a material is added or changed (withdrawn, edited, a file added): the facets' cache key."""
+    return tuple(db.session.execute(select(func.max(Material.updated_at), func.max(Material.id))).one())
+
+
 def facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
+    """The facet counts of a search, kept per application until the bank changes.
+
+    Counting reads an index entry per matching material; the counts of a search stay the same until a material is
+    added or changed, which is rare beside searching, so the bank's version (its latest change) keys a small cache
+    for each kind of reader (members, a client's or a tutor's audience, visitors) and filter.
+    """
+    cache = current_app.extensions.setdefault("materials_facets", OrderedDict())
+    key = (access.reader_kind(user), astuple(filters))
+    version = _bank_version()
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        cache.move_to_end(key)
+        return hit[1]
+    found = count_facets(user, filters)
+    cache[key] = (version, found)
+    if len(cache) > FACET_CACHE_SIZE:
+        cache.popitem(last=False)
+    return found
+
+
+def count_facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
     """For each facet, its values among the matching materials with their counts, the most frequent first.
 
-    The four facets kept on the material row come from one GROUP BY over a covering index (ix_material_facets);
-    languages, audiences and units each from one over their table, for the materials matching.
+    Everything but the units and the languages the interface does not speak comes from one GROUP BY in the order of
+    a covering index (ix_material_facets: no row is read, no sort is made); the audiences and the interface's
+    languages are bits of the row, counted here.
     """
     conditions = _conditions(user, filters)
-    scalar = {"kind": Counter(), "field": Counter(), "licence": Counter(), "organisation": Counter()}
-    columns = (Material.kind, Material.field, Material.licence, Material.organisation_id)
-    for kind, field, licence, organisation, count in db.session.execute(
+    kinds, fields, licences, organisations = Counter(), Counter(), Counter(), Counter()
+    audience_masks, language_masks = Counter(), Counter()
+    plain = [type_coerce(column, String) for column in (Material.licence, Material.kind, Material.field)]
+    columns = (plain[0], Material.audience_mask, Material.language_mask, plain[1], plain[2], Material.organisation_id)
+    for licence, audiences, languages, kind, field, organisation, count in db.session.execute(
             select(*columns, func.count()).where(*conditions).group_by(*columns)):
-        for name, value in zip(scalar, (kind, field, licence, organisation), strict=True):
-            if value is not None:
-                scalar[name][str(getattr(value, "value", value))] += count
-    found = {name: counter.most_common() for name, counter in scalar.items()}
-    matching = select(Material.id).where(*conditions)
-    for name, column, owner in (("language", MaterialLanguage.code, MaterialLanguage.material_id),
-                                ("audience", MaterialAudience.audience, MaterialAudience.material_id),
-                                ("unit", material_unit.c.unit_id, material_unit.c.material_id)):
-        rows = db.session.execute(select(column, func.count()).where(owner.in_(matching)).group_by(column)
-                                  .order_by(func.count().desc()).limit(50))
-        found[name] = [(str(getattr(value, "value", value)), count) for value, count in rows]
+        licences[licence] += count
+        kinds[kind] += count
+        fields[field] += count
+        organisations[str(organisation)] += count
+        audience_masks[audiences] += count
+        language_masks[languages] += count
+    fields.pop(None, None)
+    counters = {"kind": kinds, "field": fields, "licence": licences, "organisation": organisations,
+                "audience": _bits(audience_masks, AUDIENCE_BITS), "language": _bits(language_masks, LANGUAGE_BITS)}
+    # Rows are read only for the materials that have them (the flags are in the index).
+    others = db.session.execute(select(MaterialLanguage.code, func.count())
+                                .where(MaterialLanguage.code.not_in(list(LANGUAGE_BITS)),
+                                       MaterialLanguage.material_id.in_(select(Material.id).where(
+                                           *conditions, Material.language_mask.op("&")(OTHER_LANGUAGES) != 0)))
+                                .group_by(MaterialLanguage.code))
+    counters["language"].update(dict(others.all()))
+    found = {name: counter.most_common() for name, counter in counters.items()}
+    rows = db.session.execute(select(material_unit.c.unit_id, func.count())
+                              .where(material_unit.c.material_id.in_(select(Material.id).where(
+                                  *conditions, Material.units_served > 0)))
+                              .group_by(material_unit.c.unit_id)
+                              .order_by(func.count().desc()).limit(50))
+    found["unit"] = [(str(unit_id), count) for unit_id, count in rows]
     return found
+
+
+def _bits(masks: Counter, bits: dict) -> Counter:
+    """Counts per value from counts per mask of values."""
+    counts = Counter()
+    for mask, count in masks.items():
+        for value, bit in bits.items():
+            if mask & bit:
+                counts[str(value)] += count
+    return counts
 
 
 def organisation_names(ids) -> dict[int, str]:
@@ -129,7 +188,7 @@ def for_units(user, framework_id: int, unit_codes, kinds) -> list[Material]:
     candidates = db.session.scalars(
         select(Material).where(Material.id.in_(linked), Material.kind.in_(kinds))
         .options(selectinload(Material.language_rows), selectinload(Material.files),
-                 selectinload(Material.audience_rows), defer(Material.search_text))
+                 defer(Material.search_text))
         .order_by(Material.status, Material.updated_at.desc()).limit(100))
     return [material for material in candidates if access.could_use(user, material)]
 

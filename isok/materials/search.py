@@ -10,7 +10,7 @@ match the start of a word of the material, on both engines.
 
 import re
 
-from sqlalchemy import DDL, ColumnElement, event, false, func, select, text
+from sqlalchemy import DDL, ColumnElement, event, false, func, literal_column, select, text
 
 from isok.extensions import db
 from isok.materials.models import Material
@@ -55,4 +55,5 @@ def matching(query: str) -> ColumnElement[bool]:
                .where(text("material_fts MATCH :q").bindparams(q=expression)))
         return Material.id.in_(ids)
     tsquery = " & ".join(f"{word}:*" for word in found)
-    return func.to_tsvector("simple", Material.search_text).op("@@")(func.to_tsquery("simple", tsquery))
+    simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index
+    return func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))

@@ -18,15 +18,17 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.materials import access, filecheck, search
 from isok.materials.models import (
+    AUDIENCE_BITS,
     Audience,
     Kind,
     Licence,
     Material,
-    MaterialAudience,
     MaterialFile,
     MaterialLanguage,
     MaterialStatus,
     ProblemReport,
+    language_mask_of,
+    mask_of,
 )
 from isok.rules import RuleBroken
 from isok.translation import gettext as _
@@ -135,8 +137,9 @@ def _apply(material: Material, given: Description) -> None:
     material.units = units
     if [row.code for row in material.language_rows] != sorted(languages):
         material.language_rows = [MaterialLanguage(code=code) for code in sorted(languages)]
-    if set(material.audiences) != audiences:
-        material.audience_rows = [MaterialAudience(audience=audience) for audience in sorted(audiences)]
+    material.audience_mask = mask_of(audiences, AUDIENCE_BITS)
+    material.language_mask = language_mask_of(languages)
+    material.units_served = len(units)
 
 
 def _refresh_search(material: Material) -> None:

@@ -55,6 +55,7 @@ def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, amina,
     teacher.locator("nav a", has_text="Material bank").first.click()
     teacher.locator("a.button", has_text="Share a material").click()
     assert_accessible(teacher)
+    teacher.select_option("select[name=text_language]", "fi")
     teacher.locator("input[name=title_fi]").fill(TITLE_FI)
     teacher.locator("details summary").click()
     teacher.locator("input[name=title_so]").fill(TITLE_SO)
@@ -90,7 +91,7 @@ def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, amina,
     counsellor.locator(".material-list a", has_text=TITLE_FI).click()
     audio = counsellor.locator("audio")
     audio.evaluate("a => a.play()")
-    counsellor.wait_for_function("document.querySelector('audio').currentTime > 0.2")
+    counsellor.wait_for_function("() => document.querySelector('audio').currentTime > 0.2")
     assert audio.evaluate("a => a.duration") > 2.5  # the whole recording is there, read by range requests
     assert_accessible(counsellor)
 
@@ -113,7 +114,7 @@ def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, amina,
     client.goto(f"{live_server}/cases/{amina.case_id}/portfolio/questionnaire")
     panel = client.locator("section.step-materials")
     expect(panel).to_contain_text(TITLE_SO)
-    expect(panel.locator("audio")).to_have_count(1)
+    expect(panel.locator("li", has_text=TITLE_SO).locator("audio")).to_have_count(1)
     assert_accessible(client)
     panel.locator("a", has_text=TITLE_SO).click()
     expect(client.locator("h1")).to_have_text(TITLE_SO)

@@ -160,3 +160,13 @@ def test_members_report_problems_to_the_owner(make_material, make_user, make_org
     assert [r.text for r in services.problem_reports(material)] == ["The word for oven is misspelt."]
     with pytest.raises(services.MaterialError):
         services.report_problem(make_user(Role.CLIENT), material, "x")
+
+
+def test_the_facets_follow_every_change_of_the_bank(make_material, make_user, teacher):
+    first = make_material()
+    assert queries.facets(teacher, queries.Filters())["kind"] == [("glossary", 1)]
+    make_material(kind="criteria")
+    assert sorted(queries.facets(teacher, queries.Filters())["kind"]) == [("criteria", 1), ("glossary", 1)]
+    services.withdraw(make_user(Role.ADMIN), first, "Out of date")
+    db.session.commit()
+    assert queries.facets(teacher, queries.Filters())["kind"] == [("criteria", 1)]

@@ -30,6 +30,9 @@ def upgrade():
     sa.Column('field', sa.Enum('00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', name='field', native_enum=False, length=40), nullable=True),
     sa.Column('licence', sa.Enum('cc-by', 'cc-by-sa', 'cc-by-nc', 'cc-by-nc-sa', 'cc-by-nd', 'cc-by-nc-nd', 'cc0', 'members', name='licence', native_enum=False, length=40), nullable=False),
     sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('audience_mask', sa.Integer(), nullable=False),
+    sa.Column('language_mask', sa.Integer(), nullable=False),
+    sa.Column('units_served', sa.Integer(), nullable=False),
     sa.Column('link', sa.String(length=500), nullable=True),
     sa.Column('status', sa.Enum('published', 'withdrawn', name='materialstatus', native_enum=False, length=40), nullable=False),
     sa.Column('withdrawn_reason', sa.Text(), nullable=True),
@@ -48,19 +51,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_material_field'), ['field'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_licence'), ['licence'], unique=False)
-        batch_op.create_index('ix_material_facets', ['status', 'kind', 'field', 'licence', 'organisation_id'],
-                              unique=False)
+        batch_op.create_index('ix_material_facets', ['status', 'licence', 'audience_mask', 'language_mask', 'kind',
+                                                     'field', 'organisation_id', 'units_served'], unique=False)
         batch_op.create_index('ix_material_listing', ['status', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_organisation_id'), ['organisation_id'], unique=False)
-
-    op.create_table('material_audience',
-    sa.Column('material_id', sa.Integer(), nullable=False),
-    sa.Column('audience', sa.Enum('counsellors', 'teachers', 'tutors', 'clients', name='audience', native_enum=False, length=40), nullable=False),
-    sa.ForeignKeyConstraint(['material_id'], ['material.id'], name=op.f('fk_material_audience_material_id_material'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('material_id', 'audience', name=op.f('pk_material_audience'))
-    )
-    with op.batch_alter_table('material_audience', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_material_audience_audience'), ['audience'], unique=False)
+        batch_op.create_index(batch_op.f('ix_material_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('material_file',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -151,11 +146,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_material_file_material_id'))
 
     op.drop_table('material_file')
-    with op.batch_alter_table('material_audience', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_material_audience_audience'))
-
-    op.drop_table('material_audience')
     with op.batch_alter_table('material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_material_updated_at'))
         batch_op.drop_index(batch_op.f('ix_material_organisation_id'))
         batch_op.drop_index('ix_material_listing')
         batch_op.drop_index('ix_material_facets')
