@@ -529,7 +529,8 @@ def import_participants():
                 return redirect(url_for("catalogue.manage"))
             db.session.rollback()
     status = 400 if form.errors or (report and not report.ok) else 200
-    return render_template("catalogue/import.html", form=form, columns=COLUMNS, title=TITLE, report=report), status
+    return render_template("import.html", form=form, columns=COLUMNS, title=TITLE, report=report,
+                           nav="catalogue/_nav.html"), status
 
 
 # --- reports ---------------------------------------------------------------------------------------------------

@@ -264,8 +264,8 @@ def replace_file(file_id):
 
 @bp.get("/files/<int:file_id>")
 def file(file_id):
-    """A file, streamed from disk with range requests (audio and video seek; nothing is read whole): pictures,
-    sound and video play in the page, everything else is downloaded."""
+    """A file, streamed with range requests (audio and video seek; nothing is read whole): pictures, sound and video
+    play in the page, everything else is downloaded."""
     record = db.session.get(MaterialFile, file_id)
     if record is None or not access.can_use(current_user, record.material) or not storage.exists(record.sha256):
         abort(404)
@@ -274,8 +274,11 @@ def file(file_id):
         begin_write(db.session)  # a download is counted: this read page writes one figure
         services.count_download(record)
         db.session.commit()
-    response = send_file(storage.path_of(record.sha256), mimetype=record.media_type, as_attachment=download,
-                         download_name=record.name, conditional=True, etag=record.sha256, max_age=0)
+    # From a local folder, by its path: the response knows the size and answers range requests (seeking in a
+    # video). From object storage the file is streamed whole.
+    source = storage.local_path(record.sha256) or storage.open_file(record.sha256)
+    response = send_file(source, mimetype=record.media_type, as_attachment=download, download_name=record.name,
+                         conditional=True, etag=record.sha256, max_age=0)
     if not record.material.licence.public:
         response.headers["Cache-Control"] = "private, no-cache"
     return response

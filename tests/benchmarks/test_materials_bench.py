@@ -112,7 +112,7 @@ def test_streaming_a_large_video_keeps_memory_flat(bench_app, bank, tmp_path):
     """The video is read through the route in chunks while another thread samples the resident memory."""
     with bench_app.app_context():
         digest = "e" * 64
-        path = storage.path_of(digest)
+        path = storage.local_path(digest)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
             chunk = os.urandom(1024 * 1024)
