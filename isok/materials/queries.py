@@ -68,8 +68,8 @@ def _conditions(user, filters: Filters) -> list:
 def search_page(user, filters: Filters, page: int = 1) -> tuple[list[Material], bool]:
     """One page of the materials matching, most recently changed first, and whether another page follows."""
     stmt = (select(Material).where(*_conditions(user, filters))
-            .options(selectinload(Material.language_rows), selectinload(Material.files),
-                     defer(Material.search_text), defer(Material.withdrawn_reason))
+            .options(selectinload(Material.language_rows), defer(Material.search_text),
+                     defer(Material.withdrawn_reason), defer(Material.description))
             .order_by(Material.updated_at.desc(), Material.id.desc())
             .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
     materials = list(db.session.scalars(stmt))
