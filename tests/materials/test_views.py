@@ -166,3 +166,21 @@ def test_the_steps_show_the_materials_of_their_units(app, client, make_user, mak
     page = client.get(f"/interviews/{interview.id}")
     assert "Haastatteluopas" in page.text and f"/materials/{guide.id}" in page.text
     assert f"/materials/{glossary.id}\"" not in page.text  # glossaries belong to the client's pages
+
+
+def test_the_upload_forms_take_files_larger_than_other_requests(app, client, teacher, make_material):
+    material = make_material()
+    log_in(client, teacher)
+    page = client.get(f"/materials/{material.id}")
+    token = csrf_token(page.text)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 4000  # smaller than the recording
+    try:
+        response = client.post(f"/materials/{material.id}/files", data={
+            "csrf_token": token, "file": (io.BytesIO(MP3), "dhawaaq.mp3")}, content_type="multipart/form-data")
+        assert response.status_code == 302
+        refused = client.post(f"/materials/{material.id}/report", data={"csrf_token": token, "text": "x" * 5000})
+        assert refused.status_code == 413
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert [file.name for file in material.current_files] == ["dhawaaq.mp3"]
