@@ -6,7 +6,7 @@ from sqlalchemy import select
 from isok.accounts.models import LoginSession, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, authenticator_code, log_in
 
 
 def test_anonymous_user_is_sent_to_the_login_page(client):
@@ -195,6 +195,8 @@ def test_login_is_audited(client, make_user):
 def test_next_parameter_never_leaves_the_site(client, make_user):
     user = make_user()
     response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/login/code"  # the next page is kept for after the second factor
+    response = client.post("/login/code", data={"code": authenticator_code(user.email)})
     assert response.headers["Location"] == "/"
 
 

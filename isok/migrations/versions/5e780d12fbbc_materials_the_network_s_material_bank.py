@@ -1,7 +1,7 @@
 """materials: the network's material bank, its full-text index (FTS5 on SQLite, GIN on PostgreSQL)
 
 Revision ID: 5e780d12fbbc
-Revises: 7c1f0a9e5b21
+Revises: bdd76d8ae0f9
 Create Date: 2026-12-05 12:58:45.077481
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '5e780d12fbbc'
-down_revision = '7c1f0a9e5b21'
+down_revision = 'bdd76d8ae0f9'
 branch_labels = None
 depends_on = None
 
