@@ -16,6 +16,7 @@ from cases.models import Case, Client
 from isok.accounts.models import User
 from isok.extensions import db
 from isok.materials.demo_data import silent_mp3
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,15 +38,12 @@ def amina(live_app):
         return SimpleNamespace(case_id=case.id, unit_id=unit.id)
 
 
-def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, amina, assert_accessible, tmp_path):
+def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, live_app, amina, assert_accessible,
+                                                     tmp_path):
     def actor(email=None):
         page = browser.new_context(locale="en-GB").new_page()
         if email:
-            page.goto(f"{live_server}/login")
-            page.locator("input[name=email]").fill(email)
-            page.locator("input[name=password]").fill("e2e-demo-password")
-            page.locator("form:has(input[name=password]) button[type=submit]").click()
-            page.wait_for_url(f"{live_server}/")
+            sign_in(page, live_server, live_app, email)
         return page
 
     recording = tmp_path / "dhawaaq.mp3"
