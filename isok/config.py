@@ -58,6 +58,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("ISOK_MAX_REQUEST_MB", "60")) * 1024 * 1024,
         "MAX_FILE_MB": int(env.get("ISOK_MAX_FILE_MB", "20")),  # one evidence file
         "MAX_PORTFOLIO_MB": int(env.get("ISOK_MAX_PORTFOLIO_MB", "200")),  # all evidence files of one case
+        "MAX_MATERIAL_MB": int(env.get("ISOK_MAX_MATERIAL_MB", "20")),  # a material's document or picture
+        "MAX_MEDIA_MB": int(env.get("ISOK_MAX_MEDIA_MB", "500")),  # a material's sound or video
         "SESSION_COOKIE_NAME": "__Host-isok" if secure_cookies else "isok",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
