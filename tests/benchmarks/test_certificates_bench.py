@@ -1,4 +1,6 @@
+import os
 import resource
+import threading
 
 import pytest
 from weasyprint import HTML
@@ -106,3 +108,63 @@ def test_bulk_issue_memory_does_not_grow_with_the_count(bench_app, issuer, count
     report_value(f"bulk issue of {count}: peak Python heap", peak, "MiB", "(tracemalloc)")
     report_value(f"bulk issue of {count}: peak RSS of the process", rss_after, "MiB",
                  f"(was {rss_before:.0f} MiB before this run)")
+
+
+def _resident_mib() -> float:
+    """The process's resident set now (Linux): the Python heap and the PDF libraries' C memory (Pango, HarfBuzz,
+    FreeType, fontconfig, zlib, OpenSSL) alike."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+class _ResidentPeak:
+    """Samples the resident set every 20 ms while a block runs: its peak, which ru_maxrss (the process's lifetime
+    peak) cannot show once an earlier run went higher."""
+
+    def __enter__(self):
+        self.peak = _resident_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _resident_mib())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _resident_mib())
+
+
+def _bulk_job(bench_app, user_id, org_id, count) -> int:
+    with bench_app.app_context():
+        job = services.start_bulk_issue(db.session.get(User, user_id), _cases(count, org_id), ["fi", "en"], "en")
+        db.session.commit()
+        job_id = job.id
+        db.session.expunge_all()
+    return job_id
+
+
+def _run_job(bench_app, job_id) -> None:
+    with bench_app.app_context():
+        bulk.run(job_id)
+        db.session.remove()
+
+
+def test_bulk_issue_resident_memory_stays_flat(bench_app, issuer):
+    """Resident memory over two bulk issues of 50 in a row, after a warm-up bulk of 5 has loaded fonts and caches:
+    what the process holds after each certificate, not only the Python heap. Memory that each certificate left
+    behind would grow as much in the second run as in the first."""
+    user_id, org_id = issuer
+    _run_job(bench_app, _bulk_job(bench_app, user_id, org_id, 5))
+    for run in ("first", "second"):
+        job_id = _bulk_job(bench_app, user_id, org_id, 50)
+        before = _resident_mib()
+        with _ResidentPeak() as sampled:
+            _run_job(bench_app, job_id)
+        after = _resident_mib()
+        report_value(f"bulk issue of 50 ({run}): resident set", after, "MiB",
+                     f"(before {before:.1f} MiB, peak {sampled.peak:.1f} MiB)")
+        report_value(f"bulk issue of 50 ({run}): growth per certificate", (after - before) * 1024 / 50, "KiB")
