@@ -55,6 +55,12 @@ def qr_image(url: str) -> QrImage:
     return QrImage(png=buffer.getvalue(), resolution_dppx=pixels / (QR_SIZE_MM / 25.4 * 96))
 
 
+def qr_alt(content: dict, lang: str) -> str:
+    """What the QR code says, for screen readers: the words printed beside it and the address it holds."""
+    url = verification_url(content["verification_code"])
+    return f"{texts.text(lang, 'qr_code')}: {texts.text(lang, 'verify')} {url}"
+
+
 def _long_date(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso), "long") if iso else ""
 
@@ -142,13 +148,14 @@ def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
     Every page's footer (the QR code, the section's lines about verification and the page number) is printed by
     @page margin boxes: WeasyPrint lays out twice every page where a running element appears.
     """
-    first = content["languages"][0]
+    first, languages = content["languages"][0], content["languages"]
     code = content.get("verification_code")
     qr = qr_image(verification_url(code)) if code else None
-    resources = {QR_RESOURCE: qr.png} if qr else {}
-    return pdf.render_pdf(DOCUMENT_TEMPLATE, {"sections": render_sections(content, preview=preview),
-                                              "pages": [page_rule(content, lang) for lang in content["languages"]],
-                                              "title": texts.text(first, "title"), "number": content.get("number"),
-                                              "qr": QR_RESOURCE if qr else None,
-                                              "qr_resolution": f"{qr.resolution_dppx:.4f}" if qr else None},
-                          lang=first, resources=resources, stylesheets=(STYLESHEET,), variant=pdf.TAGGED_PDF_VARIANT)
+    context = {"sections": render_sections(content, preview=preview),
+               "pages": [page_rule(content, lang) for lang in languages],
+               "title": texts.text(first, "title"), "number": content.get("number"), "qr": None, "qr_alts": []}
+    if qr:
+        context.update(qr=QR_RESOURCE, qr_resolution=f"{qr.resolution_dppx:.4f}",
+                       qr_alts=[(lang, qr_alt(content, lang)) for lang in languages])
+    return pdf.render_pdf(DOCUMENT_TEMPLATE, context, lang=first, resources={QR_RESOURCE: qr.png} if qr else {},
+                          stylesheets=(STYLESHEET,), variant=pdf.TAGGED_PDF_VARIANT)
