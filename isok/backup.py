@@ -30,6 +30,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
 from isok import audit, storage
+from isok.database import declared_by_models
 from isok.extensions import db
 
 FORMAT = "isok-backup/1"
@@ -235,13 +236,9 @@ def _check_revision(revision: str) -> str:
 
 
 def _tables_with_rows() -> list[str]:
-    """The tables holding rows, but for the migrations' bookkeeping and SQLite's shadow tables (a full-text index
-    keeps rows in them even when the table it indexes is empty)."""
     with db.engine.connect() as connection:
-        derived = {"alembic_version"}
-        if connection.dialect.name == "sqlite":
-            derived |= {row[1] for row in connection.exec_driver_sql("PRAGMA table_list") if row[2] == "shadow"}
-        tables = sorted(name for name in inspect(connection).get_table_names() if name not in derived)
+        tables = sorted(name for name in inspect(connection).get_table_names()
+                        if name != "alembic_version" and declared_by_models(name, "table", {}))  # not search indexes
         quote = connection.dialect.identifier_preparer.quote
         return [name for name in tables
                 if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608

@@ -16,6 +16,7 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
 - export data: `fn(client) -> [ExportPart]`, each written as `<name>.json` in a client's data export and shown in
   its readable summary;
 - export files: `fn(client) -> [(filename, bytes)]`, written under `files/` in the export;
+- audiences: `fn(case) -> [Audience]`, who sees what of the client's case right now, on the client's own page;
 - erasure hooks: `fn(actor, client)` wipes the feature's personal data of a client (texts, files, the trail's
   copies of them) inside the erasing transaction; it audits and flushes, never commits.
 """
@@ -40,6 +41,7 @@ DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
 ErasureHook = Callable[[object, object], None]
+AudienceProvider = Callable[[object], Iterable["Audience"]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,14 @@ class ExportPart:
     tables: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Audience:
+    """One line of "who sees what of yours" on a client's own page, in the client's language."""
+
+    who: str
+    sees: str
+
+
 @dataclass
 class Hooks:
     dashboard_panels: list[PanelProvider] = field(default_factory=list)
@@ -71,6 +81,7 @@ class Hooks:
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
     erasure: list[ErasureHook] = field(default_factory=list)
+    audiences: list[AudienceProvider] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -120,6 +131,10 @@ def erasure(app: Flask, fn: ErasureHook) -> None:
     of(app).erasure.append(fn)
 
 
+def audience(app: Flask, fn: AudienceProvider) -> None:
+    of(app).audiences.append(fn)
+
+
 # --- using (inside a request or an application context) ----------------------------------------------------------
 
 def dashboard_panels(user) -> list[Panel]:
@@ -157,3 +172,7 @@ def client_export_files(client) -> list[tuple[str, bytes]]:
 def erase_client_data(actor, client) -> None:
     for hook in of().erasure:
         hook(actor, client)
+
+
+def audiences(case) -> list[Audience]:
+    return [item for fn in of().audiences for item in fn(case)]

@@ -1,7 +1,7 @@
 """certificates: a seal's private key may stay in the installation's hardware token (PKCS#11), named by its label
 
 Revision ID: 5d0c3a9e1f42
-Revises: 7c1f0a9e5b21
+Revises: e4b7c2d91a06
 Create Date: 2026-12-05 13:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d0c3a9e1f42'
-down_revision = '7c1f0a9e5b21'
+down_revision = 'e4b7c2d91a06'
 branch_labels = None
 depends_on = None
 
