@@ -82,6 +82,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # when the system's trust store does not hold them
         "TSA_URL": env.get("ISOK_TSA_URL"),
         "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
+        # a hardware token (PKCS#11) that may keep organisations' seal keys: its module (a .so), which token, its PIN
+        "PKCS11_MODULE": env.get("ISOK_PKCS11_MODULE"),
+        "PKCS11_TOKEN_LABEL": env.get("ISOK_PKCS11_TOKEN_LABEL"),
+        "PKCS11_PIN": env.get("ISOK_PKCS11_PIN"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
         "ENROL_RATE_LIMIT": env.get("ISOK_ENROL_RATE_LIMIT", "30 per hour"),  # course enrolments sent per address
     }
