@@ -102,7 +102,8 @@ def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(c
     db.session.commit()
     login(make_user(Role.ADMIN))
 
-    cases_csv = client.get("/cases/export.csv").data.decode("utf-8-sig")
+    with client.get("/cases/export.csv") as response:
+        cases_csv = response.data.decode("utf-8-sig")
     report_csv = client.get("/reports/2025H2/export.csv").data.decode("utf-8-sig")
     cells = {text: [cell for row in csv.reader(io.StringIO(text)) for cell in row] for text in (cases_csv, report_csv)}
     assert "'" + payload + " Person" in cells[cases_csv]  # the name as typed, behind an apostrophe
