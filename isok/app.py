@@ -14,6 +14,7 @@ from isok import (
     errors,
     hooks,
     i18n,
+    jobs,
     network,
     permissions,
     reports,
@@ -29,8 +30,9 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 # The features, each plugged in by its own init_app, in the order of the arrows between them: a feature comes after
 # those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last. The course
-# catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled).
-FEATURES = (accounts, cases, network, portfolio, assessment, certificates, catalogue, reports)
+# catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled). The job
+# queue comes first: features declare their jobs on it.
+FEATURES = (jobs, accounts, cases, network, portfolio, assessment, certificates, catalogue, reports)
 
 
 def create_app(config: dict | None = None) -> Flask:
