@@ -16,6 +16,7 @@ from isok import (
     i18n,
     jobs,
     network,
+    notices,
     permissions,
     reports,
     routing,
@@ -31,8 +32,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 # The features, each plugged in by its own init_app, in the order of the arrows between them: a feature comes after
 # those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last. The course
 # catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled). The job
-# queue comes first: features declare their jobs on it.
-FEATURES = (jobs, accounts, cases, network, portfolio, assessment, certificates, catalogue, reports)
+# queue comes first and the notices next: features declare their jobs and their notices on them.
+FEATURES = (jobs, accounts, notices, cases, network, portfolio, assessment, certificates, catalogue, reports)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -97,21 +97,13 @@ def at_consumer_start(app: Flask, name: str) -> None:
     of(app).at_start.append(name)
 
 
-def enqueue(name: str, *args, delay: int | None = None) -> None:
+def enqueue(name: str, *args) -> None:
     """Ask for a job: at the commit of the current transaction when one is open, at once otherwise."""
     session = db.session()
     if session.in_transaction():
-        session.info.setdefault(_PENDING, []).append((name, args, delay))
+        session.info.setdefault(_PENDING, []).append((name, args))
     else:
-        _send(of(), name, args, delay)
-
-
-def _send(jobs: Jobs, name: str, args: tuple, delay: int | None) -> None:
-    wrapper = jobs.tasks[name]
-    if delay:
-        wrapper.schedule(args=args, delay=delay)
-    else:
-        wrapper(*args)
+        of().tasks[name](*args)
 
 
 def record_failure(app: Flask, task_obj, exception) -> None:
@@ -135,23 +127,19 @@ def record_failure(app: Flask, task_obj, exception) -> None:
             db.session.remove()
 
 
-_listening = []
-
-
 def _listen_to_commits() -> None:
     """Hand the jobs asked for in a transaction to the queue when it commits; drop them when it rolls back. (The
     session listeners are process-wide: they find the queue of the session's application.)"""
-    if _listening:
-        return
-    _listening.append(True)
+    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)
 
-    @event.listens_for(db.session, "after_commit")
-    def _after_commit(session):
-        pending = session.info.pop(_PENDING, None)
-        for name, args, delay in pending or ():
-            _send(of(), name, args, delay)
 
-    @event.listens_for(db.session, "after_soft_rollback")
-    def _after_rollback(session, previous_transaction):
-        if previous_transaction.parent is None:  # the outermost transaction: nothing of it will be committed
-            session.info.pop(_PENDING, None)
+def _after_commit(session) -> None:
+    for name, args in session.info.pop(_PENDING, None) or ():
+        of().tasks[name](*args)
+
+
+def _after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction: nothing of it will be committed
+        session.info.pop(_PENDING, None)
