@@ -7,12 +7,10 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from cases.codes import ISCED_LEVELS
 from cases.models import (
@@ -25,7 +23,7 @@ from cases.models import (
     LABOUR_STATUS_LABELS,
     STAGE_LABELS,
 )
-from isok.forms import Form, VersionedForm, choices
+from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
 
 
@@ -36,10 +34,6 @@ def _enum_choices(labels, empty=None):
 
 ANSWERS = _enum_choices(ANSWER_LABELS)
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ClientFields:

@@ -3,10 +3,19 @@
 from sqlalchemy import func, select
 
 from cases import services
-from cases.models import Answer, ClientType, Gender, LabourStatus, Stage
+from cases.models import Answer, Case, ClientType, Gender, LabourStatus, Stage
 from isok.accounts.models import Organisation, Role, User
 from isok.extensions import db
-from isok.imports import CellError, Column, ImportReport, parse_choice, parse_date, parse_int, run_import
+from isok.imports import (
+    CellError,
+    Column,
+    ImportReport,
+    RowError,
+    parse_choice,
+    parse_date,
+    parse_int,
+    run_checked_import,
+)
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 
@@ -86,24 +95,59 @@ def _counsellor(email: str | None, actor) -> User | None:
     return user
 
 
-def apply_row(actor, values: dict) -> str:
-    """Register the row's client and open its case; a possible duplicate refuses the row."""
-    organisation = _organisation(actor, values["organisation"])
-    duplicates = services.find_duplicates(values["first_name"], values["last_name"], values["birth_date"],
-                                          values["email"])
-    if duplicates:
-        raise _RowError(_("Possible duplicate of client #%(id)d (same name and date of birth, or same email).",
-                          id=duplicates[0].id), "email" if values["email"] else "last_name")
-    try:
-        client = services.register_client(actor, organisation, **{name: values[name] for name in CLIENT_COLUMNS})
-        case = services.open_case(actor, client, organisation=organisation, client_type=values["client_type"],
-                                  entry_date=values["entry_date"], target=values["target"],
-                                  counsellor=_counsellor(values["counsellor_email"], actor),
-                                  stage=values["stage"] or Stage.IDENTIFICATION)
-    except services.CaseError as error:
-        raise _RowError(str(error), FIELD_COLUMNS.get(error.field, error.field)) from error
-    return f"{client.full_name} · {case.client_type.label} · {case.stage.label}"
+def _checked_cases(actor, parsed: list[tuple[int, dict]]) -> tuple[list[Case], list[str], list[RowError]]:
+    """Every row checked as register_client and open_case would, and against the registered clients and the rows
+    above it for possible duplicates, without writing anything."""
+    organisations: dict[str | None, Organisation | _RowError] = {}
+    counsellors: dict[str | None, User | None | _RowError] = {}
+    made: list[tuple[int, Case]] = []
+    errors: list[RowError] = []
+    for line, values in parsed:
+        try:
+            organisation = _once(organisations, values["organisation"], lambda name: _organisation(actor, name))
+            counsellor = _once(counsellors, values["counsellor_email"], lambda email: _counsellor(email, actor))
+            client = services.new_client(organisation, {name: values[name] for name in CLIENT_COLUMNS})
+            case = services.new_case(actor, client, organisation=organisation, client_type=values["client_type"],
+                                     entry_date=values["entry_date"], target=values["target"], counsellor=counsellor,
+                                     stage=values["stage"] or Stage.IDENTIFICATION)
+        except _RowError as error:
+            errors.append(RowError(line, error.field, str(error)))
+        except services.CaseError as error:
+            errors.append(RowError(line, FIELD_COLUMNS.get(error.field, error.field), str(error)))
+        else:
+            made.append((line, case))
+    registered = services.registered_duplicates([case.client for _line, case in made])
+    seen: dict[tuple, int] = {}
+    cases, descriptions = [], []
+    for line, case in made:
+        keys = services.duplicate_keys(case.client)
+        field = "email" if case.client.email else "last_name"
+        if existing := next((registered[key] for key in keys if key in registered), None):
+            errors.append(RowError(line, field, _("Possible duplicate of client #%(id)d (same name and date of birth, "
+                                                  "or same email).", id=existing)))
+        elif earlier := next((seen[key] for key in keys if key in seen), None):
+            errors.append(RowError(line, field, _("Possible duplicate of the client on line %(line)d (same name and "
+                                                  "date of birth, or same email).", line=earlier)))
+        else:
+            cases.append(case)
+            descriptions.append(f"{case.client.full_name} · {case.client_type.label} · {case.stage.label}")
+        for key in keys:
+            seen.setdefault(key, line)
+    return cases, descriptions, errors
+
+
+def _once(cache: dict, key, find):
+    """find(key), looked up once per distinct value of a column; a refusal is remembered and given again."""
+    if key not in cache:
+        try:
+            cache[key] = find(key)
+        except _RowError as error:
+            cache[key] = error
+    if isinstance(cache[key], _RowError):
+        raise cache[key]
+    return cache[key]
 
 
 def import_cases(actor, rows: list[dict[str, str]], *, dry_run: bool) -> ImportReport:
-    return run_import(rows, COLUMNS, lambda values: apply_row(actor, values), dry_run=dry_run)
+    return run_checked_import(rows, COLUMNS, lambda parsed: _checked_cases(actor, parsed),
+                              lambda cases: services.register_cases(actor, cases), dry_run=dry_run)

@@ -8,7 +8,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from cases import access
-from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name, search_key
+from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name
+from cases.name_search import name_contains
 from isok.accounts.models import Organisation, User
 from isok.database import utcnow
 from isok.extensions import db
@@ -76,8 +77,8 @@ class CaseFilters:
 
 
 def _filtered(stmt: Select, filters: CaseFilters) -> Select:
-    if filters.q:  # autoescape: a typed % or _ is a character, not a wildcard
-        stmt = stmt.where(Client.search_name.contains(search_key(filters.q), autoescape=True))
+    if filters.q:
+        stmt = stmt.where(name_contains(filters.q))
     if filters.stage is not None:
         stmt = stmt.where(Case.stage == filters.stage)
     if filters.counsellor_id:

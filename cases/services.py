@@ -3,7 +3,7 @@
 import calendar
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, tuple_, update
 
 from cases import codes
 from cases.models import (
@@ -169,7 +169,7 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None, em
         conditions.append((Client.search_name == search_key(f"{first_name} {last_name}"))
                           & (Client.birth_date == birth_date))
     if email:
-        conditions.append(func.lower(Client.email) == email.strip().lower())
+        conditions.append(Client.email == email.strip().lower())  # stored in lower case, so the index serves
     if not conditions:
         return []
     stmt = select(Client).where(or_(*conditions), Client.erased_at.is_(None)).order_by(Client.id)
@@ -178,9 +178,44 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None, em
     return list(db.session.scalars(stmt))
 
 
+def duplicate_keys(client: Client) -> list[tuple]:
+    """What makes another client possibly the same person as this one: (name, date of birth) and the email."""
+    keys = []
+    if client.birth_date is not None:
+        keys.append(("name", search_key(f"{client.first_name} {client.last_name}"), client.birth_date))
+    if client.email:
+        keys.append(("email", client.email))
+    return keys
+
+
+def registered_duplicates(clients: list[Client]) -> dict[tuple, int]:
+    """For many new clients at once: each duplicate key (duplicate_keys) already registered, with its client's id."""
+    keys = [key for client in clients for key in duplicate_keys(client)]
+    pairs = sorted({key[1:] for key in keys if key[0] == "name"})
+    emails = sorted({key[1] for key in keys if key[0] == "email"})
+    found: dict[tuple, int] = {}
+    living = Client.erased_at.is_(None)
+    for start in range(0, len(pairs), 500):
+        rows = db.session.execute(select(Client.id, Client.search_name, Client.birth_date).where(
+            living, tuple_(Client.search_name, Client.birth_date).in_(pairs[start:start + 500])).order_by(Client.id))
+        for client_id, name, birth_date in rows:
+            found.setdefault(("name", name, birth_date), client_id)
+    for start in range(0, len(emails), 500):
+        rows = db.session.execute(select(Client.id, Client.email).where(
+            living, Client.email.in_(emails[start:start + 500])).order_by(Client.id))
+        for client_id, email in rows:
+            found.setdefault(("email", email), client_id)
+    return found
+
+
+def new_client(organisation: Organisation | None, fields: dict) -> Client:
+    """A checked client, not yet saved: register_client saves one, register_cases many (raises CaseError)."""
+    return Client(organisation=organisation, **_clean_client(fields))
+
+
 def register_client(actor, organisation: Organisation | None, **fields) -> Client:
     """Register a client at the organisation (the caller has already shown the possible duplicates)."""
-    client = Client(organisation=organisation, **_clean_client(fields))
+    client = new_client(organisation, fields)
     db.session.add(client)
     db.session.flush()
     audit.record(actor, "client_created", client, changes=_redacted(audit.snapshot(client, CLIENT_FIELDS)))
@@ -229,10 +264,10 @@ def _check_entry_date(entry_date: date | None) -> None:
         raise CaseError(_("The entry date is too far in the past."), "entry_date")
 
 
-def open_case(actor, client: Client, *, organisation: Organisation, client_type: ClientType, entry_date: date,
-              counsellor: User | None = None, target: str | None = None, co_counsellors=(),
-              notes: str | None = None, stage: Stage = Stage.IDENTIFICATION) -> Case:
-    """Open a validation case for the client; it starts in identification unless an import says otherwise."""
+def new_case(actor, client: Client, *, organisation: Organisation, client_type: ClientType, entry_date: date,
+             counsellor: User | None = None, target: str | None = None, co_counsellors=(),
+             notes: str | None = None, stage: Stage = Stage.IDENTIFICATION) -> Case:
+    """A checked case with its first stage, not yet saved: open_case saves one, register_cases many."""
     if client.erased_at is not None:
         raise CaseError(_("This client's data has been erased."))
     _check_entry_date(entry_date)
@@ -241,11 +276,29 @@ def open_case(actor, client: Client, *, organisation: Organisation, client_type:
                 entry_date=entry_date, target=_text(target, 200, "target"), stage=Stage(stage),
                 notes=_text(notes, 10_000, "notes"), age_at_entry=_age(client.birth_date, entry_date),
                 co_counsellors=list(co_counsellors))
-    db.session.add(case)
     case.stage_changes.append(StageChange(from_stage=None, to_stage=case.stage, on=entry_date, by=actor))
+    return case
+
+
+def open_case(actor, client: Client, **fields) -> Case:
+    """Open a validation case for the client; it starts in identification unless an import says otherwise."""
+    case = new_case(actor, client, **fields)
+    db.session.add(case)
     db.session.flush()
     audit.record(actor, "case_opened", case, changes=audit.snapshot(case, CASE_FIELDS))
     return case
+
+
+def register_cases(actor, cases: list[Case]) -> None:
+    """Save new clients with their new cases (from new_client and new_case) in one write, audited like
+    register_client and open_case: an import of thousands of rows is one batch of inserts, not thousands."""
+    db.session.add_all(cases)
+    db.session.flush()
+    for case in cases:
+        audit.record(actor, "client_created", case.client,
+                     changes=_redacted(audit.snapshot(case.client, CLIENT_FIELDS)))
+        audit.record(actor, "case_opened", case, changes=audit.snapshot(case, CASE_FIELDS))
+    db.session.flush()
 
 
 def update_case(actor, case: Case, version=None, *, target: str | None, client_type: ClientType, entry_date: date,

@@ -1,17 +1,11 @@
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from certificates.texts import LANGUAGES
-from isok.forms import Form, VersionedForm, choices
+from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.i18n import language_name
 from isok.translation import lazy_gettext as _l
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _language_field():

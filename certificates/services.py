@@ -144,7 +144,10 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
         raise CertificateError(_("The timestamp service did not answer or could not be trusted, so the certificate "
                                  "was not issued. Try again in a moment; if it keeps failing, tell the "
                                  "administrator.")) from error
-    digest = storage.put_bytes(sealed)
+    try:
+        digest = storage.put_bytes(sealed)
+    except storage.Unavailable as error:
+        raise CertificateError(str(storage.UNAVAILABLE)) from error
     months = case.organisation.certificate_validity_months
     try:
         with db.session.begin_nested():  # another issue for the same case may have won the race meanwhile

@@ -64,7 +64,8 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
            changes: dict | None = None) -> AuditEntry:
     """Add an audit entry to the current transaction; the caller's commit makes the change and its trace one."""
     if obj is not None:
-        db.session.flush()  # the object needs its id before it can be named
+        if obj.id is None:
+            db.session.flush()  # the object needs its id before it can be named
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
     entry = AuditEntry(

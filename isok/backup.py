@@ -29,7 +29,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
-from isok import audit
+from isok import audit, storage
+from isok.database import declared_by_models
 from isok.extensions import db
 
 FORMAT = "isok-backup/1"
@@ -164,13 +165,14 @@ def write_backup(target: Path) -> tuple[Path, dict]:
                 _add(tar, database.name, database, members)
                 database.unlink()
                 root = _files_root()
-                for name in _stored_files(root):
+                for name in _stored_files(root) if storage.is_local() else ():
                     try:
                         _add(tar, f"files/{name}", root / name, members)
                     except FileNotFoundError:  # erased after the snapshot: the snapshot does not name it either
                         continue
                 manifest = {"format": FORMAT, "created_at": created.isoformat(), "database": dialect,
-                            "schema_revision": revision, "members": members}
+                            "schema_revision": revision, "members": members,
+                            "files": "included" if storage.is_local() else "object storage"}
                 data = json.dumps(manifest, indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mode, info.mtime = len(data), 0o600, int(created.timestamp())
@@ -235,7 +237,8 @@ def _check_revision(revision: str) -> str:
 
 def _tables_with_rows() -> list[str]:
     with db.engine.connect() as connection:
-        tables = sorted(name for name in inspect(connection).get_table_names() if name != "alembic_version")
+        tables = sorted(name for name in inspect(connection).get_table_names()
+                        if name != "alembic_version" and declared_by_models(name, "table", {}))  # not search indexes
         quote = connection.dialect.identifier_preparer.quote
         return [name for name in tables
                 if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608
@@ -261,7 +264,8 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
     dialect = _dialect()
     root = _files_root()
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=root) as work:  # beside the files: moved, not copied
+    # beside the files, so that they are moved, not copied (to object storage they are uploaded)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=root) as work:
         unpacked = Path(work)
         manifest = _unpack(archive, unpacked)
         if manifest["database"] != dialect:
@@ -280,11 +284,16 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
         else:
             _restore_postgresql(database)
         for name in manifest["members"]:
-            if name.startswith("files/"):
-                stored = root / name.removeprefix("files/")
-                if not stored.exists():
-                    stored.parent.mkdir(exist_ok=True)
-                    os.replace(unpacked / name, stored)
+            if not name.startswith("files/"):
+                continue
+            if not storage.is_local():
+                with (unpacked / name).open("rb") as stream:
+                    storage.put_stream(stream)
+                continue
+            stored = root / name.removeprefix("files/")
+            if not stored.exists():
+                stored.parent.mkdir(exist_ok=True)
+                os.replace(unpacked / name, stored)
     db.engine.dispose()
     if manifest["schema_revision"] != head:
         flask_migrate.upgrade()
@@ -308,6 +317,9 @@ def backup_command(target):
     files = sum(name.startswith("files/") for name in manifest["members"])
     click.echo(f"Backup written to {path} ({manifest['database']} database at revision "
                f"{manifest['schema_revision']}, {files} files)")
+    if not storage.is_local():
+        click.echo("The stored files are on object storage and not in this archive: keep them with the store's own "
+                   "versioning or replication.")
 
 
 @click.command("restore")

@@ -48,6 +48,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "DEMO_PASSWORD": env.get("ISOK_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
         "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
         "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),
+        # s3://bucket/prefix keeps the files on S3-compatible object storage (credentials from the usual AWS_*
+        # variables); unset, they stay in FILES_DIR
+        "FILES_URL": env.get("ISOK_FILES_URL") or None,
+        "S3_ENDPOINT_URL": env.get("ISOK_S3_ENDPOINT_URL") or None,
         "MAX_CONTENT_LENGTH": int(env.get("ISOK_MAX_REQUEST_MB", "60")) * 1024 * 1024,
         "MAX_FILE_MB": int(env.get("ISOK_MAX_FILE_MB", "20")),  # one evidence file
         "MAX_PORTFOLIO_MB": int(env.get("ISOK_MAX_PORTFOLIO_MB", "200")),  # all evidence files of one case
@@ -74,6 +78,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "TSA_URL": env.get("ISOK_TSA_URL"),
         "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
+        "ENROL_RATE_LIMIT": env.get("ISOK_ENROL_RATE_LIMIT", "30 per hour"),  # course enrolments sent per address
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:

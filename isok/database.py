@@ -1,5 +1,6 @@
 """The declarative base, column types and the SQLite safety settings shared by every model."""
 
+import re
 from datetime import UTC, datetime
 
 from flask import current_app, has_app_context, has_request_context, request
@@ -47,6 +48,16 @@ class UTCDateTime(TypeDecorator):
 def enum_type(enum_class) -> Enum:
     """Store a Python enum by its values as a plain string column, the same on SQLite and PostgreSQL."""
     return Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40)
+
+
+# A feature's full-text index on SQLite: an FTS5 table `<name>_fts` and the shadow tables FTS5 keeps beside it. The
+# feature's migration and services keep it; no model declares it.
+SEARCH_INDEX_TABLE = re.compile(r"^[a-z_]+_fts(_(data|idx|content|docsize|config))?$")
+
+
+def declared_by_models(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name: compare the models with the tables they declare, not with the search indexes."""
+    return not (type_ == "table" and name is not None and SEARCH_INDEX_TABLE.match(name))
 
 
 WRITE_OPTION = "isok_write"

@@ -117,16 +117,8 @@ def run_import(rows: list[dict[str, str]], columns: list[Column], apply_row: Cal
     (or a service's ValueError) to refuse the row. The caller commits when the report is ok and not a dry run.
     """
     report = ImportReport(rows=len(rows), dry_run=dry_run)
-    known = {column.name for column in columns}
-    if rows:
-        unknown = sorted(set(rows[0]) - known - {""})
-        missing = sorted(c.name for c in columns if c.required and c.name not in rows[0])
-        for name in unknown:
-            report.errors.append(RowError(1, name, _("Unknown column.")))
-        for name in missing:
-            report.errors.append(RowError(1, name, _("This required column is missing.")))
-        if report.errors:
-            return report
+    if _header_refused(rows, columns, report):
+        return report
     savepoint = db.session.begin_nested()
     try:
         for index, raw in enumerate(rows, start=2):
@@ -146,6 +138,45 @@ def run_import(rows: list[dict[str, str]], columns: list[Column], apply_row: Cal
         else:
             savepoint.commit()
     return report
+
+
+def run_checked_import(rows: list[dict[str, str]], columns: list[Column],
+                       check: Callable[[list[tuple[int, dict[str, Any]]]], tuple[list, list[str], list[RowError]]],
+                       write: Callable[[list], None], *, dry_run: bool) -> ImportReport:
+    """Set-based: check every row without writing, then write them all in one go, or none if any row is refused.
+
+    For imports of many rows: `check` receives every parsed row as (line, values) and answers the items to write,
+    a description of each for the preview, and the refused rows; `write` saves the items (services that flush
+    once). The caller commits when the report is ok and not a dry run.
+    """
+    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    if _header_refused(rows, columns, report):
+        return report
+    parsed = []
+    for line, raw in enumerate(rows, start=2):
+        values, row_errors = _parse_row(line, raw, columns)
+        report.errors.extend(row_errors)
+        if not row_errors:
+            parsed.append((line, values))
+    items, report.applied, refused = check(parsed)
+    report.errors = sorted([*report.errors, *refused], key=lambda error: error.line)
+    if report.errors:
+        report.applied = []
+    elif not dry_run:
+        with db.session.begin_nested():
+            write(items)
+    return report
+
+
+def _header_refused(rows: list[dict[str, str]], columns: list[Column], report: ImportReport) -> bool:
+    """Unknown and missing columns refuse the whole file before any row is read."""
+    if rows:
+        known = {column.name for column in columns}
+        for name in sorted(set(rows[0]) - known - {""}):
+            report.errors.append(RowError(1, name, _("Unknown column.")))
+        for name in sorted(c.name for c in columns if c.required and c.name not in rows[0]):
+            report.errors.append(RowError(1, name, _("This required column is missing.")))
+    return bool(report.errors)
 
 
 def _parse_row(line: int, raw: dict[str, str], columns: list[Column]) -> tuple[dict[str, Any], list[RowError]]:

@@ -230,6 +230,8 @@ def _store(actor, entry: PortfolioEntry, name: str, result: filecheck.Checked, l
     except storage.TooLarge as error:
         raise UploadRejected([f"{name}: " + str(_l("The file is larger than %(mb)d MB.",
                                                    mb=current_app.config["MAX_FILE_MB"]))]) from error
+    except storage.Unavailable as error:
+        raise UploadRejected([str(storage.UNAVAILABLE)]) from error
     evidence = EvidenceFile(digest=digest, filename=result.download_name[:200], media_type=result.media_type,
                             size=size, uploaded_by_id=actor.id)
     entry.evidence.append(evidence)

@@ -1,5 +1,6 @@
 import io
 import re
+import shutil
 import tempfile
 import zipfile
 
@@ -240,7 +241,7 @@ def download(file_id):
     if not storage.exists(evidence.digest):
         abort(404)
     _note_reading(case)
-    return send_file(storage.path_of(evidence.digest), mimetype=evidence.media_type, as_attachment=True,
+    return send_file(storage.open_file(evidence.digest), mimetype=evidence.media_type, as_attachment=True,
                      download_name=evidence.filename, max_age=0)
 
 
@@ -371,7 +372,9 @@ def evidence_zip(case_id):
             folder = f"{entry.section.value}/{entry.id}-{_slug(entry.title)}"
             for evidence in entry.evidence:
                 if storage.exists(evidence.digest):
-                    archive.write(storage.path_of(evidence.digest), f"{folder}/{evidence.id}-{evidence.filename}")
+                    with storage.open_file(evidence.digest) as stored, \
+                            archive.open(f"{folder}/{evidence.id}-{evidence.filename}", "w") as member:
+                        shutil.copyfileobj(stored, member, storage.CHUNK)
     spool.seek(0)
     return send_file(spool, mimetype="application/zip", as_attachment=True,
                      download_name=f"portfolio-{case.id}.zip", max_age=0)

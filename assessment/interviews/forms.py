@@ -3,16 +3,14 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.interviews.models import VERIFICATION_LABELS
-from isok.forms import VersionedForm, choices
+from isok.forms import MultiCheckboxField, VersionedForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.translation import lazy_gettext as _l
 
@@ -47,10 +45,6 @@ class InterviewForm(VersionedForm):
         self.language.choices = language_choices()
         self.interpreter_language.choices = language_choices(blank=_l("No interpreter needed"))
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 RESULT_CHOICES = [("", _l("Not discussed"))] + [(value.value, label) for value, label in VERIFICATION_LABELS.items()]

@@ -4,14 +4,12 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS, ROLE_LABELS
-from isok.forms import Form, choices
+from isok.forms import Form, MultiCheckboxField, choices
 from isok.translation import lazy_gettext as _l
 
 
@@ -32,10 +30,6 @@ class SetPasswordForm(Form):
 class LanguageForm(Form):
     locale = SelectField(_l("Language"), validators=[DataRequired()])
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(Form):

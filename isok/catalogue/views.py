@@ -210,7 +210,7 @@ def _value(form, name: str):
 
 
 @bp.route("/<int:course_id>/enrol", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("ENROL_RATE_LIMIT", "30 per hour"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["ENROL_RATE_LIMIT"], methods=["POST"])
 def enrol(course_id):
     course = _readable_or_404(course_id)
     staff = permissions.can(current_user, access.ENROL)
@@ -529,7 +529,8 @@ def import_participants():
                 return redirect(url_for("catalogue.manage"))
             db.session.rollback()
     status = 400 if form.errors or (report and not report.ok) else 200
-    return render_template("catalogue/import.html", form=form, columns=COLUMNS, title=TITLE, report=report), status
+    return render_template("import.html", form=form, columns=COLUMNS, title=TITLE, report=report,
+                           nav="catalogue/_nav.html"), status
 
 
 # --- reports ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from isok.database import declared_by_models
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -29,6 +31,7 @@ def run_migrations_online():
 
     configure_args = current_app.extensions["migrate"].configure_args
     configure_args.setdefault("process_revision_directives", skip_empty_revision)
+    configure_args.setdefault("include_name", declared_by_models)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -386,7 +386,8 @@ def import_file(kind):
                 return redirect(url_for("network.overview"))
             db.session.rollback()
     status = 400 if form.errors or (report and not report.ok) else 200
-    return render_template("network/import.html", form=form, spec=spec, kind=kind, report=report), status
+    return render_template("import.html", form=form, columns=spec.columns, title=spec.title, report=report,
+                           nav="network/_nav.html"), status
 
 
 # --- start page and menu ---------------------------------------------------------------------------------------

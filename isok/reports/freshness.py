@@ -75,6 +75,8 @@ def _after_bulk_statement(orm_state) -> None:
 
 
 def _before_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the changes are synced once, when the transaction commits
+        return
     session.flush()  # what the commit would flush next is seen here, and synced in the same transaction
     if STATE not in session.info:
         return
@@ -91,7 +93,10 @@ def _before_commit(session) -> None:
 
 
 def _forget(session) -> None:
-    session.info.pop(STATE, None)
+    """A rolled-back transaction changed nothing; a rolled-back savepoint leaves what its transaction touched before
+    it (syncing a client whose change was undone only finds the record already right)."""
+    if not session.in_nested_transaction():
+        session.info.pop(STATE, None)
 
 
 def data_version() -> int:

@@ -1,5 +1,8 @@
-"""The case list over 10,000 cases and the counsellor's dashboard, against the floor page."""
+"""The case list over 10,000 cases and the counsellor's dashboard, against the floor page; the case import."""
 
+import io
+import resource
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -88,3 +91,31 @@ def test_csv_export_of_every_case(bench_app, caseload):
     client = caseload["client"]
     report("CSV export of 10,000 cases", time_it(lambda: client.get("/cases/export.csv"), repeat=3, warmup=1),
            "one query + template", caseload["query_ms"])
+
+
+IMPORT_ROWS = 10_000
+
+
+def test_case_import_of_ten_thousand_rows(bench_app, caseload):
+    """The whole import as a user sends it (a CSV read, every row checked, all rows written), on top of the 10,000
+    cases already there, so the duplicate check looks through 20,000 clients by the end."""
+    from cases.importing import import_cases
+    from isok.imports import read_table
+
+    header = "first_name;last_name;birth_date;gender;email;country_of_birth;mother_tongue;client_type;entry_date\n"
+    text = header + "".join(
+        f"Import{n};Person{n:05d};{1960 + n % 40}-{n % 12 + 1:02d}-{n % 28 + 1:02d};female;p{n}@example.net;SO;so;"
+        f"long_term;2026-02-01\n" for n in range(IMPORT_ROWS))
+    with bench_app.app_context():
+        actor = db.session.get(User, caseload["user_id"])
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        report_ = import_cases(actor, read_table("clients.csv", io.BytesIO(text.encode())), dry_run=False)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert report_.ok and len(report_.applied) == IMPORT_ROWS
+    report_value(f"case import of {IMPORT_ROWS:,} rows", seconds, "s",
+                 f"({seconds / IMPORT_ROWS * 1000:.2f} ms a row; target < 30 s)")
+    report_value("  peak RSS of the process after the import", rss_after, "MiB",
+                 f"(was {rss_before:.0f} MiB before it)")

@@ -4,12 +4,8 @@ The touch of the session's last activity used to open a second write transaction
 write lock (SQLite), so such a form waited for itself until the busy timeout and was lost with a 500.
 """
 
-import http.cookiejar
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -19,7 +15,8 @@ from werkzeug.serving import make_server
 from cases.models import GuidanceEntry
 from isok.accounts.models import LoginSession, Role
 from isok.extensions import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token
+from tests.reliability.browser import Browser
 
 PAUSE = timedelta(seconds=1)
 USERS = 6
@@ -36,32 +33,6 @@ def server(app, monkeypatch):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
-
-
-class Browser:
-    """One user's cookie jar; redirects are not followed, so each answer is seen as the server gave it."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def log_in(self, email):
-        status, page = self.request("/login")
-        status, _ = self.request("/login", {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)})
-        assert status == 302
 
 
 def _guidance(token, note):

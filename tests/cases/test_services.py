@@ -43,7 +43,8 @@ def test_stage_moves_follow_the_declared_journey(make_case, counsellor):
     services.move_stage(counsellor, case, Stage.IDENTIFICATION, date(2026, 3, 12), "Back: more to find out")
     db.session.commit()
     assert case.stage is Stage.IDENTIFICATION
-    moves = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_stage_moved")).all()
+    moves = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_stage_moved")
+                               .order_by(AuditEntry.id)).all()
     assert [m.changes["backward"] for m in moves] == [False, True]
 
 

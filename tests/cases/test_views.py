@@ -1,3 +1,4 @@
+import html
 import io
 import re
 from datetime import date
@@ -278,6 +279,17 @@ def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, ma
     assert response.status_code == 400
     assert "Possible duplicate" in page and "Unknown country code: XX" in page and "in the future" in page
     assert 'name="token"' not in page
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_import_refuses_a_row_repeating_a_client_above_it_in_the_same_file(client, counsellor):
+    log_in(client, counsellor)
+    repeated = IMPORT_CSV + "Ali;Jaber;1985-03-05;male;;IQ;ar;long_term;2026-02-04;\n" + \
+        "Alia;Jabr;1991-01-01;female;ALI@example.net;IQ;ar;long_term;2026-02-04;\n"
+    response = _upload(client, repeated)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert page.count("Possible duplicate of the client on line 2") == 2  # by name and birth date, and by email
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
 
 

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -79,7 +80,7 @@ def test_evidence_is_stored_by_content_and_the_photo_loses_its_position(make_cas
 def test_one_bad_file_refuses_the_whole_upload_and_stores_nothing(make_case, make_entry, app):
     case, client_user, _ = make_case()
     entry = make_entry(client_user, case)
-    files_before = sorted(p.name for p in storage._root().rglob("*"))
+    files_before = sorted(p.name for p in Path(app.config["FILES_DIR"]).rglob("*"))
     with pytest.raises(services.UploadRejected) as refused:
         services.add_evidence(client_user, entry, [upload("good.pdf", pdf_bytes()),
                                                    upload("evil.pdf", b"<html><script>x</script></html>"),
@@ -88,7 +89,7 @@ def test_one_bad_file_refuses_the_whole_upload_and_stores_nothing(make_case, mak
     assert len(refused.value.messages) == 2
     assert refused.value.messages[0].startswith("evil.pdf:")
     assert db.session.scalar(select(EvidenceFile)) is None
-    assert sorted(p.name for p in storage._root().rglob("*")) == files_before
+    assert sorted(p.name for p in Path(app.config["FILES_DIR"]).rglob("*")) == files_before
 
 
 def test_size_count_and_portfolio_limits_are_enforced(make_case, make_entry, app, monkeypatch):

@@ -1,7 +1,7 @@
 """jobs: failed jobs kept for the administrators
 
 Revision ID: 216e15edcb5d
-Revises: 25efe00d3735
+Revises: 7c1f0a9e5b21
 Create Date: 2026-12-05 12:57:44.428852
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = '216e15edcb5d'
-down_revision = '25efe00d3735'
+down_revision = '7c1f0a9e5b21'
 branch_labels = None
 depends_on = None
 
