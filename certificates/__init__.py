@@ -9,10 +9,12 @@ bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=
 
 def init_app(app: Flask) -> None:
     """Everything certificates plug into the application."""
-    from certificates import access, data_rights, demo, public_views, seal_views, views  # noqa: F401  (routes of bp)
+    from certificates import access, bulk, data_rights, demo, notices, public_views, seal_views, views  # noqa: F401
 
     app.register_blueprint(bp)  # routes: views.py, seal_views.py, public_views.py
     fields.declare(app, *access.FIELD_SETS)
+    bulk.init_app(app)  # its jobs on the queue
+    notices.init_app(app)  # issued, revoked (to the client); seals about to expire (to administrators, daily)
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.client_panel)
     hooks.dashboard_panel(app, seal_views.expiring_seals_panel)

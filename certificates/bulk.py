@@ -1,14 +1,15 @@
-"""Bulk issue in a background thread: one case at a time, each in its own transaction, failures kept per case.
+"""Bulk issue as a job on the queue: one case per step, each in its own transaction, failures kept per case.
 
-The request that starts a bulk issue commits the job and starts a thread with its own application context (and so
-its own database session). Nothing accumulates: every case's objects are released from the session after its
-commit, and the PDF goes to storage at once, so memory does not grow with the number of cases.
+The request that starts a bulk issue commits the job and its items; each step of the job takes the next waiting
+item, issues its certificate and marks the item issued in one transaction, then asks for the next step. The
+database is the job's only memory: a consumer killed in the middle of a step leaves that item waiting (its
+transaction never committed), and the next consumer to start resumes every unfinished job (`resume`), so each
+certificate is issued once. Items are taken under a row lock that skips the locked ones (PostgreSQL) or in a
+write transaction (SQLite), so two consumers never issue the same item.
 """
 
 import logging
-import threading
 
-from flask import Flask, current_app
 from sqlalchemy import select
 
 from certificates import services
@@ -16,76 +17,88 @@ from certificates.models import BulkIssue, BulkIssueItem, BulkStatus, ItemStatus
 from isok.accounts.models import User
 from isok.database import utcnow
 from isok.extensions import db
+from isok.jobs import queue
 from isok.translation import force_locale
 from isok.translation import gettext as _
 
 log = logging.getLogger(__name__)
-_threads: dict[int, threading.Thread] = {}
+STEP = "bulk_issue_step"  # asked for by services.start_bulk_issue
+RESUME = "resume_bulk_issues"
 
 
-def start(bulk_id: int, app: Flask | None = None) -> threading.Thread:
-    """Run the bulk issue in a daemon thread; the job record is the only shared state."""
-    app = app or current_app._get_current_object()
-    thread = threading.Thread(target=_run_in_context, args=(app, bulk_id), name=f"bulk-issue-{bulk_id}", daemon=True)
-    _threads[bulk_id] = thread
-    thread.start()
-    return thread
+def init_app(app) -> None:
+    queue.task(app, step, name=STEP)
+    queue.task(app, resume, name=RESUME)
+    queue.at_consumer_start(app, RESUME)
 
 
-def wait(bulk_id: int, timeout: float | None = None) -> None:
-    """Wait for a running bulk issue to end (tests and the CLI; the web shows progress instead)."""
-    thread = _threads.get(bulk_id)
-    if thread is not None:
-        thread.join(timeout)
-        if not thread.is_alive():
-            _threads.pop(bulk_id, None)
-
-
-def _run_in_context(app: Flask, bulk_id: int) -> None:
-    with app.app_context():
-        try:
-            run(bulk_id)
-        except Exception:
-            log.exception("bulk issue %s stopped", bulk_id)
-        finally:
-            db.session.remove()
+def step(bulk_id: int) -> None:
+    """The job: issue one case's certificate, then ask for the next step (or finish the bulk issue)."""
+    if issue_next(bulk_id):
+        queue.enqueue(STEP, bulk_id)
+        db.session.commit()  # hands the next step to the queue
 
 
 def run(bulk_id: int) -> None:
-    """Issue the certificates of every pending item of the job, one case at a time."""
-    bulk = db.session.get(BulkIssue, bulk_id)
-    bulk.status = BulkStatus.RUNNING
-    bulk.started_at = utcnow()
-    user_id, languages, locale = bulk.created_by_id, list(bulk.languages), bulk.locale
-    db.session.commit()
-    item_ids = db.session.scalars(select(BulkIssueItem.id).where(
-        BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING).order_by(BulkIssueItem.id)).all()
-    with force_locale(locale):
-        for item_id in item_ids:
-            _issue_one(item_id, user_id, languages)
-            db.session.expunge_all()
-    bulk = db.session.get(BulkIssue, bulk_id)
-    bulk.status = BulkStatus.FINISHED
-    bulk.finished_at = utcnow()
+    """Issue every waiting item of the job in this process, one case at a time."""
+    while issue_next(bulk_id):
+        db.session.expunge_all()
+
+
+def resume() -> None:
+    """Queue a step of every unfinished bulk issue (after a consumer was killed, the step in hand is lost)."""
+    waiting = select(BulkIssueItem.id).where(BulkIssueItem.bulk_id == BulkIssue.id,
+                                             BulkIssueItem.status == ItemStatus.PENDING).exists()
+    for bulk_id in db.session.scalars(select(BulkIssue.id).where(BulkIssue.status != BulkStatus.FINISHED, waiting)):
+        queue.enqueue(STEP, bulk_id)
     db.session.commit()
 
 
-def _issue_one(item_id: int, user_id: int | None, languages: list[str]) -> None:
-    item = db.session.get(BulkIssueItem, item_id)
-    user = db.session.get(User, user_id) if user_id else None
-    try:
-        if user is None or not user.active:
-            raise services.CertificateError(_("The person who started this bulk issue can no longer issue."))
-        certificate = services.issue_certificate(user, item.case, languages)
-        item.status = ItemStatus.ISSUED
-        item.certificate = certificate
-        db.session.commit()
-    except Exception as error:
-        db.session.rollback()
-        if not isinstance(error, services.CertificateError):
-            log.exception("bulk issue item %s failed", item_id)
-        item = db.session.get(BulkIssueItem, item_id)
-        item.status = ItemStatus.FAILED
-        item.error = (str(error) if isinstance(error, services.CertificateError)
-                      else _("Unexpected error (%(kind)s); the log has the details.", kind=type(error).__name__))[:500]
-        db.session.commit()
+def issue_next(bulk_id: int) -> bool:
+    """Issue the certificate of the job's next waiting case; False when none is left to take."""
+    bulk = db.session.get(BulkIssue, bulk_id)
+    if bulk is None or bulk.status == BulkStatus.FINISHED:
+        return False
+    item = db.session.scalar(select(BulkIssueItem).where(
+        BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING)
+        .order_by(BulkIssueItem.id).limit(1).with_for_update(skip_locked=True))
+    if item is None:
+        _finish_if_done(bulk_id)
+        return False
+    if bulk.status == BulkStatus.QUEUED:
+        bulk.status, bulk.started_at = BulkStatus.RUNNING, utcnow()
+    user = db.session.get(User, bulk.created_by_id) if bulk.created_by_id else None
+    item_id = item.id
+    with force_locale(bulk.locale):
+        try:
+            if user is None or not user.active:
+                raise services.CertificateError(_("The person who started this bulk issue can no longer issue."))
+            item.certificate = services.issue_certificate(user, item.case, list(bulk.languages))
+            item.status = ItemStatus.ISSUED
+            db.session.commit()
+        except services.CertificateError as error:
+            db.session.rollback()
+            _fail(item_id, str(error))
+    return True
+
+
+def _fail(item_id: int, reason: str) -> None:
+    item = db.session.scalar(select(BulkIssueItem).where(BulkIssueItem.id == item_id).with_for_update())
+    if item.status == ItemStatus.PENDING:
+        bulk = item.bulk
+        if bulk.status == BulkStatus.QUEUED:
+            bulk.status, bulk.started_at = BulkStatus.RUNNING, utcnow()
+        item.status, item.error = ItemStatus.FAILED, reason[:500]
+    db.session.commit()
+
+
+def _finish_if_done(bulk_id: int) -> None:
+    """Finish the job once no item waits (one locked by another consumer still waits: that consumer finishes)."""
+    bulk = db.session.scalar(select(BulkIssue).where(BulkIssue.id == bulk_id).with_for_update())
+    waiting = db.session.scalar(select(BulkIssueItem.id).where(
+        BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING).limit(1))
+    if waiting is None and bulk.status != BulkStatus.FINISHED:
+        bulk.status, bulk.finished_at = BulkStatus.FINISHED, utcnow()
+        if bulk.started_at is None:
+            bulk.started_at = bulk.finished_at
+    db.session.commit()

@@ -25,6 +25,7 @@ from isok import audit, storage
 from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
+from isok.jobs import queue
 from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
@@ -219,7 +220,7 @@ def find_by_code(code: str) -> Certificate | None:
 
 
 def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> BulkIssue:
-    """Queue certificates for many cases; bulk.start() then issues them one by one in the background."""
+    """Queue certificates for many cases: the job (certificates.bulk) issues them one by one once this commits."""
     if not cases:
         raise CertificateError(_("Choose at least one case."), field="case_ids")
     refused = [case for case in cases if not access.can_issue_certificate(user, case)]
@@ -230,4 +231,5 @@ def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> Bu
     db.session.add(bulk)
     audit.record(user, "start_bulk_issue", bulk, changes={"case_ids": [case.id for case in cases],
                                                          "languages": list(languages)})
+    queue.enqueue("bulk_issue_step", bulk.id)
     return bulk

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cases import access as case_access
 from cases.models import Case, Stage
-from certificates import access, bp, bulk, data_rights, rendering, seals, services
+from certificates import access, bp, data_rights, rendering, seals, services
 from certificates.credential import as_vc_jwt, build_credential, issuer_id
 from certificates.forms import (
     BulkIssueForm,
@@ -275,8 +275,7 @@ def start_bulk():
         except services.CertificateError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
-            db.session.commit()
-            bulk.start(job.id)
+            db.session.commit()  # hands the job to the queue
             return redirect(url_for("certificates.bulk_progress", bulk_id=job.id))
     return _index_page(form=form, status=400)
 

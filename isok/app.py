@@ -15,8 +15,10 @@ from isok import (
     fields,
     hooks,
     i18n,
+    jobs,
     materials,
     network,
+    notices,
     permissions,
     reports,
     routing,
@@ -32,8 +34,10 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 # The features, each plugged in by its own init_app, in the order of the arrows between them: a feature comes after
 # those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last. The course
 # catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled); the
-# material bank on the frameworks (units served) and the catalogue's fields, and shows itself in the steps.
-FEATURES = (accounts, cases, network, portfolio, assessment, certificates, catalogue, materials, reports)
+# material bank on the frameworks (units served) and the catalogue's fields, and shows itself in the steps. The job
+# queue comes first and the notices next: features declare their jobs and their notices on them.
+FEATURES = (jobs, accounts, notices, cases, network, portfolio, assessment, certificates, catalogue, materials,
+            reports)
 
 
 def create_app(config: dict | None = None) -> Flask:

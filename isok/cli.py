@@ -2,6 +2,8 @@
 
 Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
+import contextlib
+
 import click
 import pyotp
 from flask import current_app
@@ -14,6 +16,7 @@ from isok.accounts.models import Role, User
 from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
+from isok.jobs import beside
 
 
 @click.command("demo")
@@ -74,10 +77,14 @@ class _QuietRequestHandler(WSGIRequestHandler):
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--consumer/--no-consumer", default=True, show_default=True,
+              help="Run a job consumer beside the server (`flask jobs-consumer` as a child process).")
 @with_appcontext
-def serve_command(host, port):
+def serve_command(host, port, consumer):
     """Serve the app on Werkzeug's threaded server, as `make run` does (`flask run` names its versions)."""
-    run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
+    with beside.consumer_process() if consumer else contextlib.nullcontext():
+        run_simple(host, port, current_app._get_current_object(), threaded=True,
+                   request_handler=_QuietRequestHandler)
 
 
 def init_app(app) -> None:

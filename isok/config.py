@@ -31,6 +31,13 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # the job queue: Redis (ISOK_QUEUE_URL, else ISOK_REDIS_URL) or, embedded, a SQLite file in the instance
+        "QUEUE_URL": env.get("ISOK_QUEUE_URL") or redis_url,
+        # outgoing mail: smtp://user:password@host:587 (STARTTLS) or smtps://...:465; unset keeps mail in the outbox
+        "SMTP_URL": env.get("ISOK_SMTP_URL"),
+        "MAIL_FROM": env.get("ISOK_MAIL_FROM", "isok <noreply@localhost>"),
+        # the retention period in years: when set, clients past it are erased by a nightly job
+        "RETENTION_YEARS": int(env["ISOK_RETENTION_YEARS"]) if env.get("ISOK_RETENTION_YEARS") else None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         # a moving window: "5 per minute" means any 60 seconds, not the clock's minute, which would allow ten

@@ -10,7 +10,7 @@ bp = Blueprint("portfolio", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     """Everything the portfolio plugs into the application."""
-    from portfolio import access, data_rights, demo, views
+    from portfolio import access, data_rights, demo, notices, views
 
     app.register_blueprint(bp)  # routes: views.py
     declare_fields(app, *access.FIELD_SETS)  # the fields each role sees (isok.fields)
@@ -24,5 +24,6 @@ def init_app(app: Flask) -> None:
     hooks.export_data(app, data_rights.portfolio_data)
     hooks.export_files(app, data_rights.evidence_files)
     hooks.erasure(app, data_rights.erase_portfolios)
+    notices.init_app(app)  # submitted (to the counsellor), returned or accepted (to the client)
     for rule in (access.can_view_portfolio, access.can_edit_portfolio, access.can_review_portfolio):
         app.add_template_global(rule)

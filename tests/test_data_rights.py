@@ -55,6 +55,7 @@ def test_the_registered_data_rights_hooks_per_feature(app):
     registry = hooks.of(app)
     assert _declared(registry.erasure) == {
         "isok.accounts": ["isok.accounts.data_rights.erase_login"],
+        "isok.notices": ["isok.notices.data_rights.erase_notices"],
         "portfolio": ["portfolio.data_rights.erase_portfolios"],
         "assessment.interviews": ["assessment.interviews.data_rights.erase_interviews"],
         "assessment.placements": ["assessment.placements.data_rights.erase_placements"],
@@ -65,6 +66,7 @@ def test_the_registered_data_rights_hooks_per_feature(app):
     }
     assert _declared(registry.export_data) == {
         "isok.accounts": ["isok.accounts.data_rights.account_part"],
+        "isok.notices": ["isok.notices.data_rights.notices_part"],
         "portfolio": ["portfolio.data_rights.portfolio_data"],
         "assessment.frameworks": ["assessment.frameworks.data_rights.target_qualifications_part"],
         "assessment.interviews": ["assessment.interviews.data_rights.interviews_part"],

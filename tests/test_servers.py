@@ -22,7 +22,7 @@ def _free_port() -> int:
 
 def _server_header(command: list[str], port: int, tmp_path: Path) -> str:
     env = {**os.environ, "ISOK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", "ISOK_SECRET_KEY": "test",
-           "ISOK_FILES_DIR": str(tmp_path / "files")}
+           "ISOK_FILES_DIR": str(tmp_path / "files"), "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     try:
         deadline = time.monotonic() + 120  # a loaded machine takes a while to import the app

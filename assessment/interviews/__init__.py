@@ -6,7 +6,7 @@ from isok import fields, hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.interviews import access, data_rights, demo, views  # views: routes on assessment.bp
+    from assessment.interviews import access, data_rights, demo, notices, views  # views: routes on assessment.bp
 
     fields.declare(app, *access.FIELD_SETS)
     hooks.case_panel(app, views.case_panel)
@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
         app.add_template_global(rule)
     hooks.export_data(app, data_rights.interviews_part)
     hooks.erasure(app, data_rights.erase_interviews)
+    notices.init_app(app)  # booked, moved, cancelled: to the client and the teacher

@@ -1,0 +1,63 @@
+"""Interview notices: booked, moved or cancelled, to the client and the teacher, with the calendar file attached."""
+
+from flask import Flask
+from flask_babel import format_date, format_time
+from sqlalchemy import select
+
+from assessment.interviews import access, calendar, services
+from assessment.interviews.models import Interview
+from isok.extensions import db
+from isok.i18n import language_name
+from isok.notices import registry
+from isok.translation import gettext as _
+from isok.translation import lazy_gettext as _l
+
+KIND = "interview"
+ACTIONS = ("schedule_interview", "reschedule_interview", "cancel_interview")
+
+
+def init_app(app: Flask) -> None:
+    registry.kind(app, registry.Kind(KIND, _l("Interviews booked, moved or cancelled"), write, visible))
+    for action in ACTIONS:
+        registry.on_audit(app, action, told)
+
+
+def told(entry) -> list[registry.Tell]:
+    interview = db.session.get(Interview, entry.object_id)
+    people = [interview.teacher_id, interview.case.client.user_id]
+    return [registry.Tell(user_id, KIND, interview.id, {"action": entry.action}, case_id=interview.case_id)
+            for user_id in people]
+
+
+def _sees_case(user, interview_id) -> bool:
+    return db.session.scalar(access.visible_interviews(user).where(Interview.id == interview_id)) is not None
+
+
+def visible(user, notice) -> bool:
+    """Whoever sees the case; and the interview's own teacher, who no longer sees it once the interview is
+    cancelled but must learn of the cancellation."""
+    if _sees_case(user, notice.object_id):
+        return True
+    return db.session.scalar(select(Interview.teacher_id).where(Interview.id == notice.object_id)) == user.id
+
+
+def write(notice) -> registry.Written | None:
+    interview = db.session.get(Interview, notice.object_id)
+    if interview is None:
+        return None
+    when = f"{format_date(interview.starts_at, 'full')} {format_time(interview.starts_at, 'short')}"
+    subject = {
+        "schedule_interview": _("An interview is booked for %(when)s", when=when),
+        "reschedule_interview": _("The interview moved to %(when)s", when=when),
+        "cancel_interview": _("The interview of %(when)s is cancelled", when=when),
+    }[notice.params["action"]]
+    lines = [_("Place: %(place)s", place=interview.place or interview.video_link or "–"),
+             _("Teacher: %(name)s", name=interview.teacher.name),
+             _("Language: %(language)s", language=language_name(interview.language))]
+    if interview.interpreter_language:
+        lines.append(_("Interpreter: %(language)s", language=language_name(interview.interpreter_language)))
+    url = (registry.link("assessment.interview", interview_id=interview.id) if notice.user_id == interview.teacher_id
+           else registry.link("dashboard.home"))
+    # without the client's name: a mail outlives the record (an erased client's name must not stay in it)
+    ics = calendar.calendar([services.interview_event(interview, name_client=False)])
+    return registry.Written(subject, "\n".join(lines), url, [(f"interview-{interview.id}.ics", "text/calendar", ics)])

@@ -1,0 +1,5 @@
+from tests.access import Access, expect
+
+ROUTES = [
+    Access("jobs.failed", "GET", expect(["admin"])),
+]
