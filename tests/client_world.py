@@ -141,8 +141,8 @@ def build(http, make_user, make_organisation) -> World:
     framework_services.set_target_qualification(counsellor, case, version)
     outcome_ids = [outcome.id for outcome in version.units[0].outcomes]
     interview = interview_services.schedule_interview(
-        counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=2), duration_minutes=60,
-        place=f"At {FIRST} {LAST}'s home", video_link=None)
+        counsellor, case, teacher=teacher, starts_at=utcnow() - timedelta(hours=2), duration_minutes=60,
+        place=f"At {FIRST} {LAST}'s home", video_link=None, as_of=utcnow() - timedelta(days=7))
     db.session.flush()
     interview_services.record_interview(
         teacher, interview, interview.version,

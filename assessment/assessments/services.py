@@ -1,8 +1,9 @@
 """The tripartite assessment: independent ratings, the joint decision, sign-off, reopening and the results."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -234,6 +235,8 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
         raise AssessmentError(_("You have declared a conflict of interest; another assessor must be assigned."))
     _check_version(assessor, expected_version)
     _check_outcomes(assessment, values)
+    if submit or any(value.get("level") for value in values.values()):
+        _check_placement_started(assessment.placement)
     if declaration is not None and assessor.conflict is ConflictStatus.UNDECLARED:
         declare_conflict(actor, assessment, conflict=declaration[0], note=declaration[1])
         if assessor.conflict is ConflictStatus.CONFLICT:
@@ -280,6 +283,13 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
         "levels": {str(oid): v.get("level") for oid, v in values.items()}})
     _flush()
     return assessor
+
+
+def _check_placement_started(placement: Placement) -> None:
+    """Ratings rest on what was seen at the workplace: none before the placement starts."""
+    if utcnow().date() < placement.start_date:
+        raise AssessmentError(_("The placement starts on %(date)s: ratings can be recorded from that day on. "
+                                "Nothing was saved.", date=format_date(placement.start_date)))
 
 
 def all_submitted(assessment: Assessment) -> bool:
@@ -422,6 +432,10 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
         raise AssessmentError(_("Record the joint decision before signing off."))
     _check_version(assessment, expected_version)
     _check_declared(access.assessor_of(actor, assessment), assessment)
+    placement = assessment.placement
+    if utcnow().date() < placement.ends_on:
+        raise AssessmentError(_("The placement runs until %(date)s: sign-off waits until its last day, unless the "
+                                "counsellor records that it ended early.", date=format_date(placement.ends_on)))
     if thin_evidence(assessment) and not acknowledge_thin_evidence:
         raise AssessmentError(_("Some recognised outcomes rest on fewer than two independent sources. Review them "
                                 "and confirm that you have."), "acknowledge")
@@ -673,9 +687,9 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
     units = case_units(case)[:2]
     if not units:
         return
-    start = date.today() - timedelta(days=60 - 10 * n)
+    start = utcnow().date() - timedelta(days=60 - 10 * n)  # every demo placement has ended: rated and signed off
     placement = create_placement(counsellor, case, workplace=workplace, tutor=tutor, start_date=start,
-                                 end_date=start + timedelta(days=45), units=units,
+                                 end_date=start + timedelta(days=25), units=units,
                                  tasks="Breakfast service, cold kitchen, hygiene self-monitoring")
     assessment = open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     levels = scale_levels(assessment)

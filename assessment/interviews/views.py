@@ -223,7 +223,9 @@ def record_interview(interview_id):
             services.record_interview(current_user, interview, form.version.data, findings=_submitted_findings(),
                                       next_steps=next_steps)
         except RuleBroken as error:
-            getattr(form, error.field or "steps_note").errors.append(str(error))
+            db.session.rollback()
+            target = getattr(form, error.field or "", None)
+            (target.errors if target is not None else form.form_errors).append(str(error))
         else:
             db.session.commit()
             flash(_("The interview was recorded."), "success")
