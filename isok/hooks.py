@@ -40,6 +40,7 @@ DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
 ErasureHook = Callable[[object, object], None]
+DecisionChangeHook = Callable[[object, object, str], None]
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Hooks:
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
     erasure: list[ErasureHook] = field(default_factory=list)
+    decision_changes: list[DecisionChangeHook] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -120,6 +122,11 @@ def erasure(app: Flask, fn: ErasureHook) -> None:
     of(app).erasure.append(fn)
 
 
+def decision_change(app: Flask, fn: DecisionChangeHook) -> None:
+    """`fn(actor, case, reason)` runs when a signed-off assessment decision of the case changes (on appeal)."""
+    of(app).decision_changes.append(fn)
+
+
 # --- using (inside a request or an application context) ----------------------------------------------------------
 
 def dashboard_panels(user) -> list[Panel]:
@@ -157,3 +164,8 @@ def client_export_files(client) -> list[tuple[str, bytes]]:
 def erase_client_data(actor, client) -> None:
     for hook in of().erasure:
         hook(actor, client)
+
+
+def decision_changed(actor, case, reason: str) -> None:
+    for hook in of().decision_changes:
+        hook(actor, case, reason)
