@@ -12,7 +12,7 @@ APT_TEST := poppler-utils
 # Browser tests drive Debian's Chromium.
 APT_BROWSER := chromium
 
-.PHONY: run test test-pg e2e bench lint system-deps system-deps-test system-deps-browser translations messages db demo clean
+.PHONY: run test test-pg e2e bench load lint system-deps system-deps-test system-deps-browser translations messages db demo clean
 
 define apt_ensure
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -72,6 +72,11 @@ e2e: system-deps-browser $(VENV)/.installed translations
 
 bench: system-deps $(VENV)/.installed translations
 	$(BIN)/pytest -q -p no:cacheprovider -s tests/benchmarks
+
+# A working day of 50 people on gunicorn + PostgreSQL + Redis (ISOK_LOAD_MINUTES, default 10); see README "Load".
+load: system-deps $(VENV)/.installed translations
+	$(BIN)/pip install -q -e '.[load]'
+	$(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) instance

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Flask
 
-from isok import hooks, permissions
+from isok import fields, hooks, permissions
 
 bp = Blueprint("cases", __name__, template_folder="templates", cli_group=None)
 
@@ -15,7 +15,10 @@ def init_app(app: Flask) -> None:
     hooks.dashboard_panel(app, views.staff_panel)
     hooks.dashboard_panel(app, views.client_panel)
     hooks.nav(app, views.nav)
+    hooks.audience(app, views.audience)
     hooks.demo(app, demo.load)
     permissions.case_rule(app, access.reasons_to_open)
+    fields.declare(app, *access.FIELD_SETS)
+    app.add_template_global(access.guidance_kind)
     for rule in (access.can_manage_case, access.can_view_guidance_notes, access.can_manage_client):
         app.add_template_global(rule)

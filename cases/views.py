@@ -44,6 +44,7 @@ from cases.models import (
 from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.extensions import db
+from isok.fields import seen_by
 from isok.forms import ActionForm, apply, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.imports import ImportFileError, read_table
@@ -169,6 +170,24 @@ def _short_date_formatter():
     return short_date
 
 
+def _export_columns():
+    """The case list's columns: header, the record kind and field it shows (None: the row's own id), its value."""
+    return [
+        (_("Case"), None, None, lambda row: row.id),
+        (_("Client"), "client", "last_name", lambda row: row.client_name),
+        (_("Birth year"), "client", "birth_year", lambda row: row.birth_year),
+        (_("Gender"), "client", "gender", lambda row: row.gender.label),
+        (_("Stage"), "case", "stage", lambda row: row.stage.label),
+        (_("Client type"), "case", "client_type", lambda row: row.client_type.label),
+        (_("Organisation"), None, None, lambda row: row.organisation_name),
+        (_("Counsellor"), "case", "counsellor_id", lambda row: row.counsellor_name or ""),
+        (_("Entry date"), "case", "entry_date", lambda row: row.entry_date.isoformat()),
+        (_("Exit date"), "case", "exit_date", lambda row: row.exit_date.isoformat() if row.exit_date else ""),
+        (_("Target"), "case", "target", lambda row: row.target),
+        (_("Latest activity"), None, None, lambda row: row.last_activity_at.date().isoformat()),
+    ]
+
+
 @bp.get("/cases/export.csv")
 @permissions.requires(permissions.VIEW_CASES)
 def export_csv():
@@ -176,14 +195,14 @@ def export_csv():
     rows = queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
     out = io.StringIO()
     writer = spreadsheets.CsvWriter(out)
-    writer.writerow([_("Case"), _("Client"), _("Birth year"), _("Gender"), _("Stage"), _("Client type"),
-                     _("Organisation"), _("Counsellor"), _("Entry date"), _("Exit date"), _("Target"),
-                     _("Latest activity")])
+    client_seen, case_seen = seen_by(current_user, "client"), seen_by(current_user, "case")
+    columns = [column for column in _export_columns()
+               if column[1] is None or column[2] in (client_seen if column[1] == "client" else case_seen)]
+    audit.record_view(current_user, "case", None, action="export", changes={
+        "rows": len(rows), "field_set": [f"{kind}.{name}" for _h, kind, name, _v in columns if kind]})
+    writer.writerow([header for header, _kind, _name, _value in columns])
     for row in rows:
-        writer.writerow([
-            row.id, row.client_name, row.birth_year, row.gender.label, row.stage.label, row.client_type.label,
-            row.organisation_name, row.counsellor_name or "", row.entry_date.isoformat(),
-            row.exit_date.isoformat() if row.exit_date else "", row.target, row.last_activity_at.date().isoformat()])
+        writer.writerow([value(row) for _header, _kind, _name, value in columns])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=cases.csv"})
 
@@ -685,9 +704,25 @@ def _own_cases(user) -> list[Case]:
 def my_case():
     cases = _own_cases(current_user)
     shared = {case.id: [entry for entry in case.guidance_entries if entry.shareable] for case in cases}
-    return render_template("cases/my_case.html", cases=cases, shared=shared, stage_text=STAGE_CLIENT_TEXT,
+    audiences = {case.id: hooks.audiences(case) for case in cases}
+    return render_template("cases/my_case.html", cases=cases, shared=shared, audiences=audiences,
+                           stage_text=STAGE_CLIENT_TEXT,
                            stages=[stage for stage in Stage if stage is not Stage.CLOSED],
                            appointments=services.upcoming_appointments([case.id for case in cases], limit=10))
+
+
+def audience(case: Case) -> list[hooks.Audience]:
+    """Who keeps the case (everything) and who counts it (ESF figures), for the client's own page."""
+    keepers = [user.name for user in (case.counsellor, *case.co_counsellors) if user is not None]
+    everything = _("Everything about your validation: your personal data, consents, guidance notes, portfolio and "
+                   "results.")
+    lines = [hooks.Audience(_("Your counsellor %(name)s", name=name), everything) for name in keepers]
+    lines.append(hooks.Audience(_("The counsellors of %(organisation)s", organisation=case.organisation.name),
+                                everything))
+    lines.append(hooks.Audience(_("The project's managers"), _(
+        "Figures, and the answers the ESF reports need: your age, gender, situation at entry and results. No notes, "
+        "no portfolio.")))
+    return lines
 
 
 # --- start page and menu ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Flask
 
-from isok import hooks
+from isok import fields, hooks
 
 bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=None)
 
@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from certificates import access, data_rights, demo, public_views, seal_views, services, views  # noqa: F401
 
     app.register_blueprint(bp)  # routes: views.py, seal_views.py, public_views.py
+    fields.declare(app, *access.FIELD_SETS)
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.client_panel)
     hooks.dashboard_panel(app, seal_views.expiring_seals_panel)

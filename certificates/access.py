@@ -8,6 +8,7 @@ from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok import permissions
 from isok.accounts.models import Role
 from isok.extensions import db
+from isok.fields import FieldSet, roles
 from isok.permissions import ISSUE_CERTIFICATES, REVOKE_CERTIFICATES, VIEW_CERTIFICATES, VIEW_OWN_CERTIFICATES, can
 
 
@@ -49,3 +50,16 @@ def visible_bulk_issues(user) -> Select:
     if Role.ADMIN in user.roles:
         return select(BulkIssue)
     return select(BulkIssue).where(BulkIssue.created_by_id == user.id)
+
+
+# --- need to know: the fields each role sees of certificates (isok.fields) -------------------------------------
+
+CERTIFICATE_FIELDS = FieldSet("certificate", "certificate", {
+    ("number", "status", "issued_at", "valid_until", "revoked_at", "languages", "formally_recognised"):
+        roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.CLIENT),
+    ("content", "verification_code", "issued_by_id", "revoked_by_id", "revocation_reason", "replaced_at",
+     "replacement_reason", "seal_level"): roles(Role.ADMIN, Role.COUNSELLOR, Role.CLIENT),
+}, internal=("id", "case_id", "pdf_sha256", "pdf_size", "seal_id", "status_list_id", "status_list_index",
+             "replaces_id", "version"))
+
+FIELD_SETS = (CERTIFICATE_FIELDS,)

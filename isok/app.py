@@ -12,6 +12,7 @@ from isok import (
     cli,
     dashboard,
     errors,
+    fields,
     hooks,
     i18n,
     network,
@@ -40,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     # routing first: routes bind their converters when a feature registers them
-    for foundation in (routing, hooks, errors, security, i18n, permissions, templating, dashboard, cli):
+    for foundation in (routing, hooks, errors, security, i18n, permissions, fields, templating, dashboard, cli):
         foundation.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)

@@ -105,14 +105,16 @@ def entries_about(objects: dict[str, Iterable[int]], actor_id: int | None = None
     return list(db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id)))
 
 
-def record_view(actor, object_type: str, object_id: int) -> None:
+def record_view(actor, object_type: str, object_id: int | None, *, action: str = "view",
+                changes: dict | None = None) -> None:
     """Record that someone opened personal data, in a short transaction of its own.
 
     Reads run in read-only transactions (GET handlers never write), so the trace of a read is written beside
-    them, and stays written even if the page then fails.
+    them, and stays written even if the page then fails. An export names the field set it used in `changes`.
     """
     with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
         conn.execute(insert(AuditEntry).values(
-            at=utcnow(), actor_id=getattr(actor, "id", None), action="view", object_type=object_type,
+            at=utcnow(), actor_id=getattr(actor, "id", None), action=action, object_type=object_type,
             object_id=object_id, ip=request.remote_addr if has_request_context() else None,
+            changes={k: _plain(v) for k, v in changes.items()} if changes else None,
         ))

@@ -30,6 +30,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
 from isok import audit, storage
+from isok.database import declared_by_models
 from isok.extensions import db
 
 FORMAT = "isok-backup/1"
@@ -236,7 +237,8 @@ def _check_revision(revision: str) -> str:
 
 def _tables_with_rows() -> list[str]:
     with db.engine.connect() as connection:
-        tables = sorted(name for name in inspect(connection).get_table_names() if name != "alembic_version")
+        tables = sorted(name for name in inspect(connection).get_table_names()
+                        if name != "alembic_version" and declared_by_models(name, "table", {}))  # not search indexes
         quote = connection.dialect.identifier_preparer.quote
         return [name for name in tables
                 if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608

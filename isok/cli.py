@@ -1,15 +1,16 @@
-"""The foundation's Flask commands: `demo`, `create-user`, `backup`, `restore` and `serve`.
+"""The foundation's Flask commands: `demo`, `create-user`, `reset-second-factor`, `backup`, `restore` and `serve`.
 
 Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import click
+import pyotp
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from isok import demo as demo_data
-from isok.accounts import services
-from isok.accounts.models import Role
+from isok.accounts import second_factor, services
+from isok.accounts.models import Role, User
 from isok.backup import backup_command, restore_command
 from isok.config import DEFAULT_DEMO_PASSWORD
 from isok.extensions import db
@@ -26,6 +27,11 @@ def demo_command():
     click.echo(f"Demo accounts (password: {password}{hint}):")
     for email, roles in accounts:
         click.echo(f"  {email:28} {roles}")
+    if current_app.config["REQUIRE_MFA"]:
+        secret = current_app.config["DEMO_TOTP_SECRET"]
+        uri = pyotp.TOTP(secret).provisioning_uri(name="demo accounts", issuer_name=second_factor.ISSUER)
+        click.echo(f"Second factor of every demo account: add the key {second_factor.grouped(secret)} to an "
+                   f"authenticator app,\n  or open {uri} on the phone (set ISOK_REQUIRE_MFA=0 for no second factor)")
 
 
 @click.command("create-user")
@@ -42,6 +48,19 @@ def create_user_command(email, name, roles):
     token = services.issue_password_link(user, user)
     db.session.commit()
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/password/{token}")
+
+
+@click.command("reset-second-factor")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_second_factor_command(email):
+    """Remove a user's second factor, for when no administrator can log in to do it: they set up a new one."""
+    user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user has the email address {email}.")
+    second_factor.reset(None, user)
+    db.session.commit()
+    click.echo(f"The second factor of {user.email} was reset; they set up a new one at their next login.")
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -62,5 +81,6 @@ def serve_command(host, port):
 
 
 def init_app(app) -> None:
-    for command in (demo_command, create_user_command, backup_command, restore_command, serve_command):
+    for command in (demo_command, create_user_command, reset_second_factor_command, backup_command, restore_command,
+                    serve_command):
         app.cli.add_command(command)

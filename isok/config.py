@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_DEMO_PASSWORD = "isok-demo-2026"  # noqa: S105  (printed at start-up; demo accounts only)
+# The demo accounts' authenticator secret (base32), printed with the demo password; demo accounts only.
+DEFAULT_DEMO_TOTP_SECRET = "ISOKDEMOTOTPSECRETFORTRYINGISOK2"  # noqa: S105
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -39,6 +41,14 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # failures per address and account (the account is never locked: its owner elsewhere still gets in)
         "LOGIN_ACCOUNT_RATE_LIMIT": env.get("ISOK_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
         "DEMO_PASSWORD": env.get("ISOK_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
+        "DEMO_TOTP_SECRET": env.get("ISOK_DEMO_TOTP_SECRET", DEFAULT_DEMO_TOTP_SECRET),
+        # staff (administrators, project managers, counsellors, teachers) must sign in with a second factor;
+        # 0 turns the requirement off for a local trial (whoever has set one up is still asked for it)
+        "REQUIRE_MFA": env.get("ISOK_REQUIRE_MFA", "1") == "1",
+        # failed second-factor codes per account, and per address (the password was right: the account is the target)
+        "SECOND_FACTOR_RATE_LIMIT": env.get("ISOK_SECOND_FACTOR_RATE_LIMIT", "5 per minute;20 per hour"),
+        # what encrypts the authenticator secrets at rest (default: derived from the secret key)
+        "MFA_ENCRYPTION_KEY": env.get("ISOK_MFA_ENCRYPTION_KEY"),
         "PUBLIC_URL": env.get("ISOK_PUBLIC_URL", "http://127.0.0.1:5000"),
         "FILES_DIR": env.get("ISOK_FILES_DIR") or str(instance / "files"),
         # s3://bucket/prefix keeps the files on S3-compatible object storage (credentials from the usual AWS_*
@@ -71,6 +81,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "TSA_URL": env.get("ISOK_TSA_URL"),
         "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
+        "ENROL_RATE_LIMIT": env.get("ISOK_ENROL_RATE_LIMIT", "30 per hour"),  # course enrolments sent per address
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:

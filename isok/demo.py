@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from isok import hooks
-from isok.accounts import services
+from isok.accounts import second_factor, services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType, Role, User
 from isok.extensions import db
 
@@ -52,6 +52,9 @@ def load() -> list[tuple[str, str]]:
                                         organisation=organisation(org_name) if org_name else None, locale=locale)
             admin = admin or user
     db.session.flush()
+    if current_app.config["REQUIRE_MFA"]:  # the demo's one authenticator secret, printed by `flask demo`
+        for email, *_rest in DEMO_ACCOUNTS:
+            second_factor.enrol_demo(account(email), current_app.config["DEMO_TOTP_SECRET"])
     admin = account("admin@example.org")
     for loader in hooks.of().demo_loaders:  # each receives the demo administrator as the acting user
         loader(admin)

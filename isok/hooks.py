@@ -16,6 +16,7 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
 - export data: `fn(client) -> [ExportPart]`, each written as `<name>.json` in a client's data export and shown in
   its readable summary;
 - export files: `fn(client) -> [(filename, bytes)]`, written under `files/` in the export;
+- audiences: `fn(case) -> [Audience]`, who sees what of the client's case right now, on the client's own page;
 - erasure hooks: `fn(actor, client)` wipes the feature's personal data of a client (texts, files, the trail's
   copies of them) inside the erasing transaction; it audits and flushes, never commits.
 """
@@ -41,6 +42,7 @@ ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
 ErasureHook = Callable[[object, object], None]
 DecisionChangeHook = Callable[[object, object, str], None]
+AudienceProvider = Callable[[object], Iterable["Audience"]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class ExportPart:
     tables: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Audience:
+    """One line of "who sees what of yours" on a client's own page, in the client's language."""
+
+    who: str
+    sees: str
+
+
 @dataclass
 class Hooks:
     dashboard_panels: list[PanelProvider] = field(default_factory=list)
@@ -73,6 +83,7 @@ class Hooks:
     export_files: list[ExportFiles] = field(default_factory=list)
     erasure: list[ErasureHook] = field(default_factory=list)
     decision_changes: list[DecisionChangeHook] = field(default_factory=list)
+    audiences: list[AudienceProvider] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -127,6 +138,10 @@ def decision_change(app: Flask, fn: DecisionChangeHook) -> None:
     of(app).decision_changes.append(fn)
 
 
+def audience(app: Flask, fn: AudienceProvider) -> None:
+    of(app).audiences.append(fn)
+
+
 # --- using (inside a request or an application context) ----------------------------------------------------------
 
 def dashboard_panels(user) -> list[Panel]:
@@ -169,3 +184,7 @@ def erase_client_data(actor, client) -> None:
 def decision_changed(actor, case, reason: str) -> None:
     for hook in of().decision_changes:
         hook(actor, case, reason)
+
+
+def audiences(case) -> list[Audience]:
+    return [item for fn in of().audiences for item in fn(case)]

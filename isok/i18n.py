@@ -8,6 +8,7 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from isok.accounts import sessions
 from isok.accounts.models import Role
 
 DEFAULT_LOCALE = "fi"
@@ -32,6 +33,10 @@ def select_locale() -> str:
     user = current_user
     if getattr(user, "is_authenticated", False) and user.locale in offered:
         return user.locale
+    if session.get(sessions.PENDING):  # between the password and the code: the person's own language already
+        waiting = sessions.pending_user()
+        if waiting is not None and waiting.locale in offered:
+            return waiting.locale
     if session.get("locale") in offered:
         return session["locale"]
     return request.accept_languages.best_match(interface_locales()) or DEFAULT_LOCALE

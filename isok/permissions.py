@@ -52,13 +52,16 @@ VIEW_OWN_CERTIFICATES = "view_own_certificates"  # clients: "My certificates"
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
 TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
 STAFF = {ADMIN, MANAGER, COUNSELLOR, TEACHER, TUTOR}
+# The school's own staff. A workplace tutor works for a company outside it and needs only their placements (the
+# placement, its units and criteria, their ratings): no case lists, client records, catalogue or portfolio.
+SCHOOL = STAFF - {TUTOR}
 
 # One line per capability: the roles that hold it.
 GRANTS: dict[str, set[Role]] = {
     MANAGE_USERS: {ADMIN},
     MANAGE_ORGANISATIONS: {ADMIN},
     VIEW_AUDIT: {ADMIN},
-    VIEW_CASES: STAFF,
+    VIEW_CASES: SCHOOL,
     MANAGE_CASES: {ADMIN, COUNSELLOR},
     VIEW_GUIDANCE_NOTES: {ADMIN, COUNSELLOR},
     IMPORT_CASES: {ADMIN, COUNSELLOR},
@@ -67,14 +70,14 @@ GRANTS: dict[str, set[Role]] = {
     VIEW_OWN_CASE: {CLIENT},
     VIEW_REPORTS: {ADMIN, MANAGER},
     MANAGE_NETWORK: {ADMIN, MANAGER},
-    VIEW_FRAMEWORKS: STAFF,
+    VIEW_FRAMEWORKS: SCHOOL,
     MANAGE_FRAMEWORKS: {ADMIN},
     SCHEDULE_INTERVIEWS: {ADMIN, COUNSELLOR},
     RECORD_INTERVIEWS: {TEACHER},
-    VIEW_PORTFOLIO: {ADMIN, COUNSELLOR, TEACHER, TUTOR, CLIENT},
+    VIEW_PORTFOLIO: {ADMIN, COUNSELLOR, TEACHER, CLIENT},
     EDIT_PORTFOLIO: {ADMIN, COUNSELLOR, CLIENT},
     REVIEW_PORTFOLIO: {ADMIN, COUNSELLOR},
-    VIEW_ASSESSMENTS: STAFF,
+    VIEW_ASSESSMENTS: {ADMIN, COUNSELLOR, TEACHER, TUTOR},  # project managers count results, read no ratings
     MANAGE_PLACEMENTS: {ADMIN, COUNSELLOR},
     ASSESS: {COUNSELLOR, TEACHER, TUTOR},
     MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},

@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask
 
 from isok import hooks
+from isok.fields import declare as declare_fields
 
 bp = Blueprint("portfolio", __name__, template_folder="templates")
 
@@ -12,6 +13,7 @@ def init_app(app: Flask) -> None:
     from portfolio import access, data_rights, demo, views
 
     app.register_blueprint(bp)  # routes: views.py
+    declare_fields(app, *access.FIELD_SETS)  # the fields each role sees (isok.fields)
     app.add_template_global(views.typed_direction)
     app.add_template_global(views.detail_label)
     app.add_template_filter(views.status_badge)

@@ -38,6 +38,8 @@ def _detail_field(spec: Field):
 class EntryFormBase(VersionedForm):
     section: Section
     language = SelectField(_l("Language of your text"), description=LANGUAGE_HINT)
+    shareable = BooleanField(_l("The workplace of a placement may see this item"), description=_l(
+        "Only the workplace named in your consent to share, and only while that consent stands."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

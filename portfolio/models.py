@@ -76,6 +76,8 @@ class PortfolioEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(10))  # the language the text was typed in
     source_key: Mapped[str | None] = mapped_column(String(60))  # the questionnaire answer it came from, if any
+    # Marked to go to the workplace of a placement; it goes only while the client's consent names that workplace.
+    shareable: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -31,7 +31,7 @@ from portfolio.models import (
 from portfolio.questionnaire import QUESTIONS
 
 MAX_FILES_PER_UPLOAD = 10
-ENTRY_FIELDS = ["section", "title", "language"]
+ENTRY_FIELDS = ["section", "title", "language", "shareable"]
 
 
 class PortfolioError(RuleBroken):
@@ -114,7 +114,7 @@ def _revise(actor, entry: PortfolioEntry, action: RevisionAction, changed: list[
 
 
 def add_entry(actor, case: Case, section: Section, title: str, details: dict, language: str | None,
-              source_key: str | None = None) -> PortfolioEntry:
+              source_key: str | None = None, *, shareable: bool = False) -> PortfolioEntry:
     """Add an entry to a section of the case's portfolio."""
     _require_edit(actor, case)
     title = (title or "").strip()
@@ -122,7 +122,7 @@ def add_entry(actor, case: Case, section: Section, title: str, details: dict, la
         raise PortfolioError(_l("Give the entry a short title."), "title")
     entry = PortfolioEntry(case_id=case.id, section=section, title=title[:200],
                            details=_clean_details(section, details), language=_language(language),
-                           source_key=source_key, created_by_id=actor.id)
+                           source_key=source_key, shareable=bool(shareable), created_by_id=actor.id)
     db.session.add(entry)
     db.session.flush()
     _revise(actor, entry, RevisionAction.CREATED, ["title", *entry.details])
@@ -133,7 +133,7 @@ def add_entry(actor, case: Case, section: Section, title: str, details: dict, la
 
 
 def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, language: str | None,
-                 version: int | str | None) -> PortfolioEntry:
+                 version: int | str | None, *, shareable: bool | None = None) -> PortfolioEntry:
     """Change an entry, refusing when someone else saved it since the form was opened."""
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
@@ -149,7 +149,9 @@ def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, langua
     entry.title = title[:200]
     entry.language = _language(language)
     entry.details = new_details
-    changes = audit.changes_of(entry, ["title", "language"])
+    if shareable is not None:
+        entry.shareable = bool(shareable)
+    changes = audit.changes_of(entry, ["title", "language", "shareable"])
     if not changes and not changed_details:
         return entry
     db.session.flush()

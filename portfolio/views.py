@@ -159,7 +159,7 @@ def new_entry(case_id, section):
     form = entry_form(section)
     def change():
         return services.add_entry(current_user, case, section, form.title.data, form.details(),
-                                  form.language.data)
+                                  form.language.data, shareable=form.shareable.data)
 
     if apply(form, change, default_field="title"):
         entry = form.result
@@ -184,11 +184,12 @@ def edit_entry(entry_id):
     form = entry_form(entry.section)
     if request.method == "GET":
         form = entry_form(entry.section, data={"title": entry.title, "language": entry.language,
-                                               "version": entry.version, **entry.details})
+                                               "version": entry.version, "shareable": entry.shareable,
+                                               **entry.details})
     elif form.validate_on_submit():
         try:
             services.update_entry(current_user, entry, form.title.data, form.details(), form.language.data,
-                                  form.version.data)
+                                  form.version.data, shareable=form.shareable.data)
         except RuleBroken as error:
             db.session.rollback()
             form[error.field or "title"].errors.append(str(error))

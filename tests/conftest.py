@@ -8,17 +8,20 @@ import re
 from itertools import count
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from isok import create_app
+from isok.accounts import second_factor
 from isok.accounts import services as account_services
-from isok.accounts.models import Organisation, OrganisationType, Role
+from isok.accounts.models import Organisation, OrganisationType, Role, TotpCredential, User
 from isok.extensions import db, limiter
 
 PASSWORD = "correct horse battery"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the authenticator of every user make_user sets one up for
 # argon2 at its cheapest: the real cost (~90 ms a hash) would dominate a suite that logs in hundreds of times.
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
@@ -138,9 +141,17 @@ def make_organisation(app):
     return make
 
 
+def give_authenticator(user, secret=TOTP_SECRET) -> None:
+    """Set up the user's second factor with a known secret, as if they had enrolled with it."""
+    db.session.add(TotpCredential(user_id=user.id, encrypted_secret=second_factor.seal(secret, user.id)))
+    db.session.commit()
+
+
 @pytest.fixture
 def make_user(app, make_organisation):
-    def make(*roles, email=None, name=None, organisation=None, password=PASSWORD, **fields):
+    """Make a user; those whose roles require a second factor have one (TOTP_SECRET) unless `authenticator=False`."""
+
+    def make(*roles, email=None, name=None, organisation=None, password=PASSWORD, authenticator=None, **fields):
         roles = set(roles) or {Role.COUNSELLOR}
         n = next(_sequence)
         user = account_services.create_user(
@@ -148,6 +159,8 @@ def make_user(app, make_organisation):
             organisation=organisation, password=password, **fields,
         )
         db.session.commit()
+        if authenticator or (authenticator is None and second_factor.required(user)):
+            give_authenticator(user)
         return user
 
     return make
@@ -159,11 +172,58 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def authenticator_code(email: str) -> str:
+    """The code the user's authenticator shows now. A test logs the same person in several times within one 30-second
+    step, which no person does, so the step last used is forgotten first (tests/accounts/test_second_factor.py shows
+    that a code cannot be used twice)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    row = second_factor.credential(user)
+    row.last_step = None
+    db.session.commit()
+    return pyotp.TOTP(second_factor.secret_of(user)).now()
+
+
 def log_in(client, user_or_email, password=PASSWORD):
+    """Log in as a person would: the password, then the code from their authenticator; one who has none sets one up
+    where their roles require it (with a key of their own), and says "not now" where it is optional."""
     email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    if location.endswith("/login/code"):
+        response = client.post("/login/code", data={"code": authenticator_code(email)})
+    elif location.endswith("/login/enrol"):
+        page = client.get("/login/enrol").get_data(as_text=True)
+        if 'action="/login/skip"' in page:
+            response = client.post("/login/skip")
+        else:
+            key = re.search(r'class="totp-key" dir="ltr">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+            response = client.post("/login/enrol", data={"code": pyotp.TOTP(key).now()})
+            assert response.status_code == 200 and "Your recovery codes" in response.get_data(as_text=True)
+            return response
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def second_step(request) -> None:
+    """The second step of a login through a real server (forms with their CSRF tokens): the code of TOTP_SECRET, or,
+    for someone with no second factor yet, setting one up (or "not now" where it is optional). `request(path, data)`
+    sends a GET (or a POST of data) and answers (status, page)."""
+    status, page = request("/login/code")
+    if status == 200:
+        status, _ = request("/login/code", {"code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": csrf_token(page)})
+        assert status == 302, f"the code was refused ({status})"
+        return
+    status, page = request("/login/enrol")
+    if status != 200:
+        return  # nothing asked: logged in with the password
+    if 'action="/login/skip"' in page:
+        status, _ = request("/login/skip", {"csrf_token": csrf_token(page)})
+        assert status == 302, f"not now was refused ({status})"
+        return
+    key = re.search(r'class="totp-key" dir="ltr">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    status, _ = request("/login/enrol", {"code": pyotp.TOTP(key).now(), "csrf_token": csrf_token(page)})
+    assert status == 200, f"setting up the second factor was refused ({status})"
 
 
 @pytest.fixture

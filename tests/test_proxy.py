@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from isok.extensions import db
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import PASSWORD, authenticator_code, make_test_app
 from tests.reverse_proxy import reverse_proxy
 
 ATTACKER, OWNER, PROXY = "198.51.100.7", "198.51.100.8", "127.0.0.1"
@@ -39,6 +39,9 @@ def test_without_proxies_forwarded_headers_are_ignored(client, make_user):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": OWNER}, headers={"X-Forwarded-For": "203.0.113.99"})
     assert response.status_code == 302
+    response = client.post("/login/code", data={"code": authenticator_code(user.email)},
+                           environ_base={"REMOTE_ADDR": OWNER}, headers={"X-Forwarded-For": "203.0.113.99"})
+    assert response.status_code == 302
     assert "Strict-Transport-Security" not in response.headers  # nor does a forged scheme make the request secure
     page = client.get("/account", environ_base={"REMOTE_ADDR": OWNER}).get_data(as_text=True)
     assert OWNER in page and "203.0.113.99" not in page  # the session list shows the real address
@@ -56,6 +59,9 @@ def test_behind_one_proxy_only_the_address_it_appended_counts(proxied_app, make_
     user = make_user()
     response = post(user.email, PASSWORD, 99, address=OWNER)
     assert response.status_code == 302  # another client behind the same proxy is not blocked
+    response = client.post("/login/code", data={"code": authenticator_code(user.email)},
+                           environ_base={"REMOTE_ADDR": PROXY},
+                           headers={"X-Forwarded-For": f"203.0.113.99, {OWNER}", "X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"]  # the proxy said the client used HTTPS
     page = client.get("/account", environ_base={"REMOTE_ADDR": PROXY},
                       headers={"X-Forwarded-For": OWNER}).get_data(as_text=True)

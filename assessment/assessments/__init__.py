@@ -2,12 +2,13 @@
 
 from flask import Flask
 
-from isok import hooks, permissions
+from isok import fields, hooks, permissions
 
 
 def init_app(app: Flask) -> None:
     from assessment.assessments import access, data_rights, services, views  # views: routes on assessment.bp
 
+    fields.declare(app, *access.FIELD_SETS)
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.assessor_panel)
     hooks.dashboard_panel(app, views.client_appeal_panel)

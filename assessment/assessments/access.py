@@ -10,6 +10,7 @@ from cases.access import can_view_case, case_visible
 from cases.models import Case
 from isok.accounts.models import Role
 from isok.extensions import db
+from isok.fields import FieldSet, roles
 from isok.permissions import ASSESS, MANAGE_PLACEMENTS, MAP_EVIDENCE, VIEW_ASSESSMENTS, VIEW_OWN_CASE, can
 
 
@@ -108,3 +109,28 @@ def can_review_appeal(user, appeal: Appeal) -> bool:
 def can_self_assess(user, case: Case) -> bool:
     """The client rates themselves on their own case."""
     return can(user, VIEW_OWN_CASE) and case.client.user_id is not None and case.client.user_id == user.id
+
+
+# --- need to know: the fields each role sees of assessments (isok.fields) --------------------------------------
+
+_ALL = roles(*Role)
+_ASSESSORS = roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT)
+
+ASSESSMENT_FIELDS = FieldSet("assessment", "assessment", {
+    ("status", "framework_snapshot", "decided_at", "signed_off_at", "confirmed_at"): _ALL,
+    ("decided_by_id", "signed_off_by_id", "confirmed_by_id"): _ASSESSORS,
+    ("gap_provider_id", "gap_handed_at"): roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.TEACHER,
+                                                Role.CLIENT),
+}, internal=("id", "case_id", "placement_id", "framework_version_id", "created_by_id", "created_at", "updated_at",
+             "version"))
+
+ASSESSOR_FIELDS = FieldSet("assessment_assessor", "assessment_assessor", {
+    ("role", "user_id", "conflict", "conflict_note", "declared_at", "submitted_at", "replaced_at"): _ASSESSORS,
+}, internal=("id", "assessment_id", "assigned_at", "updated_at", "version"))
+
+# Each assessor rates independently: the others' levels show once their own are submitted (can_see_levels).
+RATING_FIELDS = FieldSet("rating", "rating", {
+    ("level_code", "justification", "sources", "entry_ids"): _ASSESSORS,
+}, internal=("id", "assessor_id", "outcome_id"))
+
+FIELD_SETS = (ASSESSMENT_FIELDS, ASSESSOR_FIELDS, RATING_FIELDS)

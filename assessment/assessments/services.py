@@ -30,6 +30,7 @@ from assessment.assessments.models import (
 )
 from assessment.frameworks.models import CaseQualification, FrameworkUnit, FrameworkVersion, LearningOutcome
 from assessment.interviews.models import Interview, InterviewFinding, InterviewStatus, Verification
+from assessment.placements.access import TUTOR_DAYS_AFTER_END, closed_to_tutor
 from assessment.placements.models import Placement
 from assessment.placements.services import case_qualification, case_units, create_placement
 from cases import services as case_services
@@ -201,11 +202,20 @@ def replace_assessor(actor: User, assessment: Assessment, role: AssessorRole, us
     _flush()
 
 
+def _check_tutor_still_on(assessor: AssessmentAssessor, assessment: Assessment) -> None:
+    """A workplace tutor gives nothing new once their placement has ended (plus the days for the meeting)."""
+    if assessor.role is AssessorRole.WORKPLACE_TUTOR and closed_to_tutor(assessment.placement):
+        raise AssessmentError(_("The placement ended on %(date)s: your ratings stay on record, but nothing new can "
+                                "be given %(days)s days after the end.",
+                                date=format_date(assessment.placement.end_date), days=TUTOR_DAYS_AFTER_END.days))
+
+
 def declare_conflict(actor: User, assessment: Assessment, *, conflict: bool, note: str | None = None) -> None:
     """Record the assessor's declaration; a declared conflict stands until another assessor takes the role."""
     assessor = access.assessor_of(actor, assessment)
     if assessor is None:
         raise AssessmentError(_("Only an assessor of this assessment can declare."))
+    _check_tutor_still_on(assessor, assessment)
     if assessor.conflict is ConflictStatus.CONFLICT:
         raise AssessmentError(_("You have declared a conflict of interest; another assessor must be assigned."))
     note = (note or "").strip() or None
@@ -232,6 +242,7 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
     assessor = access.assessor_of(actor, assessment)
     if assessor is None:
         raise AssessmentError(_("Only an assessor of this assessment can rate it."))
+    _check_tutor_still_on(assessor, assessment)
     if assessment.status not in (AssessmentStatus.OPEN, AssessmentStatus.REOPENED):
         raise AssessmentError(_("Ratings are closed: the joint decision has been made."))
     if assessor.submitted_at is not None:
@@ -644,6 +655,8 @@ def waiting_for(user: User, assessment: Assessment) -> bool:
     """Does the assessment wait for something from this user (a declaration, ratings, a sign-off)?"""
     assessor = access.assessor_of(user, assessment)
     if assessor is None:
+        return False
+    if assessor.role is AssessorRole.WORKPLACE_TUTOR and closed_to_tutor(assessment.placement):
         return False
     if assessor.conflict is ConflictStatus.UNDECLARED and not assessment.locked:
         return True

@@ -263,9 +263,16 @@ def _saved_ratings(assessor) -> dict[int, dict]:
                            "entry_ids": r.entry_ids} for r in assessor.ratings}
 
 
-def _mapped_entries(assessment: Assessment) -> dict[int, list[PortfolioEntry]]:
+def _mapped_entries(actor: User, assessment: Assessment) -> dict[int, list[PortfolioEntry]]:
+    """The portfolio items mapped to each outcome; for the workplace tutor only those the client's consent shares."""
     mapped: dict[int, list[PortfolioEntry]] = {}
+    assessor = access.assessor_of(actor, assessment)
+    shared = None
+    if assessor is not None and assessor.role is AssessorRole.WORKPLACE_TUTOR:
+        shared = set(placement_access.shared_entries(actor, assessment.placement))
     for link in assessment_services.case_links(assessment.case):
+        if shared is not None and link.entry not in shared:
+            continue
         if link.entry not in mapped.setdefault(link.outcome_id, []):
             mapped[link.outcome_id].append(link.entry)
     return mapped
@@ -305,7 +312,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
     return render_template(
         "assessment/assessments/rate.html", assessment=assessment, assessor=assessor, form=form, values=values,
         errors=errors, units=assessment_services.snapshot_units(assessment),
-        levels=assessment_services.scale_levels(assessment), mapped=_mapped_entries(assessment),
+        levels=assessment_services.scale_levels(assessment), mapped=_mapped_entries(actor, assessment),
         sources=list(EvidenceSource), action_url=action_url, link_session=link_session,
         client=assessment.case.client, workplace=db.session.get(Organisation, assessment.placement.workplace_id),
     ), status

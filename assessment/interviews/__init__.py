@@ -2,17 +2,19 @@
 
 from flask import Flask
 
-from isok import hooks, permissions
+from isok import fields, hooks, permissions
 
 
 def init_app(app: Flask) -> None:
     from assessment.interviews import access, data_rights, demo, views  # views: routes on assessment.bp
 
+    fields.declare(app, *access.FIELD_SETS)
     hooks.case_panel(app, views.case_panel)
     hooks.dashboard_panel(app, views.teacher_panel)
     hooks.dashboard_panel(app, views.counsellor_panel)
     hooks.dashboard_panel(app, views.client_panel)
     hooks.nav(app, views.nav)
+    hooks.audience(app, views.audience)
     hooks.demo(app, demo.load_demo)
     permissions.case_rule(app, access.reasons_to_open)
     for rule in (access.can_schedule_interview, access.can_record_interview):

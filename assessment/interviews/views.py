@@ -13,10 +13,10 @@ from assessment.frameworks import services as frameworks
 from assessment.frameworks.forms import TargetQualificationForm
 from assessment.interviews import access, services
 from assessment.interviews.forms import InterviewForm, record_form_class
-from assessment.interviews.models import Interview, Verification
+from assessment.interviews.models import Interview, InterviewStatus, Verification
 from cases import access as case_access
 from cases.models import Case
-from isok import audit, dashboard, permissions
+from isok import audit, dashboard, hooks, permissions
 from isok.accounts.models import Role, User
 from isok.dashboard import Panel
 from isok.extensions import db
@@ -335,3 +335,13 @@ def nav(user):
     if permissions.can(user, permissions.RECORD_INTERVIEWS):
         return [dashboard.NavItem(_("My interviews"), url_for("assessment.my_interviews"))]
     return []
+
+
+def audience(case: Case) -> list[hooks.Audience]:
+    """The teachers who interview the client, and what they see of the client."""
+    teacher_ids = db.session.scalars(db.select(Interview.teacher_id).where(
+        Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED).distinct())
+    return [hooks.Audience(_("%(name)s, vocational teacher", name=db.session.get(User, teacher_id).name), _(
+        "Your name, languages and phone number, your target qualification, your portfolio, and what they found in "
+        "the interview. Not your other personal data, guidance notes or ESF answers."))
+        for teacher_id in teacher_ids]

@@ -2,15 +2,16 @@
 
 from flask import Flask
 
-from isok import hooks, permissions
+from isok import fields, hooks
 
 
 def init_app(app: Flask) -> None:
     from assessment.placements import access, data_rights, views  # views: routes on assessment.bp
 
+    fields.declare(app, *access.FIELD_SETS)
     hooks.nav(app, views.nav)
+    hooks.audience(app, views.audience)
     hooks.dashboard_panel(app, views.tutor_panel)
-    permissions.case_rule(app, access.reasons_to_open)
     app.add_template_global(access.can_manage_placements)
     hooks.export_data(app, data_rights.placements_part)
     hooks.erasure(app, data_rights.erase_placements)

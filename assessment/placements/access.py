@@ -1,27 +1,36 @@
 """Who reaches which placements: counsellors and teachers through their cases, a workplace tutor only the
-placements where they are the tutor (which bring the case into view, nothing else of it), and whoever holds a
-tutor's personal link only that link's placement."""
+placements where they are the tutor, and whoever holds a tutor's personal link only that link's placement.
+
+A placement does not bring its case into the tutor's view: the tutor works for a company outside the school and
+sees the placement's own pages (the client's name, the tasks, the units with their criteria, the ratings), never
+the case, the client record or the portfolio (beyond what the client's consent shares, portfolio.sharing).
+"""
+
+from datetime import date, timedelta
 
 from flask import abort, session
 from flask_login import current_user
-from sqlalchemy import Select, exists, false, or_, select, true
+from sqlalchemy import Select, false, or_, select, true
 
 from assessment.placements import services as placement_services
 from assessment.placements.models import Placement, TutorLink
 from cases.access import can_view_case, case_visible
-from cases.models import Case
-from isok.accounts.models import Role
+from cases.models import Case, Consent, ConsentPurpose
+from isok.accounts.models import Organisation, Role
 from isok.extensions import db
+from isok.fields import FieldSet, roles
 from isok.permissions import MANAGE_PLACEMENTS, VIEW_ASSESSMENTS, can
+from portfolio.models import PortfolioEntry
 
 LINK_SESSION_KEY = "tutor_link"
+# The tripartite assessment meets at or soon after the end of the placement: its tutor may still declare and rate
+# this long after the end date. Then the placement is closed to them: their own ratings and the joint result stay
+# readable, nothing new is given (or shared with them).
+TUTOR_DAYS_AFTER_END = timedelta(days=30)
 
 
-def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
-    """A workplace tutor opens the cases of their placements."""
-    if Role.WORKPLACE_TUTOR not in roles:
-        return []
-    return [exists().where(Placement.case_id == Case.id, Placement.tutor_id == user_id)]
+def closed_to_tutor(placement: Placement, today: date | None = None) -> bool:
+    return (today or date.today()) > placement.end_date + TUTOR_DAYS_AFTER_END
 
 
 def reaches_cases(user) -> bool:
@@ -59,7 +68,42 @@ def placement_or_404(placement_id: int) -> Placement:
     return db.session.scalar(visible_placements(current_user).where(Placement.id == placement_id)) or abort(404)
 
 
+def sharing_consent(placement: Placement) -> Consent | None:
+    """The client's standing consent to share with the placement's workplace: recorded, naming that workplace (as
+    the consent form has it, in any case and spacing), and not withdrawn."""
+    case = db.session.get(Case, placement.case_id)
+    workplace = db.session.get(Organisation, placement.workplace_id)
+    name = " ".join(workplace.name.split()).casefold()
+    consents = db.session.scalars(select(Consent).where(
+        Consent.client_id == case.client_id, Consent.purpose == ConsentPurpose.SHARE_WITH_WORKPLACE,
+        Consent.withdrawn_on.is_(None)).order_by(Consent.given_on.desc(), Consent.id.desc()))
+    return next((c for c in consents if " ".join((c.workplace or "").split()).casefold() == name), None)
+
+
+def shared_entries(user, placement: Placement) -> list[PortfolioEntry]:
+    """What leaves the school for the placement's tutor: the portfolio items marked shareable, while the client's
+    consent names the workplace and the placement is still open to the tutor; checked on every request, so a
+    withdrawn consent ends the sharing at once."""
+    if (not getattr(user, "is_authenticated", False) or placement.tutor_id != user.id
+            or closed_to_tutor(placement) or sharing_consent(placement) is None):
+        return []
+    return list(db.session.scalars(select(PortfolioEntry).where(
+        PortfolioEntry.case_id == placement.case_id, PortfolioEntry.shareable.is_(True))
+        .order_by(PortfolioEntry.section, PortfolioEntry.id)))
+
+
 def link_session() -> TutorLink | None:
     """The link behind this browser's link session, if it still works."""
     data = session.get(LINK_SESSION_KEY) or {}
     return placement_services.tutor_link_by_id(data.get("id"), data.get("hash"))
+
+
+# --- need to know: the fields each role sees of placements (isok.fields) ---------------------------------------
+
+PLACEMENT_FIELDS = FieldSet("placement", "placement", {
+    ("workplace_id", "start_date", "end_date", "ended_early_on"): roles(*Role),
+    ("tutor_id", "tasks", "ended_early_reason"): roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER,
+                                                       Role.WORKPLACE_TUTOR, Role.CLIENT),
+}, internal=("id", "case_id", "created_at", "version"))
+
+FIELD_SETS = (PLACEMENT_FIELDS,)

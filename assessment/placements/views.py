@@ -15,7 +15,7 @@ from assessment.placements.models import Placement, TutorLink
 from assessment.placements.queries import placement_assessment, placement_facts
 from cases import access as case_access
 from cases.models import Case, Client
-from isok import dashboard, permissions
+from isok import audit, dashboard, hooks, permissions
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.database import utcnow
@@ -131,7 +131,12 @@ def placement(placement_id):
     placement = placement_or_404(placement_id)
     facts = placement_facts(placement)
     managing = access.can_manage_placements(current_user, facts["case"])
+    shared = access.shared_entries(current_user, placement)
+    if shared:  # personal data leaving the school: the trail says who read which items under which consent
+        audit.record_view(current_user, "placement", placement.id, action="view_shared", changes={
+            "entries": [entry.id for entry in shared], "consent_id": access.sharing_consent(placement).id})
     return render_template("assessment/placements/detail.html", placement=placement, **facts, managing=managing,
+                           shared=shared,
                            assessment=placement_assessment(placement),
                            links=placement_services.placement_links(placement) if managing else [],
                            link_form=TutorLinkForm(), action_form=ActionForm(), now=utcnow())
@@ -248,3 +253,23 @@ def tutor_panel(user):
         return None
     todo = {a.id for _p, _o, _c, a in rows if a is not None and assessment_services.waiting_for(user, a)}
     return dashboard.Panel("assessment/placements/_tutor_panel.html", {"rows": rows, "todo": todo}, order=20)
+
+
+def audience(case: Case) -> list[hooks.Audience]:
+    """The tutors of the client's placements, and what of the client each sees today."""
+    lines = []
+    for placement in db.session.scalars(select(Placement).where(Placement.case_id == case.id,
+                                                                 Placement.tutor_id.is_not(None))):
+        tutor, workplace = db.session.get(User, placement.tutor_id), db.session.get(Organisation,
+                                                                                      placement.workplace_id)
+        who = _("%(name)s, workplace tutor at %(workplace)s", name=tutor.name, workplace=workplace.name)
+        if access.closed_to_tutor(placement):
+            lines.append(hooks.Audience(who, _("The placement has ended: only the ratings they gave.")))
+            continue
+        sees = _("Your name, the placement, its tasks and units, and the assessment of it.")
+        shared = access.shared_entries(tutor, placement)
+        if shared:
+            sees += " " + _("With your consent, also these portfolio items: %(items)s.",
+                            items=", ".join(entry.title for entry in shared))
+        lines.append(hooks.Audience(who, sees))
+    return lines

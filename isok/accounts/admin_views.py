@@ -4,7 +4,7 @@ from sqlalchemy import func, or_, select
 
 from isok import hooks, permissions, routing
 from isok.accounts import admin_bp as bp
-from isok.accounts import services
+from isok.accounts import second_factor, services
 from isok.accounts.forms import AuditFilterForm, OrganisationForm, UserForm
 from isok.accounts.models import Organisation, Role, User
 from isok.audit import AuditEntry
@@ -82,9 +82,9 @@ def edit_user(user_id):
             db.session.commit()
             flash(_("The user was saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form, user=user, action_form=ActionForm()), (
-        400 if form.errors else 200
-    )
+    return render_template("accounts/user_form.html", form=form, user=user, action_form=ActionForm(),
+                           totp=second_factor.credential(user),
+                           second_factor_required=second_factor.required(user)), 400 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -109,6 +109,17 @@ def password_link(user_id):
     token = services.issue_password_link(current_user, user)
     db.session.commit()
     return render_template("accounts/password_link.html", user=user, token=token)
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@permissions.requires(permissions.MANAGE_USERS)
+def reset_second_factor(user_id):
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        second_factor.reset(current_user, user)
+        db.session.commit()
+        flash(_("The second factor was reset and the user's sessions ended."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 # --- organisations ---------------------------------------------------------------------------------------------

@@ -66,3 +66,14 @@ class AuditFilterForm(Form):
     object_type = StringField(_l("Record type"), validators=[Optional(), Length(max=60)])
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=200)])
     include_views = BooleanField(_l("Include reads of personal data"))
+
+
+class SecondFactorForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or one of your recovery "
+                                      "codes."))
+
+
+class AuthenticatorCodeForm(Form):
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("The 6-digit code your authenticator app shows now."))

@@ -15,7 +15,9 @@ from isok.accounts.models import (
     Organisation,
     OrganisationType,
     PasswordLink,
+    RecoveryCode,
     Role,
+    TotpCredential,
     User,
     UserRole,
 )
@@ -52,9 +54,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def log_in(user: User) -> LoginSession:
+def log_in(user: User, second_factor: str | None = None) -> LoginSession:
+    """Start the user's logged-in session; `second_factor` names what they showed after the password, if anything."""
     row = sessions.start(user)
-    audit.record(user, "login", user)
+    audit.record(user, "login", user, changes={"second_factor": second_factor} if second_factor else None)
     return row
 
 
@@ -196,8 +199,8 @@ def erase_login(actor: User, user: User) -> None:
     """Close for good the login of a person whose data is erased: no way in, nothing left that names them.
 
     The row stays (audit entries and records point at it); the address becomes a reserved, undeliverable one. Its
-    sessions go (each kept the address and browser it came from), and so do the addresses in the trail of what the
-    person did and of the attempts to log in as them.
+    second factor goes, and its sessions (each kept the address and browser it came from), and so do the addresses
+    in the trail of what the person did and of the attempts to log in as them.
     """
     user.active = False
     user.email = f"erased-{user.id}@erased.invalid"  # .invalid never resolves (RFC 2606)
@@ -206,6 +209,8 @@ def erase_login(actor: User, user: User) -> None:
     user.locale = None
     sessions_gone = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
     db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     audit.redact("user", user.id, ("email", "name"))
     db.session.execute(update(audit.AuditEntry).where(
         or_(audit.AuditEntry.actor_id == user.id,

@@ -2,10 +2,12 @@
 
 import hashlib
 import secrets
+import time
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from isok.accounts.models import LoginSession, User
 from isok.database import begin_write, request_writes, utcnow
@@ -16,12 +18,48 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(user: User) -> LoginSession:
-    """Log the user in with a fresh session record (the old session is cleared first: no fixation)."""
+PENDING = "pending_login"
+PENDING_SECONDS = 600  # time to find the phone (or install the app) between the password and the code
+
+
+def _fresh_session() -> None:
+    """Clear everything the browser brought (no fixation), but the language picked on the login page."""
     chosen_locale = session.get("locale")
     session.clear()
     if chosen_locale:
-        session["locale"] = chosen_locale  # the language picked on the login page outlives the login
+        session["locale"] = chosen_locale
+
+
+def hold(user: User, next_url: str | None) -> None:
+    """Remember, in a fresh session, that the user's password was right and their second factor is still to come.
+
+    Nothing else is granted: the browser is not logged in (every page but the second-factor step answers as to a
+    visitor), until `start` replaces this session with a logged-in one.
+    """
+    _fresh_session()
+    session[PENDING] = {"user": user.id, "at": int(time.time()), "next": next_url}
+
+
+def pending_user() -> User | None:
+    """The user whose password was right in this browser a moment ago, still active, waiting for the second step."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user"))
+    return user if user is not None and user.active else None
+
+
+def pending_next() -> str | None:
+    return (session.get(PENDING) or {}).get("next")
+
+
+def drop_pending() -> None:
+    _fresh_session()
+
+
+def start(user: User) -> LoginSession:
+    """Log the user in with a fresh session record (the old session is cleared first: no fixation)."""
+    _fresh_session()
     token = secrets.token_urlsafe(32)
     row = LoginSession(
         token_hash=_hash(token), user_id=user.id, ip=request.remote_addr,
@@ -72,7 +110,9 @@ def active_sessions(user: User) -> list[LoginSession]:
 
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader (installed by accounts.init_app): the user of a live, unexpired login session."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    # the session, its user and the user's roles in one statement: this runs before every page
+    row = db.session.scalars(select(LoginSession).where(LoginSession.token_hash == _hash(token)).options(
+        joinedload(LoginSession.user).joinedload(User.role_rows))).unique().first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()

@@ -210,7 +210,7 @@ def _value(form, name: str):
 
 
 @bp.route("/<int:course_id>/enrol", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("ENROL_RATE_LIMIT", "30 per hour"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["ENROL_RATE_LIMIT"], methods=["POST"])
 def enrol(course_id):
     course = _readable_or_404(course_id)
     staff = permissions.can(current_user, access.ENROL)

@@ -12,7 +12,8 @@ import hashlib
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import delete, event, select, text, update
+from sqlalchemy import delete, event, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assessment.assessments.models import Assessment, UnitDecision
@@ -20,7 +21,7 @@ from cases.models import Case, Client, StageChange
 from certificates.models import Certificate
 from isok.accounts.models import Organisation
 from isok.catalogue import models as catalogue
-from isok.database import begin_write
+from isok.database import begin_write, utcnow
 from isok.extensions import db
 from isok.network import models as network
 from isok.reports import services
@@ -86,10 +87,20 @@ def _before_commit(session) -> None:
         if state["cases"]:
             clients |= set(session.scalars(select(Case.client_id).where(Case.id.in_(state["cases"]))))
         services.sync_participations(None if state["all"] else clients)
-    if not session.execute(update(ReportDataVersion).values(version=ReportDataVersion.version + 1)).rowcount:
-        session.add(ReportDataVersion(id=1, version=1))
-    session.flush()
+    raise_data_version(session)
     session.info.pop(STATE, None)
+
+
+def raise_data_version(session) -> None:
+    """Add one to the data version, making its row if there is none yet: one INSERT … ON CONFLICT DO UPDATE, so
+    writers that commit at the same moment each add one and none fails on the row another has just made (on
+    PostgreSQL the second waits for the first's row lock, then adds to what it committed; SQLite writes one
+    transaction at a time)."""
+    dialect = session.get_bind().dialect.name
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](ReportDataVersion)
+    table = ReportDataVersion.__table__
+    session.execute(upsert.values(id=1, version=1).on_conflict_do_update(
+        index_elements=[table.c.id], set_={"version": table.c.version + 1}))
 
 
 def _forget(session) -> None:
@@ -134,6 +145,6 @@ def cached(key: str, compute: Callable[[], dict]) -> dict:
     if found is None:
         db.session.add(CachedReport(key=key, version=version, data=data))
     else:
-        found.version, found.data = version, data
+        found.version, found.data, found.computed_at = version, data, utcnow()
     db.session.commit()
     return data

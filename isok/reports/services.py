@@ -5,7 +5,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, true, update
 
 from cases.models import Answer, Case, Client, Gender, LabourStatus, StageChange
 from isok import audit
@@ -265,10 +265,11 @@ def _by_gender(rows) -> dict[str, int]:
     return cells
 
 
-def _counts_by_gender(stmt_from, gender, items: dict) -> dict:
+def _counts_by_gender(stmt_from, gender, items: dict, where=None) -> dict:
     """One GROUP BY gender with a conditional aggregate per item: {key: {total, women, men, other}}."""
     keys = list(items)
-    rows = db.session.execute(select(gender, *items.values()).select_from(stmt_from).group_by(gender)).all()
+    rows = db.session.execute(select(gender, *items.values()).select_from(stmt_from)
+                              .where(true() if where is None else where).group_by(gender)).all()
     return {key: _by_gender((row[0], row[i + 1]) for row in rows) for i, key in enumerate(keys)}
 
 
@@ -282,55 +283,56 @@ def _half_years(since: date | None, until: date) -> list[HalfYear]:
     return halves
 
 
-def _half_of(column, halves: list[HalfYear]):
-    return case(*((column.between(half.starts_on, half.ends_on), half.code) for half in halves), else_=None)
-
-
 PERSON_SPECS = (*PEOPLE_TABLES, indicators.EXCLUDED, indicators.CLIENTS)
+SCOPES_PER_SCAN = 3  # 2 × 2¹⁰ groups at most per scan: small enough for PostgreSQL to plan a hash table
 
 
 def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: list[HalfYear]) -> dict:
-    """Every figure read from the participation records, for every scope, in one scan of the table: {(scope,
-    table, row): cells}.
+    """Every figure read from the participation records, for every scope, {(scope, table, row): cells}, and the
+    timeline of entrants and leavers per half-year: one scan of the table per few scopes.
 
-    The scan groups people by gender, completeness and whether their entry, exit and follow-up fall in each
-    scope's window, counting each declared condition once; the populations of the tables are then sums of those
-    few groups (indicators.population defines the same sets for the drill-down).
+    Each person's conditions are evaluated once, in an inner query that the database keeps apart (OFFSET 0); the
+    outer query groups people by gender, completeness and whether their entry, exit and follow-up fall in each
+    scope's window, and counts each condition per group. The populations of the tables are then sums of those few
+    groups (indicators.population defines the same sets for the drill-down). Grouping by the inner query's yes/no
+    columns lets PostgreSQL see the groups are few and count them in a hash table, not by sorting every person.
     """
-    conditions = {}
-    for spec in PERSON_SPECS:
-        for row in spec.rows(rule_set):
-            conditions[(spec.key, row.key)] = row.condition
-    flags = {}
-    for scope, (since, until) in windows.items():
-        flags[(scope, "entry")] = _between(P.entry_date, since, until)
-        flags[(scope, "exit")] = _between(P.exit_date, since, until)
-        flags[(scope, "due")] = _between(P.follow_up_due, since, min(until, as_of))
-    halves_of = [_half_of(P.entry_date, halves), _half_of(P.exit_date, halves)] if halves else []
-    keys = [P.gender, indicators.CORE_COMPLETE, *flags.values(), *halves_of]
-    stmt = (select(*keys, func.count(), *(func.count().filter(condition) for condition in conditions.values()))
-            .select_from(P).outerjoin(R, R.participation_id == P.id).group_by(*keys))
-    groups = db.session.execute(stmt).all()
-    flag_index = {flag: 2 + i for i, flag in enumerate(flags)}
-    first_count = len(keys)
+    conditions = {(spec.key, row.key): row.condition for spec in PERSON_SPECS for row in spec.rows(rule_set)}
+    population_of = {spec.key: spec.population for spec in PERSON_SPECS}
     populations = {"entrants": (True, "entry"), "excluded": (False, "entry"), "leavers": (True, "exit"),
                    "follow_up": (True, "due")}
-    population_of = {spec.key: spec.population for spec in PERSON_SPECS}
-    figures = {}
-    for scope in windows:
-        for index, (table, row) in enumerate(conditions):
-            complete, date_flag = populations[population_of[table]]
-            members = [group for group in groups
-                       if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]]]
-            figures[(scope, table, row)] = _by_gender((group[0], group[first_count + 1 + index])
-                                                      for group in members)
-    timeline = {half.code: {"period": half.code, "entrants": 0, "leavers": 0} for half in halves}
-    for group in groups if halves else ():
-        if group[1]:
-            for kind, half in (("entrants", group[first_count - 2]), ("leavers", group[first_count - 1])):
-                if half is not None:
-                    timeline[half][kind] += group[first_count]
-    figures["timeline"] = list(timeline.values())
+    timeline = {(half.code, kind): column.between(half.starts_on, half.ends_on)
+                for half in halves for kind, column in (("entrants", P.entry_date), ("leavers", P.exit_date))}
+    figures, scopes = {}, list(windows)
+    for start in range(0, len(scopes), SCOPES_PER_SCAN):
+        flags = {}
+        for scope in scopes[start:start + SCOPES_PER_SCAN]:
+            since, until = windows[scope]
+            flags[(scope, "entry")] = _between(P.entry_date, since, until)
+            flags[(scope, "exit")] = _between(P.exit_date, since, until)
+            flags[(scope, "due")] = _between(P.follow_up_due, since, min(until, as_of))
+        counted = {**conditions, **(timeline if start == 0 else {})}
+        person = (select(P.gender.label("gender"), indicators.CORE_COMPLETE.label("complete"),
+                         *(flag.label(f"flag_{i}") for i, flag in enumerate(flags.values())),
+                         *(condition.label(f"condition_{i}") for i, condition in enumerate(counted.values())))
+                  .select_from(P).outerjoin(R, R.participation_id == P.id).offset(0).subquery("person"))
+        keys = [person.c.gender, person.c.complete, *(person.c[f"flag_{i}"] for i in range(len(flags)))]
+        groups = db.session.execute(
+            select(*keys, *(func.count().filter(person.c[f"condition_{i}"]) for i in range(len(counted))))
+            .group_by(*keys)).all()
+        flag_index = {flag: 2 + i for i, flag in enumerate(flags)}
+        count_index = {key: len(keys) + i for i, key in enumerate(counted)}
+        for scope, _date in list(flags)[::3]:
+            for table, row in conditions:
+                complete, date_flag = populations[population_of[table]]
+                figures[(scope, table, row)] = _by_gender(
+                    (group[0], group[count_index[(table, row)]]) for group in groups
+                    if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]])
+        if start == 0:
+            figures["timeline"] = [
+                {"period": half.code, **{kind: sum(group[count_index[(half.code, kind)]] for group in groups
+                                                   if group[1]) for kind in ("entrants", "leavers")}}
+                for half in halves]
     return figures
 
 
@@ -368,28 +370,25 @@ STAGES = ("identification", "documentation", "assessment", "certification", "clo
 
 
 def _case_figures(windows: dict) -> dict:
-    """The figures read from cases and their stage history, for every scope, in two grouped queries.
+    """The figures read from cases and their stage history, for every scope, in one grouped query: each case once,
+    with the day it first reached each stage (a case moved back and forward again reaches a stage once).
 
     Cases count like the ESF tables: only those of participants with complete core data, by the gender of the
     participation record.
     """
-    complete = indicators.CORE_COMPLETE
+    reached = (select(StageChange.case_id, *(func.min(StageChange.on).filter(StageChange.to_stage == stage)
+                                             .label(stage) for stage in STAGES))
+               .group_by(StageChange.case_id).subquery("first_reached"))
     items = {}
     for scope, (since, until) in windows.items():
-        items[(scope, "validation_started")] = func.count(Case.id).filter(
-            and_(complete, _between(Case.entry_date, since, until)))
+        items[(scope, "validation_started")] = func.count().filter(_between(Case.entry_date, since, until))
         items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
-            and_(complete, _between(Case.exit_date, since, until)))
-    figures = _counts_by_gender(Case.__table__.join(P.__table__, Case.client_id == P.client_id), P.gender, items)
-    # Each case's first arrival in each stage: a case moved back and forward again reaches a stage once.
-    reached = (select(StageChange.case_id, StageChange.to_stage, func.min(StageChange.on).label("on"))
-               .group_by(StageChange.case_id, StageChange.to_stage).subquery("first_reached"))
-    items = {(scope, f"stage_{stage}"): func.count().filter(
-        and_(complete, reached.c.to_stage == stage, _between(reached.c.on, since, until)))
-        for scope, (since, until) in windows.items() for stage in STAGES}
-    figures.update(_counts_by_gender(reached.join(Case.__table__, Case.id == reached.c.case_id)
-                                     .join(P.__table__, Case.client_id == P.client_id), P.gender, items))
-    return figures
+            _between(Case.exit_date, since, until))
+        for stage in STAGES:
+            items[(scope, f"stage_{stage}")] = func.count().filter(_between(reached.c[stage], since, until))
+    cases = (Case.__table__.join(P.__table__, Case.client_id == P.client_id)
+             .outerjoin(reached, reached.c.case_id == Case.id))
+    return _counts_by_gender(cases, P.gender, items, where=indicators.CORE_COMPLETE)
 
 
 UNITS = {"units_recognised": "units", "study_months_saved": "months", "training_organisations": "organisations",

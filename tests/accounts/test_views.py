@@ -1,12 +1,14 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from flask import session
+from sqlalchemy import event, select
 
+from isok.accounts import sessions
 from isok.accounts.models import LoginSession, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, authenticator_code, log_in
 
 
 def test_anonymous_user_is_sent_to_the_login_page(client):
@@ -195,6 +197,8 @@ def test_login_is_audited(client, make_user):
 def test_next_parameter_never_leaves_the_site(client, make_user):
     user = make_user()
     response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/login/code"  # the next page is kept for after the second factor
+    response = client.post("/login/code", data={"code": authenticator_code(user.email)})
     assert response.headers["Location"] == "/"
 
 
@@ -228,3 +232,25 @@ def test_session_ends_at_the_absolute_limit_however_active(app, client, make_use
     row.created_at = row.created_at - app.config["SESSION_ABSOLUTE_TIMEOUT"] - timedelta(minutes=1)
     db.session.commit()
     assert client.get("/").status_code == 302
+
+
+def test_the_login_session_its_user_and_roles_cost_one_statement_a_page(app, make_user):
+    user = make_user(Role.COUNSELLOR, Role.TEACHER)
+    with app.test_request_context("/"):
+        sessions.start(user)
+        token, organisation_id = session["_user_id"], user.organisation_id
+        db.session.commit()
+        db.session.expunge_all()  # as a new request finds it: nothing loaded yet
+        statements = []
+
+        def count(_conn, _cursor, statement, *_args):
+            if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start is not a query
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            loaded = sessions.load_user(token)
+            assert loaded.roles == {Role.COUNSELLOR, Role.TEACHER} and loaded.organisation_id == organisation_id
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements

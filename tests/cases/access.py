@@ -4,13 +4,14 @@ from cases import services
 from cases.models import ClientType, ConsentPurpose
 from tests.access import MISSING_ID, NOT_FOUND, OK, Access, expect
 
-VIEWERS = ["admin", "project_manager", "counsellor", "teacher", "workplace_tutor"]
+# A workplace tutor (outside the school) opens no case list and no case or client, not even of their own
+# placements (403): they see the placement's pages only (tests/assessment/placements/access.py).
+VIEWERS = ["admin", "project_manager", "counsellor", "teacher"]
 MANAGERS = ["admin", "counsellor"]
-# Teachers and tutors see only cases they are assigned to (none in this world); a counsellor sees their own
-# organisation's cases.
-# The home teacher interviews the home client (see the assessment part of the world); the tutor has no placement.
-OWN_CASE = expect(VIEWERS, workplace_tutor=NOT_FOUND)
-FOREIGN_CASE = expect(VIEWERS, counsellor=NOT_FOUND, teacher=NOT_FOUND, workplace_tutor=NOT_FOUND)
+# Teachers see only cases they are assigned to; a counsellor sees their own organisation's cases.
+# The home teacher interviews the home client (see the assessment part of the world).
+OWN_CASE = expect(VIEWERS)
+FOREIGN_CASE = expect(VIEWERS, counsellor=NOT_FOUND, teacher=NOT_FOUND)
 MISSING_CASE = expect(VIEWERS, ok=NOT_FOUND)
 MANAGE_OWN = expect(MANAGERS)
 MANAGE_FOREIGN = expect(MANAGERS, counsellor=NOT_FOUND)

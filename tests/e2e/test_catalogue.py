@@ -15,6 +15,7 @@ from assessment.assessments.services import gap_plan
 from isok import demo
 from isok.catalogue.services import today
 from isok.extensions import db
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -59,15 +60,11 @@ def _publish(page, live_server, gap):
     return int(page.url.rstrip("/").split("/")[-1])
 
 
-def test_from_publishing_to_billing(browser, live_server, gap, assert_accessible):
+def test_from_publishing_to_billing(browser, live_server, live_app, gap, assert_accessible):
     def actor(email=None):
         page = browser.new_context(locale="en-GB").new_page()
         if email:
-            page.goto(f"{live_server}/login")
-            page.locator("input[name=email]").fill(email)
-            page.locator("input[name=password]").fill("e2e-demo-password")
-            page.locator("form:has(input[name=password]) button[type=submit]").click()
-            page.wait_for_url(f"{live_server}/")
+            sign_in(page, live_server, live_app, email)
         return page
 
     teacher = actor("teacher@example.org")  # Savonia Vocational College

@@ -1,6 +1,7 @@
-"""Who may use the portfolio routes. Project managers never see portfolio content (403); teachers and tutors read
-portfolios of cases they can view (none yet in this branch: the cases package widens their case scope), and cannot
-change them (403); a client reaches only their own case; foreign and missing objects answer 404."""
+"""Who may use the portfolio routes. Project managers and workplace tutors never open a portfolio (403: a tutor
+sees only the items a client's consent shares with their workplace, on the placement's page); teachers read
+portfolios of cases they can view and cannot change them (403); a client reaches only their own case; foreign and
+missing objects answer 404."""
 
 import io
 
@@ -10,12 +11,13 @@ from portfolio.models import Section
 from tests.access import FORBIDDEN, MISSING_ID, NOT_FOUND, OK, Access, client_case, expect
 from tests.portfolio.conftest import pdf_bytes
 
-READERS = ("admin", "counsellor", "teacher", "workplace_tutor", "client")
+READERS = ("admin", "counsellor", "teacher", "client")
 EDITORS = ("admin", "counsellor", "client")
 REVIEWERS = ("admin", "counsellor")
 
-# Own case: readers in; the home teacher interviews this client, the home tutor has no placement in this case.
-OWN_READ = expect(READERS, workplace_tutor=NOT_FOUND)
+# Own case: readers in; the home teacher interviews this client, but reads no draft (404): the portfolio opens to
+# teachers once the client submits it for review (tests/portfolio/test_need_to_know.py).
+OWN_READ = expect(READERS, teacher=NOT_FOUND)
 OWN_EDIT = expect(EDITORS)
 OWN_REVIEW = expect(REVIEWERS)
 # Someone else's case: only the administrator sees it.

@@ -13,6 +13,7 @@ from isok.translation import force_locale, gettext
 from portfolio import services
 from portfolio.filecheck import NOT_ACCEPTED
 from portfolio.models import EvidenceFile, PortfolioEntry, PortfolioStatus, Section
+from tests.conftest import log_in
 from tests.portfolio.conftest import jpeg_bytes, pdf_bytes
 
 
@@ -115,8 +116,7 @@ def test_submit_comment_return_and_the_client_sees_the_comment(client, app, logi
     assert locked.status_code == 302 and db.session.get(PortfolioEntry, entry.id).title == "Cook"
 
     staff = app.test_client()
-    login_staff = staff.post("/login", data={"email": counsellor.email, "password": "correct horse battery"})
-    assert login_staff.status_code == 302
+    log_in(staff, counsellor)
     assert "Portfolios waiting for review" in staff.get("/").get_data(as_text=True)
     assert staff.get(f"/cases/{case.id}/portfolio").status_code == 200
     assert staff.post(f"/portfolio/entries/{entry.id}/comments", data={"text": "Add the years."}).status_code == 302

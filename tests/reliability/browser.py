@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, second_step
 
 
 def _body(response) -> str:
@@ -44,6 +44,7 @@ class Browser:
         _status, page = self.request("/login")
         status, _ = self.request("/login", {"email": email, "password": password, "csrf_token": csrf_token(page)})
         assert status == 302, f"login of {email} answered {status}"
+        second_step(self.request)
 
 
 class _FormReader(HTMLParser):

@@ -1,13 +1,16 @@
 """Participation records follow every committed change, and a report is computed once per data version."""
 
+import threading
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from cases import services as case_services
 from cases.models import Client
 from isok.extensions import db
 from isok.reports import freshness, services
+from isok.reports.models import ReportDataVersion
+from tests.conftest import log_in
 from tests.reports.conftest import EMPLOYED, participation_of
 
 
@@ -52,3 +55,43 @@ def test_a_report_is_computed_once_until_the_data_change(client, login, manager,
     db.session.commit()
     client.get("/reports/2025H2")
     assert len(calls) == 3, "the data changed"
+
+
+def test_writers_committing_at_the_same_moment_each_raise_the_data_version(app, project, person, manager,
+                                                                          monkeypatch):
+    """Eight people save results at once on a fresh instance (no data version row yet): every save commits, and
+    the version counts every one of them. On PostgreSQL the requests are held until all of them have written their
+    change and are about to raise the version, so they do it at the same moment (SQLite writes one at a time)."""
+    writers = 8
+    records = [participation_of(person(f"Writer {n}", entries=[(date(2025, 3, 1), date(2025, 5, 2), EMPLOYED)])).id
+               for n in range(writers)]
+    db.session.execute(delete(ReportDataVersion))
+    db.session.commit()
+    clients = []
+    for _ in records:
+        clients.append(app.test_client())
+        log_in(clients[-1], manager)
+    together = threading.Barrier(writers, timeout=30)
+    real = freshness.raise_data_version
+
+    def raise_together(session):
+        if session.get_bind().dialect.name == "postgresql":
+            together.wait()
+        real(session)
+
+    monkeypatch.setattr(freshness, "raise_data_version", raise_together)
+    statuses = [None] * writers
+
+    def save(n):
+        statuses[n] = clients[n].post(f"/reports/participants/{records[n]}/results",
+                                      data={"qualification_gained": "y", "responded": "", "better_situation": ""},
+                                      ).status_code
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * writers
+    db.session.rollback()
+    assert freshness.data_version() == writers

@@ -21,7 +21,8 @@ from tests.access import (
 )
 from tests.assessment.conftest import framework_document
 
-READERS = ("admin", "project_manager", "counsellor", "teacher", "workplace_tutor")  # VIEW_FRAMEWORKS
+# VIEW_FRAMEWORKS: the school's staff; a workplace tutor sees the units of their placement on its page only.
+READERS = ("admin", "project_manager", "counsellor", "teacher")
 ADMIN = ("admin",)
 SCHEDULERS = ("admin", "counsellor")
 
@@ -97,15 +98,18 @@ MANAGE = expect(ADMIN)
 MANAGE_MISSING = expect(ADMIN, ok=NOT_FOUND)
 
 # Case-scoped: admins and project managers see every case; the counsellor the home organisation's; the teacher
-# the case with their interview; the tutor none of these.
-CASE_READ_OWN = expect(READERS, workplace_tutor=NOT_FOUND)
+# the case with their interview.
+CASE_READ_OWN = expect(READERS)
 CASE_READ_FOREIGN = expect(READERS, ok=NOT_FOUND, admin=OK, project_manager=OK)
 CASE_READ_MISSING = expect(READERS, ok=NOT_FOUND)
 SCHEDULE_OWN = expect(SCHEDULERS)
 SCHEDULE_FOREIGN = expect(SCHEDULERS, ok=NOT_FOUND, admin=OK)
 SCHEDULE_MISSING = expect(SCHEDULERS, ok=NOT_FOUND)
-ICS_OWN = expect(SIGNED_IN, workplace_tutor=NOT_FOUND)
-ICS_FOREIGN = expect(SIGNED_IN, ok=NOT_FOUND, admin=OK, project_manager=OK)
+# An interview itself: its people (project managers read none: 404).
+INTERVIEW_OWN = expect(READERS, project_manager=NOT_FOUND)
+INTERVIEW_FOREIGN = expect(READERS, ok=NOT_FOUND, admin=OK)
+ICS_OWN = expect(SIGNED_IN, workplace_tutor=NOT_FOUND, project_manager=NOT_FOUND)
+ICS_FOREIGN = expect(SIGNED_IN, ok=NOT_FOUND, admin=OK)
 ICS_MISSING = expect(SIGNED_IN, ok=NOT_FOUND)
 RECORD_OWN = expect(["teacher"])
 RECORD_OTHER = expect(["teacher"], ok=NOT_FOUND)
@@ -141,7 +145,7 @@ ROUTES = [
                SCHEDULE_MISSING, data=lambda w, r: {"version_id": w.published_version.id}),
     *_variants("assessment.schedule_interview", "GET", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     *_variants("assessment.schedule_interview", "POST", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
-    *_variants("assessment.interview", "GET", _interview, CASE_READ_OWN, CASE_READ_FOREIGN, CASE_READ_MISSING),
+    *_variants("assessment.interview", "GET", _interview, INTERVIEW_OWN, INTERVIEW_FOREIGN, CASE_READ_MISSING),
     *_variants("assessment.reschedule_interview", "GET", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,
                SCHEDULE_MISSING),
     *_variants("assessment.reschedule_interview", "POST", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,

@@ -14,8 +14,9 @@ from portfolio.models import PortfolioEntry, Section
 from tests.access import FORBIDDEN, MISSING_ID, NOT_FOUND, OK, SIGNED_IN, Access, client_case, expect
 from tests.assessment.conftest import build_assessment, build_framework, decide, submit_ratings
 
-VIEWERS = ("admin", "project_manager", "counsellor", "teacher", "workplace_tutor")
-STAFF_VIEWERS = ("admin", "project_manager", "counsellor", "teacher")
+# VIEW_ASSESSMENTS: project managers count results and read no placement, rating or evidence map (403).
+VIEWERS = ("admin", "counsellor", "teacher", "workplace_tutor")
+STAFF_VIEWERS = ("admin", "counsellor", "teacher")
 MANAGERS = ("admin", "counsellor")
 ASSESSORS = ("counsellor", "teacher", "workplace_tutor")
 MAPPERS = ("admin", "counsellor", "teacher")
@@ -111,7 +112,7 @@ ROUTES = [
     # placements
     *_object_routes("assessment.new_placement", "GET", _case, MANAGERS, foreign_ok=("admin",)),
     *_object_routes("assessment.new_placement", "POST", _case, MANAGERS, foreign_ok=("admin",)),
-    *_object_routes("assessment.placement", "GET", _placement, VIEWERS, foreign_ok=("admin", "project_manager")),
+    *_object_routes("assessment.placement", "GET", _placement, VIEWERS, foreign_ok=("admin",)),
     *_object_routes("assessment.edit_placement", "GET", _placement, MANAGERS, foreign_ok=("admin",)),
     *_object_routes("assessment.edit_placement", "POST", _placement, MANAGERS, foreign_ok=("admin",)),
     *_object_routes("assessment.invite_tutor", "POST", _placement, MANAGERS, foreign_ok=("admin",)),
@@ -139,15 +140,16 @@ ROUTES = [
     Access("assessment.link_assess", "POST", EVERYONE_404, variant="no link session"),
     # the case's assessment pages: staff who reach the case, not the tutor
     *_object_routes("assessment.case_overview", "GET", _case, STAFF_VIEWERS,
-                    foreign_ok=("admin", "project_manager"), hidden=("workplace_tutor",)),
+                    foreign_ok=("admin",), hidden=("workplace_tutor",)),
     *_object_routes("assessment.evidence_map", "GET", _case, STAFF_VIEWERS,
-                    foreign_ok=("admin", "project_manager"), hidden=("workplace_tutor",)),
+                    foreign_ok=("admin",), hidden=("workplace_tutor",)),
     Access("assessment.evidence_map", "POST", expect(MAPPERS, workplace_tutor=NOT_FOUND), params=_case("own"),
            variant="own"),
     Access("assessment.evidence_map", "POST", expect(["admin"], counsellor=NOT_FOUND, teacher=NOT_FOUND,
                                                      workplace_tutor=NOT_FOUND), params=_case("foreign"),
            variant="foreign"),
-    Access("assessment.evidence_map", "POST", expect(other=NOT_FOUND, client=FORBIDDEN), params=_case("missing"),
+    Access("assessment.evidence_map", "POST", expect(other=NOT_FOUND, client=FORBIDDEN, project_manager=FORBIDDEN),
+           params=_case("missing"),
            variant="missing"),
     Access("assessment.unmap_evidence", "POST", expect(MAPPERS),
            params=lambda w, r: {"case_id": w.ap.own.case.id, "link_id": w.ap.own.evidence_link_id}, variant="own"),
@@ -159,11 +161,11 @@ ROUTES = [
            params=lambda w, r: {"case_id": w.ap.own.case.id, "link_id": w.ap.foreign.evidence_link_id},
            variant="link of another case"),
     *_object_routes("assessment.triangulation", "GET", _case, STAFF_VIEWERS,
-                    foreign_ok=("admin", "project_manager"), hidden=("workplace_tutor",)),
+                    foreign_ok=("admin",), hidden=("workplace_tutor",)),
     # assessments
     *_object_routes("assessment.open_assessment", "GET", _placement, MANAGERS, foreign_ok=("admin",)),
     *_object_routes("assessment.open_assessment", "POST", _placement, MANAGERS, foreign_ok=("admin",)),
-    *_object_routes("assessment.detail", "GET", _assessment, VIEWERS, foreign_ok=("admin", "project_manager")),
+    *_object_routes("assessment.detail", "GET", _assessment, VIEWERS, foreign_ok=("admin",)),
     *_object_routes("assessment.declare_conflict", "POST", _assessment, ASSESSORS),
     *_object_routes("assessment.replace_assessor", "POST", _assessment, MANAGERS, foreign_ok=("admin",)),
     *_object_routes("assessment.rate", "GET", _assessment, ASSESSORS),
@@ -180,7 +182,7 @@ ROUTES = [
            variant="own"),
     Access("assessment.reopen", "POST", expect(other=FORBIDDEN, **{r: NOT_FOUND for r in ASSESSORS}),
            params=_assessment("foreign"), variant="foreign"),
-    *_object_routes("assessment.reconcile", "GET", _assessment, VIEWERS, foreign_ok=("admin", "project_manager")),
+    *_object_routes("assessment.reconcile", "GET", _assessment, VIEWERS, foreign_ok=("admin",)),
     Access("assessment.reconcile", "POST", expect(["counsellor", "teacher"]), params=_assessment("own"),
            variant="own"),
     Access("assessment.reconcile", "POST", expect(["admin", "project_manager"], ok=FORBIDDEN, other=FORBIDDEN,
@@ -189,7 +191,7 @@ ROUTES = [
     Access("assessment.reconcile", "POST", expect(other=FORBIDDEN, **{r: NOT_FOUND for r in VIEWERS}),
            params=_assessment("missing"), variant="missing"),
     *_object_routes("assessment.gap_plan", "GET", _assessment, STAFF_VIEWERS,
-                    foreign_ok=("admin", "project_manager"), hidden=("workplace_tutor",)),
+                    foreign_ok=("admin",), hidden=("workplace_tutor",)),
     *_object_routes("assessment.hand_gap_plan", "POST", _assessment, MANAGERS, foreign_ok=("admin",)),
     # the rules of evidence: staff who see the assessment read them; its teacher marks them
     *_object_routes("assessment.evidence_rules", "GET", _assessment, VIEWERS, foreign_ok=("admin", "project_manager")),
@@ -217,4 +219,17 @@ ROUTES = [
     *[Access("assessment.review_appeal", method, expect(**{r: NOT_FOUND for r in ASSESSORS}),
              params=_assessment("decided"), variant="reviewed by another teacher")
       for method in ("GET", "POST")],
+]
+
+# The tutor's own placement does not open its case: no case page, client record, portfolio or interviews (403),
+# whatever the other roles see of that case (a teacher reads no draft portfolio: 404).
+_PLACEMENT_CASE = {"case_id": lambda w: w.ap.own.case.id, "client_id": lambda w: w.ap.own.case.client_id}
+ROUTES += [
+    Access(endpoint, "GET", expect(["admin", "project_manager", "counsellor", "teacher"], ok=OK, other=FORBIDDEN,
+                                   client=FORBIDDEN if endpoint.startswith("cases.") else NOT_FOUND,
+                                   **({"project_manager": FORBIDDEN, "teacher": NOT_FOUND}
+                                      if endpoint.startswith("portfolio.") else {})),
+           params=lambda w, r, key=key: {key: _PLACEMENT_CASE[key](w)}, variant="the tutor's placement's case")
+    for endpoint, key in (("cases.detail", "case_id"), ("cases.client", "client_id"),
+                          ("portfolio.overview", "case_id"), ("portfolio.summary", "case_id"))
 ]
