@@ -482,6 +482,8 @@ def self_assessment(case_id):
 def evidence_rules(assessment_id):
     """Each piece of evidence behind each outcome against the four rules; the teacher of the assessment marks them."""
     assessment = assessment_or_404(assessment_id)
+    if not access.can_view_case_assessment(current_user, assessment.case):
+        abort(404)  # the evidence names portfolio items: staff who reach the case, not the workplace tutor
     judging = access.can_sign_off(current_user, assessment) and not assessment.locked
     if request.method == "POST" and not judging:
         abort(403)

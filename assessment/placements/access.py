@@ -30,7 +30,7 @@ TUTOR_DAYS_AFTER_END = timedelta(days=30)
 
 
 def closed_to_tutor(placement: Placement, today: date | None = None) -> bool:
-    return (today or date.today()) > placement.end_date + TUTOR_DAYS_AFTER_END
+    return (today or date.today()) > placement.ends_on + TUTOR_DAYS_AFTER_END
 
 
 def reaches_cases(user) -> bool:

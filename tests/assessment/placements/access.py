@@ -1,7 +1,7 @@
 """Access to the placement and assessment routes: own objects, foreign objects (another organisation's case) and
 missing ones. Foreign and missing answer 404; a role without the function answers 403."""
 
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from assessment.assessments import services as evidence_services
@@ -50,8 +50,9 @@ def _decided(world):
     if qualification is None:
         db.session.add(CaseQualification(case_id=case.id, version_id=version.id))
     placement = placement_services.create_placement(
-        users["counsellor"], case, workplace=world.org, tutor=extra[Role.WORKPLACE_TUTOR], start_date=date(2026, 3, 1),
-        end_date=date(2026, 4, 30), tasks="Kitchen work", units=list(version.units))
+        users["counsellor"], case, workplace=world.org, tutor=extra[Role.WORKPLACE_TUTOR],
+        start_date=date.today() - timedelta(days=30), end_date=date.today() - timedelta(days=1), tasks="Kitchen work",
+        units=list(version.units))
     assessment = evidence_services.open_assessment(users["counsellor"], placement, teacher=extra[Role.TEACHER],
                                                    counsellor=users["counsellor"])
     level = next(lv["code"] for lv in evidence_services.scale_levels(assessment) if lv["passing"])
@@ -194,8 +195,10 @@ ROUTES = [
                     foreign_ok=("admin",), hidden=("workplace_tutor",)),
     *_object_routes("assessment.hand_gap_plan", "POST", _assessment, MANAGERS, foreign_ok=("admin",)),
     # the rules of evidence: staff who see the assessment read them; its teacher marks them
-    *_object_routes("assessment.evidence_rules", "GET", _assessment, VIEWERS, foreign_ok=("admin", "project_manager")),
-    Access("assessment.evidence_rules", "POST", expect(["teacher"]), params=_assessment("own"), variant="own"),
+    *_object_routes("assessment.evidence_rules", "GET", _assessment, STAFF_VIEWERS, foreign_ok=("admin",),
+                    hidden=("workplace_tutor",)),
+    Access("assessment.evidence_rules", "POST", expect(["teacher"], workplace_tutor=NOT_FOUND),
+           params=_assessment("own"), variant="own"),
     Access("assessment.evidence_rules", "POST", expect(**{r: NOT_FOUND for r in ASSESSORS}),
            params=_assessment("foreign"), variant="foreign"),
     Access("assessment.evidence_rules", "POST", expect(**{r: NOT_FOUND for r in VIEWERS}),
