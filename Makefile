@@ -8,7 +8,7 @@ export FLASK_APP := isok
 # What WeasyPrint needs on a bare Debian, and fonts for Latin, Cyrillic, Arabic script and Ethiopic.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-sil-abyssinica
 # Test tools: pdftotext/pdfsig for certificate checks.
-APT_TEST := poppler-utils
+APT_TEST := poppler-utils softhsm2
 # Browser tests drive Debian's Chromium.
 APT_BROWSER := chromium
 

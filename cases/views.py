@@ -1,9 +1,20 @@
 import io
+import tempfile
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -192,19 +203,21 @@ def _export_columns():
 @permissions.requires(permissions.VIEW_CASES)
 def export_csv():
     _form, filters = _filters_form()
-    rows = queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
-    out = io.StringIO()
-    writer = spreadsheets.CsvWriter(out)
     client_seen, case_seen = seen_by(current_user, "client"), seen_by(current_user, "case")
     columns = [column for column in _export_columns()
                if column[1] is None or column[2] in (client_seen if column[1] == "client" else case_seen)]
     audit.record_view(current_user, "case", None, action="export", changes={
-        "rows": len(rows), "field_set": [f"{kind}.{name}" for _h, kind, name, _v in columns if kind]})
+        "filters": {name: str(value) for name, value in vars(filters).items() if value},
+        "field_set": [f"{kind}.{name}" for _h, kind, name, _v in columns if kind]})
+    spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 (send_file closes it)
+    out = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="", write_through=True)
+    writer = spreadsheets.CsvWriter(out)
     writer.writerow([header for header, _kind, _name, _value in columns])
-    for row in rows:
+    for row in queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS):
         writer.writerow([value(row) for _header, _kind, _name, value in columns])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=cases.csv"})
+    out.detach()  # the spool stays open for send_file
+    spool.seek(0)
+    return send_file(spool, mimetype="text/csv", as_attachment=True, download_name="cases.csv", max_age=0)
 
 
 # --- clients ---------------------------------------------------------------------------------------------------

@@ -84,3 +84,13 @@ class SealUploadForm(Form):
                           description=_l("The seal certificate first, then the certificates of its issuers."))
     password = PasswordField(_l("Password of the file or key"), validators=[Optional(), Length(max=500)],
                              description=_l("Used once to open the key; it is not stored."))
+
+
+class TokenSealForm(Form):
+    """A seal whose private key is in the installation's hardware token (PKCS#11), named by its label there."""
+
+    key_label = StringField(_l("Label of the private key in the token"),
+                            validators=[DataRequired(), Length(max=200)],
+                            description=_l("The key's label (CKA_LABEL), as the token's own tools show it."))
+    token_chain_pem = FileField(_l("Certificate chain (PEM), unless the token holds the certificate"),
+                                description=_l("The seal certificate first, then the certificates of its issuers."))

@@ -28,6 +28,7 @@ CERTIFICATE_STATUS_LABELS = {CertificateStatus.VALID: _l("Valid"), CertificateSt
 class SealSource(enum.StrEnum):
     GENERATED = "generated"  # self-signed here: demonstrations and tests
     UPLOADED = "uploaded"  # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
+    HSM = "hsm"  # a key kept in the installation's hardware token (PKCS#11), never in the database
 
     @property
     def label(self):
@@ -35,13 +36,15 @@ class SealSource(enum.StrEnum):
 
 
 SEAL_SOURCE_LABELS = {SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
-                      SealSource.UPLOADED: _l("Uploaded key and certificate")}
+                      SealSource.UPLOADED: _l("Uploaded key and certificate"),
+                      SealSource.HSM: _l("Key in the hardware token (PKCS#11)")}
 
 
 class OrganisationSeal(db.Model):
     """An issuing organisation's seal: the key that seals its certificates and the certificate chain naming it.
 
-    The private key is kept only encrypted (certificates.seal_keys). A newer seal retires the previous one, which
+    The private key is kept only encrypted (certificates.seal_keys), or stays in the installation's hardware token,
+    which the seal names it in by its label (certificates.seal_tokens). A newer seal retires the previous one, which
     stays for the record: credentials signed with it name its key, and the issuer profile still publishes it.
     """
 
@@ -52,7 +55,8 @@ class OrganisationSeal(db.Model):
     issuer: Mapped[str] = mapped_column(String(500))  # who certified it (the same as subject when self-signed)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the seal certificate
     certificate_chain: Mapped[str] = mapped_column(Text)  # PEM: the seal certificate first, then its issuers
-    encrypted_key: Mapped[bytes] = mapped_column(LargeBinary)
+    encrypted_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # None when the key is in the token
+    token_key_label: Mapped[str | None] = mapped_column(String(200))  # the key's label (CKA_LABEL) in the token
     not_valid_before: Mapped[datetime] = mapped_column(UTCDateTime)
     not_valid_after: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -61,6 +65,10 @@ class OrganisationSeal(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def in_token(self) -> bool:
+        return self.token_key_label is not None
 
     def __str__(self):
         return self.subject

@@ -1,11 +1,14 @@
 """Turn a certificate snapshot into HTML sections (one per language) and a PDF; plain data in, bytes out."""
 
+import io
+from dataclasses import dataclass
 from datetime import date
 
 import segno
 from flask import current_app
 from flask_babel import format_date
 from markupsafe import Markup
+from PIL import Image
 
 from certificates import texts
 from certificates.wording import Wording
@@ -13,22 +16,49 @@ from isok import pdf
 
 SECTION_TEMPLATE = "certificates/pdf/section.html"
 DOCUMENT_TEMPLATE = "certificates/pdf/document.html"
+STYLESHEET = "certificates/pdf/certificate.css"
 
 
 def verification_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{code}"
 
 
-QR_RESOURCE = "verification-qr.svg"
+QR_RESOURCE = "verification-qr.png"
 QR_SIZE_MM = 22
+QR_BORDER = 2  # modules of quiet zone around the code
+QR_PIXELS_PER_MODULE = 8  # about 340 dpi at QR_SIZE_MM: sharp in print even where a viewer smooths the image
 
 
-def qr_svg(url: str) -> bytes:
-    """The verification address as a standalone SVG QR code, QR_SIZE_MM wide with its quiet zone."""
+@dataclass(frozen=True)
+class QrImage:
+    png: bytes
+    resolution_dppx: float  # image pixels per CSS pixel, so that the image is QR_SIZE_MM wide
+
+
+def qr_image(url: str) -> QrImage:
+    """The verification address as a QR code: a greyscale PNG, whose modules are squares of whole pixels.
+
+    A raster image is drawn from one image object on every page, where an SVG code was thousands of path operations
+    painted again on each page (a seventh of a certificate's render).
+    """
     code = segno.make(url, error="m")
-    modules = code.symbol_size(border=2)[0]
-    svg = code.svg_inline(unit="mm", scale=QR_SIZE_MM / modules, border=2)
-    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode()
+    modules = code.symbol_size(border=QR_BORDER)[0]
+    bitmap = bytearray(b"\xff" * modules * modules)
+    for y, row in enumerate(code.matrix, start=QR_BORDER):
+        for x, dark in enumerate(row, start=QR_BORDER):
+            if dark:
+                bitmap[y * modules + x] = 0
+    pixels = modules * QR_PIXELS_PER_MODULE
+    image = Image.frombytes("L", (modules, modules), bytes(bitmap)).resize((pixels, pixels), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return QrImage(png=buffer.getvalue(), resolution_dppx=pixels / (QR_SIZE_MM / 25.4 * 96))
+
+
+def qr_alt(content: dict, lang: str) -> str:
+    """What the QR code says, for screen readers: the words printed beside it and the address it holds."""
+    url = verification_url(content["verification_code"])
+    return f"{texts.text(lang, 'qr_code')}: {texts.text(lang, 'verify')} {url}"
 
 
 def _long_date(iso: str | None) -> str:
@@ -118,11 +148,14 @@ def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
     Every page's footer (the QR code, the section's lines about verification and the page number) is printed by
     @page margin boxes: WeasyPrint lays out twice every page where a running element appears.
     """
-    first = content["languages"][0]
+    first, languages = content["languages"][0], content["languages"]
     code = content.get("verification_code")
-    resources = {QR_RESOURCE: qr_svg(verification_url(code))} if code else {}
-    return pdf.render_pdf(DOCUMENT_TEMPLATE, {"sections": render_sections(content, preview=preview),
-                                              "pages": [page_rule(content, lang) for lang in content["languages"]],
-                                              "title": texts.text(first, "title"), "number": content.get("number"),
-                                              "qr": QR_RESOURCE if code else None},
-                          lang=first, resources=resources, variant=pdf.TAGGED_PDF_VARIANT)
+    qr = qr_image(verification_url(code)) if code else None
+    context = {"sections": render_sections(content, preview=preview),
+               "pages": [page_rule(content, lang) for lang in languages],
+               "title": texts.text(first, "title"), "number": content.get("number"), "qr": None, "qr_alts": []}
+    if qr:
+        context.update(qr=QR_RESOURCE, qr_resolution=f"{qr.resolution_dppx:.4f}",
+                       qr_alts=[(lang, qr_alt(content, lang)) for lang in languages])
+    return pdf.render_pdf(DOCUMENT_TEMPLATE, context, lang=first, resources={QR_RESOURCE: qr.png} if qr else {},
+                          stylesheets=(STYLESHEET,), variant=pdf.TAGGED_PDF_VARIANT)

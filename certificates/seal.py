@@ -16,7 +16,7 @@ from functools import cached_property
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -132,21 +132,17 @@ def jws_algorithm(key) -> str:
     raise ValueError("the seal key is neither RSA nor P-256, so it cannot sign a JWS")
 
 
-def sign_jws(payload: bytes, header: dict, signer: SealSigner) -> str:
-    """A compact JWS (RFC 7515) over `payload`, signed with the seal key; `header` is the protected header but for
-    `alg`, which the key decides."""
-    key = signer.private_key
-    algorithm = jws_algorithm(key)
-    if algorithm == "RS256":
-        def sign(data: bytes) -> bytes:
-            return key.sign(data, PKCS1v15(), hashes.SHA256())
-    else:
-        def sign(data: bytes) -> bytes:  # JWS wants r || s, not the DER sequence
-            r, s = decode_dss_signature(key.sign(data, ECDSA(hashes.SHA256())))
-            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+def sign_jws(payload: bytes, header: dict, signer: signers.Signer) -> str:
+    """A compact JWS (RFC 7515) over `payload`, signed with the seal key (in memory or in a hardware token);
+    `header` is the protected header but for `alg`, which the key decides."""
+    algorithm = jws_algorithm(x509.load_der_x509_certificate(signer.signing_cert.dump()).public_key())
     protected = {"alg": algorithm, **header}
     signing_input = f"{_b64url(json.dumps(protected, separators=(',', ':')).encode())}.{_b64url(payload)}"
-    return f"{signing_input}.{_b64url(sign(signing_input.encode()))}"
+    signature = signer.sign_raw(signing_input.encode(), "sha256")
+    if algorithm == "ES256":  # JWS wants r || s, not the DER sequence
+        r, s = decode_dss_signature(signature)
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return f"{signing_input}.{_b64url(signature)}"
 
 
 @dataclass

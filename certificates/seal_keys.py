@@ -122,29 +122,40 @@ def _public_der(public_key) -> bytes:
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def _material(key, certificates: list[x509.Certificate]) -> SealMaterial:
-    """Put the certificate of the key first and its issuers after it, in order; check the key can seal."""
-    if isinstance(key, rsa.RSAPrivateKey):
-        if key.key_size < 2048:
+def check_public_key(public_key) -> None:
+    """A seal key is RSA of 2048 bits or more, or P-256."""
+    if isinstance(public_key, rsa.RSAPublicKey):
+        if public_key.key_size < 2048:
             raise SealMaterialError(_("An RSA seal key must have at least 2048 bits."))
-    elif not (isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)):
+    elif not (isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(public_key.curve, ec.SECP256R1)):
         raise SealMaterialError(_("Only RSA keys (2048 bits or more) and P-256 elliptic-curve keys can seal."))
-    own = _public_der(key.public_key())
-    leaf = next((cert for cert in certificates if _public_der(cert.public_key()) == own), None)
-    if leaf is None:
-        raise SealMaterialError(_("None of the certificates belongs to this private key."))
-    chain, rest = [leaf], [cert for cert in certificates if cert is not leaf]
+
+
+def chain_from(leaf: x509.Certificate, certificates: list[x509.Certificate]) -> list[x509.Certificate]:
+    """The leaf, then its issuers among `certificates`, in order, as far as they go."""
+    chain, rest = [leaf], [cert for cert in certificates if cert != leaf]
     while rest and chain[-1].issuer != chain[-1].subject:
         issuer = next((cert for cert in rest if cert.subject == chain[-1].issuer), None)
         if issuer is None:
             break
         chain.append(issuer)
         rest.remove(issuer)
-    _check_usable(leaf)
-    return SealMaterial(key=key, chain=chain)
+    return chain
 
 
-def _check_usable(certificate: x509.Certificate) -> None:
+def _material(key, certificates: list[x509.Certificate]) -> SealMaterial:
+    """Put the certificate of the key first and its issuers after it, in order; check the key can seal."""
+    check_public_key(key.public_key())
+    own = _public_der(key.public_key())
+    leaf = next((cert for cert in certificates if _public_der(cert.public_key()) == own), None)
+    if leaf is None:
+        raise SealMaterialError(_("None of the certificates belongs to this private key."))
+    check_usable(leaf)
+    return SealMaterial(key=key, chain=chain_from(leaf, certificates))
+
+
+def check_usable(certificate: x509.Certificate) -> None:
+    """The seal certificate is valid now and allows signatures."""
     now = datetime.now(UTC)
     if certificate.not_valid_after_utc <= now:
         raise SealMaterialError(_("This certificate expired on %(date)s.",

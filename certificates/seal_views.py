@@ -4,8 +4,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from certificates import bp, seal_keys, seals
-from certificates.forms import SealUploadForm
+from certificates import bp, seal_keys, seal_tokens, seals
+from certificates.forms import SealUploadForm, TokenSealForm
 from certificates.models import OrganisationSeal
 from isok import dashboard, permissions
 from isok.accounts.models import Organisation
@@ -22,10 +22,12 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
     return db.session.get(Organisation, organisation_id) or abort(404)
 
 
-def _seal_page(organisation, *, form=None, status=200):
+def _seal_page(organisation, *, form=None, token_form=None, status=200):
     return render_template("certificates/seal.html", organisation=organisation, history=seals.seals_of(organisation.id),
                            current=seals.active_seal(organisation.id), form=form or SealUploadForm(formdata=None),
-                           generate_form=ActionForm(), expires_soon=seals.expires_soon), status
+                           token_form=token_form or TokenSealForm(formdata=None),
+                           token_configured=seal_tokens.configured(), generate_form=ActionForm(),
+                           expires_soon=seals.expires_soon), status
 
 
 @bp.get("/admin/organisations/<int:organisation_id>/seal")
@@ -72,6 +74,25 @@ def upload_seal(organisation_id):
                     subject=record.subject), "success")
             return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
     return _seal_page(organisation, form=form, status=400)
+
+
+@bp.post("/admin/organisations/<int:organisation_id>/seal/token")
+@permissions.requires(MANAGE_ORGANISATIONS)
+def token_seal(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    form = TokenSealForm()
+    if form.validate_on_submit():
+        try:
+            record = seals.use_token_key(current_user, organisation, form.key_label.data, _read(form.token_chain_pem))
+        except seal_keys.SealMaterialError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.token_chain_pem).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The seal of %(organisation)s is now %(subject)s, with its key in the hardware token.",
+                    organisation=organisation.name, subject=record.subject), "success")
+            return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
+    return _seal_page(organisation, token_form=form, status=400)
 
 
 @bp.post("/admin/organisations/<int:organisation_id>/seal/generate")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from cryptography import x509
 from sqlalchemy import select
 
-from certificates import seal, seal_keys
+from certificates import seal, seal_keys, seal_tokens
 from certificates.models import OrganisationSeal, SealSource
 from isok import audit
 from isok.database import utcnow
@@ -78,8 +78,16 @@ def key_thumbprint(record: OrganisationSeal) -> str:
     return seal_keys.jwk_thumbprint(public_jwk(record))
 
 
-def signer(record: OrganisationSeal) -> seal.SealSigner:
-    """The signer applying this seal, kept per process: decrypting and checking a key costs more than a seal."""
+def signer(record: OrganisationSeal) -> seal.SealSigner | seal_tokens.TokenSigner:
+    """The signer applying this seal, kept per process: decrypting and checking a key costs more than a seal, and a
+    key in the hardware token is found there once."""
+    if record.in_token:
+        try:
+            return seal_tokens.signer(record.token_key_label, chain(record))
+        except seal_tokens.TokenUnavailable as error:
+            raise SealUnavailable(_("The seal key of %(organisation)s is in the hardware token, which cannot be used "
+                                    "now: %(reason)s", organisation=record.organisation.name,
+                                    reason=str(error))) from error
     cache_key = (record.id, record.fingerprint)
     if cache_key not in _signers:
         try:
@@ -96,8 +104,10 @@ def signer(record: OrganisationSeal) -> seal.SealSigner:
 
 # --- giving an organisation its seal -----------------------------------------------------------------------------
 
-def install_seal(user, organisation, material: seal_keys.SealMaterial, source: SealSource) -> OrganisationSeal:
-    """Make `material` the organisation's seal; the seal it had is retired (kept for what it signed)."""
+def install_seal(user, organisation, material: seal_keys.SealMaterial | seal_tokens.TokenMaterial,
+                 source: SealSource) -> OrganisationSeal:
+    """Make `material` the organisation's seal; the seal it had is retired (kept for what it signed). A key in
+    memory is stored encrypted; a key in the hardware token stays there, and the seal keeps its label."""
     seal_keys.check_names(material.certificate, organisation.name)
     certificate = material.certificate
     digest = seal_keys.fingerprint(certificate)
@@ -111,14 +121,17 @@ def install_seal(user, organisation, material: seal_keys.SealMaterial, source: S
         organisation=organisation, source=source, subject=certificate.subject.rfc4514_string()[:500],
         issuer=certificate.issuer.rfc4514_string()[:500], fingerprint=digest,
         certificate_chain=material.chain_pem(),
-        encrypted_key=seal_keys.encrypt_key(material.key_der(), organisation.id, digest),
+        encrypted_key=(None if isinstance(material, seal_tokens.TokenMaterial)
+                       else seal_keys.encrypt_key(material.key_der(), organisation.id, digest)),
+        token_key_label=material.key_label if isinstance(material, seal_tokens.TokenMaterial) else None,
         not_valid_before=certificate.not_valid_before_utc, not_valid_after=certificate.not_valid_after_utc,
         created_by_id=user.id if user else None,
     )
     db.session.add(record)
     db.session.flush()
     audit.record(user, "install_seal", record, changes=audit.snapshot(
-        record, ["organisation_id", "source", "subject", "issuer", "fingerprint", "not_valid_after"]))
+        record, ["organisation_id", "source", "subject", "issuer", "fingerprint", "not_valid_after",
+                 "token_key_label"]))
     return record
 
 
@@ -134,3 +147,9 @@ def upload_pkcs12(user, organisation, data: bytes, password: str | None) -> Orga
 
 def upload_pem(user, organisation, key_pem: bytes, chain_pem: bytes, password: str | None) -> OrganisationSeal:
     return install_seal(user, organisation, seal_keys.from_pem(key_pem, chain_pem, password), SealSource.UPLOADED)
+
+
+def use_token_key(user, organisation, key_label: str, chain_pem: bytes | None) -> OrganisationSeal:
+    """Make the key labelled `key_label` in the hardware token the organisation's seal, with its certificate chain
+    from `chain_pem` or else from the token."""
+    return install_seal(user, organisation, seal_tokens.material(key_label, chain_pem), SealSource.HSM)

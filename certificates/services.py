@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment.assessments.services import open_appeals
 from cases.models import Case
-from certificates import access, rendering, seal, seals, status_list, texts, timestamps
+from certificates import access, rendering, seal, seal_tokens, seals, status_list, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
 from certificates.models import (
     BulkIssue,
@@ -144,6 +144,9 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     try:
         sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
                                location=content["place"], timestamping=stamping)
+    except seal_tokens.TokenUnavailable as error:
+        current_app.logger.warning("certificate %s not sealed: %s", number, error)
+        raise CertificateError(str(error)) from error
     except seal.TimestampFailed as error:
         current_app.logger.warning("certificate %s not sealed: %s", number, error)
         raise CertificateError(_("The timestamp service did not answer or could not be trusted, so the certificate "

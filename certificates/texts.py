@@ -11,6 +11,7 @@ ROLES = ("teacher", "counsellor", "workplace_tutor")
 
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
+        "qr_code": "QR-koodi",
         "title": "Osaamisen tunnistamisen todistus",
         "nature": "Tämä on osaamisen tunnistamisen todistus, jonka on antanut {issuer}. Se ei ole tutkintotodistus.",
         "formally_recognised": "{issuer} on koulutuksen järjestäjä, jolla on oikeus tunnustaa osaamista. "
@@ -34,6 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "ESIKATSELU – ei voimassa oleva todistus",
     },
     "sv": {
+        "qr_code": "QR-kod",
         "title": "Intyg över validering av kunnande",
         "nature": "Detta är ett intyg över validering, utfärdat av {issuer}. Det är inte ett examensbetyg.",
         "formally_recognised": "{issuer} är en utbildningsanordnare med rätt att erkänna kunnande. De examensdelar "
@@ -57,6 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "FÖRHANDSVISNING – inte ett giltigt intyg",
     },
     "en": {
+        "qr_code": "QR code",
         "title": "Validation certificate",
         "nature": "This is a validation certificate issued by {issuer}. It is not a degree or a qualification "
                   "certificate.",
@@ -82,6 +85,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "PREVIEW – not a valid certificate",
     },
     "ar": {
+        "qr_code": "رمز QR",
         "title": "شهادة الاعتراف بالكفاءات",
         "nature": "هذه شهادة اعتراف بالكفاءات صادرة عن {issuer}. وهي ليست شهادة مؤهل أو درجة علمية.",
         "formally_recognised": "{issuer} جهة تعليمية معتمدة. الوحدات المشار إليها بأنها معترف بها رسميًا "
@@ -104,6 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "معاينة – ليست شهادة صالحة",
     },
     "fa": {
+        "qr_code": "کد QR",
         "title": "گواهی تأیید شایستگی‌ها",
         "nature": "این گواهی تأیید شایستگی است که {issuer} صادر کرده است. این گواهی مدرک تحصیلی یا گواهینامهٔ "
                   "صلاحیت حرفه‌ای نیست.",
@@ -127,6 +132,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "پیش‌نمایش – گواهی معتبر نیست",
     },
     "ru": {
+        "qr_code": "QR-код",
         "title": "Свидетельство о подтверждении компетенций",
         "nature": "Это свидетельство о подтверждении компетенций, выданное организацией {issuer}. Оно не является "
                   "дипломом или свидетельством о квалификации.",
@@ -153,6 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "ПРЕДВАРИТЕЛЬНЫЙ ПРОСМОТР – недействительно",
     },
     "so": {
+        "qr_code": "Koodhka QR",
         "title": "Shahaadada Aqoonsiga Xirfadaha",
         "nature": "Tani waa shahaadada aqoonsiga xirfadaha oo ay bixisay {issuer}. Ma aha shahaado jaamacadeed ama "
                   "shahaado tacliineed oo rasmi ah.",
@@ -181,6 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "MUUQAAL HORE – shahaado ansax ah ma aha",
     },
     "ti": {
+        "qr_code": "QR ኮድ",
         "title": "ምስክር ወረቀት ኣፍልጦ ክእለት",
         "nature": "እዚ ብ{issuer} ዝተዋህበ ምስክር ወረቀት ኣፍልጦ ክእለት እዩ። ዲግሪ ወይ ምስክር ወረቀት ብቕዓት ኣይኮነን።",
         "formally_recognised": "{issuer} ፍቑድ ትካል ትምህርቲ እዩ። ብወግዒ ኣፍልጦ ረኺቦም ተባሂሎም ዝተመልከቱ ክፍልታት "
@@ -203,6 +211,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "preview": "ቅድመ-ርእይ – ቅቡል ምስክር ወረቀት ኣይኮነን",
     },
     "uk": {
+        "qr_code": "QR-код",
         "title": "Свідоцтво про підтвердження компетентностей",
         "nature": "Це свідоцтво про підтвердження компетентностей, видане організацією {issuer}. Воно не є дипломом "
                   "чи свідоцтвом про кваліфікацію.",

@@ -15,6 +15,7 @@ from isok import (
     fields,
     hooks,
     i18n,
+    materials,
     network,
     permissions,
     reports,
@@ -30,8 +31,9 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 # The features, each plugged in by its own init_app, in the order of the arrows between them: a feature comes after
 # those it builds on (its demo data rest on theirs); the ESF report reads them all, so it comes last. The course
-# catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled).
-FEATURES = (accounts, cases, network, portfolio, assessment, certificates, catalogue, reports)
+# catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled); the
+# material bank on the frameworks (units served) and the catalogue's fields, and shows itself in the steps.
+FEATURES = (accounts, cases, network, portfolio, assessment, certificates, catalogue, materials, reports)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -58,6 +58,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("ISOK_MAX_REQUEST_MB", "60")) * 1024 * 1024,
         "MAX_FILE_MB": int(env.get("ISOK_MAX_FILE_MB", "20")),  # one evidence file
         "MAX_PORTFOLIO_MB": int(env.get("ISOK_MAX_PORTFOLIO_MB", "200")),  # all evidence files of one case
+        "MAX_MATERIAL_MB": int(env.get("ISOK_MAX_MATERIAL_MB", "20")),  # a material's document or picture
+        "MAX_MEDIA_MB": int(env.get("ISOK_MAX_MEDIA_MB", "500")),  # a material's sound or video
         "SESSION_COOKIE_NAME": "__Host-isok" if secure_cookies else "isok",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -80,6 +82,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # when the system's trust store does not hold them
         "TSA_URL": env.get("ISOK_TSA_URL"),
         "TSA_CA_CERTS": env.get("ISOK_TSA_CA_CERTS"),
+        # a hardware token (PKCS#11) that may keep organisations' seal keys: its module (a .so), which token, its PIN
+        "PKCS11_MODULE": env.get("ISOK_PKCS11_MODULE"),
+        "PKCS11_TOKEN_LABEL": env.get("ISOK_PKCS11_TOKEN_LABEL"),
+        "PKCS11_PIN": env.get("ISOK_PKCS11_PIN"),
         "VERIFY_RATE_LIMIT": env.get("ISOK_VERIFY_RATE_LIMIT", "30 per minute"),
         "ENROL_RATE_LIMIT": env.get("ISOK_ENROL_RATE_LIMIT", "30 per hour"),  # course enrolments sent per address
     }

@@ -12,6 +12,10 @@ The order of registration is the order of `isok.app.FEATURES` (demo data build o
   page (its certificate seal, for one), so accounts shows them without importing the features;
 - gap plan panels: `provider(user, assessment) -> Panel | None`, shown on an assessment's gap plan (the courses that
   teach what is still to be acquired, for one), so assessment shows them without importing the features;
+- step panels: `provider(user, step, case, units) -> Panel | None`, shown on the pages of a validation step
+  (`step` is "interview", "placement", "self_assessment" or "portfolio"; `units` the qualification units the step
+  is about, None for the case's whole target qualification), so the steps show the material bank's guides,
+  glossaries and criteria templates without importing it;
 - demo loaders: `loader(admin)`, idempotent, run by `flask demo` in registration order;
 - export data: `fn(client) -> [ExportPart]`, each written as `<name>.json` in a client's data export and shown in
   its readable summary;
@@ -37,6 +41,7 @@ NavProvider = Callable[[object], "list[NavItem]"]
 CasePanelProvider = Callable[[object, object], "Panel | None"]
 OrganisationPanelProvider = Callable[[object, object], "Panel | None"]
 GapPlanPanelProvider = Callable[[object, object], "Panel | None"]
+StepPanelProvider = Callable[[object, str, object, object], "Panel | None"]
 DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
@@ -78,6 +83,7 @@ class Hooks:
     case_panels: list[CasePanelProvider] = field(default_factory=list)
     organisation_panels: list[OrganisationPanelProvider] = field(default_factory=list)
     gap_plan_panels: list[GapPlanPanelProvider] = field(default_factory=list)
+    step_panels: list[StepPanelProvider] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
@@ -88,6 +94,7 @@ class Hooks:
 
 def init_app(app: Flask) -> None:
     app.extensions["isok"] = Hooks()
+    app.jinja_env.globals["step_panels"] = step_panels  # the steps' pages ask for theirs where they show them
 
 
 def of(app: Flask | None = None) -> Hooks:
@@ -115,6 +122,10 @@ def organisation_panel(app: Flask, provider: OrganisationPanelProvider) -> None:
 
 def gap_plan_panel(app: Flask, provider: GapPlanPanelProvider) -> None:
     of(app).gap_plan_panels.append(provider)
+
+
+def step_panel(app: Flask, provider: StepPanelProvider) -> None:
+    of(app).step_panels.append(provider)
 
 
 def demo(app: Flask, loader: DemoLoader) -> None:
@@ -165,6 +176,11 @@ def organisation_panels(user, organisation) -> list[Panel]:
 
 def gap_plan_panels(user, assessment) -> list[Panel]:
     panels = [panel for provider in of().gap_plan_panels if (panel := provider(user, assessment)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def step_panels(user, step: str, case, units=None) -> list[Panel]:
+    panels = [panel for provider in of().step_panels if (panel := provider(user, step, case, units)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
 
 

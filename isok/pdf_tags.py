@@ -1,4 +1,4 @@
-"""Two additions to WeasyPrint's tagged PDF (`pdf_tags`): each element's own language, and the page margins.
+"""Additions to WeasyPrint's tagged PDF (`pdf_tags`): each element's own language, and the page margins.
 
 WeasyPrint 70 builds the structure tree from its boxes (`weasyprint.pdf.tags._build_box_tree`) but writes a
 language only once, for the whole document (`<html lang>`), so a screen reader reads an Arabic section with
@@ -7,16 +7,23 @@ content without putting it in the tree, which leaves that content neither tagged
 
 `install()` wraps the builder: a structure element made from an HTML element with a `lang` attribute gets that
 language as its `/Lang` (ISO 32000-1, 14.9.2; "" means unknown, as in HTML), and a margin box's content is tagged
-after its page's content, in the language of the page's content. The wrapper replaces the module's function, which
+after its page's content, in the language of the page's content. An image a margin box prints (CSS
+`content: url(...)`, which has no element to carry an `alt`) is tagged as a `Figure` with the alternative text the
+document declares for the page's language: `<meta name="margin-image-alt" lang="fi" content="...">` in its head
+(the one without `lang` for any other). The wrapper replaces the module's function, which
 the builder calls for each child too. WeasyPrint is pinned below 71 (pyproject.toml); tests/test_pdf.py fails if a
 new version stops calling it.
 """
+
+import threading
 
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags
 
 _original = tags._build_box_tree
+MARGIN_IMAGE_ALT = "margin-image-alt"
+_page_state = threading.local()  # the page's language and its margin images' text, while its tree is built
 
 
 def _build_box_tree(box, parent, pdf, page_number, nums, annotations, marked):
@@ -27,6 +34,19 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, marked):
         for child in box.children:
             yield from tags._build_box_tree(child, parent, pdf, page_number, nums, annotations, marked)
         return
+    if isinstance(box, boxes.ReplacedBox) and box.element is None:  # an image printed by generated content
+        for structure in _original(box, parent, pdf, page_number, nums, annotations, marked):
+            alt, language = getattr(_page_state, "alt", None), getattr(_page_state, "language", None)
+            if alt:
+                if language is not None:
+                    structure["Lang"] = language
+                x, y = box.content_box_x(), box.content_box_y()
+                structure["S"] = "/Figure"
+                structure["Alt"] = pydyf.String(alt)
+                structure["A"] = pydyf.Dictionary({"O": "/Layout", "BBox": pydyf.Array(
+                    (x, y, x + box.width, y + box.height))})
+            yield structure
+        return
     element = getattr(box, "element", None)
     lang = element.get("lang") if element is not None else None
     for structure in _original(box, parent, pdf, page_number, nums, annotations, marked):
@@ -35,15 +55,32 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, marked):
         yield structure
 
 
+def _margin_image_alts(page) -> dict[str | None, str]:
+    """The document's `<meta name="margin-image-alt">` texts by language (None: any language)."""
+    root = next((child.element for child in page.children if getattr(child, "element_tag", None) == "html"), None)
+    if root is None:
+        return {}
+    return {meta.get("lang"): meta.get("content", "") for meta in root.iter("meta")
+            if meta.get("name") == MARGIN_IMAGE_ALT}
+
+
 def _page(box, parent, pdf, page_number, nums, annotations, marked):
     """A page's content, then its margin boxes' content in the language of the page's content."""
     language = None
-    for structure in _original(box, parent, pdf, page_number, nums, annotations, marked):
-        if "Lang" in structure:
-            language = language or structure["Lang"]
-        elif language is not None:
-            structure["Lang"] = language
-        yield structure
+    alts = _margin_image_alts(box)
+    _page_state.alt, _page_state.language = alts.get(None), None
+    try:
+        for structure in _original(box, parent, pdf, page_number, nums, annotations, marked):
+            if "Lang" in structure:
+                if language is None:
+                    language = structure["Lang"]
+                    _page_state.alt = alts.get(language.string, alts.get(None))
+                    _page_state.language = language
+            elif language is not None:
+                structure["Lang"] = language
+            yield structure
+    finally:
+        _page_state.alt = _page_state.language = None
 
 
 def install() -> None:

@@ -51,7 +51,7 @@ class LocalFiles:
     def __init__(self, root: Path):
         self.root = root
 
-    def _path(self, digest: str) -> Path:
+    def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest
 
     def spool(self):
@@ -60,18 +60,18 @@ class LocalFiles:
         return os.fdopen(handle, "w+b"), name
 
     def keep(self, temp_name: str, digest: str) -> None:
-        final = self._path(digest)
+        final = self.path(digest)
         final.parent.mkdir(exist_ok=True)
         os.replace(temp_name, final)
 
     def open(self, digest: str) -> BinaryIO:
-        return self._path(digest).open("rb")
+        return self.path(digest).open("rb")
 
     def exists(self, digest: str) -> bool:
-        return self._path(digest).exists()
+        return self.path(digest).exists()
 
     def delete(self, digest: str) -> None:
-        self._path(digest).unlink(missing_ok=True)
+        self.path(digest).unlink(missing_ok=True)
 
 
 class ObjectFiles:
@@ -196,6 +196,13 @@ def put_bytes(data: bytes) -> str:
 def open_file(digest: str) -> BinaryIO:
     """The stored bytes as a readable stream (the caller closes it; Flask's send_file does)."""
     return store().open(_check_digest(digest))
+
+
+def local_path(digest: str) -> Path | None:
+    """Where the bytes lie when the store is a local folder (a response can then answer range requests from the
+    file), or None on object storage."""
+    files = store()
+    return files.path(_check_digest(digest)) if isinstance(files, LocalFiles) else None
 
 
 def read_bytes(digest: str) -> bytes:

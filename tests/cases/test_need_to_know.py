@@ -45,7 +45,8 @@ def test_the_case_export_writes_the_exporters_field_set_and_the_trail_names_it(
         client, make_case, make_client, make_user, counsellor):
     case, teacher = _teacher_case(make_case, make_client, make_user, counsellor)
     log_in(client, teacher)
-    header = client.get("/cases/export.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    with client.get("/cases/export.csv") as response:
+        header = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
     assert "Client" in header and "Target" in header
     assert "Birth year" not in header and "Gender" not in header and "Exit date" not in header
     trail = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export",

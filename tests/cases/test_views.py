@@ -173,7 +173,8 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     assert "Zainab Kareem" in page and "Omar Haddad" not in page
     page = client.get("/cases?client_type=long_term").get_data(as_text=True)
     assert "Omar Haddad" in page and "Zainab Kareem" not in page
-    csv_text = client.get("/cases/export.csv?client_type=short_term").get_data(as_text=True)
+    with client.get("/cases/export.csv?client_type=short_term") as response:
+        csv_text = response.get_data(as_text=True)
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
 
 

@@ -115,11 +115,11 @@ ROUTES = [
     Access("certificates.seal_overview", "GET", expect(["admin"])),
     *[Access(endpoint, method, expect(["admin"]), params=lambda w, r: {"organisation_id": w.other_org.id})
       for endpoint, method in [("certificates.organisation_seal", "GET"), ("certificates.upload_seal", "POST"),
-                               ("certificates.generate_seal", "POST")]],
+                               ("certificates.generate_seal", "POST"), ("certificates.token_seal", "POST")]],
     *[Access(endpoint, method, expect(["admin"], ok=NOT_FOUND), params=lambda w, r: {"organisation_id": MISSING_ID},
              variant="missing")
       for endpoint, method in [("certificates.organisation_seal", "GET"), ("certificates.upload_seal", "POST"),
-                               ("certificates.generate_seal", "POST")]],
+                               ("certificates.generate_seal", "POST"), ("certificates.token_seal", "POST")]],
     Access("certificates.verify_form", "GET", PUBLIC),
     Access("certificates.verify", "GET", PUBLIC, params=lambda w, r: {"code": w.certificate.verification_code},
            variant="own"),

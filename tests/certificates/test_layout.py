@@ -150,3 +150,30 @@ def test_the_pdf_is_tagged_pdfa_3a_and_each_section_speaks_its_language(app, tmp
     # The footers (margin boxes) are in the tree too, in their page's language.
     top = [(tag, lang) for depth, tag, lang in tree if depth == 1]
     assert top[0] == ("/Sect", "fi") and ("/NonStruct", "ar") in top and ("/NonStruct", "ti") in top
+
+
+def test_the_qr_code_is_a_figure_whose_alternative_text_is_in_its_page_language(app, tmp_path):
+    snapshot = _snapshot(["fi", "ar"], [_unit("U1", "Working in food service", OUTCOMES[:3])])
+    _path, data = _render(tmp_path, snapshot)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict) or "/S" not in node:
+            return
+        if node["/S"] == "/Figure":
+            figures.append((str(node.get("/Lang", "-")), node.get("/Alt"), node["/A"]["/BBox"]))
+        for kid in node.get("/K", []):
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    for kid in reader.trailer["/Root"]["/StructTreeRoot"].get_object()["/K"]:
+        walk(kid)
+    url = rendering.verification_url(snapshot["verification_code"])
+    assert [(lang, alt) for lang, alt, _box in figures] == [
+        ("fi", f"QR-koodi: Todistuksen aitouden voi tarkistaa osoitteessa {url}"),
+        ("ar", f"رمز QR: للتحقق من صحة هذه الشهادة: {url}")]
+    left, _top, right, _bottom = (float(value) for value in figures[0][2])
+    assert abs((right - left) - rendering.QR_SIZE_MM / 25.4 * 96) < 1  # QR_SIZE_MM wide (in CSS px, as WeasyPrint
+    # gives the boxes of its own figures)

@@ -1,7 +1,7 @@
 """placements: the counsellor's record of an early end and its reason
 
 Revision ID: a1d7e3c90b14
-Revises: e4b7c2d91a06
+Revises: 5d0c3a9e1f42
 Create Date: 2026-12-05 13:45:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1d7e3c90b14'
-down_revision = 'e4b7c2d91a06'
+down_revision = '5d0c3a9e1f42'
 branch_labels = None
 depends_on = None
 

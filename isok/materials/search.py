@@ -1,0 +1,59 @@
+"""The material bank's full-text index, one query interface over two engines.
+
+SQLite (the embedded default): an FTS5 table `material_fts` whose rowid is the material's id, kept by the services
+in the transaction that changes the material (tokenizer unicode61 with diacritics removed, so "käsienpesu" and
+"kasienpesu", Somali, Arabic or Cyrillic words all split on letters). PostgreSQL: a GIN index over
+`to_tsvector('simple', search_text)`: the 'simple' dictionary folds case and stems nothing, because one material
+mixes languages (a Somali–Finnish glossary) that no single stemming dictionary serves. Every word of the query must
+match the start of a word of the material, on both engines.
+"""
+
+import re
+
+from sqlalchemy import DDL, ColumnElement, event, false, func, literal_column, select, text
+
+from isok.extensions import db
+from isok.materials.models import Material
+
+SQLITE_CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS material_fts USING fts5(body, "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
+SQLITE_DROP = "DROP TABLE IF EXISTS material_fts"
+POSTGRESQL_CREATE = ("CREATE INDEX IF NOT EXISTS ix_material_search ON material "
+                     "USING gin (to_tsvector('simple', search_text))")
+POSTGRESQL_DROP = "DROP INDEX IF EXISTS ix_material_search"
+WORD = re.compile(r"\w+")
+MAX_WORDS = 8
+
+# Made with the table by create_all (tests, `flask demo` on a fresh file); the migration makes them the same way.
+event.listen(Material.__table__, "after_create", DDL(SQLITE_CREATE).execute_if(dialect="sqlite"))
+event.listen(Material.__table__, "after_create", DDL(POSTGRESQL_CREATE).execute_if(dialect="postgresql"))
+event.listen(Material.__table__, "before_drop", DDL(SQLITE_DROP).execute_if(dialect="sqlite"))
+
+
+def words(query: str) -> list[str]:
+    return WORD.findall(query.casefold())[:MAX_WORDS]
+
+
+def index(material: Material) -> None:
+    """Bring the index up to date with the material's search text (on SQLite; PostgreSQL indexes the column)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    db.session.flush()
+    db.session.execute(text("DELETE FROM material_fts WHERE rowid = :id"), {"id": material.id})
+    db.session.execute(text("INSERT INTO material_fts (rowid, body) VALUES (:id, :body)"),
+                       {"id": material.id, "body": material.search_text})
+
+
+def matching(query: str) -> ColumnElement[bool]:
+    """The condition "the material matches every word of the query", for a WHERE clause."""
+    found = words(query)
+    if not found:
+        return false()
+    if db.session.get_bind().dialect.name == "sqlite":
+        expression = " ".join(f'"{word}"*' for word in found)  # words only: no FTS5 syntax gets through
+        ids = (select(text("rowid")).select_from(text("material_fts"))
+               .where(text("material_fts MATCH :q").bindparams(q=expression)))
+        return Material.id.in_(ids)
+    tsquery = " & ".join(f"{word}:*" for word in found)
+    simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index
+    return func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))
