@@ -769,6 +769,8 @@ def nav(user):
     items = []
     if permissions.can(user, permissions.VIEW_CASES):
         items.append(dashboard.NavItem(_("Cases"), url_for("cases.list")))
+        if Role.COUNSELLOR in user.roles and permissions.can(user, permissions.MANAGE_CASES):
+            items.append(dashboard.NavItem(_("New client"), url_for("cases.new_client")))
     if permissions.can(user, permissions.VIEW_OWN_CASE):
         items.append(dashboard.NavItem(_("My validation"), url_for("cases.my_case")))
     return items

@@ -9,7 +9,17 @@ bp = Blueprint("certificates", __name__, template_folder="templates", cli_group=
 
 def init_app(app: Flask) -> None:
     """Everything certificates plug into the application."""
-    from certificates import access, bulk, data_rights, demo, notices, public_views, seal_views, views  # noqa: F401
+    from certificates import (  # noqa: F401  (routes of bp)
+        access,
+        bulk,
+        data_rights,
+        demo,
+        notices,
+        public_views,
+        seal_views,
+        services,
+        views,
+    )
 
     app.register_blueprint(bp)  # routes: views.py, seal_views.py, public_views.py
     fields.declare(app, *access.FIELD_SETS)
@@ -25,5 +35,6 @@ def init_app(app: Flask) -> None:
     hooks.export_data(app, data_rights.certificates_part)
     hooks.export_files(app, data_rights.certificate_files)
     hooks.erasure(app, data_rights.erase_certificates)
+    hooks.decision_change(app, services.replace_after_decision_change)
     for rule in (access.can_issue_certificate, access.can_revoke_certificate, access.can_reissue_certificate):
         app.add_template_global(rule)

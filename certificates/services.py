@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from assessment.assessments.services import open_appeals
 from cases.models import Case
 from certificates import access, rendering, seal, seal_tokens, seals, status_list, texts, timestamps
 from certificates.content import NotSignedOff, gather_content
@@ -92,9 +93,10 @@ def _holder_id(case) -> str:
     return uuid.uuid4().urn
 
 
-def preview_content(user, case, languages: list[str]) -> dict:
-    """What a certificate issued now would state, for the preview; nothing is stored."""
-    if not access.can_issue_certificate(user, case):
+def preview_content(user, case, languages: list[str], *, authorised: bool = False) -> dict:
+    """What a certificate issued now would state, for the preview; nothing is stored. `authorised`: the caller has
+    settled the right to issue (a changed decision on appeal replaces the certificate, whoever reviewed it)."""
+    if not authorised and not access.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
     if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
         raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
@@ -119,10 +121,14 @@ def _already_certified(certificate: Certificate) -> CertificateError:
                               number=certificate.number))
 
 
-def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None) -> Certificate:
+def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None,
+                      authorised: bool = False) -> Certificate:
     """Issue a sealed certificate for the case's signed-off results, in the chosen languages. A case has one valid
     certificate at a time: a new one must replace it (reissue_certificate)."""
-    content = preview_content(user, case, languages)
+    if open_appeals(case):
+        raise CertificateError(_("The client has asked for a review of the assessment decision. The certificate "
+                                 "can be issued once the review is recorded."))
+    content = preview_content(user, case, languages, authorised=authorised)
     if (current := valid_certificate(case)) is not None:
         raise _already_certified(current)
     try:
@@ -199,6 +205,18 @@ def reissue_certificate(user, certificate: Certificate, languages: list[str], re
     if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     _check_version(certificate, version)
+    return _replace(user, certificate, languages, reason)
+
+
+def replace_after_decision_change(user, case, reason: str) -> None:
+    """The case's assessment decision changed (on appeal): its valid certificate is replaced by one from the new
+    decision, in the same languages; the reviewer's decision is what authorises it."""
+    if (current := valid_certificate(case)) is not None:
+        _replace(user, current, list(current.languages), reason, authorised=True)
+
+
+def _replace(user, certificate: Certificate, languages: list[str], reason: str, *,
+             authorised: bool = False) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give the reason for issuing a new version."), field="reason")
@@ -208,7 +226,7 @@ def reissue_certificate(user, certificate: Certificate, languages: list[str], re
     audit.record(user, "replace_certificate", certificate, changes=audit.changes_of(
         certificate, ["status", "replaced_at", "replacement_reason"]))
     db.session.flush()
-    return issue_certificate(user, certificate.case, languages, replaces=certificate)
+    return issue_certificate(user, certificate.case, languages, replaces=certificate, authorised=authorised)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

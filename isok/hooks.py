@@ -46,6 +46,7 @@ DemoLoader = Callable[[object], None]
 ExportData = Callable[[object], Iterable["ExportPart"]]
 ExportFiles = Callable[[object], Iterable[tuple[str, bytes]]]
 ErasureHook = Callable[[object, object], None]
+DecisionChangeHook = Callable[[object, object, str], None]
 AudienceProvider = Callable[[object], Iterable["Audience"]]
 
 
@@ -87,6 +88,7 @@ class Hooks:
     export_data: list[ExportData] = field(default_factory=list)
     export_files: list[ExportFiles] = field(default_factory=list)
     erasure: list[ErasureHook] = field(default_factory=list)
+    decision_changes: list[DecisionChangeHook] = field(default_factory=list)
     audiences: list[AudienceProvider] = field(default_factory=list)
 
 
@@ -142,6 +144,11 @@ def erasure(app: Flask, fn: ErasureHook) -> None:
     of(app).erasure.append(fn)
 
 
+def decision_change(app: Flask, fn: DecisionChangeHook) -> None:
+    """`fn(actor, case, reason)` runs when a signed-off assessment decision of the case changes (on appeal)."""
+    of(app).decision_changes.append(fn)
+
+
 def audience(app: Flask, fn: AudienceProvider) -> None:
     of(app).audiences.append(fn)
 
@@ -188,6 +195,11 @@ def client_export_files(client) -> list[tuple[str, bytes]]:
 def erase_client_data(actor, client) -> None:
     for hook in of().erasure:
         hook(actor, client)
+
+
+def decision_changed(actor, case, reason: str) -> None:
+    for hook in of().decision_changes:
+        hook(actor, case, reason)
 
 
 def audiences(case) -> list[Audience]:

@@ -140,9 +140,11 @@ def build(http, make_user, make_organisation) -> World:
     version = build_framework(units=1, outcomes=2)
     framework_services.set_target_qualification(counsellor, case, version)
     outcome_ids = [outcome.id for outcome in version.units[0].outcomes]
+    assessment_services.save_self_assessment(user, case, {outcome_ids[0]: {
+        "level": "2", "note": f"{FIRST} cooked at {LAST}'s uncle's", "entry_ids": [entry.id]}}, language="ar")
     interview = interview_services.schedule_interview(
-        counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=2), duration_minutes=60,
-        place=f"At {FIRST} {LAST}'s home", video_link=None)
+        counsellor, case, teacher=teacher, starts_at=utcnow() - timedelta(hours=2), duration_minutes=60,
+        place=f"At {FIRST} {LAST}'s home", video_link=None, as_of=utcnow() - timedelta(days=7))
     db.session.flush()
     interview_services.record_interview(
         teacher, interview, interview.version,
@@ -171,6 +173,10 @@ def build(http, make_user, make_organisation) -> World:
             "gap_what": "", "gap_where": ""} for oid in outcome_ids},
             unit_values={unit.id: {"level": "2", "rationale": f"{LAST} shown at work"} for unit in version.units},
             participant_ids=[counsellor.id, teacher.id, tutor.id], expected_version=assessment.version)
+        if round_ == "first":
+            assessment_services.judge_evidence(teacher, assessment, {
+                oid: {piece.key: {"valid", "authentic", "current"} for piece in pieces}
+                for oid, pieces in assessment_services.evidence_pieces(assessment).items()})
         assessment_services.sign_off(teacher, assessment, expected_version=assessment.version,
                                      acknowledge_thin_evidence=True)
         assessment_services.confirm(counsellor, assessment, expected_version=assessment.version)
@@ -181,6 +187,13 @@ def build(http, make_user, make_organisation) -> World:
 
     # The certificate (sealed PDF in the file store), a queued bulk issue, the ESF record and its results.
     certificate = certificate_services.issue_certificate(counsellor, case, CERTIFICATE_LANGUAGES)
+    # The client's appeal of the decision, reviewed by another teacher: the decision stands.
+    appeal = assessment_services.request_appeal(user, assessment, reason=f"{FIRST} {LAST} cooked for years",
+                                                language="ar")
+    reviewer = make_user(Role.TEACHER, organisation=college)
+    assessment_services.assign_reviewer(counsellor, appeal, reviewer)
+    assessment_services.review_appeal(reviewer, appeal, changed=False, note=f"{FIRST}'s evidence was weighed",
+                                      outcome_values={}, expected_version=appeal.version)
     certificate_services.start_bulk_issue(counsellor, [case], ["fi"], "fi")
     report_services.sync_participations()
     participation = db.session.scalar(select(Participation).where(Participation.client_id == client.id))

@@ -122,9 +122,9 @@ def _seed(make_user, make_organisation):
     framework_services.set_target_qualification(counsellor, case, version)
     outcome_ids = [outcome.id for outcome in version.units[0].outcomes]
     interview = interview_services.schedule_interview(
-        counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=2), duration_minutes=60,
+        counsellor, case, teacher=teacher, starts_at=utcnow() - timedelta(hours=2), duration_minutes=60,
         place=mark("interview", "place"), video_link=f"https://video.example/{mark('interview', 'video_link')}",
-        interpreter_language="ar")
+        interpreter_language="ar", as_of=utcnow() - timedelta(days=7))  # held: its findings can be recorded
     db.session.flush()
     interview_services.record_interview(
         teacher, interview, interview.version,

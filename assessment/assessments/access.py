@@ -3,7 +3,7 @@ into a teacher's view. A workplace tutor reaches only the assessments of their o
 
 from sqlalchemy import Select, exists, false, or_, select, true
 
-from assessment.assessments.models import Assessment, AssessmentAssessor, AssessorRole
+from assessment.assessments.models import Appeal, AppealStatus, Assessment, AssessmentAssessor, AssessorRole
 from assessment.placements.access import reaches_cases
 from assessment.placements.models import Placement
 from cases.access import can_view_case, case_visible
@@ -11,15 +11,17 @@ from cases.models import Case
 from isok.accounts.models import Role
 from isok.extensions import db
 from isok.fields import FieldSet, roles
-from isok.permissions import ASSESS, MAP_EVIDENCE, VIEW_ASSESSMENTS, can
+from isok.permissions import ASSESS, MANAGE_PLACEMENTS, MAP_EVIDENCE, VIEW_ASSESSMENTS, VIEW_OWN_CASE, can
 
 
 def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
-    """A teacher opens the cases of the assessments where they are an active assessor."""
+    """A teacher opens the cases of the assessments where they are an active assessor or review an open appeal."""
     if Role.TEACHER not in roles:
         return []
     return [exists().where(Assessment.case_id == Case.id, AssessmentAssessor.assessment_id == Assessment.id,
-                           AssessmentAssessor.user_id == user_id, AssessmentAssessor.replaced_at.is_(None))]
+                           AssessmentAssessor.user_id == user_id, AssessmentAssessor.replaced_at.is_(None)),
+            exists().where(Assessment.case_id == Case.id, Appeal.assessment_id == Assessment.id,
+                           Appeal.reviewer_id == user_id)]
 
 
 def _assessment_scope(user):
@@ -28,7 +30,8 @@ def _assessment_scope(user):
     if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return true()
     conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
-        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)))]
+        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None))),
+        Assessment.id.in_(select(Appeal.assessment_id).where(Appeal.reviewer_id == user.id))]
     if reaches_cases(user):
         conditions.append(case_visible(user, Assessment.case_id))
     if Role.WORKPLACE_TUTOR in user.roles:
@@ -86,6 +89,26 @@ def can_see_levels(user, assessment: Assessment) -> bool:
     if assessor is not None:
         return assessor.submitted_at is not None
     return can_view_assessment(user, assessment)
+
+
+def can_appeal(user, assessment: Assessment) -> bool:
+    """The client of the case asks for a review of its decision, from their own pages."""
+    client = assessment.case.client
+    return can(user, VIEW_OWN_CASE) and client.user_id is not None and client.user_id == user.id
+
+
+def can_manage_appeal(user, assessment: Assessment) -> bool:
+    return can(user, MANAGE_PLACEMENTS) and can_view_case(user, assessment.case)
+
+
+def can_review_appeal(user, appeal: Appeal) -> bool:
+    return (can(user, ASSESS) and appeal.status is AppealStatus.OPEN
+            and appeal.reviewer_id is not None and appeal.reviewer_id == user.id)
+
+
+def can_self_assess(user, case: Case) -> bool:
+    """The client rates themselves on their own case."""
+    return can(user, VIEW_OWN_CASE) and case.client.user_id is not None and case.client.user_id == user.id
 
 
 # --- need to know: the fields each role sees of assessments (isok.fields) --------------------------------------

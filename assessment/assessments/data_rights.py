@@ -2,8 +2,9 @@
 assessment.assessments.init_app).
 
 Erasure blanks what people wrote about the client (justifications, rationales, the gap plan's words, reasons,
-evidence notes, conflict notes) and keeps the levels, results, statuses and dates: the ESF report counts the units
-recognised, and what an assessment decided stays explainable without saying anything about the person.
+evidence notes, conflict notes, the client's appeal and its review's grounds) and keeps the levels, results, statuses
+and dates: the ESF report counts the units recognised, and what an assessment decided stays explainable without
+saying anything about the person.
 The export withholds what an assessor wrote about their own possible conflict of interest (their personal data);
 whether they declared one is exported.
 """
@@ -11,7 +12,7 @@ whether they declared one is exported.
 from sqlalchemy import select
 
 from assessment.assessments import services
-from assessment.assessments.models import Assessment, EvidenceLink
+from assessment.assessments.models import Appeal, Assessment, EvidenceJudgement, EvidenceLink, SelfRating
 from cases.models import Case
 from isok import audit, hooks
 from isok.extensions import db
@@ -20,6 +21,10 @@ ASSESSMENT_FIELDS = ["id", "case_id", "placement_id", "framework_version_id", "s
                      "signed_off_at", "confirmed_at", "gap_handed_at"]
 ASSESSOR_FIELDS = ["id", "role", "conflict", "declared_at", "assigned_at", "replaced_at", "submitted_at"]
 RATING_FIELDS = ["id", "outcome_id", "level_code", "justification", "sources", "entry_ids"]
+APPEAL_FIELDS = ["id", "requested_at", "language", "reason", "reviewer_assigned_at", "status", "decided_at",
+                 "decision_note", "changes"]
+JUDGEMENT_FIELDS = ["id", "outcome_id", "source", "ref_id", "valid", "authentic", "current", "sufficient",
+                   "judged_at"]
 DECISION_FIELDS = ["id", "outcome_id", "level_code", "result", "rationale", "shown_by", "gap_what", "gap_where"]
 
 
@@ -31,6 +36,15 @@ def _assessments(client) -> list[Assessment]:
 def _links(client) -> list[EvidenceLink]:
     return list(db.session.scalars(select(EvidenceLink).join(Case, EvidenceLink.case_id == Case.id)
                                    .where(Case.client_id == client.id).order_by(EvidenceLink.id)))
+
+
+def _appeals(assessment: Assessment) -> list[Appeal]:
+    return list(db.session.scalars(select(Appeal).where(Appeal.assessment_id == assessment.id).order_by(Appeal.id)))
+
+
+def _self_ratings(client) -> list[SelfRating]:
+    return list(db.session.scalars(select(SelfRating).join(Case, SelfRating.case_id == Case.id)
+                                   .where(Case.client_id == client.id).order_by(SelfRating.id)))
 
 
 def _assessment(assessment: Assessment) -> dict:
@@ -52,18 +66,25 @@ def _assessment(assessment: Assessment) -> dict:
                            for decision in assessment.unit_decisions],
         "events": [audit.snapshot(event, ["id", "at", "kind", "reason"]) for event in assessment.events],
         "gap_provider": assessment.gap_provider.name if assessment.gap_provider else None,
+        "evidence_judgements": [audit.snapshot(judgement, JUDGEMENT_FIELDS) for judgement in db.session.scalars(
+            select(EvidenceJudgement).where(EvidenceJudgement.assessment_id == assessment.id)
+            .order_by(EvidenceJudgement.id))],
+        "appeals": [{**audit.snapshot(appeal, APPEAL_FIELDS), "reviewer": appeal.reviewer.name if appeal.reviewer
+                     else None} for appeal in _appeals(assessment)],
     }
 
 
 def assessments_part(client) -> list[hooks.ExportPart]:
     """Each assessment with every assessor's ratings, the joint decisions, its history; the evidence map."""
-    assessments, links = _assessments(client), _links(client)
-    if not assessments and not links:
+    assessments, links, own = _assessments(client), _links(client), _self_ratings(client)
+    if not assessments and not links and not own:
         return []
     data = {
         "assessments": [_assessment(assessment) for assessment in assessments],
         "evidence_links": [audit.snapshot(link, ["id", "case_id", "outcome_id", "entry_id", "file_id", "note",
                                                  "created_at"]) for link in links],
+        "self_assessment": [audit.snapshot(rating, ["id", "case_id", "outcome_id", "level_code", "note", "language",
+                                                    "entry_ids", "updated_at"]) for rating in own],
     }
     summaries = [(assessment, services.snapshot_outcomes(assessment), services.scale_levels(assessment))
                  for assessment in assessments]
@@ -71,7 +92,8 @@ def assessments_part(client) -> list[hooks.ExportPart]:
                              context={"assessments": summaries},
                              tables=("assessment", "assessment_unit", "assessment_participant", "assessment_assessor",
                                      "rating", "outcome_decision", "unit_decision", "assessment_event",
-                                     "evidence_link"))]
+                                     "evidence_link", "appeal", "evidence_judgement",
+                                     "self_rating"))]
 
 
 def erase_assessments(actor, client) -> None:
@@ -87,9 +109,13 @@ def erase_assessments(actor, client) -> None:
             decision.rationale = None
         for event in assessment.events:
             event.reason = None
+        for appeal in _appeals(assessment):
+            appeal.reason = appeal.decision_note = None
     links = _links(client)
     for link in links:
         link.note = None
+    for rating in _self_ratings(client):
+        rating.note = None
     audit.redact("assessment", [assessment.id for assessment in assessments], ("reason",))
     if assessments or links:
         audit.record(actor, "erase_assessments", object_type="client", object_id=client.id,

@@ -55,6 +55,30 @@ class HandoverForm(Form):
     provider_id = SelectField(_l("Education provider"), coerce=int)
 
 
+class AppealForm(Form):
+    reason = TextAreaField(_l("What do you think is wrong in the decision?"),
+                           validators=[Optional(), Length(max=5000)],
+                           description=_l("Write in your own language. Name the learning outcomes if you can."))
+
+
+class AppealReviewerForm(Form):
+    reviewer_id = SelectField(_l("Reviewing teacher"), coerce=int,
+                              description=_l("A teacher who was not an assessor of this decision."))
+
+
+class AppealReviewForm(VersionedForm):
+    """The changed outcomes' inputs (level-<id>, result-<id>) are read by `appeal_values`."""
+
+    changed = RadioField(_l("Outcome of the review"), default="upheld", choices=choices([
+        ("upheld", _l("The decision stands")), ("changed", _l("The decision changes as below"))]))
+    note = TextAreaField(_l("Grounds of the review"), validators=[Optional(), Length(max=5000)])
+
+
+def appeal_values(formdata, outcome_ids) -> dict[int, dict]:
+    return {oid: {"level": formdata.get(f"level-{oid}", "").strip(), "result": formdata.get(f"result-{oid}", "")}
+            for oid in outcome_ids}
+
+
 def _ints(values) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 

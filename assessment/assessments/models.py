@@ -246,6 +246,121 @@ class AssessmentEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+# --- the client's self-assessment -------------------------------------------------------------------------------
+
+class SelfRating(db.Model):
+    """The client's own level for one learning outcome of their target, given before the interview, with the
+    portfolio items they say show it. It is shown beside the assessors' levels and never counts as evidence."""
+
+    __table_args__ = (UniqueConstraint("case_id", "outcome_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("learning_outcome.id"), index=True)
+    level_code: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10))
+    entry_ids: Mapped[list] = mapped_column(JSON, default=list)  # portfolio entries the client names
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- the rules of evidence -------------------------------------------------------------------------------------
+
+class EvidenceRule(enum.StrEnum):
+    """The four rules recognition-of-prior-learning assessors weigh each piece of evidence by."""
+
+    VALID = "valid"
+    AUTHENTIC = "authentic"
+    CURRENT = "current"
+    SUFFICIENT = "sufficient"
+
+    @property
+    def label(self):
+        return EVIDENCE_RULE_LABELS[self][0]
+
+    @property
+    def description(self):
+        return EVIDENCE_RULE_LABELS[self][1]
+
+
+EVIDENCE_RULE_LABELS = {
+    EvidenceRule.VALID: (_l("Valid"), _l("It shows this learning outcome, not something else.")),
+    EvidenceRule.AUTHENTIC: (_l("Authentic"), _l("It is the client's own work.")),
+    EvidenceRule.CURRENT: (_l("Current"), _l("It shows the skill as the client has it now.")),
+    EvidenceRule.SUFFICIENT: (_l("Sufficient"), _l("There is enough of it to judge the outcome.")),
+}
+
+
+class EvidenceJudgement(db.Model):
+    """The teacher's judgement of one piece of evidence behind one outcome: which rules of evidence it meets.
+
+    `source` is the kind of evidence (EvidenceSource) and `ref_id` the piece: an evidence link, an interview finding
+    or a workplace tutor's rating.
+    """
+
+    __table_args__ = (UniqueConstraint("assessment_id", "outcome_id", "source", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("learning_outcome.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
+    valid: Mapped[bool] = mapped_column(default=False)
+    authentic: Mapped[bool] = mapped_column(default=False)
+    current: Mapped[bool] = mapped_column(default=False)
+    sufficient: Mapped[bool] = mapped_column(default=False)
+    judged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    judged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def meets(self, rule: EvidenceRule) -> bool:
+        return getattr(self, rule.value)
+
+
+# --- appeals ---------------------------------------------------------------------------------------------------
+
+class AppealStatus(enum.StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    CHANGED = "changed"
+
+    @property
+    def label(self):
+        return APPEAL_STATUS_LABELS[self]
+
+
+APPEAL_STATUS_LABELS = {AppealStatus.OPEN: _l("Waiting for the review"),
+                        AppealStatus.UPHELD: _l("Reviewed: the decision stands"),
+                        AppealStatus.CHANGED: _l("Reviewed: the decision was changed")}
+
+
+class Appeal(db.Model):
+    """The client's request that a signed-off decision be reviewed (Finnish vocational law's rectification request).
+
+    A teacher who was not an assessor of the assessment reviews it; `changes` keeps each changed outcome's level and
+    result before and after, so the first decision stays on record.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    language: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    reviewer_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[AppealStatus] = mapped_column(enum_type(AppealStatus), default=AppealStatus.OPEN, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    # [{"outcome_id": int, "code": str, "level": [before, after], "result": [before, after]}, ...]
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    assessment: Mapped[Assessment] = relationship()
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+
 # --- evidence mapping ------------------------------------------------------------------------------------------
 
 class EvidenceLink(db.Model):

@@ -1,7 +1,7 @@
 """The tripartite assessment: independent ratings, the joint decision, sign-off, reopening and the results."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from sqlalchemy import select
@@ -10,17 +10,22 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.assessments import access
 from assessment.assessments.models import (
+    Appeal,
+    AppealStatus,
     Assessment,
     AssessmentAssessor,
     AssessmentEvent,
     AssessmentStatus,
     AssessorRole,
     ConflictStatus,
+    EvidenceJudgement,
     EvidenceLink,
+    EvidenceRule,
     EvidenceSource,
     OutcomeDecision,
     OutcomeResult,
     Rating,
+    SelfRating,
     UnitDecision,
 )
 from assessment.frameworks.models import CaseQualification, FrameworkUnit, FrameworkVersion, LearningOutcome
@@ -30,7 +35,7 @@ from assessment.placements.models import Placement
 from assessment.placements.services import case_qualification, case_units, create_placement
 from cases import services as case_services
 from cases.models import Case, Stage
-from isok import audit, demo
+from isok import audit, demo, hooks
 from isok.accounts.models import Organisation, OrganisationType, Role, User
 from isok.accounts.services import create_user
 from isok.concurrency import check_version
@@ -246,6 +251,8 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
         raise AssessmentError(_("You have declared a conflict of interest; another assessor must be assigned."))
     _check_version(assessor, expected_version)
     _check_outcomes(assessment, values)
+    if submit or any(value.get("level") for value in values.values()):
+        _check_placement_started(assessment.placement)
     if declaration is not None and assessor.conflict is ConflictStatus.UNDECLARED:
         declare_conflict(actor, assessment, conflict=declaration[0], note=declaration[1])
         if assessor.conflict is ConflictStatus.CONFLICT:
@@ -292,6 +299,13 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
         "levels": {str(oid): v.get("level") for oid, v in values.items()}})
     _flush()
     return assessor
+
+
+def _check_placement_started(placement: Placement) -> None:
+    """Ratings rest on what was seen at the workplace: none before the placement starts."""
+    if utcnow().date() < placement.start_date:
+        raise AssessmentError(_("The placement starts on %(date)s: ratings can be recorded from that day on. "
+                                "Nothing was saved.", date=format_date(placement.start_date)))
 
 
 def all_submitted(assessment: Assessment) -> bool:
@@ -434,6 +448,10 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
         raise AssessmentError(_("Record the joint decision before signing off."))
     _check_version(assessment, expected_version)
     _check_declared(access.assessor_of(actor, assessment), assessment)
+    placement = assessment.placement
+    if utcnow().date() < placement.ends_on:
+        raise AssessmentError(_("The placement runs until %(date)s: sign-off waits until its last day, unless the "
+                                "counsellor records that it ended early.", date=format_date(placement.ends_on)))
     if thin_evidence(assessment) and not acknowledge_thin_evidence:
         raise AssessmentError(_("Some recognised outcomes rest on fewer than two independent sources. Review them "
                                 "and confirm that you have."), "acknowledge")
@@ -651,6 +669,126 @@ def waiting_for(user: User, assessment: Assessment) -> bool:
     return False
 
 
+# --- appeals: the client's request for a review of the decision ------------------------------------------------
+
+def appeal_of(assessment: Assessment) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.assessment_id == assessment.id).order_by(Appeal.id.desc())
+                             .limit(1))
+
+
+def appeal_deadline(assessment: Assessment) -> datetime | None:
+    """Until when the client may ask for a review: the organisation's period from the sign-off."""
+    if assessment.signed_off_at is None:
+        return None
+    return assessment.signed_off_at + timedelta(days=assessment.case.organisation.appeal_days)
+
+
+def may_appeal(assessment: Assessment, now: datetime | None = None) -> bool:
+    deadline = appeal_deadline(assessment)
+    return (assessment.locked and deadline is not None and (now or utcnow()) <= deadline
+            and appeal_of(assessment) is None)
+
+
+def open_appeals(case: Case) -> list[Appeal]:
+    return db.session.scalars(select(Appeal).join(Assessment, Appeal.assessment_id == Assessment.id)
+                              .where(Assessment.case_id == case.id, Appeal.status == AppealStatus.OPEN)).all()
+
+
+def request_appeal(actor: User, assessment: Assessment, *, reason: str | None, language: str) -> Appeal:
+    """The client asks for the signed-off decision to be reviewed, in their own words and language."""
+    if not access.can_appeal(actor, assessment):
+        raise AssessmentError(_("Only the client of this assessment can ask for its review."))
+    if appeal_of(assessment) is not None:
+        raise AssessmentError(_("You have already asked for a review of this decision."))
+    deadline = appeal_deadline(assessment)
+    if not assessment.locked or deadline is None:
+        raise AssessmentError(_("A review can be asked for once the decision is signed off."))
+    if utcnow() > deadline:
+        raise AssessmentError(_("The time to ask for a review ended on %(date)s.", date=format_date(deadline)))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssessmentError(_("Say what you think is wrong in the decision."), "reason")
+    appeal = Appeal(assessment_id=assessment.id, requested_by_id=actor.id, language=language, reason=reason)
+    db.session.add(appeal)
+    _event(actor, assessment, "appeal_requested")
+    db.session.flush()
+    audit.record(actor, "appeal_requested", appeal, changes={"assessment_id": assessment.id, "language": language})
+    return appeal
+
+
+def _former_assessor(user: User, assessment: Assessment) -> bool:
+    return any(a.user_id == user.id for a in assessment.assessors)
+
+
+def assign_reviewer(actor: User, appeal: Appeal, reviewer: User | None) -> None:
+    """Name the teacher who reviews: someone who was not an assessor of the decision under review."""
+    assessment = appeal.assessment
+    if not access.can_manage_appeal(actor, assessment):
+        raise AssessmentError(_("Only the counsellor of the case can assign the reviewer."))
+    if appeal.status is not AppealStatus.OPEN:
+        raise AssessmentError(_("The review is already recorded."))
+    if reviewer is None or not reviewer.active or Role.TEACHER not in reviewer.roles:
+        raise AssessmentError(_("Choose a person with the role %(role)s.", role=AssessorRole.TEACHER.label),
+                              "reviewer_id")
+    if _former_assessor(reviewer, assessment):
+        raise AssessmentError(_("The reviewer must be a teacher who was not an assessor of this decision."),
+                              "reviewer_id")
+    before = appeal.reviewer_id
+    appeal.reviewer_id, appeal.reviewer_assigned_at = reviewer.id, utcnow()
+    _event(actor, assessment, "appeal_reviewer_assigned", str(reviewer.id))
+    audit.record(actor, "appeal_reviewer_assigned", appeal, changes={"reviewer_id": [before, reviewer.id]})
+    _flush()
+
+
+def review_appeal(actor: User, appeal: Appeal, *, changed: bool, note: str | None,
+                  outcome_values: dict[int, dict], expected_version) -> list[dict]:
+    """Record the review: the decision stands, or some outcomes' levels and results change (returned)."""
+    assessment = appeal.assessment
+    if not access.can_review_appeal(actor, appeal):
+        raise AssessmentError(_("Only the teacher assigned to review this appeal can record its review."))
+    if appeal.status is not AppealStatus.OPEN:
+        raise AssessmentError(_("The review is already recorded."))
+    check_version(appeal, expected_version, _stale_message(), error=AssessmentError)
+    note = (note or "").strip()
+    errors = {}
+    if not note:
+        errors["note"] = _("Give the grounds of the review; the client reads them.")
+    changes = []
+    if changed:
+        _check_outcomes(assessment, outcome_values)
+        decisions = {d.outcome_id: d for d in assessment.outcome_decisions}
+        outcomes = snapshot_outcomes(assessment)
+        for outcome_id, value in outcome_values.items():
+            decision = decisions.get(outcome_id)
+            if decision is None:
+                continue
+            _check_level(assessment, value.get("level"), f"level-{outcome_id}", errors)
+            if value.get("result") not in set(OutcomeResult):
+                errors[f"result-{outcome_id}"] = _("Choose whether the outcome is recognised.")
+            elif (value.get("level"), value["result"]) != (decision.level_code, decision.result.value):
+                changes.append({"outcome_id": outcome_id, "code": outcomes[outcome_id]["code"],
+                                "level": [decision.level_code, value.get("level")],
+                                "result": [decision.result.value, value["result"]]})
+        if not changes and not errors:
+            errors["note"] = _("No outcome was changed: change at least one, or record that the decision stands.")
+    if errors:
+        raise AssessmentError(_("The review needs attention; nothing was saved."), errors=errors)
+    decisions = {d.outcome_id: d for d in assessment.outcome_decisions}
+    for change in changes:
+        decision = decisions[change["outcome_id"]]
+        decision.level_code, decision.result = change["level"][1], OutcomeResult(change["result"][1])
+        if decision.result is OutcomeResult.RECOGNISED:
+            decision.gap_what = decision.gap_where = None
+    appeal.status = AppealStatus.CHANGED if changes else AppealStatus.UPHELD
+    appeal.decision_note, appeal.changes, appeal.decided_at = note, changes, utcnow()
+    _event(actor, assessment, "appeal_changed" if changes else "appeal_upheld", note)
+    audit.record(actor, "appeal_reviewed", appeal, changes={"status": appeal.status.value, "outcomes": changes})
+    _flush()
+    if changes:  # a certificate issued from the first decision is replaced by one from the changed decision
+        hooks.decision_changed(actor, assessment.case, _("The assessment decision was changed on appeal."))
+    return changes
+
+
 # --- demo data -------------------------------------------------------------------------------------------------
 
 DEMO_STATES = ("open", "reconciled", "signed_off", "reopened")
@@ -687,9 +825,9 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
     units = case_units(case)[:2]
     if not units:
         return
-    start = date.today() - timedelta(days=60 - 10 * n)
+    start = utcnow().date() - timedelta(days=60 - 10 * n)  # every demo placement has ended: rated and signed off
     placement = create_placement(counsellor, case, workplace=workplace, tutor=tutor, start_date=start,
-                                 end_date=start + timedelta(days=45), units=units,
+                                 end_date=start + timedelta(days=25), units=units,
                                  tasks="Breakfast service, cold kitchen, hygiene self-monitoring")
     assessment = open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     levels = scale_levels(assessment)
@@ -852,3 +990,146 @@ def triangulation(case: Case) -> list[tuple[FrameworkUnit, list[OutcomeEvidence]
 
 def sources_by_outcome(case: Case) -> dict[int, set[EvidenceSource]]:
     return {row.outcome.id: row.sources for _unit, rows in triangulation(case) for row in rows}
+
+
+# --- the rules of evidence -------------------------------------------------------------------------------------
+# For each piece of evidence behind an outcome the teacher records whether it is valid, authentic, current and
+# sufficient; an outcome recognised only on evidence not marked both authentic and current is warned about.
+
+@dataclass
+class EvidencePiece:
+    source: EvidenceSource
+    ref_id: int
+    label: str
+    judgement: EvidenceJudgement | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source.value}-{self.ref_id}"
+
+    def meets(self, rule: EvidenceRule) -> bool:
+        return self.judgement is not None and self.judgement.meets(rule)
+
+
+def _pieces(row: OutcomeEvidence) -> list[EvidencePiece]:
+    pieces = [EvidencePiece(EvidenceSource.PORTFOLIO, link.id,
+                            f"{link.entry.title} · {link.file.filename}" if link.file else link.entry.title)
+              for link in row.portfolio]
+    pieces += [EvidencePiece(EvidenceSource.INTERVIEW, finding.id,
+                             _("Interview on %(date)s: %(result)s", date=format_date(finding.interview.starts_at),
+                               result=finding.result.label)) for finding in row.interviews]
+    pieces += [EvidencePiece(EvidenceSource.OBSERVATION, rating.id,
+                             _("Workplace tutor's rating: level %(level)s", level=rating.level_code))
+               for rating in row.observations]
+    return pieces
+
+
+def evidence_pieces(assessment: Assessment) -> dict[int, list[EvidencePiece]]:
+    """The pieces of evidence behind each outcome of the assessment, with the teacher's judgement of each."""
+    outcomes = snapshot_outcomes(assessment)
+    judgements = {(j.outcome_id, j.source, j.ref_id): j for j in db.session.scalars(
+        select(EvidenceJudgement).where(EvidenceJudgement.assessment_id == assessment.id))}
+    pieces = {}
+    for _unit, rows in triangulation(assessment.case):
+        for row in rows:
+            if row.outcome.id not in outcomes:
+                continue
+            pieces[row.outcome.id] = _pieces(row)
+            for piece in pieces[row.outcome.id]:
+                piece.judgement = judgements.get((row.outcome.id, piece.source.value, piece.ref_id))
+    return pieces
+
+
+def judge_evidence(actor: User, assessment: Assessment, marks: dict[int, dict[str, set[str]]]) -> None:
+    """Record which rules each piece meets; `marks` maps outcome id → piece key → the rules (EvidenceRule values)."""
+    if not access.can_sign_off(actor, assessment):
+        raise AssessmentError(_("Only the teacher of this assessment records the rules of evidence."))
+    if assessment.locked:
+        raise AssessmentError(_("The assessment is signed off; reopen it first."))
+    pieces = evidence_pieces(assessment)
+    changed = {}
+    for outcome_id, outcome_pieces in pieces.items():
+        for piece in outcome_pieces:
+            rules = marks.get(outcome_id, {}).get(piece.key, set())
+            judgement = piece.judgement
+            if judgement is None:
+                if not rules:
+                    continue
+                judgement = EvidenceJudgement(assessment_id=assessment.id, outcome_id=outcome_id,
+                                              source=piece.source.value, ref_id=piece.ref_id)
+                db.session.add(judgement)
+            before = sorted(rule.value for rule in EvidenceRule if judgement.id and judgement.meets(rule))
+            for rule in EvidenceRule:
+                setattr(judgement, rule.value, rule.value in rules)
+            judgement.judged_by_id, judgement.judged_at = actor.id, utcnow()
+            after = sorted(rule.value for rule in EvidenceRule if rule.value in rules)
+            if before != after:
+                changed[f"{outcome_id}:{piece.key}"] = [before, after]
+    if changed:
+        _event(actor, assessment, "evidence_judged")
+        audit.record(actor, "evidence_judged", assessment, changes=changed)
+    _flush()
+
+
+def unproven_outcomes(assessment: Assessment, recognised: set[int]) -> list[dict]:
+    """Recognised outcomes none of whose evidence is marked both authentic and current."""
+    pieces = evidence_pieces(assessment)
+    outcomes = snapshot_outcomes(assessment)
+    return [outcomes[oid] for oid in outcomes if oid in recognised
+            and not any(p.meets(EvidenceRule.AUTHENTIC) and p.meets(EvidenceRule.CURRENT)
+                        for p in pieces.get(oid, []))]
+
+
+# --- the client's self-assessment ------------------------------------------------------------------------------
+# Before the interview the client rates themselves per learning outcome on the framework's scale and names the
+# portfolio items that show it. Teachers see it beside the ratings; it is not one of the triangulation's sources.
+
+def self_ratings(case: Case) -> dict[int, SelfRating]:
+    return {r.outcome_id: r for r in db.session.scalars(select(SelfRating).where(SelfRating.case_id == case.id))}
+
+
+def save_self_assessment(actor: User, case: Case, values: dict[int, dict], *, language: str) -> None:
+    """Save the client's own levels; `values` maps outcome id → level, note, entry_ids (no level: removed)."""
+    if not access.can_self_assess(actor, case):
+        raise AssessmentError(_("Only the client can rate themselves."))
+    qualification = case_qualification(case)
+    if qualification is None:
+        raise AssessmentError(_("Your counsellor has not chosen your target qualification yet."))
+    started = db.session.scalar(select(Interview.id).where(
+        Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED, Interview.starts_at <= utcnow())
+        .limit(1))
+    if started is not None:
+        raise AssessmentError(_("Your interview has started, so your self-assessment stays as you gave it."))
+    levels = {level.code for level in qualification.version.scale.levels}
+    outcomes = {o.id for _unit, items in case_outcomes(case) for o in items}
+    entries = set(db.session.scalars(select(PortfolioEntry.id).where(PortfolioEntry.case_id == case.id)))
+    errors = {}
+    for outcome_id, value in values.items():
+        if outcome_id not in outcomes:
+            raise AssessmentError(_("This learning outcome is not part of the case's target qualification."))
+        if value.get("level") and value["level"] not in levels:
+            errors[f"level-{outcome_id}"] = _("Choose a level.")
+        if not set(value.get("entry_ids", [])) <= entries:
+            errors[f"entries-{outcome_id}"] = _("Choose items of this client's portfolio.")
+    if errors:
+        raise AssessmentError(_("Some answers need attention; nothing was saved."), errors=errors)
+    saved = self_ratings(case)
+    changes = {}
+    for outcome_id, value in values.items():
+        rating = saved.get(outcome_id)
+        if not value.get("level"):
+            if rating is not None:
+                db.session.delete(rating)
+                changes[str(outcome_id)] = [rating.level_code, None]
+            continue
+        if rating is None:
+            rating = SelfRating(case_id=case.id, outcome_id=outcome_id)
+            db.session.add(rating)
+        if rating.level_code != value["level"]:
+            changes[str(outcome_id)] = [rating.level_code, value["level"]]
+        rating.level_code, rating.language = value["level"], language
+        rating.note = (value.get("note") or "").strip() or None
+        rating.entry_ids = sorted(set(value.get("entry_ids", [])))
+        rating.updated_at = utcnow()
+    audit.record(actor, "self_assessment_saved", case, changes={"levels": changes})
+    db.session.flush()

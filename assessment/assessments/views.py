@@ -1,6 +1,7 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -8,6 +9,9 @@ from assessment import bp
 from assessment.assessments import access
 from assessment.assessments import services as assessment_services
 from assessment.assessments.forms import (
+    AppealForm,
+    AppealReviewerForm,
+    AppealReviewForm,
     ConfirmForm,
     ConflictForm,
     HandoverForm,
@@ -18,6 +22,7 @@ from assessment.assessments.forms import (
     ReopenForm,
     ReplaceAssessorForm,
     SignOffForm,
+    appeal_values,
     decision_values,
     rating_values,
 )
@@ -27,6 +32,7 @@ from assessment.assessments.models import (
     AssessorRole,
     ConflictStatus,
     EvidenceLink,
+    EvidenceRule,
     EvidenceSource,
     OutcomeResult,
 )
@@ -36,13 +42,13 @@ from assessment.placements.access import link_session, placement_or_404
 from assessment.placements.models import Placement
 from assessment.placements.queries import placement_assessment, placement_facts
 from cases import access as case_access
-from cases.models import Case
+from cases.models import Case, Stage
 from isok import hooks, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.dashboard import Panel
 from isok.extensions import db
-from isok.forms import ActionForm, choices
-from isok.i18n import localized
+from isok.forms import ActionForm, apply, choices
+from isok.i18n import localized, localized_with_language
 from isok.rules import RuleBroken, Stale
 from isok.translation import gettext as _
 from portfolio.models import PortfolioEntry
@@ -137,7 +143,7 @@ def _replace_form() -> ReplaceAssessorForm:
 def _forms(assessment: Assessment, **given) -> dict:
     """The detail page's forms, fresh except the one just sent (which keeps its input and errors)."""
     forms = {"conflict_form": ConflictForm, "replace_form": _replace_form, "sign_off_form": SignOffForm,
-             "confirm_form": ConfirmForm, "reopen_form": ReopenForm}
+             "confirm_form": ConfirmForm, "reopen_form": ReopenForm, "reviewer_form": AppealReviewerForm}
     built = {}
     for name, make in forms.items():
         if name in given:
@@ -146,6 +152,7 @@ def _forms(assessment: Assessment, **given) -> dict:
         built[name] = make(formdata=None) if make is not _replace_form else make()
         if hasattr(built[name], "version"):
             built[name].version.data = assessment.version
+    built["reviewer_form"].reviewer_id.choices = _teachers_choices(assessment)
     return built
 
 
@@ -157,7 +164,8 @@ def _detail(assessment: Assessment, status: int = 200, **forms):
         managing=placement_access.can_manage_placements(current_user, assessment.case),
         thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED
         else [], blocking=assessment_services.conflicts_blocking(assessment),
-        gap_items=assessment_services.gap_plan(assessment), **_forms(assessment, **forms)), status
+        gap_items=assessment_services.gap_plan(assessment), appeal=assessment_services.appeal_of(assessment),
+        **_forms(assessment, **forms)), status
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -389,8 +397,12 @@ def reconcile(assessment_id):
         else:
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
     form.version.data = assessment.version
+    recognised = {oid for oid, value in outcome_values.items() if value.get("result") == OutcomeResult.RECOGNISED}
     return render_template(
         "assessment/assessments/reconcile.html", assessment=assessment, form=form, errors=errors,
+        unproven=assessment_services.unproven_outcomes(assessment, recognised),
+        self_ratings=assessment_services.self_ratings(assessment.case),
+        entry_titles={entry.id: entry.title for entry in assessment_services.portfolio_items(assessment.case)},
         outcome_values=outcome_values, unit_values=unit_values, deciding=deciding,
         editable=deciding and assessment.status is not AssessmentStatus.SIGNED_OFF
         and assessment_services.all_submitted(assessment),
@@ -398,6 +410,196 @@ def reconcile(assessment_id):
         disputed=assessment_services.disagreements(assessment), results=list(OutcomeResult),
         sheets=[a for a in assessment.active_assessors()], level_of=assessment_services.level_of,
     ), status
+
+
+# --- the client's self-assessment ------------------------------------------------------------------------------
+
+def _texted(texts: dict | None) -> dict:
+    """A stored multilingual text in the reader's language where there is one, with the language it is in."""
+    text, language = localized_with_language(texts)
+    return {"text": text, "lang": language}
+
+
+def _self_assessment_rows(case: Case) -> list[dict]:
+    qualification = placement_services.case_qualification(case)
+    scale = qualification.version.scale.levels if qualification else []
+    return [{"unit": unit, "name": _texted(unit.name), "outcomes": [{
+        "outcome": outcome, "text": _texted(outcome.text),
+        "levels": [{"code": level.code, "label": _texted(level.label),
+                    "criterion": _texted(next((c.text for c in outcome.criteria if c.level_code == level.code),
+                                              None))} for level in scale]}
+        for outcome in unit.outcomes]} for unit in placement_services.case_units(case)]
+
+
+def client_self_assessment_panel(user):
+    """The client's way to their self-assessment, once their counsellor has set the target qualification."""
+    if Role.CLIENT not in user.roles:
+        return None
+    cases = [case for case in db.session.scalars(select(Case).where(Case.client.has(user_id=user.id),
+                                                                    Case.stage != Stage.CLOSED).order_by(Case.id))
+             if placement_services.case_qualification(case) is not None]
+    return Panel("assessment/assessments/panel_client_self.html", {"cases": cases}, order=24) if cases else None
+
+
+@bp.route("/my/cases/<int:case_id>/self-assessment", methods=["GET", "POST"])
+@permissions.requires(permissions.VIEW_OWN_CASE)
+def self_assessment(case_id):
+    case = db.session.get(Case, case_id)
+    if case is None or not access.can_self_assess(current_user, case):
+        abort(404)
+    rows = _self_assessment_rows(case)
+    outcome_ids = [o["outcome"].id for row in rows for o in row["outcomes"]]
+    values = {oid: {"level": r.level_code, "note": r.note or "", "entry_ids": r.entry_ids}
+              for oid, r in assessment_services.self_ratings(case).items()}
+    form = ActionForm()
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = {oid: {"level": request.form.get(f"level-{oid}", "").strip(),
+                        "note": request.form.get(f"note-{oid}", ""),
+                        "entry_ids": [int(v) for v in request.form.getlist(f"entries-{oid}") if v.isdigit()]}
+                  for oid in outcome_ids}
+        if form.validate_on_submit():
+            try:
+                assessment_services.save_self_assessment(current_user, case, values, language=str(get_locale()))
+            except RuleBroken as error:
+                db.session.rollback()
+                errors, status = {**error.errors, "_": str(error)}, error.status
+            else:
+                db.session.commit()
+                flash(_("Your self-assessment is saved. You can change it until the interview."), "success")
+                return redirect(url_for("assessment.self_assessment", case_id=case.id))
+        else:
+            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+    return render_template("assessment/assessments/self_assessment.html", case=case, form=form, rows=rows,
+                           values=values, errors=errors, entries=assessment_services.portfolio_items(case),
+                           locale=str(get_locale())), status
+
+
+# --- the rules of evidence -------------------------------------------------------------------------------------
+
+@bp.route("/assessments/<int:assessment_id>/evidence-rules", methods=["GET", "POST"])
+@permissions.requires(permissions.VIEW_ASSESSMENTS)
+def evidence_rules(assessment_id):
+    """Each piece of evidence behind each outcome against the four rules; the teacher of the assessment marks them."""
+    assessment = assessment_or_404(assessment_id)
+    if not access.can_view_case_assessment(current_user, assessment.case):
+        abort(404)  # the evidence names portfolio items: staff who reach the case, not the workplace tutor
+    judging = access.can_sign_off(current_user, assessment) and not assessment.locked
+    if request.method == "POST" and not judging:
+        abort(403)
+    form = ActionForm()
+    outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
+    if request.method == "POST":
+        marks = {oid: {key.removeprefix(f"rules-{oid}-"): set(request.form.getlist(key))
+                       for key in request.form if key.startswith(f"rules-{oid}-")} for oid in outcome_ids}
+        if apply(form, lambda: assessment_services.judge_evidence(current_user, assessment, marks)):
+            flash(_("The rules of evidence are recorded."), "success")
+            return redirect(url_for("assessment.evidence_rules", assessment_id=assessment.id))
+    return render_template("assessment/assessments/evidence_rules.html", assessment=assessment, form=form,
+                           judging=judging, units=assessment_services.snapshot_units(assessment),
+                           pieces=assessment_services.evidence_pieces(assessment), rules=list(EvidenceRule),
+                           posted=request.form if request.method == "POST" else None), (
+        form.status if request.method == "POST" else 200)
+
+
+# --- appeals ---------------------------------------------------------------------------------------------------
+
+def _client_assessments(user) -> list[Assessment]:
+    return db.session.scalars(select(Assessment).join(Case, Assessment.case_id == Case.id)
+                              .where(Case.client.has(user_id=user.id),
+                                     Assessment.status == AssessmentStatus.SIGNED_OFF)
+                              .order_by(Assessment.id)).all()
+
+
+def client_appeal_panel(user):
+    """The client's signed-off decisions, each with the way to ask for its review while the period runs."""
+    if Role.CLIENT not in user.roles:
+        return None
+    rows = [(a, assessment_services.appeal_deadline(a), assessment_services.appeal_of(a),
+             assessment_services.may_appeal(a)) for a in _client_assessments(user)]
+    return Panel("assessment/assessments/panel_client_appeal.html", {"rows": rows}, order=25) if rows else None
+
+
+def _decision_rows(assessment: Assessment) -> list[dict]:
+    decisions = {d.outcome_id: d for d in assessment.outcome_decisions}
+    return [{"unit": unit, "outcome": outcome, "decision": decisions.get(outcome["id"]),
+             "level": assessment_services.level_of(assessment, decisions[outcome["id"]].level_code)
+             if outcome["id"] in decisions else None}
+            for unit in assessment_services.snapshot_units(assessment) for outcome in unit["outcomes"]]
+
+
+@bp.route("/my/assessments/<int:assessment_id>/appeal", methods=["GET", "POST"])
+@permissions.requires(permissions.VIEW_OWN_CASE)
+def appeal(assessment_id):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not access.can_appeal(current_user, assessment) or not assessment.locked:
+        abort(404)
+    form = AppealForm()
+    if apply(form, lambda: assessment_services.request_appeal(current_user, assessment, reason=form.reason.data,
+                                                              language=str(get_locale())), default_field="reason"):
+        flash(_("Your request for a review was sent. A teacher who did not take part in the assessment reviews it."),
+              "success")
+        return redirect(url_for("assessment.appeal", assessment_id=assessment.id))
+    return render_template("assessment/assessments/appeal.html", assessment=assessment, form=form,
+                           appeal=assessment_services.appeal_of(assessment), rows=_decision_rows(assessment),
+                           deadline=assessment_services.appeal_deadline(assessment),
+                           open=assessment_services.may_appeal(assessment)), form.status
+
+
+def _teachers_choices(assessment: Assessment):
+    assessors = {a.user_id for a in assessment.assessors}
+    return choices([(0, _("Choose…"))] + [(u.id, u.name) for u in _people(Role.TEACHER) if u.id not in assessors])
+
+
+@bp.post("/assessments/<int:assessment_id>/appeal/reviewer")
+@permissions.requires(permissions.MANAGE_PLACEMENTS)
+def assign_appeal_reviewer(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    appeal = assessment_services.appeal_of(assessment)
+    if appeal is None or not access.can_manage_appeal(current_user, assessment):
+        abort(404)
+    form = AppealReviewerForm()
+    form.reviewer_id.choices = _teachers_choices(assessment)
+    if apply(form, lambda: assessment_services.assign_reviewer(
+            current_user, appeal, db.session.get(User, form.reviewer_id.data or 0)), default_field="reviewer_id"):
+        flash(_("The reviewer was assigned."), "success")
+        return redirect(url_for("assessment.detail", assessment_id=assessment.id))
+    return _detail(assessment, form.status, reviewer_form=form)
+
+
+@bp.route("/assessments/<int:assessment_id>/appeal/review", methods=["GET", "POST"])
+@permissions.requires(permissions.ASSESS)
+def review_appeal(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    appeal = assessment_services.appeal_of(assessment)
+    if appeal is None or not access.can_review_appeal(current_user, appeal):
+        abort(404)
+    form = AppealReviewForm()
+    rows = _decision_rows(assessment)
+    values = {row["outcome"]["id"]: {"level": row["decision"].level_code, "result": row["decision"].result.value}
+              for row in rows if row["decision"] is not None}
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = appeal_values(request.form, list(values))
+        if form.validate_on_submit():
+            try:
+                assessment_services.review_appeal(current_user, appeal, changed=form.changed.data == "changed",
+                                                  note=form.note.data, outcome_values=values,
+                                                  expected_version=form.version.data)
+            except RuleBroken as error:
+                db.session.rollback()
+                errors, status = {**error.errors, "_": str(error)}, error.status
+            else:
+                db.session.commit()
+                flash(_("The review is recorded."), "success")
+                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
+        else:
+            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+    else:
+        form.version.data = appeal.version
+    return render_template("assessment/assessments/appeal_review.html", assessment=assessment, appeal=appeal,
+                           form=form, rows=rows, values=values, errors=errors,
+                           levels=assessment_services.scale_levels(assessment), results=list(OutcomeResult)), status
 
 
 # --- gap plan --------------------------------------------------------------------------------------------------

@@ -155,6 +155,9 @@ def record_interview(actor, interview: Interview, expected_version, *,
         raise InterviewError(_("Only the teacher who held the interview records it."))
     if interview.status == InterviewStatus.CANCELLED:
         raise InterviewError(_("The interview was cancelled."))
+    if utcnow() < interview.starts_at:
+        raise InterviewError(_("The interview starts at %(when)s: its findings can be recorded from then on. "
+                               "Nothing was saved.", when=_when(interview)))
     qualification = target_qualification(interview.case)
     if qualification is None:
         raise InterviewError(_("The case has no target qualification yet; ask the counsellor to set it first."))

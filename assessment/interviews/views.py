@@ -4,8 +4,10 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from assessment import bp
+from assessment.assessments.models import SelfRating
 from assessment.frameworks import access as framework_access
 from assessment.frameworks import services as frameworks
 from assessment.frameworks.forms import TargetQualificationForm
@@ -23,6 +25,7 @@ from isok.i18n import DEFAULT_LOCALE, language_name, localized
 from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
+from portfolio.models import PortfolioEntry
 
 CASE_PANEL_INTERVIEWS = 5
 
@@ -223,13 +226,19 @@ def record_interview(interview_id):
             services.record_interview(current_user, interview, form.version.data, findings=_submitted_findings(),
                                       next_steps=next_steps)
         except RuleBroken as error:
-            getattr(form, error.field or "steps_note").errors.append(str(error))
+            db.session.rollback()
+            target = getattr(form, error.field or "", None)
+            (target.errors if target is not None else form.form_errors).append(str(error))
         else:
             db.session.commit()
             flash(_("The interview was recorded."), "success")
             return redirect(url_for("assessment.interview", interview_id=interview.id))
+    own = db.session.scalars(select(SelfRating).where(SelfRating.case_id == interview.case_id)).all()
+    titles = dict(db.session.execute(select(PortfolioEntry.id, PortfolioEntry.title)
+                                     .where(PortfolioEntry.case_id == interview.case_id)).all())
     return render_template("assessment/interviews/record.html", interview=interview, form=form, units=units,
-                           qualification=qualification), 400 if form.errors else 200
+                           qualification=qualification, self_ratings={r.outcome_id: r for r in own},
+                           entry_titles=titles), 400 if form.errors else 200
 
 
 # --- the teacher's list and calendars --------------------------------------------------------------------------

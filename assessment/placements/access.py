@@ -30,7 +30,7 @@ TUTOR_DAYS_AFTER_END = timedelta(days=30)
 
 
 def closed_to_tutor(placement: Placement, today: date | None = None) -> bool:
-    return (today or date.today()) > placement.end_date + TUTOR_DAYS_AFTER_END
+    return (today or date.today()) > placement.ends_on + TUTOR_DAYS_AFTER_END
 
 
 def reaches_cases(user) -> bool:
@@ -101,8 +101,9 @@ def link_session() -> TutorLink | None:
 # --- need to know: the fields each role sees of placements (isok.fields) ---------------------------------------
 
 PLACEMENT_FIELDS = FieldSet("placement", "placement", {
-    ("workplace_id", "start_date", "end_date"): roles(*Role),
-    ("tutor_id", "tasks"): roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT),
+    ("workplace_id", "start_date", "end_date", "ended_early_on"): roles(*Role),
+    ("tutor_id", "tasks", "ended_early_reason"): roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER,
+                                                       Role.WORKPLACE_TUTOR, Role.CLIENT),
 }, internal=("id", "case_id", "created_at", "version"))
 
 FIELD_SETS = (PLACEMENT_FIELDS,)

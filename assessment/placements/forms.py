@@ -31,6 +31,9 @@ class PlacementForm(VersionedForm):
     end_date = DateField(_l("End date"), validators=[DataRequired()])
     tasks = TextAreaField(_l("Tasks at the workplace"), validators=[Optional(), Length(max=5000)])
     unit_ids = CheckboxListField(_l("Units to be assessed there"), coerce=int)
+    ended_early_on = DateField(_l("Ended early on"), validators=[Optional()],
+                               description=_l("Only if the placement ended before its planned end: its last day."))
+    ended_early_reason = TextAreaField(_l("Why it ended early"), validators=[Optional(), Length(max=2000)])
 
 
 class TutorLinkForm(Form):

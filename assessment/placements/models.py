@@ -29,12 +29,20 @@ class Placement(db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date]
     tasks: Mapped[str | None] = mapped_column(Text)
+    # The counsellor's record that the placement ended before its planned end, and why: sign-off may follow it.
+    ended_early_on: Mapped[date | None]
+    ended_early_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     units: Mapped[list[FrameworkUnit]] = relationship(secondary=placement_unit)
+
+    @property
+    def ends_on(self) -> date:
+        """The placement's last day: the recorded early end, else the planned end."""
+        return self.ended_early_on or self.end_date
 
 
 class TutorLink(db.Model):

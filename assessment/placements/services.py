@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from assessment.frameworks.models import CaseQualification, FrameworkUnit
@@ -19,7 +20,8 @@ from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 LINK_LIFETIME_DAYS = 30
-PLACEMENT_FIELDS = ["case_id", "workplace_id", "tutor_id", "start_date", "end_date", "tasks"]
+PLACEMENT_FIELDS = ["case_id", "workplace_id", "tutor_id", "start_date", "end_date", "tasks", "ended_early_on",
+                    "ended_early_reason"]
 
 
 class PlacementError(RuleBroken):
@@ -79,20 +81,41 @@ def create_placement(actor: User, case: Case, *, workplace: Organisation | None,
     return placement
 
 
+def _check_early_end(start_date: date, end_date: date, ended_early_on: date | None, reason: str | None) -> None:
+    if ended_early_on is None:
+        if reason:
+            raise PlacementError(_("Give the day the placement ended, or leave the reason empty."), "ended_early_on")
+        return
+    if not reason:
+        raise PlacementError(_("Say why the placement ended early."), "ended_early_reason")
+    if not start_date <= ended_early_on < end_date:
+        raise PlacementError(_("An early end falls on or after the start (%(start)s) and before the planned end "
+                               "(%(end)s).", start=format_date(start_date), end=format_date(end_date)),
+                             "ended_early_on")
+    if ended_early_on > utcnow().date():
+        raise PlacementError(_("An early end is recorded once it has happened; the day is in the future."),
+                             "ended_early_on")
+
+
 def update_placement(actor: User, placement: Placement, *, expected_version: int, workplace: Organisation | None,
                      tutor: User | None, start_date: date, end_date: date, tasks: str | None,
-                     units: list[FrameworkUnit]) -> None:
+                     units: list[FrameworkUnit], ended_early_on: date | None = None,
+                     ended_early_reason: str | None = None) -> None:
+    """Change the placement; an early end is the counsellor's record that it ended before its planned end, and why."""
     check_version(placement, expected_version, _("Someone else saved this placement while you were editing it. "
                                                  "Their changes are shown below; your input is kept in the form. "
                                                  "Check it and save again."), error=PlacementError)
     case = db.session.get(Case, placement.case_id)
     _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
+    ended_early_reason = (ended_early_reason or "").strip() or None
+    _check_early_end(start_date, end_date, ended_early_on, ended_early_reason)
     before_units = sorted(u.id for u in placement.units)
     placement.workplace_id = workplace.id
     placement.tutor_id = tutor.id if tutor else None
     placement.start_date, placement.end_date = start_date, end_date
     placement.tasks = (tasks or "").strip() or None
     placement.units = units
+    placement.ended_early_on, placement.ended_early_reason = ended_early_on, ended_early_reason
     changes = audit.changes_of(placement, PLACEMENT_FIELDS)
     after_units = sorted(u.id for u in units)
     if before_units != after_units:

@@ -73,7 +73,8 @@ def _save_placement(form: PlacementForm, case: Case, placement: Placement | None
     if placement is None:
         return placement_services.create_placement(current_user, case, **fields)
     placement_services.update_placement(current_user, placement, expected_version=int(form.version.data or 0),
-                                        **fields)
+                                        ended_early_on=form.ended_early_on.data,
+                                        ended_early_reason=form.ended_early_reason.data, **fields)
     return placement
 
 

@@ -51,6 +51,11 @@ class OrganisationForm(Form):
     certificate_validity_months = IntegerField(
         _l("Certificates valid for (months)"), validators=[Optional(), NumberRange(min=1, max=1200)],
         description=_l("Leave empty when the certificates it issues are valid without an end."))
+    appeal_days = IntegerField(
+        _l("Days to ask for a review of an assessment"), default=14,
+        validators=[Optional(), NumberRange(min=1, max=365)],
+        description=_l("After the teacher signs an assessment off, its client may ask for a review for this many days "
+                       "(14 if left empty)."))
 
 
 class AuditFilterForm(Form):

@@ -72,6 +72,8 @@ class Organisation(db.Model):
     municipality: Mapped[str | None] = mapped_column(String(100))
     # How long the certificates it issues are valid (their credentials' validUntil); None: without an end.
     certificate_validity_months: Mapped[int | None]
+    # Days after an assessment's sign-off in which its client may ask for a review (a rectification request).
+    appeal_days: Mapped[int] = mapped_column(default=14, server_default="14")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __str__(self):

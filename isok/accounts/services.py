@@ -221,7 +221,9 @@ def erase_login(actor: User, user: User) -> None:
 # --- organisations ---------------------------------------------------------------------------------------------
 
 BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
-ORGANISATION_FIELDS = ["name", "type", "size_class", "business_id", "municipality", "certificate_validity_months"]
+ORGANISATION_FIELDS = ["name", "type", "size_class", "business_id", "municipality", "certificate_validity_months",
+                       "appeal_days"]
+APPEAL_DAYS = 14  # Finnish vocational law: a rectification of an assessment is asked for within 14 days
 
 
 def valid_business_id(value: str) -> bool:
@@ -237,7 +239,7 @@ def valid_business_id(value: str) -> bool:
 
 
 def _apply_organisation(org: Organisation, *, name, type, size_class, business_id, municipality,
-                        certificate_validity_months=None) -> None:
+                        certificate_validity_months=None, appeal_days=None) -> None:
     business_id = (business_id or "").strip() or None
     if business_id and not valid_business_id(business_id):
         raise AccountError(_("This is not a valid Finnish business ID (format 1234567-8)."), "business_id")
@@ -255,6 +257,7 @@ def _apply_organisation(org: Organisation, *, name, type, size_class, business_i
     org.business_id = business_id
     org.municipality = (municipality or "").strip() or None
     org.certificate_validity_months = certificate_validity_months or None
+    org.appeal_days = appeal_days or APPEAL_DAYS
 
 
 def create_organisation(actor: User, **fields) -> Organisation:

@@ -168,7 +168,7 @@ def build_assessment(counsellor, teacher, tutor, workplace, organisation, units=
     case = build_case(organisation, counsellor, version)
     placement = placement_services.create_placement(
         counsellor, case, workplace=workplace, tutor=tutor, start_date=date.today() - timedelta(days=30),
-        end_date=date.today() + timedelta(days=30), tasks="Kitchen work", units=list(version.units))
+        end_date=date.today() - timedelta(days=1), tasks="Kitchen work", units=list(version.units))
     assessment = assessment_services.open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     return SimpleNamespace(version=version, case=case, placement=placement, assessment=assessment,
                            counsellor=counsellor, teacher=teacher, tutor=tutor, workplace=workplace)

@@ -1,4 +1,4 @@
-"""A counsellor books a teacher for an interview on a demo case; the teacher records it."""
+"""A counsellor books a teacher for an interview on a demo case; the teacher records it once it has started."""
 
 from datetime import date, timedelta
 
@@ -7,8 +7,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assessment.frameworks import services as framework_services
+from assessment.interviews.models import Interview
 from cases.models import Case, Client, ClientType, Stage
 from isok import demo
+from isok.database import utcnow
 from isok.extensions import db
 
 pytestmark = pytest.mark.e2e
@@ -32,8 +34,8 @@ def demo_case_id(live_app):
         return case.id
 
 
-def test_counsellor_schedules_and_teacher_records_an_interview(page, live_server, log_in_as, assert_accessible,
-                                                              demo_case_id):
+def test_counsellor_schedules_and_teacher_records_an_interview(page, live_server, live_app, log_in_as,
+                                                              assert_accessible, demo_case_id):
     log_in_as("counsellor@example.org")
     page.goto(f"{live_server}/cases/{demo_case_id}/interviews/new")
     assert_accessible(page)
@@ -53,6 +55,21 @@ def test_counsellor_schedules_and_teacher_records_an_interview(page, live_server
     page.goto(interview_url)
     page.locator(f"a[href$='{interview_url.removeprefix(live_server)}/record']").click()
     assert_accessible(page)
+    results = page.locator("select[name^=result_]")
+    results.nth(0).select_option("verified")
+    results.nth(1).select_option("partly")
+    page.locator("textarea[name^=note_]").first.fill("Showed photos of dishes made at a restaurant in Kharkiv.")
+    page.check("input[name=placement]")
+    page.locator("form.record-form button[type=submit]").click()
+    expect(page.locator(".form-errors")).to_contain_text("findings can be recorded from then on")
+    expect(page.locator("textarea[name^=note_]").first).to_have_value(
+        "Showed photos of dishes made at a restaurant in Kharkiv.")  # the input is kept
+
+    with live_app.app_context():  # the day of the interview comes
+        interview = db.session.get(Interview, int(interview_url.rstrip("/").rsplit("/", 1)[1]))
+        interview.starts_at = utcnow() - timedelta(minutes=30)
+        db.session.commit()
+    page.goto(f"{interview_url}/record")
     results = page.locator("select[name^=result_]")
     results.nth(0).select_option("verified")
     results.nth(1).select_option("partly")

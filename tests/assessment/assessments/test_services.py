@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -223,6 +223,44 @@ def test_thin_evidence_is_flagged_before_sign_off(reconciled):
     _support_every_outcome(reconciled)
     assert assessment_services.thin_evidence(assessment) == []
     assessment_services.sign_off(reconciled.teacher, assessment, expected_version=assessment.version)
+    assert assessment.status is AssessmentStatus.SIGNED_OFF
+
+
+def test_ratings_wait_for_the_placement_to_start(setup):
+    setup.placement.start_date = utcnow().date() + timedelta(days=2)
+    setup.placement.end_date = utcnow().date() + timedelta(days=13)
+    with pytest.raises(AssessmentError, match="ratings can be recorded from that day on"):
+        submit_ratings(setup.tutor, setup.assessment)
+    assessor = setup.assessment.assessor_in(AssessorRole.WORKPLACE_TUTOR)
+    assert assessor.ratings == [] and assessor.submitted_at is None
+
+
+def test_sign_off_waits_for_the_placement_to_end_unless_it_ended_early(reconciled):
+    world, assessment, placement = reconciled, reconciled.assessment, reconciled.placement
+    today = utcnow().date()
+    placement.start_date, placement.end_date = today - timedelta(days=5), today + timedelta(days=6)
+    with pytest.raises(AssessmentError, match="sign-off waits until its last day"):
+        assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
+                                     acknowledge_thin_evidence=True)
+    with pytest.raises(placement_services.PlacementError, match="why the placement ended early") as caught:
+        placement_services.update_placement(
+            world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
+            tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
+            units=placement.units, ended_early_on=today, ended_early_reason=" ")
+    assert caught.value.field == "ended_early_reason"
+    with pytest.raises(placement_services.PlacementError, match="once it has happened"):
+        placement_services.update_placement(
+            world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
+            tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
+            units=placement.units, ended_early_on=today + timedelta(days=1), ended_early_reason="Workplace closed")
+    placement_services.update_placement(
+        world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
+        tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
+        units=placement.units, ended_early_on=today, ended_early_reason="The kitchen closed for renovation")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "placement_updated"))
+    assert entry.changes["ended_early_reason"] == [None, "The kitchen closed for renovation"]
+    assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
+                                 acknowledge_thin_evidence=True)
     assert assessment.status is AssessmentStatus.SIGNED_OFF
 
 

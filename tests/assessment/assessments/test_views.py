@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -48,6 +49,19 @@ def test_tutor_rates_on_the_phone_screen_and_a_wrong_level_keeps_the_input(clien
     assert response.status_code == 302
     sheet = db.session.get(Assessment, setup.assessment.id).assessor_in(AssessorRole.WORKPLACE_TUTOR)
     assert sheet.submitted_at is not None and sheet.conflict is ConflictStatus.NO_CONFLICT
+
+
+def test_tutor_rating_before_the_placement_starts_is_refused_with_the_input_kept(client, setup):
+    setup.placement.start_date = utcnow().date() + timedelta(days=2)
+    setup.placement.end_date = utcnow().date() + timedelta(days=13)
+    db.session.commit()
+    log_in(client, setup.tutor)
+    response = client.post(f"/assessments/{setup.assessment.id}/rate",
+                           data=_rating_form(setup.assessment, justification="Plates neatly"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "ratings can be recorded from that day on" in page and "Plates neatly" in page
+    assert db.session.get(Assessment, setup.assessment.id).assessor_in(AssessorRole.WORKPLACE_TUTOR).ratings == []
 
 
 def test_others_levels_are_hidden_until_one_has_submitted(client, setup):

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -157,7 +158,7 @@ def test_a_version_is_in_use_once_a_case_or_finding_rests_on_it(make_version, ma
     teacher = make_user(Role.TEACHER)
     from assessment.interviews import services as interview_services
 
-    interview = make_interview(case, teacher)
+    interview = make_interview(case, teacher, starts_in=timedelta(hours=-1))
     interview_services.record_interview(teacher, interview, interview.version, next_steps={},
                                         findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
     db.session.commit()

@@ -28,6 +28,11 @@ def book(actor, case, teacher, starts_in=timedelta(days=2), duration=60, **field
                                        place=fields.pop("place", "Room 1"), **fields)
 
 
+def held(actor, case, teacher):
+    """An interview that started an hour ago, booked a week earlier."""
+    return book(actor, case, teacher, starts_in=timedelta(hours=-1), as_of=utcnow() - timedelta(days=7))
+
+
 def test_scheduling_records_the_booking_and_audits_it(setup):
     counsellor, teacher, _version, case = setup
     interview = book(counsellor, case, teacher, language="ar", interpreter_language="ar")
@@ -110,7 +115,7 @@ def test_rescheduling_checks_the_version_and_ignores_the_interview_itself(setup)
 
 def test_the_teacher_records_findings_per_outcome_and_next_steps(setup):
     counsellor, teacher, version, case = setup
-    interview = book(counsellor, case, teacher)
+    interview = held(counsellor, case, teacher)
     outcomes = version.units[0].outcomes
     services.record_interview(teacher, interview, interview.version, findings={
         outcomes[0].id: (Verification.VERIFIED, "showed photos of own work"),
@@ -132,7 +137,7 @@ def test_the_teacher_records_findings_per_outcome_and_next_steps(setup):
 def test_an_outcome_outside_the_case_framework_is_refused(setup, make_version):
     counsellor, teacher, _version, case = setup
     other = make_version(framework_document("OTHER-Q"))
-    interview = book(counsellor, case, teacher)
+    interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError, match="U1.1.*not part of the case's target qualification TEST-Q"):
         services.record_interview(teacher, interview, interview.version, next_steps={},
                                   findings={other.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
@@ -141,7 +146,7 @@ def test_an_outcome_outside_the_case_framework_is_refused(setup, make_version):
 def test_units_outside_the_framework_cannot_be_recommended(setup, make_version):
     counsellor, teacher, version, case = setup
     other = make_version(framework_document("OTHER-Q"))
-    interview = book(counsellor, case, teacher)
+    interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError) as caught:
         services.record_interview(teacher, interview, interview.version,
                                   next_steps={"certify_units": [other.units[0].id]},
@@ -151,7 +156,7 @@ def test_units_outside_the_framework_cannot_be_recommended(setup, make_version):
 
 def test_only_the_interviewing_teacher_records(setup, make_user):
     counsellor, teacher, version, case = setup
-    interview = book(counsellor, case, teacher)
+    interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError):
         services.record_interview(make_user(Role.TEACHER), interview, interview.version, next_steps={},
                                   findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
@@ -160,9 +165,18 @@ def test_only_the_interviewing_teacher_records(setup, make_user):
 def test_recording_needs_a_target_qualification(make_case, make_user):
     teacher = make_user(Role.TEACHER)
     case = make_case()
-    interview = book(None, case, teacher)
+    interview = held(None, case, teacher)
     with pytest.raises(services.InterviewError, match="target qualification"):
         services.record_interview(teacher, interview, interview.version, findings={}, next_steps={})
+
+
+def test_findings_wait_for_the_interview_to_start(setup):
+    counsellor, teacher, version, case = setup
+    interview = book(counsellor, case, teacher, starts_in=timedelta(hours=2))
+    with pytest.raises(services.InterviewError, match="findings can be recorded from then on"):
+        services.record_interview(teacher, interview, interview.version, next_steps={},
+                                  findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+    assert interview.status == InterviewStatus.SCHEDULED and not interview.findings
 
 
 def test_due_and_overdue_lists_follow_the_case_scope(setup, make_case, make_organisation, make_interview):

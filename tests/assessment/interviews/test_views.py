@@ -116,11 +116,24 @@ def test_teacher_records_the_interview(client, login, world, make_interview):
     assert "Partly verified" in page and "An on-the-job placement" in page and "Unit 2" in page
 
 
+def test_findings_before_the_start_are_refused_with_the_input_kept(client, login, world, make_interview):
+    _counsellor, teacher, version, case, _client_user = world
+    interview = make_interview(case, teacher, starts_in=timedelta(hours=3))
+    outcome = version.units[0].outcomes[0]
+    login(teacher)
+    response = client.post(f"/interviews/{interview.id}/record", data={
+        "version": interview.version, f"result_{outcome.id}": "verified", f"note_{outcome.id}": "showed photos"})
+    page = html(response)
+    assert response.status_code == 400
+    assert "its findings can be recorded from then on" in page and "showed photos" in page
+    assert db.session.get(Interview, interview.id).status == InterviewStatus.SCHEDULED
+
+
 def test_a_result_for_an_outcome_of_another_framework_is_refused(client, login, world, make_interview,
                                                                   make_version):
     _counsellor, teacher, _version, case, _client_user = world
     foreign = make_version(framework_document("OTHER-Q")).units[0].outcomes[0]
-    interview = make_interview(case, teacher)
+    interview = make_interview(case, teacher, starts_in=timedelta(hours=-1))
     login(teacher)
     response = client.post(f"/interviews/{interview.id}/record",
                            data={"version": interview.version, f"result_{foreign.id}": "verified"})

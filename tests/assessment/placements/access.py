@@ -1,14 +1,18 @@
 """Access to the placement and assessment routes: own objects, foreign objects (another organisation's case) and
 missing ones. Foreign and missing answer 404; a role without the function answers 403."""
 
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from assessment.assessments import services as evidence_services
+from assessment.frameworks.models import CaseQualification
 from assessment.placements import services as placement_services
+from isok.accounts.models import Role
+from isok.accounts.services import create_user
 from isok.extensions import db
 from portfolio.models import PortfolioEntry, Section
-from tests.access import FORBIDDEN, MISSING_ID, NOT_FOUND, OK, SIGNED_IN, Access, expect
-from tests.assessment.conftest import build_assessment
+from tests.access import FORBIDDEN, MISSING_ID, NOT_FOUND, OK, SIGNED_IN, Access, client_case, expect
+from tests.assessment.conftest import build_assessment, build_framework, decide, submit_ratings
 
 # VIEW_ASSESSMENTS: project managers count results and read no placement, rating or evidence map (403).
 VIEWERS = ("admin", "counsellor", "teacher", "workplace_tutor")
@@ -32,9 +36,42 @@ def _side(world, users, organisation):
     return side
 
 
+def _decided(world):
+    """A signed-off assessment of the signed-in client's case, with their appeal reviewed by a teacher who is no
+    matrix role (assessors and reviewer are extra people, so no matrix role reaches more than before)."""
+    users, case = world.users, client_case(world)
+    extra = {role: create_user(None, email=f"appeal-{role.value}@home.example", name=f"Appeal {role.value}",
+                               roles={role}, organisation=world.org)
+             for role in (Role.TEACHER, Role.WORKPLACE_TUTOR)}
+    reviewer = create_user(None, email="appeal-reviewer@home.example", name="Appeal reviewer",
+                           roles={Role.TEACHER}, organisation=world.org)
+    qualification = placement_services.case_qualification(case)  # another package may have set it already
+    version = qualification.version if qualification else build_framework()
+    if qualification is None:
+        db.session.add(CaseQualification(case_id=case.id, version_id=version.id))
+    placement = placement_services.create_placement(
+        users["counsellor"], case, workplace=world.org, tutor=extra[Role.WORKPLACE_TUTOR],
+        start_date=date.today() - timedelta(days=30), end_date=date.today() - timedelta(days=1), tasks="Kitchen work",
+        units=list(version.units))
+    assessment = evidence_services.open_assessment(users["counsellor"], placement, teacher=extra[Role.TEACHER],
+                                                   counsellor=users["counsellor"])
+    level = next(lv["code"] for lv in evidence_services.scale_levels(assessment) if lv["passing"])
+    for user in (users["counsellor"], extra[Role.TEACHER], extra[Role.WORKPLACE_TUTOR]):
+        submit_ratings(user, assessment, level=level)
+    decide(extra[Role.TEACHER], assessment, level=level)
+    evidence_services.sign_off(extra[Role.TEACHER], assessment, expected_version=assessment.version,
+                               acknowledge_thin_evidence=True)
+    appeal = evidence_services.request_appeal(users["client"], assessment, reason="Please look again", language="fi")
+    evidence_services.assign_reviewer(users["counsellor"], appeal, reviewer)
+    evidence_services.review_appeal(reviewer, appeal, changed=False, note="The decision stands", outcome_values={},
+                                    expected_version=appeal.version)  # closed: the case's certificate may be issued
+    return SimpleNamespace(assessment=assessment)
+
+
 def build_world(world):
     world.ap = SimpleNamespace(own=_side(world, world.users, world.org),
                                foreign=_side(world, world.other_users, world.other_org))
+    world.ap.decided = _decided(world)
 
 
 def _case(which):
@@ -157,6 +194,34 @@ ROUTES = [
     *_object_routes("assessment.gap_plan", "GET", _assessment, STAFF_VIEWERS,
                     foreign_ok=("admin",), hidden=("workplace_tutor",)),
     *_object_routes("assessment.hand_gap_plan", "POST", _assessment, MANAGERS, foreign_ok=("admin",)),
+    # the rules of evidence: staff who see the assessment read them; its teacher marks them
+    *_object_routes("assessment.evidence_rules", "GET", _assessment, STAFF_VIEWERS, foreign_ok=("admin",),
+                    hidden=("workplace_tutor",)),
+    Access("assessment.evidence_rules", "POST", expect(["teacher"], workplace_tutor=NOT_FOUND),
+           params=_assessment("own"), variant="own"),
+    Access("assessment.evidence_rules", "POST", expect(**{r: NOT_FOUND for r in ASSESSORS}),
+           params=_assessment("foreign"), variant="foreign"),
+    Access("assessment.evidence_rules", "POST", expect(**{r: NOT_FOUND for r in VIEWERS}),
+           params=_assessment("missing"), variant="missing"),
+    # the client's self-assessment, on their own case only
+    *[Access("assessment.self_assessment", method, expect(["client"]), params=lambda w, r: {
+        "case_id": client_case(w).id}, variant="own case") for method in ("GET", "POST")],
+    *[Access("assessment.self_assessment", method, expect(client=NOT_FOUND), params=params, variant=variant)
+      for method in ("GET", "POST") for variant, params in (
+          ("another client's case", lambda w, r: {"case_id": client_case(w, "foreign").id}),
+          ("missing", lambda w, r: {"case_id": MISSING_ID}))],
+    # appeals: the client asks on their own page; the counsellor names the reviewer, who alone records the review
+    *[Access("assessment.appeal", method, expect(["client"]), params=_assessment("decided"), variant="own decision")
+      for method in ("GET", "POST")],
+    *[Access("assessment.appeal", method, expect(client=NOT_FOUND), params=_assessment(which), variant=which)
+      for method in ("GET", "POST") for which in ("foreign", "missing")],
+    Access("assessment.assign_appeal_reviewer", "POST", expect(MANAGERS), params=_assessment("decided"),
+           variant="appealed"),
+    Access("assessment.assign_appeal_reviewer", "POST", expect(admin=NOT_FOUND, counsellor=NOT_FOUND),
+           params=_assessment("own"), variant="no appeal"),
+    *[Access("assessment.review_appeal", method, expect(**{r: NOT_FOUND for r in ASSESSORS}),
+             params=_assessment("decided"), variant="reviewed by another teacher")
+      for method in ("GET", "POST")],
 ]
 
 # The tutor's own placement does not open its case: no case page, client record, portfolio or interviews (403),

@@ -165,3 +165,18 @@ def test_link_hash_only_is_stored(setup):
     _link, token = placement_services.issue_tutor_link(setup.counsellor, setup.placement)
     db.session.commit()
     assert db.session.scalar(select(TutorLink.id).where(TutorLink.token_hash == token)) is None
+
+
+def test_counsellor_records_an_early_end_on_the_placement_form(client, setup):
+    log_in(client, setup.counsellor)
+    placement = setup.placement
+    data = {"workplace_id": setup.workplace.id, "tutor_id": setup.tutor.id, "start_date": "2026-03-01",
+            "end_date": "2026-04-30", "unit_ids": [u.id for u in setup.version.units], "version": placement.version,
+            "ended_early_on": "2026-04-10"}
+    response = client.post(f"/placements/{placement.id}/edit", data=data)
+    assert response.status_code == 400
+    assert "Say why the placement ended early." in response.get_data(as_text=True)
+    response = client.post(f"/placements/{placement.id}/edit", data={**data, "ended_early_reason": "Kitchen closed"})
+    assert response.status_code == 302
+    page = client.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "Ended early on" in page and "Kitchen closed" in page
