@@ -136,6 +136,8 @@ def _listen_to_commits() -> None:
 
 
 def _after_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction around it may still roll back
+        return
     for name, args in session.info.pop(_PENDING, None) or ():
         of().tasks[name](*args)
 
