@@ -8,7 +8,7 @@ def test_counsellor_registers_a_client_moves_the_stage_and_logs_guidance(page, l
     log_in_as("counsellor@example.org")
     page.locator("nav a[href='/cases']").click()
     expect(page.locator("table.case-table tbody tr")).not_to_have_count(0)
-    page.locator("a[href='/clients/new']").click()
+    page.locator("a.button[href='/clients/new']").click()
     page.fill("input[name=first_name]", "Mebrat")
     page.fill("input[name=last_name]", "Kidane-Testi")
     page.fill("input[name=birth_date]", "1987-06-15")

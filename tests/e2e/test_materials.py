@@ -117,3 +117,7 @@ def test_a_glossary_from_upload_to_the_clients_page(browser, live_server, live_a
     panel.locator("a", has_text=TITLE_SO).click()
     expect(client.locator("h1")).to_have_text(TITLE_SO)
     assert_accessible(client)
+    # Amina's saved language goes back to Arabic: the live server is shared with the other browser tests
+    client.select_option("#language-select", "ar")
+    client.locator(".language-form button").click()
+    expect(client.locator("html")).to_have_attribute("lang", "ar")
