@@ -22,6 +22,6 @@ def test_counsellors_are_told_once_of_follow_ups_due_this_week(app, counsellor, 
     db.session.rollback()
     for _day in range(2):
         queue.huey_of(app).execute(daily)
-    told = db.session.scalars(select(Notice).where(Notice.user_id == counsellor.id)).all()
+    told = db.session.scalars(select(Notice).where(Notice.user_id == counsellor.id).order_by(Notice.id)).all()
     assert [notice.object_id for notice in told] == [due.id]
     assert db.session.scalar(select(OutboxMail.subject)).startswith("A six-month follow-up is due on")

@@ -47,7 +47,7 @@ def book(actor, case, teacher):
 
 
 def _notices(user):
-    return db.session.scalars(select(Notice).where(Notice.user_id == user.id)).all()
+    return db.session.scalars(select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)).all()
 
 
 def test_a_booking_tells_client_and_teacher_in_their_languages_with_the_calendar_file(app, client, people, smtp):
