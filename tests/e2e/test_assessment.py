@@ -50,6 +50,7 @@ def test_tutor_assesses_at_the_workplace_then_the_teacher_reconciles_and_signs_o
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     _rate(page, journey, "3", "Prepared the breakfast buffet on her own every morning", "observation")
+    page.wait_for_load_state("networkidle")  # a late static answer would set the session cookie again
     page.context.clear_cookies()
 
     # the teacher rates, then reconciles the three side by side and signs off
