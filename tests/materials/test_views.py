@@ -6,6 +6,7 @@ import json
 import re
 from xml.etree import ElementTree as ET  # noqa: S405  (parsing our own feed in a test)
 
+import feedparser
 from sqlalchemy import select
 
 from isok.accounts.models import Role
@@ -116,7 +117,10 @@ def test_a_new_version_of_a_file_and_the_history(client, teacher, make_material)
 def test_the_feed_and_the_lrmi_metadata_are_well_formed(client, make_material, units):
     material = make_material(unit_ids=[units[0].id], files=[("dhawaaq.mp3", MP3)])
     make_material(title={"fi": "Vain jäsenille"}, licence="members")
-    feed = ET.fromstring(client.get("/materials/feed.atom?field=10").data)  # noqa: S314  (our own feed)
+    response = client.get("/materials/feed.atom?field=10")
+    parsed = feedparser.parse(response.data)  # Atom as a feed reader checks it
+    assert parsed.bozo == 0 and parsed.version == "atom10", parsed.get("bozo_exception")
+    feed = ET.fromstring(response.data)  # noqa: S314  (our own feed)
     atom = "{http://www.w3.org/2005/Atom}"
     entries = feed.findall(f"{atom}entry")
     assert [e.find(f"{atom}title").text for e in entries] == ["Kitchen glossary"]  # members-only left out
