@@ -58,6 +58,7 @@ run: system-deps $(VENV)/.installed translations demo
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 test: system-deps-test $(VENV)/.installed translations lint

@@ -101,7 +101,6 @@ def answerable_handovers(user) -> Select:
     return stmt.where(Handover.to_organisation_id == user.organisation_id)
 
 
-
 # --- need to know: the fields each role sees of clients, cases, guidance entries and consents (isok.fields) ------
 
 ADMIN, MANAGER, COUNSELLOR = Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR
@@ -109,48 +108,115 @@ TEACHER, TUTOR, CLIENT = Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
 OWN = roles(ADMIN, COUNSELLOR, CLIENT)  # the case's keepers, and the client themselves
 ESF = roles(ADMIN, MANAGER, COUNSELLOR, CLIENT)  # what the ESF indicators and their drill-down lists need
 
-CLIENT_FIELDS = FieldSet("client", "client", {
-    # a workplace tutor knows the client by name only (on their placement's page)
-    ("first_name", "last_name", "latin_name"): OWN | {MANAGER, TEACHER, TUTOR},
-    # the interview and the assessment: language and interpreter; scheduling: the phone
-    ("preferred_language", "mother_tongue", "languages", "phone"): OWN | {TEACHER},
-    ("birth_year", "gender", "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed",
-     "isced_level", "education_country", "third_country_national", "foreign_background", "minority", "disability",
-     "homeless", "rural"): ESF,
-    ("birth_date", "country_of_birth", "citizenship", "arrival_year", "municipality", "email",
-     "certificate_language"): OWN,
-}, internal=("id", "user_id", "organisation_id", "search_name", "erased_at", "created_at", "version"))
+CLIENT_FIELDS = FieldSet(
+    "client",
+    "client",
+    {
+        # a workplace tutor knows the client by name only (on their placement's page)
+        ("first_name", "last_name", "latin_name"): OWN | {MANAGER, TEACHER, TUTOR},
+        # the interview and the assessment: language and interpreter; scheduling: the phone
+        ("preferred_language", "mother_tongue", "languages", "phone"): OWN | {TEACHER},
+        (
+            "birth_year",
+            "gender",
+            "labour_status",
+            "long_term_unemployed",
+            "in_education_or_training",
+            "self_employed",
+            "isced_level",
+            "education_country",
+            "third_country_national",
+            "foreign_background",
+            "minority",
+            "disability",
+            "homeless",
+            "rural",
+        ): ESF,
+        (
+            "birth_date",
+            "country_of_birth",
+            "citizenship",
+            "arrival_year",
+            "municipality",
+            "email",
+            "certificate_language",
+        ): OWN,
+    },
+    internal=("id", "user_id", "organisation_id", "search_name", "erased_at", "created_at", "version"),
+)
 
-CASE_FIELDS = FieldSet("case", "case", {
-    ("stage", "target", "entry_date", "client_type", "counsellor_id"): OWN | {MANAGER, TEACHER},
-    ("exit_date", "age_at_entry", "exit_labour_status", "exit_in_education", "exit_qualification",
-     "study_path_shortened", "study_months_saved", "follow_up_due", "follow_up_on", "follow_up_labour_status",
-     "follow_up_in_education"): ESF,
-    ("notes",): roles(ADMIN, COUNSELLOR),
-}, internal=("id", "client_id", "organisation_id", "last_activity_at", "created_at", "version"))
+CASE_FIELDS = FieldSet(
+    "case",
+    "case",
+    {
+        ("stage", "target", "entry_date", "client_type", "counsellor_id"): OWN | {MANAGER, TEACHER},
+        (
+            "exit_date",
+            "age_at_entry",
+            "exit_labour_status",
+            "exit_in_education",
+            "exit_qualification",
+            "study_path_shortened",
+            "study_months_saved",
+            "follow_up_due",
+            "follow_up_on",
+            "follow_up_labour_status",
+            "follow_up_in_education",
+        ): ESF,
+        ("notes",): roles(ADMIN, COUNSELLOR),
+    },
+    internal=("id", "client_id", "organisation_id", "last_activity_at", "created_at", "version"),
+)
 
-STAGE_CHANGE_FIELDS = FieldSet("stage_change", "stage_change", {
-    ("from_stage", "to_stage", "on", "by_id"): OWN | {MANAGER, TEACHER},
-    ("reason",): roles(ADMIN, COUNSELLOR),
-}, internal=("id", "case_id", "at"))
+STAGE_CHANGE_FIELDS = FieldSet(
+    "stage_change",
+    "stage_change",
+    {
+        ("from_stage", "to_stage", "on", "by_id"): OWN | {MANAGER, TEACHER},
+        ("reason",): roles(ADMIN, COUNSELLOR),
+    },
+    internal=("id", "case_id", "at"),
+)
 
-GUIDANCE_FIELDS = FieldSet("guidance_entry", "guidance_entry", {
-    ("on", "kind", "duration_minutes", "interpreter_language", "shareable", "author_id"): OWN | {MANAGER, TEACHER},
-    ("note",): roles(ADMIN, COUNSELLOR),
-}, internal=("id", "case_id", "created_at"))
+GUIDANCE_FIELDS = FieldSet(
+    "guidance_entry",
+    "guidance_entry",
+    {
+        ("on", "kind", "duration_minutes", "interpreter_language", "shareable", "author_id"): OWN | {MANAGER, TEACHER},
+        ("note",): roles(ADMIN, COUNSELLOR),
+    },
+    internal=("id", "case_id", "created_at"),
+)
 
 # An entry the counsellor marked shareable: its note is shared with the client and the case's teachers.
-SHARED_GUIDANCE_FIELDS = FieldSet("shared_guidance_entry", "guidance_entry", {
-    **GUIDANCE_FIELDS.fields, ("note",): OWN | {TEACHER},
-}, internal=GUIDANCE_FIELDS.internal)
+SHARED_GUIDANCE_FIELDS = FieldSet(
+    "shared_guidance_entry",
+    "guidance_entry",
+    {
+        **GUIDANCE_FIELDS.fields,
+        ("note",): OWN | {TEACHER},
+    },
+    internal=GUIDANCE_FIELDS.internal,
+)
 
-CONSENT_FIELDS = FieldSet("consent", "consent", {
-    ("purpose", "workplace", "given_on", "information_language", "withdrawn_on", "recorded_by_id",
-     "withdrawn_recorded_by_id"): OWN,
-}, internal=("id", "client_id", "recorded_at"))
+CONSENT_FIELDS = FieldSet(
+    "consent",
+    "consent",
+    {
+        (
+            "purpose",
+            "workplace",
+            "given_on",
+            "information_language",
+            "withdrawn_on",
+            "recorded_by_id",
+            "withdrawn_recorded_by_id",
+        ): OWN,
+    },
+    internal=("id", "client_id", "recorded_at"),
+)
 
-FIELD_SETS = (CLIENT_FIELDS, CASE_FIELDS, STAGE_CHANGE_FIELDS, GUIDANCE_FIELDS, SHARED_GUIDANCE_FIELDS,
-              CONSENT_FIELDS)
+FIELD_SETS = (CLIENT_FIELDS, CASE_FIELDS, STAGE_CHANGE_FIELDS, GUIDANCE_FIELDS, SHARED_GUIDANCE_FIELDS, CONSENT_FIELDS)
 
 
 def guidance_kind(entry) -> str:

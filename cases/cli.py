@@ -40,8 +40,12 @@ def import_cases_command(file, dry_run, email):
 
 
 @bp.cli.command("erase-expired-clients")
-@click.option("--years", type=click.IntRange(1, 50), required=True,
-              help="The retention period: years since the client's last case ended.")
+@click.option(
+    "--years",
+    type=click.IntRange(1, 50),
+    required=True,
+    help="The retention period: years since the client's last case ended.",
+)
 @click.option("--dry-run", is_flag=True, help="List the clients that would be erased, changing nothing.")
 def erase_expired_clients_command(years, dry_run):
     """Erase the personal data of every client past the retention period (for a scheduled job).
@@ -57,4 +61,3 @@ def erase_expired_clients_command(years, dry_run):
         db.session.commit()
         click.echo(f"  erased client #{client.id}")
     click.echo(f"{'Would erase' if dry_run else 'Erased'}: {len(due)} (retention period {years} years).")
-

@@ -38,8 +38,9 @@ def _locale_code(locale: str | None) -> str:
 @cache
 def _countries(locale: str) -> dict[str, str]:
     names = Locale.parse(locale).territories
-    return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()
-            and code not in _NOT_COUNTRIES}
+    return {
+        code: name for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
 
 
 @cache
@@ -99,7 +100,7 @@ def parse_languages(text: str | None) -> list[dict]:
         if not words:
             continue
         if len(words) > 2:
-            raise CodeError(_("Write each language as a code and a level, e.g. \"fi A2\"."))
+            raise CodeError(_('Write each language as a code and a level, e.g. "fi A2".'))
         code = words[0].lower()
         level = words[1].upper() if len(words) == 2 else None
         if not is_language(code):
@@ -114,10 +115,12 @@ def parse_languages(text: str | None) -> list[dict]:
 
 def format_languages(languages: list[dict] | None) -> str:
     """The inverse of parse_languages, to put a stored list back into a text field."""
-    return ", ".join(f"{item['code']} {item['level']}" if item.get("level") else item["code"]
-                     for item in languages or [])
+    return ", ".join(
+        f"{item['code']} {item['level']}" if item.get("level") else item["code"] for item in languages or []
+    )
 
 
 def describe_languages(languages: list[dict] | None, locale: str | None = None) -> str:
-    return ", ".join(f"{language_name(item['code'], locale)} {item.get('level') or ''}".strip()
-                     for item in languages or [])
+    return ", ".join(
+        f"{language_name(item['code'], locale)} {item.get('level') or ''}".strip() for item in languages or []
+    )

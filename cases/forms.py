@@ -35,40 +35,53 @@ def _enum_choices(labels, empty=None):
 ANSWERS = _enum_choices(ANSWER_LABELS)
 
 
-
 class ClientFields:
     """The client's personal data and situation at entry (country and language choices are set per request)."""
 
     first_name = StringField(_l("First names"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    latin_name = StringField(_l("Name in Latin letters"), validators=[Optional(), Length(max=201)],
-                             description=_l("Only when the name is written in another script: the name as in the "
-                                            "passport, e.g. “Amina Hassan”. Certificates show it beside the name."))
+    latin_name = StringField(
+        _l("Name in Latin letters"),
+        validators=[Optional(), Length(max=201)],
+        description=_l(
+            "Only when the name is written in another script: the name as in the "
+            "passport, e.g. “Amina Hassan”. Certificates show it beside the name."
+        ),
+    )
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS), default="not_stated")
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
     citizenship = SelectField(_l("Citizenship"), validators=[Optional()])
     mother_tongue = SelectField(_l("Mother tongue"), validators=[Optional()])
-    languages = StringField(_l("Other languages"), validators=[Optional(), Length(max=300)],
-                            description=_l("Language codes with a CEFR level, separated by commas, e.g. "
-                                           "“fi A2, en B1, ru”. The level is needed for fi, sv and en."))
+    languages = StringField(
+        _l("Other languages"),
+        validators=[Optional(), Length(max=300)],
+        description=_l(
+            "Language codes with a CEFR level, separated by commas, e.g. "
+            "“fi A2, en B1, ru”. The level is needed for fi, sv and en."
+        ),
+    )
     arrival_year = IntegerField(_l("Year of arrival in Finland"), validators=[Optional()])
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     preferred_language = SelectField(_l("Preferred language for communication"))
     certificate_language = SelectField(_l("Language of certificates"), validators=[Optional()])
-    labour_status = SelectField(_l("Labour-market status at entry"),
-                                choices=_enum_choices(LABOUR_STATUS_LABELS, _l("Not recorded")))
+    labour_status = SelectField(
+        _l("Labour-market status at entry"), choices=_enum_choices(LABOUR_STATUS_LABELS, _l("Not recorded"))
+    )
     long_term_unemployed = BooleanField(_l("Long-term unemployed"))
     in_education_or_training = BooleanField(_l("Inactive, in education or training"))
     self_employed = BooleanField(_l("Self-employed"))
-    isced_level = SelectField(_l("Highest completed education (ISCED 2011)"), validators=[Optional()],
-                              choices=choices([("", _l("Not recorded"))] + [(str(k), v)
-                                                                             for k, v in ISCED_LEVELS.items()]))
+    isced_level = SelectField(
+        _l("Highest completed education (ISCED 2011)"),
+        validators=[Optional()],
+        choices=choices([("", _l("Not recorded"))] + [(str(k), v) for k, v in ISCED_LEVELS.items()]),
+    )
     education_country = SelectField(_l("Country where it was completed"), validators=[Optional()])
-    third_country_national = SelectField(_l("Third-country national (not an EU citizen)"),
-                                         choices=ANSWERS, default="not_asked")
+    third_country_national = SelectField(
+        _l("Third-country national (not an EU citizen)"), choices=ANSWERS, default="not_asked"
+    )
     foreign_background = SelectField(_l("Foreign background"), choices=ANSWERS, default="not_asked")
     minority = SelectField(_l("Belongs to a minority"), choices=ANSWERS, default="not_asked")
     disability = SelectField(_l("Disability"), choices=ANSWERS, default="not_asked")
@@ -80,8 +93,9 @@ CLIENT_FORM_FIELDS = [name for name in vars(ClientFields) if not name.startswith
 
 
 class ClientForm(VersionedForm, ClientFields):
-    login_email = EmailField(_l("The client's own login (email of a user with the client role)"),
-                             validators=[Optional(), Length(max=254)])
+    login_email = EmailField(
+        _l("The client's own login (email of a user with the client role)"), validators=[Optional(), Length(max=254)]
+    )
 
 
 class NewClientForm(Form, ClientFields):
@@ -130,36 +144,49 @@ class AppointmentForm(Form):
 
 
 def _labour_result_field(label, description):
-    return RadioField(label, choices=_enum_choices(LABOUR_MARKET_RESULT_LABELS, empty=_l("Not known")),
-                      description=description)
+    return RadioField(
+        label, choices=_enum_choices(LABOUR_MARKET_RESULT_LABELS, empty=_l("Not known")), description=description
+    )
 
 
 class ExitForm(VersionedForm):
     exit_date = DateField(_l("Exit date"), validators=[InputRequired()])
     labour_status = _labour_result_field(
         _l("Labour-market status within four weeks of leaving"),
-        _l("The last one within the four weeks counts: someone who found a job on day 20 is employed; someone "
-           "employed at once but looking for work again by day 28 is job searching."))
+        _l(
+            "The last one within the four weeks counts: someone who found a job on day 20 is employed; someone "
+            "employed at once but looking for work again by day 28 is job searching."
+        ),
+    )
     in_education = BooleanField(_l("In education or training within four weeks of leaving"))
-    qualification = BooleanField(_l("Gained a qualification within four weeks of leaving"),
-                                 description=_l("A qualification or a recognised qualification unit, certified by "
-                                                "an authorised provider; not a statement of this project alone."))
-    study_path_shortened = SelectField(_l("Did the validation shorten a study path?"),
-                                       choices=ANSWERS, default="not_asked")
+    qualification = BooleanField(
+        _l("Gained a qualification within four weeks of leaving"),
+        description=_l(
+            "A qualification or a recognised qualification unit, certified by "
+            "an authorised provider; not a statement of this project alone."
+        ),
+    )
+    study_path_shortened = SelectField(
+        _l("Did the validation shorten a study path?"), choices=ANSWERS, default="not_asked"
+    )
     study_months_saved = IntegerField(_l("By how many months"), validators=[Optional()])
 
 
 class FollowUpForm(Form):
     on = DateField(_l("Date of the follow-up"), validators=[InputRequired()])
-    labour_status = _labour_result_field(_l("Labour-market status six months after exit"),
-                                         _l("“Not known” records that the client did not answer."))
+    labour_status = _labour_result_field(
+        _l("Labour-market status six months after exit"), _l("“Not known” records that the client did not answer.")
+    )
     in_education = BooleanField(_l("In education or training six months after exit"))
 
 
 class ConsentForm(Form):
     purpose = SelectField(_l("The client agreed to"), choices=_enum_choices(CONSENT_PURPOSE_LABELS))
-    workplace = StringField(_l("Named workplace"), validators=[Optional(), Length(max=200)],
-                            description=_l("Only for sharing with a workplace."))
+    workplace = StringField(
+        _l("Named workplace"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Only for sharing with a workplace."),
+    )
     given_on = DateField(_l("Date"), validators=[InputRequired()])
     information_language = SelectField(_l("Language the information was given in"))
 
@@ -183,8 +210,10 @@ class ImportForm(Form):
 
 
 class EraseForm(Form):
-    confirm = BooleanField(_l("I understand that the personal data cannot be restored."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    confirm = BooleanField(
+        _l("I understand that the personal data cannot be restored."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
 
 
 class CaseFilterForm(Form):
@@ -195,11 +224,21 @@ class CaseFilterForm(Form):
     stage = SelectField(_l("Stage"), validators=[Optional()], choices=_enum_choices(STAGE_LABELS, _l("Any")))
     counsellor_id = SelectField(_l("Counsellor"), coerce=int, validators=[Optional()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
-    client_type = SelectField(_l("Client type"), validators=[Optional()],
-                              choices=_enum_choices(CLIENT_TYPE_LABELS, _l("Any")))
+    client_type = SelectField(
+        _l("Client type"), validators=[Optional()], choices=_enum_choices(CLIENT_TYPE_LABELS, _l("Any"))
+    )
     entry_from = DateField(_l("Entry from"), validators=[Optional()])
     entry_to = DateField(_l("Entry to"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), choices=choices([
-        ("activity", _l("Latest activity")), ("name", _l("Name")), ("entry", _l("Entry date, newest first")),
-        ("entry_asc", _l("Entry date, oldest first")), ("stage", _l("Stage")),
-    ]), validators=[Optional()])
+    sort = SelectField(
+        _l("Sort by"),
+        choices=choices(
+            [
+                ("activity", _l("Latest activity")),
+                ("name", _l("Name")),
+                ("entry", _l("Entry date, newest first")),
+                ("entry_asc", _l("Entry date, oldest first")),
+                ("stage", _l("Stage")),
+            ]
+        ),
+        validators=[Optional()],
+    )

@@ -21,8 +21,9 @@ from isok.translation import lazy_gettext as _l
 
 
 def _parse_bool(text: str) -> bool:
-    return parse_choice({"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
-                         "kyllä": True, "ei": False})(text)
+    return parse_choice(
+        {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False, "kyllä": True, "ei": False}
+    )(text)
 
 
 def _choice(enum_class):
@@ -40,7 +41,7 @@ COLUMNS = [
     Column("country_of_birth", help=_l("ISO 3166 two-letter code, e.g. SO")),
     Column("citizenship", help=_l("ISO 3166 two-letter code")),
     Column("mother_tongue", help=_l("ISO 639 code, e.g. so")),
-    Column("languages", help=_l("Other languages with CEFR level, e.g. \"fi A2, en B1\"")),
+    Column("languages", help=_l('Other languages with CEFR level, e.g. "fi A2, en B1"')),
     Column("arrival_year", parse=parse_int, help=_l("Year of arrival in Finland")),
     Column("preferred_language", help=_l("fi, sv, en, ar, fa, ru, so, ti or uk")),
     Column("labour_status", parse=_choice(LabourStatus), help=_l("unemployed, inactive, employed")),
@@ -60,8 +61,11 @@ COLUMNS = [
     Column("counsellor_email", help=_l("Responsible counsellor's login email")),
     Column("organisation", help=_l("Organisation name (default: the importer's organisation)")),
 ]
-CLIENT_COLUMNS = [c.name for c in COLUMNS if c.name not in (
-    "client_type", "entry_date", "target", "stage", "counsellor_email", "organisation")]
+CLIENT_COLUMNS = [
+    c.name
+    for c in COLUMNS
+    if c.name not in ("client_type", "entry_date", "target", "stage", "counsellor_email", "organisation")
+]
 
 
 FIELD_COLUMNS = {"counsellor_id": "counsellor_email", "organisation_id": "organisation"}
@@ -107,9 +111,16 @@ def _checked_cases(actor, parsed: list[tuple[int, dict]]) -> tuple[list[Case], l
             organisation = _once(organisations, values["organisation"], lambda name: _organisation(actor, name))
             counsellor = _once(counsellors, values["counsellor_email"], lambda email: _counsellor(email, actor))
             client = services.new_client(organisation, {name: values[name] for name in CLIENT_COLUMNS})
-            case = services.new_case(actor, client, organisation=organisation, client_type=values["client_type"],
-                                     entry_date=values["entry_date"], target=values["target"], counsellor=counsellor,
-                                     stage=values["stage"] or Stage.IDENTIFICATION)
+            case = services.new_case(
+                actor,
+                client,
+                organisation=organisation,
+                client_type=values["client_type"],
+                entry_date=values["entry_date"],
+                target=values["target"],
+                counsellor=counsellor,
+                stage=values["stage"] or Stage.IDENTIFICATION,
+            )
         except _RowError as error:
             errors.append(RowError(line, error.field, str(error)))
         except services.CaseError as error:
@@ -123,11 +134,28 @@ def _checked_cases(actor, parsed: list[tuple[int, dict]]) -> tuple[list[Case], l
         keys = services.duplicate_keys(case.client)
         field = "email" if case.client.email else "last_name"
         if existing := next((registered[key] for key in keys if key in registered), None):
-            errors.append(RowError(line, field, _("Possible duplicate of client #%(id)d (same name and date of birth, "
-                                                  "or same email).", id=existing)))
+            errors.append(
+                RowError(
+                    line,
+                    field,
+                    _(
+                        "Possible duplicate of client #%(id)d (same name and date of birth, or same email).",
+                        id=existing,
+                    ),
+                )
+            )
         elif earlier := next((seen[key] for key in keys if key in seen), None):
-            errors.append(RowError(line, field, _("Possible duplicate of the client on line %(line)d (same name and "
-                                                  "date of birth, or same email).", line=earlier)))
+            errors.append(
+                RowError(
+                    line,
+                    field,
+                    _(
+                        "Possible duplicate of the client on line %(line)d (same name and "
+                        "date of birth, or same email).",
+                        line=earlier,
+                    ),
+                )
+            )
         else:
             cases.append(case)
             descriptions.append(f"{case.client.full_name} · {case.client_type.label} · {case.stage.label}")
@@ -149,5 +177,10 @@ def _once(cache: dict, key, find):
 
 
 def import_cases(actor, rows: list[dict[str, str]], *, dry_run: bool) -> ImportReport:
-    return run_checked_import(rows, COLUMNS, lambda parsed: _checked_cases(actor, parsed),
-                              lambda cases: services.register_cases(actor, cases), dry_run=dry_run)
+    return run_checked_import(
+        rows,
+        COLUMNS,
+        lambda parsed: _checked_cases(actor, parsed),
+        lambda cases: services.register_cases(actor, cases),
+        dry_run=dry_run,
+    )

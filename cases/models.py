@@ -22,8 +22,12 @@ class Gender(enum.StrEnum):
         return GENDER_LABELS[self]
 
 
-GENDER_LABELS = {Gender.FEMALE: _l("Female"), Gender.MALE: _l("Male"), Gender.OTHER: _l("Other"),
-                 Gender.NOT_STATED: _l("Not stated")}
+GENDER_LABELS = {
+    Gender.FEMALE: _l("Female"),
+    Gender.MALE: _l("Male"),
+    Gender.OTHER: _l("Other"),
+    Gender.NOT_STATED: _l("Not stated"),
+}
 
 
 class LabourStatus(enum.StrEnum):
@@ -38,8 +42,11 @@ class LabourStatus(enum.StrEnum):
         return LABOUR_STATUS_LABELS[self]
 
 
-LABOUR_STATUS_LABELS = {LabourStatus.UNEMPLOYED: _l("Unemployed"), LabourStatus.INACTIVE: _l("Inactive"),
-                        LabourStatus.EMPLOYED: _l("Employed")}
+LABOUR_STATUS_LABELS = {
+    LabourStatus.UNEMPLOYED: _l("Unemployed"),
+    LabourStatus.INACTIVE: _l("Inactive"),
+    LabourStatus.EMPLOYED: _l("Employed"),
+}
 
 
 class Answer(enum.StrEnum):
@@ -55,8 +62,12 @@ class Answer(enum.StrEnum):
         return ANSWER_LABELS[self]
 
 
-ANSWER_LABELS = {Answer.YES: _l("Yes"), Answer.NO: _l("No"), Answer.DECLINED: _l("Declined to answer"),
-                 Answer.NOT_ASKED: _l("Not asked")}
+ANSWER_LABELS = {
+    Answer.YES: _l("Yes"),
+    Answer.NO: _l("No"),
+    Answer.DECLINED: _l("Declined to answer"),
+    Answer.NOT_ASKED: _l("Not asked"),
+}
 
 
 class Stage(enum.StrEnum):
@@ -73,9 +84,13 @@ class Stage(enum.StrEnum):
         return STAGE_LABELS[self]
 
 
-STAGE_LABELS = {Stage.IDENTIFICATION: _l("Identification"), Stage.DOCUMENTATION: _l("Documentation"),
-                Stage.ASSESSMENT: _l("Assessment"), Stage.CERTIFICATION: _l("Certification"),
-                Stage.CLOSED: _l("Closed")}
+STAGE_LABELS = {
+    Stage.IDENTIFICATION: _l("Identification"),
+    Stage.DOCUMENTATION: _l("Documentation"),
+    Stage.ASSESSMENT: _l("Assessment"),
+    Stage.CERTIFICATION: _l("Certification"),
+    Stage.CLOSED: _l("Closed"),
+}
 
 # What each stage means, in plain words for the client's own page.
 STAGE_CLIENT_TEXT = {
@@ -98,8 +113,10 @@ class ClientType(enum.StrEnum):
         return CLIENT_TYPE_LABELS[self]
 
 
-CLIENT_TYPE_LABELS = {ClientType.LONG_TERM: _l("Long-term (full validation path)"),
-                      ClientType.SHORT_TERM: _l("Short-term (guidance and a partial path)")}
+CLIENT_TYPE_LABELS = {
+    ClientType.LONG_TERM: _l("Long-term (full validation path)"),
+    ClientType.SHORT_TERM: _l("Short-term (guidance and a partial path)"),
+}
 
 
 class LabourMarketResult(enum.StrEnum):
@@ -124,10 +141,12 @@ class LabourMarketResult(enum.StrEnum):
         return self in EMPLOYED_RESULTS
 
 
-LABOUR_MARKET_RESULT_LABELS = {LabourMarketResult.EMPLOYED: _l("Employed"),
-                               LabourMarketResult.SELF_EMPLOYED: _l("Self-employed"),
-                               LabourMarketResult.JOB_SEARCHING: _l("Job searching"),
-                               LabourMarketResult.NEITHER: _l("Neither working nor looking for work")}
+LABOUR_MARKET_RESULT_LABELS = {
+    LabourMarketResult.EMPLOYED: _l("Employed"),
+    LabourMarketResult.SELF_EMPLOYED: _l("Self-employed"),
+    LabourMarketResult.JOB_SEARCHING: _l("Job searching"),
+    LabourMarketResult.NEITHER: _l("Neither working nor looking for work"),
+}
 EMPLOYED_RESULTS = (LabourMarketResult.EMPLOYED, LabourMarketResult.SELF_EMPLOYED)
 
 
@@ -136,8 +155,9 @@ def search_key(text: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
 
 
-def client_display_name(client_id: int, first_name: str | None, last_name: str | None,
-                        erased_at: datetime | None) -> str:
+def client_display_name(
+    client_id: int, first_name: str | None, last_name: str | None, erased_at: datetime | None
+) -> str:
     """A client's name as staff see it; an erased client is shown by number only."""
     if erased_at is not None:
         return str(_l("Erased client #%(id)s", id=client_id))
@@ -192,8 +212,9 @@ class Client(db.Model):
     user: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     cases: Mapped[list["Case"]] = relationship(back_populates="client", order_by="Case.entry_date")
-    consents: Mapped[list["Consent"]] = relationship(back_populates="client", order_by="Consent.given_on",
-                                                     cascade="all, delete-orphan")
+    consents: Mapped[list["Consent"]] = relationship(
+        back_populates="client", order_by="Consent.given_on", cascade="all, delete-orphan"
+    )
 
     @property
     def full_name(self) -> str:
@@ -261,14 +282,19 @@ class Case(db.Model):
     counsellor: Mapped[User | None] = relationship(foreign_keys=[counsellor_id])
     co_counsellors: Mapped[list[User]] = relationship(secondary=case_co_counsellor, order_by=User.name)
     stage_changes: Mapped[list["StageChange"]] = relationship(
-        back_populates="case", order_by="StageChange.id", cascade="all, delete-orphan")
+        back_populates="case", order_by="StageChange.id", cascade="all, delete-orphan"
+    )
     guidance_entries: Mapped[list["GuidanceEntry"]] = relationship(
-        back_populates="case", order_by="[GuidanceEntry.on.desc(), GuidanceEntry.id.desc()]",
-        cascade="all, delete-orphan")
+        back_populates="case",
+        order_by="[GuidanceEntry.on.desc(), GuidanceEntry.id.desc()]",
+        cascade="all, delete-orphan",
+    )
     appointments: Mapped[list["Appointment"]] = relationship(
-        back_populates="case", order_by="Appointment.starts_at", cascade="all, delete-orphan")
+        back_populates="case", order_by="Appointment.starts_at", cascade="all, delete-orphan"
+    )
     handovers: Mapped[list["Handover"]] = relationship(
-        back_populates="case", order_by="Handover.id", cascade="all, delete-orphan")
+        back_populates="case", order_by="Handover.id", cascade="all, delete-orphan"
+    )
 
     def __str__(self):
         return f"{self.client} ({self.stage.label})"
@@ -302,9 +328,13 @@ class GuidanceKind(enum.StrEnum):
         return GUIDANCE_KIND_LABELS[self]
 
 
-GUIDANCE_KIND_LABELS = {GuidanceKind.INDIVIDUAL_GUIDANCE: _l("Individual guidance"),
-                        GuidanceKind.INTERVIEW: _l("Interview"), GuidanceKind.MONITORING_VISIT: _l("Monitoring visit"),
-                        GuidanceKind.PHONE: _l("Phone call"), GuidanceKind.EMAIL: _l("E-mail")}
+GUIDANCE_KIND_LABELS = {
+    GuidanceKind.INDIVIDUAL_GUIDANCE: _l("Individual guidance"),
+    GuidanceKind.INTERVIEW: _l("Interview"),
+    GuidanceKind.MONITORING_VISIT: _l("Monitoring visit"),
+    GuidanceKind.PHONE: _l("Phone call"),
+    GuidanceKind.EMAIL: _l("E-mail"),
+}
 
 
 class GuidanceEntry(db.Model):
@@ -349,9 +379,11 @@ class ConsentPurpose(enum.StrEnum):
         return CONSENT_PURPOSE_LABELS[self]
 
 
-CONSENT_PURPOSE_LABELS = {ConsentPurpose.VALIDATION: _l("Processing of personal data for validation"),
-                          ConsentPurpose.SHARE_WITH_WORKPLACE: _l("Sharing with a named workplace"),
-                          ConsentPurpose.STATISTICS: _l("Use in statistics")}
+CONSENT_PURPOSE_LABELS = {
+    ConsentPurpose.VALIDATION: _l("Processing of personal data for validation"),
+    ConsentPurpose.SHARE_WITH_WORKPLACE: _l("Sharing with a named workplace"),
+    ConsentPurpose.STATISTICS: _l("Use in statistics"),
+}
 
 
 class Consent(db.Model):
@@ -386,8 +418,10 @@ class HandoverKind(enum.StrEnum):
         return HANDOVER_KIND_LABELS[self]
 
 
-HANDOVER_KIND_LABELS = {HandoverKind.REASSIGNMENT: _l("Reassigned to another counsellor"),
-                        HandoverKind.TRANSFER: _l("Transfer to another organisation")}
+HANDOVER_KIND_LABELS = {
+    HandoverKind.REASSIGNMENT: _l("Reassigned to another counsellor"),
+    HandoverKind.TRANSFER: _l("Transfer to another organisation"),
+}
 
 
 class HandoverStatus(enum.StrEnum):
@@ -400,8 +434,11 @@ class HandoverStatus(enum.StrEnum):
         return HANDOVER_STATUS_LABELS[self]
 
 
-HANDOVER_STATUS_LABELS = {HandoverStatus.PENDING: _l("Waiting for an answer"),
-                          HandoverStatus.ACCEPTED: _l("Accepted"), HandoverStatus.DECLINED: _l("Declined")}
+HANDOVER_STATUS_LABELS = {
+    HandoverStatus.PENDING: _l("Waiting for an answer"),
+    HandoverStatus.ACCEPTED: _l("Accepted"),
+    HandoverStatus.DECLINED: _l("Declined"),
+}
 
 
 class Handover(db.Model):

@@ -14,8 +14,10 @@ from sqlalchemy import DDL, ColumnElement, event, select, text
 from cases.models import Client, search_key
 from isok.extensions import db
 
-SQLITE_TABLE = ("CREATE VIRTUAL TABLE IF NOT EXISTS client_name_fts USING fts5(search_name, content='client', "
-                "content_rowid='id', tokenize='trigram')")
+SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS client_name_fts USING fts5(search_name, content='client', "
+    "content_rowid='id', tokenize='trigram')"
+)
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS client_name_fts_insert AFTER INSERT ON client BEGIN "
     "INSERT INTO client_name_fts (rowid, search_name) VALUES (new.id, new.search_name); END",
@@ -27,11 +29,16 @@ SQLITE_TRIGGERS = (
     "INSERT INTO client_name_fts (rowid, search_name) VALUES (new.id, new.search_name); END",
 )
 SQLITE_REBUILD = "INSERT INTO client_name_fts (client_name_fts) VALUES ('rebuild')"
-SQLITE_DROP = ("DROP TRIGGER IF EXISTS client_name_fts_insert", "DROP TRIGGER IF EXISTS client_name_fts_delete",
-               "DROP TRIGGER IF EXISTS client_name_fts_update", "DROP TABLE IF EXISTS client_name_fts")
-POSTGRESQL_CREATE = ("CREATE EXTENSION IF NOT EXISTS pg_trgm",
-                     "CREATE INDEX IF NOT EXISTS ix_client_search_name_trgm ON client "
-                     "USING gin (search_name gin_trgm_ops)")
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS client_name_fts_insert",
+    "DROP TRIGGER IF EXISTS client_name_fts_delete",
+    "DROP TRIGGER IF EXISTS client_name_fts_update",
+    "DROP TABLE IF EXISTS client_name_fts",
+)
+POSTGRESQL_CREATE = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_client_search_name_trgm ON client USING gin (search_name gin_trgm_ops)",
+)
 POSTGRESQL_DROP = ("DROP INDEX IF EXISTS ix_client_search_name_trgm",)
 TRIGRAM = 3
 
@@ -49,7 +56,10 @@ def name_contains(query: str) -> ColumnElement[bool]:
     key = search_key(query)
     if len(key) >= TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
         phrase = '"' + key.replace('"', '""') + '"'  # one phrase: the text as typed, no FTS5 syntax gets through
-        ids = (select(text("rowid")).select_from(text("client_name_fts"))
-               .where(text("client_name_fts MATCH :phrase").bindparams(phrase=phrase)))
+        ids = (
+            select(text("rowid"))
+            .select_from(text("client_name_fts"))
+            .where(text("client_name_fts MATCH :phrase").bindparams(phrase=phrase))
+        )
         return Client.id.in_(ids)
     return Client.search_name.contains(key, autoescape=True)  # a typed % or _ is a character, not a wildcard

@@ -26,9 +26,16 @@ def init_app(app: Flask) -> None:
 def tell_of_follow_ups_due() -> None:
     """The daily job: tell each counsellor of the follow-ups due this week (Monday to Sunday) not yet recorded."""
     monday = services.today() - timedelta(days=services.today().weekday())
-    due = db.session.scalars(select(Case).join(Client, Case.client_id == Client.id).where(
-        Case.follow_up_due.between(monday, monday + timedelta(days=6)), Case.follow_up_on.is_(None),
-        Case.counsellor_id.is_not(None), Client.erased_at.is_(None)))
+    due = db.session.scalars(
+        select(Case)
+        .join(Client, Case.client_id == Client.id)
+        .where(
+            Case.follow_up_due.between(monday, monday + timedelta(days=6)),
+            Case.follow_up_on.is_(None),
+            Case.counsellor_id.is_not(None),
+            Client.erased_at.is_(None),
+        )
+    )
     for case in due:
         if not notices.already_told(case.counsellor_id, KIND, case.id):
             notices.tell(registry.Tell(case.counsellor_id, KIND, case.id, case_id=case.id))
@@ -44,7 +51,11 @@ def write(notice) -> registry.Written | None:
     if case is None or case.follow_up_due is None:
         return None
     return registry.Written(
-        _("A six-month follow-up is due on %(date)s (case %(id)d)", date=format_date(case.follow_up_due, "long"),
-          id=case.id),
+        _(
+            "A six-month follow-up is due on %(date)s (case %(id)d)",
+            date=format_date(case.follow_up_due, "long"),
+            id=case.id,
+        ),
         _("Ask the client how they are doing six months after the exit, and record it on the case page."),
-        registry.link("cases.detail", case_id=case.id))
+        registry.link("cases.detail", case_id=case.id),
+    )

@@ -57,12 +57,30 @@ class CaseRow(NamedTuple):
 
 
 # The columns of CaseRow and the joins they come from, built once: the list is the busiest page.
-_ROWS = (select(Case.id, Case.client_id, Client.first_name, Client.last_name, Client.birth_year, Client.gender,
-                Client.erased_at, Case.stage, Case.client_type, Case.target, User.name, Organisation.name,
-                Case.entry_date, Case.exit_date, Case.follow_up_due, Case.follow_up_on, Case.last_activity_at)
-         .join_from(Case, Client, Case.client)
-         .join_from(Case, Organisation, Case.organisation)
-         .outerjoin_from(Case, User, Case.counsellor))
+_ROWS = (
+    select(
+        Case.id,
+        Case.client_id,
+        Client.first_name,
+        Client.last_name,
+        Client.birth_year,
+        Client.gender,
+        Client.erased_at,
+        Case.stage,
+        Case.client_type,
+        Case.target,
+        User.name,
+        Organisation.name,
+        Case.entry_date,
+        Case.exit_date,
+        Case.follow_up_due,
+        Case.follow_up_on,
+        Case.last_activity_at,
+    )
+    .join_from(Case, Client, Case.client)
+    .join_from(Case, Organisation, Case.organisation)
+    .outerjoin_from(Case, User, Case.counsellor)
+)
 
 
 @dataclass
@@ -130,9 +148,13 @@ def stage_counts(user, counsellor_id: int | None = None) -> dict[Stage, int]:
 def inactive_cases(user, counsellor_id: int | None = None, limit: int = 10) -> list[Case]:
     """Open cases where nothing has happened for 30 days, the longest silent first."""
     cutoff = utcnow() - timedelta(days=INACTIVE_DAYS)
-    stmt = (access.visible_cases(user).options(joinedload(Case.client))
-            .where(Case.stage != Stage.CLOSED, Case.last_activity_at < cutoff)
-            .order_by(Case.last_activity_at).limit(limit))
+    stmt = (
+        access.visible_cases(user)
+        .options(joinedload(Case.client))
+        .where(Case.stage != Stage.CLOSED, Case.last_activity_at < cutoff)
+        .order_by(Case.last_activity_at)
+        .limit(limit)
+    )
     if counsellor_id is not None:
         stmt = stmt.where(Case.counsellor_id == counsellor_id)
     return list(db.session.scalars(stmt))
@@ -141,9 +163,13 @@ def inactive_cases(user, counsellor_id: int | None = None, limit: int = 10) -> l
 def follow_ups_due(user, counsellor_id: int | None = None, within_days: int = 14, limit: int = 10) -> list[Case]:
     """Cases whose six-month follow-up is due (or overdue) and not yet recorded."""
     horizon = utcnow().date() + timedelta(days=within_days)
-    stmt = (access.visible_cases(user).options(joinedload(Case.client))
-            .where(Case.follow_up_due.is_not(None), Case.follow_up_due <= horizon, Case.follow_up_on.is_(None))
-            .order_by(Case.follow_up_due).limit(limit))
+    stmt = (
+        access.visible_cases(user)
+        .options(joinedload(Case.client))
+        .where(Case.follow_up_due.is_not(None), Case.follow_up_due <= horizon, Case.follow_up_on.is_(None))
+        .order_by(Case.follow_up_due)
+        .limit(limit)
+    )
     if counsellor_id is not None:
         stmt = stmt.where(Case.counsellor_id == counsellor_id)
     return list(db.session.scalars(stmt))

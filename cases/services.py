@@ -42,9 +42,17 @@ class CaseError(RuleBroken):
 
 def _check_version(obj, version) -> None:
     """Refuse a save made from a form loaded before someone else's save (no version: a call without a form)."""
-    check_version(obj, version, _("Someone else saved this record while you were editing it. Your input is kept "
-                                  "below: reload the page to see their changes, then apply yours again."),
-                  field="version", required=False, error=CaseError)
+    check_version(
+        obj,
+        version,
+        _(
+            "Someone else saved this record while you were editing it. Your input is kept "
+            "below: reload the page to see their changes, then apply yours again."
+        ),
+        field="version",
+        required=False,
+        error=CaseError,
+    )
 
 
 def today() -> date:
@@ -71,10 +79,32 @@ def _text(value, limit: int, field: str, *, required: bool = False) -> str | Non
 # --- clients ---------------------------------------------------------------------------------------------------
 
 CLIENT_FIELDS = [
-    "first_name", "last_name", "latin_name", "birth_date", "gender", "country_of_birth", "citizenship", "mother_tongue",
-    "languages", "arrival_year", "municipality", "phone", "email", "preferred_language", "certificate_language",
-    "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed", "isced_level",
-    "education_country", "third_country_national", "foreign_background", "minority", "disability", "homeless",
+    "first_name",
+    "last_name",
+    "latin_name",
+    "birth_date",
+    "gender",
+    "country_of_birth",
+    "citizenship",
+    "mother_tongue",
+    "languages",
+    "arrival_year",
+    "municipality",
+    "phone",
+    "email",
+    "preferred_language",
+    "certificate_language",
+    "labour_status",
+    "long_term_unemployed",
+    "in_education_or_training",
+    "self_employed",
+    "isced_level",
+    "education_country",
+    "third_country_national",
+    "foreign_background",
+    "minority",
+    "disability",
+    "homeless",
     "rural",
 ]
 # Direct identifiers never go into the audit trail: it outlives erasure.
@@ -143,14 +173,18 @@ def _clean_client(fields: dict) -> dict:
 def _clean_situation(fields: dict) -> dict:
     """The ESF situation at entry: one labour-market status, and the sub-group flag that belongs to it."""
     status = LabourStatus(fields["labour_status"]) if fields.get("labour_status") else None
-    flags = {"long_term_unemployed": LabourStatus.UNEMPLOYED, "in_education_or_training": LabourStatus.INACTIVE,
-             "self_employed": LabourStatus.EMPLOYED}
+    flags = {
+        "long_term_unemployed": LabourStatus.UNEMPLOYED,
+        "in_education_or_training": LabourStatus.INACTIVE,
+        "self_employed": LabourStatus.EMPLOYED,
+    }
     clean = {"labour_status": status}
     for flag, needs in flags.items():
         value = bool(fields.get(flag))
         if value and status is not needs:
-            raise CaseError(_("This applies only when the labour-market status is “%(status)s”.",
-                              status=needs.label), flag)
+            raise CaseError(
+                _("This applies only when the labour-market status is “%(status)s”.", status=needs.label), flag
+            )
         clean[flag] = value
     isced = fields.get("isced_level")
     if isced is not None and isced != "":
@@ -161,13 +195,15 @@ def _clean_situation(fields: dict) -> dict:
     return clean
 
 
-def find_duplicates(first_name: str, last_name: str, birth_date: date | None, email: str | None,
-                    exclude: Client | None = None) -> list[Client]:
+def find_duplicates(
+    first_name: str, last_name: str, birth_date: date | None, email: str | None, exclude: Client | None = None
+) -> list[Client]:
     """Clients who may be the same person: same name and date of birth, or same email."""
     conditions = []
     if birth_date is not None and first_name and last_name:
-        conditions.append((Client.search_name == search_key(f"{first_name} {last_name}"))
-                          & (Client.birth_date == birth_date))
+        conditions.append(
+            (Client.search_name == search_key(f"{first_name} {last_name}")) & (Client.birth_date == birth_date)
+        )
     if email:
         conditions.append(Client.email == email.strip().lower())  # stored in lower case, so the index serves
     if not conditions:
@@ -196,13 +232,19 @@ def registered_duplicates(clients: list[Client]) -> dict[tuple, int]:
     found: dict[tuple, int] = {}
     living = Client.erased_at.is_(None)
     for start in range(0, len(pairs), 500):
-        rows = db.session.execute(select(Client.id, Client.search_name, Client.birth_date).where(
-            living, tuple_(Client.search_name, Client.birth_date).in_(pairs[start:start + 500])).order_by(Client.id))
+        rows = db.session.execute(
+            select(Client.id, Client.search_name, Client.birth_date)
+            .where(living, tuple_(Client.search_name, Client.birth_date).in_(pairs[start : start + 500]))
+            .order_by(Client.id)
+        )
         for client_id, name, birth_date in rows:
             found.setdefault(("name", name, birth_date), client_id)
     for start in range(0, len(emails), 500):
-        rows = db.session.execute(select(Client.id, Client.email).where(
-            living, Client.email.in_(emails[start:start + 500])).order_by(Client.id))
+        rows = db.session.execute(
+            select(Client.id, Client.email)
+            .where(living, Client.email.in_(emails[start : start + 500]))
+            .order_by(Client.id)
+        )
         for client_id, email in rows:
             found.setdefault(("email", email), client_id)
     return found
@@ -264,18 +306,36 @@ def _check_entry_date(entry_date: date | None) -> None:
         raise CaseError(_("The entry date is too far in the past."), "entry_date")
 
 
-def new_case(actor, client: Client, *, organisation: Organisation, client_type: ClientType, entry_date: date,
-             counsellor: User | None = None, target: str | None = None, co_counsellors=(),
-             notes: str | None = None, stage: Stage = Stage.IDENTIFICATION) -> Case:
+def new_case(
+    actor,
+    client: Client,
+    *,
+    organisation: Organisation,
+    client_type: ClientType,
+    entry_date: date,
+    counsellor: User | None = None,
+    target: str | None = None,
+    co_counsellors=(),
+    notes: str | None = None,
+    stage: Stage = Stage.IDENTIFICATION,
+) -> Case:
     """A checked case with its first stage, not yet saved: open_case saves one, register_cases many."""
     if client.erased_at is not None:
         raise CaseError(_("This client's data has been erased."))
     _check_entry_date(entry_date)
     _check_counsellor(counsellor, organisation)
-    case = Case(client=client, organisation=organisation, counsellor=counsellor, client_type=ClientType(client_type),
-                entry_date=entry_date, target=_text(target, 200, "target"), stage=Stage(stage),
-                notes=_text(notes, 10_000, "notes"), age_at_entry=_age(client.birth_date, entry_date),
-                co_counsellors=list(co_counsellors))
+    case = Case(
+        client=client,
+        organisation=organisation,
+        counsellor=counsellor,
+        client_type=ClientType(client_type),
+        entry_date=entry_date,
+        target=_text(target, 200, "target"),
+        stage=Stage(stage),
+        notes=_text(notes, 10_000, "notes"),
+        age_at_entry=_age(client.birth_date, entry_date),
+        co_counsellors=list(co_counsellors),
+    )
     case.stage_changes.append(StageChange(from_stage=None, to_stage=case.stage, on=entry_date, by=actor))
     return case
 
@@ -295,14 +355,25 @@ def register_cases(actor, cases: list[Case]) -> None:
     db.session.add_all(cases)
     db.session.flush()
     for case in cases:
-        audit.record(actor, "client_created", case.client,
-                     changes=_redacted(audit.snapshot(case.client, CLIENT_FIELDS)))
+        audit.record(
+            actor, "client_created", case.client, changes=_redacted(audit.snapshot(case.client, CLIENT_FIELDS))
+        )
         audit.record(actor, "case_opened", case, changes=audit.snapshot(case, CASE_FIELDS))
     db.session.flush()
 
 
-def update_case(actor, case: Case, version=None, *, target: str | None, client_type: ClientType, entry_date: date,
-                counsellor: User | None, co_counsellors=(), notes: str | None = None) -> None:
+def update_case(
+    actor,
+    case: Case,
+    version=None,
+    *,
+    target: str | None,
+    client_type: ClientType,
+    entry_date: date,
+    counsellor: User | None,
+    co_counsellors=(),
+    notes: str | None = None,
+) -> None:
     _check_version(case, version)
     _check_entry_date(entry_date)
     if case.exit_date is not None and case.exit_date < entry_date:
@@ -348,8 +419,10 @@ def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, versio
     _check_version(case, version)
     to_stage = Stage(to_stage)
     if to_stage not in ALLOWED_MOVES[case.stage]:
-        raise CaseError(_("A case cannot move from %(from)s to %(to)s.", **{"from": case.stage.label,
-                                                                           "to": to_stage.label}), "stage")
+        raise CaseError(
+            _("A case cannot move from %(from)s to %(to)s.", **{"from": case.stage.label, "to": to_stage.label}),
+            "stage",
+        )
     reason = _text(reason, 1000, "reason", required=True)
     if on is None:
         raise CaseError(_("A value is required."), "on")
@@ -362,8 +435,16 @@ def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, versio
     case.stage = to_stage
     case.last_activity_at = utcnow()
     db.session.flush()
-    audit.record(actor, "case_stage_moved", case, changes={"stage": [change.from_stage, to_stage], "on": on,
-                                                           "backward": is_backward(change.from_stage, to_stage)})
+    audit.record(
+        actor,
+        "case_stage_moved",
+        case,
+        changes={
+            "stage": [change.from_stage, to_stage],
+            "on": on,
+            "backward": is_backward(change.from_stage, to_stage),
+        },
+    )
     return change
 
 
@@ -374,9 +455,18 @@ def allowed_moves(case: Case) -> tuple[Stage, ...]:
 EXIT_RESULT_FIELDS = ["exit_labour_status", "exit_in_education", "exit_qualification"]
 
 
-def record_exit(actor, case: Case, version=None, *, exit_date: date, labour_status: LabourMarketResult | None,
-                in_education: bool = False, qualification: bool = False,
-                study_path_shortened: Answer = Answer.NOT_ASKED, study_months_saved: int | None = None) -> None:
+def record_exit(
+    actor,
+    case: Case,
+    version=None,
+    *,
+    exit_date: date,
+    labour_status: LabourMarketResult | None,
+    in_education: bool = False,
+    qualification: bool = False,
+    study_path_shortened: Answer = Answer.NOT_ASKED,
+    study_months_saved: int | None = None,
+) -> None:
     """Record the client's exit and their results within four weeks of it; the six-month follow-up falls due, and
     the case is closed.
 
@@ -410,8 +500,12 @@ def record_exit(actor, case: Case, version=None, *, exit_date: date, labour_stat
         change = StageChange(from_stage=case.stage, to_stage=Stage.CLOSED, on=exit_date, by=actor)
         case.stage_changes.append(change)
         case.stage = Stage.CLOSED
-        audit.record(actor, "case_stage_moved", case, changes={"stage": [change.from_stage, Stage.CLOSED],
-                                                               "on": exit_date, "backward": False})
+        audit.record(
+            actor,
+            "case_stage_moved",
+            case,
+            changes={"stage": [change.from_stage, Stage.CLOSED], "on": exit_date, "backward": False},
+        )
 
 
 def _add_months(day: date, months: int) -> date:
@@ -420,8 +514,9 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarketResult | None,
-                     in_education: bool = False) -> None:
+def record_follow_up(
+    actor, case: Case, *, on: date, labour_status: LabourMarketResult | None, in_education: bool = False
+) -> None:
     """Record the client's situation six months after exit (ESF longer-term results); no labour-market status
     means the client did not answer."""
     if case.exit_date is None:
@@ -433,17 +528,23 @@ def record_follow_up(actor, case: Case, *, on: date, labour_status: LabourMarket
     if on > today():
         raise CaseError(_("The follow-up date cannot be in the future."), "on")
     if labour_status is None and in_education:
-        raise CaseError(_("Choose the labour-market status the client told you, or leave both unanswered."),
-                        "labour_status")
+        raise CaseError(
+            _("Choose the labour-market status the client told you, or leave both unanswered."), "labour_status"
+        )
     case.follow_up_on = on
     case.follow_up_labour_status = LabourMarketResult(labour_status) if labour_status else None
     case.follow_up_in_education = bool(in_education)
     case.last_activity_at = utcnow()
-    audit.record(actor, "case_follow_up_recorded", case, changes=audit.changes_of(
-        case, ["follow_up_on", "follow_up_labour_status", "follow_up_in_education"]))
+    audit.record(
+        actor,
+        "case_follow_up_recorded",
+        case,
+        changes=audit.changes_of(case, ["follow_up_on", "follow_up_labour_status", "follow_up_in_education"]),
+    )
 
 
 # --- guidance log and appointments ------------------------------------------------------------------------------
+
 
 def _note_activity(case: Case) -> None:
     """Mark the case as active now without a new version: adding to its log edits nothing of the case, so it must
@@ -451,9 +552,17 @@ def _note_activity(case: Case) -> None:
     db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
 
 
-def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, duration_minutes: int | None = None,
-                       interpreter_language: str | None = None, note: str | None = None,
-                       shareable: bool = False) -> GuidanceEntry:
+def add_guidance_entry(
+    actor,
+    case: Case,
+    *,
+    on: date,
+    kind: GuidanceKind,
+    duration_minutes: int | None = None,
+    interpreter_language: str | None = None,
+    note: str | None = None,
+    shareable: bool = False,
+) -> GuidanceEntry:
     """Log a meeting or contact; its note stays with staff unless marked shareable with the client."""
     if on is None:
         raise CaseError(_("A value is required."), "on")
@@ -466,45 +575,77 @@ def add_guidance_entry(actor, case: Case, *, on: date, kind: GuidanceKind, durat
     interpreter_language = (interpreter_language or "").strip().lower() or None
     if interpreter_language is not None and not codes.is_language(interpreter_language):
         raise CaseError(_("Unknown language code: %(code)s", code=interpreter_language), "interpreter_language")
-    entry = GuidanceEntry(on=on, kind=GuidanceKind(kind), duration_minutes=duration_minutes,
-                          interpreter_language=interpreter_language, note=_text(note, 10_000, "note"),
-                          shareable=bool(shareable), author=actor)
+    entry = GuidanceEntry(
+        on=on,
+        kind=GuidanceKind(kind),
+        duration_minutes=duration_minutes,
+        interpreter_language=interpreter_language,
+        note=_text(note, 10_000, "note"),
+        shareable=bool(shareable),
+        author=actor,
+    )
     case.guidance_entries.append(entry)
     db.session.flush()
     _note_activity(case)
-    audit.record(actor, "guidance_entry_added", entry,
-                 changes=audit.snapshot(entry, ["case_id", "on", "kind", "duration_minutes",
-                                                "interpreter_language", "shareable"]))
+    audit.record(
+        actor,
+        "guidance_entry_added",
+        entry,
+        changes=audit.snapshot(
+            entry, ["case_id", "on", "kind", "duration_minutes", "interpreter_language", "shareable"]
+        ),
+    )
     return entry
 
 
-def schedule_appointment(actor, case: Case, *, starts_at: datetime, kind: GuidanceKind,
-                         place: str | None = None) -> Appointment:
+def schedule_appointment(
+    actor, case: Case, *, starts_at: datetime, kind: GuidanceKind, place: str | None = None
+) -> Appointment:
     if starts_at is None:
         raise CaseError(_("A value is required."), "starts_at")
     if starts_at < utcnow() - timedelta(hours=1):
         raise CaseError(_("An appointment must be in the future."), "starts_at")
-    appointment = Appointment(starts_at=starts_at, kind=GuidanceKind(kind), place=_text(place, 200, "place"),
-                              created_by_id=actor.id if actor else None)
+    appointment = Appointment(
+        starts_at=starts_at,
+        kind=GuidanceKind(kind),
+        place=_text(place, 200, "place"),
+        created_by_id=actor.id if actor else None,
+    )
     case.appointments.append(appointment)
     db.session.flush()
-    audit.record(actor, "appointment_scheduled", appointment,
-                 changes=audit.snapshot(appointment, ["case_id", "starts_at", "kind"]))
+    audit.record(
+        actor,
+        "appointment_scheduled",
+        appointment,
+        changes=audit.snapshot(appointment, ["case_id", "starts_at", "kind"]),
+    )
     return appointment
 
 
 def upcoming_appointments(case_ids: list[int], limit: int = 5) -> list[Appointment]:
     if not case_ids:
         return []
-    stmt = (select(Appointment).where(Appointment.case_id.in_(case_ids), Appointment.starts_at >= utcnow())
-            .order_by(Appointment.starts_at).limit(limit))
+    stmt = (
+        select(Appointment)
+        .where(Appointment.case_id.in_(case_ids), Appointment.starts_at >= utcnow())
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt))
 
 
 # --- consent ---------------------------------------------------------------------------------------------------
 
-def record_consent(actor, client: Client, *, purpose: ConsentPurpose, given_on: date, information_language: str,
-                   workplace: str | None = None) -> Consent:
+
+def record_consent(
+    actor,
+    client: Client,
+    *,
+    purpose: ConsentPurpose,
+    given_on: date,
+    information_language: str,
+    workplace: str | None = None,
+) -> Consent:
     """Record what the client agreed to, when, and in which language they were informed."""
     purpose = ConsentPurpose(purpose)
     workplace = _text(workplace, 200, "workplace")
@@ -517,13 +658,21 @@ def record_consent(actor, client: Client, *, purpose: ConsentPurpose, given_on: 
     information_language = (information_language or "").strip().lower()
     if not codes.is_language(information_language):
         raise CaseError(_("Unknown language code: %(code)s", code=information_language), "information_language")
-    consent = Consent(purpose=purpose, given_on=given_on, information_language=information_language,
-                      workplace=workplace if purpose is ConsentPurpose.SHARE_WITH_WORKPLACE else None,
-                      recorded_by=actor)
+    consent = Consent(
+        purpose=purpose,
+        given_on=given_on,
+        information_language=information_language,
+        workplace=workplace if purpose is ConsentPurpose.SHARE_WITH_WORKPLACE else None,
+        recorded_by=actor,
+    )
     client.consents.append(consent)
     db.session.flush()
-    audit.record(actor, "consent_recorded", consent,
-                 changes=audit.snapshot(consent, ["client_id", "purpose", "given_on", "information_language"]))
+    audit.record(
+        actor,
+        "consent_recorded",
+        consent,
+        changes=audit.snapshot(consent, ["client_id", "purpose", "given_on", "information_language"]),
+    )
     return consent
 
 
@@ -540,6 +689,7 @@ def withdraw_consent(actor, consent: Consent, on: date) -> None:
 
 # --- hand-over -------------------------------------------------------------------------------------------------
 
+
 def pending_transfer(case: Case) -> Handover | None:
     return next((h for h in case.handovers if h.status is HandoverStatus.PENDING), None)
 
@@ -551,11 +701,18 @@ def reassign(actor, case: Case, counsellor: User, reason: str | None = None) -> 
     _check_counsellor(counsellor, case.organisation)
     if counsellor.id == case.counsellor_id:
         raise CaseError(_("This counsellor is already responsible for the case."), "counsellor_id")
-    handover = Handover(kind=HandoverKind.REASSIGNMENT, status=HandoverStatus.ACCEPTED,
-                        from_organisation_id=case.organisation_id, to_organisation_id=case.organisation_id,
-                        from_counsellor_id=case.counsellor_id, to_counsellor_id=counsellor.id,
-                        reason=_text(reason, 1000, "reason"), requested_by_id=actor.id, decided_by_id=actor.id,
-                        decided_at=utcnow())
+    handover = Handover(
+        kind=HandoverKind.REASSIGNMENT,
+        status=HandoverStatus.ACCEPTED,
+        from_organisation_id=case.organisation_id,
+        to_organisation_id=case.organisation_id,
+        from_counsellor_id=case.counsellor_id,
+        to_counsellor_id=counsellor.id,
+        reason=_text(reason, 1000, "reason"),
+        requested_by_id=actor.id,
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+    )
     case.handovers.append(handover)
     before = case.counsellor_id
     case.counsellor = counsellor
@@ -574,14 +731,20 @@ def request_transfer(actor, case: Case, organisation: Organisation, reason: str 
         raise CaseError(_("The case is already at this organisation."), "organisation_id")
     if pending_transfer(case) is not None:
         raise CaseError(_("A transfer of this case is already waiting for an answer."), "organisation_id")
-    handover = Handover(kind=HandoverKind.TRANSFER, status=HandoverStatus.PENDING,
-                        from_organisation_id=case.organisation_id, to_organisation_id=organisation.id,
-                        from_counsellor_id=case.counsellor_id, reason=_text(reason, 1000, "reason"),
-                        requested_by_id=actor.id)
+    handover = Handover(
+        kind=HandoverKind.TRANSFER,
+        status=HandoverStatus.PENDING,
+        from_organisation_id=case.organisation_id,
+        to_organisation_id=organisation.id,
+        from_counsellor_id=case.counsellor_id,
+        reason=_text(reason, 1000, "reason"),
+        requested_by_id=actor.id,
+    )
     case.handovers.append(handover)
     db.session.flush()
-    audit.record(actor, "case_transfer_requested", handover,
-                 changes={"case_id": case.id, "to_organisation_id": organisation.id})
+    audit.record(
+        actor, "case_transfer_requested", handover, changes={"case_id": case.id, "to_organisation_id": organisation.id}
+    )
     return handover
 
 
@@ -594,8 +757,9 @@ def answer_transfer(actor, handover: Handover, accept: bool) -> None:
     case = handover.case
     if accept:
         handover.status = HandoverStatus.ACCEPTED
-        responsible = actor if Role.COUNSELLOR in actor.roles and actor.organisation_id == handover.to_organisation_id \
-            else None
+        responsible = (
+            actor if Role.COUNSELLOR in actor.roles and actor.organisation_id == handover.to_organisation_id else None
+        )
         handover.to_counsellor_id = responsible.id if responsible else None
         before = case.organisation_id
         case.organisation_id = handover.to_organisation_id
@@ -605,15 +769,28 @@ def answer_transfer(actor, handover: Handover, accept: bool) -> None:
         audit.record(actor, "case_transferred", case, changes={"organisation_id": [before, case.organisation_id]})
     else:
         handover.status = HandoverStatus.DECLINED
-    audit.record(actor, "case_transfer_answered", handover, changes={"status": [HandoverStatus.PENDING,
-                                                                                handover.status]})
+    audit.record(
+        actor, "case_transfer_answered", handover, changes={"status": [HandoverStatus.PENDING, handover.status]}
+    )
 
 
 # --- data rights: erasure (the export is in cases.data_rights) ------------------------------------------------
 
-ERASED_CLIENT_FIELDS = ["first_name", "last_name", "latin_name", "birth_date", "country_of_birth", "citizenship",
-                        "mother_tongue", "languages", "arrival_year", "municipality", "phone", "email",
-                        "education_country"]
+ERASED_CLIENT_FIELDS = [
+    "first_name",
+    "last_name",
+    "latin_name",
+    "birth_date",
+    "country_of_birth",
+    "citizenship",
+    "mother_tongue",
+    "languages",
+    "arrival_year",
+    "municipality",
+    "phone",
+    "email",
+    "education_country",
+]
 
 
 def erase_client(actor, client: Client) -> None:
@@ -662,6 +839,9 @@ def clients_due_for_erasure(years: int, on: date | None = None) -> list[Client]:
     """Clients whose every case ended more than `years` years ago (the retention period) and who are not erased."""
     limit = _add_months(on or today(), -12 * years)
     open_or_recent = select(Case.client_id).where(or_(Case.exit_date.is_(None), Case.exit_date > limit))
-    stmt = (select(Client).where(Client.erased_at.is_(None), Client.id.in_(select(Case.client_id)),
-                                 Client.id.not_in(open_or_recent)).order_by(Client.id))
+    stmt = (
+        select(Client)
+        .where(Client.erased_at.is_(None), Client.id.in_(select(Case.client_id)), Client.id.not_in(open_or_recent))
+        .order_by(Client.id)
+    )
     return list(db.session.scalars(stmt))

@@ -68,6 +68,7 @@ EXPORT_MAX_ROWS = 50_000
 
 # --- loading ---------------------------------------------------------------------------------------------------
 
+
 def _case_or_404(case_id: int) -> Case:
     return queries.visible_case_or_none(current_user, case_id) or abort(404)
 
@@ -77,8 +78,9 @@ def _client_or_404(client_id: int) -> Client:
 
 
 # Built once: the case list runs these on every page, and a statement built anew is compiled-cache-keyed anew.
-_ACTIVE_COUNSELLORS = (select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
-                       .order_by(User.name))
+_ACTIVE_COUNSELLORS = (
+    select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True)).order_by(User.name)
+)
 _COUNSELLOR_PAIRS = _ACTIVE_COUNSELLORS.with_only_columns(User.id, User.name)
 # The filter bar's two lists in one statement: organisations (0) and active counsellors (1), each by name.
 _FILTER_CHOICES = union_all(
@@ -129,6 +131,7 @@ def _client_fields(form) -> dict:
 
 # --- case list -------------------------------------------------------------------------------------------------
 
+
 def _filters_form() -> tuple[CaseFilterForm, queries.CaseFilters]:
     form = CaseFilterForm(request.args)
     lists = ([(0, _("Any"))], [(0, _("Any"))])
@@ -157,10 +160,16 @@ def case_list():
     form, filters = _filters_form()
     page = routing.page_number(queries.PAGE_SIZE)
     rows, has_next = queries.case_page(current_user, filters, page)
-    return render_template("cases/list.html", form=form, cases=rows, page=page, has_next=has_next,
-                           short_date=_short_date_formatter(),
-                           stage_labels={stage: str(stage.label) for stage in Stage},
-                           type_labels={ClientType.LONG_TERM: _("Long-term"), ClientType.SHORT_TERM: _("Short-term")})
+    return render_template(
+        "cases/list.html",
+        form=form,
+        cases=rows,
+        page=page,
+        has_next=has_next,
+        short_date=_short_date_formatter(),
+        stage_labels={stage: str(stage.label) for stage in Stage},
+        type_labels={ClientType.LONG_TERM: _("Long-term"), ClientType.SHORT_TERM: _("Short-term")},
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -204,11 +213,21 @@ def _export_columns():
 def export_csv():
     _form, filters = _filters_form()
     client_seen, case_seen = seen_by(current_user, "client"), seen_by(current_user, "case")
-    columns = [column for column in _export_columns()
-               if column[1] is None or column[2] in (client_seen if column[1] == "client" else case_seen)]
-    audit.record_view(current_user, "case", None, action="export", changes={
-        "filters": {name: str(value) for name, value in vars(filters).items() if value},
-        "field_set": [f"{kind}.{name}" for _h, kind, name, _v in columns if kind]})
+    columns = [
+        column
+        for column in _export_columns()
+        if column[1] is None or column[2] in (client_seen if column[1] == "client" else case_seen)
+    ]
+    audit.record_view(
+        current_user,
+        "case",
+        None,
+        action="export",
+        changes={
+            "filters": {name: str(value) for name, value in vars(filters).items() if value},
+            "field_set": [f"{kind}.{name}" for _h, kind, name, _v in columns if kind],
+        },
+    )
     spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 (send_file closes it)
     out = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="", write_through=True)
     writer = spreadsheets.CsvWriter(out)
@@ -221,6 +240,7 @@ def export_csv():
 
 
 # --- clients ---------------------------------------------------------------------------------------------------
+
 
 @bp.route("/clients/new", methods=["GET", "POST"])
 @permissions.requires(permissions.MANAGE_CASES)
@@ -236,18 +256,24 @@ def new_client():
     if organisation is None:
         flash(_("You need an organisation to register clients. Ask your administrator."), "error")
     elif form.validate_on_submit():
-        duplicates = services.find_duplicates(form.first_name.data, form.last_name.data, form.birth_date.data,
-                                              form.email.data)
+        duplicates = services.find_duplicates(
+            form.first_name.data, form.last_name.data, form.birth_date.data, form.email.data
+        )
         if duplicates and not form.confirm_not_duplicate.data:
             form.confirm_not_duplicate.errors = [_("Check the possible duplicates above before saving.")]
         else:
             try:
                 client = services.register_client(current_user, organisation, **_client_fields(form))
                 counsellor = db.session.get(User, form.counsellor_id.data) if form.counsellor_id.data else None
-                case = services.open_case(current_user, client, organisation=organisation,
-                                          client_type=ClientType(form.client_type.data),
-                                          entry_date=form.entry_date.data, target=form.target.data,
-                                          counsellor=counsellor)
+                case = services.open_case(
+                    current_user,
+                    client,
+                    organisation=organisation,
+                    client_type=ClientType(form.client_type.data),
+                    entry_date=form.entry_date.data,
+                    target=form.target.data,
+                    counsellor=counsellor,
+                )
             except RuleBroken as error:
                 db.session.rollback()
                 _field_error(form, error, "first_name")
@@ -256,7 +282,8 @@ def new_client():
                 flash(_("The client and the case were saved."), "success")
                 return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/client_form.html", form=form, client=None, duplicates=duplicates), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/clients/<int:client_id>")
@@ -268,8 +295,15 @@ def client(client_id):
     consent_form = ConsentForm()
     consent_form.information_language.choices = choices(codes.language_choices())
     consent_form.information_language.data = consent_form.information_language.data or client.preferred_language
-    return render_template("cases/client.html", client=client, cases=cases, consent_form=consent_form,
-                           withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes)
+    return render_template(
+        "cases/client.html",
+        client=client,
+        cases=cases,
+        consent_form=consent_form,
+        withdraw_form=WithdrawConsentForm(),
+        action_form=ActionForm(),
+        codes=codes,
+    )
 
 
 @bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
@@ -285,13 +319,21 @@ def edit_client(client_id):
         form.languages.data = codes.format_languages(client.languages)
         form.isced_level.data = "" if client.isced_level is None else str(client.isced_level)
         form.login_email.data = client.user.email if client.user else ""
-        for name in ("gender", "labour_status", "third_country_national", "foreign_background", "minority",
-                     "disability", "homeless", "rural"):
+        for name in (
+            "gender",
+            "labour_status",
+            "third_country_national",
+            "foreign_background",
+            "minority",
+            "disability",
+            "homeless",
+            "rural",
+        ):
             value = getattr(client, name)
             getattr(form, name).data = value.value if value else ""
-        for name in ("country_of_birth", "citizenship", "education_country", "mother_tongue",
-                     "certificate_language"):
+        for name in ("country_of_birth", "citizenship", "education_country", "mother_tongue", "certificate_language"):
             getattr(form, name).data = getattr(client, name) or ""
+
     def change():
         services.update_client(current_user, client, form.version.data, **_client_fields(form))
         _link_login(client, form.login_email.data)
@@ -327,11 +369,17 @@ def new_case(client_id):
     form.counsellor_id.choices = _counsellor_choices(organisation.id, _("Not chosen"))
     if request.method == "GET":
         form.counsellor_id.data = current_user.id
+
     def change():
-        return services.open_case(current_user, client, organisation=organisation,
-                                  client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
-                                  target=form.target.data,
-                                  counsellor=db.session.get(User, form.counsellor_id.data or 0))
+        return services.open_case(
+            current_user,
+            client,
+            organisation=organisation,
+            client_type=ClientType(form.client_type.data),
+            entry_date=form.entry_date.data,
+            target=form.target.data,
+            counsellor=db.session.get(User, form.counsellor_id.data or 0),
+        )
 
     if apply(form, change, default_field="entry_date"):
         case = form.result
@@ -345,17 +393,30 @@ def add_consent(client_id):
     client = _client_or_404(client_id)
     form = ConsentForm()
     form.information_language.choices = choices(codes.language_choices())
+
     def change():
-        return services.record_consent(current_user, client, purpose=form.purpose.data, given_on=form.given_on.data,
-                                       information_language=form.information_language.data,
-                                       workplace=form.workplace.data)
+        return services.record_consent(
+            current_user,
+            client,
+            purpose=form.purpose.data,
+            given_on=form.given_on.data,
+            information_language=form.information_language.data,
+            workplace=form.workplace.data,
+        )
 
     if apply(form, change, default_field="purpose"):
         flash(_("The consent was recorded."), "success")
         return redirect(url_for("cases.client", client_id=client.id) + "#consent")
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
-    return render_template("cases/client.html", client=client, cases=cases, consent_form=form,
-                           withdraw_form=WithdrawConsentForm(), action_form=ActionForm(), codes=codes), 400
+    return render_template(
+        "cases/client.html",
+        client=client,
+        cases=cases,
+        consent_form=form,
+        withdraw_form=WithdrawConsentForm(),
+        action_form=ActionForm(),
+        codes=codes,
+    ), 400
 
 
 @bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw")
@@ -385,8 +446,11 @@ def export_client(client_id):
     client = _client_or_404(client_id)
     data = data_rights.export_client(current_user, client)
     db.session.commit()
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"})
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename=client-{client.id}.zip"},
+    )
 
 
 @bp.route("/clients/<int:client_id>/erase", methods=["GET", "POST"])
@@ -408,11 +472,11 @@ def erase_client(client_id):
 @permissions.requires(permissions.ERASE_CLIENTS)
 def retention():
     years = min(max(request.args.get("years", 5, type=int), 1), 50)
-    return render_template("cases/retention.html", years=years,
-                           clients=services.clients_due_for_erasure(years))
+    return render_template("cases/retention.html", years=years, clients=services.clients_due_for_erasure(years))
 
 
 # --- the case page ---------------------------------------------------------------------------------------------
+
 
 def _stage_form(case: Case, form: StageForm | None = None) -> StageForm:
     form = form or StageForm(formdata=None, version=case.version, on=services.today())
@@ -429,21 +493,43 @@ def _guidance_form(form: GuidanceForm | None = None) -> GuidanceForm:
 def _render_detail(case: Case, status: int = 200, **forms):
     if request.method == "GET":  # a form shown again after a write attempt was read when the page was opened
         audit.record_view(current_user, "client", case.client_id)
-    history = db.session.scalars(select(StageChange).where(StageChange.case_id == case.id)
-                                 .options(joinedload(StageChange.by)).order_by(StageChange.id)).all()
-    log = db.session.scalars(select(GuidanceEntry).where(GuidanceEntry.case_id == case.id)
-                             .options(joinedload(GuidanceEntry.author))
-                             .order_by(GuidanceEntry.on.desc(), GuidanceEntry.id.desc())).all()
-    handovers = db.session.scalars(select(Handover).where(Handover.case_id == case.id).options(
-        selectinload(Handover.to_organisation), selectinload(Handover.from_counsellor),
-        selectinload(Handover.to_counsellor)).order_by(Handover.id)).all()
+    history = db.session.scalars(
+        select(StageChange)
+        .where(StageChange.case_id == case.id)
+        .options(joinedload(StageChange.by))
+        .order_by(StageChange.id)
+    ).all()
+    log = db.session.scalars(
+        select(GuidanceEntry)
+        .where(GuidanceEntry.case_id == case.id)
+        .options(joinedload(GuidanceEntry.author))
+        .order_by(GuidanceEntry.on.desc(), GuidanceEntry.id.desc())
+    ).all()
+    handovers = db.session.scalars(
+        select(Handover)
+        .where(Handover.case_id == case.id)
+        .options(
+            selectinload(Handover.to_organisation),
+            selectinload(Handover.from_counsellor),
+            selectinload(Handover.to_counsellor),
+        )
+        .order_by(Handover.id)
+    ).all()
     return render_template(
-        "cases/detail.html", case=case, client=case.client, history=history, log=log, handovers=handovers,
+        "cases/detail.html",
+        case=case,
+        client=case.client,
+        history=history,
+        log=log,
+        handovers=handovers,
         appointments=services.upcoming_appointments([case.id], limit=20),
         stage_form=_stage_form(case, forms.get("stage_form")),
         guidance_form=_guidance_form(forms.get("guidance_form")),
         appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
-        panels=hooks.case_panels(current_user, case), codes=codes, is_backward=services.is_backward, stages=list(Stage),
+        panels=hooks.case_panels(current_user, case),
+        codes=codes,
+        is_backward=services.is_backward,
+        stages=list(Stage),
     ), status
 
 
@@ -465,12 +551,20 @@ def edit(case_id):
         form.client_type.data = case.client_type.value
         form.counsellor_id.data = case.counsellor_id or 0
         form.co_counsellor_ids.data = [user.id for user in case.co_counsellors]
+
     def change():
         co = [db.session.get(User, user_id) for user_id in form.co_counsellor_ids.data]
-        services.update_case(current_user, case, form.version.data, target=form.target.data,
-                             client_type=ClientType(form.client_type.data), entry_date=form.entry_date.data,
-                             counsellor=db.session.get(User, form.counsellor_id.data or 0),
-                             co_counsellors=co, notes=form.notes.data)
+        services.update_case(
+            current_user,
+            case,
+            form.version.data,
+            target=form.target.data,
+            client_type=ClientType(form.client_type.data),
+            entry_date=form.entry_date.data,
+            counsellor=db.session.get(User, form.counsellor_id.data or 0),
+            co_counsellors=co,
+            notes=form.notes.data,
+        )
 
     if apply(form, change, default_field="target"):
         flash(_("The case was saved."), "success")
@@ -484,9 +578,11 @@ def move_stage(case_id):
     case = _case_or_404(case_id)
     form = StageForm()
     form.stage.choices = choices([(stage.value, stage.label) for stage in Stage])  # the service refuses, clearly
+
     def change():
-        return services.move_stage(current_user, case, Stage(form.stage.data), form.on.data, form.reason.data,
-                                   form.version.data)
+        return services.move_stage(
+            current_user, case, Stage(form.stage.data), form.on.data, form.reason.data, form.version.data
+        )
 
     if apply(form, change, default_field="stage"):
         flash(_("The case moved to %(stage)s.", stage=case.stage.label), "success")
@@ -503,11 +599,18 @@ def move_stage(case_id):
 def add_guidance(case_id):
     case = _case_or_404(case_id)
     form = _guidance_form(GuidanceForm())
+
     def change():
-        return services.add_guidance_entry(current_user, case, on=form.on.data, kind=form.kind.data,
-                                           duration_minutes=form.duration_minutes.data,
-                                           interpreter_language=form.interpreter_language.data, note=form.note.data,
-                                           shareable=form.shareable.data)
+        return services.add_guidance_entry(
+            current_user,
+            case,
+            on=form.on.data,
+            kind=form.kind.data,
+            duration_minutes=form.duration_minutes.data,
+            interpreter_language=form.interpreter_language.data,
+            note=form.note.data,
+            shareable=form.shareable.data,
+        )
 
     if apply(form, change, default_field="note"):
         flash(_("The entry was added to the guidance log."), "success")
@@ -520,9 +623,15 @@ def add_guidance(case_id):
 def add_appointment(case_id):
     case = _case_or_404(case_id)
     form = AppointmentForm()
+
     def change():
-        return services.schedule_appointment(current_user, case, starts_at=to_utc(form.starts_at.data).replace(
-                   tzinfo=UTC), kind=form.kind.data, place=form.place.data)
+        return services.schedule_appointment(
+            current_user,
+            case,
+            starts_at=to_utc(form.starts_at.data).replace(tzinfo=UTC),
+            kind=form.kind.data,
+            place=form.place.data,
+        )
 
     if apply(form, change, default_field="starts_at"):
         flash(_("The appointment was added."), "success")
@@ -541,21 +650,39 @@ def _recorded_choice(recorded_on, status) -> str | None:
 @permissions.requires(permissions.MANAGE_CASES)
 def record_exit(case_id):
     case = _case_or_404(case_id)
-    form = ExitForm(obj=case) if request.method == "POST" else ExitForm(
-        formdata=None, version=case.version, exit_date=case.exit_date or services.today(),
-        labour_status=_recorded_choice(case.exit_date, case.exit_labour_status),
-        in_education=case.exit_in_education, qualification=case.exit_qualification,
-        study_path_shortened=case.study_path_shortened.value, study_months_saved=case.study_months_saved)
+    form = (
+        ExitForm(obj=case)
+        if request.method == "POST"
+        else ExitForm(
+            formdata=None,
+            version=case.version,
+            exit_date=case.exit_date or services.today(),
+            labour_status=_recorded_choice(case.exit_date, case.exit_labour_status),
+            in_education=case.exit_in_education,
+            qualification=case.exit_qualification,
+            study_path_shortened=case.study_path_shortened.value,
+            study_months_saved=case.study_months_saved,
+        )
+    )
+
     def change():
-        return services.record_exit(current_user, case, form.version.data, exit_date=form.exit_date.data,
-                                    labour_status=form.labour_status.data or None, in_education=form.in_education.data,
-                                    qualification=form.qualification.data,
-                                    study_path_shortened=form.study_path_shortened.data,
-                                    study_months_saved=form.study_months_saved.data)
+        return services.record_exit(
+            current_user,
+            case,
+            form.version.data,
+            exit_date=form.exit_date.data,
+            labour_status=form.labour_status.data or None,
+            in_education=form.in_education.data,
+            qualification=form.qualification.data,
+            study_path_shortened=form.study_path_shortened.data,
+            study_months_saved=form.study_months_saved.data,
+        )
 
     if apply(form, change, default_field="exit_date"):
-        flash(_("The exit was recorded. The follow-up is due on %(date)s.",
-                date=case.follow_up_due.isoformat()), "success")
+        flash(
+            _("The exit was recorded. The follow-up is due on %(date)s.", date=case.follow_up_due.isoformat()),
+            "success",
+        )
         return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/exit_form.html", form=form, case=case), form.status
 
@@ -567,14 +694,25 @@ def record_follow_up(case_id):
     if case.exit_date is None:
         flash(_("Record the exit before the follow-up."), "error")
         return redirect(url_for("cases.detail", case_id=case.id))
-    form = FollowUpForm() if request.method == "POST" else FollowUpForm(
-        formdata=None, on=case.follow_up_on or services.today(),
-        labour_status=_recorded_choice(case.follow_up_on, case.follow_up_labour_status),
-        in_education=case.follow_up_in_education)
+    form = (
+        FollowUpForm()
+        if request.method == "POST"
+        else FollowUpForm(
+            formdata=None,
+            on=case.follow_up_on or services.today(),
+            labour_status=_recorded_choice(case.follow_up_on, case.follow_up_labour_status),
+            in_education=case.follow_up_in_education,
+        )
+    )
+
     def change():
-        return services.record_follow_up(current_user, case, on=form.on.data,
-                                         labour_status=form.labour_status.data or None,
-                                         in_education=form.in_education.data)
+        return services.record_follow_up(
+            current_user,
+            case,
+            on=form.on.data,
+            labour_status=form.labour_status.data or None,
+            in_education=form.in_education.data,
+        )
 
     if apply(form, change, default_field="on"):
         flash(_("The follow-up was recorded."), "success")
@@ -584,21 +722,29 @@ def record_follow_up(case_id):
 
 # --- hand-over -------------------------------------------------------------------------------------------------
 
+
 def _handover_forms(case: Case, reassign_form=None, transfer_form=None):
     reassign_form = reassign_form or ReassignForm(formdata=None)
-    reassign_form.counsellor_id.choices = choices([(user.id, user.name) for user in _counsellors(case.organisation_id)
-                                                   if user.id != case.counsellor_id])
+    reassign_form.counsellor_id.choices = choices(
+        [(user.id, user.name) for user in _counsellors(case.organisation_id) if user.id != case.counsellor_id]
+    )
     transfer_form = transfer_form or TransferForm(formdata=None)
-    organisations = db.session.scalars(select(Organisation).where(Organisation.id != case.organisation_id)
-                                       .order_by(Organisation.name)).all()
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.id != case.organisation_id).order_by(Organisation.name)
+    ).all()
     transfer_form.organisation_id.choices = choices([(org.id, org.name) for org in organisations])
     return reassign_form, transfer_form
 
 
 def _render_handover(case: Case, status=200, **forms):
     reassign_form, transfer_form = _handover_forms(case, forms.get("reassign_form"), forms.get("transfer_form"))
-    return render_template("cases/handover.html", case=case, reassign_form=reassign_form,
-                           transfer_form=transfer_form, pending=services.pending_transfer(case)), status
+    return render_template(
+        "cases/handover.html",
+        case=case,
+        reassign_form=reassign_form,
+        transfer_form=transfer_form,
+        pending=services.pending_transfer(case),
+    ), status
 
 
 @bp.get("/cases/<int:case_id>/handover")
@@ -612,6 +758,7 @@ def handover(case_id):
 def reassign(case_id):
     case = _case_or_404(case_id)
     form, _t = _handover_forms(case, ReassignForm())
+
     def change():
         return services.reassign(current_user, case, db.session.get(User, form.counsellor_id.data), form.reason.data)
 
@@ -626,13 +773,14 @@ def reassign(case_id):
 def transfer(case_id):
     case = _case_or_404(case_id)
     _r, form = _handover_forms(case, None, TransferForm())
+
     def change():
-        return services.request_transfer(current_user, case, db.session.get(Organisation, form.organisation_id.data),
-                                         form.reason.data)
+        return services.request_transfer(
+            current_user, case, db.session.get(Organisation, form.organisation_id.data), form.reason.data
+        )
 
     if apply(form, change, default_field="organisation_id"):
-        flash(_("The transfer was offered. The case stays here until the other organisation accepts it."),
-              "success")
+        flash(_("The transfer was offered. The case stays here until the other organisation accepts it."), "success")
         return redirect(url_for("cases.detail", case_id=case.id))
     return _render_handover(case, 400, transfer_form=form)
 
@@ -640,9 +788,15 @@ def transfer(case_id):
 @bp.get("/transfers")
 @permissions.requires(permissions.MANAGE_CASES)
 def transfers():
-    rows = db.session.scalars(access.answerable_handovers(current_user).options(
-        joinedload(Handover.case).joinedload(Case.client), joinedload(Handover.from_organisation),
-        joinedload(Handover.requested_by)).order_by(Handover.requested_at)).all()
+    rows = db.session.scalars(
+        access.answerable_handovers(current_user)
+        .options(
+            joinedload(Handover.case).joinedload(Case.client),
+            joinedload(Handover.from_organisation),
+            joinedload(Handover.requested_by),
+        )
+        .order_by(Handover.requested_at)
+    ).all()
     return render_template("cases/transfers.html", transfers=rows)
 
 
@@ -663,6 +817,7 @@ def answer_transfer(handover_id):
 
 
 # --- import ----------------------------------------------------------------------------------------------------
+
 
 def _import_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cases-import")
@@ -701,15 +856,18 @@ def import_cases():
                 token = _import_serializer().dumps({"user": current_user.id, "rows": rows})
     if form.errors or (report is not None and not report.ok):
         status = 400
-    return render_template("cases/import.html", form=form, report=report, token=token,
-                           columns=importing.COLUMNS), status
+    return render_template(
+        "cases/import.html", form=form, report=report, token=token, columns=importing.COLUMNS
+    ), status
 
 
 # --- the client's own page -------------------------------------------------------------------------------------
 
+
 def _own_cases(user) -> list[Case]:
-    return db.session.scalars(access.own_cases(user).options(joinedload(Case.counsellor))
-                              .order_by(Case.entry_date.desc())).all()
+    return db.session.scalars(
+        access.own_cases(user).options(joinedload(Case.counsellor)).order_by(Case.entry_date.desc())
+    ).all()
 
 
 @bp.get("/my-case")
@@ -718,51 +876,78 @@ def my_case():
     cases = _own_cases(current_user)
     shared = {case.id: [entry for entry in case.guidance_entries if entry.shareable] for case in cases}
     audiences = {case.id: hooks.audiences(case) for case in cases}
-    return render_template("cases/my_case.html", cases=cases, shared=shared, audiences=audiences,
-                           stage_text=STAGE_CLIENT_TEXT,
-                           stages=[stage for stage in Stage if stage is not Stage.CLOSED],
-                           appointments=services.upcoming_appointments([case.id for case in cases], limit=10))
+    return render_template(
+        "cases/my_case.html",
+        cases=cases,
+        shared=shared,
+        audiences=audiences,
+        stage_text=STAGE_CLIENT_TEXT,
+        stages=[stage for stage in Stage if stage is not Stage.CLOSED],
+        appointments=services.upcoming_appointments([case.id for case in cases], limit=10),
+    )
 
 
 def audience(case: Case) -> list[hooks.Audience]:
     """Who keeps the case (everything) and who counts it (ESF figures), for the client's own page."""
     keepers = [user.name for user in (case.counsellor, *case.co_counsellors) if user is not None]
-    everything = _("Everything about your validation: your personal data, consents, guidance notes, portfolio and "
-                   "results.")
+    everything = _(
+        "Everything about your validation: your personal data, consents, guidance notes, portfolio and results."
+    )
     lines = [hooks.Audience(_("Your counsellor %(name)s", name=name), everything) for name in keepers]
-    lines.append(hooks.Audience(_("The counsellors of %(organisation)s", organisation=case.organisation.name),
-                                everything))
-    lines.append(hooks.Audience(_("The project's managers"), _(
-        "Figures, and the answers the ESF reports need: your age, gender, situation at entry and results. No notes, "
-        "no portfolio.")))
+    lines.append(
+        hooks.Audience(_("The counsellors of %(organisation)s", organisation=case.organisation.name), everything)
+    )
+    lines.append(
+        hooks.Audience(
+            _("The project's managers"),
+            _(
+                "Figures, and the answers the ESF reports need: your age, gender, situation at entry and results. No notes, "  # noqa: E501
+                "no portfolio."
+            ),
+        )
+    )
     return lines
 
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
+
 def staff_panel(user):
-    if not permissions.can(user, permissions.VIEW_CASES) or not user.roles & {Role.COUNSELLOR, Role.ADMIN,
-                                                                               Role.PROJECT_MANAGER}:
+    if not permissions.can(user, permissions.VIEW_CASES) or not user.roles & {
+        Role.COUNSELLOR,
+        Role.ADMIN,
+        Role.PROJECT_MANAGER,
+    }:
         return None
     mine = user.id if Role.COUNSELLOR in user.roles else None
-    return dashboard.Panel("cases/panel_staff.html", {
-        "mine": mine is not None,
-        "counts": queries.stage_counts(user, mine),
-        "inactive": queries.inactive_cases(user, mine),
-        "follow_ups": queries.follow_ups_due(user, mine),
-        "transfers": db.session.scalar(access.answerable_handovers(user).with_only_columns(
-            func.count(Handover.id))),
-    }, order=10)
+    return dashboard.Panel(
+        "cases/panel_staff.html",
+        {
+            "mine": mine is not None,
+            "counts": queries.stage_counts(user, mine),
+            "inactive": queries.inactive_cases(user, mine),
+            "follow_ups": queries.follow_ups_due(user, mine),
+            "transfers": db.session.scalar(
+                access.answerable_handovers(user).with_only_columns(func.count(Handover.id))
+            ),
+        },
+        order=10,
+    )
 
 
 def client_panel(user):
     if not permissions.can(user, permissions.VIEW_OWN_CASE):
         return None
     cases = _own_cases(user)
-    return dashboard.Panel("cases/panel_client.html", {
-        "case": cases[0] if cases else None, "stage_text": STAGE_CLIENT_TEXT,
-        "appointments": services.upcoming_appointments([case.id for case in cases], limit=3),
-    }, order=10)
+    return dashboard.Panel(
+        "cases/panel_client.html",
+        {
+            "case": cases[0] if cases else None,
+            "stage_text": STAGE_CLIENT_TEXT,
+            "appointments": services.upcoming_appointments([case.id for case in cases], limit=3),
+        },
+        order=10,
+    )
 
 
 def nav(user):
@@ -774,4 +959,3 @@ def nav(user):
     if permissions.can(user, permissions.VIEW_OWN_CASE):
         items.append(dashboard.NavItem(_("My validation"), url_for("cases.my_case")))
     return items
-

@@ -20,8 +20,9 @@ def visible_certificates(user) -> Select:
         return select(Certificate).join(Case, Certificate.case_id == Case.id).where(permissions.case_condition(user))
     if can(user, VIEW_OWN_CERTIFICATES):
         own_cases = select(Case.id).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
-        return select(Certificate).where(Certificate.case_id.in_(own_cases),
-                                         Certificate.status == CertificateStatus.VALID)
+        return select(Certificate).where(
+            Certificate.case_id.in_(own_cases), Certificate.status == CertificateStatus.VALID
+        )
     return select(Certificate).where(false())
 
 
@@ -35,8 +36,11 @@ def can_issue_certificate(user, case: Case) -> bool:
 
 
 def can_revoke_certificate(user, certificate: Certificate) -> bool:
-    return (can(user, REVOKE_CERTIFICATES) and certificate.status == CertificateStatus.VALID
-            and can_view_case(user, certificate.case))
+    return (
+        can(user, REVOKE_CERTIFICATES)
+        and certificate.status == CertificateStatus.VALID
+        and can_view_case(user, certificate.case)
+    )
 
 
 def can_reissue_certificate(user, certificate: Certificate) -> bool:
@@ -54,12 +58,35 @@ def visible_bulk_issues(user) -> Select:
 
 # --- need to know: the fields each role sees of certificates (isok.fields) -------------------------------------
 
-CERTIFICATE_FIELDS = FieldSet("certificate", "certificate", {
-    ("number", "status", "issued_at", "valid_until", "revoked_at", "languages", "formally_recognised"):
-        roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.CLIENT),
-    ("content", "verification_code", "issued_by_id", "revoked_by_id", "revocation_reason", "replaced_at",
-     "replacement_reason", "seal_level"): roles(Role.ADMIN, Role.COUNSELLOR, Role.CLIENT),
-}, internal=("id", "case_id", "pdf_sha256", "pdf_size", "seal_id", "status_list_id", "status_list_index",
-             "replaces_id", "version"))
+CERTIFICATE_FIELDS = FieldSet(
+    "certificate",
+    "certificate",
+    {
+        ("number", "status", "issued_at", "valid_until", "revoked_at", "languages", "formally_recognised"): roles(
+            Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.CLIENT
+        ),
+        (
+            "content",
+            "verification_code",
+            "issued_by_id",
+            "revoked_by_id",
+            "revocation_reason",
+            "replaced_at",
+            "replacement_reason",
+            "seal_level",
+        ): roles(Role.ADMIN, Role.COUNSELLOR, Role.CLIENT),
+    },
+    internal=(
+        "id",
+        "case_id",
+        "pdf_sha256",
+        "pdf_size",
+        "seal_id",
+        "status_list_id",
+        "status_list_index",
+        "replaces_id",
+        "version",
+    ),
+)
 
 FIELD_SETS = (CERTIFICATE_FIELDS,)

@@ -47,8 +47,11 @@ def run(bulk_id: int) -> None:
 
 def resume() -> None:
     """Queue a step of every unfinished bulk issue (after a consumer was killed, the step in hand is lost)."""
-    waiting = select(BulkIssueItem.id).where(BulkIssueItem.bulk_id == BulkIssue.id,
-                                             BulkIssueItem.status == ItemStatus.PENDING).exists()
+    waiting = (
+        select(BulkIssueItem.id)
+        .where(BulkIssueItem.bulk_id == BulkIssue.id, BulkIssueItem.status == ItemStatus.PENDING)
+        .exists()
+    )
     for bulk_id in db.session.scalars(select(BulkIssue.id).where(BulkIssue.status != BulkStatus.FINISHED, waiting)):
         queue.enqueue(STEP, bulk_id)
     db.session.commit()
@@ -59,9 +62,13 @@ def issue_next(bulk_id: int) -> bool:
     bulk = db.session.get(BulkIssue, bulk_id)
     if bulk is None or bulk.status == BulkStatus.FINISHED:
         return False
-    item = db.session.scalar(select(BulkIssueItem).where(
-        BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING)
-        .order_by(BulkIssueItem.id).limit(1).with_for_update(skip_locked=True))
+    item = db.session.scalar(
+        select(BulkIssueItem)
+        .where(BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING)
+        .order_by(BulkIssueItem.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     if item is None:
         _finish_if_done(bulk_id)
         return False
@@ -95,8 +102,11 @@ def _fail(item_id: int, reason: str) -> None:
 def _finish_if_done(bulk_id: int) -> None:
     """Finish the job once no item waits (one locked by another consumer still waits: that consumer finishes)."""
     bulk = db.session.scalar(select(BulkIssue).where(BulkIssue.id == bulk_id).with_for_update())
-    waiting = db.session.scalar(select(BulkIssueItem.id).where(
-        BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING).limit(1))
+    waiting = db.session.scalar(
+        select(BulkIssueItem.id)
+        .where(BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING)
+        .limit(1)
+    )
     if waiting is None and bulk.status != BulkStatus.FINISHED:
         bulk.status, bulk.finished_at = BulkStatus.FINISHED, utcnow()
         if bulk.started_at is None:

@@ -72,24 +72,43 @@ def results_for(case) -> dict | None:
     version = db.session.get(FrameworkVersion, framework["version_id"])
     scale = db.session.scalar(select(AssessmentScale).where(AssessmentScale.code == framework["scale"]["code"]))
     return {
-        "qualification": {"code": framework["code"], "name": framework["name"], "field": version.field,
-                          "version": framework["number"], "source": framework["source"]},
-        "scale": {"code": scale.code, "name": scale.name,
-                  "levels": [{"code": level.code, "label": level.label, "passing": level.passing}
-                             for level in scale.levels]},
-        "units": [{
-            "code": unit["code"], "name": unit["name"], "credits": unit["credits"],
-            # A unit is formally recognised when it passed and every one of its outcomes was recognised.
-            "formally_recognised": unit["level"]["passing"]
-            and all(outcome["result"] == "recognised" for outcome in unit["outcomes"]),
-            "outcomes": [{"code": outcome["code"], "text": outcome["text"],
-                          "level": {"code": outcome["level"]["code"], "label": outcome["level"]["label"]},
-                          "result": outcome["result"], "gap_what": outcome["gap_what"],
-                          "shown_by": [SHOWN_BY[way] for way in outcome["shown_by"] if way in SHOWN_BY]}
-                         for outcome in unit["outcomes"]],
-        } for unit in results["units"]],
-        "assessors": [{"name": a["name"], "role": a["role"], "organisation": a["organisation"]}
-                      for a in results["assessors"]],
+        "qualification": {
+            "code": framework["code"],
+            "name": framework["name"],
+            "field": version.field,
+            "version": framework["number"],
+            "source": framework["source"],
+        },
+        "scale": {
+            "code": scale.code,
+            "name": scale.name,
+            "levels": [{"code": level.code, "label": level.label, "passing": level.passing} for level in scale.levels],
+        },
+        "units": [
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "credits": unit["credits"],
+                # A unit is formally recognised when it passed and every one of its outcomes was recognised.
+                "formally_recognised": unit["level"]["passing"]
+                and all(outcome["result"] == "recognised" for outcome in unit["outcomes"]),
+                "outcomes": [
+                    {
+                        "code": outcome["code"],
+                        "text": outcome["text"],
+                        "level": {"code": outcome["level"]["code"], "label": outcome["level"]["label"]},
+                        "result": outcome["result"],
+                        "gap_what": outcome["gap_what"],
+                        "shown_by": [SHOWN_BY[way] for way in outcome["shown_by"] if way in SHOWN_BY],
+                    }
+                    for outcome in unit["outcomes"]
+                ],
+            }
+            for unit in results["units"]
+        ],
+        "assessors": [
+            {"name": a["name"], "role": a["role"], "organisation": a["organisation"]} for a in results["assessors"]
+        ],
         "decided_on": max(date.fromisoformat(d["signed_off_at"][:10]) for d in results["decisions"]),
     }
 
@@ -107,8 +126,12 @@ def _certified(outcome: dict, passing: set[str]) -> bool:
 
 
 def _outcome(outcome: dict) -> dict:
-    stated = {"code": outcome["code"], "text": dict(outcome["text"]), "level": copy.deepcopy(outcome["level"]),
-              "shown_by": [m for m in METHODS if m in outcome.get("shown_by", ())]}
+    stated = {
+        "code": outcome["code"],
+        "text": dict(outcome["text"]),
+        "level": copy.deepcopy(outcome["level"]),
+        "shown_by": [m for m in METHODS if m in outcome.get("shown_by", ())],
+    }
     if outcome.get("result") == "partly":
         stated.update(result="partly", remaining=(outcome.get("gap_what") or "").strip() or None)
     return stated
@@ -120,14 +143,25 @@ def _demonstrated_units(results: dict) -> list[dict]:
     for unit in results["units"]:
         outcomes = [_outcome(o) for o in unit["outcomes"] if _certified(o, passing)]
         if outcomes:
-            units.append({"code": unit["code"], "name": dict(unit["name"]), "credits": unit.get("credits"),
-                          "formally_recognised": bool(unit.get("formally_recognised")), "outcomes": outcomes})
+            units.append(
+                {
+                    "code": unit["code"],
+                    "name": dict(unit["name"]),
+                    "credits": unit.get("credits"),
+                    "formally_recognised": bool(unit.get("formally_recognised")),
+                    "outcomes": outcomes,
+                }
+            )
     return units
 
 
 def _holder(client) -> dict:
-    holder = {"first_name": client.first_name, "last_name": client.last_name, "full_name": client.full_name,
-              "birth_date": _iso(client.birth_date)}
+    holder = {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "full_name": client.full_name,
+        "birth_date": _iso(client.birth_date),
+    }
     if client.latin_name and client.latin_name != client.full_name:
         holder["latin_name"] = client.latin_name
     return holder
@@ -157,10 +191,16 @@ def gather_content(case, languages: list[str]) -> dict:
         "qualification": copy.deepcopy(results["qualification"]),
         "scale": copy.deepcopy(results["scale"]),
         "units": units,
-        "assessors": [{"name": a["name"], "role": a["role"], "organisation": a.get("organisation")}
-                      for a in results["assessors"]],
-        "issuer": {"id": organisation.id, "name": organisation.name, "type": organisation.type.value,
-                   "municipality": organisation.municipality, "education_provider": education_provider},
+        "assessors": [
+            {"name": a["name"], "role": a["role"], "organisation": a.get("organisation")} for a in results["assessors"]
+        ],
+        "issuer": {
+            "id": organisation.id,
+            "name": organisation.name,
+            "type": organisation.type.value,
+            "municipality": organisation.municipality,
+            "education_provider": education_provider,
+        },
         "formally_recognised": education_provider and any(unit["formally_recognised"] for unit in units),
         "place": organisation.municipality,
         "decided_on": _iso(results["decided_on"]),

@@ -34,8 +34,10 @@ def issuer_id(certificate) -> int:
 def subject_id(content: dict) -> str:
     """The holder's identifier (`credentialSubject.id`, the JWT's `sub`): kept in the snapshot since it was
     introduced, else derived from the certificate's verification address, which never changes."""
-    return content["holder"].get("id") or uuid.uuid5(uuid.NAMESPACE_URL,
-                                                     verification_url(content["verification_code"])).urn
+    return (
+        content["holder"].get("id")
+        or uuid.uuid5(uuid.NAMESPACE_URL, verification_url(content["verification_code"])).urn
+    )
 
 
 def _iso(moment: datetime) -> str:
@@ -54,24 +56,48 @@ def build_credential(certificate) -> dict:
     qualification = content["qualification"]
     issuer = content["issuer"]
     achievement_id = achievement_url(qualification, [unit["code"] for unit in content["units"]])
-    levels = [{"id": f"{achievement_id}#level-{quote(level['code'], safe='')}", "type": ["RubricCriterionLevel"],
-               "name": say(level["label"]), "level": level["code"]} for level in content["scale"]["levels"]]
+    levels = [
+        {
+            "id": f"{achievement_id}#level-{quote(level['code'], safe='')}",
+            "type": ["RubricCriterionLevel"],
+            "name": say(level["label"]),
+            "level": level["code"],
+        }
+        for level in content["scale"]["levels"]
+    ]
     result_descriptions, results = [], []
     for unit in content["units"]:
         for outcome in unit["outcomes"]:
             description_id = f"{achievement_id}#outcome-{quote(outcome['code'], safe='')}"
-            alignment = {"type": ["Alignment"], "targetType": "ext:LearningOutcome", "targetName": say(outcome["text"]),
-                         "targetUrl": outcome_url(qualification, outcome["code"]), "targetCode": outcome["code"],
-                         "targetFramework": say(qualification["name"])}
-            result_descriptions.append({
-                "id": description_id, "type": ["ResultDescription"], "name": say(outcome["text"]),
-                "resultType": "RubricCriterionLevel", "rubricCriterionLevel": levels, "alignment": [alignment],
-                "ext:unit": {"code": unit["code"], "name": say(unit["name"])},
-            })
-            results.append({"type": ["Result"], "resultDescription": description_id,
-                            "achievedLevel": f"{achievement_id}#level-{quote(outcome['level']['code'], safe='')}",
-                            "status": "Completed", "ext:shownBy": outcome["shown_by"],
-                            "ext:formallyRecognised": unit["formally_recognised"]})
+            alignment = {
+                "type": ["Alignment"],
+                "targetType": "ext:LearningOutcome",
+                "targetName": say(outcome["text"]),
+                "targetUrl": outcome_url(qualification, outcome["code"]),
+                "targetCode": outcome["code"],
+                "targetFramework": say(qualification["name"]),
+            }
+            result_descriptions.append(
+                {
+                    "id": description_id,
+                    "type": ["ResultDescription"],
+                    "name": say(outcome["text"]),
+                    "resultType": "RubricCriterionLevel",
+                    "rubricCriterionLevel": levels,
+                    "alignment": [alignment],
+                    "ext:unit": {"code": unit["code"], "name": say(unit["name"])},
+                }
+            )
+            results.append(
+                {
+                    "type": ["Result"],
+                    "resultDescription": description_id,
+                    "achievedLevel": f"{achievement_id}#level-{quote(outcome['level']['code'], safe='')}",
+                    "status": "Completed",
+                    "ext:shownBy": outcome["shown_by"],
+                    "ext:formallyRecognised": unit["formally_recognised"],
+                }
+            )
     achievement = {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -82,8 +108,15 @@ def build_credential(certificate) -> dict:
         "humanCode": qualification["code"],
         "version": str(qualification["version"]),
         "inLanguage": lang,
-        "related": [{"id": f"{achievement_id}?lang={other}", "type": ["Related"], "inLanguage": other,
-                     "version": str(qualification["version"])} for other in content["languages"][1:]],
+        "related": [
+            {
+                "id": f"{achievement_id}?lang={other}",
+                "type": ["Related"],
+                "inLanguage": other,
+                "version": str(qualification["version"]),
+            }
+            for other in content["languages"][1:]
+        ],
         "resultDescription": result_descriptions,
     }
     if qualification.get("field"):
@@ -110,13 +143,26 @@ def build_credential(certificate) -> dict:
         "credentialSubject": {
             "id": subject_id(content),
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
-                            "identityHash": content["holder"]["full_name"]}],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": content["holder"]["full_name"],
+                }
+            ],
             "achievement": achievement,
             "result": results,
         },
-        "evidence": [{"id": f"{url}#pdf", "type": ["Evidence"], "name": content["number"],
-                      "description": f"SHA-256 {certificate.pdf_sha256}", "ext:sha256": certificate.pdf_sha256}],
+        "evidence": [
+            {
+                "id": f"{url}#pdf",
+                "type": ["Evidence"],
+                "name": content["number"],
+                "description": f"SHA-256 {certificate.pdf_sha256}",
+                "ext:sha256": certificate.pdf_sha256,
+            }
+        ],
         **({"credentialStatus": status} if status else {}),
         "ext:certificateNumber": content["number"],
         "ext:formallyRecognised": content["formally_recognised"],
@@ -135,16 +181,22 @@ def issuer_profile(organisation, seal_records) -> dict:
         "id": url,
         "type": ["Profile"],
         "name": organisation.name,
-        "verificationMethod": [{"id": key, "type": "JsonWebKey", "controller": url,
-                                "publicKeyJwk": seals.public_jwk(record)}
-                               for key, record in zip(keys, seal_records, strict=True)],
+        "verificationMethod": [
+            {"id": key, "type": "JsonWebKey", "controller": url, "publicKeyJwk": seals.public_jwk(record)}
+            for key, record in zip(keys, seal_records, strict=True)
+        ],
         "assertionMethod": keys,
     }
     if organisation.municipality:
         profile["address"] = {"type": ["Address"], "addressLocality": organisation.municipality}
     if organisation.business_id:
-        profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": organisation.business_id,
-                                       "identifierType": "ext:FinnishBusinessId"}]
+        profile["otherIdentifier"] = [
+            {
+                "type": "IdentifierEntry",
+                "identifier": organisation.business_id,
+                "identifierType": "ext:FinnishBusinessId",
+            }
+        ]
     return profile
 
 
@@ -156,8 +208,12 @@ def jwt_claims(document: dict) -> dict:
     """OB 3.0's JWT claims, each the credential's own value: issuer, subject, validity and id (the issuer may be
     its profile or just its address, as in a status list)."""
     issuer = document["issuer"]
-    claims = {"iss": issuer if isinstance(issuer, str) else issuer["id"], "sub": document["credentialSubject"]["id"],
-              "nbf": _numeric_date(document["validFrom"]), "jti": document["id"]}
+    claims = {
+        "iss": issuer if isinstance(issuer, str) else issuer["id"],
+        "sub": document["credentialSubject"]["id"],
+        "nbf": _numeric_date(document["validFrom"]),
+        "jti": document["id"],
+    }
     if "validUntil" in document:
         claims["exp"] = _numeric_date(document["validUntil"])
     return claims

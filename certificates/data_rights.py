@@ -17,8 +17,19 @@ from certificates.models import BulkIssueItem, Certificate
 from isok import audit, hooks, storage
 from isok.extensions import db
 
-CERTIFICATE_FIELDS = ["id", "number", "status", "issued_at", "languages", "formally_recognised", "pdf_sha256",
-                      "pdf_size", "replaces_id", "revoked_at", "revocation_reason"]
+CERTIFICATE_FIELDS = [
+    "id",
+    "number",
+    "status",
+    "issued_at",
+    "languages",
+    "formally_recognised",
+    "pdf_sha256",
+    "pdf_size",
+    "replaces_id",
+    "revoked_at",
+    "revocation_reason",
+]
 
 
 def is_erased(certificate: Certificate) -> bool:
@@ -27,13 +38,24 @@ def is_erased(certificate: Certificate) -> bool:
 
 def erased_content(content: dict) -> dict:
     """What the snapshot keeps of a certificate once its holder is erased: its number, qualification and date."""
-    return {"schema": content["schema"], "erased": True, "number": content["number"],
-            "qualification": content["qualification"], "issued_on": content["issued_on"]}
+    return {
+        "schema": content["schema"],
+        "erased": True,
+        "number": content["number"],
+        "qualification": content["qualification"],
+        "issued_on": content["issued_on"],
+    }
 
 
 def _certificates(client) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).join(Case, Certificate.case_id == Case.id)
-                                   .where(Case.client_id == client.id).order_by(Certificate.id)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Case, Certificate.case_id == Case.id)
+            .where(Case.client_id == client.id)
+            .order_by(Certificate.id)
+        )
+    )
 
 
 def _file_name(certificate: Certificate) -> str:
@@ -43,25 +65,40 @@ def _file_name(certificate: Certificate) -> str:
 def certificates_part(client) -> list[hooks.ExportPart]:
     """Each certificate's record, what it states (the snapshot), the Open Badges credential and its PDF's place."""
     certificates = _certificates(client)
-    attempts = list(db.session.scalars(select(BulkIssueItem).where(
-        BulkIssueItem.case_id.in_([case.id for case in client.cases])).order_by(BulkIssueItem.id)))
+    attempts = list(
+        db.session.scalars(
+            select(BulkIssueItem)
+            .where(BulkIssueItem.case_id.in_([case.id for case in client.cases]))
+            .order_by(BulkIssueItem.id)
+        )
+    )
     if not certificates and not attempts:
         return []
     data = {
-        "certificates": [{
-            **audit.snapshot(certificate, CERTIFICATE_FIELDS),
-            "case_id": certificate.case_id,
-            "verification_address": rendering.verification_url(certificate.verification_code),
-            "content": certificate.content,
-            "credential": None if is_erased(certificate) else build_credential(certificate),
-            "pdf": None if is_erased(certificate) else f"files/{_file_name(certificate)}",
-        } for certificate in certificates],
-        "issue_attempts": [audit.snapshot(item, ["id", "case_id", "status", "certificate_id", "error"])
-                           for item in attempts],
+        "certificates": [
+            {
+                **audit.snapshot(certificate, CERTIFICATE_FIELDS),
+                "case_id": certificate.case_id,
+                "verification_address": rendering.verification_url(certificate.verification_code),
+                "content": certificate.content,
+                "credential": None if is_erased(certificate) else build_credential(certificate),
+                "pdf": None if is_erased(certificate) else f"files/{_file_name(certificate)}",
+            }
+            for certificate in certificates
+        ],
+        "issue_attempts": [
+            audit.snapshot(item, ["id", "case_id", "status", "certificate_id", "error"]) for item in attempts
+        ],
     }
-    return [hooks.ExportPart("certificates", data, "certificates/export_summary.html",
-                             context={"certificates": certificates, "verification_url": rendering.verification_url},
-                             tables=("certificate", "bulk_issue_item"))]
+    return [
+        hooks.ExportPart(
+            "certificates",
+            data,
+            "certificates/export_summary.html",
+            context={"certificates": certificates, "verification_url": rendering.verification_url},
+            tables=("certificate", "bulk_issue_item"),
+        )
+    ]
 
 
 def certificate_files(client):
@@ -81,6 +118,11 @@ def erase_certificates(actor, client) -> None:
     # Each sealed PDF is unique (its number and verification code are inside), so no other record points at it.
     storage.delete_after_commit(db.session, [certificate.pdf_sha256 for certificate in certificates])
     if certificates:
-        audit.record(actor, "erase_certificates", object_type="client", object_id=client.id,
-                     changes={"certificates": [certificate.number for certificate in certificates]})
+        audit.record(
+            actor,
+            "erase_certificates",
+            object_type="client",
+            object_id=client.id,
+            changes={"certificates": [certificate.number for certificate in certificates]},
+        )
     db.session.flush()

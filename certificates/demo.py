@@ -35,8 +35,9 @@ def load_demo_certificates(admin) -> None:
     services.revoke_certificate(admin, first, "Demo: the holder's name was misspelt.")
     services.issue_certificate(admin, first.case, first.languages)
     if len(issued) > 1:
-        services.reissue_certificate(admin, issued[1], issued[1].languages,
-                                     "Demo: a unit was recognised after the first version.")
+        services.reissue_certificate(
+            admin, issued[1], issued[1].languages, "Demo: a unit was recognised after the first version."
+        )
     db.session.flush()
 
 

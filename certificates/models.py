@@ -21,8 +21,11 @@ class CertificateStatus(enum.StrEnum):
         return CERTIFICATE_STATUS_LABELS[self]
 
 
-CERTIFICATE_STATUS_LABELS = {CertificateStatus.VALID: _l("Valid"), CertificateStatus.REVOKED: _l("Revoked"),
-                             CertificateStatus.REPLACED: _l("Replaced by a newer version")}
+CERTIFICATE_STATUS_LABELS = {
+    CertificateStatus.VALID: _l("Valid"),
+    CertificateStatus.REVOKED: _l("Revoked"),
+    CertificateStatus.REPLACED: _l("Replaced by a newer version"),
+}
 
 
 class SealSource(enum.StrEnum):
@@ -35,9 +38,11 @@ class SealSource(enum.StrEnum):
         return SEAL_SOURCE_LABELS[self]
 
 
-SEAL_SOURCE_LABELS = {SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
-                      SealSource.UPLOADED: _l("Uploaded key and certificate"),
-                      SealSource.HSM: _l("Key in the hardware token (PKCS#11)")}
+SEAL_SOURCE_LABELS = {
+    SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
+    SealSource.UPLOADED: _l("Uploaded key and certificate"),
+    SealSource.HSM: _l("Key in the hardware token (PKCS#11)"),
+}
 
 
 class OrganisationSeal(db.Model):
@@ -91,8 +96,9 @@ class Certificate(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)  # ISOK-2026-000123
     verification_code: Mapped[str] = mapped_column(String(40), unique=True)  # 160 random bits, base32
-    status: Mapped[CertificateStatus] = mapped_column(enum_type(CertificateStatus), default=CertificateStatus.VALID,
-                                                      index=True)
+    status: Mapped[CertificateStatus] = mapped_column(
+        enum_type(CertificateStatus), default=CertificateStatus.VALID, index=True
+    )
     content: Mapped[dict] = mapped_column(JSON)  # the snapshot of everything it states (certificates.content)
     languages: Mapped[list] = mapped_column(JSON)
     formally_recognised: Mapped[bool] = mapped_column(default=False, index=True)  # counted by ESF reports
@@ -115,9 +121,16 @@ class Certificate(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     # One valid certificate per case: issuing again means replacing (the database holds to it, whatever the race).
-    __table_args__ = (UniqueConstraint("status_list_id", "status_list_index"),
-                      Index("uq_certificate_valid_case_id", "case_id", unique=True,
-                            sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")))
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_list_index"),
+        Index(
+            "uq_certificate_valid_case_id",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'valid'"),
+            postgresql_where=text("status = 'valid'"),
+        ),
+    )
 
     case: Mapped[Case] = relationship()
     status_list: Mapped[StatusList | None] = relationship()
@@ -152,8 +165,11 @@ class BulkStatus(enum.StrEnum):
         return BULK_STATUS_LABELS[self]
 
 
-BULK_STATUS_LABELS = {BulkStatus.QUEUED: _l("Waiting to start"), BulkStatus.RUNNING: _l("Running"),
-                      BulkStatus.FINISHED: _l("Finished")}
+BULK_STATUS_LABELS = {
+    BulkStatus.QUEUED: _l("Waiting to start"),
+    BulkStatus.RUNNING: _l("Running"),
+    BulkStatus.FINISHED: _l("Finished"),
+}
 
 
 class ItemStatus(enum.StrEnum):
@@ -166,8 +182,11 @@ class ItemStatus(enum.StrEnum):
         return ITEM_STATUS_LABELS[self]
 
 
-ITEM_STATUS_LABELS = {ItemStatus.PENDING: _l("Waiting"), ItemStatus.ISSUED: _l("Issued"),
-                      ItemStatus.FAILED: _l("Failed")}
+ITEM_STATUS_LABELS = {
+    ItemStatus.PENDING: _l("Waiting"),
+    ItemStatus.ISSUED: _l("Issued"),
+    ItemStatus.FAILED: _l("Failed"),
+}
 
 
 class BulkIssue(db.Model):
@@ -183,8 +202,9 @@ class BulkIssue(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
-    items: Mapped[list["BulkIssueItem"]] = relationship(back_populates="bulk", order_by="BulkIssueItem.id",
-                                                        cascade="all, delete-orphan")
+    items: Mapped[list["BulkIssueItem"]] = relationship(
+        back_populates="bulk", order_by="BulkIssueItem.id", cascade="all, delete-orphan"
+    )
 
 
 class BulkIssueItem(db.Model):

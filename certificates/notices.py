@@ -20,8 +20,10 @@ CERTIFICATE, SEAL = "certificate", "seal_expiring"
 
 
 def init_app(app: Flask) -> None:
-    registry.kind(app, registry.Kind(CERTIFICATE, _l("Your certificates issued or revoked"), write_certificate,
-                                     certificate_visible))
+    registry.kind(
+        app,
+        registry.Kind(CERTIFICATE, _l("Your certificates issued or revoked"), write_certificate, certificate_visible),
+    )
     registry.kind(app, registry.Kind(SEAL, _l("Seal certificates about to expire"), write_seal, seal_visible))
     for action in ("issue_certificate", "revoke_certificate"):
         registry.on_audit(app, action, told_of_certificate)
@@ -30,8 +32,15 @@ def init_app(app: Flask) -> None:
 
 def told_of_certificate(entry) -> list[registry.Tell]:
     certificate = db.session.get(Certificate, entry.object_id)
-    return [registry.Tell(certificate.case.client.user_id, CERTIFICATE, certificate.id, {"action": entry.action},
-                          case_id=certificate.case_id)]
+    return [
+        registry.Tell(
+            certificate.case.client.user_id,
+            CERTIFICATE,
+            certificate.id,
+            {"action": entry.action},
+            case_id=certificate.case_id,
+        )
+    ]
 
 
 def certificate_visible(user, notice) -> bool:
@@ -55,8 +64,11 @@ def write_certificate(notice) -> registry.Written | None:
 def tell_of_expiring_seals() -> None:
     """The daily job: tell every administrator, once per seal, of a seal certificate that expires within 60 days."""
     expiring = seals.seals_needing_attention()
-    admins = db.session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == Role.ADMIN, User.active.is_(True))).all()
+    admins = db.session.scalars(
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.active.is_(True))
+    ).all()
     for record in expiring:
         for admin_id in admins:
             if not services.already_told(admin_id, SEAL, record.id):
@@ -73,7 +85,11 @@ def write_seal(notice) -> registry.Written | None:
     if record is None:
         return None
     return registry.Written(
-        _("The seal of %(organisation)s expires on %(date)s", organisation=record.organisation.name,
-          date=format_date(record.not_valid_after, "long")),
+        _(
+            "The seal of %(organisation)s expires on %(date)s",
+            organisation=record.organisation.name,
+            date=format_date(record.not_valid_after, "long"),
+        ),
         _("Install a new seal before then: after it, the organisation cannot issue certificates."),
-        registry.link("certificates.seal_overview"))
+        registry.link("certificates.seal_overview"),
+    )

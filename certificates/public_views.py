@@ -39,8 +39,10 @@ def issuer_key(organisation_id, thumbprint):
         if seals.key_thumbprint(record) == thumbprint:
             jwk = seals.public_jwk(record)
             algorithm = seal.jws_algorithm(seals.chain(record)[0].public_key())
-            return _json({**jwk, "kid": addresses.key_url(organisation_id, thumbprint), "use": "sig",
-                          "alg": algorithm}, "application/jwk+json")
+            return _json(
+                {**jwk, "kid": addresses.key_url(organisation_id, thumbprint), "use": "sig", "alg": algorithm},
+                "application/jwk+json",
+            )
     abort(404)
 
 
@@ -59,8 +61,13 @@ def status_list_credential(organisation_id, list_id):
 
 
 def _version_or_404(code: str, number: int) -> FrameworkVersion:
-    version = db.session.scalar(select(FrameworkVersion).join(Framework).where(
-        Framework.code == code, FrameworkVersion.number == number, FrameworkVersion.status != VersionStatus.DRAFT))
+    version = db.session.scalar(
+        select(FrameworkVersion)
+        .join(Framework)
+        .where(
+            Framework.code == code, FrameworkVersion.number == number, FrameworkVersion.status != VersionStatus.DRAFT
+        )
+    )
     return version or abort(404)
 
 
@@ -83,8 +90,11 @@ def achievement(code, number, units):
     """The achievement credentials of this qualification version and set of units name."""
     version = _version_or_404(code, number)
     wanted = units.split("+")
-    found = db.session.scalars(select(FrameworkUnit).where(
-        FrameworkUnit.version_id == version.id, FrameworkUnit.code.in_(wanted)).order_by(FrameworkUnit.position)).all()
+    found = db.session.scalars(
+        select(FrameworkUnit)
+        .where(FrameworkUnit.version_id == version.id, FrameworkUnit.code.in_(wanted))
+        .order_by(FrameworkUnit.position)
+    ).all()
     if not wanted or len(found) != len(set(wanted)):
         abort(404)
     return _render("certificates/public/achievement.html", version=version, units=found)
@@ -94,9 +104,12 @@ def achievement(code, number, units):
 def learning_outcome(code, number, outcome_code):
     """A learning outcome of the qualification version, with what each level of its scale means."""
     version = _version_or_404(code, number)
-    outcomes = db.session.scalars(select(LearningOutcome).join(FrameworkUnit).where(
-        FrameworkUnit.version_id == version.id, LearningOutcome.code == outcome_code)
-        .order_by(FrameworkUnit.position, LearningOutcome.position)).all()
+    outcomes = db.session.scalars(
+        select(LearningOutcome)
+        .join(FrameworkUnit)
+        .where(FrameworkUnit.version_id == version.id, LearningOutcome.code == outcome_code)
+        .order_by(FrameworkUnit.position, LearningOutcome.position)
+    ).all()
     if not outcomes:
         abort(404)
     return _render("certificates/public/outcome.html", version=version, outcomes=outcomes)

@@ -72,15 +72,25 @@ def _units(content: dict, w: Wording) -> list[dict]:
         outcomes = unit["outcomes"]
         texts_, outcome_note = w.column([w.text_cell(o["text"]) for o in outcomes])
         levels, level_note = w.column([w.level(o["level"]) for o in outcomes])
-        units.append({
-            "name": w.loc(unit["name"]), "credits": unit.get("credits"),
-            "formally_recognised": unit.get("formally_recognised"),
-            "outcome_note": outcome_note, "level_note": level_note,
-            "rows": [{"text": text, "level": level, "partly": o.get("result") == "partly",
-                      "remaining": w.words(o["remaining"]) if o.get("remaining") else None,
-                      "shown_by": w.join(texts.method_label(w.lang, m) for m in o["shown_by"])}
-                     for o, text, level in zip(outcomes, texts_, levels, strict=True)],
-        })
+        units.append(
+            {
+                "name": w.loc(unit["name"]),
+                "credits": unit.get("credits"),
+                "formally_recognised": unit.get("formally_recognised"),
+                "outcome_note": outcome_note,
+                "level_note": level_note,
+                "rows": [
+                    {
+                        "text": text,
+                        "level": level,
+                        "partly": o.get("result") == "partly",
+                        "remaining": w.words(o["remaining"]) if o.get("remaining") else None,
+                        "shown_by": w.join(texts.method_label(w.lang, m) for m in o["shown_by"]),
+                    }
+                    for o, text, level in zip(outcomes, texts_, levels, strict=True)
+                ],
+            }
+        )
     return units
 
 
@@ -130,16 +140,27 @@ def page_rule(content: dict, lang: str) -> Markup:
     into the rule itself, so the section's body holds no hidden footer and no strings to carry from page to page.
     """
     code = content.get("verification_code")
-    lines = ([f"{texts.text(lang, 'number')}: {content['number']}", texts.text(lang, "verify"),
-              verification_url(code), texts.text(lang, "seal")] if code else [texts.text(lang, "preview")])
+    lines = (
+        [
+            f"{texts.text(lang, 'number')}: {content['number']}",
+            texts.text(lang, "verify"),
+            verification_url(code),
+            texts.text(lang, "seal"),
+        ]
+        if code
+        else [texts.text(lang, "preview")]
+    )
     before, _, rest = texts.text(lang, "page").partition("{page}")
     between, _, after = rest.partition("{pages}")
-    footer = (" ".join(css_string(line + "\n") for line in lines)
-              + f" {css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}")
+    footer = (
+        " ".join(css_string(line + "\n") for line in lines)
+        + f" {css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
+    )
     direction = "direction: rtl; text-align: right; " if Wording(lang).dir == "rtl" else ""
     return Markup(  # noqa: S704  (built from our own wording, the number and the address, each a CSS string)
         f"@page sheet-{lang} {{ @bottom-right {{ {direction}content: {footer}; }} }}\n"
-        f".sheet[lang={lang}] {{ page: sheet-{lang}; }}\n")
+        f".sheet[lang={lang}] {{ page: sheet-{lang}; }}\n"
+    )
 
 
 def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
@@ -151,11 +172,25 @@ def render_certificate_pdf(content: dict, *, preview: bool = False) -> bytes:
     first, languages = content["languages"][0], content["languages"]
     code = content.get("verification_code")
     qr = qr_image(verification_url(code)) if code else None
-    context = {"sections": render_sections(content, preview=preview),
-               "pages": [page_rule(content, lang) for lang in languages],
-               "title": texts.text(first, "title"), "number": content.get("number"), "qr": None, "qr_alts": []}
+    context = {
+        "sections": render_sections(content, preview=preview),
+        "pages": [page_rule(content, lang) for lang in languages],
+        "title": texts.text(first, "title"),
+        "number": content.get("number"),
+        "qr": None,
+        "qr_alts": [],
+    }
     if qr:
-        context.update(qr=QR_RESOURCE, qr_resolution=f"{qr.resolution_dppx:.4f}",
-                       qr_alts=[(lang, qr_alt(content, lang)) for lang in languages])
-    return pdf.render_pdf(DOCUMENT_TEMPLATE, context, lang=first, resources={QR_RESOURCE: qr.png} if qr else {},
-                          stylesheets=(STYLESHEET,), variant=pdf.TAGGED_PDF_VARIANT)
+        context.update(
+            qr=QR_RESOURCE,
+            qr_resolution=f"{qr.resolution_dppx:.4f}",
+            qr_alts=[(lang, qr_alt(content, lang)) for lang in languages],
+        )
+    return pdf.render_pdf(
+        DOCUMENT_TEMPLATE,
+        context,
+        lang=first,
+        resources={QR_RESOURCE: qr.png} if qr else {},
+        stylesheets=(STYLESHEET,),
+        variant=pdf.TAGGED_PDF_VARIANT,
+    )

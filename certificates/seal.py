@@ -58,11 +58,15 @@ class SealSigner(signers.SimpleSigner):
     @classmethod
     def from_key(cls, key, chain: list[x509.Certificate]) -> "SealSigner":
         """A signer for `key`, whose certificate is chain[0]; the rest of the chain travels in the signature."""
-        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         certificates = [_asn1_certificate(certificate) for certificate in chain]
-        signer = cls(signing_cert=certificates[0], signing_key=asn1_keys.PrivateKeyInfo.load(der),
-                     cert_registry=SimpleCertificateStore.from_certs(certificates))
+        signer = cls(
+            signing_cert=certificates[0],
+            signing_key=asn1_keys.PrivateKeyInfo.load(der),
+            cert_registry=SimpleCertificateStore.from_certs(certificates),
+        )
         signer.__dict__["private_key"] = key  # already parsed: the cached property need not parse it again
         signer.bytes_reserved = {}  # by timestamp authority address (None: no timestamp)
         return signer
@@ -89,24 +93,36 @@ class TimestampFailed(RuntimeError):
     """The timestamp authority did not answer, or its answer or certificate could not be trusted."""
 
 
-def seal_pdf(pdf: bytes, signer: SealSigner, *, reason: str, location: str | None,
-             timestamping: Timestamping | None = None) -> bytes:
+def seal_pdf(
+    pdf: bytes, signer: SealSigner, *, reason: str, location: str | None, timestamping: Timestamping | None = None
+) -> bytes:
     """Seal the whole document: PAdES B-B; with `timestamping`, B-LTA: a trusted timestamp on the signature, the
     data to validate the seal and the timestamps in the document security store, and a document timestamp over
     all of it (the start of a chain later timestamps can extend)."""
-    meta = PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-                                reason=reason, location=location)
+    meta = PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+    )
     authority = None
     if timestamping is not None:
         authority = timestamping.authority
-        meta = dataclasses.replace(meta, embed_validation_info=True, use_pades_lta=True,
-                                   validation_context=timestamping.validation_context)
+        meta = dataclasses.replace(
+            meta, embed_validation_info=True, use_pades_lta=True, validation_context=timestamping.validation_context
+        )
     reserved_key = authority.url if authority else None
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     try:
         with timestamping.lock if timestamping else contextlib.nullcontext():
-            sealed = signers.sign_pdf(writer, meta, signer=signer, timestamper=authority,
-                                      bytes_reserved=signer.bytes_reserved.get(reserved_key)).getvalue()
+            sealed = signers.sign_pdf(
+                writer,
+                meta,
+                signer=signer,
+                timestamper=authority,
+                bytes_reserved=signer.bytes_reserved.get(reserved_key),
+            ).getvalue()
     except (TimestampRequestError, OSError) as error:
         raise TimestampFailed(str(error)) from error
     except SigningError as error:
@@ -153,8 +169,9 @@ class SealStatus:
     unchanged_since: bool  # after the seal the file gained at most validation data and timestamps
 
 
-def seal_status(pdf: bytes, chain: list[x509.Certificate],
-                timestamp_roots: list[x509.Certificate] = ()) -> SealStatus | None:
+def seal_status(
+    pdf: bytes, chain: list[x509.Certificate], timestamp_roots: list[x509.Certificate] = ()
+) -> SealStatus | None:
     """Check the seal of a certificate PDF against the seal certificate chain that made it, and its timestamps
     against `timestamp_roots`; None when unsealed."""
     signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
@@ -165,5 +182,7 @@ def seal_status(pdf: bytes, chain: list[x509.Certificate],
     status = validate_pdf_signature(signatures[0], context, timestamp_context)
     unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
         status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and status.modification_level is not None and status.modification_level <= ModificationLevel.LTA_UPDATES)
+        and status.modification_level is not None
+        and status.modification_level <= ModificationLevel.LTA_UPDATES
+    )
     return SealStatus(intact=status.intact, valid=status.valid, trusted=status.trusted, unchanged_since=unchanged)

@@ -50,11 +50,13 @@ class SealMaterial:
         return "".join(cert.public_bytes(serialization.Encoding.PEM).decode() for cert in self.chain)
 
     def key_der(self) -> bytes:
-        return self.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption())
+        return self.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
 
 # --- encryption at rest ------------------------------------------------------------------------------------------
+
 
 def _encryption_key() -> bytes:
     secret = current_app.config.get("SEAL_ENCRYPTION_KEY") or current_app.config["SECRET_KEY"]
@@ -88,6 +90,7 @@ def decrypt_key(blob: bytes, organisation_id: int, fingerprint: str):
 
 # --- reading uploads ---------------------------------------------------------------------------------------------
 
+
 def _password(text: str | None) -> bytes | None:
     return text.encode() if text else None
 
@@ -96,11 +99,13 @@ def from_pkcs12(data: bytes, password: str | None) -> SealMaterial:
     try:
         key, certificate, others = pkcs12.load_key_and_certificates(data, _password(password))
     except ValueError as error:
-        raise SealMaterialError(_("The file does not open with this password, or it is not a PKCS#12 file."),
-                                field="pkcs12") from error
+        raise SealMaterialError(
+            _("The file does not open with this password, or it is not a PKCS#12 file."), field="pkcs12"
+        ) from error
     if key is None or certificate is None:
-        raise SealMaterialError(_("The PKCS#12 file must hold both the private key and its certificate."),
-                                field="pkcs12")
+        raise SealMaterialError(
+            _("The PKCS#12 file must hold both the private key and its certificate."), field="pkcs12"
+        )
     return _material(key, [certificate, *others])
 
 
@@ -108,13 +113,13 @@ def from_pem(key_pem: bytes, chain_pem: bytes, password: str | None) -> SealMate
     try:
         key = serialization.load_pem_private_key(key_pem, _password(password))
     except (ValueError, TypeError) as error:
-        raise SealMaterialError(_("The key file is not a PEM private key, or the password does not open it."),
-                                field="key_pem") from error
+        raise SealMaterialError(
+            _("The key file is not a PEM private key, or the password does not open it."), field="key_pem"
+        ) from error
     try:
         chain = x509.load_pem_x509_certificates(chain_pem)
     except ValueError as error:
-        raise SealMaterialError(_("The certificate file is not a PEM certificate chain."),
-                                field="chain_pem") from error
+        raise SealMaterialError(_("The certificate file is not a PEM certificate chain."), field="chain_pem") from error
     return _material(key, chain)
 
 
@@ -158,11 +163,13 @@ def check_usable(certificate: x509.Certificate) -> None:
     """The seal certificate is valid now and allows signatures."""
     now = datetime.now(UTC)
     if certificate.not_valid_after_utc <= now:
-        raise SealMaterialError(_("This certificate expired on %(date)s.",
-                                  date=certificate.not_valid_after_utc.date().isoformat()))
+        raise SealMaterialError(
+            _("This certificate expired on %(date)s.", date=certificate.not_valid_after_utc.date().isoformat())
+        )
     if certificate.not_valid_before_utc > now:
-        raise SealMaterialError(_("This certificate is valid only from %(date)s.",
-                                  date=certificate.not_valid_before_utc.date().isoformat()))
+        raise SealMaterialError(
+            _("This certificate is valid only from %(date)s.", date=certificate.not_valid_before_utc.date().isoformat())
+        )
     try:
         usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -172,6 +179,7 @@ def check_usable(certificate: x509.Certificate) -> None:
 
 
 # --- naming the organisation -------------------------------------------------------------------------------------
+
 
 def _normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
@@ -187,9 +195,14 @@ def check_names(certificate: x509.Certificate, organisation_name: str) -> None:
     """The seal must name the organisation that issues with it, as the certificate's text does."""
     names = organisation_names(certificate)
     if _normalised(organisation_name) not in {_normalised(name) for name in names}:
-        raise SealMaterialError(_("The certificate names %(names)s, not %(organisation)s. A seal must name the "
-                                  "organisation that issues with it.",
-                                  names=", ".join(names) or "–", organisation=organisation_name))
+        raise SealMaterialError(
+            _(
+                "The certificate names %(names)s, not %(organisation)s. A seal must name the "
+                "organisation that issues with it.",
+                names=", ".join(names) or "–",
+                organisation=organisation_name,
+            )
+        )
 
 
 def _b64url_uint(number: int, length: int | None = None) -> str:
@@ -221,26 +234,45 @@ def fingerprint(certificate: x509.Certificate) -> str:
 
 # --- self-signed seals -------------------------------------------------------------------------------------------
 
-def self_signed(organisation_name: str, business_id: str | None = None, *, key=None,
-                years: int = GENERATED_YEARS) -> SealMaterial:
+
+def self_signed(
+    organisation_name: str, business_id: str | None = None, *, key=None, years: int = GENERATED_YEARS
+) -> SealMaterial:
     """A self-signed seal whose subject is the organisation's legal name: for demonstrations and tests only, since
     nobody outside trusts it. With a Finnish business id the subject carries it as the eIDAS organisation
     identifier (ETSI EN 319 412-1: NTR, the trade register, FI)."""
     key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, organisation_name[:64]),
-                  x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name[:64])]
+    attributes = [
+        x509.NameAttribute(NameOID.COMMON_NAME, organisation_name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name[:64]),
+    ]
     if business_id:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, f"NTRFI-{business_id}"))
     name = x509.Name(attributes)
     now = datetime.now(UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .sign(key, hashes.SHA256())
     )
     return SealMaterial(key=key, chain=[certificate])

@@ -52,8 +52,13 @@ class TokenSigner(PKCS11Signer):
     def __init__(self, session, key_label: str, chain: list[x509.Certificate]):
         certificates = [asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)) for cert in chain]
         # ECDSA signs a digest made here: tokens all know plain ECDSA, not all its hashing variants (SoftHSM2 not)
-        super().__init__(session, key_label=key_label, signing_cert=certificates[0], ca_chain=certificates[1:],
-                         use_raw_mechanism=isinstance(chain[0].public_key(), ec.EllipticCurvePublicKey))
+        super().__init__(
+            session,
+            key_label=key_label,
+            signing_cert=certificates[0],
+            ca_chain=certificates[1:],
+            use_raw_mechanism=isinstance(chain[0].public_key(), ec.EllipticCurvePublicKey),
+        )
         self.bytes_reserved = {}
         with _lock:
             self._load_objects()  # find the key now, under the lock, rather than in the middle of a seal
@@ -64,8 +69,12 @@ class TokenSigner(PKCS11Signer):
                 return await super().async_sign_raw(data, digest_algorithm, dry_run=dry_run)
             except PKCS11Error as error:
                 forget()
-                raise TokenUnavailable(_("The hardware token holding the seal key did not sign (%(error)s). "
-                                         "Tell the administrator.", error=type(error).__name__)) from error
+                raise TokenUnavailable(
+                    _(
+                        "The hardware token holding the seal key did not sign (%(error)s). Tell the administrator.",
+                        error=type(error).__name__,
+                    )
+                ) from error
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         return asyncio.run(self.async_sign_raw(data, digest_algorithm))
@@ -94,8 +103,9 @@ def _session():
                     session = open_pkcs11_session(module, token_criteria=criteria)
                 _sessions[module, token_label] = session
             except (PKCS11Error, OSError) as error:
-                raise TokenUnavailable(_("The hardware token does not open: %(error)s",
-                                         error=str(error) or type(error).__name__)) from error
+                raise TokenUnavailable(
+                    _("The hardware token does not open: %(error)s", error=str(error) or type(error).__name__)
+                ) from error
         return _sessions[module, token_label]
 
 
@@ -118,12 +128,14 @@ def signer(key_label: str, chain: list[x509.Certificate]) -> TokenSigner:
             try:
                 _signers[cache_key] = TokenSigner(_session(), key_label, chain)
             except PKCS11Error as error:
-                raise TokenUnavailable(_("The hardware token holds no single private key labelled %(label)s.",
-                                         label=key_label)) from error
+                raise TokenUnavailable(
+                    _("The hardware token holds no single private key labelled %(label)s.", label=key_label)
+                ) from error
         return _signers[cache_key]
 
 
 # --- installing a seal whose key is in the token -----------------------------------------------------------------
+
 
 @dataclass
 class TokenMaterial:
@@ -152,8 +164,9 @@ def _signs_for(key, certificate: x509.Certificate) -> bool:
     try:
         with _lock:
             if isinstance(public_key, rsa.RSAPublicKey):
-                public_key.verify(key.sign(probe, mechanism=Mechanism.SHA256_RSA_PKCS), probe, PKCS1v15(),
-                                  hashes.SHA256())
+                public_key.verify(
+                    key.sign(probe, mechanism=Mechanism.SHA256_RSA_PKCS), probe, PKCS1v15(), hashes.SHA256()
+                )
             elif isinstance(public_key, ec.EllipticCurvePublicKey):
                 digest = hashes.Hash(hashes.SHA256())
                 digest.update(probe)
@@ -181,23 +194,28 @@ def material(key_label: str, chain_pem: bytes | None) -> TokenMaterial:
             keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: key_label}))
     except PKCS11Error as error:
         forget()
-        raise seal_keys.SealMaterialError(_("The hardware token did not answer (%(error)s).",
-                                            error=type(error).__name__), field="key_label") from error
+        raise seal_keys.SealMaterialError(
+            _("The hardware token did not answer (%(error)s).", error=type(error).__name__), field="key_label"
+        ) from error
     if len(keys) != 1:
-        raise seal_keys.SealMaterialError(_("The hardware token holds no single private key labelled %(label)s.",
-                                            label=key_label), field="key_label")
+        raise seal_keys.SealMaterialError(
+            _("The hardware token holds no single private key labelled %(label)s.", label=key_label), field="key_label"
+        )
     if chain_pem:
         try:
             certificates = x509.load_pem_x509_certificates(chain_pem)
         except ValueError as error:
-            raise seal_keys.SealMaterialError(_("The certificate file is not a PEM certificate chain."),
-                                              field="token_chain_pem") from error
+            raise seal_keys.SealMaterialError(
+                _("The certificate file is not a PEM certificate chain."), field="token_chain_pem"
+            ) from error
     else:
         certificates = _token_certificates(session)
     leaf = next((cert for cert in certificates if _signs_for(keys[0], cert)), None)
     if leaf is None:
-        raise seal_keys.SealMaterialError(_("None of the certificates belongs to the key labelled %(label)s.",
-                                            label=key_label), field="token_chain_pem")
+        raise seal_keys.SealMaterialError(
+            _("None of the certificates belongs to the key labelled %(label)s.", label=key_label),
+            field="token_chain_pem",
+        )
     chain = seal_keys.chain_from(leaf, certificates)
     seal_keys.check_public_key(leaf.public_key())
     seal_keys.check_usable(leaf)

@@ -23,11 +23,17 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 
 
 def _seal_page(organisation, *, form=None, token_form=None, status=200):
-    return render_template("certificates/seal.html", organisation=organisation, history=seals.seals_of(organisation.id),
-                           current=seals.active_seal(organisation.id), form=form or SealUploadForm(formdata=None),
-                           token_form=token_form or TokenSealForm(formdata=None),
-                           token_configured=seal_tokens.configured(), generate_form=ActionForm(),
-                           expires_soon=seals.expires_soon), status
+    return render_template(
+        "certificates/seal.html",
+        organisation=organisation,
+        history=seals.seals_of(organisation.id),
+        current=seals.active_seal(organisation.id),
+        form=form or SealUploadForm(formdata=None),
+        token_form=token_form or TokenSealForm(formdata=None),
+        token_configured=seal_tokens.configured(),
+        generate_form=ActionForm(),
+        expires_soon=seals.expires_soon,
+    ), status
 
 
 @bp.get("/admin/organisations/<int:organisation_id>/seal")
@@ -53,8 +59,9 @@ def _install_upload(organisation, form: SealUploadForm) -> OrganisationSeal:
     if key_pem and chain_pem:
         return seals.upload_pem(current_user, organisation, key_pem, chain_pem, form.password.data)
     field = "chain_pem" if key_pem else "key_pem" if chain_pem else "pkcs12"
-    raise seal_keys.SealMaterialError(_("Choose a PKCS#12 file, or a PEM key together with its certificate chain."),
-                                      field)
+    raise seal_keys.SealMaterialError(
+        _("Choose a PKCS#12 file, or a PEM key together with its certificate chain."), field
+    )
 
 
 @bp.post("/admin/organisations/<int:organisation_id>/seal")
@@ -70,8 +77,14 @@ def upload_seal(organisation_id):
             getattr(form, error.field, form.pkcs12).errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The seal of %(organisation)s is now %(subject)s.", organisation=organisation.name,
-                    subject=record.subject), "success")
+            flash(
+                _(
+                    "The seal of %(organisation)s is now %(subject)s.",
+                    organisation=organisation.name,
+                    subject=record.subject,
+                ),
+                "success",
+            )
             return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
     return _seal_page(organisation, form=form, status=400)
 
@@ -89,8 +102,14 @@ def token_seal(organisation_id):
             getattr(form, error.field, form.token_chain_pem).errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The seal of %(organisation)s is now %(subject)s, with its key in the hardware token.",
-                    organisation=organisation.name, subject=record.subject), "success")
+            flash(
+                _(
+                    "The seal of %(organisation)s is now %(subject)s, with its key in the hardware token.",
+                    organisation=organisation.name,
+                    subject=record.subject,
+                ),
+                "success",
+            )
             return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
     return _seal_page(organisation, token_form=form, status=400)
 
@@ -116,21 +135,31 @@ def generate_seal(organisation_id):
 @permissions.requires(MANAGE_ORGANISATIONS)
 def seal_overview():
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    current = {record.organisation_id: record for record in db.session.scalars(
-        select(OrganisationSeal).where(OrganisationSeal.retired_at.is_(None)))}
-    return render_template("certificates/seals.html", organisations=organisations, current=current,
-                           expires_soon=seals.expires_soon)
+    current = {
+        record.organisation_id: record
+        for record in db.session.scalars(select(OrganisationSeal).where(OrganisationSeal.retired_at.is_(None)))
+    }
+    return render_template(
+        "certificates/seals.html", organisations=organisations, current=current, expires_soon=seals.expires_soon
+    )
 
 
 # --- where admins see seals --------------------------------------------------------------------------------------
+
 
 def organisation_panel(user, organisation):
     if not permissions.can(user, MANAGE_ORGANISATIONS):
         return None
     current = seals.active_seal(organisation.id)
-    return dashboard.Panel("certificates/panels/organisation_seal.html", {
-        "organisation": organisation, "current": current,
-        "expires_soon": current is not None and seals.expires_soon(current)}, order=10)
+    return dashboard.Panel(
+        "certificates/panels/organisation_seal.html",
+        {
+            "organisation": organisation,
+            "current": current,
+            "expires_soon": current is not None and seals.expires_soon(current),
+        },
+        order=10,
+    )
 
 
 def expiring_seals_panel(user):

@@ -25,32 +25,53 @@ class SealUnavailable(RuntimeError):
 
 
 def active_seal(organisation_id: int) -> OrganisationSeal | None:
-    return db.session.scalar(select(OrganisationSeal).where(
-        OrganisationSeal.organisation_id == organisation_id, OrganisationSeal.retired_at.is_(None)))
+    return db.session.scalar(
+        select(OrganisationSeal).where(
+            OrganisationSeal.organisation_id == organisation_id, OrganisationSeal.retired_at.is_(None)
+        )
+    )
 
 
 def seals_of(organisation_id: int) -> list[OrganisationSeal]:
     """Every seal the organisation has had, the current one first."""
-    return db.session.scalars(select(OrganisationSeal).where(OrganisationSeal.organisation_id == organisation_id)
-                              .order_by(OrganisationSeal.retired_at.is_not(None), OrganisationSeal.id.desc())).all()
+    return db.session.scalars(
+        select(OrganisationSeal)
+        .where(OrganisationSeal.organisation_id == organisation_id)
+        .order_by(OrganisationSeal.retired_at.is_not(None), OrganisationSeal.id.desc())
+    ).all()
 
 
 def seal_for_issue(organisation) -> OrganisationSeal:
     """The seal the organisation issues with now; refuse, saying why, when it has none that can seal."""
     current = active_seal(organisation.id)
     if current is None:
-        raise SealUnavailable(_("%(organisation)s has no seal yet, so it cannot issue certificates. An administrator "
-                                "can give it one on the organisation's page.", organisation=organisation.name))
+        raise SealUnavailable(
+            _(
+                "%(organisation)s has no seal yet, so it cannot issue certificates. An administrator "
+                "can give it one on the organisation's page.",
+                organisation=organisation.name,
+            )
+        )
     if current.not_valid_after <= utcnow():
-        raise SealUnavailable(_("The seal of %(organisation)s expired on %(date)s, so it cannot issue certificates. "
-                                "An administrator must install a new seal.", organisation=organisation.name,
-                                date=current.not_valid_after.date().isoformat()))
+        raise SealUnavailable(
+            _(
+                "The seal of %(organisation)s expired on %(date)s, so it cannot issue certificates. "
+                "An administrator must install a new seal.",
+                organisation=organisation.name,
+                date=current.not_valid_after.date().isoformat(),
+            )
+        )
     try:
         seal_keys.check_names(chain(current)[0], organisation.name)
     except seal_keys.SealMaterialError as error:
-        raise SealUnavailable(_("The seal of %(organisation)s names someone else (%(subject)s), for instance after a "
-                                "change of name. An administrator must install a seal naming the organisation.",
-                                organisation=organisation.name, subject=current.subject)) from error
+        raise SealUnavailable(
+            _(
+                "The seal of %(organisation)s names someone else (%(subject)s), for instance after a "
+                "change of name. An administrator must install a seal naming the organisation.",
+                organisation=organisation.name,
+                subject=current.subject,
+            )
+        ) from error
     return current
 
 
@@ -60,9 +81,11 @@ def expires_soon(record: OrganisationSeal) -> bool:
 
 def seals_needing_attention() -> list[OrganisationSeal]:
     """Current seals that have expired or expire within EXPIRY_WARNING, soonest first."""
-    return db.session.scalars(select(OrganisationSeal).where(
-        OrganisationSeal.retired_at.is_(None), OrganisationSeal.not_valid_after <= utcnow() + EXPIRY_WARNING)
-        .order_by(OrganisationSeal.not_valid_after)).all()
+    return db.session.scalars(
+        select(OrganisationSeal)
+        .where(OrganisationSeal.retired_at.is_(None), OrganisationSeal.not_valid_after <= utcnow() + EXPIRY_WARNING)
+        .order_by(OrganisationSeal.not_valid_after)
+    ).all()
 
 
 def chain(record: OrganisationSeal) -> list[x509.Certificate]:
@@ -85,17 +108,25 @@ def signer(record: OrganisationSeal) -> seal.SealSigner | seal_tokens.TokenSigne
         try:
             return seal_tokens.signer(record.token_key_label, chain(record))
         except seal_tokens.TokenUnavailable as error:
-            raise SealUnavailable(_("The seal key of %(organisation)s is in the hardware token, which cannot be used "
-                                    "now: %(reason)s", organisation=record.organisation.name,
-                                    reason=str(error))) from error
+            raise SealUnavailable(
+                _(
+                    "The seal key of %(organisation)s is in the hardware token, which cannot be used now: %(reason)s",
+                    organisation=record.organisation.name,
+                    reason=str(error),
+                )
+            ) from error
     cache_key = (record.id, record.fingerprint)
     if cache_key not in _signers:
         try:
             key = seal_keys.decrypt_key(record.encrypted_key, record.organisation_id, record.fingerprint)
         except seal_keys.KeyUnreadable as error:
-            raise SealUnavailable(_("The seal key of %(organisation)s cannot be read: the installation's seal "
-                                    "encryption key has changed. An administrator must install the seal again.",
-                                    organisation=record.organisation.name)) from error
+            raise SealUnavailable(
+                _(
+                    "The seal key of %(organisation)s cannot be read: the installation's seal "
+                    "encryption key has changed. An administrator must install the seal again.",
+                    organisation=record.organisation.name,
+                )
+            ) from error
         if len(_signers) >= _SIGNERS_KEPT:
             _signers.pop(next(iter(_signers)))
         _signers[cache_key] = seal.SealSigner.from_key(key, chain(record))
@@ -104,8 +135,10 @@ def signer(record: OrganisationSeal) -> seal.SealSigner | seal_tokens.TokenSigne
 
 # --- giving an organisation its seal -----------------------------------------------------------------------------
 
-def install_seal(user, organisation, material: seal_keys.SealMaterial | seal_tokens.TokenMaterial,
-                 source: SealSource) -> OrganisationSeal:
+
+def install_seal(
+    user, organisation, material: seal_keys.SealMaterial | seal_tokens.TokenMaterial, source: SealSource
+) -> OrganisationSeal:
     """Make `material` the organisation's seal; the seal it had is retired (kept for what it signed). A key in
     memory is stored encrypted; a key in the hardware token stays there, and the seal keeps its label."""
     seal_keys.check_names(material.certificate, organisation.name)
@@ -118,20 +151,33 @@ def install_seal(user, organisation, material: seal_keys.SealMaterial | seal_tok
         previous.retired_at = utcnow()
         audit.record(user, "retire_seal", previous, changes=audit.changes_of(previous, ["retired_at"]))
     record = OrganisationSeal(
-        organisation=organisation, source=source, subject=certificate.subject.rfc4514_string()[:500],
-        issuer=certificate.issuer.rfc4514_string()[:500], fingerprint=digest,
+        organisation=organisation,
+        source=source,
+        subject=certificate.subject.rfc4514_string()[:500],
+        issuer=certificate.issuer.rfc4514_string()[:500],
+        fingerprint=digest,
         certificate_chain=material.chain_pem(),
-        encrypted_key=(None if isinstance(material, seal_tokens.TokenMaterial)
-                       else seal_keys.encrypt_key(material.key_der(), organisation.id, digest)),
+        encrypted_key=(
+            None
+            if isinstance(material, seal_tokens.TokenMaterial)
+            else seal_keys.encrypt_key(material.key_der(), organisation.id, digest)
+        ),
         token_key_label=material.key_label if isinstance(material, seal_tokens.TokenMaterial) else None,
-        not_valid_before=certificate.not_valid_before_utc, not_valid_after=certificate.not_valid_after_utc,
+        not_valid_before=certificate.not_valid_before_utc,
+        not_valid_after=certificate.not_valid_after_utc,
         created_by_id=user.id if user else None,
     )
     db.session.add(record)
     db.session.flush()
-    audit.record(user, "install_seal", record, changes=audit.snapshot(
-        record, ["organisation_id", "source", "subject", "issuer", "fingerprint", "not_valid_after",
-                 "token_key_label"]))
+    audit.record(
+        user,
+        "install_seal",
+        record,
+        changes=audit.snapshot(
+            record,
+            ["organisation_id", "source", "subject", "issuer", "fingerprint", "not_valid_after", "token_key_label"],
+        ),
+    )
     return record
 
 

@@ -42,13 +42,13 @@ class CertificateError(RuleBroken):
 
 def new_verification_code() -> str:
     raw = base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode().rstrip("=")
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def normalise_code(text: str) -> str:
     """Accept a code as people type it: any case, with or without dashes and spaces."""
     raw = "".join(ch for ch in text.upper() if ch.isalnum())
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def _local_today(moment: datetime):
@@ -79,15 +79,22 @@ def _months_later(moment: datetime, months: int) -> datetime:
 
 
 def _check_version(certificate: Certificate, version) -> None:
-    check_version(certificate, version, _("Someone else changed this certificate meanwhile. Reload the page and "
-                                          "try again."), field="version", required=False, error=CertificateError)
+    check_version(
+        certificate,
+        version,
+        _("Someone else changed this certificate meanwhile. Reload the page and try again."),
+        field="version",
+        required=False,
+        error=CertificateError,
+    )
 
 
 def _holder_id(case) -> str:
     """The client's identifier in credentials (`credentialSubject.id`): the one their earlier certificates carry,
     so a wallet sees one holder; else a new random URN, which says nothing about them."""
-    for content in db.session.scalars(select(Certificate.content).join(Case).where(
-            Case.client_id == case.client_id).order_by(Certificate.id.desc())):
+    for content in db.session.scalars(
+        select(Certificate.content).join(Case).where(Case.client_id == case.client_id).order_by(Certificate.id.desc())
+    ):
         if content["holder"].get("id"):
             return content["holder"]["id"]
     return uuid.uuid4().urn
@@ -99,8 +106,9 @@ def preview_content(user, case, languages: list[str], *, authorised: bool = Fals
     if not authorised and not access.can_issue_certificate(user, case):
         raise CertificateError(_("You may not issue certificates for this case."))
     if case.client.erased_at is not None:  # a certificate would name no one (certificates.data_rights)
-        raise CertificateError(_("This client's personal data have been erased, so no certificate can be issued for "
-                                 "them."))
+        raise CertificateError(
+            _("This client's personal data have been erased, so no certificate can be issued for them.")
+        )
     if not languages or any(code not in texts.LANGUAGES for code in languages):
         raise CertificateError(_("Choose at least one of the offered languages."))
     try:
@@ -111,23 +119,33 @@ def preview_content(user, case, languages: list[str], *, authorised: bool = Fals
 
 def valid_certificate(case) -> Certificate | None:
     """The case's valid certificate: there is at most one."""
-    return db.session.scalar(select(Certificate).where(Certificate.case_id == case.id,
-                                                       Certificate.status == CertificateStatus.VALID))
+    return db.session.scalar(
+        select(Certificate).where(Certificate.case_id == case.id, Certificate.status == CertificateStatus.VALID)
+    )
 
 
 def _already_certified(certificate: Certificate) -> CertificateError:
-    return CertificateError(_("This case already has a valid certificate, %(number)s. To issue it again, re-issue "
-                              "that one and give the reason: the new certificate replaces it.",
-                              number=certificate.number))
+    return CertificateError(
+        _(
+            "This case already has a valid certificate, %(number)s. To issue it again, re-issue "
+            "that one and give the reason: the new certificate replaces it.",
+            number=certificate.number,
+        )
+    )
 
 
-def issue_certificate(user, case, languages: list[str], *, replaces: Certificate | None = None,
-                      authorised: bool = False) -> Certificate:
+def issue_certificate(
+    user, case, languages: list[str], *, replaces: Certificate | None = None, authorised: bool = False
+) -> Certificate:
     """Issue a sealed certificate for the case's signed-off results, in the chosen languages. A case has one valid
     certificate at a time: a new one must replace it (reissue_certificate)."""
     if open_appeals(case):
-        raise CertificateError(_("The client has asked for a review of the assessment decision. The certificate "
-                                 "can be issued once the review is recorded."))
+        raise CertificateError(
+            _(
+                "The client has asked for a review of the assessment decision. The certificate "
+                "can be issued once the review is recorded."
+            )
+        )
     content = preview_content(user, case, languages, authorised=authorised)
     if (current := valid_certificate(case)) is not None:
         raise _already_certified(current)
@@ -138,21 +156,29 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
         raise CertificateError(str(error)) from error
     now = utcnow()
     number = _next_number(now.year)
-    content.update(number=number, verification_code=new_verification_code(),
-                   issued_on=_local_today(now).isoformat())
+    content.update(number=number, verification_code=new_verification_code(), issued_on=_local_today(now).isoformat())
     content["holder"]["id"] = _holder_id(case)
     stamping = timestamps.timestamping(seals.chain(issuer_seal), issuer_seal.fingerprint)
     try:
-        sealed = seal.seal_pdf(rendering.render_certificate_pdf(content), signer, reason=f"Certificate {number}",
-                               location=content["place"], timestamping=stamping)
+        sealed = seal.seal_pdf(
+            rendering.render_certificate_pdf(content),
+            signer,
+            reason=f"Certificate {number}",
+            location=content["place"],
+            timestamping=stamping,
+        )
     except seal_tokens.TokenUnavailable as error:
         current_app.logger.warning("certificate %s not sealed: %s", number, error)
         raise CertificateError(str(error)) from error
     except seal.TimestampFailed as error:
         current_app.logger.warning("certificate %s not sealed: %s", number, error)
-        raise CertificateError(_("The timestamp service did not answer or could not be trusted, so the certificate "
-                                 "was not issued. Try again in a moment; if it keeps failing, tell the "
-                                 "administrator.")) from error
+        raise CertificateError(
+            _(
+                "The timestamp service did not answer or could not be trusted, so the certificate "
+                "was not issued. Try again in a moment; if it keeps failing, tell the "
+                "administrator."
+            )
+        ) from error
     try:
         digest = storage.put_bytes(sealed)
     except storage.Unavailable as error:
@@ -161,10 +187,19 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
     try:
         with db.session.begin_nested():  # another issue for the same case may have won the race meanwhile
             certificate = Certificate(
-                case=case, number=number, verification_code=content["verification_code"], content=content,
-                languages=content["languages"], formally_recognised=content["formally_recognised"],
-                pdf_sha256=digest, pdf_size=len(sealed), issued_at=now, issued_by_id=user.id, replaces=replaces,
-                seal=issuer_seal, seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
+                case=case,
+                number=number,
+                verification_code=content["verification_code"],
+                content=content,
+                languages=content["languages"],
+                formally_recognised=content["formally_recognised"],
+                pdf_sha256=digest,
+                pdf_size=len(sealed),
+                issued_at=now,
+                issued_by_id=user.id,
+                replaces=replaces,
+                seal=issuer_seal,
+                seal_level=seal.LONG_TERM if stamping else seal.BASELINE,
                 valid_until=_months_later(now, months) if months else None,
             )
             db.session.add(certificate)
@@ -175,9 +210,27 @@ def issue_certificate(user, case, languages: list[str], *, replaces: Certificate
         if current is None:  # two issues drew the same place in the revocation list, once in a blue moon
             raise CertificateError(_("Another certificate was issued at the same moment. Try again.")) from error
         raise _already_certified(current) from error
-    audit.record(user, "issue_certificate", certificate, changes=audit.snapshot(
-        certificate, ["number", "case_id", "languages", "formally_recognised", "pdf_sha256", "replaces_id",
-                      "seal_id", "seal_level", "valid_until", "status_list_id", "status_list_index"]))
+    audit.record(
+        user,
+        "issue_certificate",
+        certificate,
+        changes=audit.snapshot(
+            certificate,
+            [
+                "number",
+                "case_id",
+                "languages",
+                "formally_recognised",
+                "pdf_sha256",
+                "replaces_id",
+                "seal_id",
+                "seal_level",
+                "valid_until",
+                "status_list_id",
+                "status_list_index",
+            ],
+        ),
+    )
     return certificate
 
 
@@ -193,13 +246,18 @@ def revoke_certificate(user, certificate: Certificate, reason: str, *, version=N
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = user.id
     certificate.revocation_reason = reason
-    audit.record(user, "revoke_certificate", certificate, changes=audit.changes_of(
-        certificate, ["status", "revoked_at", "revoked_by_id", "revocation_reason"]))
+    audit.record(
+        user,
+        "revoke_certificate",
+        certificate,
+        changes=audit.changes_of(certificate, ["status", "revoked_at", "revoked_by_id", "revocation_reason"]),
+    )
     db.session.flush()
 
 
-def reissue_certificate(user, certificate: Certificate, languages: list[str], reason: str, *,
-                        version=None) -> Certificate:
+def reissue_certificate(
+    user, certificate: Certificate, languages: list[str], reason: str, *, version=None
+) -> Certificate:
     """Issue a new version with a new number from the current results; the old one shows as replaced, and its
     verify page leads to the new one."""
     if not access.can_reissue_certificate(user, certificate):
@@ -215,16 +273,21 @@ def replace_after_decision_change(user, case, reason: str) -> None:
         _replace(user, current, list(current.languages), reason, authorised=True)
 
 
-def _replace(user, certificate: Certificate, languages: list[str], reason: str, *,
-             authorised: bool = False) -> Certificate:
+def _replace(
+    user, certificate: Certificate, languages: list[str], reason: str, *, authorised: bool = False
+) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give the reason for issuing a new version."), field="reason")
     certificate.status = CertificateStatus.REPLACED
     certificate.replaced_at = utcnow()
     certificate.replacement_reason = reason
-    audit.record(user, "replace_certificate", certificate, changes=audit.changes_of(
-        certificate, ["status", "replaced_at", "replacement_reason"]))
+    audit.record(
+        user,
+        "replace_certificate",
+        certificate,
+        changes=audit.changes_of(certificate, ["status", "replaced_at", "replacement_reason"]),
+    )
     db.session.flush()
     return issue_certificate(user, certificate.case, languages, replaces=certificate, authorised=authorised)
 
@@ -244,10 +307,15 @@ def start_bulk_issue(user, cases: list, languages: list[str], locale: str) -> Bu
     refused = [case for case in cases if not access.can_issue_certificate(user, case)]
     if refused:
         raise CertificateError(_("You may not issue certificates for some of the chosen cases."), field="case_ids")
-    bulk = BulkIssue(created_by_id=user.id, languages=list(languages), locale=locale,
-                     items=[BulkIssueItem(case_id=case.id) for case in cases])
+    bulk = BulkIssue(
+        created_by_id=user.id,
+        languages=list(languages),
+        locale=locale,
+        items=[BulkIssueItem(case_id=case.id) for case in cases],
+    )
     db.session.add(bulk)
-    audit.record(user, "start_bulk_issue", bulk, changes={"case_ids": [case.id for case in cases],
-                                                         "languages": list(languages)})
+    audit.record(
+        user, "start_bulk_issue", bulk, changes={"case_ids": [case.id for case in cases], "languages": list(languages)}
+    )
     queue.enqueue("bulk_issue_step", bulk.id)
     return bulk

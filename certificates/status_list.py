@@ -30,10 +30,16 @@ def list_url(status_list: StatusList) -> str:
 
 def assign_place(certificate: Certificate, organisation_id: int) -> None:
     """Give the certificate a random free place in the organisation's current revocation list."""
-    current = db.session.scalar(select(StatusList).where(StatusList.organisation_id == organisation_id)
-                                .order_by(StatusList.id.desc()).limit(1))
-    used = set() if current is None else set(db.session.scalars(
-        select(Certificate.status_list_index).where(Certificate.status_list_id == current.id)))
+    current = db.session.scalar(
+        select(StatusList).where(StatusList.organisation_id == organisation_id).order_by(StatusList.id.desc()).limit(1)
+    )
+    used = (
+        set()
+        if current is None
+        else set(
+            db.session.scalars(select(Certificate.status_list_index).where(Certificate.status_list_id == current.id))
+        )
+    )
     if current is None or len(used) >= current.length * FILL:
         current = StatusList(organisation_id=organisation_id, purpose=PURPOSE, length=LENGTH)
         db.session.add(current)
@@ -50,9 +56,13 @@ def entry(certificate: Certificate) -> dict | None:
     if certificate.status_list is None:
         return None
     url = list_url(certificate.status_list)
-    return {"id": f"{url}#{certificate.status_list_index}", "type": "BitstringStatusListEntry",
-            "statusPurpose": certificate.status_list.purpose, "statusListIndex": str(certificate.status_list_index),
-            "statusListCredential": url}
+    return {
+        "id": f"{url}#{certificate.status_list_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": certificate.status_list.purpose,
+        "statusListIndex": str(certificate.status_list_index),
+        "statusListCredential": url,
+    }
 
 
 def encode(bits_set: list[int], length: int) -> str:
@@ -71,8 +81,11 @@ def _iso(moment: datetime) -> str:
 
 def list_credential(status_list: StatusList) -> dict:
     """The BitstringStatusListCredential as it stands now: a 1 for every certificate no longer valid."""
-    revoked = db.session.scalars(select(Certificate.status_list_index).where(
-        Certificate.status_list_id == status_list.id, Certificate.status != CertificateStatus.VALID)).all()
+    revoked = db.session.scalars(
+        select(Certificate.status_list_index).where(
+            Certificate.status_list_id == status_list.id, Certificate.status != CertificateStatus.VALID
+        )
+    ).all()
     url = list_url(status_list)
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -80,7 +93,10 @@ def list_credential(status_list: StatusList) -> dict:
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_url(status_list.organisation_id),
         "validFrom": _iso(utcnow()),
-        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList",
-                              "statusPurpose": status_list.purpose, "encodedList": encode(revoked, status_list.length)},
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": encode(revoked, status_list.length),
+        },
     }
-

@@ -44,8 +44,9 @@ class TimestampAuthority(TimeStamper):
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._parts.scheme == "https":
-            return http.client.HTTPSConnection(self._parts.hostname, self._parts.port, timeout=self._timeout,
-                                               context=_tls_context())
+            return http.client.HTTPSConnection(
+                self._parts.hostname, self._parts.port, timeout=self._timeout, context=_tls_context()
+            )
         return http.client.HTTPConnection(self._parts.hostname, self._parts.port, timeout=self._timeout)
 
     def request(self, body: bytes) -> bytes:
@@ -62,8 +63,10 @@ class TimestampAuthority(TimeStamper):
         finally:
             connection.close()
         if response.status != 200 or response.getheader("Content-Type") != "application/timestamp-reply":
-            raise TimestampRequestError(f"the timestamp authority at {self.url} answered {response.status}, "
-                                        f"{response.getheader('Content-Type')}")
+            raise TimestampRequestError(
+                f"the timestamp authority at {self.url} answered {response.status}, "
+                f"{response.getheader('Content-Type')}"
+            )
         return data
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
@@ -129,7 +132,12 @@ def _validation_context(chain: list[x509.Certificate]) -> ValidationContext:
     intermediates = [_asn1(cert) for cert in chain[:-1]]
     bundle = current_app.config.get("TSA_CA_CERTS")
     if bundle:
-        return ValidationContext(trust_roots=[*roots, *_trusted_authority_roots(bundle)], other_certs=intermediates,
-                                 allow_fetching=True, revocation_mode="hard-fail")
-    return ValidationContext(extra_trust_roots=roots, other_certs=intermediates, allow_fetching=True,
-                             revocation_mode="hard-fail")
+        return ValidationContext(
+            trust_roots=[*roots, *_trusted_authority_roots(bundle)],
+            other_certs=intermediates,
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+        )
+    return ValidationContext(
+        extra_trust_roots=roots, other_certs=intermediates, allow_fetching=True, revocation_mode="hard-fail"
+    )

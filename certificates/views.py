@@ -37,6 +37,7 @@ BULK_REFRESH_SECONDS = 2
 
 # --- loaders: not visible or missing answer 404 -----------------------------------------------------------------
 
+
 def _case_or_404(case_id: int) -> Case:
     case = db.session.scalar(case_access.visible_cases(current_user).where(Case.id == case_id))
     if case is None:
@@ -61,12 +62,21 @@ def _with_languages(form, client=None):
 
 # --- staff: a case's certificates, preview, issue ---------------------------------------------------------------
 
+
 def _case_page(case, *, form=None, status=200):
-    certificates = db.session.scalars(access.visible_certificates(current_user).where(
-        Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
+    certificates = db.session.scalars(
+        access.visible_certificates(current_user)
+        .where(Certificate.case_id == case.id)
+        .order_by(Certificate.issued_at.desc())
+    ).all()
     form = form or _with_languages(LanguagesForm(formdata=None), case.client)
-    return render_template("certificates/case.html", case=case, certificates=certificates, form=form,
-                           current=services.valid_certificate(case)), status
+    return render_template(
+        "certificates/case.html",
+        case=case,
+        certificates=certificates,
+        form=form,
+        current=services.valid_certificate(case),
+    ), status
 
 
 @bp.get("/cases/<int:case_id>/certificates")
@@ -100,8 +110,13 @@ def preview(case_id):
         return _case_page(case, form=form, status=400)
     issue_form = _with_languages(IssueForm(formdata=None))
     issue_form.languages.data = content["languages"]
-    return render_template("certificates/preview.html", case=case, content=content, issue_form=issue_form,
-                           sections=rendering.render_sections(content, preview=True))
+    return render_template(
+        "certificates/preview.html",
+        case=case,
+        content=content,
+        issue_form=issue_form,
+        sections=rendering.render_sections(content, preview=True),
+    )
 
 
 @bp.get("/cases/<int:case_id>/certificates/preview.pdf")
@@ -111,8 +126,12 @@ def preview_pdf(case_id):
     content, form = _preview_content(case)
     if content is None:
         return _case_page(case, form=form, status=400)
-    return send_file(io.BytesIO(rendering.render_certificate_pdf(content, preview=True)), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"certificate-preview-case-{case.id}.pdf")
+    return send_file(
+        io.BytesIO(rendering.render_certificate_pdf(content, preview=True)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"certificate-preview-case-{case.id}.pdf",
+    )
 
 
 @bp.post("/cases/<int:case_id>/certificates")
@@ -134,14 +153,20 @@ def issue(case_id):
 
 # --- one certificate --------------------------------------------------------------------------------------------
 
+
 def _detail_page(certificate, *, revoke_form=None, reissue_form=None, status=200):
     revoke_form = revoke_form or RevokeForm(formdata=None, version=certificate.version)
     reissue_form = reissue_form or _with_languages(ReissueForm(formdata=None, version=certificate.version))
     if not reissue_form.languages.data:
         reissue_form.languages.data = list(certificate.languages)
-    return render_template("certificates/detail.html", certificate=certificate, revoke_form=revoke_form,
-                           reissue_form=reissue_form, language_name=language_name,
-                           verify_url=rendering.verification_url(certificate.verification_code)), status
+    return render_template(
+        "certificates/detail.html",
+        certificate=certificate,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+        language_name=language_name,
+        verify_url=rendering.verification_url(certificate.verification_code),
+    ), status
 
 
 @bp.get("/certificates/<int:certificate_id>")
@@ -164,8 +189,12 @@ def _unerased_or_404(certificate_id: int) -> Certificate:
 @login_required
 def download(certificate_id):
     certificate = _unerased_or_404(certificate_id)
-    return send_file(io.BytesIO(services.certificate_pdf(certificate)), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"{certificate.number}.pdf")
+    return send_file(
+        io.BytesIO(services.certificate_pdf(certificate)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{certificate.number}.pdf",
+    )
 
 
 def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
@@ -178,8 +207,12 @@ def _credential_of(certificate_id: int) -> tuple[Certificate, dict]:
 def credential(certificate_id):
     certificate, document = _credential_of(certificate_id)
     data = json.dumps(document, ensure_ascii=False, indent=2).encode()
-    return send_file(io.BytesIO(data), mimetype="application/ld+json", as_attachment=True,
-                     download_name=f"{certificate.number}.jsonld")
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/ld+json",
+        as_attachment=True,
+        download_name=f"{certificate.number}.jsonld",
+    )
 
 
 @bp.get("/certificates/<int:certificate_id>/credential.jwt")
@@ -189,8 +222,12 @@ def signed_credential(certificate_id):
     issuer_seal = seals.active_seal(issuer_id(certificate))
     if issuer_seal is None:
         abort(404)  # issued before organisations had seals of their own, and the issuer has none now
-    return send_file(io.BytesIO(as_vc_jwt(document, issuer_seal).encode()), mimetype="application/jwt",
-                     as_attachment=True, download_name=f"{certificate.number}.jwt")
+    return send_file(
+        io.BytesIO(as_vc_jwt(document, issuer_seal).encode()),
+        mimetype="application/jwt",
+        as_attachment=True,
+        download_name=f"{certificate.number}.jwt",
+    )
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
@@ -217,34 +254,46 @@ def reissue(certificate_id):
     form = _with_languages(ReissueForm())
     if form.validate_on_submit():
         try:
-            new = services.reissue_certificate(current_user, certificate, form.languages.data, form.reason.data,
-                                               version=form.version.data)
+            new = services.reissue_certificate(
+                current_user, certificate, form.languages.data, form.reason.data, version=form.version.data
+            )
         except RuleBroken as error:
             db.session.rollback()
             certificate = _certificate_or_404(certificate_id)
             getattr(form, error.field, form.languages).errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("Certificate %(number)s replaces %(old)s.", number=new.number, old=certificate.number),
-                  "success")
+            flash(_("Certificate %(number)s replaces %(old)s.", number=new.number, old=certificate.number), "success")
             return redirect(url_for("certificates.detail", certificate_id=new.id))
     return _detail_page(certificate, reissue_form=form, status=400)
 
 
 # --- lists and bulk issue ---------------------------------------------------------------------------------------
 
+
 def _ready_cases():
     """Cases in the certification stage without a valid certificate: a case has one at a time."""
-    certified = select(Certificate.id).where(Certificate.case_id == Case.id,
-                                             Certificate.status == CertificateStatus.VALID).exists()
-    return db.session.scalars(case_access.visible_cases(current_user).where(
-        Case.stage == Stage.CERTIFICATION, ~certified).order_by(Case.id).limit(500)).all()
+    certified = (
+        select(Certificate.id)
+        .where(Certificate.case_id == Case.id, Certificate.status == CertificateStatus.VALID)
+        .exists()
+    )
+    return db.session.scalars(
+        case_access.visible_cases(current_user)
+        .where(Case.stage == Stage.CERTIFICATION, ~certified)
+        .order_by(Case.id)
+        .limit(500)
+    ).all()
 
 
 def _index_page(*, form=None, status=200):
     page = routing.page_number(PAGE_SIZE)
-    certificates = db.session.scalars(access.visible_certificates(current_user).order_by(
-        Certificate.issued_at.desc(), Certificate.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    certificates = db.session.scalars(
+        access.visible_certificates(current_user)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     cases = _ready_cases()
     if form is None and permissions.can(current_user, ISSUE_CERTIFICATES):
         form = _with_languages(BulkIssueForm(formdata=None))
@@ -252,8 +301,15 @@ def _index_page(*, form=None, status=200):
     if form is not None:
         form.case_ids.choices = [(case.id, str(case.client)) for case in cases]
     jobs = db.session.scalars(access.visible_bulk_issues(current_user).order_by(BulkIssue.id.desc()).limit(5))
-    return render_template("certificates/index.html", certificates=certificates[:PAGE_SIZE], page=page,
-                           has_next=len(certificates) > PAGE_SIZE, cases=cases, form=form, jobs=jobs.all()), status
+    return render_template(
+        "certificates/index.html",
+        certificates=certificates[:PAGE_SIZE],
+        page=page,
+        has_next=len(certificates) > PAGE_SIZE,
+        cases=cases,
+        form=form,
+        jobs=jobs.all(),
+    ), status
 
 
 @bp.get("/certificates")
@@ -268,8 +324,9 @@ def start_bulk():
     form = _with_languages(BulkIssueForm())
     form.case_ids.choices = [(case.id, str(case.client)) for case in _ready_cases()]
     if form.validate_on_submit():
-        cases = db.session.scalars(case_access.visible_cases(current_user).where(Case.id.in_(form.case_ids.data))
-                                   .order_by(Case.id))
+        cases = db.session.scalars(
+            case_access.visible_cases(current_user).where(Case.id.in_(form.case_ids.data)).order_by(Case.id)
+        )
         try:
             job = services.start_bulk_issue(current_user, cases.all(), form.languages.data, str(get_locale()))
         except services.CertificateError as error:
@@ -287,14 +344,16 @@ def bulk_progress(bulk_id):
     if job is None:
         abort(404)
     counts = {status: sum(1 for item in job.items if item.status == status) for status in ("issued", "failed")}
-    response = current_app.make_response(render_template("certificates/bulk.html", job=job, counts=counts,
-                                                          refresh_seconds=BULK_REFRESH_SECONDS))
+    response = current_app.make_response(
+        render_template("certificates/bulk.html", job=job, counts=counts, refresh_seconds=BULK_REFRESH_SECONDS)
+    )
     if job.status != "finished":
         response.headers["Refresh"] = str(BULK_REFRESH_SECONDS)  # the page updates itself while the job runs
     return response
 
 
 # --- clients ----------------------------------------------------------------------------------------------------
+
 
 def _own_certificates(user):
     return db.session.scalars(access.visible_certificates(user).order_by(Certificate.issued_at.desc())).all()
@@ -303,11 +362,13 @@ def _own_certificates(user):
 @bp.get("/my/certificates")
 @permissions.requires(VIEW_OWN_CERTIFICATES)
 def mine():
-    return render_template("certificates/mine.html", certificates=_own_certificates(current_user),
-                           language_name=language_name)
+    return render_template(
+        "certificates/mine.html", certificates=_own_certificates(current_user), language_name=language_name
+    )
 
 
 # --- public verification ----------------------------------------------------------------------------------------
+
 
 def _verify_limit():
     return current_app.config["VERIFY_RATE_LIMIT"]
@@ -331,18 +392,26 @@ def verify(code):
     if certificate is not None and hash_form.sha256.data and hash_form.validate():
         matches = hash_form.sha256.data.strip().lower() == certificate.pdf_sha256
     expired = certificate is not None and certificate.valid_until is not None and certificate.valid_until <= utcnow()
-    page = render_template("certificates/verify.html", certificate=certificate, hash_form=hash_form,
-                           matches=matches, statuses=CertificateStatus, expired=expired)
+    page = render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        hash_form=hash_form,
+        matches=matches,
+        statuses=CertificateStatus,
+        expired=expired,
+    )
     return page, 200 if certificate is not None else 404
 
 
 # --- panels and menu ----------------------------------------------------------------------------------------------
 
+
 def case_panel(user, case):
     if not (permissions.can(user, VIEW_CERTIFICATES) and case_access.can_view_case(user, case)):
         return None
-    certificates = db.session.scalars(access.visible_certificates(user).where(
-        Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())).all()
+    certificates = db.session.scalars(
+        access.visible_certificates(user).where(Certificate.case_id == case.id).order_by(Certificate.issued_at.desc())
+    ).all()
     return dashboard.Panel("certificates/panels/case.html", {"case": case, "certificates": certificates}, order=60)
 
 
@@ -358,5 +427,3 @@ def nav(user):
     if permissions.can(user, VIEW_OWN_CERTIFICATES):
         return [dashboard.NavItem(_l("My certificates"), url_for("certificates.mine"))]
     return []
-
-

@@ -57,7 +57,7 @@ class Wording:
         return text, (None if code in (None, self.lang) else code)
 
     def note(self, code: str | None) -> Markup:
-        """"(in English)" in the section's language, for a text that is in `code` instead."""
+        """ "(in English)" in the section's language, for a text that is in `code` instead."""
         if code is None:
             return Markup("")
         wording = texts.TEXTS[self.lang].get(f"in_{code}") or f"({language_name(code, self.lang)})"

@@ -36,8 +36,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 # catalogue builds on the network (its members), the frameworks (units taught) and cases (clients enrolled); the
 # material bank on the frameworks (units served) and the catalogue's fields, and shows itself in the steps. The job
 # queue comes first and the notices next: features declare their jobs and their notices on them.
-FEATURES = (jobs, accounts, notices, cases, network, portfolio, assessment, certificates, catalogue, materials,
-            reports)
+FEATURES = (jobs, accounts, notices, cases, network, portfolio, assessment, certificates, catalogue, materials, reports)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -60,8 +60,15 @@ def snapshot(obj, fields: list[str]) -> dict:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
-def record(actor, action: str, obj=None, *, object_type: str | None = None, object_id: int | None = None,
-           changes: dict | None = None) -> AuditEntry:
+def record(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    changes: dict | None = None,
+) -> AuditEntry:
     """Add an audit entry to the current transaction; the caller's commit makes the change and its trace one."""
     if obj is not None:
         if obj.id is None:
@@ -87,8 +94,9 @@ def redact(object_type: str, object_ids: int | Iterable[int], fields: Iterable[s
     fields = set(fields)
     if not ids:
         return
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == object_type,
-                                                          AuditEntry.object_id.in_(ids)))
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(ids))
+    )
     for entry in entries:
         if entry.changes and fields.intersection(entry.changes):
             entry.changes = {key: ERASED if key in fields else value for key, value in entry.changes.items()}
@@ -96,8 +104,11 @@ def redact(object_type: str, object_ids: int | Iterable[int], fields: Iterable[s
 
 def entries_about(objects: dict[str, Iterable[int]], actor_id: int | None = None) -> list[AuditEntry]:
     """The entries naming any of the objects ({object type: ids}), and those the given user made, oldest first."""
-    conditions = [and_(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(list(ids)))
-                  for object_type, ids in objects.items() if ids]
+    conditions = [
+        and_(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(list(ids)))
+        for object_type, ids in objects.items()
+        if ids
+    ]
     if actor_id is not None:
         conditions.append(AuditEntry.actor_id == actor_id)
     if not conditions:
@@ -105,16 +116,23 @@ def entries_about(objects: dict[str, Iterable[int]], actor_id: int | None = None
     return list(db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id)))
 
 
-def record_view(actor, object_type: str, object_id: int | None, *, action: str = "view",
-                changes: dict | None = None) -> None:
+def record_view(
+    actor, object_type: str, object_id: int | None, *, action: str = "view", changes: dict | None = None
+) -> None:
     """Record that someone opened personal data, in a short transaction of its own.
 
     Reads run in read-only transactions (GET handlers never write), so the trace of a read is written beside
     them, and stays written even if the page then fails. An export names the field set it used in `changes`.
     """
     with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
-        conn.execute(insert(AuditEntry).values(
-            at=utcnow(), actor_id=getattr(actor, "id", None), action=action, object_type=object_type,
-            object_id=object_id, ip=request.remote_addr if has_request_context() else None,
-            changes={k: _plain(v) for k, v in changes.items()} if changes else None,
-        ))
+        conn.execute(
+            insert(AuditEntry).values(
+                at=utcnow(),
+                actor_id=getattr(actor, "id", None),
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                ip=request.remote_addr if has_request_context() else None,
+                changes={k: _plain(v) for k, v in changes.items()} if changes else None,
+            )
+        )

@@ -73,8 +73,9 @@ def _stored_files(root: Path) -> list[str]:
     """The names of the stored files under the files folder (uploads in progress and other names left out)."""
     if not root.is_dir():
         return []
-    return sorted(str(path.relative_to(root)) for path in root.glob("??/*")
-                  if STORED_FILE.fullmatch(str(path.relative_to(root))))
+    return sorted(
+        str(path.relative_to(root)) for path in root.glob("??/*") if STORED_FILE.fullmatch(str(path.relative_to(root)))
+    )
 
 
 def _dialect() -> str:
@@ -96,8 +97,10 @@ def _libpq(pg_command: str) -> tuple[list[str], dict]:
     never on the command line)."""
     program = shutil.which(pg_command)
     if program is None:
-        raise BackupError(f"{pg_command} was not found: install PostgreSQL's client programs (on Debian the "
-                          f"postgresql-client package) of the server's major version or newer")
+        raise BackupError(
+            f"{pg_command} was not found: install PostgreSQL's client programs (on Debian the "
+            f"postgresql-client package) of the server's major version or newer"
+        )
     url = db.engine.url
     env = dict(os.environ)
     if url.password:
@@ -113,6 +116,7 @@ def _run(command: list[str], env: dict) -> None:
 
 
 # --- backup ------------------------------------------------------------------------------------------------------
+
 
 def _copy_sqlite(target: Path) -> str | None:
     """Copy the live database into `target` in one step of the online backup API and return its schema revision."""
@@ -130,8 +134,11 @@ def _copy_sqlite(target: Path) -> str | None:
 def _dump_postgresql(target: Path) -> str | None:
     """Dump the live database with pg_dump (one snapshot) and return its schema revision."""
     with db.engine.connect() as connection:
-        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar() if inspect(
-            connection).has_table("alembic_version") else None
+        revision = (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if inspect(connection).has_table("alembic_version")
+            else None
+        )
     command, env = _libpq("pg_dump")
     _run([*command, "--format=custom", "--no-owner", "--no-privileges", "--file", str(target)], env)
     return revision
@@ -160,8 +167,10 @@ def write_backup(target: Path) -> tuple[Path, dict]:
             revision = _copy_sqlite(database) if dialect == "sqlite" else _dump_postgresql(database)
             if revision is None:
                 raise BackupError("the database has no schema revision: create it with `flask db upgrade`")
-            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out, \
-                    tarfile.open(fileobj=out, mode="w:gz") as tar:
+            with (
+                open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out,
+                tarfile.open(fileobj=out, mode="w:gz") as tar,
+            ):
                 _add(tar, database.name, database, members)
                 database.unlink()
                 root = _files_root()
@@ -170,9 +179,14 @@ def write_backup(target: Path) -> tuple[Path, dict]:
                         _add(tar, f"files/{name}", root / name, members)
                     except FileNotFoundError:  # erased after the snapshot: the snapshot does not name it either
                         continue
-                manifest = {"format": FORMAT, "created_at": created.isoformat(), "database": dialect,
-                            "schema_revision": revision, "members": members,
-                            "files": "included" if storage.is_local() else "object storage"}
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": created.isoformat(),
+                    "database": dialect,
+                    "schema_revision": revision,
+                    "members": members,
+                    "files": "included" if storage.is_local() else "object storage",
+                }
                 data = json.dumps(manifest, indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mode, info.mtime = len(data), 0o600, int(created.timestamp())
@@ -187,9 +201,13 @@ def write_backup(target: Path) -> tuple[Path, dict]:
 
 # --- restore -----------------------------------------------------------------------------------------------------
 
+
 def _allowed_member(name: str) -> bool:
-    return (name == MANIFEST or name in DATABASE_MEMBERS.values()
-            or (name.startswith("files/") and STORED_FILE.fullmatch(name.removeprefix("files/")) is not None))
+    return (
+        name == MANIFEST
+        or name in DATABASE_MEMBERS.values()
+        or (name.startswith("files/") and STORED_FILE.fullmatch(name.removeprefix("files/")) is not None)
+    )
 
 
 def _unpack(archive: Path, into: Path) -> dict:
@@ -230,18 +248,22 @@ def _check_revision(revision: str) -> str:
     """Return the head this code migrates to; refuse a backup from a newer version of isok."""
     scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
     if revision not in {script.revision for script in scripts.walk_revisions()}:
-        raise BackupError(f"the backup's schema revision {revision} is unknown to this version of isok: restore "
-                          f"it with the version that made it, or a newer one")
+        raise BackupError(
+            f"the backup's schema revision {revision} is unknown to this version of isok: restore "
+            f"it with the version that made it, or a newer one"
+        )
     return scripts.get_current_head()
 
 
 def _tables_with_rows() -> list[str]:
     with db.engine.connect() as connection:
-        tables = sorted(name for name in inspect(connection).get_table_names()
-                        if name != "alembic_version" and declared_by_models(name, "table", {}))  # not search indexes
+        tables = sorted(
+            name
+            for name in inspect(connection).get_table_names()
+            if name != "alembic_version" and declared_by_models(name, "table", {})
+        )  # not search indexes
         quote = connection.dialect.identifier_preparer.quote
-        return [name for name in tables
-                if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608
+        return [name for name in tables if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608
 
 
 def _restore_sqlite(database: Path) -> None:
@@ -274,8 +296,10 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
         if not force:
             holding = _tables_with_rows()
             if holding:
-                raise BackupError(f"the database already holds data (in {', '.join(holding[:5])}); restore into an "
-                                  f"empty instance, or give --force to replace it")
+                raise BackupError(
+                    f"the database already holds data (in {', '.join(holding[:5])}); restore into an "
+                    f"empty instance, or give --force to replace it"
+                )
         db.session.remove()
         db.engine.dispose()
         database = unpacked / DATABASE_MEMBERS[dialect]
@@ -297,13 +321,18 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
     db.engine.dispose()
     if manifest["schema_revision"] != head:
         flask_migrate.upgrade()
-    audit.record(None, "backup_restored", object_type="instance",
-                 changes={"created_at": manifest["created_at"], "schema_revision": [manifest["schema_revision"], head]})
+    audit.record(
+        None,
+        "backup_restored",
+        object_type="instance",
+        changes={"created_at": manifest["created_at"], "schema_revision": [manifest["schema_revision"], head]},
+    )
     db.session.commit()
     return manifest
 
 
 # --- commands ----------------------------------------------------------------------------------------------------
+
 
 @click.command("backup")
 @click.argument("target", type=click.Path(path_type=Path))
@@ -311,15 +340,23 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict:
 def backup_command(target):
     """Write a backup archive (database and files) while the app runs; TARGET is a file or a folder."""
     path, manifest = write_backup(target)
-    audit.record(None, "backup_taken", object_type="instance",
-                 changes={"archive": path.name, "schema_revision": manifest["schema_revision"]})
+    audit.record(
+        None,
+        "backup_taken",
+        object_type="instance",
+        changes={"archive": path.name, "schema_revision": manifest["schema_revision"]},
+    )
     db.session.commit()
     files = sum(name.startswith("files/") for name in manifest["members"])
-    click.echo(f"Backup written to {path} ({manifest['database']} database at revision "
-               f"{manifest['schema_revision']}, {files} files)")
+    click.echo(
+        f"Backup written to {path} ({manifest['database']} database at revision "
+        f"{manifest['schema_revision']}, {files} files)"
+    )
     if not storage.is_local():
-        click.echo("The stored files are on object storage and not in this archive: keep them with the store's own "
-                   "versioning or replication.")
+        click.echo(
+            "The stored files are on object storage and not in this archive: keep them with the store's own "
+            "versioning or replication."
+        )
 
 
 @click.command("restore")

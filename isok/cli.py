@@ -33,8 +33,10 @@ def demo_command():
     if current_app.config["REQUIRE_MFA"]:
         secret = current_app.config["DEMO_TOTP_SECRET"]
         uri = pyotp.TOTP(secret).provisioning_uri(name="demo accounts", issuer_name=second_factor.ISSUER)
-        click.echo(f"Second factor of every demo account: add the key {second_factor.grouped(secret)} to an "
-                   f"authenticator app,\n  or open {uri} on the phone (set ISOK_REQUIRE_MFA=0 for no second factor)")
+        click.echo(
+            f"Second factor of every demo account: add the key {second_factor.grouped(secret)} to an "
+            f"authenticator app,\n  or open {uri} on the phone (set ISOK_REQUIRE_MFA=0 for no second factor)"
+        )
 
 
 @click.command("create-user")
@@ -77,17 +79,26 @@ class _QuietRequestHandler(WSGIRequestHandler):
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
-@click.option("--consumer/--no-consumer", default=True, show_default=True,
-              help="Run a job consumer beside the server (`flask jobs-consumer` as a child process).")
+@click.option(
+    "--consumer/--no-consumer",
+    default=True,
+    show_default=True,
+    help="Run a job consumer beside the server (`flask jobs-consumer` as a child process).",
+)
 @with_appcontext
 def serve_command(host, port, consumer):
     """Serve the app on Werkzeug's threaded server, as `make run` does (`flask run` names its versions)."""
     with beside.consumer_process() if consumer else contextlib.nullcontext():
-        run_simple(host, port, current_app._get_current_object(), threaded=True,
-                   request_handler=_QuietRequestHandler)
+        run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
 
 
 def init_app(app) -> None:
-    for command in (demo_command, create_user_command, reset_second_factor_command, backup_command, restore_command,
-                    serve_command):
+    for command in (
+        demo_command,
+        create_user_command,
+        reset_second_factor_command,
+        backup_command,
+        restore_command,
+        serve_command,
+    ):
         app.cli.add_command(command)

@@ -23,8 +23,15 @@ def is_stale(record, expected_version) -> bool:
     return str(expected_version) != str(record.version)
 
 
-def check_version(record, expected_version, message: str, *, error: type[RuleBroken] = RuleBroken,
-                  field: str | None = None, required: bool = True) -> None:
+def check_version(
+    record,
+    expected_version,
+    message: str,
+    *,
+    error: type[RuleBroken] = RuleBroken,
+    field: str | None = None,
+    required: bool = True,
+) -> None:
     """Refuse a save made from a form loaded at another version than the record has now.
 
     `error` is the package's own error class; what is raised is both it and `Stale`. A form always sends its

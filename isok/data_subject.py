@@ -26,8 +26,11 @@ def rows_of(roots: dict[str, set[int]]) -> dict[str, set[int]]:
         for table in db.metadata.sorted_tables:
             if table.name in NOT_WALKED or "id" not in table.c:
                 continue
-            conditions = [key.parent.in_(sorted(frontier[key.column.table.name])) for key in table.foreign_keys
-                          if key.column.table.name in frontier]
+            conditions = [
+                key.parent.in_(sorted(frontier[key.column.table.name]))
+                for key in table.foreign_keys
+                if key.column.table.name in frontier
+            ]
             if not conditions:
                 continue
             new = set(db.session.scalars(select(table.c.id).where(or_(*conditions)))) - found.get(table.name, set())

@@ -75,8 +75,13 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # pysqlite's implicit BEGIN is replaced by the one below
         cursor = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000",
-                       "foreign_keys=ON", "secure_delete=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=10000",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -140,6 +145,8 @@ def checkpoint(engine: Engine) -> bool:
     finally:
         connection.close()
     if busy and has_app_context():
-        current_app.logger.warning("The write-ahead log could not be emptied (a reader held it past the busy timeout): "
-                                   "erased bytes may stay in the -wal file until the next erasure or a restart.")
+        current_app.logger.warning(
+            "The write-ahead log could not be emptied (a reader held it past the busy timeout): "
+            "erased bytes may stay in the -wal file until the next erasure or a restart."
+        )
     return not busy

@@ -30,6 +30,7 @@ DEMO_ORGANISATIONS = [
     ("Monikulttuurinen yhdistys ry", OrganisationType.OTHER, None, None, "Mikkeli"),
 ]
 
+
 def organisation(name: str) -> Organisation:
     return db.session.scalar(select(Organisation).where(Organisation.name == name))
 
@@ -43,13 +44,21 @@ def load() -> list[tuple[str, str]]:
     admin = account("admin@example.org")
     for name, kind, size, business_id, municipality in DEMO_ORGANISATIONS:
         if organisation(name) is None:
-            services.create_organisation(admin, name=name, type=kind, size_class=size, business_id=business_id,
-                                         municipality=municipality)
+            services.create_organisation(
+                admin, name=name, type=kind, size_class=size, business_id=business_id, municipality=municipality
+            )
     password = current_app.config["DEMO_PASSWORD"]
     for email, name, roles, org_name, locale in DEMO_ACCOUNTS:
         if account(email) is None:
-            user = services.create_user(admin, email=email, name=name, roles=roles, password=password,
-                                        organisation=organisation(org_name) if org_name else None, locale=locale)
+            user = services.create_user(
+                admin,
+                email=email,
+                name=name,
+                roles=roles,
+                password=password,
+                organisation=organisation(org_name) if org_name else None,
+                locale=locale,
+            )
             admin = admin or user
     db.session.flush()
     if current_app.config["REQUIRE_MFA"]:  # the demo's one authenticator secret, printed by `flask demo`

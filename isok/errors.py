@@ -12,9 +12,13 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your role does not allow this. Ask your administrator if you need it.")),
     404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
-    409: (_l("Saved by someone else"),
-          _l("Someone else saved the same record a moment before you, so nothing of yours was saved over it. "
-             "Go back, reload the page to see their changes, and make yours again.")),
+    409: (
+        _l("Saved by someone else"),
+        _l(
+            "Someone else saved the same record a moment before you, so nothing of yours was saved over it. "
+            "Go back, reload the page to see their changes, and make yours again."
+        ),
+    ),
     413: (_l("Too large"), _l("What you sent is larger than allowed. Send smaller files or fewer at once.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Nothing you saved earlier was lost.")),

@@ -32,8 +32,10 @@ class FieldSet:
     by_role: dict[Role, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        by_role = {role: frozenset(name for names, roles in self.fields.items() if role in roles for name in names)
-                   for role in Role}
+        by_role = {
+            role: frozenset(name for names, roles in self.fields.items() if role in roles for name in names)
+            for role in Role
+        }
         object.__setattr__(self, "by_role", by_role)
 
     @property

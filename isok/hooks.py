@@ -104,6 +104,7 @@ def of(app: Flask | None = None) -> Hooks:
 
 # --- declaring (from a feature's init_app) ------------------------------------------------------------------------
 
+
 def dashboard_panel(app: Flask, provider: PanelProvider) -> None:
     of(app).dashboard_panels.append(provider)
 
@@ -154,6 +155,7 @@ def audience(app: Flask, fn: AudienceProvider) -> None:
 
 
 # --- using (inside a request or an application context) ----------------------------------------------------------
+
 
 def dashboard_panels(user) -> list[Panel]:
     panels = [panel for provider in of().dashboard_panels if (panel := provider(user)) is not None]

@@ -109,8 +109,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def run_import(rows: list[dict[str, str]], columns: list[Column], apply_row: Callable[[dict[str, Any]], str],
-               *, dry_run: bool) -> ImportReport:
+def run_import(
+    rows: list[dict[str, str]], columns: list[Column], apply_row: Callable[[dict[str, Any]], str], *, dry_run: bool
+) -> ImportReport:
     """Check and apply every row inside one savepoint; keep the changes only if all rows pass and not dry_run.
 
     `apply_row` receives the parsed values and returns a short description of what it did; it raises CellError
@@ -140,9 +141,14 @@ def run_import(rows: list[dict[str, str]], columns: list[Column], apply_row: Cal
     return report
 
 
-def run_checked_import(rows: list[dict[str, str]], columns: list[Column],
-                       check: Callable[[list[tuple[int, dict[str, Any]]]], tuple[list, list[str], list[RowError]]],
-                       write: Callable[[list], None], *, dry_run: bool) -> ImportReport:
+def run_checked_import(
+    rows: list[dict[str, str]],
+    columns: list[Column],
+    check: Callable[[list[tuple[int, dict[str, Any]]]], tuple[list, list[str], list[RowError]]],
+    write: Callable[[list], None],
+    *,
+    dry_run: bool,
+) -> ImportReport:
     """Set-based: check every row without writing, then write them all in one go, or none if any row is refused.
 
     For imports of many rows: `check` receives every parsed row as (line, values) and answers the items to write,
@@ -196,6 +202,7 @@ def _parse_row(line: int, raw: dict[str, str], columns: list[Column]) -> tuple[d
 
 
 # --- cell parsers shared by imports ----------------------------------------------------------------------------
+
 
 def parse_date(text: str) -> date:
     """Accept ISO dates (2026-03-05) and Finnish ones (5.3.2026)."""

@@ -101,8 +101,9 @@ def _srgb_profile_bytes() -> bytes:
 
 def _output_intent() -> dict:
     """PDF/A's sRGB output intent, given explicitly: WeasyPrint's own default leaves the ICC file open."""
-    profile = ColorProfile(io.BytesIO(_srgb_profile_bytes()), "sRGB2014.icc", "relative-colorimetric",
-                           (["r"], ["g"], ["b"]))
+    profile = ColorProfile(
+        io.BytesIO(_srgb_profile_bytes()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
     return {"color_profiles": {"isok-srgb": profile}, "output_intent": "isok-srgb"}
 
 
@@ -118,22 +119,36 @@ def stylesheet(template_name: str) -> CSS:
     return _parsed_stylesheet(current_app.jinja_env.get_template(template_name).render())
 
 
-def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT, resources: dict[str, bytes] | None = None,
-                stylesheets: tuple[str, ...] = ()) -> bytes:
+def html_to_pdf(
+    html: str,
+    *,
+    variant: str | None = PDF_VARIANT,
+    resources: dict[str, bytes] | None = None,
+    stylesheets: tuple[str, ...] = (),
+) -> bytes:
     fetcher = AssetFetcher(static_roots(current_app), resources)
     intent = _output_intent() if variant else {}
     sheets = [stylesheet(name) for name in stylesheets]
     with _RENDER_SLOTS:
         return HTML(string=html, url_fetcher=fetcher).write_pdf(
-            stylesheets=sheets, presentational_hints=False, pdf_variant=variant, font_config=_font_config(), **intent)
+            stylesheets=sheets, presentational_hints=False, pdf_variant=variant, font_config=_font_config(), **intent
+        )
 
 
-def render_pdf(template_name: str, context: dict, *, lang: str, variant: str | None = PDF_VARIANT,
-               resources: dict[str, bytes] | None = None, stylesheets: tuple[str, ...] = ()) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    lang: str,
+    variant: str | None = PDF_VARIANT,
+    resources: dict[str, bytes] | None = None,
+    stylesheets: tuple[str, ...] = (),
+) -> bytes:
     """Render one of the application's templates to PDF bytes from plain data.
 
     `resources` are files made for this document, which its template references as `asset:<name>`;
     `stylesheets` are CSS templates applied after the document's own styles, each parsed once per process.
     """
-    return html_to_pdf(render_html(template_name, context, lang=lang), variant=variant, resources=resources,
-                       stylesheets=stylesheets)
+    return html_to_pdf(
+        render_html(template_name, context, lang=lang), variant=variant, resources=resources, stylesheets=stylesheets
+    )

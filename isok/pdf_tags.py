@@ -43,8 +43,9 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, marked):
                 x, y = box.content_box_x(), box.content_box_y()
                 structure["S"] = "/Figure"
                 structure["Alt"] = pydyf.String(alt)
-                structure["A"] = pydyf.Dictionary({"O": "/Layout", "BBox": pydyf.Array(
-                    (x, y, x + box.width, y + box.height))})
+                structure["A"] = pydyf.Dictionary(
+                    {"O": "/Layout", "BBox": pydyf.Array((x, y, x + box.width, y + box.height))}
+                )
             yield structure
         return
     element = getattr(box, "element", None)
@@ -60,8 +61,9 @@ def _margin_image_alts(page) -> dict[str | None, str]:
     root = next((child.element for child in page.children if getattr(child, "element_tag", None) == "html"), None)
     if root is None:
         return {}
-    return {meta.get("lang"): meta.get("content", "") for meta in root.iter("meta")
-            if meta.get("name") == MARGIN_IMAGE_ALT}
+    return {
+        meta.get("lang"): meta.get("content", "") for meta in root.iter("meta") if meta.get("name") == MARGIN_IMAGE_ALT
+    }
 
 
 def _page(box, parent, pdf, page_number, nums, annotations, marked):

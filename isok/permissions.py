@@ -134,13 +134,15 @@ def case_condition(user) -> ColumnElement[bool]:
     """The condition on `case` rows the user may open: every case list and case page starts from it."""
     if not getattr(user, "is_authenticated", False):
         return false()
-    return _case_condition_for(current_app.extensions[_CASE_RULES], frozenset(user.roles), user.id,
-                               user.organisation_id)
+    return _case_condition_for(
+        current_app.extensions[_CASE_RULES], frozenset(user.roles), user.id, user.organisation_id
+    )
 
 
 @lru_cache(maxsize=1024)
-def _case_condition_for(rules: tuple[CaseRule, ...], roles: frozenset[Role], user_id: int,
-                        organisation_id: int | None) -> ColumnElement[bool]:
+def _case_condition_for(
+    rules: tuple[CaseRule, ...], roles: frozenset[Role], user_id: int, organisation_id: int | None
+) -> ColumnElement[bool]:
     """The case condition for one user, built once: building it is a third of the work of a list's query. SQL
     expressions are immutable, so sharing one is safe."""
     conditions = [condition for rule in rules for condition in rule(roles, user_id, organisation_id)]

@@ -144,8 +144,11 @@ def _object_store(url: str) -> ObjectFiles:
 
     parts = urlsplit(url)
     prefix = parts.path.lstrip("/")
-    client = boto3.client("s3", endpoint_url=current_app.config.get("S3_ENDPOINT_URL") or None,
-                          config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}))
+    client = boto3.client(
+        "s3",
+        endpoint_url=current_app.config.get("S3_ENDPOINT_URL") or None,
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
+    )
     return ObjectFiles(parts.netloc, prefix.rstrip("/") + "/" if prefix else "", client)
 
 

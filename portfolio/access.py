@@ -18,8 +18,10 @@ from portfolio.models import Portfolio, PortfolioStatus
 
 
 def can_view_portfolio(user, case: Case) -> bool:
-    return db.session.scalar(visible_portfolio_cases(user).where(Case.id == case.id)
-                             .with_only_columns(Case.id)) is not None
+    return (
+        db.session.scalar(visible_portfolio_cases(user).where(Case.id == case.id).with_only_columns(Case.id))
+        is not None
+    )
 
 
 def can_review_portfolio(user, case: Case) -> bool:
@@ -44,8 +46,9 @@ def visible_portfolio_cases(user) -> Select:
     if user.roles & {Role.ADMIN, Role.COUNSELLOR, Role.CLIENT}:
         return visible_cases(user)
     # a teacher reads what the client submitted for review, not their drafts
-    return visible_cases(user).where(exists().where(Portfolio.case_id == Case.id,
-                                                    Portfolio.status != PortfolioStatus.DRAFT))
+    return visible_cases(user).where(
+        exists().where(Portfolio.case_id == Case.id, Portfolio.status != PortfolioStatus.DRAFT)
+    )
 
 
 # --- need to know: the fields each role sees of portfolios (isok.fields) ------------------------------------------
@@ -54,29 +57,54 @@ ADMIN, COUNSELLOR, TEACHER = Role.ADMIN, Role.COUNSELLOR, Role.TEACHER
 TUTOR, CLIENT = Role.WORKPLACE_TUTOR, Role.CLIENT
 READERS = roles(ADMIN, COUNSELLOR, TEACHER, CLIENT)  # project managers never see portfolio content
 
-PORTFOLIO_FIELDS = FieldSet("portfolio", "portfolio", {
-    ("status", "submitted_at", "reviewed_at"): READERS,
-    ("review_note", "submitted_by_id", "reviewed_by_id"): roles(ADMIN, COUNSELLOR, CLIENT),
-}, internal=("id", "case_id", "created_at", "version"))
+PORTFOLIO_FIELDS = FieldSet(
+    "portfolio",
+    "portfolio",
+    {
+        ("status", "submitted_at", "reviewed_at"): READERS,
+        ("review_note", "submitted_by_id", "reviewed_by_id"): roles(ADMIN, COUNSELLOR, CLIENT),
+    },
+    internal=("id", "case_id", "created_at", "version"),
+)
 
-ENTRY_FIELDS = FieldSet("portfolio_entry", "portfolio_entry", {
-    ("section", "title", "details", "language", "created_by_id", "updated_at"): READERS,
-    ("shareable",): roles(ADMIN, COUNSELLOR, CLIENT),
-}, internal=("id", "case_id", "source_key", "created_at", "version"))
+ENTRY_FIELDS = FieldSet(
+    "portfolio_entry",
+    "portfolio_entry",
+    {
+        ("section", "title", "details", "language", "created_by_id", "updated_at"): READERS,
+        ("shareable",): roles(ADMIN, COUNSELLOR, CLIENT),
+    },
+    internal=("id", "case_id", "source_key", "created_at", "version"),
+)
 
 # An entry marked shareable, while the client's consent names the workplace of a placement: what its tutor sees
 # (assessment.placements.access.shared_entries decides when).
-SHARED_ENTRY_FIELDS = FieldSet("shared_portfolio_entry", "portfolio_entry", {
-    **ENTRY_FIELDS.fields,
-    ("section", "title", "details", "language", "created_by_id", "updated_at"): READERS | {TUTOR},
-}, internal=ENTRY_FIELDS.internal)
+SHARED_ENTRY_FIELDS = FieldSet(
+    "shared_portfolio_entry",
+    "portfolio_entry",
+    {
+        **ENTRY_FIELDS.fields,
+        ("section", "title", "details", "language", "created_by_id", "updated_at"): READERS | {TUTOR},
+    },
+    internal=ENTRY_FIELDS.internal,
+)
 
-FILE_FIELDS = FieldSet("evidence_file", "evidence_file", {
-    ("filename", "media_type", "size", "uploaded_at", "uploaded_by_id"): READERS,
-}, internal=("id", "entry_id", "digest"))
+FILE_FIELDS = FieldSet(
+    "evidence_file",
+    "evidence_file",
+    {
+        ("filename", "media_type", "size", "uploaded_at", "uploaded_by_id"): READERS,
+    },
+    internal=("id", "entry_id", "digest"),
+)
 
-QUESTIONNAIRE_FIELDS = FieldSet("questionnaire", "questionnaire", {
-    ("answers", "language", "updated_at", "updated_by_id"): READERS,
-}, internal=("id", "case_id", "version"))
+QUESTIONNAIRE_FIELDS = FieldSet(
+    "questionnaire",
+    "questionnaire",
+    {
+        ("answers", "language", "updated_at", "updated_by_id"): READERS,
+    },
+    internal=("id", "case_id", "version"),
+)
 
 FIELD_SETS = (PORTFOLIO_FIELDS, ENTRY_FIELDS, SHARED_ENTRY_FIELDS, FILE_FIELDS, QUESTIONNAIRE_FIELDS)

@@ -9,37 +9,103 @@ from isok.i18n import language_name
 from isok.translation import lazy_gettext as _l
 from portfolio.models import Section
 
-CEFR_LEVELS = {"A1": _l("A1 (beginner)"), "A2": _l("A2 (elementary)"), "B1": _l("B1 (intermediate)"),
-               "B2": _l("B2 (upper intermediate)"), "C1": _l("C1 (advanced)"), "C2": _l("C2 (proficient)"),
-               "native": _l("Mother tongue")}
-EDUCATION_LEVELS = {"basic": _l("Basic education (primary or lower secondary)"),
-                    "upper_secondary": _l("General upper secondary"), "vocational": _l("Vocational education"),
-                    "bachelor": _l("Bachelor's degree or equivalent"), "master": _l("Master's degree or higher"),
-                    "course": _l("Course or short training"), "other": _l("Other")}
+CEFR_LEVELS = {
+    "A1": _l("A1 (beginner)"),
+    "A2": _l("A2 (elementary)"),
+    "B1": _l("B1 (intermediate)"),
+    "B2": _l("B2 (upper intermediate)"),
+    "C1": _l("C1 (advanced)"),
+    "C2": _l("C2 (proficient)"),
+    "native": _l("Mother tongue"),
+}
+EDUCATION_LEVELS = {
+    "basic": _l("Basic education (primary or lower secondary)"),
+    "upper_secondary": _l("General upper secondary"),
+    "vocational": _l("Vocational education"),
+    "bachelor": _l("Bachelor's degree or equivalent"),
+    "master": _l("Master's degree or higher"),
+    "course": _l("Course or short training"),
+    "other": _l("Other"),
+}
 COMPLETION = {"completed": _l("Completed"), "not_completed": _l("Not completed"), "ongoing": _l("Still studying")}
-OTHER_SKILL_KINDS = {"volunteering": _l("Volunteering"), "hobby": _l("Hobby"),
-                     "family_business": _l("Family business"), "driving_licence": _l("Driving licence"),
-                     "certificate": _l("Certificate or card (for example a hygiene passport)"),
-                     "professional": _l("Professional skill"), "digital": _l("Digital skills"),
-                     "social": _l("Social skills"), "other": _l("Other")}
-GOAL_KINDS = {"work": _l("Work"), "study": _l("Study"), "language": _l("Language learning"),
-              "business": _l("Own business")}
-DOCUMENT_TYPES = {"diploma": _l("Diploma"), "transcript": _l("Transcript of records"),
-                  "work_certificate": _l("Work certificate"), "reference": _l("Reference"),
-                  "licence": _l("Licence"), "other": _l("Other document")}
-TRANSLATIONS = {"none": _l("No translation"), "unofficial": _l("Unofficial translation"),
-                "authorised": _l("Authorised translation")}
-RECOGNITION = {"none": _l("No decision"), "pending": _l("Applied, waiting for a decision"),
-               "decided": _l("Decision made")}
-ALTERNATIVE_EVIDENCE = {"witness": _l("A witness statement"), "work_sample": _l("A work sample"),
-                        "interview": _l("The interview"), "other": _l("Other evidence")}
+OTHER_SKILL_KINDS = {
+    "volunteering": _l("Volunteering"),
+    "hobby": _l("Hobby"),
+    "family_business": _l("Family business"),
+    "driving_licence": _l("Driving licence"),
+    "certificate": _l("Certificate or card (for example a hygiene passport)"),
+    "professional": _l("Professional skill"),
+    "digital": _l("Digital skills"),
+    "social": _l("Social skills"),
+    "other": _l("Other"),
+}
+GOAL_KINDS = {
+    "work": _l("Work"),
+    "study": _l("Study"),
+    "language": _l("Language learning"),
+    "business": _l("Own business"),
+}
+DOCUMENT_TYPES = {
+    "diploma": _l("Diploma"),
+    "transcript": _l("Transcript of records"),
+    "work_certificate": _l("Work certificate"),
+    "reference": _l("Reference"),
+    "licence": _l("Licence"),
+    "other": _l("Other document"),
+}
+TRANSLATIONS = {
+    "none": _l("No translation"),
+    "unofficial": _l("Unofficial translation"),
+    "authorised": _l("Authorised translation"),
+}
+RECOGNITION = {
+    "none": _l("No decision"),
+    "pending": _l("Applied, waiting for a decision"),
+    "decided": _l("Decision made"),
+}
+ALTERNATIVE_EVIDENCE = {
+    "witness": _l("A witness statement"),
+    "work_sample": _l("A work sample"),
+    "interview": _l("The interview"),
+    "other": _l("Other evidence"),
+}
 
 PERIOD_HINT = _l("A year, or a year and month, for example 2019 or 2019-05.")
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 
 # Languages a client may type in: the client languages first, then others common among newcomers to Finland.
-TYPED_LANGUAGES = ("fi", "sv", "en", "ar", "fa", "ru", "so", "ti", "uk", "ckb", "ku", "ps", "am", "tr", "fr",
-                   "es", "de", "pt", "et", "pl", "sq", "bs", "zh", "vi", "th", "ur", "hi", "bn", "my", "sw")
+TYPED_LANGUAGES = (
+    "fi",
+    "sv",
+    "en",
+    "ar",
+    "fa",
+    "ru",
+    "so",
+    "ti",
+    "uk",
+    "ckb",
+    "ku",
+    "ps",
+    "am",
+    "tr",
+    "fr",
+    "es",
+    "de",
+    "pt",
+    "et",
+    "pl",
+    "sq",
+    "bs",
+    "zh",
+    "vi",
+    "th",
+    "ur",
+    "hi",
+    "bn",
+    "my",
+    "sw",
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +122,14 @@ class Field:
         return self.kind in ("text", "textarea")
 
 
-TITLE_LABELS = {Section.WORK: _l("Job title"), Section.EDUCATION: _l("Qualification, degree or course"),
-                Section.LANGUAGES: _l("Language"), Section.OTHER_SKILLS: _l("Skill"),
-                Section.GOALS: _l("What you wish for"), Section.DOCUMENTS: _l("Name of the document")}
+TITLE_LABELS = {
+    Section.WORK: _l("Job title"),
+    Section.EDUCATION: _l("Qualification, degree or course"),
+    Section.LANGUAGES: _l("Language"),
+    Section.OTHER_SKILLS: _l("Skill"),
+    Section.GOALS: _l("What you wish for"),
+    Section.DOCUMENTS: _l("Name of the document"),
+}
 
 SECTION_FIELDS: dict[Section, tuple[Field, ...]] = {
     Section.WORK: (
@@ -102,12 +173,22 @@ SECTION_FIELDS: dict[Section, tuple[Field, ...]] = {
         Field("original_language", _l("Original language of the document"), "language"),
         Field("translation", _l("Translation"), "choice", TRANSLATIONS),
         Field("translated_by", _l("Translated by")),
-        Field("recognition", _l("Official recognition"), "choice", RECOGNITION,
-              hint=_l("For example a recognition decision by the Finnish National Agency for Education.")),
+        Field(
+            "recognition",
+            _l("Official recognition"),
+            "choice",
+            RECOGNITION,
+            hint=_l("For example a recognition decision by the Finnish National Agency for Education."),
+        ),
         Field("recognition_details", _l("Recognition decision"), "textarea"),
         Field("lost", _l("The document was lost"), "bool"),
-        Field("alternative_evidence", _l("Alternative evidence"), "choice", ALTERNATIVE_EVIDENCE,
-              hint=_l("If the document was lost, what else shows what it proved.")),
+        Field(
+            "alternative_evidence",
+            _l("Alternative evidence"),
+            "choice",
+            ALTERNATIVE_EVIDENCE,
+            hint=_l("If the document was lost, what else shows what it proved."),
+        ),
         Field("alternative_description", _l("About the alternative evidence"), "textarea"),
     ),
 }
@@ -120,8 +201,14 @@ def field_names(section: Section) -> tuple[str, ...]:
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166 countries named in the current language, sorted by that name."""
     names = Locale.parse(str(get_locale())).territories
-    return sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()
-                   and code not in ("ZZ", "EU", "UN", "EZ", "QO", "XA", "XB")), key=lambda pair: pair[1].lower())
+    return sorted(
+        (
+            (code, name)
+            for code, name in names.items()
+            if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "UN", "EZ", "QO", "XA", "XB")
+        ),
+        key=lambda pair: pair[1].lower(),
+    )
 
 
 def country_name(code: str) -> str:

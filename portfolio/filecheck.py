@@ -40,8 +40,19 @@ MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_PDF_OBJECTS = 200_000
 # Names (as keys or values) of what runs code or carries files inside a PDF: scripts, launching programs, attached
 # files, XFA forms (which carry scripts), rich media (Flash and 3D with their scripts).
-PDF_ACTIVE_NAMES = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia",
-                    "/RichMediaExecute", "/RichMediaContent", "/OnInstantiate"}
+PDF_ACTIVE_NAMES = {
+    "/JS",
+    "/JavaScript",
+    "/Launch",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/EF",
+    "/XFA",
+    "/RichMedia",
+    "/RichMediaExecute",
+    "/RichMediaContent",
+    "/OnInstantiate",
+}
 # Action types that reach outside the document: a web address, a form sent or data read from elsewhere, another PDF
 # (on a network share, say) or one embedded in it. Their /S value names them.
 PDF_OUTWARD_ACTIONS = {"/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"}
@@ -57,12 +68,19 @@ HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"
 MARKUP = re.compile(rb"<\s*(!doctype|html|head|body|script|svg|iframe|object|embed|\?xml|meta|a\s)", re.IGNORECASE)
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-              "application/vnd.oasis.opendocument.text": ".odt", "text/plain": ".txt"}
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "text/plain": ".txt",
+}
 
-NOT_ACCEPTED = _l("This kind of file is not accepted. Send a PDF, a photo (JPEG, PNG or HEIC), a Word or "
-                  "OpenDocument text, or a plain text file.")
+NOT_ACCEPTED = _l(
+    "This kind of file is not accepted. Send a PDF, a photo (JPEG, PNG or HEIC), a Word or "
+    "OpenDocument text, or a plain text file."
+)
 
 
 class Rejected(ValueError):
@@ -141,10 +159,14 @@ def _is_heif(head: bytes) -> bool:
 
 # --- PDF -------------------------------------------------------------------------------------------------------------
 
-ACTIVE_CONTENT = _l("The PDF contains scripts, actions or attached files, which are not accepted. Print it to a new "
-                    "PDF or scan it, and send that.")
-OUTWARD_CONTENT = _l("The PDF contains links or actions that reach outside the document (web addresses, other files, "
-                     "forms that send data), which are not accepted. Print it to a new PDF or scan it, and send that.")
+ACTIVE_CONTENT = _l(
+    "The PDF contains scripts, actions or attached files, which are not accepted. Print it to a new "
+    "PDF or scan it, and send that."
+)
+OUTWARD_CONTENT = _l(
+    "The PDF contains links or actions that reach outside the document (web addresses, other files, "
+    "forms that send data), which are not accepted. Print it to a new PDF or scan it, and send that."
+)
 
 
 def _check_pdf(stream: BinaryIO) -> None:
@@ -222,6 +244,7 @@ def _pdf_active_content(reader: PdfReader):
 
 # --- images ----------------------------------------------------------------------------------------------------------
 
+
 def _load_whole(image) -> None:
     """Decode every pixel, refusing a cut-off file even though WeasyPrint tells Pillow to accept those."""
     tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
@@ -238,8 +261,9 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
             kind = image.format
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise Rejected(_l("The picture is too large (%(w)d × %(h)d pixels). Send a smaller picture.",
-                                  w=width, h=height))
+                raise Rejected(
+                    _l("The picture is too large (%(w)d × %(h)d pixels). Send a smaller picture.", w=width, h=height)
+                )
             _load_whole(image)
             icc_profile = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
@@ -268,6 +292,7 @@ def _reencode_image(name: str, stream: BinaryIO) -> Checked:
 
 
 # --- DOCX and ODT ----------------------------------------------------------------------------------------------------
+
 
 def _check_office_zip(stream: BinaryIO) -> str:
     try:
@@ -302,11 +327,17 @@ def _check_office_zip(stream: BinaryIO) -> str:
 
 def _is_odt(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], names: set[str]) -> bool:
     first = members[0] if members else None
-    return (first is not None and first.filename == "mimetype" and first.file_size == len(ODT_MIMETYPE)
-            and archive.read(first) == ODT_MIMETYPE and "content.xml" in names)
+    return (
+        first is not None
+        and first.filename == "mimetype"
+        and first.file_size == len(ODT_MIMETYPE)
+        and archive.read(first) == ODT_MIMETYPE
+        and "content.xml" in names
+    )
 
 
 # --- plain text ------------------------------------------------------------------------------------------------------
+
 
 def _check_text(head: bytes, stream: BinaryIO) -> None:
     if MARKUP.search(head.lstrip(b"\xef\xbb\xbf")[:1024]):

@@ -23,13 +23,23 @@ def _detail_field(spec: Field):
     if spec.kind == "textarea":
         return TextAreaField(spec.label, validators=[Optional(), Length(max=4000)], description=spec.hint)
     if spec.kind == "choice":
-        return SelectField(spec.label, validators=[Optional()], description=spec.hint,
-                           choices=choices([("", _l("Choose…")), *spec.choices.items()]))
+        return SelectField(
+            spec.label,
+            validators=[Optional()],
+            description=spec.hint,
+            choices=choices([("", _l("Choose…")), *spec.choices.items()]),
+        )
     if spec.kind in ("country", "language"):
         return SelectField(spec.label, validators=[Optional()], description=spec.hint)
     if spec.kind == "period":
-        return StringField(spec.label, description=spec.hint, validators=[
-            Optional(), Regexp(PERIOD_PATTERN, message=_l("Write a year, or a year and month, e.g. 2019-05."))])
+        return StringField(
+            spec.label,
+            description=spec.hint,
+            validators=[
+                Optional(),
+                Regexp(PERIOD_PATTERN, message=_l("Write a year, or a year and month, e.g. 2019-05.")),
+            ],
+        )
     if spec.kind == "bool":
         return BooleanField(spec.label, description=spec.hint)
     return StringField(spec.label, validators=[Optional(), Length(max=300)], description=spec.hint)
@@ -38,8 +48,10 @@ def _detail_field(spec: Field):
 class EntryFormBase(VersionedForm):
     section: Section
     language = SelectField(_l("Language of your text"), description=LANGUAGE_HINT)
-    shareable = BooleanField(_l("The workplace of a placement may see this item"), description=_l(
-        "Only the workplace named in your consent to share, and only while that consent stands."))
+    shareable = BooleanField(
+        _l("The workplace of a placement may see this item"),
+        description=_l("Only the workplace named in your consent to share, and only while that consent stands."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,8 +77,10 @@ def _current_language() -> str:
 
 
 def _entry_form_class(section: Section) -> type[EntryFormBase]:
-    attributes = {"section": section,
-                  "title": StringField(TITLE_LABELS[section], validators=[DataRequired(), Length(max=200)])}
+    attributes = {
+        "section": section,
+        "title": StringField(TITLE_LABELS[section], validators=[DataRequired(), Length(max=200)]),
+    }
     for spec in SECTION_FIELDS[section]:
         attributes[spec.name] = _detail_field(spec)
     return type(f"{section.name.title().replace('_', '')}EntryForm", (EntryFormBase,), attributes)
@@ -80,8 +94,10 @@ def entry_form(section: Section, **kwargs) -> EntryFormBase:
 
 
 class UploadForm(Form):
-    files = MultipleFileField(_l("Add files"), description=_l(
-        "Photos, PDF, Word or OpenDocument texts, or plain text. Up to 10 files at a time."))
+    files = MultipleFileField(
+        _l("Add files"),
+        description=_l("Photos, PDF, Word or OpenDocument texts, or plain text. Up to 10 files at a time."),
+    )
 
 
 class CommentForm(Form):
@@ -89,8 +105,11 @@ class CommentForm(Form):
 
 
 class ReviewForm(Form):
-    decision = SelectField(_l("Decision"), validators=[DataRequired()], choices=choices([
-        ("return", _l("Return to the client for changes")), ("accept", _l("Accept the portfolio"))]))
+    decision = SelectField(
+        _l("Decision"),
+        validators=[DataRequired()],
+        choices=choices([("return", _l("Return to the client for changes")), ("accept", _l("Accept the portfolio"))]),
+    )
     note = TextAreaField(_l("Message to the client"), validators=[Optional(), Length(max=4000)])
 
 

@@ -25,9 +25,14 @@ class Section(enum.StrEnum):
         return SECTION_LABELS[self]
 
 
-SECTION_LABELS = {Section.WORK: _l("Work experience"), Section.EDUCATION: _l("Education and training"),
-                  Section.LANGUAGES: _l("Language skills"), Section.OTHER_SKILLS: _l("Other skills"),
-                  Section.GOALS: _l("Goals"), Section.DOCUMENTS: _l("Foreign documents")}
+SECTION_LABELS = {
+    Section.WORK: _l("Work experience"),
+    Section.EDUCATION: _l("Education and training"),
+    Section.LANGUAGES: _l("Language skills"),
+    Section.OTHER_SKILLS: _l("Other skills"),
+    Section.GOALS: _l("Goals"),
+    Section.DOCUMENTS: _l("Foreign documents"),
+}
 
 
 class PortfolioStatus(enum.StrEnum):
@@ -41,10 +46,12 @@ class PortfolioStatus(enum.StrEnum):
         return PORTFOLIO_STATUS_LABELS[self]
 
 
-PORTFOLIO_STATUS_LABELS = {PortfolioStatus.DRAFT: _l("Being prepared"),
-                           PortfolioStatus.SUBMITTED: _l("Submitted for review"),
-                           PortfolioStatus.RETURNED: _l("Returned for changes"),
-                           PortfolioStatus.ACCEPTED: _l("Accepted")}
+PORTFOLIO_STATUS_LABELS = {
+    PortfolioStatus.DRAFT: _l("Being prepared"),
+    PortfolioStatus.SUBMITTED: _l("Submitted for review"),
+    PortfolioStatus.RETURNED: _l("Returned for changes"),
+    PortfolioStatus.ACCEPTED: _l("Accepted"),
+}
 
 
 class Portfolio(db.Model):
@@ -85,12 +92,15 @@ class PortfolioEntry(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    evidence: Mapped[list["EvidenceFile"]] = relationship(back_populates="entry", cascade="all, delete-orphan",
-                                                          order_by="EvidenceFile.id")
-    revisions: Mapped[list["EntryRevision"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
-                                                            order_by="EntryRevision.id")
-    comments: Mapped[list["EntryComment"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
-                                                          order_by="EntryComment.id")
+    evidence: Mapped[list["EvidenceFile"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
+    revisions: Mapped[list["EntryRevision"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EntryRevision.id"
+    )
+    comments: Mapped[list["EntryComment"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EntryComment.id"
+    )
 
 
 class EvidenceFile(db.Model):
@@ -119,9 +129,12 @@ class RevisionAction(enum.StrEnum):
         return REVISION_ACTION_LABELS[self]
 
 
-REVISION_ACTION_LABELS = {RevisionAction.CREATED: _l("Created"), RevisionAction.UPDATED: _l("Changed"),
-                          RevisionAction.FILE_ADDED: _l("File added"),
-                          RevisionAction.FILE_REMOVED: _l("File removed")}
+REVISION_ACTION_LABELS = {
+    RevisionAction.CREATED: _l("Created"),
+    RevisionAction.UPDATED: _l("Changed"),
+    RevisionAction.FILE_ADDED: _l("File added"),
+    RevisionAction.FILE_REMOVED: _l("File removed"),
+}
 
 
 class EntryRevision(db.Model):

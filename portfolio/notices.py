@@ -34,10 +34,14 @@ def visible(user, notice) -> bool:
 def write(notice) -> registry.Written | None:
     case_id = notice.case_id
     subject, body = {
-        "submit_portfolio": (_("A portfolio was submitted for review (case %(id)d)", id=case_id),
-                             _("The client's portfolio waits for your review.")),
-        "return_portfolio": (_("Your portfolio was returned to you"),
-                             _("Your counsellor asks you to complete it; their note is on the portfolio page.")),
+        "submit_portfolio": (
+            _("A portfolio was submitted for review (case %(id)d)", id=case_id),
+            _("The client's portfolio waits for your review."),
+        ),
+        "return_portfolio": (
+            _("Your portfolio was returned to you"),
+            _("Your counsellor asks you to complete it; their note is on the portfolio page."),
+        ),
         "accept_portfolio": (_("Your portfolio was accepted"), _("The next step is the interview with a teacher.")),
     }[notice.params["action"]]
     return registry.Written(subject, body, registry.link("portfolio.overview", case_id=case_id))

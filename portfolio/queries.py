@@ -16,10 +16,14 @@ SECTION_ORDER = list(Section)
 def case_entries(case_id: int) -> list[PortfolioEntry]:
     """A case's entries in section order, each with its evidence files loaded: ids are stable, for mapping."""
     order = sql_case({section.value: i for i, section in enumerate(SECTION_ORDER)}, value=PortfolioEntry.section)
-    return list(db.session.scalars(
-        select(PortfolioEntry).where(PortfolioEntry.case_id == case_id)
-        .options(selectinload(PortfolioEntry.evidence))
-        .order_by(order, PortfolioEntry.id)))
+    return list(
+        db.session.scalars(
+            select(PortfolioEntry)
+            .where(PortfolioEntry.case_id == case_id)
+            .options(selectinload(PortfolioEntry.evidence))
+            .order_by(order, PortfolioEntry.id)
+        )
+    )
 
 
 def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
@@ -30,16 +34,24 @@ def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
 
 
 def entry_with_history(entry_id: int) -> PortfolioEntry | None:
-    return db.session.scalar(select(PortfolioEntry).where(PortfolioEntry.id == entry_id).options(
-        selectinload(PortfolioEntry.evidence),
-        selectinload(PortfolioEntry.revisions).selectinload(EntryRevision.changed_by),
-        selectinload(PortfolioEntry.comments).selectinload(EntryComment.author)))
+    return db.session.scalar(
+        select(PortfolioEntry)
+        .where(PortfolioEntry.id == entry_id)
+        .options(
+            selectinload(PortfolioEntry.evidence),
+            selectinload(PortfolioEntry.revisions).selectinload(EntryRevision.changed_by),
+            selectinload(PortfolioEntry.comments).selectinload(EntryComment.author),
+        )
+    )
 
 
 def own_cases(user) -> list[Case]:
     """The cases of the client whose account this is, newest first."""
-    return list(db.session.scalars(
-        select(Case).join(Client).where(Client.user_id == user.id).order_by(Case.entry_date.desc(), Case.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Case).join(Client).where(Client.user_id == user.id).order_by(Case.entry_date.desc(), Case.id.desc())
+        )
+    )
 
 
 def waiting_for_review(user, limit: int = 20) -> list[tuple[Case, Portfolio]]:
@@ -47,7 +59,12 @@ def waiting_for_review(user, limit: int = 20) -> list[tuple[Case, Portfolio]]:
     if not permissions.can(user, permissions.REVIEW_PORTFOLIO):
         return []
     rows = db.session.execute(
-        case_access.visible_cases(user).add_columns(Portfolio).join(Portfolio, Portfolio.case_id == Case.id)
+        case_access.visible_cases(user)
+        .add_columns(Portfolio)
+        .join(Portfolio, Portfolio.case_id == Case.id)
         .where(Portfolio.status == PortfolioStatus.SUBMITTED)
-        .options(selectinload(Case.client)).order_by(Portfolio.submitted_at).limit(limit))
+        .options(selectinload(Case.client))
+        .order_by(Portfolio.submitted_at)
+        .limit(limit)
+    )
     return [(case, portfolio) for case, portfolio in rows]

@@ -58,6 +58,7 @@ class Upload:
 
 # --- reading -------------------------------------------------------------------------------------------------------
 
+
 def portfolio_status(case: Case) -> PortfolioStatus:
     status = db.session.scalar(select(Portfolio.status).where(Portfolio.case_id == case.id))
     return status or PortfolioStatus.DRAFT
@@ -73,11 +74,14 @@ def questionnaire_of(case: Case) -> Questionnaire | None:
 
 def evidence_bytes_used(case: Case) -> int:
     return db.session.scalar(
-        select(func.coalesce(func.sum(EvidenceFile.size), 0)).join(PortfolioEntry)
-        .where(PortfolioEntry.case_id == case.id))
+        select(func.coalesce(func.sum(EvidenceFile.size), 0))
+        .join(PortfolioEntry)
+        .where(PortfolioEntry.case_id == case.id)
+    )
 
 
 # --- entries -------------------------------------------------------------------------------------------------------
+
 
 def _require_edit(actor, case: Case) -> None:
     if not access.can_edit_portfolio(actor, case):
@@ -106,46 +110,91 @@ def _language(language: str | None) -> str:
 
 
 def _revise(actor, entry: PortfolioEntry, action: RevisionAction, changed: list[str], filename: str | None = None):
-    number = (db.session.scalar(select(func.max(EntryRevision.number)).where(EntryRevision.entry_id == entry.id))
-              or 0) + 1
-    db.session.add(EntryRevision(entry_id=entry.id, number=number, action=action, changed_by_id=actor.id,
-                                 title=entry.title, details=dict(entry.details), language=entry.language,
-                                 changed_fields=changed, filename=filename))
+    number = (
+        db.session.scalar(select(func.max(EntryRevision.number)).where(EntryRevision.entry_id == entry.id)) or 0
+    ) + 1
+    db.session.add(
+        EntryRevision(
+            entry_id=entry.id,
+            number=number,
+            action=action,
+            changed_by_id=actor.id,
+            title=entry.title,
+            details=dict(entry.details),
+            language=entry.language,
+            changed_fields=changed,
+            filename=filename,
+        )
+    )
 
 
-def add_entry(actor, case: Case, section: Section, title: str, details: dict, language: str | None,
-              source_key: str | None = None, *, shareable: bool = False) -> PortfolioEntry:
+def add_entry(
+    actor,
+    case: Case,
+    section: Section,
+    title: str,
+    details: dict,
+    language: str | None,
+    source_key: str | None = None,
+    *,
+    shareable: bool = False,
+) -> PortfolioEntry:
     """Add an entry to a section of the case's portfolio."""
     _require_edit(actor, case)
     title = (title or "").strip()
     if not title:
         raise PortfolioError(_l("Give the entry a short title."), "title")
-    entry = PortfolioEntry(case_id=case.id, section=section, title=title[:200],
-                           details=_clean_details(section, details), language=_language(language),
-                           source_key=source_key, shareable=bool(shareable), created_by_id=actor.id)
+    entry = PortfolioEntry(
+        case_id=case.id,
+        section=section,
+        title=title[:200],
+        details=_clean_details(section, details),
+        language=_language(language),
+        source_key=source_key,
+        shareable=bool(shareable),
+        created_by_id=actor.id,
+    )
     db.session.add(entry)
     db.session.flush()
     _revise(actor, entry, RevisionAction.CREATED, ["title", *entry.details])
-    audit.record(actor, "add_portfolio_entry", entry,
-                 changes={**audit.snapshot(entry, ENTRY_FIELDS), "case_id": case.id})
+    audit.record(
+        actor, "add_portfolio_entry", entry, changes={**audit.snapshot(entry, ENTRY_FIELDS), "case_id": case.id}
+    )
     db.session.flush()
     return entry
 
 
-def update_entry(actor, entry: PortfolioEntry, title: str, details: dict, language: str | None,
-                 version: int | str | None, *, shareable: bool | None = None) -> PortfolioEntry:
+def update_entry(
+    actor,
+    entry: PortfolioEntry,
+    title: str,
+    details: dict,
+    language: str | None,
+    version: int | str | None,
+    *,
+    shareable: bool | None = None,
+) -> PortfolioEntry:
     """Change an entry, refusing when someone else saved it since the form was opened."""
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
-    check_version(entry, version, _l("Someone else changed this entry while you were editing it. Your text is kept "
-                                     "below; compare it with the current entry and save again."), field="title",
-                  required=False, error=PortfolioError)
+    check_version(
+        entry,
+        version,
+        _l(
+            "Someone else changed this entry while you were editing it. Your text is kept "
+            "below; compare it with the current entry and save again."
+        ),
+        field="title",
+        required=False,
+        error=PortfolioError,
+    )
     title = (title or "").strip()
     if not title:
         raise PortfolioError(_l("Give the entry a short title."), "title")
     new_details = _clean_details(entry.section, details)
-    changed_details = sorted(key for key in set(new_details) | set(entry.details)
-                             if new_details.get(key) != entry.details.get(key))
+    changed_details = sorted(
+        key for key in set(new_details) | set(entry.details) if new_details.get(key) != entry.details.get(key)
+    )
     entry.title = title[:200]
     entry.language = _language(language)
     entry.details = new_details
@@ -166,9 +215,16 @@ def delete_entry(actor, entry: PortfolioEntry) -> None:
     case = db.session.get(Case, entry.case_id)
     _require_edit(actor, case)
     digests = [file.digest for file in entry.evidence]
-    audit.record(actor, "delete_portfolio_entry", entry,
-                 changes={**audit.snapshot(entry, ENTRY_FIELDS), "case_id": entry.case_id,
-                          "files": [file.id for file in entry.evidence]})
+    audit.record(
+        actor,
+        "delete_portfolio_entry",
+        entry,
+        changes={
+            **audit.snapshot(entry, ENTRY_FIELDS),
+            "case_id": entry.case_id,
+            "files": [file.id for file in entry.evidence],
+        },
+    )
     db.session.delete(entry)
     db.session.flush()
     _forget_unreferenced(digests)
@@ -176,12 +232,18 @@ def delete_entry(actor, entry: PortfolioEntry) -> None:
 
 def _forget_unreferenced(digests: list[str]) -> None:
     """Delete the bytes no evidence row points at any more, once the transaction that dropped the rows commits."""
-    storage.delete_after_commit(db.session, [
-        digest for digest in set(digests)
-        if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0])
+    storage.delete_after_commit(
+        db.session,
+        [
+            digest
+            for digest in set(digests)
+            if db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.digest == digest)) == 0
+        ],
+    )
 
 
 # --- evidence files ------------------------------------------------------------------------------------------------
+
 
 def _max_file_bytes() -> int:
     return current_app.config["MAX_FILE_MB"] * 1024 * 1024
@@ -215,8 +277,15 @@ def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[Ev
     if not errors:
         incoming = sum(size for _name, size, _result in checked)
         if evidence_bytes_used(case) + incoming > _max_portfolio_bytes():
-            errors.append(str(_l("The portfolio's files would exceed %(mb)d MB in all. Remove files you no longer "
-                                 "need, or send smaller ones.", mb=current_app.config["MAX_PORTFOLIO_MB"])))
+            errors.append(
+                str(
+                    _l(
+                        "The portfolio's files would exceed %(mb)d MB in all. Remove files you no longer "
+                        "need, or send smaller ones.",
+                        mb=current_app.config["MAX_PORTFOLIO_MB"],
+                    )
+                )
+            )
     try:
         if errors:
             raise UploadRejected(errors)
@@ -230,18 +299,27 @@ def _store(actor, entry: PortfolioEntry, name: str, result: filecheck.Checked, l
     try:
         digest, size = storage.put_stream(result.stream, max_bytes=limit)
     except storage.TooLarge as error:
-        raise UploadRejected([f"{name}: " + str(_l("The file is larger than %(mb)d MB.",
-                                                   mb=current_app.config["MAX_FILE_MB"]))]) from error
+        raise UploadRejected(
+            [f"{name}: " + str(_l("The file is larger than %(mb)d MB.", mb=current_app.config["MAX_FILE_MB"]))]
+        ) from error
     except storage.Unavailable as error:
         raise UploadRejected([str(storage.UNAVAILABLE)]) from error
-    evidence = EvidenceFile(digest=digest, filename=result.download_name[:200], media_type=result.media_type,
-                            size=size, uploaded_by_id=actor.id)
+    evidence = EvidenceFile(
+        digest=digest,
+        filename=result.download_name[:200],
+        media_type=result.media_type,
+        size=size,
+        uploaded_by_id=actor.id,
+    )
     entry.evidence.append(evidence)
     db.session.flush()
     _revise(actor, entry, RevisionAction.FILE_ADDED, [], filename=evidence.filename)
-    audit.record(actor, "add_evidence_file", evidence,
-                 changes={**audit.snapshot(evidence, ["entry_id", "digest", "media_type", "size"]),
-                          "original_name": name})
+    audit.record(
+        actor,
+        "add_evidence_file",
+        evidence,
+        changes={**audit.snapshot(evidence, ["entry_id", "digest", "media_type", "size"]), "original_name": name},
+    )
     db.session.flush()
     return evidence
 
@@ -250,8 +328,12 @@ def remove_evidence(actor, evidence: EvidenceFile) -> None:
     """Remove a file from its entry (its bytes too, unless another entry holds the same file)."""
     entry = evidence.entry
     _require_edit(actor, db.session.get(Case, entry.case_id))
-    audit.record(actor, "remove_evidence_file", evidence,
-                 changes=audit.snapshot(evidence, ["entry_id", "digest", "filename", "size"]))
+    audit.record(
+        actor,
+        "remove_evidence_file",
+        evidence,
+        changes=audit.snapshot(evidence, ["entry_id", "digest", "filename", "size"]),
+    )
     _revise(actor, entry, RevisionAction.FILE_REMOVED, [], filename=evidence.filename)
     digest = evidence.digest
     db.session.delete(evidence)
@@ -260,6 +342,7 @@ def remove_evidence(actor, evidence: EvidenceFile) -> None:
 
 
 # --- review --------------------------------------------------------------------------------------------------------
+
 
 def _portfolio_for_change(case: Case) -> Portfolio:
     portfolio = portfolio_of(case)
@@ -302,8 +385,12 @@ def review(actor, case: Case, accept: bool, note: str | None) -> Portfolio:
     portfolio.reviewed_at = utcnow()
     portfolio.reviewed_by_id = actor.id
     portfolio.review_note = note or None
-    audit.record(actor, "accept_portfolio" if accept else "return_portfolio", portfolio,
-                 changes=audit.changes_of(portfolio, ["status", "review_note"]))
+    audit.record(
+        actor,
+        "accept_portfolio" if accept else "return_portfolio",
+        portfolio,
+        changes=audit.changes_of(portfolio, ["status", "review_note"]),
+    )
     db.session.flush()
     return portfolio
 
@@ -324,16 +411,25 @@ def comment(actor, entry: PortfolioEntry, text: str) -> EntryComment:
 
 # --- questionnaire -------------------------------------------------------------------------------------------------
 
-def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str | None,
-                       version: int | str | None) -> Questionnaire:
+
+def save_questionnaire(
+    actor, case: Case, answers: dict[str, str], language: str | None, version: int | str | None
+) -> Questionnaire:
     """Keep the answers and carry them into the portfolio, updating the entries they made before."""
     _require_edit(actor, case)
     staff = access.can_review_portfolio(actor, case)
     questionnaire = questionnaire_of(case)
     if questionnaire is not None:
-        check_version(questionnaire, version, _l("Someone else saved the questionnaire while you were filling it in. "
-                                                 "Your answers are kept below; check them and save again."),
-                      required=False, error=PortfolioError)
+        check_version(
+            questionnaire,
+            version,
+            _l(
+                "Someone else saved the questionnaire while you were filling it in. "
+                "Your answers are kept below; check them and save again."
+            ),
+            required=False,
+            error=PortfolioError,
+        )
     before = dict(questionnaire.answers) if questionnaire else {}
     merged = dict(before)
     for key, question in QUESTIONS.items():
@@ -345,8 +441,9 @@ def save_questionnaire(actor, case: Case, answers: dict[str, str], language: str
         else:
             merged.pop(key, None)
     if questionnaire is None:
-        questionnaire = Questionnaire(case_id=case.id, answers=merged, language=_language(language),
-                                      updated_by_id=actor.id)
+        questionnaire = Questionnaire(
+            case_id=case.id, answers=merged, language=_language(language), updated_by_id=actor.id
+        )
         db.session.add(questionnaire)
     else:
         questionnaire.answers = merged
@@ -366,8 +463,9 @@ def _carry_answer(actor, case: Case, key: str, text: str, language: str) -> None
     section = question.flows_to
     title = _title_from(text)
     details = {"kind": question.kind, "description": text} if question.kind else {"notes": text}
-    entry = db.session.scalar(select(PortfolioEntry).where(PortfolioEntry.case_id == case.id,
-                                                           PortfolioEntry.source_key == key))
+    entry = db.session.scalar(
+        select(PortfolioEntry).where(PortfolioEntry.case_id == case.id, PortfolioEntry.source_key == key)
+    )
     if entry is None:
         add_entry(actor, case, section, title, details, language, source_key=key)
     else:
@@ -376,8 +474,9 @@ def _carry_answer(actor, case: Case, key: str, text: str, language: str) -> None
 
 def _recorded_ids(action: str, key: str, owners: set[int]) -> set[int]:
     """The objects the trail says were made under one of the owners (`changes[key]`), including those since removed."""
-    rows = db.session.execute(select(audit.AuditEntry.object_id, audit.AuditEntry.changes)
-                              .where(audit.AuditEntry.action == action))
+    rows = db.session.execute(
+        select(audit.AuditEntry.object_id, audit.AuditEntry.changes).where(audit.AuditEntry.action == action)
+    )
     return {object_id for object_id, changes in rows if (changes or {}).get(key) in owners}
 
 
@@ -391,6 +490,7 @@ def _title_from(text: str, limit: int = 80) -> str:
 
 # --- erasure -------------------------------------------------------------------------------------------------------
 
+
 def erase_case_portfolio(actor, case: Case) -> int:
     """Delete a case's whole portfolio and the bytes of its files, and blank what the trail kept of their texts
     (also of entries and files removed earlier); return how many files went."""
@@ -398,7 +498,8 @@ def erase_case_portfolio(actor, case: Case) -> int:
     digests = [file.digest for entry in entries for file in entry.evidence]
     entry_ids = {entry.id for entry in entries} | _recorded_ids("add_portfolio_entry", "case_id", {case.id})
     file_ids = {file.id for entry in entries for file in entry.evidence} | _recorded_ids(
-        "add_evidence_file", "entry_id", entry_ids)
+        "add_evidence_file", "entry_id", entry_ids
+    )
     portfolio = portfolio_of(case)
     for entry in entries:
         db.session.delete(entry)
@@ -409,8 +510,13 @@ def erase_case_portfolio(actor, case: Case) -> int:
     audit.redact("evidence_file", file_ids, ("original_name", "filename"))
     if portfolio is not None:
         audit.redact("portfolio", portfolio.id, ("review_note",))
-    audit.record(actor, "erase_portfolio", object_type="case", object_id=case.id,
-                 changes={"entries": len(entries), "files": len(digests)})
+    audit.record(
+        actor,
+        "erase_portfolio",
+        object_type="case",
+        object_id=case.id,
+        changes={"entries": len(entries), "files": len(digests)},
+    )
     db.session.flush()
     _forget_unreferenced(digests)
     return len(digests)

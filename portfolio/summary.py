@@ -17,19 +17,26 @@ def summary_context(case: Case) -> dict:
     answer_language = questionnaire.language if questionnaire else locale
     sections = []
     for section, entries in queries.entries_by_section(case.id).items():
-        sections.append({
-            "label": str(section.label),
-            "entries": [{
-                "id": entry.id,
-                "title": entry.title,
-                "language": entry.language,
-                "language_name": language_name(entry.language, locale),
-                "direction": text_direction(entry.language),
-                "rows": described(entry.section, entry.details),
-                "files": [{"name": file.filename, "media_type": file.media_type, "size": file.size}
-                          for file in entry.evidence],
-            } for entry in entries],
-        })
+        sections.append(
+            {
+                "label": str(section.label),
+                "entries": [
+                    {
+                        "id": entry.id,
+                        "title": entry.title,
+                        "language": entry.language,
+                        "language_name": language_name(entry.language, locale),
+                        "direction": text_direction(entry.language),
+                        "rows": described(entry.section, entry.details),
+                        "files": [
+                            {"name": file.filename, "media_type": file.media_type, "size": file.size}
+                            for file in entry.evidence
+                        ],
+                    }
+                    for entry in entries
+                ],
+            }
+        )
     return {
         "client_name": case.client.full_name,
         "target": case.target,
@@ -38,9 +45,16 @@ def summary_context(case: Case) -> dict:
         "sections": sections,
         "answers_language": answer_language,
         "answers_direction": text_direction(answer_language),
-        "questionnaire": [{
-            "title": part.text(locale),
-            "answers": [(question.text(locale), answers[question.key]) for question in part.questions
-                        if answers.get(question.key)],
-        } for part in PARTS if any(answers.get(question.key) for question in part.questions)],
+        "questionnaire": [
+            {
+                "title": part.text(locale),
+                "answers": [
+                    (question.text(locale), answers[question.key])
+                    for question in part.questions
+                    if answers.get(question.key)
+                ],
+            }
+            for part in PARTS
+            if any(answers.get(question.key) for question in part.questions)
+        ],
     }

@@ -31,6 +31,7 @@ VIEW, EDIT, REVIEW = permissions.VIEW_PORTFOLIO, permissions.EDIT_PORTFOLIO, per
 
 # --- loading, scoped by permissions (not visible or missing: 404) --------------------------------------------------
 
+
 def _case_or_404(case_id: int) -> Case:
     case = db.session.scalar(access.visible_portfolio_cases(current_user).where(Case.id == case_id))
     if case is None:
@@ -84,12 +85,18 @@ def detail_label(section: Section, name: str) -> str:
 
 # --- the portfolio page --------------------------------------------------------------------------------------------
 
+
 def _overview_page(case: Case, status_code: int = 200, review_form: ReviewForm | None = None):
     _note_reading(case)
     return render_template(
-        "portfolio/overview.html", case=case, sections=queries.entries_by_section(case.id),
-        portfolio=services.portfolio_of(case), status=services.portfolio_status(case),
-        review_form=review_form or ReviewForm(), action_form=ActionForm(), language_name=language_name,
+        "portfolio/overview.html",
+        case=case,
+        sections=queries.entries_by_section(case.id),
+        portfolio=services.portfolio_of(case),
+        status=services.portfolio_status(case),
+        review_form=review_form or ReviewForm(),
+        action_form=ActionForm(),
+        language_name=language_name,
         used_mb=services.evidence_bytes_used(case) / (1024 * 1024),
     ), status_code
 
@@ -130,20 +137,31 @@ def review(case_id):
             (form.note if error.field == "note" else form.decision).errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The portfolio was accepted.") if form.decision.data == "accept"
-                  else _("The portfolio was returned to the client."), "success")
+            flash(
+                _("The portfolio was accepted.")
+                if form.decision.data == "accept"
+                else _("The portfolio was returned to the client."),
+                "success",
+            )
             return redirect(url_for("portfolio.overview", case_id=case.id))
     return _overview_page(case, 400, form)
 
 
 # --- entries -------------------------------------------------------------------------------------------------------
 
+
 def _entry_page(entry: PortfolioEntry, case: Case, status_code: int = 200, upload_form=None, comment_form=None):
     _note_reading(case)
     return render_template(
-        "portfolio/entry.html", entry=entry, case=case, rows=described(entry.section, entry.details),
-        upload_form=upload_form or UploadForm(), comment_form=comment_form or CommentForm(),
-        action_form=ActionForm(), language_name=language_name, status=services.portfolio_status(case),
+        "portfolio/entry.html",
+        entry=entry,
+        case=case,
+        rows=described(entry.section, entry.details),
+        upload_form=upload_form or UploadForm(),
+        comment_form=comment_form or CommentForm(),
+        action_form=ActionForm(),
+        language_name=language_name,
+        status=services.portfolio_status(case),
     ), status_code
 
 
@@ -157,16 +175,25 @@ def new_entry(case_id, section):
         return _locked(case)
     section = Section(section)
     form = entry_form(section)
+
     def change():
-        return services.add_entry(current_user, case, section, form.title.data, form.details(),
-                                  form.language.data, shareable=form.shareable.data)
+        return services.add_entry(
+            current_user,
+            case,
+            section,
+            form.title.data,
+            form.details(),
+            form.language.data,
+            shareable=form.shareable.data,
+        )
 
     if apply(form, change, default_field="title"):
         entry = form.result
         flash(_("The entry was saved. You can now add files to it."), "success")
         return redirect(url_for("portfolio.entry", entry_id=entry.id))
-    return render_template("portfolio/entry_form.html", form=form, case=case, section=section,
-                           entry=None), 400 if form.errors else 200
+    return render_template(
+        "portfolio/entry_form.html", form=form, case=case, section=section, entry=None
+    ), 400 if form.errors else 200
 
 
 @bp.get("/portfolio/entries/<int:entry_id>")
@@ -183,13 +210,27 @@ def edit_entry(entry_id):
         return _locked(case)
     form = entry_form(entry.section)
     if request.method == "GET":
-        form = entry_form(entry.section, data={"title": entry.title, "language": entry.language,
-                                               "version": entry.version, "shareable": entry.shareable,
-                                               **entry.details})
+        form = entry_form(
+            entry.section,
+            data={
+                "title": entry.title,
+                "language": entry.language,
+                "version": entry.version,
+                "shareable": entry.shareable,
+                **entry.details,
+            },
+        )
     elif form.validate_on_submit():
         try:
-            services.update_entry(current_user, entry, form.title.data, form.details(), form.language.data,
-                                  form.version.data, shareable=form.shareable.data)
+            services.update_entry(
+                current_user,
+                entry,
+                form.title.data,
+                form.details(),
+                form.language.data,
+                form.version.data,
+                shareable=form.shareable.data,
+            )
         except RuleBroken as error:
             db.session.rollback()
             form[error.field or "title"].errors.append(str(error))
@@ -197,8 +238,9 @@ def edit_entry(entry_id):
             db.session.commit()
             flash(_("The entry was saved."), "success")
             return redirect(url_for("portfolio.entry", entry_id=entry_id))
-    return render_template("portfolio/entry_form.html", form=form, case=case, section=entry.section,
-                           entry=entry), 400 if form.errors else 200
+    return render_template(
+        "portfolio/entry_form.html", form=form, case=case, section=entry.section, entry=entry
+    ), 400 if form.errors else 200
 
 
 @bp.post("/portfolio/entries/<int:entry_id>/delete")
@@ -242,8 +284,13 @@ def download(file_id):
     if not storage.exists(evidence.digest):
         abort(404)
     _note_reading(case)
-    return send_file(storage.open_file(evidence.digest), mimetype=evidence.media_type, as_attachment=True,
-                     download_name=evidence.filename, max_age=0)
+    return send_file(
+        storage.open_file(evidence.digest),
+        mimetype=evidence.media_type,
+        as_attachment=True,
+        download_name=evidence.filename,
+        max_age=0,
+    )
 
 
 @bp.post("/portfolio/files/<int:file_id>/delete")
@@ -276,11 +323,13 @@ def comment(entry_id):
 
 # --- the identification questionnaire ------------------------------------------------------------------------------
 
+
 def _questionnaire_languages(case: Case) -> list[str]:
     """The client's language and the counsellor's, so both read each question in their own."""
     client_user = case.client.user
-    client_language = (client_user.locale if client_user and client_user.locale else None) \
-        or case.client.preferred_language or "fi"
+    client_language = (
+        (client_user.locale if client_user and client_user.locale else None) or case.client.preferred_language or "fi"
+    )
     if case_access.is_own_case(current_user, case):
         counsellor = case.counsellor
         staff_language = (counsellor.locale if counsellor and counsellor.locale else None) or "fi"
@@ -295,11 +344,18 @@ def _questionnaire_page(case: Case, form: QuestionnaireForm, status_code: int = 
     labels = {}
     for code in languages:
         with force_locale(code):
-            labels[code] = {"intro": INTRO.get(code, INTRO["en"]),
-                            **{part.key: part.text(code) for part in PARTS},
-                            **{question.key: question.text(code) for part in PARTS for question in part.questions}}
+            labels[code] = {
+                "intro": INTRO.get(code, INTRO["en"]),
+                **{part.key: part.text(code) for part in PARTS},
+                **{question.key: question.text(code) for part in PARTS for question in part.questions},
+            }
     return render_template(
-        "portfolio/questionnaire.html", case=case, form=form, parts=PARTS, languages=languages, labels=labels,
+        "portfolio/questionnaire.html",
+        case=case,
+        form=form,
+        parts=PARTS,
+        languages=languages,
+        labels=labels,
         editable=access.can_edit_portfolio(current_user, case),
         staff=access.can_review_portfolio(current_user, case),
     ), status_code
@@ -322,8 +378,9 @@ def save_questionnaire(case_id):
         return _locked(case)
     form = QuestionnaireForm()
     if form.validate_on_submit():
-        answers = {part_question.key: form[part_question.key].data for part in PARTS
-                   for part_question in part.questions}
+        answers = {
+            part_question.key: form[part_question.key].data for part in PARTS for part_question in part.questions
+        }
         try:
             services.save_questionnaire(current_user, case, answers, form.language.data, form.version.data)
         except RuleBroken as error:
@@ -337,6 +394,7 @@ def save_questionnaire(case_id):
 
 
 # --- summary and downloads -----------------------------------------------------------------------------------------
+
 
 @bp.get("/cases/<int:case_id>/portfolio/summary")
 @permissions.requires(VIEW)
@@ -353,8 +411,13 @@ def summary_pdf(case_id):
     _note_reading(case)
     lang = str(get_locale())
     pdf = render_pdf("portfolio/summary_pdf.html", {"summary": summary_context(case)}, lang=lang)
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"portfolio-{case.id}.pdf", max_age=0)
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"portfolio-{case.id}.pdf",
+        max_age=0,
+    )
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -373,25 +436,34 @@ def evidence_zip(case_id):
             folder = f"{entry.section.value}/{entry.id}-{_slug(entry.title)}"
             for evidence in entry.evidence:
                 if storage.exists(evidence.digest):
-                    with storage.open_file(evidence.digest) as stored, \
-                            archive.open(f"{folder}/{evidence.id}-{evidence.filename}", "w") as member:
+                    with (
+                        storage.open_file(evidence.digest) as stored,
+                        archive.open(f"{folder}/{evidence.id}-{evidence.filename}", "w") as member,
+                    ):
                         shutil.copyfileobj(stored, member, storage.CHUNK)
     spool.seek(0)
-    return send_file(spool, mimetype="application/zip", as_attachment=True,
-                     download_name=f"portfolio-{case.id}.zip", max_age=0)
+    return send_file(
+        spool, mimetype="application/zip", as_attachment=True, download_name=f"portfolio-{case.id}.zip", max_age=0
+    )
 
 
 # --- panels and menu -----------------------------------------------------------------------------------------------
+
 
 def case_panel(user, case) -> Panel | None:
     if not access.can_view_portfolio(user, case):
         return None
     sections = queries.entries_by_section(case.id)
-    return Panel("portfolio/_case_panel.html", {
-        "case": case, "status": services.portfolio_status(case),
-        "counts": [(section, len(entries)) for section, entries in sections.items()],
-        "files": sum(len(entry.evidence) for entries in sections.values() for entry in entries),
-    }, order=30)
+    return Panel(
+        "portfolio/_case_panel.html",
+        {
+            "case": case,
+            "status": services.portfolio_status(case),
+            "counts": [(section, len(entries)) for section, entries in sections.items()],
+            "files": sum(len(entry.evidence) for entries in sections.values() for entry in entries),
+        },
+        order=30,
+    )
 
 
 def dashboard_panel(user) -> Panel | None:
@@ -401,8 +473,11 @@ def dashboard_panel(user) -> Panel | None:
     if permissions.can(user, EDIT):
         cases = queries.own_cases(user)
         if cases:
-            return Panel("portfolio/_client_panel.html", {
-                "cases": [(case, services.portfolio_status(case)) for case in cases]}, order=10)
+            return Panel(
+                "portfolio/_client_panel.html",
+                {"cases": [(case, services.portfolio_status(case)) for case in cases]},
+                order=10,
+            )
     return None
 
 
@@ -413,8 +488,12 @@ def nav(user) -> list[NavItem]:
     return [NavItem(_("My portfolio"), url_for("portfolio.overview", case_id=cases[0].id))] if cases else []
 
 
-STATUS_BADGES = {PortfolioStatus.DRAFT: "badge", PortfolioStatus.SUBMITTED: "badge badge-info",
-                 PortfolioStatus.RETURNED: "badge badge-warn", PortfolioStatus.ACCEPTED: "badge badge-ok"}
+STATUS_BADGES = {
+    PortfolioStatus.DRAFT: "badge",
+    PortfolioStatus.SUBMITTED: "badge badge-info",
+    PortfolioStatus.RETURNED: "badge badge-warn",
+    PortfolioStatus.ACCEPTED: "badge badge-ok",
+}
 
 
 def status_badge(status: PortfolioStatus) -> str:

@@ -59,8 +59,14 @@ def client_case(world: SimpleNamespace, side: str = "own"):
         client = db.session.scalar(db.select(Client).where(Client.user_id == users["client"].id))
         if client is None:
             client = Client(first_name="Access", last_name=f"Client {side}", user_id=users["client"].id)
-        case = Case(client=client, organisation_id=org.id, counsellor_id=users["counsellor"].id,
-                    client_type=ClientType.LONG_TERM, stage=Stage.ASSESSMENT, entry_date=date(2026, 1, 5))
+        case = Case(
+            client=client,
+            organisation_id=org.id,
+            counsellor_id=users["counsellor"].id,
+            client_type=ClientType.LONG_TERM,
+            stage=Stage.ASSESSMENT,
+            entry_date=date(2026, 1, 5),
+        )
         db.session.add(case)
         db.session.flush()
         cache[side] = case

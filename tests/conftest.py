@@ -83,8 +83,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def import_all_models():
     """Import every models module, so the metadata knows every table before it is created or compared."""
-    for path in sorted(ROOT.glob("*/models.py")) + sorted(ROOT.glob("isok/*/models.py")) + sorted(
-            ROOT.glob("assessment/*/models.py")):
+    for path in (
+        sorted(ROOT.glob("*/models.py"))
+        + sorted(ROOT.glob("isok/*/models.py"))
+        + sorted(ROOT.glob("assessment/*/models.py"))
+    ):
         importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
 
 
@@ -155,8 +158,13 @@ def make_user(app, make_organisation):
         roles = set(roles) or {Role.COUNSELLOR}
         n = next(_sequence)
         user = account_services.create_user(
-            None, email=email or f"user{n}@example.org", name=name or f"User {n}", roles=roles,
-            organisation=organisation, password=password, **fields,
+            None,
+            email=email or f"user{n}@example.org",
+            name=name or f"User {n}",
+            roles=roles,
+            organisation=organisation,
+            password=password,
+            **fields,
         )
         db.session.commit()
         if authenticator or (authenticator is None and second_factor.required(user)):
@@ -168,7 +176,8 @@ def make_user(app, make_organisation):
 
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     return match.group(1)
 
 

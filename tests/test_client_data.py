@@ -39,17 +39,25 @@ NOT_IN_THE_WORLD = {
 
 @pytest.fixture
 def world(client, make_user, make_organisation):
-    network_services.save_settings(None, name="ISOK", code="S30947", starts_on=date(2025, 1, 1),
-                                   ends_on=date(2030, 12, 31), rule_set="esf_plus_2021_2027", suppression_threshold=5)
+    network_services.save_settings(
+        None,
+        name="ISOK",
+        code="S30947",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2030, 12, 31),
+        rule_set="esf_plus_2021_2027",
+        suppression_threshold=5,
+    )
     return client_world.build(client, make_user, make_organisation)
 
 
 # --- scanning ---------------------------------------------------------------------------------------------------
 
+
 def _pdf_texts(data: bytes) -> list[str]:
     """The text of a PDF as two independent readers extract it (its streams are compressed: raw bytes hide it)."""
     texts = ["\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)]
-    run = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, check=True)  # noqa: S603, S607
+    run = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, check=True)  # noqa: S607
     return [*texts, run.stdout.decode("utf-8", "replace")]
 
 
@@ -77,8 +85,11 @@ def _scan_storage() -> list:
     found = []
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(select(table)):
-            _search(found, f"table {table.name}", json.dumps([_plain(value) for value in row], ensure_ascii=False,
-                                                             default=str))
+            _search(
+                found,
+                f"table {table.name}",
+                json.dumps([_plain(value) for value in row], ensure_ascii=False, default=str),
+            )
     if db.engine.dialect.name == "sqlite":
         database = Path(db.engine.url.database)
         for path in (database, Path(f"{database}-wal")):
@@ -139,14 +150,18 @@ def test_erasure_leaves_no_trace_of_the_client(client, world):
 
 # --- the export's completeness ------------------------------------------------------------------------------------
 
+
 def _tables_referring_to_the_client() -> set[str]:
     """Every table with a foreign key to the client, or to a table that has one, and so on (from the metadata)."""
     found, grown = {"client"}, True
     while grown:
         grown = False
         for table in db.metadata.sorted_tables:
-            if table.name not in found and table.name not in data_subject.NOT_WALKED and any(
-                    key.column.table.name in found for key in table.foreign_keys):
+            if (
+                table.name not in found
+                and table.name not in data_subject.NOT_WALKED
+                and any(key.column.table.name in found for key in table.foreign_keys)
+            ):
                 found.add(table.name)
                 grown = True
     return found
@@ -167,10 +182,15 @@ def _holds(data, table, row) -> bool:
     values = {column.name: _plain(value) for column, value in zip(table.columns, row, strict=True)}
     for candidate in _dicts(data):
         shared = set(candidate) & set(values) - {"id"}
-        if candidate.get("id") == values["id"] and shared and all(
-                json.loads(json.dumps(candidate[name], default=str)) == json.loads(json.dumps(values[name],
-                                                                                              default=str))
-                for name in shared):
+        if (
+            candidate.get("id") == values["id"]
+            and shared
+            and all(
+                json.loads(json.dumps(candidate[name], default=str))
+                == json.loads(json.dumps(values[name], default=str))
+                for name in shared
+            )
+        ):
             return True
     return False
 
@@ -186,8 +206,13 @@ def test_the_export_holds_every_table_that_refers_to_the_client(app, world):
 
     # Row by row: everything under the client and their login, each in the part that declares its table.
     rows = data_subject.rows_of({"client": {world.client.id}, "user": {world.user.id}})
-    empty = sorted(referring - set(rows) - set(WITHHELD) - set(NOT_IN_THE_WORLD)
-                   - {table.name for table in db.metadata.sorted_tables if "id" not in table.c})
+    empty = sorted(
+        referring
+        - set(rows)
+        - set(WITHHELD)
+        - set(NOT_IN_THE_WORLD)
+        - {table.name for table in db.metadata.sorted_tables if "id" not in table.c}
+    )
     assert empty == [], f"the world has no rows in {empty}: extend tests/client_world.py"
     missing = []
     for name, ids in rows.items():
@@ -199,6 +224,15 @@ def test_the_export_holds_every_table_that_refers_to_the_client(app, world):
             if not _holds(declared[name].data, table, row):
                 missing.append(f"{name} #{row.id}")
     assert missing == [], f"rows left out of the export: {missing}"
-    assert {part.name for part in parts} >= {"client", "account", "portfolio", "target_qualifications", "interviews",
-                                             "placements", "assessments", "certificates", "esf_participation",
-                                             "history"}
+    assert {part.name for part in parts} >= {
+        "client",
+        "account",
+        "portfolio",
+        "target_qualifications",
+        "interviews",
+        "placements",
+        "assessments",
+        "certificates",
+        "esf_participation",
+        "history",
+    }

@@ -19,8 +19,11 @@ NOTHING_TO_ERASE = {
 
 def _features() -> list[str]:
     """The features of isok.app.FEATURES and the parts a feature is made of (assessment's four)."""
-    return [name for feature in FEATURES
-            for name in (feature.__name__, *(part.__name__ for part in getattr(feature, "PARTS", ())))]
+    return [
+        name
+        for feature in FEATURES
+        for name in (feature.__name__, *(part.__name__ for part in getattr(feature, "PARTS", ())))
+    ]
 
 
 def _feature_of(module_name: str) -> str:
@@ -34,14 +37,20 @@ def _module_of(table) -> str:
         if table in mapper.tables:
             return mapper.class_.__module__
     # An association table without a class: the module that defines it.
-    return next(name for name, module in list(sys.modules.items())
-                if any(value is table for value in vars(module).values()) and name.split(".")[0] != "sqlalchemy")
+    return next(
+        name
+        for name, module in list(sys.modules.items())
+        if any(value is table for value in vars(module).values()) and name.split(".")[0] != "sqlalchemy"
+    )
 
 
 def _features_holding_client_data() -> set[str]:
     personal = {Client.__table__, Case.__table__}
-    return {_feature_of(_module_of(table)) for table in db.metadata.sorted_tables
-            if any(key.column.table in personal for key in table.foreign_keys)}
+    return {
+        _feature_of(_module_of(table))
+        for table in db.metadata.sorted_tables
+        if any(key.column.table in personal for key in table.foreign_keys)
+    }
 
 
 def _declared(registry) -> dict[str, list[str]]:
@@ -76,8 +85,10 @@ def test_the_registered_data_rights_hooks_per_feature(app):
         "isok.reports": ["isok.reports.data_rights.participation_part"],
         "isok.catalogue": ["isok.catalogue.services.client_enrolments_data"],
     }
-    assert _declared(registry.export_files) == {"portfolio": ["portfolio.data_rights.evidence_files"],
-                                                "certificates": ["certificates.data_rights.certificate_files"]}
+    assert _declared(registry.export_files) == {
+        "portfolio": ["portfolio.data_rights.evidence_files"],
+        "certificates": ["certificates.data_rights.certificate_files"],
+    }
 
 
 def test_every_feature_holding_a_clients_data_erases_it(app):

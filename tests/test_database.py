@@ -37,8 +37,10 @@ def test_sqlite_runs_with_foreign_keys_wal_and_full_sync(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
     with db.engine.connect() as connection:
-        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("foreign_keys", "journal_mode", "synchronous", "secure_delete")}
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("foreign_keys", "journal_mode", "synchronous", "secure_delete")
+        }
     assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "secure_delete": 1}
 
 

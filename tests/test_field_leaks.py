@@ -37,9 +37,25 @@ from tests.assessment.conftest import build_framework
 from tests.conftest import log_in
 
 # The tables that hold personal data: each needs a field set naming every one of its columns.
-PERSONAL_TABLES = {"client", "case", "stage_change", "guidance_entry", "consent", "portfolio", "portfolio_entry",
-                   "evidence_file", "questionnaire", "interview", "interview_finding", "placement", "assessment",
-                   "assessment_assessor", "rating", "participation", "certificate"}
+PERSONAL_TABLES = {
+    "client",
+    "case",
+    "stage_change",
+    "guidance_entry",
+    "consent",
+    "portfolio",
+    "portfolio_entry",
+    "evidence_file",
+    "questionnaire",
+    "interview",
+    "interview_finding",
+    "placement",
+    "assessment",
+    "assessment_assessor",
+    "rating",
+    "participation",
+    "certificate",
+}
 CRAWL_LIMIT = 500
 NEVER_FOLLOW = ("/static/", "/logout", "/login", "/placement-link/")
 
@@ -86,34 +102,90 @@ def _seed(make_user, make_organisation):
     today = date.today()
 
     client = case_services.register_client(
-        counsellor, college, first_name=mark("client", "first_name"), last_name=mark("client", "last_name"),
-        latin_name=mark("client", "latin_name"), phone=f"+358 {mark('client', 'phone')}",
-        email=f"{mark('client', 'email')}@example.org", municipality=mark("client", "municipality"),
-        birth_date=date(1988, 6, 17), gender="female", preferred_language="ar", mother_tongue="ar",
-        labour_status="unemployed", isced_level=3, disability="yes", homeless="yes", minority="yes")
-    case = case_services.open_case(counsellor, client, organisation=college, client_type=ClientType.LONG_TERM,
-                                   entry_date=today - timedelta(days=90), counsellor=counsellor,
-                                   target=mark("case", "target"), notes=mark("case", "notes"))
-    case_services.record_consent(counsellor, client, purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
-                                 given_on=today - timedelta(days=80), information_language="ar",
-                                 workplace=mark("consent", "workplace"))
-    case_services.record_consent(counsellor, client, purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
-                                 given_on=today - timedelta(days=80), information_language="ar", workplace=hotel.name)
-    case_services.add_guidance_entry(counsellor, case, on=today - timedelta(days=70), kind=GuidanceKind.PHONE,
-                                     note=mark("guidance_entry", "note"))
-    case_services.add_guidance_entry(counsellor, case, on=today - timedelta(days=69), kind=GuidanceKind.PHONE,
-                                     note=mark("shared_guidance_entry", "note"), shareable=True)
-    case_services.move_stage(counsellor, case, Stage.DOCUMENTATION, today - timedelta(days=60),
-                             mark("stage_change", "reason"))
+        counsellor,
+        college,
+        first_name=mark("client", "first_name"),
+        last_name=mark("client", "last_name"),
+        latin_name=mark("client", "latin_name"),
+        phone=f"+358 {mark('client', 'phone')}",
+        email=f"{mark('client', 'email')}@example.org",
+        municipality=mark("client", "municipality"),
+        birth_date=date(1988, 6, 17),
+        gender="female",
+        preferred_language="ar",
+        mother_tongue="ar",
+        labour_status="unemployed",
+        isced_level=3,
+        disability="yes",
+        homeless="yes",
+        minority="yes",
+    )
+    case = case_services.open_case(
+        counsellor,
+        client,
+        organisation=college,
+        client_type=ClientType.LONG_TERM,
+        entry_date=today - timedelta(days=90),
+        counsellor=counsellor,
+        target=mark("case", "target"),
+        notes=mark("case", "notes"),
+    )
+    case_services.record_consent(
+        counsellor,
+        client,
+        purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
+        given_on=today - timedelta(days=80),
+        information_language="ar",
+        workplace=mark("consent", "workplace"),
+    )
+    case_services.record_consent(
+        counsellor,
+        client,
+        purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
+        given_on=today - timedelta(days=80),
+        information_language="ar",
+        workplace=hotel.name,
+    )
+    case_services.add_guidance_entry(
+        counsellor, case, on=today - timedelta(days=70), kind=GuidanceKind.PHONE, note=mark("guidance_entry", "note")
+    )
+    case_services.add_guidance_entry(
+        counsellor,
+        case,
+        on=today - timedelta(days=69),
+        kind=GuidanceKind.PHONE,
+        note=mark("shared_guidance_entry", "note"),
+        shareable=True,
+    )
+    case_services.move_stage(
+        counsellor, case, Stage.DOCUMENTATION, today - timedelta(days=60), mark("stage_change", "reason")
+    )
 
-    entry = portfolio_services.add_entry(counsellor, case, Section.WORK, mark("portfolio_entry", "title"), {
-        "employer": mark("portfolio_entry", "details"), "country": "SY"}, "en")
-    shared = portfolio_services.add_entry(counsellor, case, Section.WORK, mark("shared_portfolio_entry", "title"), {
-        "tasks": mark("shared_portfolio_entry", "details")}, "en", shareable=True)
-    [evidence] = portfolio_services.add_evidence(counsellor, entry, [portfolio_services.Upload(
-        f"{mark('evidence_file', 'filename')}.txt", io.BytesIO(b"A reference letter."))])
-    portfolio_services.save_questionnaire(counsellor, case, {next(iter(QUESTIONS)): mark("questionnaire", "answers")},
-                                          "en", None)
+    entry = portfolio_services.add_entry(
+        counsellor,
+        case,
+        Section.WORK,
+        mark("portfolio_entry", "title"),
+        {"employer": mark("portfolio_entry", "details"), "country": "SY"},
+        "en",
+    )
+    shared = portfolio_services.add_entry(
+        counsellor,
+        case,
+        Section.WORK,
+        mark("shared_portfolio_entry", "title"),
+        {"tasks": mark("shared_portfolio_entry", "details")},
+        "en",
+        shareable=True,
+    )
+    [evidence] = portfolio_services.add_evidence(
+        counsellor,
+        entry,
+        [portfolio_services.Upload(f"{mark('evidence_file', 'filename')}.txt", io.BytesIO(b"A reference letter."))],
+    )
+    portfolio_services.save_questionnaire(
+        counsellor, case, {next(iter(QUESTIONS)): mark("questionnaire", "answers")}, "en", None
+    )
     portfolio_services.submit(counsellor, case)
     portfolio_services.review(counsellor, case, accept=False, note=mark("portfolio", "review_note"))
     case_services.move_stage(counsellor, case, Stage.ASSESSMENT, today - timedelta(days=40), "Ready")
@@ -122,35 +194,73 @@ def _seed(make_user, make_organisation):
     framework_services.set_target_qualification(counsellor, case, version)
     outcome_ids = [outcome.id for outcome in version.units[0].outcomes]
     interview = interview_services.schedule_interview(
-        counsellor, case, teacher=teacher, starts_at=utcnow() - timedelta(hours=2), duration_minutes=60,
-        place=mark("interview", "place"), video_link=f"https://video.example/{mark('interview', 'video_link')}",
-        interpreter_language="ar", as_of=utcnow() - timedelta(days=7))  # held: its findings can be recorded
+        counsellor,
+        case,
+        teacher=teacher,
+        starts_at=utcnow() - timedelta(hours=2),
+        duration_minutes=60,
+        place=mark("interview", "place"),
+        video_link=f"https://video.example/{mark('interview', 'video_link')}",
+        interpreter_language="ar",
+        as_of=utcnow() - timedelta(days=7),
+    )  # held: its findings can be recorded
     db.session.flush()
     interview_services.record_interview(
-        teacher, interview, interview.version,
+        teacher,
+        interview,
+        interview.version,
         findings={oid: (Verification.VERIFIED, mark("interview_finding", "note")) for oid in outcome_ids},
-        next_steps={"placement": True, "training": False, "certify_units": [],
-                    "note": mark("interview", "next_steps")})
+        next_steps={"placement": True, "training": False, "certify_units": [], "note": mark("interview", "next_steps")},
+    )
     calendar_token = interview_services.issue_calendar_token(teacher)
-    assessment_services.map_evidence(counsellor, case, outcome_id=outcome_ids[0], entry_id=entry.id,
-                                     file_id=evidence.id, note="Mapped")
+    assessment_services.map_evidence(
+        counsellor, case, outcome_id=outcome_ids[0], entry_id=entry.id, file_id=evidence.id, note="Mapped"
+    )
     assessment_services.map_evidence(counsellor, case, outcome_id=outcome_ids[0], entry_id=shared.id, note="Mapped")
 
     placement = placement_services.create_placement(
-        counsellor, case, workplace=hotel, tutor=tutor, start_date=today - timedelta(days=30),
-        end_date=today + timedelta(days=10), units=list(version.units), tasks=mark("placement", "tasks"))
+        counsellor,
+        case,
+        workplace=hotel,
+        tutor=tutor,
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=10),
+        units=list(version.units),
+        tasks=mark("placement", "tasks"),
+    )
     assessment = assessment_services.open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     for rater in (counsellor, teacher, tutor):
         sheet = assessment_access.assessor_of(rater, assessment)
-        assessment_services.save_ratings(rater, assessment, {oid: {
-            "level": "2", "justification": mark("rating", "justification"),
-            "sources": [EvidenceSource.OBSERVATION.value], "entry_ids": []} for oid in outcome_ids},
-            expected_version=sheet.version, submit=True, declaration=(False, None))
+        assessment_services.save_ratings(
+            rater,
+            assessment,
+            {
+                oid: {
+                    "level": "2",
+                    "justification": mark("rating", "justification"),
+                    "sources": [EvidenceSource.OBSERVATION.value],
+                    "entry_ids": [],
+                }
+                for oid in outcome_ids
+            },
+            expected_version=sheet.version,
+            submit=True,
+            declaration=(False, None),
+        )
     db.session.commit()
-    ids = {"case_id": case.id, "client_id": client.id, "entry_id": entry.id, "file_id": evidence.id,
-           "interview_id": interview.id, "placement_id": placement.id, "assessment_id": assessment.id,
-           "version_id": version.id, "unit_id": version.units[0].id, "outcome_id": outcome_ids[0],
-           "portfolio_id": db.session.scalar(select(Portfolio.id).where(Portfolio.case_id == case.id))}
+    ids = {
+        "case_id": case.id,
+        "client_id": client.id,
+        "entry_id": entry.id,
+        "file_id": evidence.id,
+        "interview_id": interview.id,
+        "placement_id": placement.id,
+        "assessment_id": assessment.id,
+        "version_id": version.id,
+        "unit_id": version.units[0].id,
+        "outcome_id": outcome_ids[0],
+        "portfolio_id": db.session.scalar(select(Portfolio.id).where(Portfolio.case_id == case.id)),
+    }
     extra = {"teacher": [f"/calendar/{calendar_token}.ics"]}  # the teacher's private feed
     return mark, people, ids, extra
 
@@ -169,14 +279,23 @@ def _pdf_text(data: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "file.pdf"
         path.write_bytes(data)
-        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,  # noqa: S603, S607
-                              check=True).stdout
+        return subprocess.run(  # noqa: S603
+            ["pdftotext", str(path), "-"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
 
 def _xlsx_text(data: bytes) -> str:
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                     for cell in row if cell is not None)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
 
 
 def _text(name: str, media_type: str, data: bytes) -> str:
@@ -237,10 +356,21 @@ def test_a_role_sees_no_field_outside_its_field_set(app, make_user, make_organis
                 leaks.append(f"{url}: {kind}.{name}")
     assert not leaks, f"{role} sees fields outside their field set:\n" + "\n".join(sorted(set(leaks)))
     # the crawl reached the role's work: what it needs is there
-    needed = {"workplace_tutor": {("client", "last_name"), ("placement", "tasks"), ("shared_portfolio_entry", "title"),
-                                  ("rating", "justification")},
-              "teacher": {("client", "last_name"), ("client", "phone"), ("interview", "place"),
-                          ("portfolio_entry", "title"), ("shared_guidance_entry", "note"),
-                          ("interview_finding", "note")},
-              "project_manager": {("client", "last_name")}}[role]
+    needed = {
+        "workplace_tutor": {
+            ("client", "last_name"),
+            ("placement", "tasks"),
+            ("shared_portfolio_entry", "title"),
+            ("rating", "justification"),
+        },
+        "teacher": {
+            ("client", "last_name"),
+            ("client", "phone"),
+            ("interview", "place"),
+            ("portfolio_entry", "title"),
+            ("shared_guidance_entry", "note"),
+            ("interview_finding", "note"),
+        },
+        "project_manager": {("client", "last_name")},
+    }[role]
     assert found >= needed, f"{role} did not reach {sorted(needed - found)} ({len(pages)} pages)"

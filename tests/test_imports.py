@@ -19,8 +19,14 @@ COLUMNS = [
 
 
 def apply(values):
-    services.create_organisation(None, name=values["name"], type=values["type"], size_class=None,
-                                 business_id=values["business_id"], municipality=None)
+    services.create_organisation(
+        None,
+        name=values["name"],
+        type=values["type"],
+        size_class=None,
+        business_id=values["business_id"],
+        municipality=None,
+    )
     return values["name"]
 
 
@@ -81,8 +87,9 @@ def test_xlsx_is_read_with_dates_and_numbers_as_text():
     assert read_table("orgs.xlsx", buffer) == [{"name": "Alpha", "since": "2026-03-05", "count": "7"}]
 
 
-@pytest.mark.parametrize(("filename", "content"), [("orgs.pdf", b"%PDF-1.7"), ("orgs.csv", b""),
-                                                   ("orgs.csv", "n\xe4me\n".encode("latin-1"))])
+@pytest.mark.parametrize(
+    ("filename", "content"), [("orgs.pdf", b"%PDF-1.7"), ("orgs.csv", b""), ("orgs.csv", "n\xe4me\n".encode("latin-1"))]
+)
 def test_unreadable_files_are_refused_as_a_whole(filename, content, app):
     with app.test_request_context(), pytest.raises(ImportFileError):
         read_table(filename, io.BytesIO(content))

@@ -47,9 +47,13 @@ def test_clients_already_registered_get_their_search_name(tmp_path_factory):
 
 BEFORE_RESULT_SETS = "7c1afb352524"
 SITUATIONS = {  # situation recorded before results were a set -> (labour-market status, in education or training)
-    "employed_short_term": ("employed", False), "employed_long_term": ("employed", False),
-    "self_employed": ("self_employed", False), "education_or_training": ("neither", True),
-    "job_searching": ("job_searching", False), "inactive": ("neither", False), "unknown": (None, False),
+    "employed_short_term": ("employed", False),
+    "employed_long_term": ("employed", False),
+    "self_employed": ("self_employed", False),
+    "education_or_training": ("neither", True),
+    "job_searching": ("job_searching", False),
+    "inactive": ("neither", False),
+    "unknown": (None, False),
     None: (None, False),
 }
 
@@ -58,41 +62,100 @@ def test_recorded_situations_become_result_sets_and_back(tmp_path_factory):
     database = tmp_path_factory.mktemp("migrations") / "situations.sqlite"
     app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
     now, day = datetime(2026, 1, 1, 10), date(2026, 1, 1)
-    answers = dict.fromkeys(["third_country_national", "foreign_background", "minority", "disability", "homeless",
-                             "rural"], "not_asked")
+    answers = dict.fromkeys(
+        ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"], "not_asked"
+    )
     flags = dict.fromkeys(["long_term_unemployed", "in_education_or_training", "self_employed"], False)
     with app.app_context():
         upgrade(revision=BEFORE_RESULT_SETS)
         with db.engine.begin() as connection:
             tables = MetaData()
             tables.reflect(connection)
-            connection.execute(tables.tables["organisation"].insert().values(id=1, name="Centre", type="public_body",
-                                                                              created_at=now))
+            connection.execute(
+                tables.tables["organisation"].insert().values(id=1, name="Centre", type="public_body", created_at=now)
+            )
             for n, situation in enumerate(SITUATIONS, 1):
-                connection.execute(tables.tables["client"].insert().values(
-                    id=n, first_name="A", last_name=str(n), search_name="", gender="female", preferred_language="fi",
-                    created_at=now, version=1, **flags, **answers))
-                connection.execute(tables.tables["case"].insert().values(
-                    id=n, client_id=n, organisation_id=1, client_type="long_term", stage="closed", entry_date=day,
-                    last_activity_at=now, created_at=now, version=1, study_path_shortened="not_asked",
-                    exit_situation=situation, follow_up_situation=situation))
-                connection.execute(tables.tables["participation"].insert().values(
-                    id=n, client_id=n, entry_date=day, case_count=1, client_type="long_term", gender="female",
-                    qualification_certified=False, client_version=1, case_versions=1, last_case_id=n,
-                    exit_situation=situation, follow_up_situation=situation, **flags, **answers))
+                connection.execute(
+                    tables.tables["client"]
+                    .insert()
+                    .values(
+                        id=n,
+                        first_name="A",
+                        last_name=str(n),
+                        search_name="",
+                        gender="female",
+                        preferred_language="fi",
+                        created_at=now,
+                        version=1,
+                        **flags,
+                        **answers,
+                    )
+                )
+                connection.execute(
+                    tables.tables["case"]
+                    .insert()
+                    .values(
+                        id=n,
+                        client_id=n,
+                        organisation_id=1,
+                        client_type="long_term",
+                        stage="closed",
+                        entry_date=day,
+                        last_activity_at=now,
+                        created_at=now,
+                        version=1,
+                        study_path_shortened="not_asked",
+                        exit_situation=situation,
+                        follow_up_situation=situation,
+                    )
+                )
+                connection.execute(
+                    tables.tables["participation"]
+                    .insert()
+                    .values(
+                        id=n,
+                        client_id=n,
+                        entry_date=day,
+                        case_count=1,
+                        client_type="long_term",
+                        gender="female",
+                        qualification_certified=False,
+                        client_version=1,
+                        case_versions=1,
+                        last_case_id=n,
+                        exit_situation=situation,
+                        follow_up_situation=situation,
+                        **flags,
+                        **answers,
+                    )
+                )
         upgrade()
         with db.engine.connect() as connection:
             tables = MetaData()
             tables.reflect(connection)
             for name in ("case", "participation"):
                 table = tables.tables[name]
-                rows = connection.execute(select(
-                    table.c.exit_labour_status, table.c.exit_in_education, table.c.exit_qualification,
-                    table.c.follow_up_labour_status, table.c.follow_up_in_education).order_by(table.c.id)).all()
+                rows = connection.execute(
+                    select(
+                        table.c.exit_labour_status,
+                        table.c.exit_in_education,
+                        table.c.exit_qualification,
+                        table.c.follow_up_labour_status,
+                        table.c.follow_up_in_education,
+                    ).order_by(table.c.id)
+                ).all()
                 assert [tuple(row) for row in rows] == [(*result, False, *result) for result in SITUATIONS.values()]
         downgrade(revision=BEFORE_RESULT_SETS)
         with db.engine.connect() as connection:
             rows = connection.execute(text('SELECT exit_situation FROM "case" ORDER BY id')).scalars().all()
-        assert rows == ["employed_long_term", "employed_long_term", "self_employed", "education_or_training",
-                        "job_searching", "inactive", None, None]
+        assert rows == [
+            "employed_long_term",
+            "employed_long_term",
+            "self_employed",
+            "education_or_training",
+            "job_searching",
+            "inactive",
+            None,
+            None,
+        ]
         db.engine.dispose()

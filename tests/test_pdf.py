@@ -27,7 +27,7 @@ def canary():
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -66,8 +66,11 @@ def test_hostile_markup_fetches_nothing_and_embeds_nothing(app, canary, secret_f
     file_url = secret_file.as_uri()
     hostile = " ".join(PAYLOADS) + f' <img src="{file_url}"> <img src="{base}/raw.png">'
     with app.app_context():
-        data = pdf.render_pdf("hostile.html", {"canary": base, "file_url": file_url, "user_text": hostile,
-                                               "unescaped": hostile}, lang="en")
+        data = pdf.render_pdf(
+            "hostile.html",
+            {"canary": base, "file_url": file_url, "user_text": hostile, "unescaped": hostile},
+            lang="en",
+        )
     assert hits == []
     assert b"CANARY-SECRET" not in data and b"CANARY-BODY" not in data
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -83,8 +86,14 @@ def test_the_fetcher_serves_only_app_assets(app, secret_file):
     with app.app_context():
         fetcher = pdf.AssetFetcher(pdf.static_roots(app))
     assert fetcher.fetch("asset:css/app.css").read().startswith(b"/* isok")
-    for url in (secret_file.as_uri(), "asset:../../../etc/passwd", f"asset:{secret_file}", "http://127.0.0.1:9/",
-                "data:text/plain,hello", "asset:css/missing.css"):
+    for url in (
+        secret_file.as_uri(),
+        "asset:../../../etc/passwd",
+        f"asset:{secret_file}",
+        "http://127.0.0.1:9/",
+        "data:text/plain,hello",
+        "asset:css/missing.css",
+    ):
         with pytest.raises(pdf.BlockedResource):
             fetcher.fetch(url)
 
@@ -102,8 +111,11 @@ def test_a_documents_own_resources_are_served_by_name_only(app, secret_file):
 def test_documents_are_pdfa_with_embedded_fonts(app, test_templates, tmp_path, canary, secret_file):
     base, _hits = canary
     with app.app_context():
-        data = pdf.render_pdf("hostile.html", {"canary": base, "file_url": secret_file.as_uri(),
-                                               "user_text": "Ääkköset", "unescaped": ""}, lang="fi")
+        data = pdf.render_pdf(
+            "hostile.html",
+            {"canary": base, "file_url": secret_file.as_uri(), "user_text": "Ääkköset", "unescaped": ""},
+            lang="fi",
+        )
     path = tmp_path / "out.pdf"
     path.write_bytes(data)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
@@ -115,9 +127,11 @@ def test_documents_are_pdfa_with_embedded_fonts(app, test_templates, tmp_path, c
 
 
 def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margins(app):
-    html = ('<html lang="fi"><head><style>@page { @bottom-center { content: "Sivu " counter(page) } }</style></head>'
-            '<body><p>Suomeksi</p><section lang="ar" dir="rtl"><h1>مرحبا</h1><p>نص <bdi lang="en" dir="ltr">English'
-            '</bdi> <bdi lang="">?</bdi></p></section></body></html>')
+    html = (
+        '<html lang="fi"><head><style>@page { @bottom-center { content: "Sivu " counter(page) } }</style></head>'
+        '<body><p>Suomeksi</p><section lang="ar" dir="rtl"><h1>مرحبا</h1><p>نص <bdi lang="en" dir="ltr">English'
+        '</bdi> <bdi lang="">?</bdi></p></section></body></html>'
+    )
     with app.app_context():
         data = pdf.html_to_pdf(html, variant=pdf.TAGGED_PDF_VARIANT)
     root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]

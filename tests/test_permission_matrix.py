@@ -67,11 +67,22 @@ def build_world() -> SimpleNamespace:
     db.session.add_all([world.org, world.other_org])
     world.users, world.other_users = {}, {}
     for role in Role:
-        world.users[role.value] = create_user(None, email=f"{role.value}@home.example", name=f"Home {role.value}",
-                                              roles={role}, organisation=world.org, password=PASSWORD)
-        world.other_users[role.value] = create_user(None, email=f"{role.value}@other.example",
-                                                    name=f"Other {role.value}", roles={role},
-                                                    organisation=world.other_org, password=PASSWORD)
+        world.users[role.value] = create_user(
+            None,
+            email=f"{role.value}@home.example",
+            name=f"Home {role.value}",
+            roles={role},
+            organisation=world.org,
+            password=PASSWORD,
+        )
+        world.other_users[role.value] = create_user(
+            None,
+            email=f"{role.value}@other.example",
+            name=f"Other {role.value}",
+            roles={role},
+            organisation=world.other_org,
+            password=PASSWORD,
+        )
     db.session.commit()
     for module in MODULES:
         if hasattr(module, "build_world"):
@@ -100,7 +111,8 @@ def test_every_route_answers_each_role_as_declared(app, role):
     other_client = app.test_client()
     log_in(other_client, world.other_users["client"])
     world.foreign_session_id = db.session.scalar(
-        select(LoginSession.id).where(LoginSession.user_id == world.other_users["client"].id))
+        select(LoginSession.id).where(LoginSession.user_id == world.other_users["client"].id)
+    )
     wrong = []
     for entry in DECLARED:
         client = app.test_client()
@@ -112,6 +124,8 @@ def test_every_route_answers_each_role_as_declared(app, role):
         outcome = _outcome(response)
         response.close()  # streamed downloads hold their file open until the response is closed
         if outcome != entry.expected[role]:
-            wrong.append(f"{entry.method} {url} ({entry.variant or entry.endpoint}): "
-                         f"expected {entry.expected[role]}, got {outcome}")
+            wrong.append(
+                f"{entry.method} {url} ({entry.variant or entry.endpoint}): "
+                f"expected {entry.expected[role]}, got {outcome}"
+            )
     assert wrong == [], f"as {role}:\n" + "\n".join(wrong)

@@ -30,17 +30,28 @@ def proxied_app(app, tmp_path_factory):
 
 def test_without_proxies_forwarded_headers_are_ignored(client, make_user):
     def post(email, password, n):
-        return client.post("/login", data={"email": email, "password": password},
-                           environ_base={"REMOTE_ADDR": ATTACKER},
-                           headers={"X-Forwarded-For": f"203.0.113.{n}", "X-Forwarded-Proto": "https"}).status_code
+        return client.post(
+            "/login",
+            data={"email": email, "password": password},
+            environ_base={"REMOTE_ADDR": ATTACKER},
+            headers={"X-Forwarded-For": f"203.0.113.{n}", "X-Forwarded-Proto": "https"},
+        ).status_code
 
     assert _spray(post) == [400] * THROTTLED_AFTER + [429]  # a new forged address each time changes nothing
     user = make_user()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": OWNER}, headers={"X-Forwarded-For": "203.0.113.99"})
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": OWNER},
+        headers={"X-Forwarded-For": "203.0.113.99"},
+    )
     assert response.status_code == 302
-    response = client.post("/login/code", data={"code": authenticator_code(user.email)},
-                           environ_base={"REMOTE_ADDR": OWNER}, headers={"X-Forwarded-For": "203.0.113.99"})
+    response = client.post(
+        "/login/code",
+        data={"code": authenticator_code(user.email)},
+        environ_base={"REMOTE_ADDR": OWNER},
+        headers={"X-Forwarded-For": "203.0.113.99"},
+    )
     assert response.status_code == 302
     assert "Strict-Transport-Security" not in response.headers  # nor does a forged scheme make the request secure
     page = client.get("/account", environ_base={"REMOTE_ADDR": OWNER}).get_data(as_text=True)
@@ -52,19 +63,27 @@ def test_behind_one_proxy_only_the_address_it_appended_counts(proxied_app, make_
 
     def post(email, password, n, address=ATTACKER):
         # The attacker writes a new leftmost address each time; our proxy appends the one it really saw.
-        return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": PROXY},
-                           headers={"X-Forwarded-For": f"203.0.113.{n}, {address}", "X-Forwarded-Proto": "https"})
+        return client.post(
+            "/login",
+            data={"email": email, "password": password},
+            environ_base={"REMOTE_ADDR": PROXY},
+            headers={"X-Forwarded-For": f"203.0.113.{n}, {address}", "X-Forwarded-Proto": "https"},
+        )
 
     assert [response.status_code for response in _spray(lambda *a: post(*a))] == [400] * THROTTLED_AFTER + [429]
     user = make_user()
     response = post(user.email, PASSWORD, 99, address=OWNER)
     assert response.status_code == 302  # another client behind the same proxy is not blocked
-    response = client.post("/login/code", data={"code": authenticator_code(user.email)},
-                           environ_base={"REMOTE_ADDR": PROXY},
-                           headers={"X-Forwarded-For": f"203.0.113.99, {OWNER}", "X-Forwarded-Proto": "https"})
+    response = client.post(
+        "/login/code",
+        data={"code": authenticator_code(user.email)},
+        environ_base={"REMOTE_ADDR": PROXY},
+        headers={"X-Forwarded-For": f"203.0.113.99, {OWNER}", "X-Forwarded-Proto": "https"},
+    )
     assert response.headers["Strict-Transport-Security"]  # the proxy said the client used HTTPS
-    page = client.get("/account", environ_base={"REMOTE_ADDR": PROXY},
-                      headers={"X-Forwarded-For": OWNER}).get_data(as_text=True)
+    page = client.get("/account", environ_base={"REMOTE_ADDR": PROXY}, headers={"X-Forwarded-For": OWNER}).get_data(
+        as_text=True
+    )
     assert OWNER in page and PROXY not in page and "203.0.113.99" not in page
 
 
@@ -98,11 +117,16 @@ def _post_from(source: str, base: str, email: str, password: str, forged: str | 
 def test_real_forwarding_through_a_proxy(app, tmp_path_factory, make_user, hops, owner_status):
     """Two machines (127.0.0.2 sprays passwords with forged headers, 127.0.0.3 is a user) reach the app through a
     real proxy. Trusting its one hop, the user logs in; trusting none, the app sees only the proxy and blocks both."""
-    served_app = make_test_app(tmp_path_factory, PROXY_HOPS=hops, SERVER_NAME=None,
-                               SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    served_app = make_test_app(
+        tmp_path_factory,
+        PROXY_HOPS=hops,
+        SERVER_NAME=None,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
     email = make_user().email
     db.session.rollback()  # the test holds no transaction while the server writes
     with _served(served_app) as upstream, reverse_proxy(upstream) as proxy:
+
         def post(email, password, n):
             return _post_from("127.0.0.2", proxy, email, password, forged=f"203.0.113.{n}")
 

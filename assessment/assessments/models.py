@@ -29,8 +29,12 @@ class AssessmentStatus(enum.StrEnum):
         return ASSESSMENT_STATUS_LABELS[self]
 
 
-ASSESSMENT_STATUS_LABELS = {AssessmentStatus.OPEN: _l("Open"), AssessmentStatus.RECONCILED: _l("Reconciled"),
-                            AssessmentStatus.SIGNED_OFF: _l("Signed off"), AssessmentStatus.REOPENED: _l("Reopened")}
+ASSESSMENT_STATUS_LABELS = {
+    AssessmentStatus.OPEN: _l("Open"),
+    AssessmentStatus.RECONCILED: _l("Reconciled"),
+    AssessmentStatus.SIGNED_OFF: _l("Signed off"),
+    AssessmentStatus.REOPENED: _l("Reopened"),
+}
 
 
 class AssessorRole(enum.StrEnum):
@@ -43,8 +47,11 @@ class AssessorRole(enum.StrEnum):
         return ASSESSOR_ROLE_LABELS[self]
 
 
-ASSESSOR_ROLE_LABELS = {AssessorRole.COUNSELLOR: _l("Counsellor"), AssessorRole.TEACHER: _l("Vocational teacher"),
-                        AssessorRole.WORKPLACE_TUTOR: _l("Workplace tutor")}
+ASSESSOR_ROLE_LABELS = {
+    AssessorRole.COUNSELLOR: _l("Counsellor"),
+    AssessorRole.TEACHER: _l("Vocational teacher"),
+    AssessorRole.WORKPLACE_TUTOR: _l("Workplace tutor"),
+}
 
 
 class ConflictStatus(enum.StrEnum):
@@ -57,9 +64,11 @@ class ConflictStatus(enum.StrEnum):
         return CONFLICT_STATUS_LABELS[self]
 
 
-CONFLICT_STATUS_LABELS = {ConflictStatus.UNDECLARED: _l("Not declared yet"),
-                          ConflictStatus.NO_CONFLICT: _l("No conflict of interest"),
-                          ConflictStatus.CONFLICT: _l("Conflict of interest declared")}
+CONFLICT_STATUS_LABELS = {
+    ConflictStatus.UNDECLARED: _l("Not declared yet"),
+    ConflictStatus.NO_CONFLICT: _l("No conflict of interest"),
+    ConflictStatus.CONFLICT: _l("Conflict of interest declared"),
+}
 
 
 class EvidenceSource(enum.StrEnum):
@@ -74,9 +83,11 @@ class EvidenceSource(enum.StrEnum):
         return EVIDENCE_SOURCE_LABELS[self]
 
 
-EVIDENCE_SOURCE_LABELS = {EvidenceSource.INTERVIEW: _l("Interview"),
-                          EvidenceSource.OBSERVATION: _l("Workplace observation"),
-                          EvidenceSource.PORTFOLIO: _l("Portfolio items")}
+EVIDENCE_SOURCE_LABELS = {
+    EvidenceSource.INTERVIEW: _l("Interview"),
+    EvidenceSource.OBSERVATION: _l("Workplace observation"),
+    EvidenceSource.PORTFOLIO: _l("Portfolio items"),
+}
 
 
 class OutcomeResult(enum.StrEnum):
@@ -89,8 +100,11 @@ class OutcomeResult(enum.StrEnum):
         return OUTCOME_RESULT_LABELS[self]
 
 
-OUTCOME_RESULT_LABELS = {OutcomeResult.RECOGNISED: _l("Recognised"), OutcomeResult.PARTLY: _l("Partly recognised"),
-                         OutcomeResult.TO_ACQUIRE: _l("Still to be acquired")}
+OUTCOME_RESULT_LABELS = {
+    OutcomeResult.RECOGNISED: _l("Recognised"),
+    OutcomeResult.PARTLY: _l("Partly recognised"),
+    OutcomeResult.TO_ACQUIRE: _l("Still to be acquired"),
+}
 
 
 assessment_unit = Table(
@@ -120,8 +134,9 @@ class Assessment(db.Model):
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
     framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id"), index=True)
     framework_snapshot: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[AssessmentStatus] = mapped_column(enum_type(AssessmentStatus), default=AssessmentStatus.OPEN,
-                                                     index=True)
+    status: Mapped[AssessmentStatus] = mapped_column(
+        enum_type(AssessmentStatus), default=AssessmentStatus.OPEN, index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -147,8 +162,7 @@ class Assessment(db.Model):
     )
     outcome_decisions: Mapped[list["OutcomeDecision"]] = relationship(cascade="all, delete-orphan")
     unit_decisions: Mapped[list["UnitDecision"]] = relationship(cascade="all, delete-orphan")
-    events: Mapped[list["AssessmentEvent"]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="AssessmentEvent.id")
+    events: Mapped[list["AssessmentEvent"]] = relationship(cascade="all, delete-orphan", order_by="AssessmentEvent.id")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
@@ -248,6 +262,7 @@ class AssessmentEvent(db.Model):
 
 # --- the client's self-assessment -------------------------------------------------------------------------------
 
+
 class SelfRating(db.Model):
     """The client's own level for one learning outcome of their target, given before the interview, with the
     portfolio items they say show it. It is shown beside the assessors' levels and never counts as evidence."""
@@ -265,6 +280,7 @@ class SelfRating(db.Model):
 
 
 # --- the rules of evidence -------------------------------------------------------------------------------------
+
 
 class EvidenceRule(enum.StrEnum):
     """The four rules recognition-of-prior-learning assessors weigh each piece of evidence by."""
@@ -318,6 +334,7 @@ class EvidenceJudgement(db.Model):
 
 # --- appeals ---------------------------------------------------------------------------------------------------
 
+
 class AppealStatus(enum.StrEnum):
     OPEN = "open"
     UPHELD = "upheld"
@@ -328,9 +345,11 @@ class AppealStatus(enum.StrEnum):
         return APPEAL_STATUS_LABELS[self]
 
 
-APPEAL_STATUS_LABELS = {AppealStatus.OPEN: _l("Waiting for the review"),
-                        AppealStatus.UPHELD: _l("Reviewed: the decision stands"),
-                        AppealStatus.CHANGED: _l("Reviewed: the decision was changed")}
+APPEAL_STATUS_LABELS = {
+    AppealStatus.OPEN: _l("Waiting for the review"),
+    AppealStatus.UPHELD: _l("Reviewed: the decision stands"),
+    AppealStatus.CHANGED: _l("Reviewed: the decision was changed"),
+}
 
 
 class Appeal(db.Model):
@@ -362,6 +381,7 @@ class Appeal(db.Model):
 
 
 # --- evidence mapping ------------------------------------------------------------------------------------------
+
 
 class EvidenceLink(db.Model):
     """A portfolio entry (or one of its files) mapped as evidence of a learning outcome of the case's target."""

@@ -46,8 +46,11 @@ from isok.translation import force_locale
 from isok.translation import gettext as _
 from portfolio.models import EvidenceFile, PortfolioEntry
 
-ROLE_OF_ASSESSOR = {AssessorRole.COUNSELLOR: Role.COUNSELLOR, AssessorRole.TEACHER: Role.TEACHER,
-                    AssessorRole.WORKPLACE_TUTOR: Role.WORKPLACE_TUTOR}
+ROLE_OF_ASSESSOR = {
+    AssessorRole.COUNSELLOR: Role.COUNSELLOR,
+    AssessorRole.TEACHER: Role.TEACHER,
+    AssessorRole.WORKPLACE_TUTOR: Role.WORKPLACE_TUTOR,
+}
 EDITABLE = (AssessmentStatus.OPEN, AssessmentStatus.REOPENED, AssessmentStatus.RECONCILED)
 
 
@@ -56,8 +59,10 @@ class AssessmentError(RuleBroken):
 
 
 def _stale_message() -> str:
-    return _("Someone else saved this assessment while you were working on it. Nothing was overwritten: your input "
-             "is kept below. Check the current state and save again.")
+    return _(
+        "Someone else saved this assessment while you were working on it. Nothing was overwritten: your input "
+        "is kept below. Check the current state and save again."
+    )
 
 
 def _check_version(record, expected_version) -> None:
@@ -79,6 +84,7 @@ def _event(actor: User | None, assessment: Assessment, kind: str, reason: str | 
 
 # --- the framework snapshot ------------------------------------------------------------------------------------
 
+
 def framework_snapshot(version: FrameworkVersion, unit_ids: set[int]) -> dict:
     """The texts and levels of the assessed units exactly as they are now, kept with the assessment."""
     return {
@@ -90,14 +96,24 @@ def framework_snapshot(version: FrameworkVersion, unit_ids: set[int]) -> dict:
         "scale": {
             "code": version.scale.code,
             "name": version.scale.name,
-            "levels": [{"code": lv.code, "label": lv.label, "rank": lv.rank, "passing": lv.passing}
-                       for lv in version.scale.levels],
+            "levels": [
+                {"code": lv.code, "label": lv.label, "rank": lv.rank, "passing": lv.passing}
+                for lv in version.scale.levels
+            ],
         },
         "units": [
-            {"id": unit.id, "code": unit.code, "name": unit.name, "credits": unit.credits,
-             "outcomes": [{"id": o.id, "code": o.code, "text": o.text,
-                           "criteria": {c.level_code: c.text for c in o.criteria}} for o in unit.outcomes]}
-            for unit in version.units if unit.id in unit_ids
+            {
+                "id": unit.id,
+                "code": unit.code,
+                "name": unit.name,
+                "credits": unit.credits,
+                "outcomes": [
+                    {"id": o.id, "code": o.code, "text": o.text, "criteria": {c.level_code: c.text for c in o.criteria}}
+                    for o in unit.outcomes
+                ],
+            }
+            for unit in version.units
+            if unit.id in unit_ids
         ],
     }
 
@@ -123,19 +139,28 @@ def _check_level(assessment: Assessment, code: str | None, field: str, errors: d
         errors[field] = _("Choose a level.")
     elif level_of(assessment, code) is None:
         allowed = ", ".join(lv["code"] for lv in scale_levels(assessment))
-        errors[field] = _("Level %(level)s is not on this qualification's scale. Choose one of: %(allowed)s.",
-                          level=code, allowed=allowed)
+        errors[field] = _(
+            "Level %(level)s is not on this qualification's scale. Choose one of: %(allowed)s.",
+            level=code,
+            allowed=allowed,
+        )
 
 
 def _check_outcomes(assessment: Assessment, outcome_ids) -> None:
     known = snapshot_outcomes(assessment)
     unknown = sorted(str(oid) for oid in outcome_ids if oid not in known)
     if unknown:
-        raise AssessmentError(_("Learning outcome %(ids)s is not part of the framework this case is assessed "
-                                "against; nothing was saved.", ids=", ".join(unknown)))
+        raise AssessmentError(
+            _(
+                "Learning outcome %(ids)s is not part of the framework this case is assessed "
+                "against; nothing was saved.",
+                ids=", ".join(unknown),
+            )
+        )
 
 
 # --- opening an assessment and its assessors -------------------------------------------------------------------
+
 
 def _check_assessor_user(user: User | None, role: AssessorRole, field: str) -> User:
     if user is None or not user.active or ROLE_OF_ASSESSOR[role] not in user.roles:
@@ -143,8 +168,9 @@ def _check_assessor_user(user: User | None, role: AssessorRole, field: str) -> U
     return user
 
 
-def open_assessment(actor: User, placement: Placement, *, teacher: User | None,
-                    counsellor: User | None = None) -> Assessment:
+def open_assessment(
+    actor: User, placement: Placement, *, teacher: User | None, counsellor: User | None = None
+) -> Assessment:
     """Open the tripartite assessment of a placement's units, fixing the framework version it rests on."""
     case = db.session.get(Case, placement.case_id)
     qualification = case_qualification(case)
@@ -159,25 +185,40 @@ def open_assessment(actor: User, placement: Placement, *, teacher: User | None,
     unit_ids = {unit.id for unit in placement.units}
     if not unit_ids or not unit_ids <= {unit.id for unit in version.units}:
         raise AssessmentError(_("The placement's units are not all units of the case's target qualification."))
-    counsellor = _check_assessor_user(counsellor or db.session.get(User, case.counsellor_id) or actor,
-                                      AssessorRole.COUNSELLOR, "counsellor_id")
+    counsellor = _check_assessor_user(
+        counsellor or db.session.get(User, case.counsellor_id) or actor, AssessorRole.COUNSELLOR, "counsellor_id"
+    )
     teacher = _check_assessor_user(teacher, AssessorRole.TEACHER, "teacher_id")
     tutor = db.session.get(User, placement.tutor_id)
     if len({counsellor.id, teacher.id, tutor.id}) < 3:
         raise AssessmentError(_("The three assessors must be three different people."), "teacher_id")
     assessment = Assessment(
-        case_id=case.id, placement_id=placement.id, framework_version_id=version.id,
-        framework_snapshot=framework_snapshot(version, unit_ids), created_by_id=actor.id,
+        case_id=case.id,
+        placement_id=placement.id,
+        framework_version_id=version.id,
+        framework_snapshot=framework_snapshot(version, unit_ids),
+        created_by_id=actor.id,
         units=[unit for unit in version.units if unit.id in unit_ids],
-        assessors=[AssessmentAssessor(role=AssessorRole.COUNSELLOR, user=counsellor),
-                   AssessmentAssessor(role=AssessorRole.TEACHER, user=teacher),
-                   AssessmentAssessor(role=AssessorRole.WORKPLACE_TUTOR, user=tutor)],
+        assessors=[
+            AssessmentAssessor(role=AssessorRole.COUNSELLOR, user=counsellor),
+            AssessmentAssessor(role=AssessorRole.TEACHER, user=teacher),
+            AssessmentAssessor(role=AssessorRole.WORKPLACE_TUTOR, user=tutor),
+        ],
     )
     db.session.add(assessment)
     _event(actor, assessment, "opened")
-    audit.record(actor, "assessment_opened", assessment, changes={
-        "case_id": case.id, "placement_id": placement.id, "framework_version_id": version.id,
-        "units": sorted(unit_ids), "assessors": {a.role.value: a.user.id for a in assessment.assessors}})
+    audit.record(
+        actor,
+        "assessment_opened",
+        assessment,
+        changes={
+            "case_id": case.id,
+            "placement_id": placement.id,
+            "framework_version_id": version.id,
+            "units": sorted(unit_ids),
+            "assessors": {a.role.value: a.user.id for a in assessment.assessors},
+        },
+    )
     return assessment
 
 
@@ -197,17 +238,26 @@ def replace_assessor(actor: User, assessment: Assessment, role: AssessorRole, us
     if assessment.status is AssessmentStatus.RECONCILED:
         assessment.status = AssessmentStatus.OPEN  # the joint decision rested on the replaced assessor's input
     _event(actor, assessment, "assessor_replaced", f"{role.value}: {user.id}")
-    audit.record(actor, "assessor_replaced", assessment, changes={
-        "role": role.value, "user_id": [current.user_id if current else None, user.id]})
+    audit.record(
+        actor,
+        "assessor_replaced",
+        assessment,
+        changes={"role": role.value, "user_id": [current.user_id if current else None, user.id]},
+    )
     _flush()
 
 
 def _check_tutor_still_on(assessor: AssessmentAssessor, assessment: Assessment) -> None:
     """A workplace tutor gives nothing new once their placement has ended (plus the days for the meeting)."""
     if assessor.role is AssessorRole.WORKPLACE_TUTOR and closed_to_tutor(assessment.placement):
-        raise AssessmentError(_("The placement ended on %(date)s: your ratings stay on record, but nothing new can "
-                                "be given %(days)s days after the end.",
-                                date=format_date(assessment.placement.end_date), days=TUTOR_DAYS_AFTER_END.days))
+        raise AssessmentError(
+            _(
+                "The placement ended on %(date)s: your ratings stay on record, but nothing new can "
+                "be given %(days)s days after the end.",
+                date=format_date(assessment.placement.end_date),
+                days=TUTOR_DAYS_AFTER_END.days,
+            )
+        )
 
 
 def declare_conflict(actor: User, assessment: Assessment, *, conflict: bool, note: str | None = None) -> None:
@@ -220,8 +270,9 @@ def declare_conflict(actor: User, assessment: Assessment, *, conflict: bool, not
         raise AssessmentError(_("You have declared a conflict of interest; another assessor must be assigned."))
     note = (note or "").strip() or None
     if conflict and not note:
-        raise AssessmentError(_("Describe the conflict of interest (e.g. a relative, an employer with a stake)."),
-                              "note")
+        raise AssessmentError(
+            _("Describe the conflict of interest (e.g. a relative, an employer with a stake)."), "note"
+        )
     assessor.conflict = ConflictStatus.CONFLICT if conflict else ConflictStatus.NO_CONFLICT
     assessor.conflict_note = note
     assessor.declared_at = utcnow()
@@ -231,8 +282,16 @@ def declare_conflict(actor: User, assessment: Assessment, *, conflict: bool, not
 
 # --- independent ratings ---------------------------------------------------------------------------------------
 
-def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *, expected_version,
-                 submit: bool = False, declaration: tuple[bool, str | None] | None = None) -> AssessmentAssessor:
+
+def save_ratings(
+    actor: User,
+    assessment: Assessment,
+    values: dict[int, dict],
+    *,
+    expected_version,
+    submit: bool = False,
+    declaration: tuple[bool, str | None] | None = None,
+) -> AssessmentAssessor:
     """Save the actor's own ratings; `values` maps outcome id → level, justification, sources, entry_ids.
 
     A conflict-of-interest declaration may come along (the tutor's phone screen has no other page); a declared
@@ -294,9 +353,12 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
     if submit:
         assessor.submitted_at = utcnow()
         _event(actor, assessment, "ratings_submitted", assessor.role.value)
-    audit.record(actor, "ratings_submitted" if submit else "ratings_saved", assessor, changes={
-        "assessment_id": assessment.id,
-        "levels": {str(oid): v.get("level") for oid, v in values.items()}})
+    audit.record(
+        actor,
+        "ratings_submitted" if submit else "ratings_saved",
+        assessor,
+        changes={"assessment_id": assessment.id, "levels": {str(oid): v.get("level") for oid, v in values.items()}},
+    )
     _flush()
     return assessor
 
@@ -304,8 +366,12 @@ def save_ratings(actor: User, assessment: Assessment, values: dict[int, dict], *
 def _check_placement_started(placement: Placement) -> None:
     """Ratings rest on what was seen at the workplace: none before the placement starts."""
     if utcnow().date() < placement.start_date:
-        raise AssessmentError(_("The placement starts on %(date)s: ratings can be recorded from that day on. "
-                                "Nothing was saved.", date=format_date(placement.start_date)))
+        raise AssessmentError(
+            _(
+                "The placement starts on %(date)s: ratings can be recorded from that day on. Nothing was saved.",
+                date=format_date(placement.start_date),
+            )
+        )
 
 
 def all_submitted(assessment: Assessment) -> bool:
@@ -336,8 +402,16 @@ def suggested_result(assessment: Assessment, level_code: str | None) -> OutcomeR
 
 # --- the joint decision ----------------------------------------------------------------------------------------
 
-def reconcile(actor: User, assessment: Assessment, *, outcome_values: dict[int, dict], unit_values: dict[int, dict],
-              participant_ids: list[int], expected_version) -> None:
+
+def reconcile(
+    actor: User,
+    assessment: Assessment,
+    *,
+    outcome_values: dict[int, dict],
+    unit_values: dict[int, dict],
+    participant_ids: list[int],
+    expected_version,
+) -> None:
     """Record the joint decision: final level, result and rationale per outcome and per unit, and who took part."""
     if not access.can_reconcile(actor, assessment):
         raise AssessmentError(_("Only the counsellor or the teacher of this assessment can record the decision."))
@@ -395,10 +469,16 @@ def reconcile(actor: User, assessment: Assessment, *, outcome_values: dict[int, 
     assessment.status = AssessmentStatus.RECONCILED
     assessment.decided_by_id, assessment.decided_at = actor.id, utcnow()
     _event(actor, assessment, "reconciled")
-    audit.record(actor, "assessment_reconciled", assessment, changes={
-        "outcomes": {str(oid): [v["level"], v["result"]] for oid, v in outcome_values.items()},
-        "units": {str(uid): v["level"] for uid, v in unit_values.items()},
-        "participants": sorted(participants)})
+    audit.record(
+        actor,
+        "assessment_reconciled",
+        assessment,
+        changes={
+            "outcomes": {str(oid): [v["level"], v["result"]] for oid, v in outcome_values.items()},
+            "units": {str(uid): v["level"] for uid, v in unit_values.items()},
+            "participants": sorted(participants),
+        },
+    )
     _flush()
 
 
@@ -419,9 +499,11 @@ def thin_evidence(assessment: Assessment) -> list[dict]:
     """Outcomes decided as recognised that rest on fewer than two independent sources: flagged before sign-off."""
     sources = sources_by_outcome(assessment.case)
     outcomes = snapshot_outcomes(assessment)
-    return [outcomes[d.outcome_id] for d in assessment.outcome_decisions
-            if d.result is OutcomeResult.RECOGNISED
-            and len(sources.get(d.outcome_id, set())) < MIN_SOURCES]
+    return [
+        outcomes[d.outcome_id]
+        for d in assessment.outcome_decisions
+        if d.result is OutcomeResult.RECOGNISED and len(sources.get(d.outcome_id, set())) < MIN_SOURCES
+    ]
 
 
 def conflicts_blocking(assessment: Assessment) -> list[AssessmentAssessor]:
@@ -430,12 +512,17 @@ def conflicts_blocking(assessment: Assessment) -> list[AssessmentAssessor]:
 
 # --- sign-off, confirmation, reopening -------------------------------------------------------------------------
 
+
 def _check_declared(assessor: AssessmentAssessor, assessment: Assessment) -> None:
     blocking = conflicts_blocking(assessment)
     if blocking:
         names = ", ".join(f"{a.user.name} ({a.role.label})" for a in blocking)
-        raise AssessmentError(_("A conflict of interest has been declared by %(names)s. Assign another assessor "
-                                "before signing off.", names=names))
+        raise AssessmentError(
+            _(
+                "A conflict of interest has been declared by %(names)s. Assign another assessor before signing off.",
+                names=names,
+            )
+        )
     if assessor.conflict is not ConflictStatus.NO_CONFLICT:
         raise AssessmentError(_("Declare that you have no conflict of interest in this case first."))
 
@@ -450,11 +537,21 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
     _check_declared(access.assessor_of(actor, assessment), assessment)
     placement = assessment.placement
     if utcnow().date() < placement.ends_on:
-        raise AssessmentError(_("The placement runs until %(date)s: sign-off waits until its last day, unless the "
-                                "counsellor records that it ended early.", date=format_date(placement.ends_on)))
+        raise AssessmentError(
+            _(
+                "The placement runs until %(date)s: sign-off waits until its last day, unless the "
+                "counsellor records that it ended early.",
+                date=format_date(placement.ends_on),
+            )
+        )
     if thin_evidence(assessment) and not acknowledge_thin_evidence:
-        raise AssessmentError(_("Some recognised outcomes rest on fewer than two independent sources. Review them "
-                                "and confirm that you have."), "acknowledge")
+        raise AssessmentError(
+            _(
+                "Some recognised outcomes rest on fewer than two independent sources. Review them "
+                "and confirm that you have."
+            ),
+            "acknowledge",
+        )
     shown = _shown_by(assessment)  # evidence mapped since the decision counts too: the basis is final now
     for decision in assessment.outcome_decisions:
         decision.shown_by = sorted(shown.get(decision.outcome_id, set()))
@@ -462,8 +559,12 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
     assessment.signed_off_by_id, assessment.signed_off_at = actor.id, utcnow()
     assessment.confirmed_by_id = assessment.confirmed_at = None
     _event(actor, assessment, "signed_off")
-    audit.record(actor, "assessment_signed_off", assessment,
-                 changes={"thin_evidence": [o["id"] for o in thin_evidence(assessment)]})
+    audit.record(
+        actor,
+        "assessment_signed_off",
+        assessment,
+        changes={"thin_evidence": [o["id"] for o in thin_evidence(assessment)]},
+    )
     _flush()
 
 
@@ -496,8 +597,13 @@ def _all_units_signed_off(case: Case) -> bool:
 def _move_case_to_certification(actor: User, case: Case) -> None:
     """Move a case in the assessment stage on to certification, through the journey's own stage move."""
     if case.stage is Stage.ASSESSMENT:
-        case_services.move_stage(actor, case, Stage.CERTIFICATION, case_services.today(),
-                                 _("Every assessed unit is signed off and confirmed."))
+        case_services.move_stage(
+            actor,
+            case,
+            Stage.CERTIFICATION,
+            case_services.today(),
+            _("Every assessed unit is signed off and confirmed."),
+        )
 
 
 def reopen(actor: User, assessment: Assessment, *, reason: str, expected_version) -> None:
@@ -520,19 +626,27 @@ def reopen(actor: User, assessment: Assessment, *, reason: str, expected_version
 
 # --- the gap plan ----------------------------------------------------------------------------------------------
 
+
 def gap_plan(assessment: Assessment) -> list[dict]:
     """The outcomes not (fully) recognised: what is still to be learnt, and where."""
     outcomes = snapshot_outcomes(assessment)
     units = {o["id"]: unit for unit in snapshot_units(assessment) for o in unit["outcomes"]}
-    return [{"unit": units[d.outcome_id], "outcome": outcomes[d.outcome_id], "decision": d,
-             "level": level_of(assessment, d.level_code)}
-            for d in sorted(assessment.outcome_decisions, key=lambda d: d.outcome_id)
-            if d.result is not OutcomeResult.RECOGNISED and d.outcome_id in outcomes]
+    return [
+        {
+            "unit": units[d.outcome_id],
+            "outcome": outcomes[d.outcome_id],
+            "decision": d,
+            "level": level_of(assessment, d.level_code),
+        }
+        for d in sorted(assessment.outcome_decisions, key=lambda d: d.outcome_id)
+        if d.result is not OutcomeResult.RECOGNISED and d.outcome_id in outcomes
+    ]
 
 
 def education_providers() -> list[Organisation]:
-    return db.session.scalars(select(Organisation).where(Organisation.type == OrganisationType.EDUCATION_PROVIDER)
-                              .order_by(Organisation.name)).all()
+    return db.session.scalars(
+        select(Organisation).where(Organisation.type == OrganisationType.EDUCATION_PROVIDER).order_by(Organisation.name)
+    ).all()
 
 
 def hand_gap_plan(actor: User, assessment: Assessment, provider: Organisation | None) -> None:
@@ -547,6 +661,7 @@ def hand_gap_plan(actor: User, assessment: Assessment, provider: Organisation | 
 
 
 # --- results for the certificate -------------------------------------------------------------------------------
+
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
@@ -586,30 +701,53 @@ def signed_off_results(case: Case) -> dict:
                          "confirmed_at": str, "confirmed_by": str}, ...],
         }
     """
-    assessments = db.session.scalars(select(Assessment).where(Assessment.case_id == case.id)
-                                     .order_by(Assessment.id)).all()
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.id)
+    ).all()
     done = [a for a in assessments if _complete(a)]
-    result = {"case_id": case.id, "complete": bool(assessments) and len(done) == len(assessments),
-              "framework": None, "units": [], "assessors": [], "decisions": []}
+    result = {
+        "case_id": case.id,
+        "complete": bool(assessments) and len(done) == len(assessments),
+        "framework": None,
+        "units": [],
+        "assessors": [],
+        "decisions": [],
+    }
     for assessment in done:
         snapshot = assessment.framework_snapshot
         if result["framework"] is None:
-            result["framework"] = {"code": snapshot["framework_code"], "version_id": snapshot["version_id"],
-                                   "number": snapshot["number"], "name": snapshot["name"],
-                                   "source": snapshot["source"],
-                                   "scale": {"code": snapshot["scale"]["code"], "name": snapshot["scale"]["name"]}}
+            result["framework"] = {
+                "code": snapshot["framework_code"],
+                "version_id": snapshot["version_id"],
+                "number": snapshot["number"],
+                "name": snapshot["name"],
+                "source": snapshot["source"],
+                "scale": {"code": snapshot["scale"]["code"], "name": snapshot["scale"]["name"]},
+            }
         result["units"] += _unit_results(assessment)
         result["assessors"] += [
-            {"role": a.role.value, "user_id": a.user_id, "name": a.user.name,
-             "organisation": a.user.organisation.name if a.user.organisation else None,
-             "assessment_id": assessment.id}
-            for a in assessment.active_assessors()]
-        result["decisions"].append({
-            "assessment_id": assessment.id, "placement_id": assessment.placement_id,
-            "decided_at": _iso(assessment.decided_at), "decided_by": assessment.decided_by.name,
-            "participants": sorted(user.name for user in assessment.participants),
-            "signed_off_at": _iso(assessment.signed_off_at), "signed_off_by": assessment.signed_off_by.name,
-            "confirmed_at": _iso(assessment.confirmed_at), "confirmed_by": assessment.confirmed_by.name})
+            {
+                "role": a.role.value,
+                "user_id": a.user_id,
+                "name": a.user.name,
+                "organisation": a.user.organisation.name if a.user.organisation else None,
+                "assessment_id": assessment.id,
+            }
+            for a in assessment.active_assessors()
+        ]
+        result["decisions"].append(
+            {
+                "assessment_id": assessment.id,
+                "placement_id": assessment.placement_id,
+                "decided_at": _iso(assessment.decided_at),
+                "decided_by": assessment.decided_by.name,
+                "participants": sorted(user.name for user in assessment.participants),
+                "signed_off_at": _iso(assessment.signed_off_at),
+                "signed_off_by": assessment.signed_off_by.name,
+                "confirmed_at": _iso(assessment.confirmed_at),
+                "confirmed_by": assessment.confirmed_by.name,
+            }
+        )
     return result
 
 
@@ -634,20 +772,30 @@ def _unit_results(assessment: Assessment) -> list[dict]:
         decision = unit_decisions.get(unit["id"])
         if decision is None:
             continue
-        units.append({
-            "code": unit["code"], "name": unit["name"], "credits": unit["credits"],
-            "level": _plain_level(assessment, decision.level_code), "rationale": decision.rationale,
-            "assessment_id": assessment.id,
-            "outcomes": [{
-                "code": o["code"], "text": o["text"],
-                "level": _plain_level(assessment, outcome_decisions[o["id"]].level_code),
-                "result": outcome_decisions[o["id"]].result.value,
-                "result_label": _result_labels(outcome_decisions[o["id"]].result),
-                "shown_by": list(outcome_decisions[o["id"]].shown_by),
-                "rationale": outcome_decisions[o["id"]].rationale,
-                "gap_what": outcome_decisions[o["id"]].gap_what or None,
-            } for o in unit["outcomes"] if o["id"] in outcome_decisions],
-        })
+        units.append(
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "credits": unit["credits"],
+                "level": _plain_level(assessment, decision.level_code),
+                "rationale": decision.rationale,
+                "assessment_id": assessment.id,
+                "outcomes": [
+                    {
+                        "code": o["code"],
+                        "text": o["text"],
+                        "level": _plain_level(assessment, outcome_decisions[o["id"]].level_code),
+                        "result": outcome_decisions[o["id"]].result.value,
+                        "result_label": _result_labels(outcome_decisions[o["id"]].result),
+                        "shown_by": list(outcome_decisions[o["id"]].shown_by),
+                        "rationale": outcome_decisions[o["id"]].rationale,
+                        "gap_what": outcome_decisions[o["id"]].gap_what or None,
+                    }
+                    for o in unit["outcomes"]
+                    if o["id"] in outcome_decisions
+                ],
+            }
+        )
     return units
 
 
@@ -671,9 +819,11 @@ def waiting_for(user: User, assessment: Assessment) -> bool:
 
 # --- appeals: the client's request for a review of the decision ------------------------------------------------
 
+
 def appeal_of(assessment: Assessment) -> Appeal | None:
-    return db.session.scalar(select(Appeal).where(Appeal.assessment_id == assessment.id).order_by(Appeal.id.desc())
-                             .limit(1))
+    return db.session.scalar(
+        select(Appeal).where(Appeal.assessment_id == assessment.id).order_by(Appeal.id.desc()).limit(1)
+    )
 
 
 def appeal_deadline(assessment: Assessment) -> datetime | None:
@@ -685,13 +835,17 @@ def appeal_deadline(assessment: Assessment) -> datetime | None:
 
 def may_appeal(assessment: Assessment, now: datetime | None = None) -> bool:
     deadline = appeal_deadline(assessment)
-    return (assessment.locked and deadline is not None and (now or utcnow()) <= deadline
-            and appeal_of(assessment) is None)
+    return (
+        assessment.locked and deadline is not None and (now or utcnow()) <= deadline and appeal_of(assessment) is None
+    )
 
 
 def open_appeals(case: Case) -> list[Appeal]:
-    return db.session.scalars(select(Appeal).join(Assessment, Appeal.assessment_id == Assessment.id)
-                              .where(Assessment.case_id == case.id, Appeal.status == AppealStatus.OPEN)).all()
+    return db.session.scalars(
+        select(Appeal)
+        .join(Assessment, Appeal.assessment_id == Assessment.id)
+        .where(Assessment.case_id == case.id, Appeal.status == AppealStatus.OPEN)
+    ).all()
 
 
 def request_appeal(actor: User, assessment: Assessment, *, reason: str | None, language: str) -> Appeal:
@@ -728,11 +882,13 @@ def assign_reviewer(actor: User, appeal: Appeal, reviewer: User | None) -> None:
     if appeal.status is not AppealStatus.OPEN:
         raise AssessmentError(_("The review is already recorded."))
     if reviewer is None or not reviewer.active or Role.TEACHER not in reviewer.roles:
-        raise AssessmentError(_("Choose a person with the role %(role)s.", role=AssessorRole.TEACHER.label),
-                              "reviewer_id")
+        raise AssessmentError(
+            _("Choose a person with the role %(role)s.", role=AssessorRole.TEACHER.label), "reviewer_id"
+        )
     if _former_assessor(reviewer, assessment):
-        raise AssessmentError(_("The reviewer must be a teacher who was not an assessor of this decision."),
-                              "reviewer_id")
+        raise AssessmentError(
+            _("The reviewer must be a teacher who was not an assessor of this decision."), "reviewer_id"
+        )
     before = appeal.reviewer_id
     appeal.reviewer_id, appeal.reviewer_assigned_at = reviewer.id, utcnow()
     _event(actor, assessment, "appeal_reviewer_assigned", str(reviewer.id))
@@ -740,8 +896,9 @@ def assign_reviewer(actor: User, appeal: Appeal, reviewer: User | None) -> None:
     _flush()
 
 
-def review_appeal(actor: User, appeal: Appeal, *, changed: bool, note: str | None,
-                  outcome_values: dict[int, dict], expected_version) -> list[dict]:
+def review_appeal(
+    actor: User, appeal: Appeal, *, changed: bool, note: str | None, outcome_values: dict[int, dict], expected_version
+) -> list[dict]:
     """Record the review: the decision stands, or some outcomes' levels and results change (returned)."""
     assessment = appeal.assessment
     if not access.can_review_appeal(actor, appeal):
@@ -766,9 +923,14 @@ def review_appeal(actor: User, appeal: Appeal, *, changed: bool, note: str | Non
             if value.get("result") not in set(OutcomeResult):
                 errors[f"result-{outcome_id}"] = _("Choose whether the outcome is recognised.")
             elif (value.get("level"), value["result"]) != (decision.level_code, decision.result.value):
-                changes.append({"outcome_id": outcome_id, "code": outcomes[outcome_id]["code"],
-                                "level": [decision.level_code, value.get("level")],
-                                "result": [decision.result.value, value["result"]]})
+                changes.append(
+                    {
+                        "outcome_id": outcome_id,
+                        "code": outcomes[outcome_id]["code"],
+                        "level": [decision.level_code, value.get("level")],
+                        "result": [decision.result.value, value["result"]],
+                    }
+                )
         if not changes and not errors:
             errors["note"] = _("No outcome was changed: change at least one, or record that the decision stands.")
     if errors:
@@ -796,9 +958,15 @@ DEMO_STATES = ("open", "reconciled", "signed_off", "reopened")
 
 def load_demo(admin: User) -> None:
     """Placements and assessments in every state on whatever demo cases have a target qualification."""
-    cases = list(db.session.scalars(select(Case).join(CaseQualification, CaseQualification.case_id == Case.id)
-                                    .where(Case.stage == Stage.ASSESSMENT).order_by(Case.id)
-                                    .limit(len(DEMO_STATES))))
+    cases = list(
+        db.session.scalars(
+            select(Case)
+            .join(CaseQualification, CaseQualification.case_id == Case.id)
+            .where(Case.stage == Stage.ASSESSMENT)
+            .order_by(Case.id)
+            .limit(len(DEMO_STATES))
+        )
+    )
     client_user = demo.account("client@example.org")
     own = [case for case in cases if client_user and case.client.user_id == client_user.id]
     if own and len(cases) > DEMO_STATES.index("signed_off"):  # the demo client's own assessment is the finished one
@@ -813,8 +981,12 @@ def load_demo(admin: User) -> None:
     hotel = demo.organisation("Hotel Kallavesi Oy")
     property_company = demo.organisation("Itä-Suomen Kiinteistöpalvelut Oy")
     other_tutor = demo.account("tutor.kiinteisto@example.org") or create_user(
-        admin, email="tutor.kiinteisto@example.org", name="Jari Kiinteistö", roles={Role.WORKPLACE_TUTOR},
-        organisation=property_company)
+        admin,
+        email="tutor.kiinteisto@example.org",
+        name="Jari Kiinteistö",
+        roles={Role.WORKPLACE_TUTOR},
+        organisation=property_company,
+    )
     for n, state in enumerate(DEMO_STATES):
         case = cases[n % len(cases)]
         workplace, workplace_tutor = (property_company, other_tutor) if state == "reconciled" else (hotel, tutor)
@@ -826,9 +998,16 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
     if not units:
         return
     start = utcnow().date() - timedelta(days=60 - 10 * n)  # every demo placement has ended: rated and signed off
-    placement = create_placement(counsellor, case, workplace=workplace, tutor=tutor, start_date=start,
-                                 end_date=start + timedelta(days=25), units=units,
-                                 tasks="Breakfast service, cold kitchen, hygiene self-monitoring")
+    placement = create_placement(
+        counsellor,
+        case,
+        workplace=workplace,
+        tutor=tutor,
+        start_date=start,
+        end_date=start + timedelta(days=25),
+        units=units,
+        tasks="Breakfast service, cold kitchen, hygiene self-monitoring",
+    )
     assessment = open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     levels = scale_levels(assessment)
     passing = [lv["code"] for lv in levels if lv["passing"]] or [levels[-1]["code"]]
@@ -836,32 +1015,57 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
     raters = (counsellor,) if state == "open" else (counsellor, teacher, tutor)
     for rater in raters:
         level = passing[-1] if rater is tutor else passing[0]
-        values = {oid: {"level": level, "justification": "Shown repeatedly during the placement",
-                        "sources": [EvidenceSource.OBSERVATION.value if rater is tutor
-                                    else EvidenceSource.INTERVIEW.value], "entry_ids": []} for oid in outcome_ids}
+        values = {
+            oid: {
+                "level": level,
+                "justification": "Shown repeatedly during the placement",
+                "sources": [EvidenceSource.OBSERVATION.value if rater is tutor else EvidenceSource.INTERVIEW.value],
+                "entry_ids": [],
+            }
+            for oid in outcome_ids
+        }
         sheet = access.assessor_of(rater, assessment)
-        save_ratings(rater, assessment, values, expected_version=sheet.version, submit=True,
-                     declaration=(False, None))
+        save_ratings(rater, assessment, values, expected_version=sheet.version, submit=True, declaration=(False, None))
     if state == "open":
         return
-    outcome_values = {oid: {"level": passing[0], "result": OutcomeResult.RECOGNISED.value,
-                            "rationale": "The tutor rated higher; the joint level rests on all sources."}
-                      for oid in outcome_ids}
+    outcome_values = {
+        oid: {
+            "level": passing[0],
+            "result": OutcomeResult.RECOGNISED.value,
+            "rationale": "The tutor rated higher; the joint level rests on all sources.",
+        }
+        for oid in outcome_ids
+    }
     for oid in outcome_ids[-1:]:  # one outcome left for the gap plan
-        outcome_values[oid] = {"level": levels[0]["code"], "result": OutcomeResult.TO_ACQUIRE.value,
-                               "rationale": "Not yet shown at the workplace.",
-                               "gap_what": "Hygiene self-monitoring", "gap_where": "Savonia Vocational College"}
-    unit_values = {unit["id"]: {"level": passing[0], "rationale": "Shown at the workplace."}
-                   for unit in snapshot_units(assessment)}
-    reconcile(teacher, assessment, outcome_values=outcome_values, unit_values=unit_values,
-              participant_ids=[counsellor.id, teacher.id, tutor.id], expected_version=assessment.version)
+        outcome_values[oid] = {
+            "level": levels[0]["code"],
+            "result": OutcomeResult.TO_ACQUIRE.value,
+            "rationale": "Not yet shown at the workplace.",
+            "gap_what": "Hygiene self-monitoring",
+            "gap_where": "Savonia Vocational College",
+        }
+    unit_values = {
+        unit["id"]: {"level": passing[0], "rationale": "Shown at the workplace."} for unit in snapshot_units(assessment)
+    }
+    reconcile(
+        teacher,
+        assessment,
+        outcome_values=outcome_values,
+        unit_values=unit_values,
+        participant_ids=[counsellor.id, teacher.id, tutor.id],
+        expected_version=assessment.version,
+    )
     if state == "reconciled":
         return
     sign_off(teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True)
     confirm(counsellor, assessment, expected_version=assessment.version)
     if state == "reopened":
-        reopen(teacher, assessment, reason="The unit level was recorded for the wrong unit.",
-               expected_version=assessment.version)
+        reopen(
+            teacher,
+            assessment,
+            reason="The unit level was recorded for the wrong unit.",
+            expected_version=assessment.version,
+        )
 
 
 # --- evidence mapping ------------------------------------------------------------------------------------------
@@ -879,46 +1083,70 @@ def case_outcomes(case: Case) -> list[tuple[FrameworkUnit, list[LearningOutcome]
 
 
 def portfolio_items(case: Case) -> list[PortfolioEntry]:
-    return db.session.scalars(select(PortfolioEntry).where(PortfolioEntry.case_id == case.id)
-                              .options(selectinload(PortfolioEntry.evidence))
-                              .order_by(PortfolioEntry.section, PortfolioEntry.title)).all()
+    return db.session.scalars(
+        select(PortfolioEntry)
+        .where(PortfolioEntry.case_id == case.id)
+        .options(selectinload(PortfolioEntry.evidence))
+        .order_by(PortfolioEntry.section, PortfolioEntry.title)
+    ).all()
 
 
 def case_links(case: Case) -> list[EvidenceLink]:
-    return db.session.scalars(select(EvidenceLink).where(EvidenceLink.case_id == case.id)
-                              .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
-                              .order_by(EvidenceLink.id)).all()
+    return db.session.scalars(
+        select(EvidenceLink)
+        .where(EvidenceLink.case_id == case.id)
+        .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
+        .order_by(EvidenceLink.id)
+    ).all()
 
 
-def map_evidence(actor: User, case: Case, *, outcome_id: int | None, entry_id: int | None,
-                 file_id: int | None = None, note: str | None = None) -> EvidenceLink:
+def map_evidence(
+    actor: User,
+    case: Case,
+    *,
+    outcome_id: int | None,
+    entry_id: int | None,
+    file_id: int | None = None,
+    note: str | None = None,
+) -> EvidenceLink:
     """Map a portfolio entry (or one of its files) to an outcome of the case's target qualification."""
     outcomes = {o.id for _unit, items in case_outcomes(case) for o in items}
     if outcome_id not in outcomes:
-        raise EvidenceError(_("This learning outcome is not part of the case's target qualification."),
-                            "outcome_id")
+        raise EvidenceError(_("This learning outcome is not part of the case's target qualification."), "outcome_id")
     entry = db.session.get(PortfolioEntry, entry_id) if entry_id else None
     if entry is None or entry.case_id != case.id:
         raise EvidenceError(_("Choose an item of this client's portfolio."), "item")
     evidence_file = db.session.get(EvidenceFile, file_id) if file_id else None
     if file_id and (evidence_file is None or evidence_file.entry_id != entry.id):
         raise EvidenceError(_("Choose an item of this client's portfolio."), "item")
-    duplicate = db.session.scalar(select(EvidenceLink.id).where(
-        EvidenceLink.outcome_id == outcome_id, EvidenceLink.entry_id == entry.id,
-        EvidenceLink.file_id.is_(None) if file_id is None else EvidenceLink.file_id == file_id))
+    duplicate = db.session.scalar(
+        select(EvidenceLink.id).where(
+            EvidenceLink.outcome_id == outcome_id,
+            EvidenceLink.entry_id == entry.id,
+            EvidenceLink.file_id.is_(None) if file_id is None else EvidenceLink.file_id == file_id,
+        )
+    )
     if duplicate is not None:
         raise EvidenceError(_("This item is already mapped to this learning outcome."), "item")
-    link = EvidenceLink(case_id=case.id, outcome_id=outcome_id, entry_id=entry.id, file_id=file_id,
-                        note=(note or "").strip() or None, created_by_id=actor.id)
+    link = EvidenceLink(
+        case_id=case.id,
+        outcome_id=outcome_id,
+        entry_id=entry.id,
+        file_id=file_id,
+        note=(note or "").strip() or None,
+        created_by_id=actor.id,
+    )
     db.session.add(link)
-    audit.record(actor, "evidence_mapped", link, changes=audit.snapshot(
-        link, ["case_id", "outcome_id", "entry_id", "file_id"]))
+    audit.record(
+        actor, "evidence_mapped", link, changes=audit.snapshot(link, ["case_id", "outcome_id", "entry_id", "file_id"])
+    )
     return link
 
 
 def unmap_evidence(actor: User, link: EvidenceLink) -> None:
-    audit.record(actor, "evidence_unmapped", link, changes=audit.snapshot(
-        link, ["case_id", "outcome_id", "entry_id", "file_id"]))
+    audit.record(
+        actor, "evidence_unmapped", link, changes=audit.snapshot(link, ["case_id", "outcome_id", "entry_id", "file_id"])
+    )
     db.session.delete(link)
     db.session.flush()
 
@@ -951,24 +1179,34 @@ class OutcomeEvidence:
 def _supporting_observations(case: Case) -> list[Rating]:
     """Submitted workplace tutor ratings at a passing level: the observations made at the workplace."""
     rows = db.session.execute(
-        select(Rating, Assessment).join(AssessmentAssessor, Rating.assessor_id == AssessmentAssessor.id)
+        select(Rating, Assessment)
+        .join(AssessmentAssessor, Rating.assessor_id == AssessmentAssessor.id)
         .join(Assessment, AssessmentAssessor.assessment_id == Assessment.id)
-        .where(Assessment.case_id == case.id, AssessmentAssessor.role == AssessorRole.WORKPLACE_TUTOR,
-               AssessmentAssessor.replaced_at.is_(None), AssessmentAssessor.submitted_at.is_not(None))
+        .where(
+            Assessment.case_id == case.id,
+            AssessmentAssessor.role == AssessorRole.WORKPLACE_TUTOR,
+            AssessmentAssessor.replaced_at.is_(None),
+            AssessmentAssessor.submitted_at.is_not(None),
+        )
     ).all()
     passing = {}
     for _rating, assessment in rows:
         if assessment.id not in passing:
-            passing[assessment.id] = {lv["code"] for lv in assessment.framework_snapshot["scale"]["levels"]
-                                      if lv["passing"]}
+            passing[assessment.id] = {
+                lv["code"] for lv in assessment.framework_snapshot["scale"]["levels"] if lv["passing"]
+            }
     return [rating for rating, assessment in rows if rating.level_code in passing[assessment.id]]
 
 
 def _supporting_findings(case: Case) -> list[InterviewFinding]:
     return db.session.scalars(
-        select(InterviewFinding).join(Interview, InterviewFinding.interview_id == Interview.id)
-        .where(Interview.case_id == case.id, Interview.status == InterviewStatus.RECORDED,
-               InterviewFinding.result.in_([Verification.VERIFIED, Verification.PARTLY]))
+        select(InterviewFinding)
+        .join(Interview, InterviewFinding.interview_id == Interview.id)
+        .where(
+            Interview.case_id == case.id,
+            Interview.status == InterviewStatus.RECORDED,
+            InterviewFinding.result.in_([Verification.VERIFIED, Verification.PARTLY]),
+        )
     ).all()
 
 
@@ -996,6 +1234,7 @@ def sources_by_outcome(case: Case) -> dict[int, set[EvidenceSource]]:
 # For each piece of evidence behind an outcome the teacher records whether it is valid, authentic, current and
 # sufficient; an outcome recognised only on evidence not marked both authentic and current is warned about.
 
+
 @dataclass
 class EvidencePiece:
     source: EvidenceSource
@@ -1012,23 +1251,44 @@ class EvidencePiece:
 
 
 def _pieces(row: OutcomeEvidence) -> list[EvidencePiece]:
-    pieces = [EvidencePiece(EvidenceSource.PORTFOLIO, link.id,
-                            f"{link.entry.title} · {link.file.filename}" if link.file else link.entry.title)
-              for link in row.portfolio]
-    pieces += [EvidencePiece(EvidenceSource.INTERVIEW, finding.id,
-                             _("Interview on %(date)s: %(result)s", date=format_date(finding.interview.starts_at),
-                               result=finding.result.label)) for finding in row.interviews]
-    pieces += [EvidencePiece(EvidenceSource.OBSERVATION, rating.id,
-                             _("Workplace tutor's rating: level %(level)s", level=rating.level_code))
-               for rating in row.observations]
+    pieces = [
+        EvidencePiece(
+            EvidenceSource.PORTFOLIO,
+            link.id,
+            f"{link.entry.title} · {link.file.filename}" if link.file else link.entry.title,
+        )
+        for link in row.portfolio
+    ]
+    pieces += [
+        EvidencePiece(
+            EvidenceSource.INTERVIEW,
+            finding.id,
+            _(
+                "Interview on %(date)s: %(result)s",
+                date=format_date(finding.interview.starts_at),
+                result=finding.result.label,
+            ),
+        )
+        for finding in row.interviews
+    ]
+    pieces += [
+        EvidencePiece(
+            EvidenceSource.OBSERVATION,
+            rating.id,
+            _("Workplace tutor's rating: level %(level)s", level=rating.level_code),
+        )
+        for rating in row.observations
+    ]
     return pieces
 
 
 def evidence_pieces(assessment: Assessment) -> dict[int, list[EvidencePiece]]:
     """The pieces of evidence behind each outcome of the assessment, with the teacher's judgement of each."""
     outcomes = snapshot_outcomes(assessment)
-    judgements = {(j.outcome_id, j.source, j.ref_id): j for j in db.session.scalars(
-        select(EvidenceJudgement).where(EvidenceJudgement.assessment_id == assessment.id))}
+    judgements = {
+        (j.outcome_id, j.source, j.ref_id): j
+        for j in db.session.scalars(select(EvidenceJudgement).where(EvidenceJudgement.assessment_id == assessment.id))
+    }
     pieces = {}
     for _unit, rows in triangulation(assessment.case):
         for row in rows:
@@ -1055,8 +1315,9 @@ def judge_evidence(actor: User, assessment: Assessment, marks: dict[int, dict[st
             if judgement is None:
                 if not rules:
                     continue
-                judgement = EvidenceJudgement(assessment_id=assessment.id, outcome_id=outcome_id,
-                                              source=piece.source.value, ref_id=piece.ref_id)
+                judgement = EvidenceJudgement(
+                    assessment_id=assessment.id, outcome_id=outcome_id, source=piece.source.value, ref_id=piece.ref_id
+                )
                 db.session.add(judgement)
             before = sorted(rule.value for rule in EvidenceRule if judgement.id and judgement.meets(rule))
             for rule in EvidenceRule:
@@ -1075,14 +1336,18 @@ def unproven_outcomes(assessment: Assessment, recognised: set[int]) -> list[dict
     """Recognised outcomes none of whose evidence is marked both authentic and current."""
     pieces = evidence_pieces(assessment)
     outcomes = snapshot_outcomes(assessment)
-    return [outcomes[oid] for oid in outcomes if oid in recognised
-            and not any(p.meets(EvidenceRule.AUTHENTIC) and p.meets(EvidenceRule.CURRENT)
-                        for p in pieces.get(oid, []))]
+    return [
+        outcomes[oid]
+        for oid in outcomes
+        if oid in recognised
+        and not any(p.meets(EvidenceRule.AUTHENTIC) and p.meets(EvidenceRule.CURRENT) for p in pieces.get(oid, []))
+    ]
 
 
 # --- the client's self-assessment ------------------------------------------------------------------------------
 # Before the interview the client rates themselves per learning outcome on the framework's scale and names the
 # portfolio items that show it. Teachers see it beside the ratings; it is not one of the triangulation's sources.
+
 
 def self_ratings(case: Case) -> dict[int, SelfRating]:
     return {r.outcome_id: r for r in db.session.scalars(select(SelfRating).where(SelfRating.case_id == case.id))}
@@ -1095,9 +1360,13 @@ def save_self_assessment(actor: User, case: Case, values: dict[int, dict], *, la
     qualification = case_qualification(case)
     if qualification is None:
         raise AssessmentError(_("Your counsellor has not chosen your target qualification yet."))
-    started = db.session.scalar(select(Interview.id).where(
-        Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED, Interview.starts_at <= utcnow())
-        .limit(1))
+    started = db.session.scalar(
+        select(Interview.id)
+        .where(
+            Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED, Interview.starts_at <= utcnow()
+        )
+        .limit(1)
+    )
     if started is not None:
         raise AssessmentError(_("Your interview has started, so your self-assessment stays as you gave it."))
     levels = {level.code for level in qualification.version.scale.levels}

@@ -59,31 +59,46 @@ def _case_or_404(case_id: int) -> Case:
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
-    return db.session.scalar(
-        access.visible_assessments(current_user).where(Assessment.id == assessment_id)) or abort(404)
+    return db.session.scalar(access.visible_assessments(current_user).where(Assessment.id == assessment_id)) or abort(
+        404
+    )
 
 
 def _people(role: Role) -> list[User]:
-    return db.session.scalars(select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
-                              .order_by(User.name)).all()
+    return db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.name)
+    ).all()
 
 
 def _people_choices(role: Role):
-    return choices([(0, _("Choose…"))] + [
-        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name) for u in _people(role)])
+    return choices(
+        [(0, _("Choose…"))]
+        + [(u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name) for u in _people(role)]
+    )
 
 
 # --- the case's assessment overview (also the case-page panel) -------------------------------------------------
 
+
 def case_summary(user, case: Case) -> dict:
-    placements = db.session.scalars(placement_access.visible_placements(user).where(Placement.case_id == case.id)
-                                    .order_by(Placement.start_date)).all()
-    assessments = {a.placement_id: a for a in db.session.scalars(
-        access.visible_assessments(user).where(Assessment.case_id == case.id))}
-    workplaces = {o.id: o for o in db.session.scalars(
-        select(Organisation).where(Organisation.id.in_({p.workplace_id for p in placements})))}
-    return {"case": case, "qualification": placement_services.case_qualification(case),
-            "rows": [(p, workplaces[p.workplace_id], assessments.get(p.id)) for p in placements]}
+    placements = db.session.scalars(
+        placement_access.visible_placements(user).where(Placement.case_id == case.id).order_by(Placement.start_date)
+    ).all()
+    assessments = {
+        a.placement_id: a
+        for a in db.session.scalars(access.visible_assessments(user).where(Assessment.case_id == case.id))
+    }
+    workplaces = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_({p.workplace_id for p in placements}))
+        )
+    }
+    return {
+        "case": case,
+        "qualification": placement_services.case_qualification(case),
+        "rows": [(p, workplaces[p.workplace_id], assessments.get(p.id)) for p in placements],
+    }
 
 
 def case_panel(user, case):
@@ -103,6 +118,7 @@ def case_overview(case_id):
 
 # --- opening an assessment -------------------------------------------------------------------------------------
 
+
 @bp.route("/placements/<int:placement_id>/assessments/new", methods=["GET", "POST"])
 @permissions.requires(permissions.MANAGE_PLACEMENTS)
 def open_assessment(placement_id):
@@ -118,8 +134,11 @@ def open_assessment(placement_id):
     if form.validate_on_submit():
         try:
             assessment = assessment_services.open_assessment(
-                current_user, placement, teacher=db.session.get(User, form.teacher_id.data or 0),
-                counsellor=db.session.get(User, form.counsellor_id.data or 0))
+                current_user,
+                placement,
+                teacher=db.session.get(User, form.teacher_id.data or 0),
+                counsellor=db.session.get(User, form.counsellor_id.data or 0),
+            )
         except RuleBroken as error:
             getattr(form, error.field or "teacher_id").errors.append(str(error))
         else:
@@ -127,23 +146,36 @@ def open_assessment(placement_id):
             flash(_("The assessment is open. Each assessor now rates independently."), "success")
             return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     return render_template("assessment/assessments/open.html", form=form, placement=placement, **facts), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 # --- the assessment page ---------------------------------------------------------------------------------------
 
+
 def _replace_form() -> ReplaceAssessorForm:
     form = ReplaceAssessorForm()
-    form.user_id.choices = choices([(0, _("Choose…"))] + [
-        (u.id, f"{u.name} · {role.label}") for role in AssessorRole
-        for u in _people(assessment_services.ROLE_OF_ASSESSOR[role])])
+    form.user_id.choices = choices(
+        [(0, _("Choose…"))]
+        + [
+            (u.id, f"{u.name} · {role.label}")
+            for role in AssessorRole
+            for u in _people(assessment_services.ROLE_OF_ASSESSOR[role])
+        ]
+    )
     return form
 
 
 def _forms(assessment: Assessment, **given) -> dict:
     """The detail page's forms, fresh except the one just sent (which keeps its input and errors)."""
-    forms = {"conflict_form": ConflictForm, "replace_form": _replace_form, "sign_off_form": SignOffForm,
-             "confirm_form": ConfirmForm, "reopen_form": ReopenForm, "reviewer_form": AppealReviewerForm}
+    forms = {
+        "conflict_form": ConflictForm,
+        "replace_form": _replace_form,
+        "sign_off_form": SignOffForm,
+        "confirm_form": ConfirmForm,
+        "reopen_form": ReopenForm,
+        "reviewer_form": AppealReviewerForm,
+    }
     built = {}
     for name, make in forms.items():
         if name in given:
@@ -158,14 +190,18 @@ def _forms(assessment: Assessment, **given) -> dict:
 
 def _detail(assessment: Assessment, status: int = 200, **forms):
     return render_template(
-        "assessment/assessments/detail.html", assessment=assessment, placement=assessment.placement,
+        "assessment/assessments/detail.html",
+        assessment=assessment,
+        placement=assessment.placement,
         **placement_facts(assessment.placement),
         me=access.assessor_of(current_user, assessment),
         managing=placement_access.can_manage_placements(current_user, assessment.case),
-        thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED
-        else [], blocking=assessment_services.conflicts_blocking(assessment),
-        gap_items=assessment_services.gap_plan(assessment), appeal=assessment_services.appeal_of(assessment),
-        **_forms(assessment, **forms)), status
+        thin=assessment_services.thin_evidence(assessment) if assessment.status is AssessmentStatus.RECONCILED else [],
+        blocking=assessment_services.conflicts_blocking(assessment),
+        gap_items=assessment_services.gap_plan(assessment),
+        appeal=assessment_services.appeal_of(assessment),
+        **_forms(assessment, **forms),
+    ), status
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -202,9 +238,16 @@ def declare_conflict(assessment_id):
     if not access.can_assess(current_user, assessment):
         abort(404)
     form = ConflictForm()
-    return _act(assessment, form, lambda: assessment_services.declare_conflict(
-        current_user, assessment, conflict=form.conflict.data == "yes", note=form.note.data),
-        _("Your declaration was recorded."), "conflict_form", "note")
+    return _act(
+        assessment,
+        form,
+        lambda: assessment_services.declare_conflict(
+            current_user, assessment, conflict=form.conflict.data == "yes", note=form.note.data
+        ),
+        _("Your declaration was recorded."),
+        "conflict_form",
+        "note",
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/assessors")
@@ -214,9 +257,16 @@ def replace_assessor(assessment_id):
     if not placement_access.can_manage_placements(current_user, assessment.case):
         abort(404)
     form = _replace_form()
-    return _act(assessment, form, lambda: assessment_services.replace_assessor(
-        current_user, assessment, AssessorRole(form.role.data), db.session.get(User, form.user_id.data or 0)),
-        _("The new assessor was assigned."), "replace_form", "user_id")
+    return _act(
+        assessment,
+        form,
+        lambda: assessment_services.replace_assessor(
+            current_user, assessment, AssessorRole(form.role.data), db.session.get(User, form.user_id.data or 0)
+        ),
+        _("The new assessor was assigned."),
+        "replace_form",
+        "user_id",
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/sign-off")
@@ -226,10 +276,19 @@ def sign_off(assessment_id):
     if not access.can_sign_off(current_user, assessment):
         abort(403)
     form = SignOffForm()
-    return _act(assessment, form, lambda: assessment_services.sign_off(
-        current_user, assessment, expected_version=form.version.data,
-        acknowledge_thin_evidence=form.acknowledge.data),
-        _("The assessment is signed off and locked."), "sign_off_form", "acknowledge")
+    return _act(
+        assessment,
+        form,
+        lambda: assessment_services.sign_off(
+            current_user,
+            assessment,
+            expected_version=form.version.data,
+            acknowledge_thin_evidence=form.acknowledge.data,
+        ),
+        _("The assessment is signed off and locked."),
+        "sign_off_form",
+        "acknowledge",
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/confirm")
@@ -239,9 +298,14 @@ def confirm(assessment_id):
     if not access.can_confirm(current_user, assessment):
         abort(403)
     form = ConfirmForm()
-    return _act(assessment, form, lambda: assessment_services.confirm(
-        current_user, assessment, expected_version=form.version.data),
-        _("You confirmed the sign-off."), "confirm_form", "version")
+    return _act(
+        assessment,
+        form,
+        lambda: assessment_services.confirm(current_user, assessment, expected_version=form.version.data),
+        _("You confirmed the sign-off."),
+        "confirm_form",
+        "version",
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/reopen")
@@ -251,16 +315,31 @@ def reopen(assessment_id):
     if not access.can_reconcile(current_user, assessment):
         abort(403)
     form = ReopenForm()
-    return _act(assessment, form, lambda: assessment_services.reopen(
-        current_user, assessment, reason=form.reason.data, expected_version=form.version.data),
-        _("The assessment is reopened for a correction."), "reopen_form", "reason")
+    return _act(
+        assessment,
+        form,
+        lambda: assessment_services.reopen(
+            current_user, assessment, reason=form.reason.data, expected_version=form.version.data
+        ),
+        _("The assessment is reopened for a correction."),
+        "reopen_form",
+        "reason",
+    )
 
 
 # --- rating sheets ---------------------------------------------------------------------------------------------
 
+
 def _saved_ratings(assessor) -> dict[int, dict]:
-    return {r.outcome_id: {"level": r.level_code, "justification": r.justification or "", "sources": r.sources,
-                           "entry_ids": r.entry_ids} for r in assessor.ratings}
+    return {
+        r.outcome_id: {
+            "level": r.level_code,
+            "justification": r.justification or "",
+            "sources": r.sources,
+            "entry_ids": r.entry_ids,
+        }
+        for r in assessor.ratings
+    }
 
 
 def _mapped_entries(actor: User, assessment: Assessment) -> dict[int, list[PortfolioEntry]]:
@@ -291,9 +370,14 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
         declaration = (choice == "yes", request.form.get("conflict_note")) if choice in ("yes", "no") else None
         if form.validate_on_submit():
             try:
-                assessor = assessment_services.save_ratings(actor, assessment, values, submit=submit,
-                                                            expected_version=form.version.data,
-                                                            declaration=declaration)
+                assessor = assessment_services.save_ratings(
+                    actor,
+                    assessment,
+                    values,
+                    submit=submit,
+                    expected_version=form.version.data,
+                    declaration=declaration,
+                )
             except RuleBroken as error:
                 db.session.rollback()
                 errors, status = {**error.errors, "_": str(error)}, error.status
@@ -301,8 +385,10 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
             else:
                 db.session.commit()
                 if assessor.conflict is ConflictStatus.CONFLICT:
-                    flash(_("Your conflict of interest is recorded. The counsellor will assign another assessor."),
-                          "warning")
+                    flash(
+                        _("Your conflict of interest is recorded. The counsellor will assign another assessor."),
+                        "warning",
+                    )
                 else:
                     flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
                 return redirect(action_url)
@@ -310,11 +396,20 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
     form.version.data = assessor.version
     return render_template(
-        "assessment/assessments/rate.html", assessment=assessment, assessor=assessor, form=form, values=values,
-        errors=errors, units=assessment_services.snapshot_units(assessment),
-        levels=assessment_services.scale_levels(assessment), mapped=_mapped_entries(actor, assessment),
-        sources=list(EvidenceSource), action_url=action_url, link_session=link_session,
-        client=assessment.case.client, workplace=db.session.get(Organisation, assessment.placement.workplace_id),
+        "assessment/assessments/rate.html",
+        assessment=assessment,
+        assessor=assessor,
+        form=form,
+        values=values,
+        errors=errors,
+        units=assessment_services.snapshot_units(assessment),
+        levels=assessment_services.scale_levels(assessment),
+        mapped=_mapped_entries(actor, assessment),
+        sources=list(EvidenceSource),
+        action_url=action_url,
+        link_session=link_session,
+        client=assessment.case.client,
+        workplace=db.session.get(Organisation, assessment.placement.workplace_id),
     ), status
 
 
@@ -343,10 +438,18 @@ def link_assess():
 
 # --- reconciliation --------------------------------------------------------------------------------------------
 
+
 def _saved_decisions(assessment: Assessment) -> tuple[dict, dict]:
-    outcomes = {d.outcome_id: {"level": d.level_code, "result": d.result.value, "rationale": d.rationale or "",
-                               "gap_what": d.gap_what or "", "gap_where": d.gap_where or ""}
-                for d in assessment.outcome_decisions}
+    outcomes = {
+        d.outcome_id: {
+            "level": d.level_code,
+            "result": d.result.value,
+            "rationale": d.rationale or "",
+            "gap_what": d.gap_what or "",
+            "gap_where": d.gap_where or "",
+        }
+        for d in assessment.outcome_decisions
+    }
     units = {d.unit_id: {"level": d.level_code, "rationale": d.rationale or ""} for d in assessment.unit_decisions}
     for assessor in assessment.active_assessors():  # where the three agree, their level is the starting point
         for rating in assessor.ratings:
@@ -354,8 +457,10 @@ def _saved_decisions(assessment: Assessment) -> tuple[dict, dict]:
     disputed = assessment_services.disagreements(assessment)
     for outcome_id, value in outcomes.items():
         if not value and outcome_id not in disputed:
-            agreed = next((r.level_code for a in assessment.active_assessors() for r in a.ratings
-                           if r.outcome_id == outcome_id), "")
+            agreed = next(
+                (r.level_code for a in assessment.active_assessors() for r in a.ratings if r.outcome_id == outcome_id),
+                "",
+            )
             suggestion = assessment_services.suggested_result(assessment, agreed)
             value.update(level=agreed, result=suggestion.value if suggestion else "")
     return outcomes, units
@@ -371,22 +476,31 @@ def reconcile(assessment_id):
     if not access.can_see_levels(current_user, assessment):
         return render_template("assessment/assessments/reconcile_wait.html", assessment=assessment)
     form = ReconcileForm()
-    form.participants.choices = choices((a.user_id, f"{a.user.name} ({a.role.label})")
-                                        for a in assessment.active_assessors())
+    form.participants.choices = choices(
+        (a.user_id, f"{a.user.name} ({a.role.label})") for a in assessment.active_assessors()
+    )
     outcome_values, unit_values = _saved_decisions(assessment)
     errors, status = {}, 200
     if request.method == "GET":
         form.participants.data = [u.id for u in assessment.participants] or [
-            a.user_id for a in assessment.active_assessors()]
+            a.user_id for a in assessment.active_assessors()
+        ]
     else:
         outcome_values, unit_values = decision_values(
-            request.form, list(assessment_services.snapshot_outcomes(assessment)),
-            [u["id"] for u in assessment_services.snapshot_units(assessment)])
+            request.form,
+            list(assessment_services.snapshot_outcomes(assessment)),
+            [u["id"] for u in assessment_services.snapshot_units(assessment)],
+        )
         if form.validate_on_submit():
             try:
-                assessment_services.reconcile(current_user, assessment, outcome_values=outcome_values,
-                                              unit_values=unit_values, participant_ids=form.participants.data,
-                                              expected_version=form.version.data)
+                assessment_services.reconcile(
+                    current_user,
+                    assessment,
+                    outcome_values=outcome_values,
+                    unit_values=unit_values,
+                    participant_ids=form.participants.data,
+                    expected_version=form.version.data,
+                )
             except RuleBroken as error:
                 db.session.rollback()
                 errors, status = {**error.errors, "_": str(error)}, error.status
@@ -399,20 +513,30 @@ def reconcile(assessment_id):
     form.version.data = assessment.version
     recognised = {oid for oid, value in outcome_values.items() if value.get("result") == OutcomeResult.RECOGNISED}
     return render_template(
-        "assessment/assessments/reconcile.html", assessment=assessment, form=form, errors=errors,
+        "assessment/assessments/reconcile.html",
+        assessment=assessment,
+        form=form,
+        errors=errors,
         unproven=assessment_services.unproven_outcomes(assessment, recognised),
         self_ratings=assessment_services.self_ratings(assessment.case),
         entry_titles={entry.id: entry.title for entry in assessment_services.portfolio_items(assessment.case)},
-        outcome_values=outcome_values, unit_values=unit_values, deciding=deciding,
-        editable=deciding and assessment.status is not AssessmentStatus.SIGNED_OFF
+        outcome_values=outcome_values,
+        unit_values=unit_values,
+        deciding=deciding,
+        editable=deciding
+        and assessment.status is not AssessmentStatus.SIGNED_OFF
         and assessment_services.all_submitted(assessment),
-        units=assessment_services.snapshot_units(assessment), levels=assessment_services.scale_levels(assessment),
-        disputed=assessment_services.disagreements(assessment), results=list(OutcomeResult),
-        sheets=[a for a in assessment.active_assessors()], level_of=assessment_services.level_of,
+        units=assessment_services.snapshot_units(assessment),
+        levels=assessment_services.scale_levels(assessment),
+        disputed=assessment_services.disagreements(assessment),
+        results=list(OutcomeResult),
+        sheets=[a for a in assessment.active_assessors()],
+        level_of=assessment_services.level_of,
     ), status
 
 
 # --- the client's self-assessment ------------------------------------------------------------------------------
+
 
 def _texted(texts: dict | None) -> dict:
     """A stored multilingual text in the reader's language where there is one, with the language it is in."""
@@ -423,21 +547,43 @@ def _texted(texts: dict | None) -> dict:
 def _self_assessment_rows(case: Case) -> list[dict]:
     qualification = placement_services.case_qualification(case)
     scale = qualification.version.scale.levels if qualification else []
-    return [{"unit": unit, "name": _texted(unit.name), "outcomes": [{
-        "outcome": outcome, "text": _texted(outcome.text),
-        "levels": [{"code": level.code, "label": _texted(level.label),
-                    "criterion": _texted(next((c.text for c in outcome.criteria if c.level_code == level.code),
-                                              None))} for level in scale]}
-        for outcome in unit.outcomes]} for unit in placement_services.case_units(case)]
+    return [
+        {
+            "unit": unit,
+            "name": _texted(unit.name),
+            "outcomes": [
+                {
+                    "outcome": outcome,
+                    "text": _texted(outcome.text),
+                    "levels": [
+                        {
+                            "code": level.code,
+                            "label": _texted(level.label),
+                            "criterion": _texted(
+                                next((c.text for c in outcome.criteria if c.level_code == level.code), None)
+                            ),
+                        }
+                        for level in scale
+                    ],
+                }
+                for outcome in unit.outcomes
+            ],
+        }
+        for unit in placement_services.case_units(case)
+    ]
 
 
 def client_self_assessment_panel(user):
     """The client's way to their self-assessment, once their counsellor has set the target qualification."""
     if Role.CLIENT not in user.roles:
         return None
-    cases = [case for case in db.session.scalars(select(Case).where(Case.client.has(user_id=user.id),
-                                                                    Case.stage != Stage.CLOSED).order_by(Case.id))
-             if placement_services.case_qualification(case) is not None]
+    cases = [
+        case
+        for case in db.session.scalars(
+            select(Case).where(Case.client.has(user_id=user.id), Case.stage != Stage.CLOSED).order_by(Case.id)
+        )
+        if placement_services.case_qualification(case) is not None
+    ]
     return Panel("assessment/assessments/panel_client_self.html", {"cases": cases}, order=24) if cases else None
 
 
@@ -449,15 +595,21 @@ def self_assessment(case_id):
         abort(404)
     rows = _self_assessment_rows(case)
     outcome_ids = [o["outcome"].id for row in rows for o in row["outcomes"]]
-    values = {oid: {"level": r.level_code, "note": r.note or "", "entry_ids": r.entry_ids}
-              for oid, r in assessment_services.self_ratings(case).items()}
+    values = {
+        oid: {"level": r.level_code, "note": r.note or "", "entry_ids": r.entry_ids}
+        for oid, r in assessment_services.self_ratings(case).items()
+    }
     form = ActionForm()
     errors, status = {}, 200
     if request.method == "POST":
-        values = {oid: {"level": request.form.get(f"level-{oid}", "").strip(),
-                        "note": request.form.get(f"note-{oid}", ""),
-                        "entry_ids": [int(v) for v in request.form.getlist(f"entries-{oid}") if v.isdigit()]}
-                  for oid in outcome_ids}
+        values = {
+            oid: {
+                "level": request.form.get(f"level-{oid}", "").strip(),
+                "note": request.form.get(f"note-{oid}", ""),
+                "entry_ids": [int(v) for v in request.form.getlist(f"entries-{oid}") if v.isdigit()],
+            }
+            for oid in outcome_ids
+        }
         if form.validate_on_submit():
             try:
                 assessment_services.save_self_assessment(current_user, case, values, language=str(get_locale()))
@@ -470,12 +622,20 @@ def self_assessment(case_id):
                 return redirect(url_for("assessment.self_assessment", case_id=case.id))
         else:
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
-    return render_template("assessment/assessments/self_assessment.html", case=case, form=form, rows=rows,
-                           values=values, errors=errors, entries=assessment_services.portfolio_items(case),
-                           locale=str(get_locale())), status
+    return render_template(
+        "assessment/assessments/self_assessment.html",
+        case=case,
+        form=form,
+        rows=rows,
+        values=values,
+        errors=errors,
+        entries=assessment_services.portfolio_items(case),
+        locale=str(get_locale()),
+    ), status
 
 
 # --- the rules of evidence -------------------------------------------------------------------------------------
+
 
 @bp.route("/assessments/<int:assessment_id>/evidence-rules", methods=["GET", "POST"])
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
@@ -490,42 +650,66 @@ def evidence_rules(assessment_id):
     form = ActionForm()
     outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
     if request.method == "POST":
-        marks = {oid: {key.removeprefix(f"rules-{oid}-"): set(request.form.getlist(key))
-                       for key in request.form if key.startswith(f"rules-{oid}-")} for oid in outcome_ids}
+        marks = {
+            oid: {
+                key.removeprefix(f"rules-{oid}-"): set(request.form.getlist(key))
+                for key in request.form
+                if key.startswith(f"rules-{oid}-")
+            }
+            for oid in outcome_ids
+        }
         if apply(form, lambda: assessment_services.judge_evidence(current_user, assessment, marks)):
             flash(_("The rules of evidence are recorded."), "success")
             return redirect(url_for("assessment.evidence_rules", assessment_id=assessment.id))
-    return render_template("assessment/assessments/evidence_rules.html", assessment=assessment, form=form,
-                           judging=judging, units=assessment_services.snapshot_units(assessment),
-                           pieces=assessment_services.evidence_pieces(assessment), rules=list(EvidenceRule),
-                           posted=request.form if request.method == "POST" else None), (
-        form.status if request.method == "POST" else 200)
+    return render_template(
+        "assessment/assessments/evidence_rules.html",
+        assessment=assessment,
+        form=form,
+        judging=judging,
+        units=assessment_services.snapshot_units(assessment),
+        pieces=assessment_services.evidence_pieces(assessment),
+        rules=list(EvidenceRule),
+        posted=request.form if request.method == "POST" else None,
+    ), (form.status if request.method == "POST" else 200)
 
 
 # --- appeals ---------------------------------------------------------------------------------------------------
 
+
 def _client_assessments(user) -> list[Assessment]:
-    return db.session.scalars(select(Assessment).join(Case, Assessment.case_id == Case.id)
-                              .where(Case.client.has(user_id=user.id),
-                                     Assessment.status == AssessmentStatus.SIGNED_OFF)
-                              .order_by(Assessment.id)).all()
+    return db.session.scalars(
+        select(Assessment)
+        .join(Case, Assessment.case_id == Case.id)
+        .where(Case.client.has(user_id=user.id), Assessment.status == AssessmentStatus.SIGNED_OFF)
+        .order_by(Assessment.id)
+    ).all()
 
 
 def client_appeal_panel(user):
     """The client's signed-off decisions, each with the way to ask for its review while the period runs."""
     if Role.CLIENT not in user.roles:
         return None
-    rows = [(a, assessment_services.appeal_deadline(a), assessment_services.appeal_of(a),
-             assessment_services.may_appeal(a)) for a in _client_assessments(user)]
+    rows = [
+        (a, assessment_services.appeal_deadline(a), assessment_services.appeal_of(a), assessment_services.may_appeal(a))
+        for a in _client_assessments(user)
+    ]
     return Panel("assessment/assessments/panel_client_appeal.html", {"rows": rows}, order=25) if rows else None
 
 
 def _decision_rows(assessment: Assessment) -> list[dict]:
     decisions = {d.outcome_id: d for d in assessment.outcome_decisions}
-    return [{"unit": unit, "outcome": outcome, "decision": decisions.get(outcome["id"]),
-             "level": assessment_services.level_of(assessment, decisions[outcome["id"]].level_code)
-             if outcome["id"] in decisions else None}
-            for unit in assessment_services.snapshot_units(assessment) for outcome in unit["outcomes"]]
+    return [
+        {
+            "unit": unit,
+            "outcome": outcome,
+            "decision": decisions.get(outcome["id"]),
+            "level": assessment_services.level_of(assessment, decisions[outcome["id"]].level_code)
+            if outcome["id"] in decisions
+            else None,
+        }
+        for unit in assessment_services.snapshot_units(assessment)
+        for outcome in unit["outcomes"]
+    ]
 
 
 @bp.route("/my/assessments/<int:assessment_id>/appeal", methods=["GET", "POST"])
@@ -535,15 +719,27 @@ def appeal(assessment_id):
     if assessment is None or not access.can_appeal(current_user, assessment) or not assessment.locked:
         abort(404)
     form = AppealForm()
-    if apply(form, lambda: assessment_services.request_appeal(current_user, assessment, reason=form.reason.data,
-                                                              language=str(get_locale())), default_field="reason"):
-        flash(_("Your request for a review was sent. A teacher who did not take part in the assessment reviews it."),
-              "success")
+    if apply(
+        form,
+        lambda: assessment_services.request_appeal(
+            current_user, assessment, reason=form.reason.data, language=str(get_locale())
+        ),
+        default_field="reason",
+    ):
+        flash(
+            _("Your request for a review was sent. A teacher who did not take part in the assessment reviews it."),
+            "success",
+        )
         return redirect(url_for("assessment.appeal", assessment_id=assessment.id))
-    return render_template("assessment/assessments/appeal.html", assessment=assessment, form=form,
-                           appeal=assessment_services.appeal_of(assessment), rows=_decision_rows(assessment),
-                           deadline=assessment_services.appeal_deadline(assessment),
-                           open=assessment_services.may_appeal(assessment)), form.status
+    return render_template(
+        "assessment/assessments/appeal.html",
+        assessment=assessment,
+        form=form,
+        appeal=assessment_services.appeal_of(assessment),
+        rows=_decision_rows(assessment),
+        deadline=assessment_services.appeal_deadline(assessment),
+        open=assessment_services.may_appeal(assessment),
+    ), form.status
 
 
 def _teachers_choices(assessment: Assessment):
@@ -560,8 +756,13 @@ def assign_appeal_reviewer(assessment_id):
         abort(404)
     form = AppealReviewerForm()
     form.reviewer_id.choices = _teachers_choices(assessment)
-    if apply(form, lambda: assessment_services.assign_reviewer(
-            current_user, appeal, db.session.get(User, form.reviewer_id.data or 0)), default_field="reviewer_id"):
+    if apply(
+        form,
+        lambda: assessment_services.assign_reviewer(
+            current_user, appeal, db.session.get(User, form.reviewer_id.data or 0)
+        ),
+        default_field="reviewer_id",
+    ):
         flash(_("The reviewer was assigned."), "success")
         return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     return _detail(assessment, form.status, reviewer_form=form)
@@ -576,16 +777,24 @@ def review_appeal(assessment_id):
         abort(404)
     form = AppealReviewForm()
     rows = _decision_rows(assessment)
-    values = {row["outcome"]["id"]: {"level": row["decision"].level_code, "result": row["decision"].result.value}
-              for row in rows if row["decision"] is not None}
+    values = {
+        row["outcome"]["id"]: {"level": row["decision"].level_code, "result": row["decision"].result.value}
+        for row in rows
+        if row["decision"] is not None
+    }
     errors, status = {}, 200
     if request.method == "POST":
         values = appeal_values(request.form, list(values))
         if form.validate_on_submit():
             try:
-                assessment_services.review_appeal(current_user, appeal, changed=form.changed.data == "changed",
-                                                  note=form.note.data, outcome_values=values,
-                                                  expected_version=form.version.data)
+                assessment_services.review_appeal(
+                    current_user,
+                    appeal,
+                    changed=form.changed.data == "changed",
+                    note=form.note.data,
+                    outcome_values=values,
+                    expected_version=form.version.data,
+                )
             except RuleBroken as error:
                 db.session.rollback()
                 errors, status = {**error.errors, "_": str(error)}, error.status
@@ -597,25 +806,40 @@ def review_appeal(assessment_id):
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
     else:
         form.version.data = appeal.version
-    return render_template("assessment/assessments/appeal_review.html", assessment=assessment, appeal=appeal,
-                           form=form, rows=rows, values=values, errors=errors,
-                           levels=assessment_services.scale_levels(assessment), results=list(OutcomeResult)), status
+    return render_template(
+        "assessment/assessments/appeal_review.html",
+        assessment=assessment,
+        appeal=appeal,
+        form=form,
+        rows=rows,
+        values=values,
+        errors=errors,
+        levels=assessment_services.scale_levels(assessment),
+        results=list(OutcomeResult),
+    ), status
 
 
 # --- gap plan --------------------------------------------------------------------------------------------------
 
+
 def _gap_page(assessment: Assessment, form: HandoverForm, status: int = 200):
-    return render_template("assessment/assessments/gap_plan.html", assessment=assessment, form=form,
-                           items=assessment_services.gap_plan(assessment), placement=assessment.placement,
-                           **placement_facts(assessment.placement),
-                           managing=placement_access.can_manage_placements(current_user, assessment.case),
-                           panels=hooks.gap_plan_panels(current_user, assessment)), status
+    return render_template(
+        "assessment/assessments/gap_plan.html",
+        assessment=assessment,
+        form=form,
+        items=assessment_services.gap_plan(assessment),
+        placement=assessment.placement,
+        **placement_facts(assessment.placement),
+        managing=placement_access.can_manage_placements(current_user, assessment.case),
+        panels=hooks.gap_plan_panels(current_user, assessment),
+    ), status
 
 
 def _handover_form() -> HandoverForm:
     form = HandoverForm()
-    form.provider_id.choices = choices([(0, _("Choose…"))] + [
-        (o.id, o.name) for o in assessment_services.education_providers()])
+    form.provider_id.choices = choices(
+        [(0, _("Choose…"))] + [(o.id, o.name) for o in assessment_services.education_providers()]
+    )
     return form
 
 
@@ -639,8 +863,9 @@ def hand_gap_plan(assessment_id):
     form = _handover_form()
     if form.validate_on_submit():
         try:
-            assessment_services.hand_gap_plan(current_user, assessment,
-                                              db.session.get(Organisation, form.provider_id.data or 0))
+            assessment_services.hand_gap_plan(
+                current_user, assessment, db.session.get(Organisation, form.provider_id.data or 0)
+            )
         except RuleBroken as error:
             db.session.rollback()
             form.provider_id.errors.append(str(error))
@@ -653,21 +878,27 @@ def hand_gap_plan(assessment_id):
 
 # --- start page ------------------------------------------------------------------------------------------------
 
+
 def assessor_panel(user):
     if not user.roles & {Role.COUNSELLOR, Role.TEACHER}:
         return None
-    assessments = db.session.scalars(access.visible_assessments(user).where(
-        or_(Assessment.status != AssessmentStatus.SIGNED_OFF, Assessment.confirmed_at.is_(None)))
-        .order_by(Assessment.updated_at.desc()).limit(50)).all()
+    assessments = db.session.scalars(
+        access.visible_assessments(user)
+        .where(or_(Assessment.status != AssessmentStatus.SIGNED_OFF, Assessment.confirmed_at.is_(None)))
+        .order_by(Assessment.updated_at.desc())
+        .limit(50)
+    ).all()
     waiting = [a for a in assessments if assessment_services.waiting_for(user, a)]
     if not waiting:
         return None
-    return Panel("assessment/assessments/_waiting_panel.html", {"assessments": waiting[:10],
-                                                                 "localized": localized}, order=25)
+    return Panel(
+        "assessment/assessments/_waiting_panel.html", {"assessments": waiting[:10], "localized": localized}, order=25
+    )
 
 
 # --- evidence mapping ------------------------------------------------------------------------------------------
 # The evidence map (coverage matrix) and the triangulation matrix of a case.
+
 
 def _staff_case_or_404(case_id: int) -> Case:
     case = _case_or_404(case_id)
@@ -678,9 +909,14 @@ def _staff_case_or_404(case_id: int) -> Case:
 
 def _mapping_form(case: Case) -> MappingForm:
     form = MappingForm()
-    form.outcome_id.choices = choices([(0, _("Choose…"))] + [
-        (o.id, f"{unit.code} · {o.code} {localized(o.text)}")
-        for unit, outcomes in assessment_services.case_outcomes(case) for o in outcomes])
+    form.outcome_id.choices = choices(
+        [(0, _("Choose…"))]
+        + [
+            (o.id, f"{unit.code} · {o.code} {localized(o.text)}")
+            for unit, outcomes in assessment_services.case_outcomes(case)
+            for o in outcomes
+        ]
+    )
     items = [("", _("Choose…"))]
     for entry in assessment_services.portfolio_items(case):
         items.append((f"entry:{entry.id}", f"{entry.section.label}: {entry.title}"))
@@ -697,9 +933,17 @@ def _coverage_page(case: Case, form: MappingForm, status: int = 200):
     units = assessment_services.case_outcomes(case)
     total = sum(len(outcomes) for _unit, outcomes in units)
     covered = sum(1 for _unit, outcomes in units for o in outcomes if by_outcome.get(o.id))
-    return render_template("assessment/assessments/evidence_map.html", case=case, form=form, units=units,
-                           by_outcome=by_outcome, total=total, covered=covered, action_form=ActionForm(),
-                           mapping=access.can_map_evidence(current_user, case)), status
+    return render_template(
+        "assessment/assessments/evidence_map.html",
+        case=case,
+        form=form,
+        units=units,
+        by_outcome=by_outcome,
+        total=total,
+        covered=covered,
+        action_form=ActionForm(),
+        mapping=access.can_map_evidence(current_user, case),
+    ), status
 
 
 @bp.route("/cases/<int:case_id>/evidence-map", methods=["GET", "POST"])
@@ -715,8 +959,14 @@ def evidence_map(case_id):
             entry_id = int(ids[0]) if ids and ids[0].isdigit() else None
             file_id = int(ids[1]) if kind == "file" and len(ids) > 1 and ids[1].isdigit() else None
             try:
-                assessment_services.map_evidence(current_user, case, outcome_id=form.outcome_id.data,
-                                               entry_id=entry_id, file_id=file_id, note=form.note.data)
+                assessment_services.map_evidence(
+                    current_user,
+                    case,
+                    outcome_id=form.outcome_id.data,
+                    entry_id=entry_id,
+                    file_id=file_id,
+                    note=form.note.data,
+                )
             except assessment_services.EvidenceError as error:
                 db.session.rollback()
                 getattr(form, error.field or "item").errors.append(str(error))
@@ -745,5 +995,9 @@ def unmap_evidence(case_id, link_id):
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def triangulation(case_id):
     case = _staff_case_or_404(case_id)
-    return render_template("assessment/assessments/triangulation.html", case=case,
-                           units=assessment_services.triangulation(case), minimum=assessment_services.MIN_SOURCES)
+    return render_template(
+        "assessment/assessments/triangulation.html",
+        case=case,
+        units=assessment_services.triangulation(case),
+        minimum=assessment_services.MIN_SOURCES,
+    )

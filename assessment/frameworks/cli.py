@@ -27,5 +27,3 @@ def import_framework_command(path):
         raise click.ClickException("\n".join(str(problem) for problem in error.problems)) from error
     db.session.commit()
     click.echo(f"Imported {version.framework.code} as draft version {version.number}.")
-
-

@@ -12,12 +12,31 @@ from isok.extensions import db
 
 
 def target_qualifications_part(client) -> list[hooks.ExportPart]:
-    targets = list(db.session.scalars(select(CaseQualification).join(Case, CaseQualification.case_id == Case.id)
-                                      .where(Case.client_id == client.id).order_by(CaseQualification.id)))
+    targets = list(
+        db.session.scalars(
+            select(CaseQualification)
+            .join(Case, CaseQualification.case_id == Case.id)
+            .where(Case.client_id == client.id)
+            .order_by(CaseQualification.id)
+        )
+    )
     if not targets:
         return []
-    data = [{**audit.snapshot(target, ["id", "case_id", "version_id", "assigned_at"]),
-             "qualification": target.version.framework.code, "version": target.version.number,
-             "name": target.version.name} for target in targets]
-    return [hooks.ExportPart("target_qualifications", data, "assessment/frameworks/export_summary.html",
-                             context={"targets": targets}, tables=("case_qualification",))]
+    data = [
+        {
+            **audit.snapshot(target, ["id", "case_id", "version_id", "assigned_at"]),
+            "qualification": target.version.framework.code,
+            "version": target.version.number,
+            "name": target.version.name,
+        }
+        for target in targets
+    ]
+    return [
+        hooks.ExportPart(
+            "target_qualifications",
+            data,
+            "assessment/frameworks/export_summary.html",
+            context={"targets": targets},
+            tables=("case_qualification",),
+        )
+    ]

@@ -29,14 +29,20 @@ class VersionForm(Form):
     field_fi = _text(_l("Field in Finnish"), max_length=200)
     field_sv = _text(_l("Field in Swedish"), max_length=200)
     field_en = _text(_l("Field in English"), max_length=200)
-    source = StringField(_l("Source"), validators=[Optional(), Length(max=300)],
-                         description=_l("The national requirements the framework follows, e.g. a regulation number."))
+    source = StringField(
+        _l("Source"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("The national requirements the framework follows, e.g. a regulation number."),
+    )
     scale_id = SelectField(_l("Assessment scale"), coerce=int)
 
 
 class NewFrameworkForm(VersionForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
-                       description=_l("A short identifier that stays the same across versions, e.g. fi-vq-catering."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=60)],
+        description=_l("A short identifier that stays the same across versions, e.g. fi-vq-catering."),
+    )
 
 
 class UnitForm(Form):
@@ -60,16 +66,21 @@ LANGUAGE_LABELS = {"fi": _l("in Finnish"), "sv": _l("in Swedish"), "en": _l("in 
 def outcome_form_class(levels) -> type[OutcomeForm]:
     """An outcome form with a criterion text per level of the scale and language: criterion_<rank>_<language>."""
     fields = {
-        f"criterion_{level.rank}_{code}": _text(_l("Criterion at level %(level)s %(language)s", level=level.code,
-                                                   language=LANGUAGE_LABELS[code]), area=True)
-        for level in levels for code in TEXT_LANGUAGES
+        f"criterion_{level.rank}_{code}": _text(
+            _l("Criterion at level %(level)s %(language)s", level=level.code, language=LANGUAGE_LABELS[code]), area=True
+        )
+        for level in levels
+        for code in TEXT_LANGUAGES
     }
     return type("CriteriaOutcomeForm", (OutcomeForm,), fields)
 
 
 class ImportForm(Form):
-    file = FileField(_l("Framework file (JSON)"), validators=[FileRequired(_l("Choose a JSON file."))],
-                     description=_l("A new code creates a framework; a known code adds a new draft version to it."))
+    file = FileField(
+        _l("Framework file (JSON)"),
+        validators=[FileRequired(_l("Choose a JSON file."))],
+        description=_l("A new code creates a framework; a known code adds a new draft version to it."),
+    )
 
 
 class TargetQualificationForm(Form):

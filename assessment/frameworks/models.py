@@ -61,8 +61,11 @@ class VersionStatus(enum.StrEnum):
         return VERSION_STATUS_LABELS[self]
 
 
-VERSION_STATUS_LABELS = {VersionStatus.DRAFT: _l("Draft"), VersionStatus.PUBLISHED: _l("Published"),
-                         VersionStatus.RETIRED: _l("Retired")}
+VERSION_STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Draft"),
+    VersionStatus.PUBLISHED: _l("Published"),
+    VersionStatus.RETIRED: _l("Retired"),
+}
 
 
 class FrameworkVersion(db.Model):
@@ -114,9 +117,7 @@ class LearningOutcome(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     unit: Mapped[FrameworkUnit] = relationship(back_populates="outcomes")
-    criteria: Mapped[list["AssessmentCriterion"]] = relationship(
-        back_populates="outcome", cascade="all, delete-orphan"
-    )
+    criteria: Mapped[list["AssessmentCriterion"]] = relationship(back_populates="outcome", cascade="all, delete-orphan")
 
 
 class AssessmentCriterion(db.Model):
@@ -133,6 +134,7 @@ class AssessmentCriterion(db.Model):
 
 
 # --- the case's target qualification ---------------------------------------------------------------------------
+
 
 class CaseQualification(db.Model):
     """The framework version a case is validated against; fixed once assessments rest on it."""

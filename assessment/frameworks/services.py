@@ -74,6 +74,7 @@ def clean_texts(texts: dict | None) -> dict[str, str]:
 
 # --- scales ----------------------------------------------------------------------------------------------------
 
+
 def scale_by_code(code: str) -> AssessmentScale | None:
     return db.session.scalar(select(AssessmentScale).where(AssessmentScale.code == code))
 
@@ -95,8 +96,14 @@ def load_scales(actor, path: Path = SCALES_FILE) -> list[str]:
         added = []
         for rank, level in enumerate(data["levels"]):
             if level["code"] not in known:
-                scale.levels.append(ScaleLevel(code=level["code"], label=clean_texts(level["label"]), rank=rank,
-                                               passing=level.get("passing", True)))
+                scale.levels.append(
+                    ScaleLevel(
+                        code=level["code"],
+                        label=clean_texts(level["label"]),
+                        rank=rank,
+                        passing=level.get("passing", True),
+                    )
+                )
                 added.append(level["code"])
         if added:
             audit.record(actor, "load_assessment_scale", scale, changes={"levels_added": added})
@@ -106,12 +113,14 @@ def load_scales(actor, path: Path = SCALES_FILE) -> list[str]:
 
 # --- JSON documents: parse, locate, validate -------------------------------------------------------------------
 
+
 def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     if len(data) > MAX_IMPORT_BYTES:
-        raise FrameworkImportError([ImportProblem("", _("The file is larger than %(n)d MB.",
-                                                        n=MAX_IMPORT_BYTES // (1024 * 1024)))])
+        raise FrameworkImportError(
+            [ImportProblem("", _("The file is larger than %(n)d MB.", n=MAX_IMPORT_BYTES // (1024 * 1024)))]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -195,15 +204,18 @@ class _Validator:
 
     def unknown_keys(self, path: str, data: dict, allowed: set[str]) -> None:
         for key in sorted(set(data) - allowed):
-            self.add(f"{path}.{key}" if path else key, _("Unknown field; allowed here: %(fields)s.",
-                                                         fields=", ".join(sorted(allowed))))
+            self.add(
+                f"{path}.{key}" if path else key,
+                _("Unknown field; allowed here: %(fields)s.", fields=", ".join(sorted(allowed))),
+            )
 
     def code(self, path: str, value, max_length: int) -> str | None:
         if value is None:
             self.add(path, _("A code is required."))
         elif not isinstance(value, str) or not CODE_PATTERN.match(value):
-            self.add(path, _("A code is letters, digits, dots, hyphens and underscores, starting with a letter or "
-                             "digit."))
+            self.add(
+                path, _("A code is letters, digits, dots, hyphens and underscores, starting with a letter or digit.")
+            )
         elif len(value) > max_length:
             self.add(path, _("A code is at most %(n)d characters.", n=max_length))
         else:
@@ -243,8 +255,10 @@ class _Validator:
             self.add("scale", _("The assessment scale's code is required."))
         elif (scale := scale_by_code(doc["scale"])) is None:
             known = ", ".join(s.code for s in all_scales()) or "-"
-            self.add("scale", _("Unknown assessment scale '%(code)s'; known scales: %(known)s.",
-                                code=doc["scale"], known=known))
+            self.add(
+                "scale",
+                _("Unknown assessment scale '%(code)s'; known scales: %(known)s.", code=doc["scale"], known=known),
+            )
         units = doc.get("units")
         if not isinstance(units, list) or not units:
             self.add("units", _("A framework needs a list of at least one unit."))
@@ -258,8 +272,10 @@ class _Validator:
         for i, item in enumerate(items):
             code = item.get("code") if isinstance(item, dict) else None
             if isinstance(code, str) and code in first:
-                self.add(f"{path}[{i}].code", _("The code '%(code)s' is already used by %(other)s.",
-                                                code=code, other=f"{path}[{first[code]}]"))
+                self.add(
+                    f"{path}[{i}].code",
+                    _("The code '%(code)s' is already used by %(other)s.", code=code, other=f"{path}[{first[code]}]"),
+                )
             elif isinstance(code, str):
                 first[code] = i
 
@@ -271,8 +287,9 @@ class _Validator:
         self.code(f"{path}.code", unit.get("code"), 40)
         self.texts(f"{path}.name", unit.get("name"))
         credits = unit.get("credits")
-        if credits is not None and (not isinstance(credits, int) or isinstance(credits, bool)
-                                    or not 0 <= credits <= 1000):
+        if credits is not None and (
+            not isinstance(credits, int) or isinstance(credits, bool) or not 0 <= credits <= 1000
+        ):
             self.add(f"{path}.credits", _("Credits are a whole number from 0 to 1000."))
         outcomes = unit.get("outcomes")
         if not isinstance(outcomes, list) or not outcomes:
@@ -296,9 +313,15 @@ class _Validator:
         levels = [level.code for level in scale.levels] if scale else None
         for level, texts in criteria.items():
             if levels is not None and level not in levels:
-                self.add(f"{path}.criteria.{level}", _(
-                    "Level '%(level)s' is not on the scale %(scale)s (levels: %(levels)s).",
-                    level=level, scale=scale.code, levels=", ".join(levels)))
+                self.add(
+                    f"{path}.criteria.{level}",
+                    _(
+                        "Level '%(level)s' is not on the scale %(scale)s (levels: %(levels)s).",
+                        level=level,
+                        scale=scale.code,
+                        levels=", ".join(levels),
+                    ),
+                )
             self.texts(f"{path}.criteria.{level}", texts)
 
 
@@ -314,8 +337,9 @@ def read_document(data: bytes | str) -> dict:
     text = _decode(data)
     doc = _parse(text)
     locator = _Locator(text)
-    problems = [ImportProblem(path, _("This key appears twice in the same object."), line)
-                for path, line in locator.duplicates]
+    problems = [
+        ImportProblem(path, _("This key appears twice in the same object."), line) for path, line in locator.duplicates
+    ]
     problems += [ImportProblem(path, message, locator.line_of(path)) for path, message in validate_document(doc)]
     if problems:
         raise FrameworkImportError(problems[:MAX_PROBLEMS])
@@ -324,27 +348,45 @@ def read_document(data: bytes | str) -> dict:
 
 # --- import and export -----------------------------------------------------------------------------------------
 
+
 def framework_by_code(code: str) -> Framework | None:
     return db.session.scalar(select(Framework).where(Framework.code == code))
 
 
 def _next_number(framework: Framework) -> int:
-    return (db.session.scalar(select(func.max(FrameworkVersion.number))
-                              .where(FrameworkVersion.framework_id == framework.id)) or 0) + 1
+    return (
+        db.session.scalar(
+            select(func.max(FrameworkVersion.number)).where(FrameworkVersion.framework_id == framework.id)
+        )
+        or 0
+    ) + 1
 
 
 def _build_version(framework: Framework, doc: dict) -> FrameworkVersion:
-    version = FrameworkVersion(framework=framework, number=_next_number(framework), status=VersionStatus.DRAFT,
-                               name=clean_texts(doc["name"]), field=clean_texts(doc.get("field")) or None,
-                               source=doc.get("source") or None, scale=scale_by_code(doc["scale"]))
+    version = FrameworkVersion(
+        framework=framework,
+        number=_next_number(framework),
+        status=VersionStatus.DRAFT,
+        name=clean_texts(doc["name"]),
+        field=clean_texts(doc.get("field")) or None,
+        source=doc.get("source") or None,
+        scale=scale_by_code(doc["scale"]),
+    )
     for position, unit_data in enumerate(doc["units"]):
-        unit = FrameworkUnit(code=unit_data["code"], name=clean_texts(unit_data["name"]),
-                             credits=unit_data.get("credits"), position=position)
+        unit = FrameworkUnit(
+            code=unit_data["code"],
+            name=clean_texts(unit_data["name"]),
+            credits=unit_data.get("credits"),
+            position=position,
+        )
         for outcome_position, outcome_data in enumerate(unit_data["outcomes"]):
-            outcome = LearningOutcome(code=outcome_data["code"], text=clean_texts(outcome_data["text"]),
-                                      position=outcome_position)
-            outcome.criteria = [AssessmentCriterion(level_code=level, text=clean_texts(texts))
-                                for level, texts in outcome_data.get("criteria", {}).items()]
+            outcome = LearningOutcome(
+                code=outcome_data["code"], text=clean_texts(outcome_data["text"]), position=outcome_position
+            )
+            outcome.criteria = [
+                AssessmentCriterion(level_code=level, text=clean_texts(texts))
+                for level, texts in outcome_data.get("criteria", {}).items()
+            ]
             unit.outcomes.append(outcome)
         version.units.append(unit)
     db.session.add(version)
@@ -361,15 +403,24 @@ def import_framework(actor, data: bytes | str) -> FrameworkVersion:
         db.session.add(framework)
         db.session.flush()
     version = _build_version(framework, doc)
-    audit.record(actor, "import_framework", version, changes={
-        "code": framework.code, "number": version.number, "units": [unit.code for unit in version.units]})
+    audit.record(
+        actor,
+        "import_framework",
+        version,
+        changes={"code": framework.code, "number": version.number, "units": [unit.code for unit in version.units]},
+    )
     return version
 
 
 def export_document(version: FrameworkVersion) -> dict:
     level_order = {level.code: level.rank for level in version.scale.levels}
-    doc = {"format": FORMAT, "code": version.framework.code, "version": version.number,
-           "status": version.status.value, "name": version.name}
+    doc = {
+        "format": FORMAT,
+        "code": version.framework.code,
+        "version": version.number,
+        "status": version.status.value,
+        "name": version.name,
+    }
     if version.field:
         doc["field"] = version.field
     if version.source:
@@ -381,9 +432,14 @@ def export_document(version: FrameworkVersion) -> dict:
         if unit.credits is not None:
             unit_doc["credits"] = unit.credits
         unit_doc["outcomes"] = [
-            {"code": outcome.code, "text": outcome.text,
-             "criteria": {c.level_code: c.text
-                          for c in sorted(outcome.criteria, key=lambda c: level_order.get(c.level_code, 0))}}
+            {
+                "code": outcome.code,
+                "text": outcome.text,
+                "criteria": {
+                    c.level_code: c.text
+                    for c in sorted(outcome.criteria, key=lambda c: level_order.get(c.level_code, 0))
+                },
+            }
             for outcome in unit.outcomes
         ]
         doc["units"].append(unit_doc)
@@ -408,16 +464,19 @@ def load_sample_frameworks(actor) -> list[FrameworkVersion]:
 
 # --- maintaining drafts ----------------------------------------------------------------------------------------
 
+
 def _require_draft(version: FrameworkVersion) -> None:
     if version.status != VersionStatus.DRAFT:
-        raise FrameworkError(_("Version %(n)d is published and is not changed; start a new draft from it.",
-                               n=version.number))
+        raise FrameworkError(
+            _("Version %(n)d is published and is not changed; start a new draft from it.", n=version.number)
+        )
 
 
 def _check_code(code: str, taken: set[str], field: str = "code") -> None:
     if not CODE_PATTERN.match(code or ""):
-        raise FrameworkError(_("A code is letters, digits, dots, hyphens and underscores, starting with a letter "
-                               "or digit."), field)
+        raise FrameworkError(
+            _("A code is letters, digits, dots, hyphens and underscores, starting with a letter or digit."), field
+        )
     if code in taken:
         raise FrameworkError(_("The code %(code)s is already used here.", code=code), field)
 
@@ -429,45 +488,74 @@ def _check_texts(texts: dict, field: str) -> dict:
     return texts
 
 
-def create_framework(actor, *, code: str, name: dict, scale: AssessmentScale, field: dict | None = None,
-                     source: str | None = None) -> FrameworkVersion:
+def create_framework(
+    actor, *, code: str, name: dict, scale: AssessmentScale, field: dict | None = None, source: str | None = None
+) -> FrameworkVersion:
     """Create a framework and its first (draft) version."""
     _check_code(code, {code} if framework_by_code(code) else set())
     framework = Framework(code=code)
     db.session.add(framework)
-    version = FrameworkVersion(framework=framework, number=1, name=_check_texts(name, "name"),
-                               field=clean_texts(field) or None, source=source or None, scale=scale)
+    version = FrameworkVersion(
+        framework=framework,
+        number=1,
+        name=_check_texts(name, "name"),
+        field=clean_texts(field) or None,
+        source=source or None,
+        scale=scale,
+    )
     db.session.add(version)
-    audit.record(actor, "create_framework", version, changes={"code": code, **audit.snapshot(
-        version, ["number", "name", "field", "source", "scale_id"])})
+    audit.record(
+        actor,
+        "create_framework",
+        version,
+        changes={"code": code, **audit.snapshot(version, ["number", "name", "field", "source", "scale_id"])},
+    )
     return version
 
 
-def update_version(actor, version: FrameworkVersion, *, name: dict, scale: AssessmentScale,
-                   field: dict | None = None, source: str | None = None) -> None:
+def update_version(
+    actor,
+    version: FrameworkVersion,
+    *,
+    name: dict,
+    scale: AssessmentScale,
+    field: dict | None = None,
+    source: str | None = None,
+) -> None:
     _require_draft(version)
     if scale.id != version.scale_id:
         levels = {level.code for level in scale.levels}
         used = {c.level_code for unit in version.units for outcome in unit.outcomes for c in outcome.criteria}
         if used - levels:
-            raise FrameworkError(_("Criteria use levels that the new scale lacks: %(levels)s.",
-                                   levels=", ".join(sorted(used - levels))), "scale_id")
+            raise FrameworkError(
+                _("Criteria use levels that the new scale lacks: %(levels)s.", levels=", ".join(sorted(used - levels))),
+                "scale_id",
+            )
     version.name = _check_texts(name, "name")
     version.field = clean_texts(field) or None
     version.source = source or None
     version.scale = scale
-    audit.record(actor, "update_framework_version", version,
-                 changes=audit.changes_of(version, ["name", "field", "source", "scale_id"]))
+    audit.record(
+        actor,
+        "update_framework_version",
+        version,
+        changes=audit.changes_of(version, ["name", "field", "source", "scale_id"]),
+    )
 
 
 def add_unit(actor, version: FrameworkVersion, *, code: str, name: dict, credits: int | None = None) -> FrameworkUnit:
     _require_draft(version)
     _check_code(code, {unit.code for unit in version.units})
-    unit = FrameworkUnit(code=code, name=_check_texts(name, "name"), credits=credits,
-                         position=max((u.position for u in version.units), default=-1) + 1)
+    unit = FrameworkUnit(
+        code=code,
+        name=_check_texts(name, "name"),
+        credits=credits,
+        position=max((u.position for u in version.units), default=-1) + 1,
+    )
     version.units.append(unit)
-    audit.record(actor, "add_framework_unit", unit, changes=audit.snapshot(unit, ["version_id", "code", "name",
-                                                                                  "credits"]))
+    audit.record(
+        actor, "add_framework_unit", unit, changes=audit.snapshot(unit, ["version_id", "code", "name", "credits"])
+    )
     return unit
 
 
@@ -488,15 +576,15 @@ def delete_unit(actor, unit: FrameworkUnit) -> None:
 def add_outcome(actor, unit: FrameworkUnit, *, code: str, text: dict) -> LearningOutcome:
     _require_draft(unit.version)
     _check_code(code, {outcome.code for outcome in unit.outcomes})
-    outcome = LearningOutcome(code=code, text=_check_texts(text, "text"),
-                              position=max((o.position for o in unit.outcomes), default=-1) + 1)
+    outcome = LearningOutcome(
+        code=code, text=_check_texts(text, "text"), position=max((o.position for o in unit.outcomes), default=-1) + 1
+    )
     unit.outcomes.append(outcome)
     audit.record(actor, "add_learning_outcome", outcome, changes=audit.snapshot(outcome, ["unit_id", "code", "text"]))
     return outcome
 
 
-def update_outcome(actor, outcome: LearningOutcome, *, code: str, text: dict,
-                   criteria: dict[str, dict]) -> None:
+def update_outcome(actor, outcome: LearningOutcome, *, code: str, text: dict, criteria: dict[str, dict]) -> None:
     """Change an outcome's code, text and criteria ({level code: texts}; a level without text loses its criterion)."""
     version = outcome.unit.version
     _require_draft(version)
@@ -504,8 +592,13 @@ def update_outcome(actor, outcome: LearningOutcome, *, code: str, text: dict,
     levels = {level.code for level in version.scale.levels}
     unknown = set(criteria) - levels
     if unknown:
-        raise FrameworkError(_("Level %(level)s is not on the scale %(scale)s.",
-                               level=", ".join(sorted(unknown)), scale=version.scale.code))
+        raise FrameworkError(
+            _(
+                "Level %(level)s is not on the scale %(scale)s.",
+                level=", ".join(sorted(unknown)),
+                scale=version.scale.code,
+            )
+        )
     before = {c.level_code: c.text for c in outcome.criteria}
     outcome.code, outcome.text = code, _check_texts(text, "text")
     existing = {c.level_code: c for c in outcome.criteria}
@@ -554,16 +647,16 @@ def start_new_draft(actor, version: FrameworkVersion) -> FrameworkVersion:
         if other.status == VersionStatus.DRAFT:
             return other
     draft = _build_version(version.framework, export_document(version))
-    audit.record(actor, "copy_framework_version", draft, changes={"from_number": version.number,
-                                                                  "number": draft.number})
+    audit.record(
+        actor, "copy_framework_version", draft, changes={"from_number": version.number, "number": draft.number}
+    )
     return draft
 
 
 def delete_draft(actor, version: FrameworkVersion) -> None:
     _require_draft(version)
     framework = version.framework
-    audit.record(actor, "delete_framework_version", version, changes={"code": framework.code,
-                                                                      "number": version.number})
+    audit.record(actor, "delete_framework_version", version, changes={"code": framework.code, "number": version.number})
     db.session.delete(version)
     db.session.flush()
     db.session.expire(framework, ["versions"])
@@ -576,23 +669,39 @@ def version_in_use(version: FrameworkVersion) -> bool:
     """Does a case's target qualification or an interview finding rest on this version?"""
     if db.session.scalar(select(CaseQualification.id).where(CaseQualification.version_id == version.id).limit(1)):
         return True
-    return db.session.scalar(
-        select(InterviewFinding.id).join(LearningOutcome).join(FrameworkUnit)
-        .where(FrameworkUnit.version_id == version.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(InterviewFinding.id)
+            .join(LearningOutcome)
+            .join(FrameworkUnit)
+            .where(FrameworkUnit.version_id == version.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def published_versions() -> list[FrameworkVersion]:
-    return list(db.session.scalars(
-        select(FrameworkVersion).join(Framework).where(FrameworkVersion.status == VersionStatus.PUBLISHED)
-        .order_by(Framework.code)))
+    return list(
+        db.session.scalars(
+            select(FrameworkVersion)
+            .join(Framework)
+            .where(FrameworkVersion.status == VersionStatus.PUBLISHED)
+            .order_by(Framework.code)
+        )
+    )
 
 
 def published_version(version_id: int) -> FrameworkVersion | None:
-    return db.session.scalar(select(FrameworkVersion).where(FrameworkVersion.id == version_id,
-                                                            FrameworkVersion.status == VersionStatus.PUBLISHED))
+    return db.session.scalar(
+        select(FrameworkVersion).where(
+            FrameworkVersion.id == version_id, FrameworkVersion.status == VersionStatus.PUBLISHED
+        )
+    )
 
 
 # --- a case's target qualification -----------------------------------------------------------------------------
+
 
 def target_qualification(case) -> CaseQualification | None:
     return db.session.scalar(select(CaseQualification).where(CaseQualification.case_id == case.id))
@@ -606,9 +715,12 @@ def set_target_qualification(actor, case, version: FrameworkVersion) -> CaseQual
     if current is not None and current.version_id == version.id:
         return current
     if current is not None and db.session.scalar(
-            select(InterviewFinding.id).join(Interview).where(Interview.case_id == case.id).limit(1)):
-        raise FrameworkError(_("Interview findings already rest on the current target qualification, so it is "
-                               "not changed."), "version_id")
+        select(InterviewFinding.id).join(Interview).where(Interview.case_id == case.id).limit(1)
+    ):
+        raise FrameworkError(
+            _("Interview findings already rest on the current target qualification, so it is not changed."),
+            "version_id",
+        )
     before = current.version_id if current else None
     if current is None:
         current = CaseQualification(case_id=case.id, version=version)

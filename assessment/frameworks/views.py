@@ -60,11 +60,15 @@ def _put_error(form, error: services.FrameworkError, default: str) -> None:
 
 # --- lists and pages -------------------------------------------------------------------------------------------
 
+
 @bp.get("/frameworks")
 @permissions.requires(permissions.VIEW_FRAMEWORKS)
 def frameworks():
-    versions = db.session.scalars(access.visible_framework_versions(current_user).join(Framework)
-                                  .order_by(Framework.code, FrameworkVersion.number.desc())).all()
+    versions = db.session.scalars(
+        access.visible_framework_versions(current_user)
+        .join(Framework)
+        .order_by(Framework.code, FrameworkVersion.number.desc())
+    ).all()
     grouped: dict[Framework, list[FrameworkVersion]] = {}
     for version in versions:
         grouped.setdefault(version.framework, []).append(version)
@@ -73,8 +77,13 @@ def frameworks():
 
 def _render_version(version, unit_form=None, status=200):
     unit_form = unit_form or UnitForm(formdata=None)
-    return render_template("assessment/frameworks/version.html", version=version, unit_form=unit_form,
-                           action_form=ActionForm(), in_use=services.version_in_use(version)), status
+    return render_template(
+        "assessment/frameworks/version.html",
+        version=version,
+        unit_form=unit_form,
+        action_form=ActionForm(),
+        in_use=services.version_in_use(version),
+    ), status
 
 
 @bp.get("/frameworks/versions/<int:version_id>")
@@ -88,15 +97,23 @@ def version(version_id):
 def export_version(version_id):
     version = _version_or_404(version_id)
     filename = f"{version.framework.code}-v{version.number}.json"
-    return Response(services.export_json(version), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        services.export_json(version),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # --- creating and importing ------------------------------------------------------------------------------------
 
+
 def _version_fields(form: VersionForm) -> dict:
-    return {"name": texts_of(form, "name"), "field": texts_of(form, "field"), "source": form.source.data,
-            "scale": db.session.get(AssessmentScale, form.scale_id.data)}
+    return {
+        "name": texts_of(form, "name"),
+        "field": texts_of(form, "field"),
+        "source": form.source.data,
+        "scale": db.session.get(AssessmentScale, form.scale_id.data),
+    }
 
 
 @bp.route("/frameworks/new", methods=["GET", "POST"])
@@ -114,7 +131,8 @@ def new_framework():
             flash(_("The framework was created as a draft."), "success")
             return redirect(url_for("assessment.version", version_id=version.id))
     return render_template("assessment/frameworks/version_form.html", form=form, version=None), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/frameworks/import", methods=["GET", "POST"])
@@ -130,14 +148,17 @@ def import_framework():
             form.file.errors.append(_("The file was not imported; nothing was changed."))
         else:
             db.session.commit()
-            flash(_("Imported %(code)s as draft version %(n)d.", code=version.framework.code, n=version.number),
-                  "success")
+            flash(
+                _("Imported %(code)s as draft version %(n)d.", code=version.framework.code, n=version.number), "success"
+            )
             return redirect(url_for("assessment.version", version_id=version.id))
     return render_template("assessment/frameworks/import.html", form=form, problems=problems), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 # --- editing drafts --------------------------------------------------------------------------------------------
+
 
 @bp.route("/frameworks/versions/<int:version_id>/edit", methods=["GET", "POST"])
 @permissions.requires(permissions.MANAGE_FRAMEWORKS)
@@ -158,7 +179,8 @@ def edit_version(version_id):
             flash(_("The version was saved."), "success")
             return redirect(url_for("assessment.version", version_id=version.id))
     return render_template("assessment/frameworks/version_form.html", form=form, version=version), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.post("/frameworks/versions/<int:version_id>/units")
@@ -168,8 +190,13 @@ def add_unit(version_id):
     form = UnitForm()
     if form.validate_on_submit():
         try:
-            services.add_unit(current_user, version, code=form.code.data.strip(), name=texts_of(form, "name"),
-                              credits=form.credits.data)
+            services.add_unit(
+                current_user,
+                version,
+                code=form.code.data.strip(),
+                name=texts_of(form, "name"),
+                credits=form.credits.data,
+            )
         except services.FrameworkError as error:
             _put_error(form, error, "name_fi")
         else:
@@ -182,8 +209,14 @@ def _render_unit(unit, form=None, outcome_form=None, status=200):
     if form is None:
         form = UnitForm(formdata=None, obj=unit)
         fill_texts(form, "name", unit.name)
-    return render_template("assessment/frameworks/unit.html", unit=unit, version=unit.version, form=form,
-                           outcome_form=outcome_form or OutcomeForm(formdata=None), action_form=ActionForm()), status
+    return render_template(
+        "assessment/frameworks/unit.html",
+        unit=unit,
+        version=unit.version,
+        form=form,
+        outcome_form=outcome_form or OutcomeForm(formdata=None),
+        action_form=ActionForm(),
+    ), status
 
 
 @bp.route("/frameworks/units/<int:unit_id>", methods=["GET", "POST"])
@@ -195,8 +228,9 @@ def edit_unit(unit_id):
     form = UnitForm()
     if form.validate_on_submit():
         try:
-            services.update_unit(current_user, unit, code=form.code.data.strip(), name=texts_of(form, "name"),
-                                 credits=form.credits.data)
+            services.update_unit(
+                current_user, unit, code=form.code.data.strip(), name=texts_of(form, "name"), credits=form.credits.data
+            )
         except services.FrameworkError as error:
             _put_error(form, error, "name_fi")
         else:
@@ -222,8 +256,7 @@ def add_outcome(unit_id):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            outcome = services.add_outcome(current_user, unit, code=form.code.data.strip(),
-                                           text=texts_of(form, "text"))
+            outcome = services.add_outcome(current_user, unit, code=form.code.data.strip(), text=texts_of(form, "text"))
         except services.FrameworkError as error:
             _put_error(form, error, "text_fi")
         else:
@@ -248,16 +281,23 @@ def edit_outcome(outcome_id):
     if form.validate_on_submit():
         criteria = {level.code: texts_of(form, f"criterion_{level.rank}") for level in levels}
         try:
-            services.update_outcome(current_user, outcome, code=form.code.data.strip(), text=texts_of(form, "text"),
-                                    criteria=criteria)
+            services.update_outcome(
+                current_user, outcome, code=form.code.data.strip(), text=texts_of(form, "text"), criteria=criteria
+            )
         except services.FrameworkError as error:
             _put_error(form, error, "text_fi")
         else:
             db.session.commit()
             flash(_("The learning outcome was saved."), "success")
             return redirect(url_for("assessment.version", version_id=version.id))
-    return render_template("assessment/frameworks/outcome.html", outcome=outcome, version=version, levels=levels,
-                           form=form, action_form=ActionForm()), 400 if form.errors else 200
+    return render_template(
+        "assessment/frameworks/outcome.html",
+        outcome=outcome,
+        version=version,
+        levels=levels,
+        form=form,
+        action_form=ActionForm(),
+    ), 400 if form.errors else 200
 
 
 @bp.post("/frameworks/outcomes/<int:outcome_id>/delete")
@@ -265,19 +305,22 @@ def edit_outcome(outcome_id):
 def delete_outcome(outcome_id):
     outcome = _outcome_or_404(outcome_id)
     version_id = outcome.unit.version_id
-    _attempt(lambda: services.delete_outcome(current_user, outcome),
-             _("The learning outcome was removed from the draft."))
+    _attempt(
+        lambda: services.delete_outcome(current_user, outcome), _("The learning outcome was removed from the draft.")
+    )
     return redirect(url_for("assessment.version", version_id=version_id))
 
 
 # --- the life of a version -------------------------------------------------------------------------------------
 
+
 @bp.post("/frameworks/versions/<int:version_id>/publish")
 @permissions.requires(permissions.MANAGE_FRAMEWORKS)
 def publish_version(version_id):
     version = _version_or_404(version_id)
-    _attempt(lambda: services.publish_version(current_user, version),
-             _("Version %(n)d was published.", n=version.number))
+    _attempt(
+        lambda: services.publish_version(current_user, version), _("Version %(n)d was published.", n=version.number)
+    )
     return redirect(url_for("assessment.version", version_id=version.id))
 
 
@@ -300,6 +343,7 @@ def delete_draft(version_id):
 
 
 # --- menu ------------------------------------------------------------------------------------------------------
+
 
 def nav(user):
     if permissions.can(user, permissions.VIEW_FRAMEWORKS):

@@ -16,8 +16,11 @@ def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int |
     """A teacher opens the cases where they have an interview that is not cancelled."""
     if Role.TEACHER not in roles:
         return []
-    return [exists().where(Interview.case_id == Case.id, Interview.teacher_id == user_id,
-                           Interview.status != InterviewStatus.CANCELLED)]
+    return [
+        exists().where(
+            Interview.case_id == Case.id, Interview.teacher_id == user_id, Interview.status != InterviewStatus.CANCELLED
+        )
+    ]
 
 
 def visible_interviews(user) -> Select:
@@ -40,13 +43,34 @@ def can_record_interview(user, interview: Interview) -> bool:
 
 _PEOPLE = frozenset(INTERVIEW_READERS)  # the case's keepers, its teacher, the client
 
-INTERVIEW_FIELDS = FieldSet("interview", "interview", {
-    ("starts_at", "duration_minutes", "status", "teacher_id", "scheduled_by_id", "place", "video_link", "language",
-     "interpreter_language", "next_steps", "recorded_at"): _PEOPLE,
-}, internal=("id", "case_id", "created_at", "version"))
+INTERVIEW_FIELDS = FieldSet(
+    "interview",
+    "interview",
+    {
+        (
+            "starts_at",
+            "duration_minutes",
+            "status",
+            "teacher_id",
+            "scheduled_by_id",
+            "place",
+            "video_link",
+            "language",
+            "interpreter_language",
+            "next_steps",
+            "recorded_at",
+        ): _PEOPLE,
+    },
+    internal=("id", "case_id", "created_at", "version"),
+)
 
-FINDING_FIELDS = FieldSet("interview_finding", "interview_finding", {
-    ("result", "note"): _PEOPLE,
-}, internal=("id", "interview_id", "outcome_id"))
+FINDING_FIELDS = FieldSet(
+    "interview_finding",
+    "interview_finding",
+    {
+        ("result", "note"): _PEOPLE,
+    },
+    internal=("id", "interview_id", "outcome_id"),
+)
 
 FIELD_SETS = (INTERVIEW_FIELDS, FINDING_FIELDS)

@@ -7,13 +7,31 @@ from cases.models import Case
 from isok import audit, hooks
 from isok.extensions import db
 
-INTERVIEW_FIELDS = ["id", "case_id", "starts_at", "duration_minutes", "place", "video_link", "language",
-                    "interpreter_language", "status", "next_steps", "recorded_at", "created_at"]
+INTERVIEW_FIELDS = [
+    "id",
+    "case_id",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "video_link",
+    "language",
+    "interpreter_language",
+    "status",
+    "next_steps",
+    "recorded_at",
+    "created_at",
+]
 
 
 def _interviews(client) -> list[Interview]:
-    return list(db.session.scalars(select(Interview).join(Case, Interview.case_id == Case.id)
-                                   .where(Case.client_id == client.id).order_by(Interview.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Case, Interview.case_id == Case.id)
+            .where(Case.client_id == client.id)
+            .order_by(Interview.starts_at)
+        )
+    )
 
 
 def _feed(client) -> CalendarFeed | None:
@@ -30,17 +48,28 @@ def interviews_part(client) -> list[hooks.ExportPart]:
     if not interviews and feed is None:
         return []
     data = {
-        "interviews": [{
-            **audit.snapshot(interview, INTERVIEW_FIELDS),
-            "teacher": interview.teacher.name,
-            "findings": [{**audit.snapshot(finding, ["id", "outcome_id", "result", "note"]),
-                          "outcome": finding.outcome.code} for finding in interview.findings],
-        } for interview in interviews],
+        "interviews": [
+            {
+                **audit.snapshot(interview, INTERVIEW_FIELDS),
+                "teacher": interview.teacher.name,
+                "findings": [
+                    {**audit.snapshot(finding, ["id", "outcome_id", "result", "note"]), "outcome": finding.outcome.code}
+                    for finding in interview.findings
+                ],
+            }
+            for interview in interviews
+        ],
         "calendar_feed": audit.snapshot(feed, ["id", "created_at"]) if feed else None,
     }
-    return [hooks.ExportPart("interviews", data, "assessment/interviews/export_summary.html",
-                             context={"interviews": interviews},
-                             tables=("interview", "interview_finding", "calendar_feed"))]
+    return [
+        hooks.ExportPart(
+            "interviews",
+            data,
+            "assessment/interviews/export_summary.html",
+            context={"interviews": interviews},
+            tables=("interview", "interview_finding", "calendar_feed"),
+        )
+    ]
 
 
 def erase_interviews(actor, client) -> None:
@@ -58,6 +87,11 @@ def erase_interviews(actor, client) -> None:
     if feed is not None:
         db.session.delete(feed)  # the calendar address shows the client's interviews: it ends with the login
     if interviews or feed is not None:
-        audit.record(actor, "erase_interviews", object_type="client", object_id=client.id,
-                     changes={"interviews": len(interviews), "calendar_feed": feed is not None})
+        audit.record(
+            actor,
+            "erase_interviews",
+            object_type="client",
+            object_id=client.id,
+            changes={"interviews": len(interviews), "calendar_feed": feed is not None},
+        )
     db.session.flush()

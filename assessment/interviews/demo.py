@@ -39,24 +39,53 @@ def load_demo(admin):
     upcoming = [case for case in cases if case.stage != Stage.CLOSED]
     own = [case for case in upcoming if client_user and case.client.user_id == client_user.id]
     for n, case in enumerate((own + [c for c in upcoming if c not in own])[:3]):
-        services.schedule_interview(admin, case, teacher=teacher, starts_at=now + timedelta(days=2 + n, hours=n),
-                                    duration_minutes=60, place="Savonia, Microkatu 1, Kuopio, room 2.14",
-                                    language="fi", interpreter_language=case.client.mother_tongue or None)
+        services.schedule_interview(
+            admin,
+            case,
+            teacher=teacher,
+            starts_at=now + timedelta(days=2 + n, hours=n),
+            duration_minutes=60,
+            place="Savonia, Microkatu 1, Kuopio, room 2.14",
+            language="fi",
+            interpreter_language=case.client.mother_tongue or None,
+        )
 
 
 def _demo_recorded_interview(admin, teacher, case, starts_at):
-    interview = services.schedule_interview(admin, case, teacher=teacher, starts_at=starts_at, duration_minutes=90,
-                                            place="Savonia, Microkatu 1, Kuopio", language="fi",
-                                            interpreter_language=case.client.mother_tongue or None,
-                                            as_of=starts_at - timedelta(days=7))
+    interview = services.schedule_interview(
+        admin,
+        case,
+        teacher=teacher,
+        starts_at=starts_at,
+        duration_minutes=90,
+        place="Savonia, Microkatu 1, Kuopio",
+        language="fi",
+        interpreter_language=case.client.mother_tongue or None,
+        as_of=starts_at - timedelta(days=7),
+    )
     version = db.session.scalar(select(CaseQualification).where(CaseQualification.case_id == case.id)).version
     first, *rest = version.units
-    results = [Verification.VERIFIED, Verification.VERIFIED, Verification.PARTLY, Verification.VERIFIED,
-               Verification.NOT_VERIFIED]
-    findings = {outcome.id: (result, "Demo: discussed with examples from earlier work.")
-                for outcome, result in zip(first.outcomes, results, strict=False)}
-    services.record_interview(teacher, interview, interview.version, findings=findings, next_steps={
-        "placement": True, "training": bool(rest), "certify_units": [],
-        "note": "Demo: a placement in a staff restaurant to show the partly verified outcomes."})
+    results = [
+        Verification.VERIFIED,
+        Verification.VERIFIED,
+        Verification.PARTLY,
+        Verification.VERIFIED,
+        Verification.NOT_VERIFIED,
+    ]
+    findings = {
+        outcome.id: (result, "Demo: discussed with examples from earlier work.")
+        for outcome, result in zip(first.outcomes, results, strict=False)
+    }
+    services.record_interview(
+        teacher,
+        interview,
+        interview.version,
+        findings=findings,
+        next_steps={
+            "placement": True,
+            "training": bool(rest),
+            "certify_units": [],
+            "note": "Demo: a placement in a staff restaurant to show the partly verified outcomes.",
+        },
+    )
     return interview
-

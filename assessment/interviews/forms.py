@@ -34,8 +34,11 @@ class InterviewForm(VersionedForm):
     date = DateField(_l("Date"), validators=[InputRequired()])
     time = TimeField(_l("Start time"), validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
-                        description=_l("Address and room; or leave empty for a video interview."))
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Address and room; or leave empty for a video interview."),
+    )
     video_link = StringField(_l("Video link"), validators=[Optional(), Length(max=500), _optional_link])
     language = SelectField(_l("Language of the interview"))
     interpreter_language = SelectField(_l("Interpreter"), validators=[Optional()])
@@ -44,7 +47,6 @@ class InterviewForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
         self.interpreter_language.choices = language_choices(blank=_l("No interpreter needed"))
-
 
 
 RESULT_CHOICES = [("", _l("Not discussed"))] + [(value.value, label) for value, label in VERIFICATION_LABELS.items()]
@@ -61,7 +63,8 @@ def record_form_class(outcomes) -> type[RecordForm]:
     """The record form with a result and a note per learning outcome: result_<id>, note_<id>."""
     fields = {}
     for outcome in outcomes:
-        fields[f"result_{outcome.id}"] = SelectField(outcome.code, choices=choices(RESULT_CHOICES),
-                                                     validators=[Optional()])
+        fields[f"result_{outcome.id}"] = SelectField(
+            outcome.code, choices=choices(RESULT_CHOICES), validators=[Optional()]
+        )
         fields[f"note_{outcome.id}"] = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     return type("OutcomeRecordForm", (RecordForm,), fields)

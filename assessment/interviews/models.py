@@ -26,8 +26,11 @@ class InterviewStatus(enum.StrEnum):
         return INTERVIEW_STATUS_LABELS[self]
 
 
-INTERVIEW_STATUS_LABELS = {InterviewStatus.SCHEDULED: _l("Scheduled"), InterviewStatus.RECORDED: _l("Recorded"),
-                           InterviewStatus.CANCELLED: _l("Cancelled")}
+INTERVIEW_STATUS_LABELS = {
+    InterviewStatus.SCHEDULED: _l("Scheduled"),
+    InterviewStatus.RECORDED: _l("Recorded"),
+    InterviewStatus.CANCELLED: _l("Cancelled"),
+}
 
 
 class Interview(db.Model):
@@ -52,9 +55,7 @@ class Interview(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    findings: Mapped[list["InterviewFinding"]] = relationship(
-        back_populates="interview", cascade="all, delete-orphan"
-    )
+    findings: Mapped[list["InterviewFinding"]] = relationship(back_populates="interview", cascade="all, delete-orphan")
     case: Mapped[Case] = relationship()
     teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
 
@@ -73,8 +74,11 @@ class Verification(enum.StrEnum):
         return VERIFICATION_LABELS[self]
 
 
-VERIFICATION_LABELS = {Verification.VERIFIED: _l("Verified"), Verification.PARTLY: _l("Partly verified"),
-                       Verification.NOT_VERIFIED: _l("Not verified")}
+VERIFICATION_LABELS = {
+    Verification.VERIFIED: _l("Verified"),
+    Verification.PARTLY: _l("Partly verified"),
+    Verification.NOT_VERIFIED: _l("Not verified"),
+}
 
 
 class InterviewFinding(db.Model):

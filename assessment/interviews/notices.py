@@ -25,8 +25,10 @@ def init_app(app: Flask) -> None:
 def told(entry) -> list[registry.Tell]:
     interview = db.session.get(Interview, entry.object_id)
     people = [interview.teacher_id, interview.case.client.user_id]
-    return [registry.Tell(user_id, KIND, interview.id, {"action": entry.action}, case_id=interview.case_id)
-            for user_id in people]
+    return [
+        registry.Tell(user_id, KIND, interview.id, {"action": entry.action}, case_id=interview.case_id)
+        for user_id in people
+    ]
 
 
 def _sees_case(user, interview_id) -> bool:
@@ -51,13 +53,18 @@ def write(notice) -> registry.Written | None:
         "reschedule_interview": _("The interview moved to %(when)s", when=when),
         "cancel_interview": _("The interview of %(when)s is cancelled", when=when),
     }[notice.params["action"]]
-    lines = [_("Place: %(place)s", place=interview.place or interview.video_link or "–"),
-             _("Teacher: %(name)s", name=interview.teacher.name),
-             _("Language: %(language)s", language=language_name(interview.language))]
+    lines = [
+        _("Place: %(place)s", place=interview.place or interview.video_link or "–"),
+        _("Teacher: %(name)s", name=interview.teacher.name),
+        _("Language: %(language)s", language=language_name(interview.language)),
+    ]
     if interview.interpreter_language:
         lines.append(_("Interpreter: %(language)s", language=language_name(interview.interpreter_language)))
-    url = (registry.link("assessment.interview", interview_id=interview.id) if notice.user_id == interview.teacher_id
-           else registry.link("dashboard.home"))
+    url = (
+        registry.link("assessment.interview", interview_id=interview.id)
+        if notice.user_id == interview.teacher_id
+        else registry.link("dashboard.home")
+    )
     # without the client's name: a mail outlives the record (an erased client's name must not stay in it)
     ics = calendar.calendar([services.interview_event(interview, name_client=False)])
     return registry.Written(subject, "\n".join(lines), url, [(f"interview-{interview.id}.ics", "text/calendar", ics)])

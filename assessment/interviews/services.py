@@ -27,8 +27,16 @@ from isok.translation import gettext as _
 
 MIN_DURATION = 15
 MAX_DURATION = 8 * 60
-SCHEDULE_FIELDS = ["case_id", "teacher_id", "starts_at", "duration_minutes", "place", "video_link", "language",
-                   "interpreter_language"]
+SCHEDULE_FIELDS = [
+    "case_id",
+    "teacher_id",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "video_link",
+    "language",
+    "interpreter_language",
+]
 FEED_HISTORY = timedelta(days=90)
 
 
@@ -37,9 +45,15 @@ class InterviewError(RuleBroken):
 
 
 def _check_version(interview: Interview, expected_version) -> None:
-    check_version(interview, expected_version, _("Someone else changed this interview while you were editing it. "
-                                                 "Reload the page to see their changes, then make yours again."),
-                  error=InterviewError)
+    check_version(
+        interview,
+        expected_version,
+        _(
+            "Someone else changed this interview while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        ),
+        error=InterviewError,
+    )
 
 
 def teachers() -> list[User]:
@@ -50,31 +64,54 @@ def teachers() -> list[User]:
 
 # --- booking ---------------------------------------------------------------------------------------------------
 
+
 def _overlapping(starts_at: datetime, ends_at: datetime, condition, exclude_id: int | None) -> Interview | None:
     # Portable overlap test: candidates start before the new end and at most MAX_DURATION before the new start.
-    stmt = (select(Interview).join(Case, Interview.case_id == Case.id)
-            .where(condition, Interview.status != InterviewStatus.CANCELLED, Interview.starts_at < ends_at,
-                   Interview.starts_at > starts_at - timedelta(minutes=MAX_DURATION))
-            .order_by(Interview.starts_at))
+    stmt = (
+        select(Interview)
+        .join(Case, Interview.case_id == Case.id)
+        .where(
+            condition,
+            Interview.status != InterviewStatus.CANCELLED,
+            Interview.starts_at < ends_at,
+            Interview.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
+        )
+        .order_by(Interview.starts_at)
+    )
     if exclude_id is not None:
         stmt = stmt.where(Interview.id != exclude_id)
     return next((other for other in db.session.scalars(stmt) if other.ends_at > starts_at), None)
 
 
 def _when(interview: Interview) -> str:
-    return _("%(start)s–%(end)s", start=format_datetime(interview.starts_at, "short"),
-             end=format_time(interview.ends_at, "short"))
+    return _(
+        "%(start)s–%(end)s",
+        start=format_datetime(interview.starts_at, "short"),
+        end=format_time(interview.ends_at, "short"),
+    )
 
 
-def _check_booking(actor, case: Case, *, teacher: User | None, starts_at: datetime, duration_minutes: int,
-                   place: str | None, video_link: str | None, now: datetime, exclude_id: int | None = None) -> None:
+def _check_booking(
+    actor,
+    case: Case,
+    *,
+    teacher: User | None,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str | None,
+    video_link: str | None,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> None:
     if teacher is None or Role.TEACHER not in teacher.roles or not teacher.active:
         raise InterviewError(_("Choose an active user with the vocational teacher role."), "teacher_id")
     if starts_at <= now:
         raise InterviewError(_("The interview must start in the future."), "starts_at")
     if not MIN_DURATION <= (duration_minutes or 0) <= MAX_DURATION:
-        raise InterviewError(_("The duration is from %(min)d to %(max)d minutes.", min=MIN_DURATION,
-                               max=MAX_DURATION), "duration_minutes")
+        raise InterviewError(
+            _("The duration is from %(min)d to %(max)d minutes.", min=MIN_DURATION, max=MAX_DURATION),
+            "duration_minutes",
+        )
     if not (place or video_link):
         raise InterviewError(_("Give a place or a video link."), "place")
     if video_link and urlparse(video_link).scheme not in ("https", "http"):
@@ -83,41 +120,97 @@ def _check_booking(actor, case: Case, *, teacher: User | None, starts_at: dateti
     clash = _overlapping(starts_at, ends_at, Interview.teacher_id == teacher.id, exclude_id)
     if clash is not None:
         client = str(clash.case.client) if case_access.can_view_case(actor, clash.case) else _("another client")
-        raise InterviewError(_("%(teacher)s already has an interview at %(when)s (with %(client)s).",
-                               teacher=teacher.name, when=_when(clash), client=client), "teacher_id")
+        raise InterviewError(
+            _(
+                "%(teacher)s already has an interview at %(when)s (with %(client)s).",
+                teacher=teacher.name,
+                when=_when(clash),
+                client=client,
+            ),
+            "teacher_id",
+        )
     clash = _overlapping(starts_at, ends_at, Case.client_id == case.client_id, exclude_id)
     if clash is not None:
-        raise InterviewError(_("The client already has an interview at %(when)s (with %(teacher)s).",
-                               when=_when(clash), teacher=clash.teacher.name), "starts_at")
+        raise InterviewError(
+            _(
+                "The client already has an interview at %(when)s (with %(teacher)s).",
+                when=_when(clash),
+                teacher=clash.teacher.name,
+            ),
+            "starts_at",
+        )
 
 
-def schedule_interview(actor, case: Case, *, teacher: User | None, starts_at: datetime, duration_minutes: int,
-                       place: str | None = None, video_link: str | None = None, language: str = "fi",
-                       interpreter_language: str | None = None, as_of: datetime | None = None) -> Interview:
+def schedule_interview(
+    actor,
+    case: Case,
+    *,
+    teacher: User | None,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str | None = None,
+    video_link: str | None = None,
+    language: str = "fi",
+    interpreter_language: str | None = None,
+    as_of: datetime | None = None,
+) -> Interview:
     """Book an interview; refuse a time in the past and any overlap with the teacher's or the client's others.
 
     `as_of` is the moment the booking counts as made (now, unless demo data books past interviews).
     """
-    _check_booking(actor, case, teacher=teacher, starts_at=starts_at, duration_minutes=duration_minutes,
-                   place=place, video_link=video_link, now=as_of or utcnow())
-    interview = Interview(case_id=case.id, teacher_id=teacher.id, scheduled_by_id=getattr(actor, "id", None),
-                          starts_at=starts_at, duration_minutes=duration_minutes, place=place or None,
-                          video_link=video_link or None, language=language,
-                          interpreter_language=interpreter_language or None)
+    _check_booking(
+        actor,
+        case,
+        teacher=teacher,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_link=video_link,
+        now=as_of or utcnow(),
+    )
+    interview = Interview(
+        case_id=case.id,
+        teacher_id=teacher.id,
+        scheduled_by_id=getattr(actor, "id", None),
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place or None,
+        video_link=video_link or None,
+        language=language,
+        interpreter_language=interpreter_language or None,
+    )
     db.session.add(interview)
     audit.record(actor, "schedule_interview", interview, changes=audit.snapshot(interview, SCHEDULE_FIELDS))
     return interview
 
 
-def reschedule_interview(actor, interview: Interview, expected_version, *, teacher: User | None,
-                         starts_at: datetime, duration_minutes: int, place: str | None = None,
-                         video_link: str | None = None, language: str = "fi",
-                         interpreter_language: str | None = None) -> None:
+def reschedule_interview(
+    actor,
+    interview: Interview,
+    expected_version,
+    *,
+    teacher: User | None,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str | None = None,
+    video_link: str | None = None,
+    language: str = "fi",
+    interpreter_language: str | None = None,
+) -> None:
     _check_version(interview, expected_version)
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(_("Only a scheduled interview can be changed."))
-    _check_booking(actor, interview.case, teacher=teacher, starts_at=starts_at, duration_minutes=duration_minutes,
-                   place=place, video_link=video_link, now=utcnow(), exclude_id=interview.id)
+    _check_booking(
+        actor,
+        interview.case,
+        teacher=teacher,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_link=video_link,
+        now=utcnow(),
+        exclude_id=interview.id,
+    )
     interview.teacher_id = teacher.id
     interview.starts_at, interview.duration_minutes = starts_at, duration_minutes
     interview.place, interview.video_link = place or None, video_link or None
@@ -135,6 +228,7 @@ def cancel_interview(actor, interview: Interview, expected_version) -> None:
 
 # --- recording -------------------------------------------------------------------------------------------------
 
+
 def outcomes_of_case(case: Case) -> list[LearningOutcome]:
     """The learning outcomes of the case's target qualification, unit by unit."""
     qualification = target_qualification(case)
@@ -143,8 +237,14 @@ def outcomes_of_case(case: Case) -> list[LearningOutcome]:
     return [outcome for unit in qualification.version.units for outcome in unit.outcomes]
 
 
-def record_interview(actor, interview: Interview, expected_version, *,
-                     findings: dict[int, tuple[Verification, str | None]], next_steps: dict) -> None:
+def record_interview(
+    actor,
+    interview: Interview,
+    expected_version,
+    *,
+    findings: dict[int, tuple[Verification, str | None]],
+    next_steps: dict,
+) -> None:
     """Record what the interview verified, per learning outcome, and the recommended next steps.
 
     findings: {outcome id: (verification, note)}; next_steps: {"placement": bool, "training": bool,
@@ -156,8 +256,12 @@ def record_interview(actor, interview: Interview, expected_version, *,
     if interview.status == InterviewStatus.CANCELLED:
         raise InterviewError(_("The interview was cancelled."))
     if utcnow() < interview.starts_at:
-        raise InterviewError(_("The interview starts at %(when)s: its findings can be recorded from then on. "
-                               "Nothing was saved.", when=_when(interview)))
+        raise InterviewError(
+            _(
+                "The interview starts at %(when)s: its findings can be recorded from then on. Nothing was saved.",
+                when=_when(interview),
+            )
+        )
     qualification = target_qualification(interview.case)
     if qualification is None:
         raise InterviewError(_("The case has no target qualification yet; ask the counsellor to set it first."))
@@ -166,16 +270,21 @@ def record_interview(actor, interview: Interview, expected_version, *,
     for outcome_id in findings:
         if outcome_id not in allowed:
             outcome = db.session.get(LearningOutcome, outcome_id)
-            raise InterviewError(_("The learning outcome %(code)s is not part of the case's target qualification "
-                                   "%(name)s.", code=outcome.code if outcome else f"#{outcome_id}",
-                                   name=version.framework.code))
+            raise InterviewError(
+                _(
+                    "The learning outcome %(code)s is not part of the case's target qualification %(name)s.",
+                    code=outcome.code if outcome else f"#{outcome_id}",
+                    name=version.framework.code,
+                )
+            )
     if not findings:
         raise InterviewError(_("Record the result of at least one learning outcome."))
     unit_ids = {unit.id for unit in version.units}
     certify = [int(unit_id) for unit_id in next_steps.get("certify_units", [])]
     if set(certify) - unit_ids:
-        raise InterviewError(_("Only units of the case's target qualification can be recommended for certification."),
-                             "certify_units")
+        raise InterviewError(
+            _("Only units of the case's target qualification can be recommended for certification."), "certify_units"
+        )
     existing = {finding.outcome_id: finding for finding in interview.findings}
     for outcome_id, (result, note) in findings.items():
         finding = existing.pop(outcome_id, None)
@@ -185,29 +294,43 @@ def record_interview(actor, interview: Interview, expected_version, *,
             finding.result, finding.note = result, note or None
     for finding in existing.values():
         interview.findings.remove(finding)
-    interview.next_steps = {"placement": bool(next_steps.get("placement")),
-                            "training": bool(next_steps.get("training")),
-                            "certify_units": sorted(certify), "note": (next_steps.get("note") or "").strip()}
+    interview.next_steps = {
+        "placement": bool(next_steps.get("placement")),
+        "training": bool(next_steps.get("training")),
+        "certify_units": sorted(certify),
+        "note": (next_steps.get("note") or "").strip(),
+    }
     interview.status = InterviewStatus.RECORDED
     interview.recorded_at = utcnow()
-    audit.record(actor, "record_interview", interview, changes={
-        "findings": {allowed[outcome_id].code: result.value for outcome_id, (result, _n) in findings.items()},
-        "next_steps": interview.next_steps})
+    audit.record(
+        actor,
+        "record_interview",
+        interview,
+        changes={
+            "findings": {allowed[outcome_id].code: result.value for outcome_id, (result, _n) in findings.items()},
+            "next_steps": interview.next_steps,
+        },
+    )
 
 
 def units_by_id(ids) -> list[FrameworkUnit]:
     ids = list(ids or [])
     if not ids:
         return []
-    return list(db.session.scalars(select(FrameworkUnit).where(FrameworkUnit.id.in_(ids))
-                                   .order_by(FrameworkUnit.position)))
+    return list(
+        db.session.scalars(select(FrameworkUnit).where(FrameworkUnit.id.in_(ids)).order_by(FrameworkUnit.position))
+    )
 
 
 # --- lists -----------------------------------------------------------------------------------------------------
 
+
 def case_interviews(user, case: Case) -> list[Interview]:
-    return list(db.session.scalars(access.visible_interviews(user).where(Interview.case_id == case.id)
-                                   .order_by(Interview.starts_at.desc())))
+    return list(
+        db.session.scalars(
+            access.visible_interviews(user).where(Interview.case_id == case.id).order_by(Interview.starts_at.desc())
+        )
+    )
 
 
 def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Interview]]:
@@ -217,10 +340,14 @@ def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Inte
     scheduled = base.where(Interview.status == InterviewStatus.SCHEDULED)
     return {
         "upcoming": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at))),
-        "to_record": list(db.session.scalars(scheduled.where(Interview.starts_at <= now)
-                                             .order_by(Interview.starts_at))),
-        "recorded": list(db.session.scalars(base.where(Interview.status == InterviewStatus.RECORDED)
-                                            .order_by(Interview.starts_at.desc()).limit(20))),
+        "to_record": list(
+            db.session.scalars(scheduled.where(Interview.starts_at <= now).order_by(Interview.starts_at))
+        ),
+        "recorded": list(
+            db.session.scalars(
+                base.where(Interview.status == InterviewStatus.RECORDED).order_by(Interview.starts_at.desc()).limit(20)
+            )
+        ),
     }
 
 
@@ -229,22 +356,30 @@ def due_and_overdue(user, now: datetime | None = None, limit: int = 10) -> dict[
     now = now or utcnow()
     scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED)
     return {
-        "due": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at)
-                                       .limit(limit))),
-        "overdue": list(db.session.scalars(scheduled.where(Interview.starts_at <= now).order_by(Interview.starts_at)
-                                           .limit(limit))),
+        "due": list(
+            db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at).limit(limit))
+        ),
+        "overdue": list(
+            db.session.scalars(scheduled.where(Interview.starts_at <= now).order_by(Interview.starts_at).limit(limit))
+        ),
     }
 
 
 def client_upcoming_interviews(user, now: datetime | None = None) -> list[Interview]:
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(Interview).join(Case, Interview.case_id == Case.id).join(Client, Case.client_id == Client.id)
-        .where(Client.user_id == user.id, Interview.status == InterviewStatus.SCHEDULED, Interview.starts_at > now)
-        .order_by(Interview.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Case, Interview.case_id == Case.id)
+            .join(Client, Case.client_id == Client.id)
+            .where(Client.user_id == user.id, Interview.status == InterviewStatus.SCHEDULED, Interview.starts_at > now)
+            .order_by(Interview.starts_at)
+        )
+    )
 
 
 # --- calendar --------------------------------------------------------------------------------------------------
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -287,11 +422,20 @@ def feed_interviews(user, now: datetime | None = None) -> list[Interview]:
     """The user's interviews as teacher, as client or as the counsellor who booked them, from 90 days back."""
     now = now or utcnow()
     own_cases = select(Case.id).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id)
-    return list(db.session.scalars(
-        select(Interview)
-        .where(or_(Interview.teacher_id == user.id, Interview.scheduled_by_id == user.id,
-                   Interview.case_id.in_(own_cases)), Interview.starts_at > now - FEED_HISTORY)
-        .order_by(Interview.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(
+                or_(
+                    Interview.teacher_id == user.id,
+                    Interview.scheduled_by_id == user.id,
+                    Interview.case_id.in_(own_cases),
+                ),
+                Interview.starts_at > now - FEED_HISTORY,
+            )
+            .order_by(Interview.starts_at)
+        )
+    )
 
 
 def _uid(interview: Interview) -> str:
@@ -301,8 +445,10 @@ def _uid(interview: Interview) -> str:
 
 def interview_event(interview: Interview, *, name_client: bool) -> calendar.CalendarEvent:
     """The interview as a calendar event; the client's name only where asked (a feed may be synced elsewhere)."""
-    lines = [_("Teacher: %(name)s", name=interview.teacher.name),
-             _("Language: %(language)s", language=language_name(interview.language))]
+    lines = [
+        _("Teacher: %(name)s", name=interview.teacher.name),
+        _("Language: %(language)s", language=language_name(interview.language)),
+    ]
     if name_client:
         lines.insert(0, _("Client: %(name)s", name=interview.case.client))
     if interview.interpreter_language:
@@ -311,10 +457,16 @@ def interview_event(interview: Interview, *, name_client: bool) -> calendar.Cale
         lines.append(_("Video link: %(url)s", url=interview.video_link))
     url = url_for("assessment.interview", interview_id=interview.id, _external=True) if has_request_context() else ""
     return calendar.CalendarEvent(
-        uid=_uid(interview), starts_at=interview.starts_at, ends_at=interview.ends_at,
+        uid=_uid(interview),
+        starts_at=interview.starts_at,
+        ends_at=interview.ends_at,
         summary=_("Validation interview (case %(id)d)", id=interview.case_id),
-        location=interview.place or interview.video_link or "", description="\n".join(lines), url=url,
-        sequence=interview.version, cancelled=interview.status == InterviewStatus.CANCELLED)
+        location=interview.place or interview.video_link or "",
+        description="\n".join(lines),
+        url=url,
+        sequence=interview.version,
+        cancelled=interview.status == InterviewStatus.CANCELLED,
+    )
 
 
 def interview_ics(interview: Interview) -> str:

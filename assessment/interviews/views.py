@@ -48,18 +48,23 @@ def _qualification_form(case: Case) -> TargetQualificationForm:
     current = frameworks.target_qualification(case)
     form.version_id.choices = choices(
         [(0, _("Choose a qualification"))]
-        + [(v.id, f"{localized(v.name)} ({v.framework.code}, v{v.number})") for v in frameworks.published_versions()])
+        + [(v.id, f"{localized(v.name)} ({v.framework.code}, v{v.number})") for v in frameworks.published_versions()]
+    )
     form.version_id.data = current.version_id if current else 0
     return form
 
 
 # --- the case's interviews and target qualification ------------------------------------------------------------
 
+
 def _render_case(case: Case, qualification_form=None, status=200):
-    return render_template("assessment/interviews/case.html", case=case,
-                           qualification=frameworks.target_qualification(case),
-                           interviews=services.case_interviews(current_user, case),
-                           qualification_form=qualification_form or _qualification_form(case)), status
+    return render_template(
+        "assessment/interviews/case.html",
+        case=case,
+        qualification=frameworks.target_qualification(case),
+        interviews=services.case_interviews(current_user, case),
+        qualification_form=qualification_form or _qualification_form(case),
+    ), status
 
 
 @bp.get("/cases/<int:case_id>/interviews")
@@ -95,10 +100,10 @@ def set_target_qualification(case_id):
 
 # --- scheduling ------------------------------------------------------------------------------------------------
 
+
 def _interview_form(interview: Interview | None = None) -> InterviewForm:
     form = InterviewForm(formdata=None if request.method == "GET" else request.form)
-    form.teacher_id.choices = choices([(0, _("Choose a teacher"))]
-                                      + [(t.id, t.name) for t in services.teachers()])
+    form.teacher_id.choices = choices([(0, _("Choose a teacher"))] + [(t.id, t.name) for t in services.teachers()])
     if request.method == "GET" and interview is not None:
         local = interview.starts_at.astimezone(_local_zone())
         form.teacher_id.data, form.date.data, form.time.data = interview.teacher_id, local.date(), local.time()
@@ -111,10 +116,15 @@ def _interview_form(interview: Interview | None = None) -> InterviewForm:
 
 def _booking(form: InterviewForm) -> dict:
     starts_at = datetime.combine(form.date.data, form.time.data).replace(tzinfo=_local_zone()).astimezone(UTC)
-    return {"teacher": db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None,
-            "starts_at": starts_at, "duration_minutes": form.duration_minutes.data,
-            "place": (form.place.data or "").strip(), "video_link": (form.video_link.data or "").strip(),
-            "language": form.language.data, "interpreter_language": form.interpreter_language.data or None}
+    return {
+        "teacher": db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None,
+        "starts_at": starts_at,
+        "duration_minutes": form.duration_minutes.data,
+        "place": (form.place.data or "").strip(),
+        "video_link": (form.video_link.data or "").strip(),
+        "language": form.language.data,
+        "interpreter_language": form.interpreter_language.data or None,
+    }
 
 
 def _put_error(form, error: services.InterviewError, default: str) -> None:
@@ -139,7 +149,8 @@ def schedule_interview(case_id):
             flash(_("The interview was scheduled."), "success")
             return redirect(url_for("assessment.interview", interview_id=interview.id))
     return render_template("assessment/interviews/form.html", form=form, case=case, interview=None), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/interviews/<int:interview_id>")
@@ -148,9 +159,13 @@ def interview(interview_id):
     interview = _interview_or_404(interview_id)
     audit.record_view(current_user, "client", interview.case.client_id)
     next_steps = interview.next_steps or {}
-    return render_template("assessment/interviews/detail.html", interview=interview, next_steps=next_steps,
-                           certify_units=services.units_by_id(next_steps.get("certify_units")),
-                           language_label=language_name)
+    return render_template(
+        "assessment/interviews/detail.html",
+        interview=interview,
+        next_steps=next_steps,
+        certify_units=services.units_by_id(next_steps.get("certify_units")),
+        language_label=language_name,
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
@@ -168,7 +183,8 @@ def reschedule_interview(interview_id):
             flash(_("The interview was changed."), "success")
             return redirect(url_for("assessment.interview", interview_id=interview.id))
     return render_template("assessment/interviews/form.html", form=form, case=interview.case, interview=interview), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.post("/interviews/<int:interview_id>/cancel")
@@ -186,6 +202,7 @@ def cancel_interview(interview_id):
 
 
 # --- recording -------------------------------------------------------------------------------------------------
+
 
 def _submitted_findings() -> dict[int, tuple[Verification, str]]:
     """Results typed into the form, by outcome id (ids the form did not offer included, so the rule refuses them)."""
@@ -220,11 +237,16 @@ def record_interview(interview_id):
         form.certify_units.data, form.steps_note.data = steps.get("certify_units", []), steps.get("note")
         form.version.data = interview.version
     if request.method == "POST" and form.validate():
-        next_steps = {"placement": form.placement.data, "training": form.training.data,
-                      "certify_units": form.certify_units.data or [], "note": form.steps_note.data}
+        next_steps = {
+            "placement": form.placement.data,
+            "training": form.training.data,
+            "certify_units": form.certify_units.data or [],
+            "note": form.steps_note.data,
+        }
         try:
-            services.record_interview(current_user, interview, form.version.data, findings=_submitted_findings(),
-                                      next_steps=next_steps)
+            services.record_interview(
+                current_user, interview, form.version.data, findings=_submitted_findings(), next_steps=next_steps
+            )
         except RuleBroken as error:
             db.session.rollback()
             target = getattr(form, error.field or "", None)
@@ -234,14 +256,24 @@ def record_interview(interview_id):
             flash(_("The interview was recorded."), "success")
             return redirect(url_for("assessment.interview", interview_id=interview.id))
     own = db.session.scalars(select(SelfRating).where(SelfRating.case_id == interview.case_id)).all()
-    titles = dict(db.session.execute(select(PortfolioEntry.id, PortfolioEntry.title)
-                                     .where(PortfolioEntry.case_id == interview.case_id)).all())
-    return render_template("assessment/interviews/record.html", interview=interview, form=form, units=units,
-                           qualification=qualification, self_ratings={r.outcome_id: r for r in own},
-                           entry_titles=titles), 400 if form.errors else 200
+    titles = dict(
+        db.session.execute(
+            select(PortfolioEntry.id, PortfolioEntry.title).where(PortfolioEntry.case_id == interview.case_id)
+        ).all()
+    )
+    return render_template(
+        "assessment/interviews/record.html",
+        interview=interview,
+        form=form,
+        units=units,
+        qualification=qualification,
+        self_ratings={r.outcome_id: r for r in own},
+        entry_titles=titles,
+    ), 400 if form.errors else 200
 
 
 # --- the teacher's list and calendars --------------------------------------------------------------------------
+
 
 @bp.get("/interviews/mine")
 @permissions.requires(permissions.RECORD_INTERVIEWS)
@@ -264,8 +296,12 @@ def interview_ics(interview_id):
 @bp.get("/calendar")
 @login_required
 def calendar_settings():
-    return render_template("assessment/interviews/calendar.html", feed=services.calendar_feed(current_user),
-                           feed_url=None, action_form=ActionForm())
+    return render_template(
+        "assessment/interviews/calendar.html",
+        feed=services.calendar_feed(current_user),
+        feed_url=None,
+        action_form=ActionForm(),
+    )
 
 
 @bp.post("/calendar/token")
@@ -273,9 +309,12 @@ def calendar_settings():
 def issue_calendar():
     token = services.issue_calendar_token(current_user)
     db.session.commit()
-    return render_template("assessment/interviews/calendar.html", feed=services.calendar_feed(current_user),
-                           feed_url=url_for("assessment.calendar_feed", token=token, _external=True),
-                           action_form=ActionForm())
+    return render_template(
+        "assessment/interviews/calendar.html",
+        feed=services.calendar_feed(current_user),
+        feed_url=url_for("assessment.calendar_feed", token=token, _external=True),
+        action_form=ActionForm(),
+    )
 
 
 @bp.post("/calendar/revoke")
@@ -297,15 +336,24 @@ def calendar_feed(token):
 
 # --- panels, menu ----------------------------------------------------------------------------------------------
 
+
 def case_panel(user, case):
     if not permissions.can(user, permissions.VIEW_CASES):
         return None
     interviews = services.case_interviews(user, case)
-    return Panel("assessment/interviews/case_panel.html", {
-        "case": case, "qualification": frameworks.target_qualification(case),
-        "interviews": interviews[:CASE_PANEL_INTERVIEWS], "more": len(interviews) > CASE_PANEL_INTERVIEWS,
-        "qualification_form": _qualification_form(case) if framework_access.can_set_target_qualification(user, case)
-        else None}, order=40)
+    return Panel(
+        "assessment/interviews/case_panel.html",
+        {
+            "case": case,
+            "qualification": frameworks.target_qualification(case),
+            "interviews": interviews[:CASE_PANEL_INTERVIEWS],
+            "more": len(interviews) > CASE_PANEL_INTERVIEWS,
+            "qualification_form": _qualification_form(case)
+            if framework_access.can_set_target_qualification(user, case)
+            else None,
+        },
+        order=40,
+    )
 
 
 def teacher_panel(user):
@@ -339,9 +387,18 @@ def nav(user):
 
 def audience(case: Case) -> list[hooks.Audience]:
     """The teachers who interview the client, and what they see of the client."""
-    teacher_ids = db.session.scalars(db.select(Interview.teacher_id).where(
-        Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED).distinct())
-    return [hooks.Audience(_("%(name)s, vocational teacher", name=db.session.get(User, teacher_id).name), _(
-        "Your name, languages and phone number, your target qualification, your portfolio, and what they found in "
-        "the interview. Not your other personal data, guidance notes or ESF answers."))
-        for teacher_id in teacher_ids]
+    teacher_ids = db.session.scalars(
+        db.select(Interview.teacher_id)
+        .where(Interview.case_id == case.id, Interview.status != InterviewStatus.CANCELLED)
+        .distinct()
+    )
+    return [
+        hooks.Audience(
+            _("%(name)s, vocational teacher", name=db.session.get(User, teacher_id).name),
+            _(
+                "Your name, languages and phone number, your target qualification, your portfolio, and what they found in "  # noqa: E501
+                "the interview. Not your other personal data, guidance notes or ESF answers."
+            ),
+        )
+        for teacher_id in teacher_ids
+    ]

@@ -56,8 +56,9 @@ def visible_placements(user) -> Select:
 
 
 def can_view_placement(user, placement: Placement) -> bool:
-    return db.session.scalar(select(Placement.id).where(Placement.id == placement.id,
-                                                        _placement_scope(user))) is not None
+    return (
+        db.session.scalar(select(Placement.id).where(Placement.id == placement.id, _placement_scope(user))) is not None
+    )
 
 
 def can_manage_placements(user, case: Case) -> bool:
@@ -74,9 +75,15 @@ def sharing_consent(placement: Placement) -> Consent | None:
     case = db.session.get(Case, placement.case_id)
     workplace = db.session.get(Organisation, placement.workplace_id)
     name = " ".join(workplace.name.split()).casefold()
-    consents = db.session.scalars(select(Consent).where(
-        Consent.client_id == case.client_id, Consent.purpose == ConsentPurpose.SHARE_WITH_WORKPLACE,
-        Consent.withdrawn_on.is_(None)).order_by(Consent.given_on.desc(), Consent.id.desc()))
+    consents = db.session.scalars(
+        select(Consent)
+        .where(
+            Consent.client_id == case.client_id,
+            Consent.purpose == ConsentPurpose.SHARE_WITH_WORKPLACE,
+            Consent.withdrawn_on.is_(None),
+        )
+        .order_by(Consent.given_on.desc(), Consent.id.desc())
+    )
     return next((c for c in consents if " ".join((c.workplace or "").split()).casefold() == name), None)
 
 
@@ -84,12 +91,20 @@ def shared_entries(user, placement: Placement) -> list[PortfolioEntry]:
     """What leaves the school for the placement's tutor: the portfolio items marked shareable, while the client's
     consent names the workplace and the placement is still open to the tutor; checked on every request, so a
     withdrawn consent ends the sharing at once."""
-    if (not getattr(user, "is_authenticated", False) or placement.tutor_id != user.id
-            or closed_to_tutor(placement) or sharing_consent(placement) is None):
+    if (
+        not getattr(user, "is_authenticated", False)
+        or placement.tutor_id != user.id
+        or closed_to_tutor(placement)
+        or sharing_consent(placement) is None
+    ):
         return []
-    return list(db.session.scalars(select(PortfolioEntry).where(
-        PortfolioEntry.case_id == placement.case_id, PortfolioEntry.shareable.is_(True))
-        .order_by(PortfolioEntry.section, PortfolioEntry.id)))
+    return list(
+        db.session.scalars(
+            select(PortfolioEntry)
+            .where(PortfolioEntry.case_id == placement.case_id, PortfolioEntry.shareable.is_(True))
+            .order_by(PortfolioEntry.section, PortfolioEntry.id)
+        )
+    )
 
 
 def link_session() -> TutorLink | None:
@@ -100,10 +115,16 @@ def link_session() -> TutorLink | None:
 
 # --- need to know: the fields each role sees of placements (isok.fields) ---------------------------------------
 
-PLACEMENT_FIELDS = FieldSet("placement", "placement", {
-    ("workplace_id", "start_date", "end_date", "ended_early_on"): roles(*Role),
-    ("tutor_id", "tasks", "ended_early_reason"): roles(Role.ADMIN, Role.COUNSELLOR, Role.TEACHER,
-                                                       Role.WORKPLACE_TUTOR, Role.CLIENT),
-}, internal=("id", "case_id", "created_at", "version"))
+PLACEMENT_FIELDS = FieldSet(
+    "placement",
+    "placement",
+    {
+        ("workplace_id", "start_date", "end_date", "ended_early_on"): roles(*Role),
+        ("tutor_id", "tasks", "ended_early_reason"): roles(
+            Role.ADMIN, Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR, Role.CLIENT
+        ),
+    },
+    internal=("id", "case_id", "created_at", "version"),
+)
 
 FIELD_SETS = (PLACEMENT_FIELDS,)

@@ -16,8 +16,14 @@ PLACEMENT_FIELDS = ["id", "case_id", "start_date", "end_date", "tasks", "created
 
 
 def _placements(client) -> list[Placement]:
-    return list(db.session.scalars(select(Placement).join(Case, Placement.case_id == Case.id)
-                                   .where(Case.client_id == client.id).order_by(Placement.start_date)))
+    return list(
+        db.session.scalars(
+            select(Placement)
+            .join(Case, Placement.case_id == Case.id)
+            .where(Case.client_id == client.id)
+            .order_by(Placement.start_date)
+        )
+    )
 
 
 def placements_part(client) -> list[hooks.ExportPart]:
@@ -25,13 +31,32 @@ def placements_part(client) -> list[hooks.ExportPart]:
     placements = _placements(client)
     if not placements:
         return []
-    rows = [(placement, db.session.get(Organisation, placement.workplace_id),
-             db.session.get(User, placement.tutor_id) if placement.tutor_id else None) for placement in placements]
-    data = [{**audit.snapshot(placement, PLACEMENT_FIELDS), "workplace": workplace.name,
-             "tutor": tutor.name if tutor else None, "units": [unit.code for unit in placement.units]}
-            for placement, workplace, tutor in rows]
-    return [hooks.ExportPart("placements", data, "assessment/placements/export_summary.html",
-                             context={"placements": rows}, tables=("placement", "placement_unit"))]
+    rows = [
+        (
+            placement,
+            db.session.get(Organisation, placement.workplace_id),
+            db.session.get(User, placement.tutor_id) if placement.tutor_id else None,
+        )
+        for placement in placements
+    ]
+    data = [
+        {
+            **audit.snapshot(placement, PLACEMENT_FIELDS),
+            "workplace": workplace.name,
+            "tutor": tutor.name if tutor else None,
+            "units": [unit.code for unit in placement.units],
+        }
+        for placement, workplace, tutor in rows
+    ]
+    return [
+        hooks.ExportPart(
+            "placements",
+            data,
+            "assessment/placements/export_summary.html",
+            context={"placements": rows},
+            tables=("placement", "placement_unit"),
+        )
+    ]
 
 
 def erase_placements(actor, client) -> None:
@@ -43,6 +68,11 @@ def erase_placements(actor, client) -> None:
             services.revoke_tutor_link(actor, link)
     audit.redact("placement", [placement.id for placement in placements], ("tasks",))
     if placements:
-        audit.record(actor, "erase_placements", object_type="client", object_id=client.id,
-                     changes={"placements": len(placements)})
+        audit.record(
+            actor,
+            "erase_placements",
+            object_type="client",
+            object_id=client.id,
+            changes={"placements": len(placements)},
+        )
     db.session.flush()

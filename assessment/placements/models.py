@@ -1,5 +1,4 @@
-"""Placements: on-the-job periods at a real workplace, and the personal links that open one to its tutor.
-"""
+"""Placements: on-the-job periods at a real workplace, and the personal links that open one to its tutor."""
 
 from datetime import date, datetime
 

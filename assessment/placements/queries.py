@@ -12,8 +12,12 @@ from isok.extensions import db
 def placement_facts(placement: Placement) -> dict:
     """The records a placement page names (the shared Placement model carries ids only)."""
     case = db.session.get(Case, placement.case_id)
-    return {"case": case, "client": case.client, "workplace": db.session.get(Organisation, placement.workplace_id),
-            "tutor": db.session.get(User, placement.tutor_id) if placement.tutor_id else None}
+    return {
+        "case": case,
+        "client": case.client,
+        "workplace": db.session.get(Organisation, placement.workplace_id),
+        "tutor": db.session.get(User, placement.tutor_id) if placement.tutor_id else None,
+    }
 
 
 def placement_assessment(placement: Placement) -> Assessment | None:

@@ -20,8 +20,16 @@ from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 LINK_LIFETIME_DAYS = 30
-PLACEMENT_FIELDS = ["case_id", "workplace_id", "tutor_id", "start_date", "end_date", "tasks", "ended_early_on",
-                    "ended_early_reason"]
+PLACEMENT_FIELDS = [
+    "case_id",
+    "workplace_id",
+    "tutor_id",
+    "start_date",
+    "end_date",
+    "tasks",
+    "ended_early_on",
+    "ended_early_reason",
+]
 
 
 class PlacementError(RuleBroken):
@@ -39,12 +47,23 @@ def case_units(case: Case) -> list[FrameworkUnit]:
 
 
 def tutors() -> list[User]:
-    return db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.WORKPLACE_TUTOR,
-                                                                User.active.is_(True)).order_by(User.name)).all()
+    return db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.WORKPLACE_TUTOR, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
 
 
-def _check(case: Case, *, workplace: Organisation | None, tutor: User | None, start_date: date | None,
-           end_date: date | None, units: list[FrameworkUnit]) -> None:
+def _check(
+    case: Case,
+    *,
+    workplace: Organisation | None,
+    tutor: User | None,
+    start_date: date | None,
+    end_date: date | None,
+    units: list[FrameworkUnit],
+) -> None:
     if workplace is None:
         raise PlacementError(_("Choose the workplace."), "workplace_id")
     if tutor is not None and Role.WORKPLACE_TUTOR not in tutor.roles:
@@ -63,21 +82,42 @@ def _check(case: Case, *, workplace: Organisation | None, tutor: User | None, st
 def create_tutor_account(actor: User, workplace: Organisation, *, name: str, email: str) -> User:
     """Create a workplace tutor's account without a password; they set one through their placement link."""
     try:
-        return account_services.create_user(actor, email=email, name=name, roles={Role.WORKPLACE_TUTOR},
-                                            organisation=workplace)
+        return account_services.create_user(
+            actor, email=email, name=name, roles={Role.WORKPLACE_TUTOR}, organisation=workplace
+        )
     except account_services.AccountError as error:
         raise PlacementError(str(error), "new_tutor_email") from error
 
 
-def create_placement(actor: User, case: Case, *, workplace: Organisation | None, tutor: User | None,
-                     start_date: date, end_date: date, tasks: str | None, units: list[FrameworkUnit]) -> Placement:
+def create_placement(
+    actor: User,
+    case: Case,
+    *,
+    workplace: Organisation | None,
+    tutor: User | None,
+    start_date: date,
+    end_date: date,
+    tasks: str | None,
+    units: list[FrameworkUnit],
+) -> Placement:
     _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
-    placement = Placement(case_id=case.id, workplace_id=workplace.id, tutor_id=tutor.id if tutor else None,
-                          start_date=start_date, end_date=end_date, tasks=(tasks or "").strip() or None, units=units)
+    placement = Placement(
+        case_id=case.id,
+        workplace_id=workplace.id,
+        tutor_id=tutor.id if tutor else None,
+        start_date=start_date,
+        end_date=end_date,
+        tasks=(tasks or "").strip() or None,
+        units=units,
+    )
     db.session.add(placement)
     db.session.flush()
-    audit.record(actor, "placement_created", placement,
-                 changes={**audit.snapshot(placement, PLACEMENT_FIELDS), "units": [u.id for u in units]})
+    audit.record(
+        actor,
+        "placement_created",
+        placement,
+        changes={**audit.snapshot(placement, PLACEMENT_FIELDS), "units": [u.id for u in units]},
+    )
     return placement
 
 
@@ -89,22 +129,45 @@ def _check_early_end(start_date: date, end_date: date, ended_early_on: date | No
     if not reason:
         raise PlacementError(_("Say why the placement ended early."), "ended_early_reason")
     if not start_date <= ended_early_on < end_date:
-        raise PlacementError(_("An early end falls on or after the start (%(start)s) and before the planned end "
-                               "(%(end)s).", start=format_date(start_date), end=format_date(end_date)),
-                             "ended_early_on")
+        raise PlacementError(
+            _(
+                "An early end falls on or after the start (%(start)s) and before the planned end (%(end)s).",
+                start=format_date(start_date),
+                end=format_date(end_date),
+            ),
+            "ended_early_on",
+        )
     if ended_early_on > utcnow().date():
-        raise PlacementError(_("An early end is recorded once it has happened; the day is in the future."),
-                             "ended_early_on")
+        raise PlacementError(
+            _("An early end is recorded once it has happened; the day is in the future."), "ended_early_on"
+        )
 
 
-def update_placement(actor: User, placement: Placement, *, expected_version: int, workplace: Organisation | None,
-                     tutor: User | None, start_date: date, end_date: date, tasks: str | None,
-                     units: list[FrameworkUnit], ended_early_on: date | None = None,
-                     ended_early_reason: str | None = None) -> None:
+def update_placement(
+    actor: User,
+    placement: Placement,
+    *,
+    expected_version: int,
+    workplace: Organisation | None,
+    tutor: User | None,
+    start_date: date,
+    end_date: date,
+    tasks: str | None,
+    units: list[FrameworkUnit],
+    ended_early_on: date | None = None,
+    ended_early_reason: str | None = None,
+) -> None:
     """Change the placement; an early end is the counsellor's record that it ended before its planned end, and why."""
-    check_version(placement, expected_version, _("Someone else saved this placement while you were editing it. "
-                                                 "Their changes are shown below; your input is kept in the form. "
-                                                 "Check it and save again."), error=PlacementError)
+    check_version(
+        placement,
+        expected_version,
+        _(
+            "Someone else saved this placement while you were editing it. "
+            "Their changes are shown below; your input is kept in the form. "
+            "Check it and save again."
+        ),
+        error=PlacementError,
+    )
     case = db.session.get(Case, placement.case_id)
     _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
     ended_early_reason = (ended_early_reason or "").strip() or None
@@ -126,6 +189,7 @@ def update_placement(actor: User, placement: Placement, *, expected_version: int
 
 # --- personal tutor links --------------------------------------------------------------------------------------
 
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -137,12 +201,21 @@ def issue_tutor_link(actor: User, placement: Placement, days: int = LINK_LIFETIM
     if not 1 <= days <= 90:
         raise PlacementError(_("A link can be valid for 1 to 90 days."), "days")
     token = secrets.token_urlsafe(32)
-    link = TutorLink(token_hash=_hash(token), placement_id=placement.id, user_id=placement.tutor_id,
-                     created_by_id=actor.id, expires_at=utcnow() + timedelta(days=days))
+    link = TutorLink(
+        token_hash=_hash(token),
+        placement_id=placement.id,
+        user_id=placement.tutor_id,
+        created_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=days),
+    )
     db.session.add(link)
     db.session.flush()
-    audit.record(actor, "tutor_link_issued", link,
-                 changes={"placement_id": placement.id, "user_id": placement.tutor_id, "days": days})
+    audit.record(
+        actor,
+        "tutor_link_issued",
+        link,
+        changes={"placement_id": placement.id, "user_id": placement.tutor_id, "days": days},
+    )
     return link, token
 
 
@@ -154,8 +227,9 @@ def revoke_tutor_link(actor: User, link: TutorLink) -> None:
 
 
 def placement_links(placement: Placement) -> list[TutorLink]:
-    return db.session.scalars(select(TutorLink).where(TutorLink.placement_id == placement.id)
-                              .order_by(TutorLink.id.desc())).all()
+    return db.session.scalars(
+        select(TutorLink).where(TutorLink.placement_id == placement.id).order_by(TutorLink.id.desc())
+    ).all()
 
 
 def _still_good(link: TutorLink | None) -> TutorLink | None:

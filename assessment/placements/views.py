@@ -32,29 +32,38 @@ def _case_or_404(case_id: int) -> Case:
 
 # --- lists and pages -------------------------------------------------------------------------------------------
 
+
 @bp.get("/placements")
 @permissions.requires(permissions.VIEW_ASSESSMENTS)
 def placements():
     rows = db.session.execute(
         access.visible_placements(current_user)
-        .join(Case, Placement.case_id == Case.id).join(Client, Case.client_id == Client.id)
+        .join(Case, Placement.case_id == Case.id)
+        .join(Client, Case.client_id == Client.id)
         .join(Organisation, Placement.workplace_id == Organisation.id)
         .outerjoin(Assessment, Assessment.placement_id == Placement.id)
         .add_columns(Client, Organisation, Assessment)
-        .order_by(Placement.start_date.desc(), Placement.id.desc()).limit(200)
+        .order_by(Placement.start_date.desc(), Placement.id.desc())
+        .limit(200)
     ).all()
     return render_template("assessment/placements/list.html", rows=rows)
 
 
 def _form_choices(form: PlacementForm, case: Case) -> None:
-    workplaces = db.session.scalars(select(Organisation).where(Organisation.type != OrganisationType.PUBLIC_BODY)
-                                    .order_by(Organisation.name)).all()
+    workplaces = db.session.scalars(
+        select(Organisation).where(Organisation.type != OrganisationType.PUBLIC_BODY).order_by(Organisation.name)
+    ).all()
     form.workplace_id.choices = choices([(0, _("Choose…"))] + [(o.id, o.name) for o in workplaces])
-    form.tutor_id.choices = choices([(0, _("No tutor yet / a new tutor"))] + [
-        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
-        for u in placement_services.tutors()])
-    form.unit_ids.choices = choices((u.id, f"{u.code} {localized(u.name)}")
-                                    for u in placement_services.case_units(case))
+    form.tutor_id.choices = choices(
+        [(0, _("No tutor yet / a new tutor"))]
+        + [
+            (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
+            for u in placement_services.tutors()
+        ]
+    )
+    form.unit_ids.choices = choices(
+        (u.id, f"{u.code} {localized(u.name)}") for u in placement_services.case_units(case)
+    )
 
 
 def _save_placement(form: PlacementForm, case: Case, placement: Placement | None) -> Placement:
@@ -65,16 +74,28 @@ def _save_placement(form: PlacementForm, case: Case, placement: Placement | None
             raise placement_services.PlacementError(_("Give both the new tutor's name and email."), "new_tutor_name")
         if workplace is None:
             raise placement_services.PlacementError(_("Choose the workplace."), "workplace_id")
-        tutor = placement_services.create_tutor_account(current_user, workplace, name=form.new_tutor_name.data,
-                                                        email=form.new_tutor_email.data)
+        tutor = placement_services.create_tutor_account(
+            current_user, workplace, name=form.new_tutor_name.data, email=form.new_tutor_email.data
+        )
     units = [u for u in placement_services.case_units(case) if u.id in set(form.unit_ids.data or [])]
-    fields = {"workplace": workplace, "tutor": tutor, "start_date": form.start_date.data,
-              "end_date": form.end_date.data, "tasks": form.tasks.data, "units": units}
+    fields = {
+        "workplace": workplace,
+        "tutor": tutor,
+        "start_date": form.start_date.data,
+        "end_date": form.end_date.data,
+        "tasks": form.tasks.data,
+        "units": units,
+    }
     if placement is None:
         return placement_services.create_placement(current_user, case, **fields)
-    placement_services.update_placement(current_user, placement, expected_version=int(form.version.data or 0),
-                                        ended_early_on=form.ended_early_on.data,
-                                        ended_early_reason=form.ended_early_reason.data, **fields)
+    placement_services.update_placement(
+        current_user,
+        placement,
+        expected_version=int(form.version.data or 0),
+        ended_early_on=form.ended_early_on.data,
+        ended_early_reason=form.ended_early_reason.data,
+        **fields,
+    )
     return placement
 
 
@@ -96,7 +117,8 @@ def new_placement(case_id):
             flash(_("The placement was saved."), "success")
             return redirect(url_for("assessment.placement", placement_id=placement.id))
     return render_template("assessment/placements/form.html", form=form, case=case, placement=None), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/placements/<int:placement_id>/edit", methods=["GET", "POST"])
@@ -122,7 +144,8 @@ def edit_placement(placement_id):
             flash(_("The placement was saved."), "success")
             return redirect(url_for("assessment.placement", placement_id=placement.id))
     return render_template("assessment/placements/form.html", form=form, case=case, placement=placement), (
-        409 if form.version.errors else 400 if form.errors else 200)
+        409 if form.version.errors else 400 if form.errors else 200
+    )
 
 
 @bp.get("/placements/<int:placement_id>")
@@ -133,13 +156,25 @@ def placement(placement_id):
     managing = access.can_manage_placements(current_user, facts["case"])
     shared = access.shared_entries(current_user, placement)
     if shared:  # personal data leaving the school: the trail says who read which items under which consent
-        audit.record_view(current_user, "placement", placement.id, action="view_shared", changes={
-            "entries": [entry.id for entry in shared], "consent_id": access.sharing_consent(placement).id})
-    return render_template("assessment/placements/detail.html", placement=placement, **facts, managing=managing,
-                           shared=shared,
-                           assessment=placement_assessment(placement),
-                           links=placement_services.placement_links(placement) if managing else [],
-                           link_form=TutorLinkForm(), action_form=ActionForm(), now=utcnow())
+        audit.record_view(
+            current_user,
+            "placement",
+            placement.id,
+            action="view_shared",
+            changes={"entries": [entry.id for entry in shared], "consent_id": access.sharing_consent(placement).id},
+        )
+    return render_template(
+        "assessment/placements/detail.html",
+        placement=placement,
+        **facts,
+        managing=managing,
+        shared=shared,
+        assessment=placement_assessment(placement),
+        links=placement_services.placement_links(placement) if managing else [],
+        link_form=TutorLinkForm(),
+        action_form=ActionForm(),
+        now=utcnow(),
+    )
 
 
 @bp.post("/placements/<int:placement_id>/tutor-links")
@@ -157,8 +192,9 @@ def invite_tutor(placement_id):
             form.days.errors.append(str(error))
         else:
             db.session.commit()
-            return render_template("assessment/placements/link_issued.html", placement=placement, link=link,
-                                   token=token, **facts)
+            return render_template(
+                "assessment/placements/link_issued.html", placement=placement, link=link, token=token, **facts
+            )
     flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("assessment.placement", placement_id=placement.id))
 
@@ -180,6 +216,7 @@ def revoke_tutor_link(placement_id, link_id):
 
 # --- the personal link: a tutor without an account works on one placement ------------------------------------
 
+
 def _invalid_link():
     return render_template("assessment/placements/link_invalid.html"), 404
 
@@ -189,8 +226,13 @@ def link_landing(token):
     link = placement_services.tutor_link(token)
     if link is None:
         return _invalid_link()
-    return render_template("assessment/placements/link_landing.html", link=link, token=token,
-                           password_form=LinkPasswordForm(), **placement_facts(link.placement))
+    return render_template(
+        "assessment/placements/link_landing.html",
+        link=link,
+        token=token,
+        password_form=LinkPasswordForm(),
+        **placement_facts(link.placement),
+    )
 
 
 @bp.post("/placement-link/<token>/password")
@@ -209,8 +251,13 @@ def link_password(token):
             db.session.commit()
             flash(_("Your password is set and you are logged in."), "success")
             return redirect(url_for("assessment.placements"))
-    return render_template("assessment/placements/link_landing.html", link=link, token=token,
-                           password_form=form, **placement_facts(link.placement)), 400
+    return render_template(
+        "assessment/placements/link_landing.html",
+        link=link,
+        token=token,
+        password_form=form,
+        **placement_facts(link.placement),
+    ), 400
 
 
 @bp.post("/placement-link/<token>/start")
@@ -232,6 +279,7 @@ def link_end():
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
+
 def nav(user):
     if not permissions.can(user, permissions.VIEW_ASSESSMENTS):
         return []
@@ -245,9 +293,12 @@ def tutor_panel(user):
     rows = db.session.execute(
         select(Placement, Organisation, Client, Assessment)
         .join(Organisation, Placement.workplace_id == Organisation.id)
-        .join(Case, Placement.case_id == Case.id).join(Client, Case.client_id == Client.id)
+        .join(Case, Placement.case_id == Case.id)
+        .join(Client, Case.client_id == Client.id)
         .outerjoin(Assessment, Assessment.placement_id == Placement.id)
-        .where(Placement.tutor_id == user.id).order_by(Placement.start_date.desc()).limit(20)
+        .where(Placement.tutor_id == user.id)
+        .order_by(Placement.start_date.desc())
+        .limit(20)
     ).all()
     if not rows:
         return None
@@ -258,10 +309,13 @@ def tutor_panel(user):
 def audience(case: Case) -> list[hooks.Audience]:
     """The tutors of the client's placements, and what of the client each sees today."""
     lines = []
-    for placement in db.session.scalars(select(Placement).where(Placement.case_id == case.id,
-                                                                 Placement.tutor_id.is_not(None))):
-        tutor, workplace = db.session.get(User, placement.tutor_id), db.session.get(Organisation,
-                                                                                      placement.workplace_id)
+    for placement in db.session.scalars(
+        select(Placement).where(Placement.case_id == case.id, Placement.tutor_id.is_not(None))
+    ):
+        tutor, workplace = (
+            db.session.get(User, placement.tutor_id),
+            db.session.get(Organisation, placement.workplace_id),
+        )
         who = _("%(name)s, workplace tutor at %(workplace)s", name=tutor.name, workplace=workplace.name)
         if access.closed_to_tutor(placement):
             lines.append(hooks.Audience(who, _("The placement has ended: only the ratings they gave.")))
@@ -269,7 +323,9 @@ def audience(case: Case) -> list[hooks.Audience]:
         sees = _("Your name, the placement, its tasks and units, and the assessment of it.")
         shared = access.shared_entries(tutor, placement)
         if shared:
-            sees += " " + _("With your consent, also these portfolio items: %(items)s.",
-                            items=", ".join(entry.title for entry in shared))
+            sees += " " + _(
+                "With your consent, also these portfolio items: %(items)s.",
+                items=", ".join(entry.title for entry in shared),
+            )
         lines.append(hooks.Audience(who, sees))
     return lines

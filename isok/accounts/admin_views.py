@@ -26,6 +26,7 @@ def _user_or_404(user_id: int) -> User:
 
 # --- users -----------------------------------------------------------------------------------------------------
 
+
 @bp.get("/users")
 @permissions.requires(permissions.MANAGE_USERS)
 def users():
@@ -82,9 +83,14 @@ def edit_user(user_id):
             db.session.commit()
             flash(_("The user was saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form, user=user, action_form=ActionForm(),
-                           totp=second_factor.credential(user),
-                           second_factor_required=second_factor.required(user)), 400 if form.errors else 200
+    return render_template(
+        "accounts/user_form.html",
+        form=form,
+        user=user,
+        action_form=ActionForm(),
+        totp=second_factor.credential(user),
+        second_factor_required=second_factor.required(user),
+    ), 400 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -97,8 +103,9 @@ def set_active(user_id):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("The user can now log in.") if user.active else _("The user was deactivated and logged out."),
-              "success")
+        flash(
+            _("The user can now log in.") if user.active else _("The user was deactivated and logged out."), "success"
+        )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -123,6 +130,7 @@ def reset_second_factor(user_id):
 
 
 # --- organisations ---------------------------------------------------------------------------------------------
+
 
 @bp.get("/organisations")
 @permissions.requires(permissions.MANAGE_ORGANISATIONS)
@@ -170,11 +178,16 @@ def edit_organisation(organisation_id):
             db.session.commit()
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisations"))
-    return render_template("accounts/organisation_form.html", form=form, organisation=organisation,
-                           panels=hooks.organisation_panels(current_user, organisation)), 400 if form.errors else 200
+    return render_template(
+        "accounts/organisation_form.html",
+        form=form,
+        organisation=organisation,
+        panels=hooks.organisation_panels(current_user, organisation),
+    ), 400 if form.errors else 200
 
 
 # --- audit trail -----------------------------------------------------------------------------------------------
+
 
 @bp.get("/audit")
 @permissions.requires(permissions.VIEW_AUDIT)
@@ -193,5 +206,6 @@ def audit_log():
     if not form.include_views.data:
         stmt = stmt.where(AuditEntry.action != "view")
     rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("accounts/audit.html", form=form, rows=rows[:PAGE_SIZE], page=page,
-                           has_next=len(rows) > PAGE_SIZE)
+    return render_template(
+        "accounts/audit.html", form=form, rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE
+    )

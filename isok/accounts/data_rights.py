@@ -24,12 +24,14 @@ def account_part(client) -> list[hooks.ExportPart]:
     user = client.user
     if user is None:
         return []
-    sessions = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)
-                                  .order_by(LoginSession.id)).all()
+    sessions = db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id)
+    ).all()
     links = db.session.scalars(select(PasswordLink).where(PasswordLink.user_id == user.id).order_by(PasswordLink.id))
     authenticator = db.session.scalars(select(TotpCredential).where(TotpCredential.user_id == user.id)).all()
-    codes = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)
-                               .order_by(RecoveryCode.id)).all()
+    codes = db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id).order_by(RecoveryCode.id)
+    ).all()
     data = {
         **audit.snapshot(user, ["id", "email", "name", "locale", "active", "created_at"]),
         "roles": [audit.snapshot(row, ["id", "role"]) for row in user.role_rows],
@@ -39,9 +41,15 @@ def account_part(client) -> list[hooks.ExportPart]:
         "recovery_codes": [audit.snapshot(row, ["id", "used_at"]) for row in codes],
     }
     context = {"user": user, "sessions": sessions, "language": language_name(user.locale) if user.locale else None}
-    return [hooks.ExportPart("account", data, "accounts/export_summary.html", context=context,
-                             tables=("user", "user_role", "login_session", "password_link", "totp_credential",
-                                     "recovery_code"))]
+    return [
+        hooks.ExportPart(
+            "account",
+            data,
+            "accounts/export_summary.html",
+            context=context,
+            tables=("user", "user_role", "login_session", "password_link", "totp_credential", "recovery_code"),
+        )
+    ]
 
 
 def erase_login(actor, client) -> None:

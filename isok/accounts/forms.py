@@ -31,31 +31,45 @@ class LanguageForm(Form):
     locale = SelectField(_l("Language"), validators=[DataRequired()])
 
 
-
 class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    roles = MultiCheckboxField(_l("Roles"), choices=choices((role.value, label) for role, label in ROLE_LABELS.items()),
-                               validators=[DataRequired(message=_l("Choose at least one role."))])
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=choices((role.value, label) for role, label in ROLE_LABELS.items()),
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+    )
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
 class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     type = SelectField(_l("Type"), choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()))
-    size_class = SelectField(_l("Company size"), validators=[Optional()],
-                             choices=choices([("", _l("Not a company")), *COMPANY_SIZE_LABELS.items()]))
-    business_id = StringField(_l("Business ID"), validators=[Optional(), Length(max=9)],
-                              description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
+    size_class = SelectField(
+        _l("Company size"),
+        validators=[Optional()],
+        choices=choices([("", _l("Not a company")), *COMPANY_SIZE_LABELS.items()]),
+    )
+    business_id = StringField(
+        _l("Business ID"),
+        validators=[Optional(), Length(max=9)],
+        description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"),
+    )
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
     certificate_validity_months = IntegerField(
-        _l("Certificates valid for (months)"), validators=[Optional(), NumberRange(min=1, max=1200)],
-        description=_l("Leave empty when the certificates it issues are valid without an end."))
+        _l("Certificates valid for (months)"),
+        validators=[Optional(), NumberRange(min=1, max=1200)],
+        description=_l("Leave empty when the certificates it issues are valid without an end."),
+    )
     appeal_days = IntegerField(
-        _l("Days to ask for a review of an assessment"), default=14,
+        _l("Days to ask for a review of an assessment"),
+        default=14,
         validators=[Optional(), NumberRange(min=1, max=365)],
-        description=_l("After the teacher signs an assessment off, its client may ask for a review for this many days "
-                       "(14 if left empty)."))
+        description=_l(
+            "After the teacher signs an assessment off, its client may ask for a review for this many days "
+            "(14 if left empty)."
+        ),
+    )
 
 
 class AuditFilterForm(Form):
@@ -69,11 +83,16 @@ class AuditFilterForm(Form):
 
 
 class SecondFactorForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("The 6-digit code your authenticator app shows now, or one of your recovery "
-                                      "codes."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+    )
 
 
 class AuthenticatorCodeForm(Form):
-    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("The 6-digit code your authenticator app shows now."))
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 6-digit code your authenticator app shows now."),
+    )

@@ -77,6 +77,7 @@ def step_after_password(user: User) -> Step | None:
 
 # --- the secret: made, shown, stored encrypted ------------------------------------------------------------------
 
+
 def new_secret() -> str:
     return pyotp.random_base32()  # 32 base32 characters: 160 bits, as RFC 4226 recommends
 
@@ -102,8 +103,11 @@ def unseal(blob: bytes, user_id: int, purpose: str = "totp") -> str | None:
     except InvalidTag:
         if purpose != "totp":
             return None  # an offer made to another account in this browser, or before the key changed
-        current_app.logger.warning("The second factor of user %s does not decrypt with this installation's key: "
-                                   "only its recovery codes work until an administrator resets it.", user_id)
+        current_app.logger.warning(
+            "The second factor of user %s does not decrypt with this installation's key: "
+            "only its recovery codes work until an administrator resets it.",
+            user_id,
+        )
         return None
 
 
@@ -124,7 +128,7 @@ def qr_svg(uri: str, label: str) -> str:
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, as authenticator apps accept it typed by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def _code_digits(code: str) -> str:
@@ -142,6 +146,7 @@ def _matching_step(secret: str, code: str, after: int | None) -> int | None:
 
 
 # --- recovery codes ------------------------------------------------------------------------------------------------
+
 
 def _normalise(code: str) -> str:
     return re.sub(r"[\s-]", "", (code or "").lower())
@@ -164,25 +169,36 @@ def _issue_recovery_codes(user: User) -> list[str]:
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    )
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
     typed = _normalise(code)
     if len(typed) != _RECOVERY_LENGTH:
         return False
-    for row in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                             RecoveryCode.used_at.is_(None))):
+    for row in db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ):
         salt = row.code_hash.split("$", 1)[0]
         if hmac.compare_digest(_hash_code(typed, salt), row.code_hash):
             # Spent in one statement, so two requests racing with the same code cannot both get in.
-            return db.session.execute(update(RecoveryCode).where(
-                RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None)).values(used_at=utcnow())).rowcount == 1
+            return (
+                db.session.execute(
+                    update(RecoveryCode)
+                    .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=utcnow())
+                ).rowcount
+                == 1
+            )
     return False
 
 
 # --- services ------------------------------------------------------------------------------------------------------
+
 
 def _use_totp(user: User, row: TotpCredential, code: str) -> bool:
     secret = unseal(row.encrypted_secret, user.id)
@@ -193,9 +209,18 @@ def _use_totp(user: User, row: TotpCredential, code: str) -> bool:
     if step is None:
         return False
     # Remembered in one statement, so the same code sent twice at once gets in once.
-    return db.session.execute(update(TotpCredential).where(
-        TotpCredential.id == row.id, or_(TotpCredential.last_step.is_(None), TotpCredential.last_step < step),
-    ).values(last_step=step).execution_options(synchronize_session="fetch")).rowcount == 1
+    return (
+        db.session.execute(
+            update(TotpCredential)
+            .where(
+                TotpCredential.id == row.id,
+                or_(TotpCredential.last_step.is_(None), TotpCredential.last_step < step),
+            )
+            .values(last_step=step)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        == 1
+    )
 
 
 def check(user: User, code: str) -> str | None:
@@ -216,8 +241,10 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
     digits = _code_digits(code)
     step = _matching_step(secret, digits, None) if re.fullmatch(r"\d{6}", digits) else None
     if step is None:
-        raise SecondFactorError(_("This is not the code your app shows now. Check that the app's clock is right and "
-                                  "type the newest code."), "code")
+        raise SecondFactorError(
+            _("This is not the code your app shows now. Check that the app's clock is right and type the newest code."),
+            "code",
+        )
     if credential(user) is not None:
         raise SecondFactorError(_("A second factor is already set up for this account."), "code")
     db.session.add(TotpCredential(user_id=user.id, encrypted_secret=seal(secret, user.id), last_step=step))

@@ -33,6 +33,7 @@ class AccountError(RuleBroken):
 
 # --- login -----------------------------------------------------------------------------------------------------
 
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the user for correct credentials, else None: an unknown email and a wrong password look the same.
 
@@ -68,6 +69,7 @@ def log_out(user: User) -> None:
 
 # --- own account -----------------------------------------------------------------------------------------------
 
+
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < passwords.MIN_LENGTH:
         raise AccountError(_("Use at least %(n)d characters.", n=passwords.MIN_LENGTH), field)
@@ -100,6 +102,7 @@ def end_session(user: User, session_id: int) -> None:
 
 # --- password links --------------------------------------------------------------------------------------------
 
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -107,12 +110,17 @@ def _token_hash(token: str) -> str:
 def issue_password_link(actor: User, user: User) -> str:
     """Create a one-time password-set token for the user (earlier unused links stop working)."""
     now = utcnow()
-    for old in db.session.scalars(select(PasswordLink).where(PasswordLink.user_id == user.id,
-                                                             PasswordLink.used_at.is_(None))):
+    for old in db.session.scalars(
+        select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+    ):
         old.used_at = now
     token = secrets.token_urlsafe(32)
-    link = PasswordLink(token_hash=_token_hash(token), user_id=user.id, created_by_id=actor.id,
-                        expires_at=now + current_app.config["PASSWORD_LINK_LIFETIME"])
+    link = PasswordLink(
+        token_hash=_token_hash(token),
+        user_id=user.id,
+        created_by_id=actor.id,
+        expires_at=now + current_app.config["PASSWORD_LINK_LIFETIME"],
+    )
     db.session.add(link)
     audit.record(actor, "password_link_issued", user)
     return token
@@ -148,10 +156,23 @@ def _check_email_free(email: str, user: User | None = None) -> str:
     return email
 
 
-def create_user(actor: User, *, email: str, name: str, roles: set[Role], organisation: Organisation | None = None,
-                password: str | None = None, locale: str | None = None) -> User:
-    user = User(email=_check_email_free(email), name=name.strip(), organisation=organisation, locale=locale,
-                password_hash=passwords.hash_password(password) if password else None)
+def create_user(
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    roles: set[Role],
+    organisation: Organisation | None = None,
+    password: str | None = None,
+    locale: str | None = None,
+) -> User:
+    user = User(
+        email=_check_email_free(email),
+        name=name.strip(),
+        organisation=organisation,
+        locale=locale,
+        password_hash=passwords.hash_password(password) if password else None,
+    )
     db.session.add(user)
     _set_roles(user, roles)
     db.session.flush()
@@ -167,8 +188,9 @@ def _set_roles(user: User, roles: set[Role]) -> None:
     ]
 
 
-def update_user(actor: User, user: User, *, email: str, name: str, roles: set[Role],
-                organisation: Organisation | None) -> None:
+def update_user(
+    actor: User, user: User, *, email: str, name: str, roles: set[Role], organisation: Organisation | None
+) -> None:
     before_roles = user.roles
     if user.id == actor.id and Role.ADMIN not in roles:
         raise AccountError(_("You cannot remove your own administrator role."), "roles")
@@ -191,8 +213,9 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         sessions.revoke_all(user)
-    audit.record(actor, "user_activated" if active else "user_deactivated", user,
-                 changes={"active": [not active, active]})
+    audit.record(
+        actor, "user_activated" if active else "user_deactivated", user, changes={"active": [not active, active]}
+    )
 
 
 def erase_login(actor: User, user: User) -> None:
@@ -212,17 +235,31 @@ def erase_login(actor: User, user: User) -> None:
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     audit.redact("user", user.id, ("email", "name"))
-    db.session.execute(update(audit.AuditEntry).where(
-        or_(audit.AuditEntry.actor_id == user.id,
-            and_(audit.AuditEntry.object_type == "user", audit.AuditEntry.object_id == user.id))).values(ip=None))
+    db.session.execute(
+        update(audit.AuditEntry)
+        .where(
+            or_(
+                audit.AuditEntry.actor_id == user.id,
+                and_(audit.AuditEntry.object_type == "user", audit.AuditEntry.object_id == user.id),
+            )
+        )
+        .values(ip=None)
+    )
     audit.record(actor, "user_erased", user, changes={"sessions": sessions_gone})
 
 
 # --- organisations ---------------------------------------------------------------------------------------------
 
 BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
-ORGANISATION_FIELDS = ["name", "type", "size_class", "business_id", "municipality", "certificate_validity_months",
-                       "appeal_days"]
+ORGANISATION_FIELDS = [
+    "name",
+    "type",
+    "size_class",
+    "business_id",
+    "municipality",
+    "certificate_validity_months",
+    "appeal_days",
+]
 APPEAL_DAYS = 14  # Finnish vocational law: a rectification of an assessment is asked for within 14 days
 
 
@@ -238,8 +275,17 @@ def valid_business_id(value: str) -> bool:
     return int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
 
 
-def _apply_organisation(org: Organisation, *, name, type, size_class, business_id, municipality,
-                        certificate_validity_months=None, appeal_days=None) -> None:
+def _apply_organisation(
+    org: Organisation,
+    *,
+    name,
+    type,
+    size_class,
+    business_id,
+    municipality,
+    certificate_validity_months=None,
+    appeal_days=None,
+) -> None:
     business_id = (business_id or "").strip() or None
     if business_id and not valid_business_id(business_id):
         raise AccountError(_("This is not a valid Finnish business ID (format 1234567-8)."), "business_id")

@@ -62,7 +62,9 @@ def start(user: User) -> LoginSession:
     _fresh_session()
     token = secrets.token_urlsafe(32)
     row = LoginSession(
-        token_hash=_hash(token), user_id=user.id, ip=request.remote_addr,
+        token_hash=_hash(token),
+        user_id=user.id,
+        ip=request.remote_addr,
         user_agent=(request.user_agent.string or "")[:300],
     )
     db.session.add(row)
@@ -102,8 +104,12 @@ def active_sessions(user: User) -> list[LoginSession]:
     cutoff_absolute = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     return db.session.scalars(
         select(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
-               LoginSession.last_seen_at > cutoff_idle, LoginSession.created_at > cutoff_absolute)
+        .where(
+            LoginSession.user_id == user.id,
+            LoginSession.revoked_at.is_(None),
+            LoginSession.last_seen_at > cutoff_idle,
+            LoginSession.created_at > cutoff_absolute,
+        )
         .order_by(LoginSession.last_seen_at.desc())
     ).all()
 
@@ -111,8 +117,15 @@ def active_sessions(user: User) -> list[LoginSession]:
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader (installed by accounts.init_app): the user of a live, unexpired login session."""
     # the session, its user and the user's roles in one statement: this runs before every page
-    row = db.session.scalars(select(LoginSession).where(LoginSession.token_hash == _hash(token)).options(
-        joinedload(LoginSession.user).joinedload(User.role_rows))).unique().first()
+    row = (
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.token_hash == _hash(token))
+            .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()

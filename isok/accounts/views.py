@@ -40,8 +40,12 @@ def _safe_next(target: str | None) -> str:
 # address trying one account). The account itself is never locked, so its owner elsewhere can always log in.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login)
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_address_and_account,
-               methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_address_and_account,
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
@@ -59,8 +63,7 @@ def login():
                 return redirect(_safe_next(request.args.get("next")))
             sessions.hold(user, request.args.get("next"))
             db.session.commit()  # a password rehash, if any
-            return redirect(url_for("accounts.verify_code" if step is second_factor.Step.VERIFY
-                                    else "accounts.enrol"))
+            return redirect(url_for("accounts.verify_code" if step is second_factor.Step.VERIFY else "accounts.enrol"))
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 400
 
 
@@ -68,6 +71,7 @@ def login():
 # Between a right password and a right code the browser holds only a note of who is on the way (sessions.hold): it is
 # not logged in, so every other page answers as to a visitor. Failed codes are counted per account (whoever tries
 # has the password) and per address, like passwords; the account is never locked.
+
 
 def _code_account() -> str:
     """Throttle key for codes tried on one account: the one waiting for its second step, or the logged-in one."""
@@ -88,10 +92,15 @@ def _finish_login(user, method: str | None = None):
 
 
 def _code_limits(view):
-    view = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-                         deduct_when=_code_refused)(view)
-    return limiter.limit(lambda: current_app.config["SECOND_FACTOR_RATE_LIMIT"], key_func=_code_account,
-                         methods=["POST"], deduct_when=_code_refused)(view)
+    view = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_code_refused)(
+        view
+    )
+    return limiter.limit(
+        lambda: current_app.config["SECOND_FACTOR_RATE_LIMIT"],
+        key_func=_code_account,
+        methods=["POST"],
+        deduct_when=_code_refused,
+    )(view)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -113,11 +122,14 @@ def verify_code():
             left = second_factor.recovery_codes_left(user)
             db.session.commit()
             if method == "recovery_code":
-                flash(_("You used a recovery code; %(n)d are left. You can make new ones on your account page.",
-                        n=left), "warning")
+                flash(
+                    _("You used a recovery code; %(n)d are left. You can make new ones on your account page.", n=left),
+                    "warning",
+                )
             return redirect(target)
     return render_template("accounts/verify_code.html", form=form, cancel_form=ActionForm()), (
-        200 if request.method == "GET" else 400)
+        200 if request.method == "GET" else 400
+    )
 
 
 def _offered_secret(user) -> str:
@@ -135,9 +147,13 @@ def _enrol_page(user, form, *, during_login: bool):
     secret = _offered_secret(user)
     uri = second_factor.provisioning_uri(secret, user)
     return render_template(
-        "accounts/enrol.html", form=form, during_login=during_login, secret=second_factor.grouped(secret),
+        "accounts/enrol.html",
+        form=form,
+        during_login=during_login,
+        secret=second_factor.grouped(secret),
         qr=second_factor.qr_svg(uri, _("QR code to scan with your authenticator app")),
-        optional=not second_factor.required(user), action_form=ActionForm(),
+        optional=not second_factor.required(user),
+        action_form=ActionForm(),
     ), 200 if request.method == "GET" else 400
 
 
@@ -221,11 +237,17 @@ def account():
 
 def _account_page(form, renew_form):
     status = 400 if form.errors or renew_form.errors else 200
-    return render_template("accounts/account.html", form=form, sessions=sessions.active_sessions(current_user),
-                           current_session=sessions.current(), end_form=ActionForm(),
-                           language_name=language_name, totp=second_factor.credential(current_user),
-                           codes_left=second_factor.recovery_codes_left(current_user),
-                           renew_form=renew_form), status
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        sessions=sessions.active_sessions(current_user),
+        current_session=sessions.current(),
+        end_form=ActionForm(),
+        language_name=language_name,
+        totp=second_factor.credential(current_user),
+        codes_left=second_factor.recovery_codes_left(current_user),
+        renew_form=renew_form,
+    ), status
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
@@ -244,8 +266,7 @@ def set_up_second_factor():
         else:
             session.pop("enrol_secret", None)
             db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes,
-                                   next_url=url_for("accounts.account"))
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"))
     return _enrol_page(current_user, form, during_login=False)
 
 
@@ -261,8 +282,7 @@ def renew_recovery_codes():
             form.code.errors.append(str(error))
         else:
             db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes,
-                                   next_url=url_for("accounts.account"))
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"))
         db.session.commit()  # the audit trail keeps the failed attempt
     return _account_page(ChangePasswordForm(formdata=None), form)
 

@@ -84,11 +84,13 @@ def can_read_course(user, course: Course) -> bool:
 def _enrolment_scope(user):
     if not _signed_in(user):
         return false()
-    conditions = [Enrolment.user_id == user.id, Enrolment.enrolled_by_id == user.id,
-                  Enrolment.course_id.in_(managed_courses(user).with_only_columns(Course.id))]
+    conditions = [
+        Enrolment.user_id == user.id,
+        Enrolment.enrolled_by_id == user.id,
+        Enrolment.course_id.in_(managed_courses(user).with_only_columns(Course.id)),
+    ]
     if permissions.can(user, permissions.MANAGE_CASES):
-        conditions.append(Enrolment.client_id.in_(
-            case_access.visible_clients(user).with_only_columns(Client.id)))
+        conditions.append(Enrolment.client_id.in_(case_access.visible_clients(user).with_only_columns(Client.id)))
     return or_(*conditions)
 
 
@@ -97,8 +99,9 @@ def visible_enrolments(user) -> Select:
 
 
 def can_view_enrolment(user, enrolment: Enrolment) -> bool:
-    return db.session.scalar(select(Enrolment.id).where(Enrolment.id == enrolment.id,
-                                                        _enrolment_scope(user))) is not None
+    return (
+        db.session.scalar(select(Enrolment.id).where(Enrolment.id == enrolment.id, _enrolment_scope(user))) is not None
+    )
 
 
 def can_cancel_as_participant(user, enrolment: Enrolment) -> bool:

@@ -11,8 +11,12 @@ from isok.catalogue.models import Course
 @bp.cli.command("billing-statement")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day (YYYY-MM-DD).")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, writable=True),
-              help="Write an XLSX file here instead of CSV to standard output.")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write an XLSX file here instead of CSV to standard output.",
+)
 def billing_statement_command(since, until, xlsx_path):
     """What each paying organisation owes for the courses that started in the period, under the accepted terms."""
     first, last = since.date(), until.date()
@@ -25,4 +29,3 @@ def billing_statement_command(since, until, xlsx_path):
         click.echo(f"{len(table.rows)} lines written to {xlsx_path}.", err=True)
     else:
         click.echo(reports.csv_bytes(table).decode("utf-8-sig"), nl=False)
-

@@ -52,8 +52,11 @@ def per_language(labels: dict, *, long: bool = True):
         for name, label in labels.items():
             for code in TEXT_LANGUAGES:
                 text = _l("%(text)s (%(language)s)", text=label, language=LANGUAGE_LABELS[code])
-                field = (TextAreaField(text, validators=[Optional(), Length(max=10000)]) if long else
-                         StringField(text, validators=[Optional(), Length(max=200)]))
+                field = (
+                    TextAreaField(text, validators=[Optional(), Length(max=10000)])
+                    if long
+                    else StringField(text, validators=[Optional(), Length(max=200)])
+                )
                 setattr(cls, f"{name}_{code}", field)
         return cls
 
@@ -61,46 +64,57 @@ def per_language(labels: dict, *, long: bool = True):
 
 
 @per_language({"title": _l("Title")}, long=False)
-@per_language({"description": _l("Description"), "audience": _l("Who it is for"),
-               "prerequisites": _l("Prerequisites")})
+@per_language({"description": _l("Description"), "audience": _l("Who it is for"), "prerequisites": _l("Prerequisites")})
 class CourseForm(VersionedForm):
     organisation_id = SelectField(_l("Offered by"), coerce=int)
-    text_language = SelectField(_l("Language the course is described in"),
-                                choices=choices(LANGUAGE_LABELS.items()),
-                                description=_l("Texts left empty in another language show this language's text."))
-    field = SelectField(_l("Field (ISCED-F 2013)"),
-                        choices=choices((f.value, label) for f, label in FIELD_LABELS.items()))
-    level = SelectField(_l("EQF level"), validators=[Optional()],
-                        choices=choices([("", _l("No level")), *((str(n), str(n)) for n in range(1, 9))]))
+    text_language = SelectField(
+        _l("Language the course is described in"),
+        choices=choices(LANGUAGE_LABELS.items()),
+        description=_l("Texts left empty in another language show this language's text."),
+    )
+    field = SelectField(
+        _l("Field (ISCED-F 2013)"), choices=choices((f.value, label) for f, label in FIELD_LABELS.items())
+    )
+    level = SelectField(
+        _l("EQF level"),
+        validators=[Optional()],
+        choices=choices([("", _l("No level")), *((str(n), str(n)) for n in range(1, 9))]),
+    )
     credits = IntegerField(_l("Credits (competence points)"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages of instruction"))
     mode = SelectField(_l("Held"), choices=choices((m.value, label) for m, label in MODE_LABELS.items()))
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
-                        description=_l("Address or town; needed unless the course is online only."))
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Address or town; needed unless the course is online only."),
+    )
     sessions = FieldList(FormField(SessionForm), min_entries=3)
     seats = IntegerField(_l("Seats"), validators=[Optional()])
     enrolment_opens_on = DateField(_l("Enrolment opens"), validators=[Optional()])
     enrolment_closes_on = DateField(_l("Enrolment closes"), validators=[Optional()])
     open_to = SelectField(_l("Open to"), choices=choices((o.value, label) for o, label in OPEN_TO_LABELS.items()))
-    programme = BooleanField(_l("A training of the counsellor and teacher programme (its participants are ESF "
-                                "participants)"))
+    programme = BooleanField(
+        _l("A training of the counsellor and teacher programme (its participants are ESF participants)")
+    )
     graded = BooleanField(_l("Participants get a grade (1–5)"))
-    pricing_rule = SelectField(_l("Pricing rule"),
-                               choices=choices((r.value, label) for r, label in PRICING_RULE_LABELS.items()))
+    pricing_rule = SelectField(
+        _l("Pricing rule"), choices=choices((r.value, label) for r, label in PRICING_RULE_LABELS.items())
+    )
     member_fee = DecimalField(_l("Price for network members (€)"), places=2, validators=[Optional()])
-    outside_fee = DecimalField(_l("Price for organisations outside the network (€)"), places=2,
-                               validators=[Optional()])
+    outside_fee = DecimalField(_l("Price for organisations outside the network (€)"), places=2, validators=[Optional()])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     contact_email = StringField(_l("Contact e-mail"), validators=[Optional(), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
-    unit_ids = MultiCheckboxField(_l("Qualification units it teaches"), coerce=int,
-                                  description=_l("A client's gap plan lists the courses that teach its units."))
+    unit_ids = MultiCheckboxField(
+        _l("Qualification units it teaches"),
+        coerce=int,
+        description=_l("A client's gap plan lists the courses that teach its units."),
+    )
     publish = BooleanField(_l("Publish in the catalogue now"))
 
 
 class CancelCourseForm(Form):
-    reason = TextAreaField(_l("Reason, shown to the enrolled people"), validators=[DataRequired(),
-                                                                                   Length(max=2000)])
+    reason = TextAreaField(_l("Reason, shown to the enrolled people"), validators=[DataRequired(), Length(max=2000)])
 
 
 class ParticipantForm(Form):
@@ -110,25 +124,40 @@ class ParticipantForm(Form):
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items()))
-    gender = SelectField(_l("Gender"), choices=choices((g.value, label) for g, label in GENDER_LABELS.items()),
-                         description=_l("Training participants are ESF participants: the report is split by gender."))
+    gender = SelectField(
+        _l("Gender"),
+        choices=choices((g.value, label) for g, label in GENDER_LABELS.items()),
+        description=_l("Training participants are ESF participants: the report is split by gender."),
+    )
 
 
 class CompletionForm(Form):
-    completion = SelectField(_l("Completion"), validators=[Optional()],
-                             choices=choices([("", _l("Not recorded")), *COMPLETION_LABELS.items()]))
-    grade = SelectField(_l("Grade"), validators=[Optional()],
-                        choices=choices([("", "–"), *((str(n), str(n)) for n in range(1, 6))]))
+    completion = SelectField(
+        _l("Completion"),
+        validators=[Optional()],
+        choices=choices([("", _l("Not recorded")), *COMPLETION_LABELS.items()]),
+    )
+    grade = SelectField(
+        _l("Grade"), validators=[Optional()], choices=choices([("", "–"), *((str(n), str(n)) for n in range(1, 6))])
+    )
     completed_on = DateField(_l("Completed on"), validators=[Optional()])
 
 
-@per_language({"pricing": _l("Pricing guidelines"), "cancellation": _l("Cancellation terms"),
-               "responsibilities": _l("Who is responsible for what")})
+@per_language(
+    {
+        "pricing": _l("Pricing guidelines"),
+        "cancellation": _l("Cancellation terms"),
+        "responsibilities": _l("Who is responsible for what"),
+    }
+)
 class RulesForm(Form):
-    free_cancellation_days = IntegerField(_l("Free cancellation up to this many days before the start"),
-                                          validators=[InputRequired(), NumberRange(0, 365)])
-    late_cancellation_percent = IntegerField(_l("Later cancellations are charged this share of the price (%)"),
-                                             validators=[InputRequired(), NumberRange(0, 100)])
+    free_cancellation_days = IntegerField(
+        _l("Free cancellation up to this many days before the start"), validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    late_cancellation_percent = IntegerField(
+        _l("Later cancellations are charged this share of the price (%)"),
+        validators=[InputRequired(), NumberRange(0, 100)],
+    )
 
 
 class ImportForm(Form):
@@ -144,18 +173,26 @@ class CatalogueFilterForm(Form):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    field = SelectField(_l("Field"), validators=[Optional()],
-                        choices=choices([("", _l("Any")), *((f.value, label) for f, label in FIELD_LABELS.items())]))
+    field = SelectField(
+        _l("Field"),
+        validators=[Optional()],
+        choices=choices([("", _l("Any")), *((f.value, label) for f, label in FIELD_LABELS.items())]),
+    )
     language = SelectField(_l("Language of instruction"), validators=[Optional()])
-    mode = SelectField(_l("Held"), validators=[Optional()],
-                       choices=choices([("", _l("Any")), ("online", _l("Online (also blended)")),
-                                        ("place", _l("In place (also blended)"))]))
+    mode = SelectField(
+        _l("Held"),
+        validators=[Optional()],
+        choices=choices(
+            [("", _l("Any")), ("online", _l("Online (also blended)")), ("place", _l("In place (also blended)"))]
+        ),
+    )
     starts_from = DateField(_l("Starting from"), validators=[Optional()])
     starts_until = DateField(_l("Starting by"), validators=[Optional()])
     organisation = SelectField(_l("Offered by"), validators=[Optional()])
     unit = SelectField(_l("Teaches the unit"), validators=[Optional()])
-    free = SelectField(_l("Seats"), validators=[Optional()],
-                       choices=choices([("", _l("Any")), ("1", _l("Free seats only"))]))
+    free = SelectField(
+        _l("Seats"), validators=[Optional()], choices=choices([("", _l("Any")), ("1", _l("Free seats only"))])
+    )
 
 
 class EnrolForm(Form):
@@ -164,23 +201,34 @@ class EnrolForm(Form):
     name = StringField(_l("Participant's name"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("Participant's e-mail"), validators=[Optional(), Length(max=254)])
     organisation_name = StringField(_l("Participant's organisation"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Participant's work"), validators=[Optional()],
-                       choices=choices([("", _l("Choose…")), *((r.value, label)
-                                                               for r, label in TRAINEE_ROLE_LABELS.items())]))
-    gender = SelectField(_l("Participant's gender"), validators=[Optional()],
-                         choices=choices([("", _l("Choose…")), *((g.value, label)
-                                                                 for g, label in GENDER_LABELS.items())]),
-                         description=_l("Training participants are ESF participants: the report is split by gender."))
+    role = SelectField(
+        _l("Participant's work"),
+        validators=[Optional()],
+        choices=choices([("", _l("Choose…")), *((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items())]),
+    )
+    gender = SelectField(
+        _l("Participant's gender"),
+        validators=[Optional()],
+        choices=choices([("", _l("Choose…")), *((g.value, label) for g, label in GENDER_LABELS.items())]),
+        description=_l("Training participants are ESF participants: the report is split by gender."),
+    )
     payer_name = StringField(_l("Paying organisation"), validators=[Optional(), Length(max=200)])
-    payer_business_id = StringField(_l("Business ID of the paying organisation"),
-                                    validators=[Optional(), Length(max=20)],
-                                    description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"))
+    payer_business_id = StringField(
+        _l("Business ID of the paying organisation"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Finnish business ID (Y-tunnus), e.g. 1234567-8"),
+    )
     payer_contact = StringField(_l("Contact person for the invoice"), validators=[Optional(), Length(max=200)])
     payer_email = StringField(_l("E-mail for the invoice"), validators=[Optional(), Length(max=254)])
-    payer_reference = StringField(_l("Your reference (order number, cost centre)"),
-                                  validators=[Optional(), Length(max=100)])
-    accept_terms = BooleanField(_l("I accept the network's terms: the price above and the cancellation terms, on "
-                                   "behalf of the paying organisation"))
+    payer_reference = StringField(
+        _l("Your reference (order number, cost centre)"), validators=[Optional(), Length(max=100)]
+    )
+    accept_terms = BooleanField(
+        _l(
+            "I accept the network's terms: the price above and the cancellation terms, on "
+            "behalf of the paying organisation"
+        )
+    )
 
 
 class PeriodForm(Form):

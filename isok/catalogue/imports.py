@@ -28,10 +28,16 @@ COLUMNS = [
     Column("training_start", parse_date, help=_l("First day of the course, when several share the title")),
     Column("name", required=True, help=_l("Participant's full name")),
     Column("organisation", _organisation, required=True, help=_l("Organisation name or business ID")),
-    Column("role", parse_choice({r.value: r for r in TraineeRole}), help=_l("counsellor, teacher or other; "
-                                                                           "needed for programme trainings")),
-    Column("gender", parse_choice({g.value: g for g in Gender}), help=_l("female, male, other or not_stated; "
-                                                                        "needed for programme trainings")),
+    Column(
+        "role",
+        parse_choice({r.value: r for r in TraineeRole}),
+        help=_l("counsellor, teacher or other; needed for programme trainings"),
+    ),
+    Column(
+        "gender",
+        parse_choice({g.value: g for g in Gender}),
+        help=_l("female, male, other or not_stated; needed for programme trainings"),
+    ),
     Column("completed_on", parse_date, help=_l("Date of completion; empty if not completed")),
 ]
 FIELDS = {"organisation_id": "organisation", "name": "name"}
@@ -40,14 +46,18 @@ TITLE = _l("Import course participants")
 
 def _find_course(courses: list[Course], title: str, starts_on: date | None) -> Course:
     wanted = " ".join(title.split()).casefold()
-    found = [course for course in courses if any(" ".join(text.split()).casefold() == wanted
-                                                 for text in course.title.values())
-             and (starts_on is None or course.starts_on == starts_on)]
+    found = [
+        course
+        for course in courses
+        if any(" ".join(text.split()).casefold() == wanted for text in course.title.values())
+        and (starts_on is None or course.starts_on == starts_on)
+    ]
     if not found:
         raise services.CatalogueError(_("None of your courses has this title (and first day)."), "training")
     if len(found) > 1:
-        raise services.CatalogueError(_("Several of your courses have this title: give the training_start too."),
-                                      "training_start")
+        raise services.CatalogueError(
+            _("Several of your courses have this title: give the training_start too."), "training_start"
+        )
     return found[0]
 
 
@@ -59,10 +69,17 @@ def make_apply(actor, courses_query):
         try:
             course = _find_course(courses, values["training"], values["training_start"])
             services.record_participant(
-                actor, course, services.Person(name=values["name"], organisation=values["organisation"],
-                                               role=values["role"], gender=values["gender"]),
+                actor,
+                course,
+                services.Person(
+                    name=values["name"],
+                    organisation=values["organisation"],
+                    role=values["role"],
+                    gender=values["gender"],
+                ),
                 completion=Completion.COMPLETED if values["completed_on"] else None,
-                completed_on=values["completed_on"])
+                completed_on=values["completed_on"],
+            )
         except services.CatalogueError as error:
             raise services.CatalogueError(str(error), FIELDS.get(error.field, error.field)) from error
         return f"{values['name']} · {values['organisation'].name} · {course}"

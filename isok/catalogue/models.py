@@ -81,8 +81,10 @@ class OpenTo(enum.StrEnum):
         return OPEN_TO_LABELS[self]
 
 
-OPEN_TO_LABELS = {OpenTo.EVERYONE: _l("Everyone, also organisations outside the network"),
-                  OpenTo.MEMBERS: _l("The network's member organisations only")}
+OPEN_TO_LABELS = {
+    OpenTo.EVERYONE: _l("Everyone, also organisations outside the network"),
+    OpenTo.MEMBERS: _l("The network's member organisations only"),
+}
 
 
 class PricingRule(enum.StrEnum):
@@ -116,8 +118,11 @@ class CourseStatus(enum.StrEnum):
         return COURSE_STATUS_LABELS[self]
 
 
-COURSE_STATUS_LABELS = {CourseStatus.DRAFT: _l("Draft"), CourseStatus.PUBLISHED: _l("Published"),
-                        CourseStatus.CANCELLED: _l("Cancelled")}
+COURSE_STATUS_LABELS = {
+    CourseStatus.DRAFT: _l("Draft"),
+    CourseStatus.PUBLISHED: _l("Published"),
+    CourseStatus.CANCELLED: _l("Cancelled"),
+}
 
 
 class TraineeRole(enum.StrEnum):
@@ -133,8 +138,11 @@ class TraineeRole(enum.StrEnum):
         return TRAINEE_ROLE_LABELS[self]
 
 
-TRAINEE_ROLE_LABELS = {TraineeRole.COUNSELLOR: _l("Counsellor"), TraineeRole.TEACHER: _l("Teacher"),
-                       TraineeRole.OTHER: _l("Other")}
+TRAINEE_ROLE_LABELS = {
+    TraineeRole.COUNSELLOR: _l("Counsellor"),
+    TraineeRole.TEACHER: _l("Teacher"),
+    TraineeRole.OTHER: _l("Other"),
+}
 
 
 class EnrolmentStatus(enum.StrEnum):
@@ -147,9 +155,11 @@ class EnrolmentStatus(enum.StrEnum):
         return ENROLMENT_STATUS_LABELS[self]
 
 
-ENROLMENT_STATUS_LABELS = {EnrolmentStatus.CONFIRMED: _l("Confirmed"),
-                           EnrolmentStatus.WAITING: _l("On the waiting list"),
-                           EnrolmentStatus.CANCELLED: _l("Cancelled")}
+ENROLMENT_STATUS_LABELS = {
+    EnrolmentStatus.CONFIRMED: _l("Confirmed"),
+    EnrolmentStatus.WAITING: _l("On the waiting list"),
+    EnrolmentStatus.CANCELLED: _l("Cancelled"),
+}
 
 
 class Completion(enum.StrEnum):
@@ -166,7 +176,8 @@ COMPLETION_LABELS = {Completion.COMPLETED: _l("Completed"), Completion.NOT_COMPL
 GRADES = (1, 2, 3, 4, 5)  # the Finnish vocational scale, for courses that grade
 
 course_unit = Table(
-    "course_unit", db.metadata,
+    "course_unit",
+    db.metadata,
     Column("course_id", ForeignKey("course.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("framework_unit.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
@@ -221,9 +232,11 @@ class Course(db.Model):
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     sessions: Mapped[list["CourseSession"]] = relationship(
-        back_populates="course", cascade="all, delete-orphan", order_by="(CourseSession.starts_on, CourseSession.id)")
-    language_rows: Mapped[list["CourseLanguage"]] = relationship(cascade="all, delete-orphan",
-                                                                 order_by="CourseLanguage.code")
+        back_populates="course", cascade="all, delete-orphan", order_by="(CourseSession.starts_on, CourseSession.id)"
+    )
+    language_rows: Mapped[list["CourseLanguage"]] = relationship(
+        cascade="all, delete-orphan", order_by="CourseLanguage.code"
+    )
     units: Mapped[list[FrameworkUnit]] = relationship(secondary=course_unit, order_by="FrameworkUnit.code")
 
     @property
@@ -239,8 +252,16 @@ class Course(db.Model):
 
     def schedule(self) -> list[list]:
         """The sessions as plain data, as an enrolment keeps what it accepted."""
-        return [[s.starts_on.isoformat(), s.ends_on.isoformat(), s.start_time.isoformat() if s.start_time else None,
-                 s.end_time.isoformat() if s.end_time else None, s.place] for s in self.sessions]
+        return [
+            [
+                s.starts_on.isoformat(),
+                s.ends_on.isoformat(),
+                s.start_time.isoformat() if s.start_time else None,
+                s.end_time.isoformat() if s.end_time else None,
+                s.place,
+            ]
+            for s in self.sessions
+        ]
 
     @property
     def free_seats(self) -> int:

@@ -99,9 +99,14 @@ def is_member(organisation_id: int | None, on: date | None = None) -> bool:
     """A member of the network: an organisation registered as a partner of the project by that day."""
     if organisation_id is None:
         return False
-    return db.session.scalar(select(Partnership.id).where(
-        Partnership.organisation_id == organisation_id,
-        Partnership.first_cooperation_on <= (on or today()))) is not None
+    return (
+        db.session.scalar(
+            select(Partnership.id).where(
+                Partnership.organisation_id == organisation_id, Partnership.first_cooperation_on <= (on or today())
+            )
+        )
+        is not None
+    )
 
 
 # --- the network's rules ---------------------------------------------------------------------------------------
@@ -122,19 +127,28 @@ def _texts(values: dict | None, field: str, *, required: bool = False) -> dict[s
     return texts
 
 
-def save_rules(actor, *, pricing: dict, cancellation: dict, responsibilities: dict, free_cancellation_days: int,
-               late_cancellation_percent: int) -> NetworkRules:
+def save_rules(
+    actor,
+    *,
+    pricing: dict,
+    cancellation: dict,
+    responsibilities: dict,
+    free_cancellation_days: int,
+    late_cancellation_percent: int,
+) -> NetworkRules:
     """Add a version of the network's rules; enrolments made before keep the version their payer accepted."""
     if free_cancellation_days is None or not 0 <= free_cancellation_days <= 365:
         raise CatalogueError(_("Give a number of days from 0 to 365."), "free_cancellation_days")
     if late_cancellation_percent is None or not 0 <= late_cancellation_percent <= 100:
         raise CatalogueError(_("Give a percentage from 0 to 100."), "late_cancellation_percent")
-    rules = NetworkRules(pricing=_texts(pricing, "pricing", required=True),
-                         cancellation=_texts(cancellation, "cancellation", required=True),
-                         responsibilities=_texts(responsibilities, "responsibilities", required=True),
-                         free_cancellation_days=free_cancellation_days,
-                         late_cancellation_percent=late_cancellation_percent,
-                         created_by_id=getattr(actor, "id", None))
+    rules = NetworkRules(
+        pricing=_texts(pricing, "pricing", required=True),
+        cancellation=_texts(cancellation, "cancellation", required=True),
+        responsibilities=_texts(responsibilities, "responsibilities", required=True),
+        free_cancellation_days=free_cancellation_days,
+        late_cancellation_percent=late_cancellation_percent,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(rules)
     db.session.flush()
     audit.record(actor, "network_rules_saved", rules, changes=audit.snapshot(rules, RULES_FIELDS))
@@ -142,6 +156,7 @@ def save_rules(actor, *, pricing: dict, cancellation: dict, responsibilities: di
 
 
 # --- courses ---------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class SessionInput:
@@ -152,10 +167,34 @@ class SessionInput:
     place: str | None = None
 
 
-COURSE_FIELDS = ["organisation_id", "title", "description", "audience", "prerequisites", "text_language", "field",
-                 "level", "credits", "mode", "place", "seats", "enrolment_opens_on", "enrolment_closes_on",
-                 "starts_on", "ends_on", "open_to", "programme", "graded", "pricing_rule", "member_fee_cents",
-                 "outside_fee_cents", "contact_name", "contact_email", "contact_phone", "status"]
+COURSE_FIELDS = [
+    "organisation_id",
+    "title",
+    "description",
+    "audience",
+    "prerequisites",
+    "text_language",
+    "field",
+    "level",
+    "credits",
+    "mode",
+    "place",
+    "seats",
+    "enrolment_opens_on",
+    "enrolment_closes_on",
+    "starts_on",
+    "ends_on",
+    "open_to",
+    "programme",
+    "graded",
+    "pricing_rule",
+    "member_fee_cents",
+    "outside_fee_cents",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "status",
+]
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -170,12 +209,14 @@ def _sessions(inputs: list[SessionInput]) -> list[tuple]:
         if ends_on < item.starts_on:
             raise CatalogueError(_("Session %(n)d ends before it starts.", n=index + 1), "sessions")
         if (item.start_time is None) != (item.end_time is None):
-            raise CatalogueError(_("Session %(n)d: give both times, or neither for whole days.", n=index + 1),
-                                 "sessions")
+            raise CatalogueError(
+                _("Session %(n)d: give both times, or neither for whole days.", n=index + 1), "sessions"
+            )
         if item.start_time is not None:
             if ends_on != item.starts_on:
-                raise CatalogueError(_("Session %(n)d: a session with times is one day; add a session per day.",
-                                       n=index + 1), "sessions")
+                raise CatalogueError(
+                    _("Session %(n)d: a session with times is one day; add a session per day.", n=index + 1), "sessions"
+                )
             if item.end_time <= item.start_time:
                 raise CatalogueError(_("Session %(n)d ends before it starts.", n=index + 1), "sessions")
         sessions.append((item.starts_on, ends_on, item.start_time, item.end_time, _text(item.place)))
@@ -193,21 +234,51 @@ def _cents(value, field: str) -> int:
 
 
 def _search_text(course: Course) -> str:
-    parts = [*course.title.values(), *course.description.values(), *course.audience.values(),
-             course.organisation.name if course.organisation else "", course.place or ""]
+    parts = [
+        *course.title.values(),
+        *course.description.values(),
+        *course.audience.values(),
+        course.organisation.name if course.organisation else "",
+        course.place or "",
+    ]
     return " ".join(" ".join(part.split()) for part in parts if part).casefold()
 
 
-def _apply_course(actor, course: Course, *, organisation: Organisation | None, title: dict, description: dict | None,
-                  audience: dict | None, prerequisites: dict | None, text_language: str, field, level: int | None,
-                  credits: int | None, mode, place: str | None, seats: int | None, enrolment_opens_on: date | None,
-                  enrolment_closes_on: date | None, sessions: list[SessionInput], languages: list[str], open_to,
-                  programme: bool, graded: bool, pricing_rule, member_fee, outside_fee, contact_name: str,
-                  contact_email: str, contact_phone: str | None, unit_ids: list[int]) -> None:
-    if organisation is None or not (access.can_offer_for(actor, organisation.id)
-                                    or programme and access.can_keep_programme(actor)):
-        raise CatalogueError(_("You can offer courses only in the name of your own organisation."),
-                             "organisation_id")
+def _apply_course(
+    actor,
+    course: Course,
+    *,
+    organisation: Organisation | None,
+    title: dict,
+    description: dict | None,
+    audience: dict | None,
+    prerequisites: dict | None,
+    text_language: str,
+    field,
+    level: int | None,
+    credits: int | None,
+    mode,
+    place: str | None,
+    seats: int | None,
+    enrolment_opens_on: date | None,
+    enrolment_closes_on: date | None,
+    sessions: list[SessionInput],
+    languages: list[str],
+    open_to,
+    programme: bool,
+    graded: bool,
+    pricing_rule,
+    member_fee,
+    outside_fee,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str | None,
+    unit_ids: list[int],
+) -> None:
+    if organisation is None or not (
+        access.can_offer_for(actor, organisation.id) or programme and access.can_keep_programme(actor)
+    ):
+        raise CatalogueError(_("You can offer courses only in the name of your own organisation."), "organisation_id")
     if text_language not in TEXT_LANGUAGES:
         raise CatalogueError(_("Choose one of the listed languages."), "text_language")
     titles = _texts(title, "title", required=True)
@@ -225,8 +296,10 @@ def _apply_course(actor, course: Course, *, organisation: Organisation | None, t
     if seats is None or seats < 1:
         raise CatalogueError(_("A course has at least one seat."), "seats")
     if seats < course.seats_taken:
-        raise CatalogueError(_("%(n)d people already hold a seat: cancel enrolments before lowering the seats.",
-                               n=course.seats_taken), "seats")
+        raise CatalogueError(
+            _("%(n)d people already hold a seat: cancel enrolments before lowering the seats.", n=course.seats_taken),
+            "seats",
+        )
     schedule = _sessions(sessions)
     starts_on, ends_on = schedule[0][0], max(s[1] for s in schedule)
     if enrolment_opens_on is None:
@@ -241,12 +314,14 @@ def _apply_course(actor, course: Course, *, organisation: Organisation | None, t
     if not codes or not all(LANGUAGE_CODE.match(code) for code in codes):
         raise CatalogueError(_("Choose at least one language of instruction."), "languages")
     if programme != course.programme and not access.can_keep_programme(actor):
-        raise CatalogueError(_("Only the project's managers decide which courses belong to the training programme."),
-                             "programme")
+        raise CatalogueError(
+            _("Only the project's managers decide which courses belong to the training programme."), "programme"
+        )
     member_cents, outside_cents = _cents(member_fee, "member_fee"), _cents(outside_fee, "outside_fee")
     if pricing_rule is PricingRule.FREE_FOR_MEMBERS and member_cents:
-        raise CatalogueError(_("Under this rule the course is free for members: leave the member price at 0."),
-                             "member_fee")
+        raise CatalogueError(
+            _("Under this rule the course is free for members: leave the member price at 0."), "member_fee"
+        )
     if pricing_rule is PricingRule.PER_CREDIT and not credits:
         raise CatalogueError(_("A price per credit needs the course's credits."), "credits")
     units = db.session.scalars(select(FrameworkUnit).where(FrameworkUnit.id.in_(unit_ids or []))).all()
@@ -270,8 +345,9 @@ def _apply_course(actor, course: Course, *, organisation: Organisation | None, t
     course.units = list(units)
     before = [(s.starts_on, s.ends_on, s.start_time, s.end_time, s.place) for s in course.sessions]
     if before != schedule:
-        course.sessions = [CourseSession(starts_on=a, ends_on=b, start_time=c, end_time=d, place=e)
-                           for a, b, c, d, e in schedule]
+        course.sessions = [
+            CourseSession(starts_on=a, ends_on=b, start_time=c, end_time=d, place=e) for a, b, c, d, e in schedule
+        ]
         course.schedule_version = (course.schedule_version or 0) + (1 if before else 0)
     course.starts_on, course.ends_on = starts_on, ends_on
     if course.languages != codes:
@@ -284,9 +360,16 @@ def create_course(actor, *, publish: bool = False, **fields) -> Course:
     _apply_course(actor, course, **fields)
     db.session.add(course)
     db.session.flush()
-    audit.record(actor, "course_created", course, changes={**audit.snapshot(course, COURSE_FIELDS),
-                                                           "languages": course.languages,
-                                                           "unit_ids": [unit.id for unit in course.units]})
+    audit.record(
+        actor,
+        "course_created",
+        course,
+        changes={
+            **audit.snapshot(course, COURSE_FIELDS),
+            "languages": course.languages,
+            "unit_ids": [unit.id for unit in course.units],
+        },
+    )
     return course
 
 
@@ -298,8 +381,12 @@ def update_course(actor, course: Course, *, version=None, **fields) -> None:
     if course.status is CourseStatus.CANCELLED:
         raise CatalogueError(_("A cancelled course cannot be changed."))
     if is_stale(course, version):
-        raise CatalogueError(_("Someone else saved this course while you were editing it. Open it again to see "
-                               "their changes, then make yours."))
+        raise CatalogueError(
+            _(
+                "Someone else saved this course while you were editing it. Open it again to see "
+                "their changes, then make yours."
+            )
+        )
     languages, units = course.languages, [unit.id for unit in course.units]
     schedule = course.schedule_version
     _apply_course(actor, course, **fields)
@@ -345,6 +432,7 @@ def cancel_course(actor, course: Course, reason: str) -> int:
 
 # --- prices ----------------------------------------------------------------------------------------------------
 
+
 def price_cents(course: Course, member: bool) -> int:
     """The price of one enrolment under the course's rule; a per-course fee is billed once per paying
     organisation (see queries.billing_statement)."""
@@ -366,6 +454,7 @@ def late_cancellation_percent(rules: NetworkRules | None) -> int:
 
 
 # --- enrolment -------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Person:
@@ -392,31 +481,62 @@ class Payer:
     reference: str | None = None
 
 
-ENROLMENT_FIELDS = ["course_id", "status", "name", "email", "user_id", "client_id", "organisation_id",
-                    "organisation_name", "role", "gender", "member", "payer_name", "payer_business_id",
-                    "payer_contact", "payer_email", "payer_reference", "pricing_rule", "price_cents",
-                    "free_cancellation_until", "late_cancellation_percent", "rules_id"]
+ENROLMENT_FIELDS = [
+    "course_id",
+    "status",
+    "name",
+    "email",
+    "user_id",
+    "client_id",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "gender",
+    "member",
+    "payer_name",
+    "payer_business_id",
+    "payer_contact",
+    "payer_email",
+    "payer_reference",
+    "pricing_rule",
+    "price_cents",
+    "free_cancellation_until",
+    "late_cancellation_percent",
+    "rules_id",
+]
 # What an erasure removes from an enrolment of a client (and from the audit trail's recorded changes).
 PERSONAL_FIELDS = ("name", "email")
 
 
 def _lock(course: Course) -> Course:
     """Hold the course row until the transaction ends and read its seats as they are now."""
-    return db.session.scalars(select(Course).where(Course.id == course.id).with_for_update(of=Course)
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Course)
+        .where(Course.id == course.id)
+        .with_for_update(of=Course)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _count_seat(course: Course, change: int) -> None:
     """Change the taken seats without touching the course's edit version (a seat taken is not an edit)."""
-    db.session.execute(update(Course).where(Course.id == course.id)
-                       .values(seats_taken=Course.seats_taken + change).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Course)
+        .where(Course.id == course.id)
+        .values(seats_taken=Course.seats_taken + change)
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire(course, ["seats_taken"])
 
 
 def _active_enrolments(course: Course) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                           Enrolment.status != EnrolmentStatus.CANCELLED)
-                                   .order_by(Enrolment.enrolled_at, Enrolment.id)))
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.CANCELLED)
+            .order_by(Enrolment.enrolled_at, Enrolment.id)
+        )
+    )
 
 
 def organisation_key(organisation: Organisation | None, business_id: str | None, name: str) -> str:
@@ -433,28 +553,42 @@ def _check_open(actor, course: Course, member: bool, on: date) -> None:
     if course.status is not CourseStatus.PUBLISHED:
         raise CatalogueError(_("This course is not open for enrolment."))
     if on < course.enrolment_opens_on:
-        raise CatalogueError(_("Enrolment for this course opens on %(date)s.",
-                               date=course.enrolment_opens_on.isoformat()))
+        raise CatalogueError(
+            _("Enrolment for this course opens on %(date)s.", date=course.enrolment_opens_on.isoformat())
+        )
     if on > course.enrolment_closes_on:
-        raise CatalogueError(_("Enrolment for this course closed on %(date)s.",
-                               date=course.enrolment_closes_on.isoformat()))
+        raise CatalogueError(
+            _("Enrolment for this course closed on %(date)s.", date=course.enrolment_closes_on.isoformat())
+        )
     if course.open_to is OpenTo.MEMBERS and not member:
         raise CatalogueError(_("This course is open to the network's member organisations only."))
 
 
 def _check_not_enrolled(course: Course, client: Client | None, name_key: str, org_key: str) -> None:
-    same = (Enrolment.client_id == client.id) if client is not None else (
-        (Enrolment.name_key == name_key) & (Enrolment.organisation_key == org_key))
-    if db.session.scalar(select(Enrolment.id).where(Enrolment.course_id == course.id, same,
-                                                    Enrolment.status != EnrolmentStatus.CANCELLED)):
+    same = (
+        (Enrolment.client_id == client.id)
+        if client is not None
+        else ((Enrolment.name_key == name_key) & (Enrolment.organisation_key == org_key))
+    )
+    if db.session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.course_id == course.id, same, Enrolment.status != EnrolmentStatus.CANCELLED
+        )
+    ):
         raise CatalogueError(_("This person is already enrolled on this course (or on its waiting list)."), "name")
 
 
 def _participant(course: Course, person: Person) -> dict:
     name = _required(person.name, "name")
-    values = {"name": name, "name_key": person_key(name), "email": _email(person.email, "email", required=False),
-              "user_id": person.user.id if person.user else None,
-              "client_id": person.client.id if person.client else None, "role": None, "gender": None}
+    values = {
+        "name": name,
+        "name_key": person_key(name),
+        "email": _email(person.email, "email", required=False),
+        "user_id": person.user.id if person.user else None,
+        "client_id": person.client.id if person.client else None,
+        "role": None,
+        "gender": None,
+    }
     if course.programme:
         if person.client is not None:
             raise CatalogueError(_("The trainings of the programme are for counsellors and teachers, not clients."))
@@ -466,24 +600,37 @@ def _participant(course: Course, person: Person) -> dict:
 def _commitment(price: int, payer: Payer, organisation: Organisation | None, accept_terms: bool) -> dict:
     """The payer's commitment: needed whenever the enrolment may cost something."""
     if price == 0:
-        return {"payer_name": organisation.name if organisation else _text(payer.name),
-                "payer_business_id": None, "payer_contact": _text(payer.contact),
-                "payer_email": _email(payer.email, "payer_email", required=False),
-                "payer_reference": _text(payer.reference)}
-    business_id = (organisation.business_id if organisation and organisation.business_id else
-                   _required(payer.business_id, "payer_business_id"))
+        return {
+            "payer_name": organisation.name if organisation else _text(payer.name),
+            "payer_business_id": None,
+            "payer_contact": _text(payer.contact),
+            "payer_email": _email(payer.email, "payer_email", required=False),
+            "payer_reference": _text(payer.reference),
+        }
+    business_id = (
+        organisation.business_id
+        if organisation and organisation.business_id
+        else _required(payer.business_id, "payer_business_id")
+    )
     if not valid_business_id(business_id):
-        raise CatalogueError(_("This is not a valid Finnish business ID: seven digits, a hyphen and the check "
-                               "digit (1234567-8)."), "payer_business_id")
+        raise CatalogueError(
+            _("This is not a valid Finnish business ID: seven digits, a hyphen and the check digit (1234567-8)."),
+            "payer_business_id",
+        )
     if not accept_terms:
         raise CatalogueError(_("Accept the network's terms to commit to the payment."), "accept_terms")
-    return {"payer_name": organisation.name if organisation else _required(payer.name, "payer_name"),
-            "payer_business_id": business_id, "payer_contact": _required(payer.contact, "payer_contact"),
-            "payer_email": _email(payer.email, "payer_email"), "payer_reference": _text(payer.reference)}
+    return {
+        "payer_name": organisation.name if organisation else _required(payer.name, "payer_name"),
+        "payer_business_id": business_id,
+        "payer_contact": _required(payer.contact, "payer_contact"),
+        "payer_email": _email(payer.email, "payer_email"),
+        "payer_reference": _text(payer.reference),
+    }
 
 
-def enrol(actor, course: Course, person: Person, payer: Payer, *, accept_terms: bool,
-          on: date | None = None) -> tuple[Enrolment, str | None]:
+def enrol(
+    actor, course: Course, person: Person, payer: Payer, *, accept_terms: bool, on: date | None = None
+) -> tuple[Enrolment, str | None]:
     """Enrol a person on a course, or on its waiting list when the seats are taken.
 
     Signed in, the enrolling user's organisation pays and gets the member price if it is a member of the network;
@@ -512,8 +659,11 @@ def enrol(actor, course: Course, person: Person, payer: Payer, *, accept_terms: 
         person_org, person_org_name = organisation, organisation.name
     else:
         person_org_name = _required(person.organisation_name or payer.name, "organisation_name")
-        person_org = (db.session.scalar(select(Organisation).where(
-            Organisation.business_id == commitment["payer_business_id"])) if commitment["payer_business_id"] else None)
+        person_org = (
+            db.session.scalar(select(Organisation).where(Organisation.business_id == commitment["payer_business_id"]))
+            if commitment["payer_business_id"]
+            else None
+        )
     org_key = organisation_key(person_org, commitment["payer_business_id"], person_org_name)
     _check_not_enrolled(course, person.client, participant["name_key"], org_key)
     rules = current_rules()
@@ -522,30 +672,50 @@ def enrol(actor, course: Course, person: Person, payer: Payer, *, accept_terms: 
     seat = course.seats_taken < course.seats
     token = secrets.token_urlsafe(24) if not signed_in else None
     enrolment = Enrolment(
-        course_id=course.id, status=EnrolmentStatus.CONFIRMED if seat else EnrolmentStatus.WAITING,
-        enrolled_by_id=actor.id if signed_in else None, **participant,
-        organisation_id=person_org.id if person_org else None, organisation_name=person_org_name,
-        organisation_key=org_key, member=member, **commitment, pricing_rule=course.pricing_rule, price_cents=price,
-        free_cancellation_until=until, late_cancellation_percent=percent, rules_id=rules.id if rules else None,
+        course_id=course.id,
+        status=EnrolmentStatus.CONFIRMED if seat else EnrolmentStatus.WAITING,
+        enrolled_by_id=actor.id if signed_in else None,
+        **participant,
+        organisation_id=person_org.id if person_org else None,
+        organisation_name=person_org_name,
+        organisation_key=org_key,
+        member=member,
+        **commitment,
+        pricing_rule=course.pricing_rule,
+        price_cents=price,
+        free_cancellation_until=until,
+        late_cancellation_percent=percent,
+        rules_id=rules.id if rules else None,
         terms_accepted_at=utcnow() if accept_terms else None,
         token_hash=hashlib.sha256(token.encode()).hexdigest() if token else None,
-        terms={"title": course.title, "organisation": course.organisation.name, "mode": course.mode.value,
-               "place": course.place, "sessions": course.schedule(), "schedule_version": course.schedule_version,
-               "pricing_rule": course.pricing_rule.value, "price_cents": price, "member": member,
-               "credits": course.credits, "free_cancellation_until": until.isoformat(),
-               "late_cancellation_percent": percent, "rules_id": rules.id if rules else None,
-               "cancellation_terms": rules.cancellation if rules else {}})
+        terms={
+            "title": course.title,
+            "organisation": course.organisation.name,
+            "mode": course.mode.value,
+            "place": course.place,
+            "sessions": course.schedule(),
+            "schedule_version": course.schedule_version,
+            "pricing_rule": course.pricing_rule.value,
+            "price_cents": price,
+            "member": member,
+            "credits": course.credits,
+            "free_cancellation_until": until.isoformat(),
+            "late_cancellation_percent": percent,
+            "rules_id": rules.id if rules else None,
+            "cancellation_terms": rules.cancellation if rules else {},
+        },
+    )
     db.session.add(enrolment)
     if seat:
         _count_seat(course, +1)
     db.session.flush()
-    audit.record(actor, "enrolment_created", enrolment,
-                 changes=audit.snapshot(enrolment, ENROLMENT_FIELDS))
+    audit.record(actor, "enrolment_created", enrolment, changes=audit.snapshot(enrolment, ENROLMENT_FIELDS))
     return enrolment, token
 
 
-def record_participant(actor, course: Course, person: Person, *, completion=None, grade=None,
-                       completed_on: date | None = None) -> Enrolment:
+def record_participant(
+    actor, course: Course, person: Person, *, completion=None, grade=None, completed_on: date | None = None
+) -> Enrolment:
     """The offering organisation records a participant itself (someone who came without enrolling, or a training
     held before the catalogue): no payment commitment, no enrolment period, a seat all the same."""
     if not access.can_manage_course(actor, course):
@@ -562,12 +732,24 @@ def record_participant(actor, course: Course, person: Person, *, completion=None
     if course.seats_taken >= course.seats:
         raise CatalogueError(_("The course is full: raise its seats to record another participant."), "name")
     enrolment = Enrolment(
-        course_id=course.id, status=EnrolmentStatus.CONFIRMED, enrolled_by_id=getattr(actor, "id", None),
-        **participant, organisation_id=organisation.id, organisation_name=organisation.name,
-        organisation_key=org_key, member=is_member(organisation.id), pricing_rule=course.pricing_rule,
-        price_cents=0, free_cancellation_until=course.starts_on, late_cancellation_percent=0,
-        terms={"recorded_by_provider": True, "sessions": course.schedule(),
-               "schedule_version": course.schedule_version})
+        course_id=course.id,
+        status=EnrolmentStatus.CONFIRMED,
+        enrolled_by_id=getattr(actor, "id", None),
+        **participant,
+        organisation_id=organisation.id,
+        organisation_name=organisation.name,
+        organisation_key=org_key,
+        member=is_member(organisation.id),
+        pricing_rule=course.pricing_rule,
+        price_cents=0,
+        free_cancellation_until=course.starts_on,
+        late_cancellation_percent=0,
+        terms={
+            "recorded_by_provider": True,
+            "sessions": course.schedule(),
+            "schedule_version": course.schedule_version,
+        },
+    )
     db.session.add(enrolment)
     _count_seat(course, +1)
     db.session.flush()
@@ -585,6 +767,7 @@ def find_by_token(token: str) -> Enrolment | None:
 
 
 # --- cancellation and the waiting list --------------------------------------------------------------------------
+
 
 def cancellation_charge(enrolment: Enrolment, on: date) -> int:
     """What cancelling costs under the terms the payer accepted: nothing for a place on the waiting list, up to
@@ -608,8 +791,12 @@ def _cancel(actor, enrolment: Enrolment, *, by_provider: bool, charge: int) -> N
     if was_confirmed:
         _count_seat(enrolment.course, -1)
     db.session.flush()
-    audit.record(actor, "enrolment_cancelled", enrolment,
-                 changes={"by_provider": by_provider, "charge_cents": charge, "was_confirmed": was_confirmed})
+    audit.record(
+        actor,
+        "enrolment_cancelled",
+        enrolment,
+        changes={"by_provider": by_provider, "charge_cents": charge, "was_confirmed": was_confirmed},
+    )
 
 
 def cancel_enrolment(actor, enrolment: Enrolment, *, by_provider: bool = False, on: date | None = None) -> int:
@@ -641,9 +828,12 @@ def _fill_seats(actor, course: Course, on: date | None = None) -> list[Enrolment
     free = course.seats - course.seats_taken
     if free <= 0:
         return []
-    waiting = db.session.scalars(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                         Enrolment.status == EnrolmentStatus.WAITING)
-                                 .order_by(Enrolment.enrolled_at, Enrolment.id).limit(free)).all()
+    waiting = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITING)
+        .order_by(Enrolment.enrolled_at, Enrolment.id)
+        .limit(free)
+    ).all()
     for enrolment in waiting:
         enrolment.status = EnrolmentStatus.CONFIRMED
         enrolment.promoted_at = utcnow()
@@ -656,14 +846,21 @@ def _fill_seats(actor, course: Course, on: date | None = None) -> list[Enrolment
 def waiting_position(enrolment: Enrolment) -> int | None:
     if enrolment.status is not EnrolmentStatus.WAITING:
         return None
-    ahead = db.session.scalar(select(func.count()).select_from(Enrolment).where(
-        Enrolment.course_id == enrolment.course_id, Enrolment.status == EnrolmentStatus.WAITING,
-        (Enrolment.enrolled_at < enrolment.enrolled_at)
-        | ((Enrolment.enrolled_at == enrolment.enrolled_at) & (Enrolment.id < enrolment.id))))
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Enrolment)
+        .where(
+            Enrolment.course_id == enrolment.course_id,
+            Enrolment.status == EnrolmentStatus.WAITING,
+            (Enrolment.enrolled_at < enrolment.enrolled_at)
+            | ((Enrolment.enrolled_at == enrolment.enrolled_at) & (Enrolment.id < enrolment.id)),
+        )
+    )
     return ahead + 1
 
 
 # --- completion ------------------------------------------------------------------------------------------------
+
 
 def record_completion(actor, enrolment: Enrolment, *, completion, grade=None, completed_on: date | None = None) -> None:
     """Record whether a participant completed the course (and their grade, where the course grades)."""
@@ -699,13 +896,28 @@ def record_completion(actor, enrolment: Enrolment, *, completion, grade=None, co
 
 # --- a client's data --------------------------------------------------------------------------------------------
 
+
 def client_enrolments(client: Client) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).where(Enrolment.client_id == client.id)
-                                   .order_by(Enrolment.enrolled_at)))
+    return list(
+        db.session.scalars(select(Enrolment).where(Enrolment.client_id == client.id).order_by(Enrolment.enrolled_at))
+    )
 
 
-ENROLMENT_EXPORT_FIELDS = ["id", "course_id", "status", "enrolled_at", "name", "email", "organisation_name",
-                           "payer_name", "payer_reference", "price_cents", "completion", "grade", "completed_on"]
+ENROLMENT_EXPORT_FIELDS = [
+    "id",
+    "course_id",
+    "status",
+    "enrolled_at",
+    "name",
+    "email",
+    "organisation_name",
+    "payer_name",
+    "payer_reference",
+    "price_cents",
+    "completion",
+    "grade",
+    "completed_on",
+]
 
 
 def client_enrolments_data(client: Client) -> list[hooks.ExportPart]:
@@ -713,10 +925,23 @@ def client_enrolments_data(client: Client) -> list[hooks.ExportPart]:
     enrolments = client_enrolments(client)
     if not enrolments:
         return []
-    data = [{**audit.snapshot(e, ENROLMENT_EXPORT_FIELDS), "course": e.terms.get("title") or e.course.title,
-             "offered_by": e.course.organisation.name} for e in enrolments]
-    return [hooks.ExportPart("course_enrolments", data, "catalogue/export_summary.html",
-                             context={"enrolments": enrolments}, tables=("enrolment",))]
+    data = [
+        {
+            **audit.snapshot(e, ENROLMENT_EXPORT_FIELDS),
+            "course": e.terms.get("title") or e.course.title,
+            "offered_by": e.course.organisation.name,
+        }
+        for e in enrolments
+    ]
+    return [
+        hooks.ExportPart(
+            "course_enrolments",
+            data,
+            "catalogue/export_summary.html",
+            context={"enrolments": enrolments},
+            tables=("enrolment",),
+        )
+    ]
 
 
 def erase_client_enrolments(actor, client: Client) -> None:

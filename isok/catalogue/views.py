@@ -98,6 +98,7 @@ def _enrolment_or_404(enrolment_id: int) -> Enrolment:
 
 # --- the public catalogue -------------------------------------------------------------------------------------
 
+
 def _locale() -> str:
     return str(get_locale() or "fi")
 
@@ -106,11 +107,17 @@ def _filters(form: CatalogueFilterForm) -> queries.Filters:
     def number(value):
         return int(value) if value and str(value).isdigit() else None
 
-    return queries.Filters(q=(form.q.data or "").strip(), field=form.field.data or "",
-                           language=form.language.data or "", mode=form.mode.data or "",
-                           starts_from=form.starts_from.data, starts_until=form.starts_until.data,
-                           organisation=number(form.organisation.data), unit=number(form.unit.data),
-                           free=form.free.data == "1")
+    return queries.Filters(
+        q=(form.q.data or "").strip(),
+        field=form.field.data or "",
+        language=form.language.data or "",
+        mode=form.mode.data or "",
+        starts_from=form.starts_from.data,
+        starts_until=form.starts_until.data,
+        organisation=number(form.organisation.data),
+        unit=number(form.unit.data),
+        free=form.free.data == "1",
+    )
 
 
 @bp.get("/")
@@ -125,8 +132,9 @@ def index():
     page = max(request.args.get("page", 1, type=int), 1)
     valid = not request.args or form.validate()
     courses, has_next = queries.catalogue_page(_filters(form), today, page) if valid else ([], False)
-    return render_template("catalogue/index.html", form=form, courses=courses, page=page, has_next=has_next,
-                           args=request.args.to_dict()), 200 if valid else 400
+    return render_template(
+        "catalogue/index.html", form=form, courses=courses, page=page, has_next=has_next, args=request.args.to_dict()
+    ), 200 if valid else 400
 
 
 def _readable_or_404(course_id: int) -> Course:
@@ -140,35 +148,49 @@ def _readable_or_404(course_id: int) -> Course:
 def course(course_id):
     record = _readable_or_404(course_id)
     url = url_for("catalogue.course", course_id=record.id, _external=True)
-    return render_template("catalogue/course.html", course=record, rules=services.current_rules(),
-                           jsonld=feeds.course_jsonld(record, url, _locale()),
-                           price_member=services.price_cents(record, True),
-                           price_outside=services.price_cents(record, False),
-                           managing=access.can_manage_course(current_user, record), today=services.today())
+    return render_template(
+        "catalogue/course.html",
+        course=record,
+        rules=services.current_rules(),
+        jsonld=feeds.course_jsonld(record, url, _locale()),
+        price_member=services.price_cents(record, True),
+        price_outside=services.price_cents(record, False),
+        managing=access.can_manage_course(current_user, record),
+        today=services.today(),
+    )
 
 
 @bp.get("/feed.atom")
 def feed():
     locale = _locale()
-    body = feeds.atom_feed(queries.latest_published(), feed_url=url_for("catalogue.feed", _external=True),
-                           site_url=url_for("catalogue.index", _external=True),
-                           course_url=lambda c: url_for("catalogue.course", course_id=c.id, _external=True),
-                           title=_("The network's course catalogue"), locale=locale)
+    body = feeds.atom_feed(
+        queries.latest_published(),
+        feed_url=url_for("catalogue.feed", _external=True),
+        site_url=url_for("catalogue.index", _external=True),
+        course_url=lambda c: url_for("catalogue.course", course_id=c.id, _external=True),
+        title=_("The network's course catalogue"),
+        locale=locale,
+    )
     return Response(body, mimetype="application/atom+xml")
 
 
 def _calendar(sessions, name: str, filename: str) -> Response:
-    text = feeds.calendar(sessions, course_url=lambda c: url_for("catalogue.course", course_id=c.id, _external=True),
-                          host=request.host.split(":")[0], zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-                          locale=_locale(), name=name)
-    return Response(text, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    text = feeds.calendar(
+        sessions,
+        course_url=lambda c: url_for("catalogue.course", course_id=c.id, _external=True),
+        host=request.host.split(":")[0],
+        zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        locale=_locale(),
+        name=name,
+    )
+    return Response(
+        text, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.get("/sessions.ics")
 def sessions_calendar():
-    return _calendar(queries.upcoming_sessions(services.today()), _("The network's course catalogue"),
-                     "courses.ics")
+    return _calendar(queries.upcoming_sessions(services.today()), _("The network's course catalogue"), "courses.ics")
 
 
 @bp.get("/<int:course_id>/sessions.ics")
@@ -178,6 +200,7 @@ def course_calendar(course_id):
 
 
 # --- enrolment -------------------------------------------------------------------------------------------------
+
 
 def _client_or_404(client_id: int | None) -> Client | None:
     """The client a counsellor enrols (from the gap plan); 404 unless the user manages the client."""
@@ -221,46 +244,76 @@ def enrol(course_id):
 
     def enrol_person():
         if staff:
-            person = services.Person(name=client.full_name if client else current_user.name,
-                                     email=(client.email if client else current_user.email),
-                                     user=None if client else current_user, client=client,
-                                     role=_value(form, "role"), gender=_value(form, "gender"))
+            person = services.Person(
+                name=client.full_name if client else current_user.name,
+                email=(client.email if client else current_user.email),
+                user=None if client else current_user,
+                client=client,
+                role=_value(form, "role"),
+                gender=_value(form, "gender"),
+            )
         else:
-            person = services.Person(name=form.name.data, email=form.email.data,
-                                     organisation_name=form.organisation_name.data,
-                                     role=_value(form, "role"), gender=_value(form, "gender"))
-        payer = services.Payer(name=_value(form, "payer_name"), business_id=_value(form, "payer_business_id"),
-                               contact=form.payer_contact.data, email=_value(form, "payer_email"),
-                               reference=form.payer_reference.data)
+            person = services.Person(
+                name=form.name.data,
+                email=form.email.data,
+                organisation_name=form.organisation_name.data,
+                role=_value(form, "role"),
+                gender=_value(form, "gender"),
+            )
+        payer = services.Payer(
+            name=_value(form, "payer_name"),
+            business_id=_value(form, "payer_business_id"),
+            contact=form.payer_contact.data,
+            email=_value(form, "payer_email"),
+            reference=form.payer_reference.data,
+        )
         result.extend(services.enrol(current_user, course, person, payer, accept_terms=form.accept_terms.data))
 
     if _save(form, enrol_person):
         enrolment, token = result
         if enrolment.status is EnrolmentStatus.WAITING:
-            flash(_("The course is full: %(name)s is on the waiting list, number %(n)d.", name=enrolment.name,
-                    n=services.waiting_position(enrolment)), "warning")
+            flash(
+                _(
+                    "The course is full: %(name)s is on the waiting list, number %(n)d.",
+                    name=enrolment.name,
+                    n=services.waiting_position(enrolment),
+                ),
+                "warning",
+            )
         else:
             flash(_("%(name)s is enrolled.", name=enrolment.name), "success")
         if token:
             return redirect(url_for("catalogue.confirmation_by_link", token=token))
         return redirect(url_for("catalogue.confirmation", enrolment_id=enrolment.id))
     price = services.price_cents(course, member)
-    return render_template("catalogue/enrol.html", form=form, course=course, client=client, staff=staff,
-                           member=member, price=price, rules=services.current_rules(),
-                           free_until=services.free_cancellation_until(course, services.current_rules())), (
-        400 if form.errors or form.form_errors else 200)
+    return render_template(
+        "catalogue/enrol.html",
+        form=form,
+        course=course,
+        client=client,
+        staff=staff,
+        member=member,
+        price=price,
+        rules=services.current_rules(),
+        free_until=services.free_cancellation_until(course, services.current_rules()),
+    ), (400 if form.errors or form.form_errors else 200)
 
 
 def _confirmation_page(enrolment: Enrolment, token: str | None = None):
     course = enrolment.course
     return render_template(
-        "catalogue/confirmation.html", enrolment=enrolment, course=course, token=token,
-        position=services.waiting_position(enrolment), dates_changed=enrolment.id in queries.schedule_changed_for(
-            [enrolment], course),
-        accepted_sessions=enrolment.terms.get("sessions") or [], charge=services.cancellation_charge(
-            enrolment, services.today()),
-        may_cancel=enrolment.active and enrolment.completion is None and (
-            token is not None or access.can_cancel_as_participant(current_user, enrolment)))
+        "catalogue/confirmation.html",
+        enrolment=enrolment,
+        course=course,
+        token=token,
+        position=services.waiting_position(enrolment),
+        dates_changed=enrolment.id in queries.schedule_changed_for([enrolment], course),
+        accepted_sessions=enrolment.terms.get("sessions") or [],
+        charge=services.cancellation_charge(enrolment, services.today()),
+        may_cancel=enrolment.active
+        and enrolment.completion is None
+        and (token is not None or access.can_cancel_as_participant(current_user, enrolment)),
+    )
 
 
 @bp.get("/enrolments/<int:enrolment_id>")
@@ -296,8 +349,10 @@ def enrolment_calendar_by_link(token):
 
 def _cancel_message(charge: int) -> str:
     if charge:
-        return _("The enrolment is cancelled. Under the accepted terms the cancellation costs %(amount)s.",
-                 amount=euros(charge))
+        return _(
+            "The enrolment is cancelled. Under the accepted terms the cancellation costs %(amount)s.",
+            amount=euros(charge),
+        )
     return _("The enrolment is cancelled free of charge.")
 
 
@@ -321,13 +376,17 @@ def cancel_by_link(token):
 @bp.get("/mine")
 @permissions.requires(access.ENROL)
 def my_enrolments():
-    rows = db.session.scalars(access.visible_enrolments(current_user).where(
-        (Enrolment.user_id == current_user.id) | (Enrolment.enrolled_by_id == current_user.id))
-        .order_by(Enrolment.enrolled_at.desc()).limit(200)).all()
+    rows = db.session.scalars(
+        access.visible_enrolments(current_user)
+        .where((Enrolment.user_id == current_user.id) | (Enrolment.enrolled_by_id == current_user.id))
+        .order_by(Enrolment.enrolled_at.desc())
+        .limit(200)
+    ).all()
     return render_template("catalogue/mine.html", enrolments=rows)
 
 
 # --- keeping courses -------------------------------------------------------------------------------------------
+
 
 @bp.get("/manage")
 @permissions.requires(access.PUBLISH_COURSES)
@@ -377,24 +436,36 @@ def _course_form(course: Course | None = None) -> CourseForm:
 def _course_fields(form: CourseForm, course: Course | None = None) -> dict:
     texts = {name: {code: getattr(form, f"{name}_{code}").data for code in TEXT_LANGUAGES} for name in COURSE_TEXTS}
     return {
-        **texts, "organisation": db.session.get(Organisation, form.organisation_id.data or 0),
-        "text_language": form.text_language.data, "field": form.field.data,
-        "level": int(form.level.data) if form.level.data else None, "credits": form.credits.data,
-        "mode": form.mode.data, "place": form.place.data, "seats": form.seats.data,
-        "enrolment_opens_on": form.enrolment_opens_on.data, "enrolment_closes_on": form.enrolment_closes_on.data,
+        **texts,
+        "organisation": db.session.get(Organisation, form.organisation_id.data or 0),
+        "text_language": form.text_language.data,
+        "field": form.field.data,
+        "level": int(form.level.data) if form.level.data else None,
+        "credits": form.credits.data,
+        "mode": form.mode.data,
+        "place": form.place.data,
+        "seats": form.seats.data,
+        "enrolment_opens_on": form.enrolment_opens_on.data,
+        "enrolment_closes_on": form.enrolment_closes_on.data,
         "sessions": [services.SessionInput(**entry.data) for entry in form.sessions],
-        "languages": form.languages.data or [], "open_to": form.open_to.data,
+        "languages": form.languages.data or [],
+        "open_to": form.open_to.data,
         "programme": form.programme.data if form.programme is not None else bool(course and course.programme),
-        "graded": form.graded.data, "pricing_rule": form.pricing_rule.data, "member_fee": form.member_fee.data,
-        "outside_fee": form.outside_fee.data, "contact_name": form.contact_name.data,
-        "contact_email": form.contact_email.data, "contact_phone": form.contact_phone.data,
+        "graded": form.graded.data,
+        "pricing_rule": form.pricing_rule.data,
+        "member_fee": form.member_fee.data,
+        "outside_fee": form.outside_fee.data,
+        "contact_name": form.contact_name.data,
+        "contact_email": form.contact_email.data,
+        "contact_phone": form.contact_phone.data,
         "unit_ids": form.unit_ids.data or [],
     }
 
 
 def _form_page(form, title: str, course: Course | None = None):
-    return render_template("catalogue/course_form.html", form=form, title=title, course=course,
-                           rules=services.current_rules()), 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "catalogue/course_form.html", form=form, title=title, course=course, rules=services.current_rules()
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -402,8 +473,10 @@ def _form_page(form, title: str, course: Course | None = None):
 def new_course():
     form = _course_form()
     created = []
-    if _save(form, lambda: created.append(services.create_course(current_user, publish=form.publish.data,
-                                                                 **_course_fields(form)))):
+    if _save(
+        form,
+        lambda: created.append(services.create_course(current_user, publish=form.publish.data, **_course_fields(form))),
+    ):
         flash(_("The course was saved."), "success")
         return redirect(url_for("catalogue.course_admin", course_id=created[0].id))
     return _form_page(form, _("New course"))
@@ -414,8 +487,10 @@ def new_course():
 def edit_course(course_id):
     course = _managed_or_404(course_id)
     form = _course_form(course)
-    if _save(form, lambda: services.update_course(current_user, course, version=form.version.data,
-                                                  **_course_fields(form, course))):
+    if _save(
+        form,
+        lambda: services.update_course(current_user, course, version=form.version.data, **_course_fields(form, course)),
+    ):
         flash(_("The course was saved. People already enrolled keep the terms they accepted."), "success")
         return redirect(url_for("catalogue.course_admin", course_id=course.id))
     return _form_page(form, course.text("title"), course)
@@ -431,13 +506,17 @@ def course_admin(course_id):
 def _admin_page(course: Course, status: int = 200, **forms):
     enrolments = queries.course_enrolments(course.id)
     return render_template(
-        "catalogue/course_admin.html", course=course, enrolments=enrolments,
+        "catalogue/course_admin.html",
+        course=course,
+        enrolments=enrolments,
         confirmed=[e for e in enrolments if e.status is EnrolmentStatus.CONFIRMED],
         waiting=[e for e in enrolments if e.status is EnrolmentStatus.WAITING],
         cancelled=[e for e in enrolments if e.status is EnrolmentStatus.CANCELLED],
         cancel_form=forms.get("cancel_form") or CancelCourseForm(formdata=None),
-        completions=list(Completion), action_form=ActionForm(),
-        changed_since=queries.schedule_changed_for(enrolments, course)), status
+        completions=list(Completion),
+        action_form=ActionForm(),
+        changed_since=queries.schedule_changed_for(enrolments, course),
+    ), status
 
 
 @bp.post("/manage/<int:course_id>/publish")
@@ -455,8 +534,7 @@ def cancel_course(course_id):
     form = CancelCourseForm()
     cancelled = []
     if _save(form, lambda: cancelled.append(services.cancel_course(current_user, course, form.reason.data))):
-        flash(_("The course is cancelled; %(n)d enrolments were cancelled free of charge.", n=cancelled[0]),
-              "success")
+        flash(_("The course is cancelled; %(n)d enrolments were cancelled free of charge.", n=cancelled[0]), "success")
         return redirect(url_for("catalogue.course_admin", course_id=course.id))
     return _admin_page(course, 400, cancel_form=form)
 
@@ -467,15 +545,23 @@ def new_participant(course_id):
     course = _managed_or_404(course_id)
     form = ParticipantForm()
     form.organisation_id.choices = choices(
-        (org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name)))
+        (org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    )
     if not course.programme:
         del form.role, form.gender
 
     def record():
-        services.record_participant(current_user, course, services.Person(
-            name=form.name.data, email=form.email.data,
-            organisation=db.session.get(Organisation, form.organisation_id.data or 0),
-            role=form.role.data if course.programme else None, gender=form.gender.data if course.programme else None))
+        services.record_participant(
+            current_user,
+            course,
+            services.Person(
+                name=form.name.data,
+                email=form.email.data,
+                organisation=db.session.get(Organisation, form.organisation_id.data or 0),
+                role=form.role.data if course.programme else None,
+                gender=form.gender.data if course.programme else None,
+            ),
+        )
 
     if _save(form, record):
         flash(_("The participant was recorded."), "success")
@@ -491,8 +577,16 @@ def record_completion(enrolment_id):
     enrolment = _enrolment_or_404(enrolment_id)
     course = _managed_or_404(enrolment.course_id)
     form = CompletionForm()
-    if _save(form, lambda: services.record_completion(current_user, enrolment, completion=form.completion.data,
-                                                      grade=form.grade.data, completed_on=form.completed_on.data)):
+    if _save(
+        form,
+        lambda: services.record_completion(
+            current_user,
+            enrolment,
+            completion=form.completion.data,
+            grade=form.grade.data,
+            completed_on=form.completed_on.data,
+        ),
+    ):
         flash(_("Completion recorded: %(name)s.", name=enrolment.name), "success")
     else:
         for message in [*form.form_errors, *(m for f in form for m in f.errors)]:
@@ -505,8 +599,10 @@ def record_completion(enrolment_id):
 def cancel_as_provider(enrolment_id):
     enrolment = _enrolment_or_404(enrolment_id)
     course = _managed_or_404(enrolment.course_id)
-    _act(lambda: services.cancel_enrolment(current_user, enrolment, by_provider=True),
-         _("The enrolment of %(name)s is cancelled free of charge.", name=enrolment.name))
+    _act(
+        lambda: services.cancel_enrolment(current_user, enrolment, by_provider=True),
+        _("The enrolment of %(name)s is cancelled free of charge.", name=enrolment.name),
+    )
     return redirect(url_for("catalogue.course_admin", course_id=course.id))
 
 
@@ -521,41 +617,53 @@ def import_participants():
         except ImportFileError as error:
             form.file.errors.append(str(error))
         else:
-            report = run_import(rows, COLUMNS, make_apply(current_user, access.managed_courses(current_user)),
-                                dry_run=not form.apply.data)
+            report = run_import(
+                rows,
+                COLUMNS,
+                make_apply(current_user, access.managed_courses(current_user)),
+                dry_run=not form.apply.data,
+            )
             if report.ok and form.apply.data:
                 db.session.commit()
                 flash(_("%(n)d rows were imported.", n=len(report.applied)), "success")
                 return redirect(url_for("catalogue.manage"))
             db.session.rollback()
     status = 400 if form.errors or (report and not report.ok) else 200
-    return render_template("import.html", form=form, columns=COLUMNS, title=TITLE, report=report,
-                           nav="catalogue/_nav.html"), status
+    return render_template(
+        "import.html", form=form, columns=COLUMNS, title=TITLE, report=report, nav="catalogue/_nav.html"
+    ), status
 
 
 # --- reports ---------------------------------------------------------------------------------------------------
 
+
 def _download(table: reports.Table, name: str, fmt: str) -> Response:
     mimetype, write = reports.FORMATS.get(fmt) or abort(404)
-    return Response(write(table), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        write(table),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @bp.get("/manage/<int:course_id>/participants.<fmt>")
 @permissions.requires(access.PUBLISH_COURSES)
 def participant_list(course_id, fmt):
     course = _managed_or_404(course_id)
-    return _download(reports.participant_list(course, queries.course_enrolments(course.id)),
-                     f"participants-{course.id}", fmt)
+    return _download(
+        reports.participant_list(course, queries.course_enrolments(course.id)), f"participants-{course.id}", fmt
+    )
 
 
 def _period(with_organisation: bool = True) -> tuple[PeriodForm, date, date, int | None]:
     """The report's period (this calendar year unless chosen) and organisation, from the query string."""
     form = PeriodForm(request.args)
     courses = access.reported_courses(current_user)
-    organisations = db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(courses.with_only_columns(Course.organisation_id))).order_by(Organisation.name)).all()
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(courses.with_only_columns(Course.organisation_id)))
+        .order_by(Organisation.name)
+    ).all()
     form.organisation.choices = choices([("", _("Any")), *((str(i), name) for i, name in organisations)])
     if not with_organisation:
         del form.organisation
@@ -575,8 +683,13 @@ def completion_report(fmt=None):
     table = reports.completion_report(access.reported_courses(current_user), since, until, organisation)
     if fmt:
         return _download(table, f"completion-{since}-{until}", fmt)
-    return render_template("catalogue/report.html", form=form, table=table, title=_("Participants and completion"),
-                           endpoint="catalogue.completion_report"), 400 if form.errors else 200
+    return render_template(
+        "catalogue/report.html",
+        form=form,
+        table=table,
+        title=_("Participants and completion"),
+        endpoint="catalogue.completion_report",
+    ), 400 if form.errors else 200
 
 
 @bp.get("/billing")
@@ -589,28 +702,39 @@ def billing(fmt=None):
     if fmt:
         return _download(table, f"billing-{since}-{until}", fmt)
     totals = reports.payer_totals(lines)
-    return render_template("catalogue/report.html", form=form, table=table, title=_("Billing statement"),
-                           endpoint="catalogue.billing", payer_totals=totals), 400 if form.errors else 200
+    return render_template(
+        "catalogue/report.html",
+        form=form,
+        table=table,
+        title=_("Billing statement"),
+        endpoint="catalogue.billing",
+        payer_totals=totals,
+    ), 400 if form.errors else 200
 
 
 # --- the training programme (ESF) ------------------------------------------------------------------------------
 
+
 @bp.get("/programme")
 @permissions.requires(permissions.VIEW_REPORTS)
 def programme():
-    return render_template("catalogue/programme.html", rows=queries.trainings_with_counts(),
-                           trained=queries.training_figures())
+    return render_template(
+        "catalogue/programme.html", rows=queries.trainings_with_counts(), trained=queries.training_figures()
+    )
 
 
 def network_section(user):
     """The programme's part of the network's overview page."""
     if not permissions.can(user, permissions.VIEW_REPORTS):
         return None
-    return dashboard.Panel("catalogue/network_section.html", {"trained": queries.training_figures(),
-                                                              "trainings": queries.trainings_with_counts()[:10]})
+    return dashboard.Panel(
+        "catalogue/network_section.html",
+        {"trained": queries.training_figures(), "trainings": queries.trainings_with_counts()[:10]},
+    )
 
 
 # --- the network's rules ---------------------------------------------------------------------------------------
+
 
 @bp.get("/rules")
 def rules():
@@ -631,10 +755,13 @@ def edit_rules():
                 getattr(form, f"{name}_{code}").data = getattr(current, name, {}).get(code) if current else None
 
     def save():
-        texts = {name: {code: getattr(form, f"{name}_{code}").data for code in TEXT_LANGUAGES}
-                 for name in RULES_TEXTS}
-        services.save_rules(current_user, free_cancellation_days=form.free_cancellation_days.data,
-                            late_cancellation_percent=form.late_cancellation_percent.data, **texts)
+        texts = {name: {code: getattr(form, f"{name}_{code}").data for code in TEXT_LANGUAGES} for name in RULES_TEXTS}
+        services.save_rules(
+            current_user,
+            free_cancellation_days=form.free_cancellation_days.data,
+            late_cancellation_percent=form.late_cancellation_percent.data,
+            **texts,
+        )
 
     if _save(form, save):
         flash(_("The network's rules were saved. Enrolments made before keep the rules they accepted."), "success")
@@ -643,6 +770,7 @@ def edit_rules():
 
 
 # --- from the gap to a course ----------------------------------------------------------------------------------
+
 
 def gap_courses_panel(user, assessment):
     """On a client's gap plan: the courses that teach the units still to be acquired, to enrol the client."""
@@ -654,19 +782,31 @@ def gap_courses_panel(user, assessment):
     client = assessment.case.client
     statuses = queries.client_enrolment_statuses(client.id, [course.id for course, _codes in courses])
     member = user.organisation_id is not None and services.is_member(user.organisation_id, today)
-    return dashboard.Panel("catalogue/gap_courses.html", {
-        "courses": courses, "statuses": statuses, "client": client, "units": sorted(units),
-        "may_enrol": access.can_enrol_client(user, client),
-        "prices": {course.id: services.price_cents(course, member) for course, _codes in courses}}, order=10)
+    return dashboard.Panel(
+        "catalogue/gap_courses.html",
+        {
+            "courses": courses,
+            "statuses": statuses,
+            "client": client,
+            "units": sorted(units),
+            "may_enrol": access.can_enrol_client(user, client),
+            "prices": {course.id: services.price_cents(course, member) for course, _codes in courses},
+        },
+        order=10,
+    )
 
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
+
 def panel(user):
     if not permissions.can(user, access.PUBLISH_COURSES):
         return None
-    return dashboard.Panel("catalogue/panel.html", {"counts": queries.managed_counts(access.managed_courses(user),
-                                                                                    services.today())}, order=40)
+    return dashboard.Panel(
+        "catalogue/panel.html",
+        {"counts": queries.managed_counts(access.managed_courses(user), services.today())},
+        order=40,
+    )
 
 
 def nav(user):

@@ -21,8 +21,19 @@ def consumer_process(workers: int = 2):
     manager stopping it) stops the consumer the same way."""
     info = click.get_current_context().find_object(ScriptInfo)
     app_path = (info.app_import_path if info else None) or os.environ.get("FLASK_APP") or "isok"
-    child = subprocess.Popen([sys.executable, "-m", "flask", "--app", app_path, "jobs-consumer",  # noqa: S603
-                              "--workers", str(workers)], start_new_session=True)
+    child = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            app_path,
+            "jobs-consumer",
+            "--workers",
+            str(workers),
+        ],
+        start_new_session=True,
+    )
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
         yield child

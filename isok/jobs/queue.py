@@ -75,14 +75,22 @@ def _in_app(app: Flask, fn: Callable) -> Callable:
     return run
 
 
-def task(app: Flask, fn: Callable, *, retries: int = 5, retry_delay: int = 30, retry_backoff: float = 2.0,
-         name: str | None = None) -> None:
+def task(
+    app: Flask,
+    fn: Callable,
+    *,
+    retries: int = 5,
+    retry_delay: int = 30,
+    retry_backoff: float = 2.0,
+    name: str | None = None,
+) -> None:
     """Declare `fn(*args)` a job, retried `retries` times after a failure, first after `retry_delay` seconds and
     each time `retry_backoff` times longer (30 s, 1 min, 2 min, 4 min, 8 min by default)."""
     name = name or fn.__name__
     jobs = of(app)
-    jobs.tasks[name] = jobs.huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
-                                      name=name)(_in_app(app, fn))
+    jobs.tasks[name] = jobs.huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, name=name)(
+        _in_app(app, fn)
+    )
 
 
 def periodic(app: Flask, schedule, fn: Callable, *, name: str | None = None) -> None:
@@ -114,11 +122,16 @@ def record_failure(app: Flask, task_obj, exception) -> None:
         return
     with app.app_context():
         try:
-            db.session.add(FailedJob(
-                task=task_obj.name, task_id=task_obj.id, arguments=repr(task_obj.args)[:1000],
-                error=f"{type(exception).__name__}: {exception}"[:1000],
-                details="".join(traceback.format_exception(exception))[-8000:],
-                retries_left=task_obj.retries))
+            db.session.add(
+                FailedJob(
+                    task=task_obj.name,
+                    task_id=task_obj.id,
+                    arguments=repr(task_obj.args)[:1000],
+                    error=f"{type(exception).__name__}: {exception}"[:1000],
+                    details="".join(traceback.format_exception(exception))[-8000:],
+                    retries_left=task_obj.retries,
+                )
+            )
             db.session.commit()
         except Exception:
             log.exception("could not record the failure of job %s", task_obj.id)

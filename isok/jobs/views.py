@@ -19,6 +19,7 @@ def nav(user):
 @permissions.requires(VIEW_JOBS)
 def failed():
     page = routing.page_number(PAGE_SIZE)
-    rows = db.session.scalars(select(FailedJob).order_by(FailedJob.id.desc()).limit(PAGE_SIZE + 1)
-                              .offset((page - 1) * PAGE_SIZE)).all()
+    rows = db.session.scalars(
+        select(FailedJob).order_by(FailedJob.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
     return render_template("jobs/failed.html", failures=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)

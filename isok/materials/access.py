@@ -92,8 +92,9 @@ def can_keep(user, material: Material) -> bool:
     """Edit it, add file versions, read its problem reports: its organisation's sharers, administrators."""
     if not permissions.can(user, SHARE_MATERIALS):
         return False
-    return ADMIN in user.roles or (user.organisation_id is not None
-                                   and material.organisation_id == user.organisation_id)
+    return ADMIN in user.roles or (
+        user.organisation_id is not None and material.organisation_id == user.organisation_id
+    )
 
 
 def can_share_for(user, organisation_id: int | None) -> bool:

@@ -17,14 +17,28 @@ from portfolio.filecheck import Checked, Rejected, check_file, check_name, shown
 __all__ = ["Checked", "Rejected", "check", "check_name", "extract_text", "is_media", "shown_name", "size_of"]
 
 MP4_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
-MP4_VIDEO_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash", b"MSNV",
-                    b"M4V ", b"qt  "}
+MP4_VIDEO_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"dash",
+    b"MSNV",
+    b"M4V ",
+    b"qt  ",
+}
 MAX_BOXES = 10_000
 TEXT_LIMIT = 50_000  # characters of a file's text kept for the search index
 PDF_PAGES_READ = 20
 
-NOT_ACCEPTED = _l("This kind of file is not accepted. Send a PDF, a picture (JPEG, PNG or HEIC), a Word or "
-                  "OpenDocument text, plain text, sound (MP3, Ogg, M4A) or video (MP4, WebM).")
+NOT_ACCEPTED = _l(
+    "This kind of file is not accepted. Send a PDF, a picture (JPEG, PNG or HEIC), a Word or "
+    "OpenDocument text, plain text, sound (MP3, Ogg, M4A) or video (MP4, WebM)."
+)
 DAMAGED = _l("The sound or video file is damaged or is not what its beginning claims.")
 
 
@@ -45,8 +59,13 @@ def is_media(head: bytes) -> str | None:
     return None
 
 
-EXTENSIONS = {"audio/mpeg": ".mp3", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "video/mp4": ".mp4",
-              "video/webm": ".webm"}
+EXTENSIONS = {
+    "audio/mpeg": ".mp3",
+    "audio/ogg": ".ogg",
+    "audio/mp4": ".m4a",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+}
 
 
 def check(name: str, stream: BinaryIO) -> Checked:

@@ -19,39 +19,65 @@ def per_language(cls):
     """A title and a description field per language (title_fi, description_so, …): people write what they can."""
     for code in TEXT_LANGUAGES:
         setattr(cls, f"title_{code}", StringField(_l("Title"), validators=[Optional(), Length(max=300)]))
-        setattr(cls, f"description_{code}", TextAreaField(_l("Description"),
-                                                          validators=[Optional(), Length(max=10000)]))
+        setattr(
+            cls, f"description_{code}", TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+        )
     return cls
 
 
 @per_language
 class MaterialForm(VersionedForm):
     organisation_id = SelectField(_l("Shared by"), coerce=int)
-    text_language = SelectField(_l("Language the material is described in"),
-                                description=_l("Texts left empty in another language show this language's text."))
+    text_language = SelectField(
+        _l("Language the material is described in"),
+        description=_l("Texts left empty in another language show this language's text."),
+    )
     kind = SelectField(_l("Kind"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()))
-    field = SelectField(_l("Field (ISCED-F 2013)"), validators=[Optional()],
-                        choices=choices([("", _l("Any field")),
-                                         *((f.value, label) for f, label in FIELD_LABELS.items())]))
-    unit_ids = SelectMultipleField(_l("Qualification units it serves"), coerce=int, validators=[Optional()],
-                                   description=_l("Hold Ctrl (or ⌘) to choose several."))
+    field = SelectField(
+        _l("Field (ISCED-F 2013)"),
+        validators=[Optional()],
+        choices=choices([("", _l("Any field")), *((f.value, label) for f, label in FIELD_LABELS.items())]),
+    )
+    unit_ids = SelectMultipleField(
+        _l("Qualification units it serves"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Hold Ctrl (or ⌘) to choose several."),
+    )
     languages = MultiCheckboxField(_l("Languages of the content"), validators=[Optional()])
-    other_languages = StringField(_l("Other languages of the content"), validators=[Optional(), Length(max=100)],
-                                  description=_l("Their codes, separated by commas (for example prs, am, ku)."))
-    audiences = MultiCheckboxField(_l("For whom"), validators=[Optional()],
-                                   choices=choices((a.value, label) for a, label in AUDIENCE_LABELS.items()))
-    licence = SelectField(_l("Licence"), validators=[Optional()],
-                          choices=choices([("", _l("Choose a licence")),
-                                           *((lic.value, label) for lic, label in LICENCE_LABELS.items())]),
-                          description=_l("Creative Commons materials are public: anyone may find and use them, "
-                                         "also without signing in."))
-    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=1000)],
-                       description=_l("Words that help to find it, separated by commas."))
-    link = StringField(_l("Link"), validators=[Optional(), Length(max=500)],
-                       description=_l("If the material is kept elsewhere: its web address."))
-    file = FileField(_l("File"), description=_l(
-        "PDF, picture, Word or OpenDocument text, plain text, sound (MP3, Ogg, M4A) or video (MP4, WebM). "
-        "More files and new versions can be added on the material's page."))
+    other_languages = StringField(
+        _l("Other languages of the content"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Their codes, separated by commas (for example prs, am, ku)."),
+    )
+    audiences = MultiCheckboxField(
+        _l("For whom"),
+        validators=[Optional()],
+        choices=choices((a.value, label) for a, label in AUDIENCE_LABELS.items()),
+    )
+    licence = SelectField(
+        _l("Licence"),
+        validators=[Optional()],
+        choices=choices([("", _l("Choose a licence")), *((lic.value, label) for lic, label in LICENCE_LABELS.items())]),
+        description=_l("Creative Commons materials are public: anyone may find and use them, also without signing in."),
+    )
+    tags = StringField(
+        _l("Tags"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Words that help to find it, separated by commas."),
+    )
+    link = StringField(
+        _l("Link"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("If the material is kept elsewhere: its web address."),
+    )
+    file = FileField(
+        _l("File"),
+        description=_l(
+            "PDF, picture, Word or OpenDocument text, plain text, sound (MP3, Ogg, M4A) or video (MP4, WebM). "
+            "More files and new versions can be added on the material's page."
+        ),
+    )
 
 
 class FileForm(Form):

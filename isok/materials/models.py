@@ -37,14 +37,27 @@ class Kind(enum.StrEnum):
         return KIND_LABELS[self]
 
 
-KIND_LABELS = {Kind.INTERVIEW_GUIDE: _l("Interview guide"), Kind.SELF_ASSESSMENT: _l("Self-assessment form"),
-               Kind.GLOSSARY: _l("Glossary"), Kind.CRITERIA: _l("Criteria template"),
-               Kind.PICTURES: _l("Picture set"), Kind.VIDEO: _l("Video"), Kind.AUDIO: _l("Audio"),
-               Kind.TEXT: _l("Text")}
+KIND_LABELS = {
+    Kind.INTERVIEW_GUIDE: _l("Interview guide"),
+    Kind.SELF_ASSESSMENT: _l("Self-assessment form"),
+    Kind.GLOSSARY: _l("Glossary"),
+    Kind.CRITERIA: _l("Criteria template"),
+    Kind.PICTURES: _l("Picture set"),
+    Kind.VIDEO: _l("Video"),
+    Kind.AUDIO: _l("Audio"),
+    Kind.TEXT: _l("Text"),
+}
 # LRMI's learningResourceType for each kind (schema.org LearningResource)
-KIND_RESOURCE_TYPES = {Kind.INTERVIEW_GUIDE: "guide", Kind.SELF_ASSESSMENT: "assessment", Kind.GLOSSARY: "glossary",
-                       Kind.CRITERIA: "rubric", Kind.PICTURES: "image", Kind.VIDEO: "video", Kind.AUDIO: "audio",
-                       Kind.TEXT: "text"}
+KIND_RESOURCE_TYPES = {
+    Kind.INTERVIEW_GUIDE: "guide",
+    Kind.SELF_ASSESSMENT: "assessment",
+    Kind.GLOSSARY: "glossary",
+    Kind.CRITERIA: "rubric",
+    Kind.PICTURES: "image",
+    Kind.VIDEO: "video",
+    Kind.AUDIO: "audio",
+    Kind.TEXT: "text",
+}
 
 
 class Audience(enum.StrEnum):
@@ -58,8 +71,12 @@ class Audience(enum.StrEnum):
         return AUDIENCE_LABELS[self]
 
 
-AUDIENCE_LABELS = {Audience.COUNSELLORS: _l("Counsellors"), Audience.TEACHERS: _l("Teachers"),
-                   Audience.TUTORS: _l("Workplace tutors"), Audience.CLIENTS: _l("Clients")}
+AUDIENCE_LABELS = {
+    Audience.COUNSELLORS: _l("Counsellors"),
+    Audience.TEACHERS: _l("Teachers"),
+    Audience.TUTORS: _l("Workplace tutors"),
+    Audience.CLIENTS: _l("Clients"),
+}
 # The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: the
 # search counts its facets from one index, without reading a row per material and language.
 AUDIENCE_BITS = {audience: 1 << n for n, audience in enumerate(Audience)}
@@ -105,10 +122,16 @@ class Licence(enum.StrEnum):
         return f"https://creativecommons.org/licenses/{self.value.removeprefix('cc-')}/4.0/"
 
 
-LICENCE_LABELS = {Licence.CC_BY: "CC BY 4.0", Licence.CC_BY_SA: "CC BY-SA 4.0", Licence.CC_BY_NC: "CC BY-NC 4.0",
-                  Licence.CC_BY_NC_SA: "CC BY-NC-SA 4.0", Licence.CC_BY_ND: "CC BY-ND 4.0",
-                  Licence.CC_BY_NC_ND: "CC BY-NC-ND 4.0", Licence.CC0: _l("CC0 (no rights reserved)"),
-                  Licence.MEMBERS: _l("The network's members only")}
+LICENCE_LABELS = {
+    Licence.CC_BY: "CC BY 4.0",
+    Licence.CC_BY_SA: "CC BY-SA 4.0",
+    Licence.CC_BY_NC: "CC BY-NC 4.0",
+    Licence.CC_BY_NC_SA: "CC BY-NC-SA 4.0",
+    Licence.CC_BY_ND: "CC BY-ND 4.0",
+    Licence.CC_BY_NC_ND: "CC BY-NC-ND 4.0",
+    Licence.CC0: _l("CC0 (no rights reserved)"),
+    Licence.MEMBERS: _l("The network's members only"),
+}
 PUBLIC_LICENCES = tuple(licence for licence in Licence if licence.public)
 
 
@@ -124,17 +147,29 @@ class MaterialStatus(enum.StrEnum):
 STATUS_LABELS = {MaterialStatus.PUBLISHED: _l("Published"), MaterialStatus.WITHDRAWN: _l("Withdrawn")}
 
 material_unit = Table(
-    "material_unit", db.metadata,
+    "material_unit",
+    db.metadata,
     Column("material_id", ForeignKey("material.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("framework_unit.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
 class Material(db.Model):
-    __table_args__ = (Index("ix_material_listing", "status", "updated_at"),
-                      # covers the search's facets: counted in one pass over the index, no row read
-                      Index("ix_material_facets", "status", "licence", "audience_mask", "language_mask", "kind",
-                            "field", "organisation_id", "units_served"))
+    __table_args__ = (
+        Index("ix_material_listing", "status", "updated_at"),
+        # covers the search's facets: counted in one pass over the index, no row read
+        Index(
+            "ix_material_facets",
+            "status",
+            "licence",
+            "audience_mask",
+            "language_mask",
+            "kind",
+            "field",
+            "organisation_id",
+            "units_served",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # made and keeps it
@@ -165,11 +200,13 @@ class Material(db.Model):
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship()
-    language_rows: Mapped[list["MaterialLanguage"]] = relationship(cascade="all, delete-orphan",
-                                                                   order_by="MaterialLanguage.code")
+    language_rows: Mapped[list["MaterialLanguage"]] = relationship(
+        cascade="all, delete-orphan", order_by="MaterialLanguage.code"
+    )
     units: Mapped[list[FrameworkUnit]] = relationship(secondary=material_unit, order_by="FrameworkUnit.code")
     files: Mapped[list["MaterialFile"]] = relationship(
-        back_populates="material", cascade="all, delete-orphan", order_by="(MaterialFile.position, MaterialFile.id)")
+        back_populates="material", cascade="all, delete-orphan", order_by="(MaterialFile.position, MaterialFile.id)"
+    )
 
     @property
     def languages(self) -> list[str]:

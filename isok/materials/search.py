@@ -15,11 +15,13 @@ from sqlalchemy import DDL, ColumnElement, event, false, func, literal_column, s
 from isok.extensions import db
 from isok.materials.models import Material
 
-SQLITE_CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS material_fts USING fts5(body, "
-                 "tokenize = 'unicode61 remove_diacritics 2')")
+SQLITE_CREATE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS material_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')"
+)
 SQLITE_DROP = "DROP TABLE IF EXISTS material_fts"
-POSTGRESQL_CREATE = ("CREATE INDEX IF NOT EXISTS ix_material_search ON material "
-                     "USING gin (to_tsvector('simple', search_text))")
+POSTGRESQL_CREATE = (
+    "CREATE INDEX IF NOT EXISTS ix_material_search ON material USING gin (to_tsvector('simple', search_text))"
+)
 POSTGRESQL_DROP = "DROP INDEX IF EXISTS ix_material_search"
 WORD = re.compile(r"\w+")
 MAX_WORDS = 8
@@ -40,8 +42,10 @@ def index(material: Material) -> None:
         return
     db.session.flush()
     db.session.execute(text("DELETE FROM material_fts WHERE rowid = :id"), {"id": material.id})
-    db.session.execute(text("INSERT INTO material_fts (rowid, body) VALUES (:id, :body)"),
-                       {"id": material.id, "body": material.search_text})
+    db.session.execute(
+        text("INSERT INTO material_fts (rowid, body) VALUES (:id, :body)"),
+        {"id": material.id, "body": material.search_text},
+    )
 
 
 def matching(query: str) -> ColumnElement[bool]:
@@ -51,8 +55,11 @@ def matching(query: str) -> ColumnElement[bool]:
         return false()
     if db.session.get_bind().dialect.name == "sqlite":
         expression = " ".join(f'"{word}"*' for word in found)  # words only: no FTS5 syntax gets through
-        ids = (select(text("rowid")).select_from(text("material_fts"))
-               .where(text("material_fts MATCH :q").bindparams(q=expression)))
+        ids = (
+            select(text("rowid"))
+            .select_from(text("material_fts"))
+            .where(text("material_fts MATCH :q").bindparams(q=expression))
+        )
         return Material.id.in_(ids)
     tsquery = " & ".join(f"{word}:*" for word in found)
     simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index

@@ -35,8 +35,9 @@ from isok.translation import gettext as _
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 MAX_TAGS = 20
-STALE = "Someone else saved this material while you were editing it. Open it again to see their changes, then " \
-        "make yours."
+STALE = (
+    "Someone else saved this material while you were editing it. Open it again to see their changes, then make yours."
+)
 
 
 class MaterialError(RuleBroken):
@@ -79,8 +80,9 @@ def parse_languages(codes) -> list[str]:
         if not code:
             continue
         if not LANGUAGE_CODE.fullmatch(code):
-            raise MaterialError(_("Write languages as their two- or three-letter codes (so, ar, fi, prs …)."),
-                                "other_languages")
+            raise MaterialError(
+                _("Write languages as their two- or three-letter codes (so, ar, fi, prs …)."), "other_languages"
+            )
         if code not in found:
             found.append(code)
     return found
@@ -112,11 +114,11 @@ def _apply(material: Material, given: Description) -> None:
     if not title:
         raise MaterialError(_("Give the material a title in at least one language."), "title")
     if given.text_language not in title:
-        raise MaterialError(_("Write the title at least in the language the material is described in."),
-                            "text_language")
+        raise MaterialError(
+            _("Write the title at least in the language the material is described in."), "text_language"
+        )
     if not given.licence:
-        raise MaterialError(_("Choose the licence under which the network and others may use the material."),
-                            "licence")
+        raise MaterialError(_("Choose the licence under which the network and others may use the material."), "licence")
     languages = parse_languages(given.languages)
     if not languages:
         raise MaterialError(_("Name at least one language of the material's content."), "languages")
@@ -144,9 +146,13 @@ def _apply(material: Material, given: Description) -> None:
 
 def _refresh_search(material: Material) -> None:
     """Every language's title and description, the tags, the units served and the words of the current files."""
-    parts = [*material.title.values(), *material.description.values(), *material.tags,
-             *(f"{unit.code} {' '.join(unit.name.values())}" for unit in material.units),
-             *(file.words for file in material.files if file.superseded_at is None)]
+    parts = [
+        *material.title.values(),
+        *material.description.values(),
+        *material.tags,
+        *(f"{unit.code} {' '.join(unit.name.values())}" for unit in material.units),
+        *(file.words for file in material.files if file.superseded_at is None),
+    ]
     material.search_text = " ".join(" ".join(part.split()) for part in parts if part).casefold()
     search.index(material)
 
@@ -154,8 +160,7 @@ def _refresh_search(material: Material) -> None:
 def share_material(actor, organisation: Organisation, given: Description) -> Material:
     """Add a material to the bank in the name of the actor's organisation; it is published at once."""
     if not access.can_share_for(actor, organisation.id if organisation else None):
-        raise MaterialError(_("You may share materials only in the name of your own organisation."),
-                            "organisation_id")
+        raise MaterialError(_("You may share materials only in the name of your own organisation."), "organisation_id")
     material = Material(organisation=organisation, created_by_id=actor.id, status=MaterialStatus.PUBLISHED)
     _apply(material, given)
     db.session.add(material)
@@ -181,10 +186,18 @@ def edit_material(actor, material: Material, given: Description, version) -> Mat
 
 
 def _facts(material: Material) -> dict:
-    return {"title": material.title, "description": material.description, "kind": material.kind.value,
-            "field": material.field.value if material.field else None, "licence": material.licence.value,
-            "languages": material.languages, "audiences": [a.value for a in material.audiences],
-            "tags": material.tags, "link": material.link, "units": sorted(unit.id for unit in material.units)}
+    return {
+        "title": material.title,
+        "description": material.description,
+        "kind": material.kind.value,
+        "field": material.field.value if material.field else None,
+        "licence": material.licence.value,
+        "languages": material.languages,
+        "audiences": [a.value for a in material.audiences],
+        "tags": material.tags,
+        "link": material.link,
+        "units": sorted(unit.id for unit in material.units),
+    }
 
 
 def _store(name: str, stream: BinaryIO) -> tuple[filecheck.Checked, str, int, str]:
@@ -195,8 +208,9 @@ def _store(name: str, stream: BinaryIO) -> tuple[filecheck.Checked, str, int, st
         media = checked.media_type.split("/", 1)[0] in ("audio", "video")
         limit_mb = current_app.config["MAX_MEDIA_MB" if media else "MAX_MATERIAL_MB"]
         if filecheck.size_of(checked.stream) > limit_mb * 1024 * 1024:
-            raise MaterialError(_("The file is too large: at most %(mb)d MB for this kind of file.", mb=limit_mb),
-                                "file")
+            raise MaterialError(
+                _("The file is too large: at most %(mb)d MB for this kind of file.", mb=limit_mb), "file"
+            )
         words = " ".join(filecheck.extract_text(checked).split())
         digest, size = storage.put_stream(checked.stream)
         return checked, digest, size, words
@@ -212,15 +226,26 @@ def add_file(actor, material: Material, name: str, stream: BinaryIO) -> Material
     except filecheck.Rejected as error:
         raise MaterialError(str(error), "file") from error
     position = max((file.position for file in material.files), default=-1) + 1
-    file = MaterialFile(material=material, position=position, name=checked.download_name,
-                        media_type=checked.media_type, sha256=digest, size=size, uploaded_by_id=actor.id,
-                        words=words)
+    file = MaterialFile(
+        material=material,
+        position=position,
+        name=checked.download_name,
+        media_type=checked.media_type,
+        sha256=digest,
+        size=size,
+        uploaded_by_id=actor.id,
+        words=words,
+    )
     db.session.add(file)
     db.session.flush()
     _refresh_search(material)
     material.updated_at = utcnow()
-    audit.record(actor, "material_file_added", file, changes={"material_id": material.id, "name": file.name,
-                                                              "media_type": file.media_type, "size": size})
+    audit.record(
+        actor,
+        "material_file_added",
+        file,
+        changes={"material_id": material.id, "name": file.name, "media_type": file.media_type, "size": size},
+    )
     return file
 
 
@@ -236,16 +261,33 @@ def replace_file(actor, file: MaterialFile, name: str, stream: BinaryIO) -> Mate
     except filecheck.Rejected as error:
         raise MaterialError(str(error), "file") from error
     file.superseded_at = utcnow()
-    new = MaterialFile(material=material, position=file.position, revision=file.revision + 1, previous_id=file.id,
-                       name=checked.download_name, media_type=checked.media_type, sha256=digest, size=size,
-                       uploaded_by_id=actor.id, words=words)
+    new = MaterialFile(
+        material=material,
+        position=file.position,
+        revision=file.revision + 1,
+        previous_id=file.id,
+        name=checked.download_name,
+        media_type=checked.media_type,
+        sha256=digest,
+        size=size,
+        uploaded_by_id=actor.id,
+        words=words,
+    )
     db.session.add(new)
     db.session.flush()
     _refresh_search(material)
     material.updated_at = utcnow()
-    audit.record(actor, "material_file_replaced", new, changes={
-        "material_id": material.id, "previous": [file.id, file.name, file.sha256],
-        "current": [new.id, new.name, new.sha256], "revision": new.revision})
+    audit.record(
+        actor,
+        "material_file_replaced",
+        new,
+        changes={
+            "material_id": material.id,
+            "previous": [file.id, file.name, file.sha256],
+            "current": [new.id, new.name, new.sha256],
+            "revision": new.revision,
+        },
+    )
     return new
 
 
@@ -276,11 +318,19 @@ def report_problem(actor, material: Material, text: str) -> ProblemReport:
 
 def count_download(file: MaterialFile) -> None:
     """One more download of the material (a figure, not a record of who: no audit entry)."""
-    db.session.execute(update(Material).where(Material.id == file.material_id)
-                       .values(downloads=Material.downloads + 1).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Material)
+        .where(Material.id == file.material_id)
+        .values(downloads=Material.downloads + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def problem_reports(material: Material) -> list[ProblemReport]:
-    return list(db.session.scalars(select(ProblemReport).where(ProblemReport.material_id == material.id)
-                                   .order_by(ProblemReport.reported_at.desc())))
-
+    return list(
+        db.session.scalars(
+            select(ProblemReport)
+            .where(ProblemReport.material_id == material.id)
+            .order_by(ProblemReport.reported_at.desc())
+        )
+    )

@@ -48,8 +48,9 @@ def allow_media_uploads() -> None:
     (ISOK_MAX_MEDIA_MB); every other request keeps the application's limit. Runs before the CSRF check reads the
     form."""
     if request.endpoint in UPLOADS:
-        request.max_content_length = max(current_app.config["MAX_CONTENT_LENGTH"] or 0,
-                                         (current_app.config["MAX_MEDIA_MB"] + 1) * 1024 * 1024)
+        request.max_content_length = max(
+            current_app.config["MAX_CONTENT_LENGTH"] or 0, (current_app.config["MAX_MEDIA_MB"] + 1) * 1024 * 1024
+        )
 
 
 def _usable_or_404(material_id: int) -> Material:
@@ -68,25 +69,38 @@ def _kept_or_404(material_id: int) -> Material:
 
 # --- finding ---------------------------------------------------------------------------------------------------
 
+
 def _number(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
 def _filters(form: SearchForm) -> queries.Filters:
-    return queries.Filters(q=(form.q.data or "").strip(), kind=form.kind.data or "", field=form.field.data or "",
-                           unit=_number(form.unit.data), language=form.language.data or "",
-                           audience=form.audience.data or "", licence=form.licence.data or "",
-                           organisation=_number(form.organisation.data), tag=request.args.get("tag", "")[:60])
+    return queries.Filters(
+        q=(form.q.data or "").strip(),
+        kind=form.kind.data or "",
+        field=form.field.data or "",
+        unit=_number(form.unit.data),
+        language=form.language.data or "",
+        audience=form.audience.data or "",
+        licence=form.licence.data or "",
+        organisation=_number(form.organisation.data),
+        tag=request.args.get("tag", "")[:60],
+    )
 
 
 def _facet_choices(form: SearchForm, found: dict) -> None:
     """Each facet's select offers the values found, with their counts, and keeps the one chosen."""
     names = queries.organisation_names([int(v) for v, _n in found["organisation"]])
     units = queries.unit_labels([int(v) for v, _n in found["unit"]])
-    labels = {"kind": lambda v: KIND_LABELS[Kind(v)], "field": lambda v: FIELD_LABELS.get(v, v),
-              "language": content_language, "audience": lambda v: AUDIENCE_LABELS.get(v, v),
-              "licence": lambda v: LICENCE_LABELS.get(v, v), "organisation": lambda v: names.get(int(v), v),
-              "unit": lambda v: units.get(int(v), v)}
+    labels = {
+        "kind": lambda v: KIND_LABELS[Kind(v)],
+        "field": lambda v: FIELD_LABELS.get(v, v),
+        "language": content_language,
+        "audience": lambda v: AUDIENCE_LABELS.get(v, v),
+        "licence": lambda v: LICENCE_LABELS.get(v, v),
+        "organisation": lambda v: names.get(int(v), v),
+        "unit": lambda v: units.get(int(v), v),
+    }
     for name, label in labels.items():
         offered = [(value, f"{label(value)} ({count})") for value, count in found[name]]
         chosen = form[name].data
@@ -104,9 +118,16 @@ def index():
     _facet_choices(form, found)
     valid = not request.args or form.validate()
     materials, has_next = queries.search_page(current_user, filters, page) if valid else ([], False)
-    return render_template("materials/index.html", form=form, materials=materials, page=page, has_next=has_next,
-                           args=request.args.to_dict(), tag=filters.tag,
-                           may_share=permissions.can(current_user, access.SHARE_MATERIALS)), 200 if valid else 400
+    return render_template(
+        "materials/index.html",
+        form=form,
+        materials=materials,
+        page=page,
+        has_next=has_next,
+        args=request.args.to_dict(),
+        tag=filters.tag,
+        may_share=permissions.can(current_user, access.SHARE_MATERIALS),
+    ), 200 if valid else 400
 
 
 @bp.get("/feed.atom")
@@ -120,10 +141,14 @@ def feed():
         title = f"{title}: {FIELD_LABELS[next(f for f in FIELD_LABELS if f.value == field)]}"
     if tag:
         title = f"{title}: {tag}"
-    body = feeds.atom_feed(queries.latest_public(field, tag), feed_url=request.url,
-                           site_url=url_for("materials.index", _external=True),
-                           material_url=lambda m: url_for("materials.material", material_id=m.id, _external=True),
-                           title=title, locale=locale)
+    body = feeds.atom_feed(
+        queries.latest_public(field, tag),
+        feed_url=request.url,
+        site_url=url_for("materials.index", _external=True),
+        material_url=lambda m: url_for("materials.material", material_id=m.id, _external=True),
+        title=title,
+        locale=locale,
+    )
     return Response(body, mimetype="application/atom+xml")
 
 
@@ -134,6 +159,7 @@ def figures():
 
 
 # --- a material ------------------------------------------------------------------------------------------------
+
 
 def _file_url(file: MaterialFile, **kwargs) -> str:
     return url_for("materials.file", file_id=file.id, _external=True, **kwargs)
@@ -148,16 +174,25 @@ def material(material_id):
     url = url_for("materials.material", material_id=record.id, _external=True)
     history = [file for file in record.files if file.superseded_at is not None]
     return render_template(
-        "materials/material.html", material=record, keeping=keeping, history=history,
+        "materials/material.html",
+        material=record,
+        keeping=keeping,
+        history=history,
         jsonld=feeds.jsonld(record, url=url, file_url=lambda f: _file_url(f, download=1), locale=_locale()),
-        file_form=FileForm(), withdraw_form=WithdrawForm(), report_form=ReportForm(),
-        reports=services.problem_reports(record) if keeping else [])
+        file_form=FileForm(),
+        withdraw_form=WithdrawForm(),
+        report_form=ReportForm(),
+        reports=services.problem_reports(record) if keeping else [],
+    )
 
 
 def _material_form(material: Material | None = None) -> MaterialForm:
     form = MaterialForm(obj=None)
-    organisations = (db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-                     if access.ADMIN in current_user.roles else [current_user.organisation])
+    organisations = (
+        db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        if access.ADMIN in current_user.roles
+        else [current_user.organisation]
+    )
     form.organisation_id.choices = [(o.id, o.name) for o in organisations if o is not None]
     form.text_language.choices = choices((code, language_name(code)) for code in TEXT_LANGUAGES)
     form.languages.choices = choices((code, language_name(code)) for code in TEXT_LANGUAGES)
@@ -190,16 +225,27 @@ def _description(form: MaterialForm) -> services.Description:
     return services.Description(
         title={code: form[f"title_{code}"].data for code in TEXT_LANGUAGES},
         description={code: form[f"description_{code}"].data for code in TEXT_LANGUAGES},
-        text_language=form.text_language.data, kind=form.kind.data, field=form.field.data or None,
+        text_language=form.text_language.data,
+        kind=form.kind.data,
+        field=form.field.data or None,
         languages=[*(form.languages.data or []), *(form.other_languages.data or "").split(",")],
-        audiences=form.audiences.data or [], licence=form.licence.data or None,
-        tags=services.parse_tags(form.tags.data), link=form.link.data, unit_ids=form.unit_ids.data or [])
+        audiences=form.audiences.data or [],
+        licence=form.licence.data or None,
+        tags=services.parse_tags(form.tags.data),
+        link=form.link.data,
+        unit_ids=form.unit_ids.data or [],
+    )
 
 
 def _form_page(form: MaterialForm, material: Material | None, status: int):
-    return render_template("materials/form.html", form=form, material=material, open_languages=OPEN_LANGUAGES,
-                           more_languages=[c for c in TEXT_LANGUAGES if c not in OPEN_LANGUAGES],
-                           title=_("Edit the material") if material else _("Share a material")), status
+    return render_template(
+        "materials/form.html",
+        form=form,
+        material=material,
+        open_languages=OPEN_LANGUAGES,
+        more_languages=[c for c in TEXT_LANGUAGES if c not in OPEN_LANGUAGES],
+        title=_("Edit the material") if material else _("Share a material"),
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -258,8 +304,9 @@ def replace_file(file_id):
         abort(404)
     form = FileForm()
     upload = form.file.data
-    return _upload(form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream),
-                   file.material)
+    return _upload(
+        form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream), file.material
+    )
 
 
 @bp.get("/files/<int:file_id>")
@@ -277,8 +324,15 @@ def file(file_id):
     # From a local folder, by its path: the response knows the size and answers range requests (seeking in a
     # video). From object storage the file is streamed whole.
     source = storage.local_path(record.sha256) or storage.open_file(record.sha256)
-    response = send_file(source, mimetype=record.media_type, as_attachment=download, download_name=record.name,
-                         conditional=True, etag=record.sha256, max_age=0)
+    response = send_file(
+        source,
+        mimetype=record.media_type,
+        as_attachment=download,
+        download_name=record.name,
+        conditional=True,
+        etag=record.sha256,
+        max_age=0,
+    )
     if not record.material.licence.public:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -343,6 +397,7 @@ def step_panel(user, step: str, case, units):
 
 
 # --- the start page and the menu -------------------------------------------------------------------------------
+
 
 def panel(user):
     if not permissions.can(user, access.SHARE_MATERIALS):

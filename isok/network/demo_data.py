@@ -72,62 +72,91 @@ PARTNERS = [
     ("Mikkelin Elintarviketehdas Oy", date(2026, 11, 3), "Placements in food production", None),
 ]
 
-TARGETS = {"clients_started_validation": 300, "training_participants": 70, "training_organisations": 4,
-           "partners_major_companies": 10, "partners_other_organisations": 4, "dissemination_attendees": 620}
+TARGETS = {
+    "clients_started_validation": 300,
+    "training_participants": 70,
+    "training_organisations": 4,
+    "partners_major_companies": 10,
+    "partners_other_organisations": 4,
+    "dissemination_attendees": 620,
+}
 
 EVENTS = [
-    ("Launch seminar: immigrants' skills into view", date(2025, 2, 14), "Kuopio, Musiikkikeskus",
-     "Employers, education providers, municipalities", 85),
-    ("Employer breakfast: recruiting skilled immigrants", date(2025, 5, 20), "Kuopio, Hotel Kallavesi",
-     "Employers", 40),
-    ("Information session at Joensuu main library", date(2025, 10, 8), "Joensuu", "Immigrants and their families",
-     55),
+    (
+        "Launch seminar: immigrants' skills into view",
+        date(2025, 2, 14),
+        "Kuopio, Musiikkikeskus",
+        "Employers, education providers, municipalities",
+        85,
+    ),
+    (
+        "Employer breakfast: recruiting skilled immigrants",
+        date(2025, 5, 20),
+        "Kuopio, Hotel Kallavesi",
+        "Employers",
+        40,
+    ),
+    ("Information session at Joensuu main library", date(2025, 10, 8), "Joensuu", "Immigrants and their families", 55),
     ("Validation day at Savonia", date(2026, 1, 22), "Kuopio, Savonia", "Teachers, counsellors, students", 120),
     ("Regional guidance network seminar", date(2026, 4, 16), "Mikkeli", "Guidance professionals", 70),
-    ("Presentation at the Nordic validation conference", date(2026, 6, 10), "Helsinki",
-     "Validation practitioners and researchers", 95),
+    (
+        "Presentation at the Nordic validation conference",
+        date(2026, 6, 10),
+        "Helsinki",
+        "Validation practitioners and researchers",
+        95,
+    ),
     ("Employer panel on workplace assessment", date(2026, 10, 28), "Kuopio", "Employers and workplace tutors", 48),
 ]
 
-STEERING = "\n".join(["Pekka Projektipäällikkö, Savonia Vocational College (secretary)",
-                      "Leena Ohjaaja, Kuopio Guidance Centre", "Raija Savolainen, Pohjois-Savon TE-palvelut",
-                      "Hamid Karimi, Monikulttuurinen yhdistys ry", "Kalle Rautio, Savon Rakennustekniikka Oy"])
+STEERING = "\n".join(
+    [
+        "Pekka Projektipäällikkö, Savonia Vocational College (secretary)",
+        "Leena Ohjaaja, Kuopio Guidance Centre",
+        "Raija Savolainen, Pohjois-Savon TE-palvelut",
+        "Hamid Karimi, Monikulttuurinen yhdistys ry",
+        "Kalle Rautio, Savon Rakennustekniikka Oy",
+    ]
+)
 MEETINGS = [
     (date(2025, 2, 5), "The project plan and the schedule of the first training were approved."),
-    (date(2025, 6, 12), "Placement agreements to be sought from at least five more major companies by the end "
-                        "of the year."),
-    (date(2025, 11, 20), "Short-term client path shortened to four guidance meetings; interpreter budget moved "
-                         "from travel."),
+    (
+        date(2025, 6, 12),
+        "Placement agreements to be sought from at least five more major companies by the end of the year.",
+    ),
+    (
+        date(2025, 11, 20),
+        "Short-term client path shortened to four guidance meetings; interpreter budget moved from travel.",
+    ),
     (date(2026, 3, 18), "A second teacher training on workplace assessment was added for autumn 2026."),
-    (date(2026, 9, 24), "Dissemination to employers to be strengthened: two employer events before the end of "
-                        "2026."),
+    (date(2026, 9, 24), "Dissemination to employers to be strengthened: two employer events before the end of 2026."),
 ]
 
 NARRATIVES = {
     "2025H1": {
         "progress": "The project started on schedule. Partnerships with the guidance centre, the vocational "
-                    "college and the first companies were agreed, and 58 clients started validation.",
+        "college and the first companies were agreed, and 58 clients started validation.",
         "qualitative_results": "The portfolio template was tested with the first clients; counsellors found the "
-                               "plain-language version easier to use with interpreters.",
+        "plain-language version easier to use with interpreters.",
         "deviations": "Recruiting major companies was slower than planned. Corrective action: employer breakfast "
-                      "in May and personal visits by the project manager.",
+        "in May and personal visits by the project manager.",
         "equality": "Guidance is offered in the client's language with an interpreter; women with small children "
-                    "were offered meetings during day-care hours.",
+        "were offered meetings during day-care hours.",
         "dissemination": "Launch seminar (85 attendees) and an employer breakfast (40).",
     },
     "2025H2": {
         "progress": "Teacher training on competence-based interviews held in Joensuu. Four new partners.",
         "qualitative_results": "Interview model with the vocational teacher and the counsellor together proved "
-                               "useful in identifying competences not shown by documents.",
+        "useful in identifying competences not shown by documents.",
         "deviations": "Client intake in Joensuu lagged; the short-term path was shortened (steering committee "
-                      "20 November).",
+        "20 November).",
         "equality": "Gender balance of clients monitored; more outreach through the immigrant association.",
         "dissemination": "Information session at Joensuu main library (55 attendees).",
     },
     "2026H1": {
         "progress": "Portfolio guidance training held; partner network reached 15 organisations.",
         "qualitative_results": "Companies report that workplace assessment with a tutor and a teacher fits their "
-                               "daily work; several clients were offered jobs after their placement.",
+        "daily work; several clients were offered jobs after their placement.",
         "deviations": "None significant. Employer dissemination to be strengthened in the autumn.",
         "equality": "Accessibility of the materials improved; certificates now also in the client's language.",
         "dissemination": "Validation day (120), regional seminar (70) and a conference presentation (95).",
@@ -137,29 +166,44 @@ NARRATIVES = {
 
 def load(admin) -> None:
     if queries.project_settings() is None:
-        services.save_settings(admin, name="ISOK – immigrants' skills into view", code="S30947",
-                               starts_on=date(2025, 1, 1), ends_on=date(2027, 12, 31),
-                               rule_set=RuleSet.ESF_PLUS_2021_2027, suppression_threshold=5)
+        services.save_settings(
+            admin,
+            name="ISOK – immigrants' skills into view",
+            code="S30947",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2027, 12, 31),
+            rule_set=RuleSet.ESF_PLUS_2021_2027,
+            suppression_threshold=5,
+        )
     for indicator, value in TARGETS.items():
         if db.session.scalar(select(Target).where(Target.indicator == indicator)) is None:
             services.set_target(admin, indicator, value)
     for name, kind, size, digits, municipality in NEW_ORGANISATIONS:
         if demo.organisation(name) is None:
-            services.register_organisation(admin, name=name, type=kind, size_class=size,
-                                      business_id=business_id(digits) if digits else None, municipality=municipality)
+            services.register_organisation(
+                admin,
+                name=name,
+                type=kind,
+                size_class=size,
+                business_id=business_id(digits) if digits else None,
+                municipality=municipality,
+            )
     for name, first, role, agreement in PARTNERS:
         organisation = demo.organisation(name)
         if db.session.scalar(select(Partnership).where(Partnership.organisation_id == organisation.id)) is None:
             services.add_partner(admin, organisation, first_cooperation_on=first, role=role, agreement_on=agreement)
     for title, held_on, place, audience, headcount in EVENTS:
         if db.session.scalar(select(DisseminationEvent).where(DisseminationEvent.title == title)) is None:
-            services.create_event(admin, title=title, held_on=held_on, place=place, audience=audience,
-                                  headcount=headcount)
+            services.create_event(
+                admin, title=title, held_on=held_on, place=place, audience=audience, headcount=headcount
+            )
     for held_on, decisions in MEETINGS:
         if db.session.scalar(select(SteeringMeeting).where(SteeringMeeting.held_on == held_on)) is None:
             services.create_meeting(admin, held_on=held_on, attendees=STEERING, decisions=decisions)
     for code, sections in NARRATIVES.items():
         period = HalfYear.parse(code)
-        if db.session.scalar(select(Narrative).where(Narrative.year == period.year,
-                                                     Narrative.half == period.half)) is None:
+        if (
+            db.session.scalar(select(Narrative).where(Narrative.year == period.year, Narrative.half == period.half))
+            is None
+        ):
             services.create_narrative(admin, period, **sections)

@@ -34,8 +34,11 @@ COMPANY_SIZES = {"major": CompanySize.MAJOR, "large": CompanySize.MAJOR, "sme": 
 
 PARTNER_COLUMNS = [
     Column("name", required=True, help=_l("Name of the organisation")),
-    Column("type", parse_choice(ORGANISATION_TYPES), help=_l("company, public_body, education_provider or other; "
-                                                              "needed when the organisation is new")),
+    Column(
+        "type",
+        parse_choice(ORGANISATION_TYPES),
+        help=_l("company, public_body, education_provider or other; needed when the organisation is new"),
+    ),
     Column("size", parse_choice(COMPANY_SIZES), help=_l("For companies: major (large) or sme")),
     Column("business_id", help=_l("Finnish business ID, e.g. 1234567-8")),
     Column("municipality"),
@@ -44,23 +47,39 @@ PARTNER_COLUMNS = [
     Column("agreement_date", parse_date, help=_l("Date the cooperation agreement was signed")),
     Column("notes"),
 ]
-PARTNER_FIELDS = {"organisation_id": "name", "size_class": "size", "first_cooperation_on": "first_cooperation",
-                  "agreement_on": "agreement_date"}
+PARTNER_FIELDS = {
+    "organisation_id": "name",
+    "size_class": "size",
+    "first_cooperation_on": "first_cooperation",
+    "agreement_on": "agreement_date",
+}
 
 
 def _partner_apply(actor):
     def apply(values: dict) -> str:
         try:
             organisation = (values["business_id"] and services.find_organisation(values["business_id"])) or (
-                services.find_organisation(values["name"]))
+                services.find_organisation(values["name"])
+            )
             if organisation is None:
                 if values["type"] is None:
                     raise services.NetworkError(_("A new organisation needs its kind."), "type")
                 organisation = services.register_organisation(
-                    actor, name=values["name"], type=values["type"], size_class=values["size"],
-                    business_id=values["business_id"], municipality=values["municipality"])
-            services.add_partner(actor, organisation, first_cooperation_on=values["first_cooperation"],
-                                 role=values["role"], agreement_on=values["agreement_date"], notes=values["notes"])
+                    actor,
+                    name=values["name"],
+                    type=values["type"],
+                    size_class=values["size"],
+                    business_id=values["business_id"],
+                    municipality=values["municipality"],
+                )
+            services.add_partner(
+                actor,
+                organisation,
+                first_cooperation_on=values["first_cooperation"],
+                role=values["role"],
+                agreement_on=values["agreement_date"],
+                notes=values["notes"],
+            )
         except services.NetworkError as error:
             raise _refusal(error, PARTNER_FIELDS) from error
         return f"{organisation.name} · {organisation.type.label} · {values['first_cooperation'].isoformat()}"
@@ -84,9 +103,15 @@ EVENT_FIELDS = {"held_on": "date"}
 def _event_apply(actor):
     def apply(values: dict) -> str:
         try:
-            event = services.create_event(actor, title=values["title"], held_on=values["date"],
-                                          place=values["place"], audience=values["audience"],
-                                          headcount=values["headcount"], notes=values["notes"])
+            event = services.create_event(
+                actor,
+                title=values["title"],
+                held_on=values["date"],
+                place=values["place"],
+                audience=values["audience"],
+                headcount=values["headcount"],
+                notes=values["notes"],
+            )
         except services.NetworkError as error:
             raise _refusal(error, EVENT_FIELDS) from error
         return f"{event.title} · {event.held_on.isoformat()} · {event.headcount}"

@@ -37,6 +37,7 @@ def _between(column, since: date | None, until: date | None) -> ColumnElement[bo
 
 # --- settings --------------------------------------------------------------------------------------------------
 
+
 def project_settings() -> ProjectSettings | None:
     return db.session.get(ProjectSettings, 1)
 
@@ -48,13 +49,18 @@ def targets() -> dict[str, int]:
 
 # --- partners --------------------------------------------------------------------------------------------------
 
+
 def partner_kind() -> ColumnElement[str]:
     """The PartnerKind of an Organisation row as an SQL expression, so reports can group by it."""
     return case(
-        (and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.MAJOR),
-         PartnerKind.MAJOR_COMPANY.value),
-        (and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.SME),
-         PartnerKind.SME.value),
+        (
+            and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.MAJOR),
+            PartnerKind.MAJOR_COMPANY.value,
+        ),
+        (
+            and_(Organisation.type == OrganisationType.COMPANY, Organisation.size_class == CompanySize.SME),
+            PartnerKind.SME.value,
+        ),
         (Organisation.type == OrganisationType.COMPANY, PartnerKind.UNSIZED_COMPANY.value),
         (Organisation.type == OrganisationType.PUBLIC_BODY, PartnerKind.PUBLIC_BODY.value),
         (Organisation.type == OrganisationType.EDUCATION_PROVIDER, PartnerKind.EDUCATION_PROVIDER.value),
@@ -64,10 +70,12 @@ def partner_kind() -> ColumnElement[str]:
 
 def partnerships(since: date | None = None, until: date | None = None) -> Select:
     """Partnerships whose first cooperation falls in the range, with the organisation and its kind."""
-    return (select(Partnership, Organisation, partner_kind().label("kind"))
-            .join(Organisation, Partnership.organisation_id == Organisation.id)
-            .where(_between(Partnership.first_cooperation_on, since, until))
-            .order_by(Organisation.name))
+    return (
+        select(Partnership, Organisation, partner_kind().label("kind"))
+        .join(Organisation, Partnership.organisation_id == Organisation.id)
+        .where(_between(Partnership.first_cooperation_on, since, until))
+        .order_by(Organisation.name)
+    )
 
 
 def partners_by_kind(since: date | None = None, until: date | None = None) -> dict[PartnerKind, int]:
@@ -77,7 +85,8 @@ def partners_by_kind(since: date | None = None, until: date | None = None) -> di
         select(kind, func.count(Partnership.id))
         .join(Organisation, Partnership.organisation_id == Organisation.id)
         .where(_between(Partnership.first_cooperation_on, since, until))
-        .group_by(kind))
+        .group_by(kind)
+    )
     counts = dict.fromkeys(PartnerKind, 0)
     counts.update({PartnerKind(k): n for k, n in rows})
     return counts
@@ -94,24 +103,34 @@ def other_organisations(counts: dict[PartnerKind, int]) -> int:
 
 # --- dissemination ---------------------------------------------------------------------------------------------
 
+
 def dissemination_totals(since: date | None = None, until: date | None = None) -> tuple[int, int]:
     """Number of events held in the range and their total headcount (attendees are not ESF participants)."""
     events, heads = db.session.execute(
-        select(func.count(DisseminationEvent.id), func.coalesce(func.sum(DisseminationEvent.headcount), 0))
-        .where(_between(DisseminationEvent.held_on, since, until))).one()
+        select(func.count(DisseminationEvent.id), func.coalesce(func.sum(DisseminationEvent.headcount), 0)).where(
+            _between(DisseminationEvent.held_on, since, until)
+        )
+    ).one()
     return events, heads
 
 
 def events(since: date | None = None, until: date | None = None) -> Select:
-    return (select(DisseminationEvent).where(_between(DisseminationEvent.held_on, since, until))
-            .order_by(DisseminationEvent.held_on.desc(), DisseminationEvent.id.desc()))
+    return (
+        select(DisseminationEvent)
+        .where(_between(DisseminationEvent.held_on, since, until))
+        .order_by(DisseminationEvent.held_on.desc(), DisseminationEvent.id.desc())
+    )
 
 
 # --- steering and narratives -----------------------------------------------------------------------------------
 
+
 def meetings(since: date | None = None, until: date | None = None) -> Select:
-    return (select(SteeringMeeting).where(_between(SteeringMeeting.held_on, since, until))
-            .order_by(SteeringMeeting.held_on.desc(), SteeringMeeting.id.desc()))
+    return (
+        select(SteeringMeeting)
+        .where(_between(SteeringMeeting.held_on, since, until))
+        .order_by(SteeringMeeting.held_on.desc(), SteeringMeeting.id.desc())
+    )
 
 
 def narrative(year: int, half: int) -> Narrative | None:
@@ -120,10 +139,13 @@ def narrative(year: int, half: int) -> Narrative | None:
 
 # --- targets against realised values ---------------------------------------------------------------------------
 
+
 def clients_started_validation(since: date | None = None, until: date | None = None) -> int:
     """Distinct clients whose first case in the range was opened (validation started)."""
-    return db.session.scalar(select(func.count(distinct(Case.client_id)))
-                             .where(_between(Case.entry_date, since, until))) or 0
+    return (
+        db.session.scalar(select(func.count(distinct(Case.client_id))).where(_between(Case.entry_date, since, until)))
+        or 0
+    )
 
 
 def indicator_values(until: date | None = None) -> dict[str, int]:

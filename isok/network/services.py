@@ -32,9 +32,16 @@ class NetworkError(RuleBroken):
 
 def _check_version(record, version) -> None:
     """Refuse to save over changes someone else saved after this user loaded the form (no version: no form)."""
-    check_version(record, version, _("Someone else saved this record while you were editing it. "
-                                     "Open it again to see their changes, then make yours."),
-                  required=False, error=NetworkError)
+    check_version(
+        record,
+        version,
+        _(
+            "Someone else saved this record while you were editing it. "
+            "Open it again to see their changes, then make yours."
+        ),
+        required=False,
+        error=NetworkError,
+    )
 
 
 def _text(value) -> str | None:
@@ -63,8 +70,17 @@ def _end_not_before_start(starts_on: date, ends_on: date, field: str = "ends_on"
 SETTINGS_FIELDS = ["name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold"]
 
 
-def save_settings(actor, *, name: str, code: str | None, starts_on: date, ends_on: date, rule_set,
-                  suppression_threshold: int, version=None) -> ProjectSettings:
+def save_settings(
+    actor,
+    *,
+    name: str,
+    code: str | None,
+    starts_on: date,
+    ends_on: date,
+    rule_set,
+    suppression_threshold: int,
+    version=None,
+) -> ProjectSettings:
     """Create or update the project's one settings row."""
     settings = queries.project_settings()
     if settings is not None:
@@ -125,11 +141,16 @@ def set_target(actor, indicator: str, target_value: int) -> Target:
     if target is None:
         target = Target(indicator=indicator, target_value=target_value)
         db.session.add(target)
-        audit.record(actor, "target_set", target, changes={"indicator": indicator, "target_value": [None,
-                                                                                                    target_value]})
+        audit.record(
+            actor, "target_set", target, changes={"indicator": indicator, "target_value": [None, target_value]}
+        )
     elif target.target_value != target_value:
-        audit.record(actor, "target_set", target,
-                     changes={"indicator": indicator, "target_value": [target.target_value, target_value]})
+        audit.record(
+            actor,
+            "target_set",
+            target,
+            changes={"indicator": indicator, "target_value": [target.target_value, target_value]},
+        )
         target.target_value = target_value
     db.session.flush()
     return target
@@ -155,34 +176,45 @@ def _apply_partnership(partnership: Partnership, *, first_cooperation_on, role, 
     partnership.notes = _text(notes)
 
 
-def register_organisation(actor, *, name: str, type, size_class=None, business_id=None,
-                     municipality=None) -> Organisation:
+def register_organisation(
+    actor, *, name: str, type, size_class=None, business_id=None, municipality=None
+) -> Organisation:
     """Register an organisation the network meets for the first time; companies need their size for the report."""
     try:
         kind = OrganisationType(type)
     except ValueError as error:
-        raise NetworkError(_("Unknown organisation kind. Choose company, public body, education provider or "
-                             "other organisation."), "type") from error
+        raise NetworkError(
+            _("Unknown organisation kind. Choose company, public body, education provider or other organisation."),
+            "type",
+        ) from error
     size = CompanySize(size_class) if size_class else None
     if kind is OrganisationType.COMPANY and size is None:
-        raise NetworkError(_("Choose the company's size: the ESF report counts major companies and SMEs "
-                             "separately."), "size_class")
+        raise NetworkError(
+            _("Choose the company's size: the ESF report counts major companies and SMEs separately."), "size_class"
+        )
     try:
-        return account_services.create_organisation(actor, name=_required_text(name, "name"), type=kind,
-                                                    size_class=size, business_id=business_id,
-                                                    municipality=municipality)
+        return account_services.create_organisation(
+            actor,
+            name=_required_text(name, "name"),
+            type=kind,
+            size_class=size,
+            business_id=business_id,
+            municipality=municipality,
+        )
     except account_services.AccountError as error:
         raise NetworkError(str(error), error.field) from error
 
 
-def add_partner(actor, organisation: Organisation, *, first_cooperation_on: date, role=None, agreement_on=None,
-                notes=None) -> Partnership:
+def add_partner(
+    actor, organisation: Organisation, *, first_cooperation_on: date, role=None, agreement_on=None, notes=None
+) -> Partnership:
     """Record that an organisation cooperates with the project."""
     if db.session.scalar(select(Partnership.id).where(Partnership.organisation_id == organisation.id)):
         raise NetworkError(_("This organisation is already a partner."), "organisation_id")
     partnership = Partnership(organisation=organisation)
-    _apply_partnership(partnership, first_cooperation_on=first_cooperation_on, role=role,
-                       agreement_on=agreement_on, notes=notes)
+    _apply_partnership(
+        partnership, first_cooperation_on=first_cooperation_on, role=role, agreement_on=agreement_on, notes=notes
+    )
     return _created(actor, partnership, "partnership_created", PARTNERSHIP_FIELDS)
 
 
@@ -202,8 +234,9 @@ def remove_partnership(actor, partnership: Partnership) -> None:
 EVENT_FIELDS = ["title", "held_on", "place", "audience", "headcount", "notes"]
 
 
-def _apply_event(event: DisseminationEvent, *, title, held_on, place=None, audience=None, headcount=0,
-                 notes=None) -> None:
+def _apply_event(
+    event: DisseminationEvent, *, title, held_on, place=None, audience=None, headcount=0, notes=None
+) -> None:
     if held_on is None:
         raise NetworkError(_("A value is required."), "held_on")
     if headcount is None or headcount < 0:
@@ -270,8 +303,14 @@ NARRATIVE_FIELDS = list(NARRATIVE_SECTIONS)
 def _check_period(period: HalfYear) -> None:
     settings = queries.project_settings()
     if settings is not None and (period.ends_on < settings.starts_on or period.starts_on > settings.ends_on):
-        raise NetworkError(_("This period is outside the project (%(start)s – %(end)s).",
-                             start=settings.starts_on.isoformat(), end=settings.ends_on.isoformat()), "period")
+        raise NetworkError(
+            _(
+                "This period is outside the project (%(start)s – %(end)s).",
+                start=settings.starts_on.isoformat(),
+                end=settings.ends_on.isoformat(),
+            ),
+            "period",
+        )
 
 
 def create_narrative(actor, period: HalfYear, **sections) -> Narrative:
@@ -283,8 +322,12 @@ def create_narrative(actor, period: HalfYear, **sections) -> Narrative:
     for name in NARRATIVE_FIELDS:
         setattr(narrative, name, _text(sections.get(name)))
     db.session.add(narrative)
-    audit.record(actor, "narrative_created", narrative,
-                 changes={"period": period.code, **audit.snapshot(narrative, NARRATIVE_FIELDS)})
+    audit.record(
+        actor,
+        "narrative_created",
+        narrative,
+        changes={"period": period.code, **audit.snapshot(narrative, NARRATIVE_FIELDS)},
+    )
     return narrative
 
 
@@ -304,8 +347,10 @@ def remove_narrative(actor, narrative: Narrative) -> None:
 
 # --- look-ups shared by forms and imports ----------------------------------------------------------------------
 
+
 def find_organisation(text: str) -> Organisation | None:
     """Find an organisation by its business ID or its name (case-insensitive)."""
     text = text.strip()
-    return db.session.scalar(select(Organisation).where(
-        (Organisation.business_id == text) | (func.lower(Organisation.name) == text.lower())))
+    return db.session.scalar(
+        select(Organisation).where((Organisation.business_id == text) | (func.lower(Organisation.name) == text.lower()))
+    )

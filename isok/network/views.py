@@ -65,9 +65,14 @@ def _save(form, action) -> bool:
         action()
     except (RuleBroken, StaleDataError) as error:
         db.session.rollback()
-        message = str(error) if isinstance(error, RuleBroken) else _(
-            "Someone else saved this record while you were editing it. Open it again to see their changes, "
-            "then make yours.")
+        message = (
+            str(error)
+            if isinstance(error, RuleBroken)
+            else _(
+                "Someone else saved this record while you were editing it. Open it again to see their changes, "
+                "then make yours."
+            )
+        )
         field = getattr(form, getattr(error, "field", None) or "", None)
         (field.errors if field is not None and field.name != "version" else form.form_errors).append(message)
         return False
@@ -76,8 +81,15 @@ def _save(form, action) -> bool:
 
 
 def _form_page(form, title, *, cancel_url, remove_url=None, template="network/form.html", **context):
-    return render_template(template, form=form, title=title, cancel_url=cancel_url, remove_url=remove_url,
-                           action_form=ActionForm(), **context), 400 if form.errors else 200
+    return render_template(
+        template,
+        form=form,
+        title=title,
+        cancel_url=cancel_url,
+        remove_url=remove_url,
+        action_form=ActionForm(),
+        **context,
+    ), 400 if form.errors else 200
 
 
 def _remove(remove, message: str):
@@ -96,27 +108,39 @@ def _remove(remove, message: str):
 
 # --- overview --------------------------------------------------------------------------------------------------
 
+
 @bp.get("/")
 @permissions.requires(VIEW)
 def overview():
     kinds = queries.partners_by_kind()
     event_count, headcount = queries.dissemination_totals()
     return render_template(
-        "network/overview.html", kinds=kinds, companies=queries.companies(kinds),
-        other_organisations=queries.other_organisations(kinds), company_kinds=COMPANY_KINDS,
-        targets=queries.targets(), progress=queries.target_progress(), sections=figures.sections(current_user),
-        event_count=event_count, headcount=headcount,
+        "network/overview.html",
+        kinds=kinds,
+        companies=queries.companies(kinds),
+        other_organisations=queries.other_organisations(kinds),
+        company_kinds=COMPANY_KINDS,
+        targets=queries.targets(),
+        progress=queries.target_progress(),
+        sections=figures.sections(current_user),
+        event_count=event_count,
+        headcount=headcount,
         events=db.session.scalars(queries.events().limit(5)).all(),
-        meetings=db.session.scalars(queries.meetings().limit(5)).all(), settings=queries.project_settings())
+        meetings=db.session.scalars(queries.meetings().limit(5)).all(),
+        settings=queries.project_settings(),
+    )
 
 
 # --- partners --------------------------------------------------------------------------------------------------
 
+
 @bp.get("/partners")
 @permissions.requires(VIEW)
 def partners():
-    rows = [(partnership, organisation, PartnerKind(kind))
-            for partnership, organisation, kind in db.session.execute(queries.partnerships())]
+    rows = [
+        (partnership, organisation, PartnerKind(kind))
+        for partnership, organisation, kind in db.session.execute(queries.partnerships())
+    ]
     return render_template("network/partners.html", rows=rows)
 
 
@@ -132,15 +156,21 @@ def new_partner():
 
     def add():
         organisation = _organisation(form.organisation_id.data) or services.register_organisation(
-            current_user, name=form.name.data, type=form.type.data, size_class=form.size_class.data,
-            business_id=form.business_id.data, municipality=form.municipality.data)
+            current_user,
+            name=form.name.data,
+            type=form.type.data,
+            size_class=form.size_class.data,
+            business_id=form.business_id.data,
+            municipality=form.municipality.data,
+        )
         services.add_partner(current_user, organisation, **_partnership_fields(form))
 
     if _save(form, add):
         flash(_("The partner was saved."), "success")
         return redirect(url_for("network.partners"))
-    return _form_page(form, _("New partner"), cancel_url=url_for("network.partners"),
-                      template="network/partner_form.html")
+    return _form_page(
+        form, _("New partner"), cancel_url=url_for("network.partners"), template="network/partner_form.html"
+    )
 
 
 @bp.route("/partners/<int:partnership_id>", methods=["GET", "POST"])
@@ -148,13 +178,22 @@ def new_partner():
 def edit_partner(partnership_id):
     partnership = _load(Partnership, partnership_id)
     form = PartnershipForm(obj=partnership)
-    if _save(form, lambda: services.update_partnership(current_user, partnership, version=form.version.data,
-                                                       **_partnership_fields(form))):
+    if _save(
+        form,
+        lambda: services.update_partnership(
+            current_user, partnership, version=form.version.data, **_partnership_fields(form)
+        ),
+    ):
         flash(_("The partner was saved."), "success")
         return redirect(url_for("network.partners"))
-    return _form_page(form, partnership.organisation.name, cancel_url=url_for("network.partners"),
-                      remove_url=url_for("network.remove_partner", partnership_id=partnership.id),
-                      template="network/partner_form.html", partnership=partnership)
+    return _form_page(
+        form,
+        partnership.organisation.name,
+        cancel_url=url_for("network.partners"),
+        remove_url=url_for("network.remove_partner", partnership_id=partnership.id),
+        template="network/partner_form.html",
+        partnership=partnership,
+    )
 
 
 @bp.post("/partners/<int:partnership_id>/remove")
@@ -167,17 +206,21 @@ def remove_partner(partnership_id):
 
 # --- dissemination events --------------------------------------------------------------------------------------
 
+
 @bp.get("/events")
 @permissions.requires(VIEW)
 def events():
     event_count, headcount = queries.dissemination_totals()
-    return render_template("network/events.html", events=db.session.scalars(queries.events()).all(),
-                           event_count=event_count, headcount=headcount)
+    return render_template(
+        "network/events.html",
+        events=db.session.scalars(queries.events()).all(),
+        event_count=event_count,
+        headcount=headcount,
+    )
 
 
 def _event_fields(form: EventForm) -> dict:
-    return {name: getattr(form, name).data for name in ("title", "held_on", "place", "audience", "headcount",
-                                                        "notes")}
+    return {name: getattr(form, name).data for name in ("title", "held_on", "place", "audience", "headcount", "notes")}
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -195,12 +238,17 @@ def new_event():
 def edit_event(event_id):
     event = _load(DisseminationEvent, event_id)
     form = EventForm(obj=event)
-    if _save(form, lambda: services.update_event(current_user, event, version=form.version.data,
-                                                 **_event_fields(form))):
+    if _save(
+        form, lambda: services.update_event(current_user, event, version=form.version.data, **_event_fields(form))
+    ):
         flash(_("The event was saved."), "success")
         return redirect(url_for("network.events"))
-    return _form_page(form, event.title, cancel_url=url_for("network.events"),
-                      remove_url=url_for("network.remove_event", event_id=event.id))
+    return _form_page(
+        form,
+        event.title,
+        cancel_url=url_for("network.events"),
+        remove_url=url_for("network.remove_event", event_id=event.id),
+    )
 
 
 @bp.post("/events/<int:event_id>/remove")
@@ -212,6 +260,7 @@ def remove_event(event_id):
 
 
 # --- steering committee ----------------------------------------------------------------------------------------
+
 
 @bp.get("/meetings")
 @permissions.requires(VIEW)
@@ -238,12 +287,17 @@ def new_meeting():
 def edit_meeting(meeting_id):
     meeting = _load(SteeringMeeting, meeting_id)
     form = MeetingForm(obj=meeting)
-    if _save(form, lambda: services.update_meeting(current_user, meeting, version=form.version.data,
-                                                   **_meeting_fields(form))):
+    if _save(
+        form, lambda: services.update_meeting(current_user, meeting, version=form.version.data, **_meeting_fields(form))
+    ):
         flash(_("The meeting was saved."), "success")
         return redirect(url_for("network.meetings"))
-    return _form_page(form, _("Steering committee meeting"), cancel_url=url_for("network.meetings"),
-                      remove_url=url_for("network.remove_meeting", meeting_id=meeting.id))
+    return _form_page(
+        form,
+        _("Steering committee meeting"),
+        cancel_url=url_for("network.meetings"),
+        remove_url=url_for("network.remove_meeting", meeting_id=meeting.id),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/remove")
@@ -255,6 +309,7 @@ def remove_meeting(meeting_id):
 
 
 # --- narratives ------------------------------------------------------------------------------------------------
+
 
 def _project_periods() -> list[HalfYear]:
     """The six-month periods of the project, up to the current one."""
@@ -274,8 +329,9 @@ def _project_periods() -> list[HalfYear]:
 def narratives():
     written = {n.period: n for n in db.session.scalars(access.visible_network(current_user, Narrative))}
     periods = sorted(set(_project_periods()) | set(written), reverse=True)
-    return render_template("network/narratives.html", periods=periods, written=written,
-                           settings=queries.project_settings())
+    return render_template(
+        "network/narratives.html", periods=periods, written=written, settings=queries.project_settings()
+    )
 
 
 def _sections(form: NarrativeForm) -> dict:
@@ -290,8 +346,9 @@ def new_narrative():
     form.period.choices = choices((p.code, p.code) for p in reversed(periods))
     if request.method == "GET" and request.args.get("period"):
         form.period.data = request.args["period"]
-    if _save(form, lambda: services.create_narrative(current_user, HalfYear.parse(form.period.data),
-                                                     **_sections(form))):
+    if _save(
+        form, lambda: services.create_narrative(current_user, HalfYear.parse(form.period.data), **_sections(form))
+    ):
         flash(_("The narrative was saved."), "success")
         return redirect(url_for("network.narratives"))
     return _form_page(form, _("New narrative"), cancel_url=url_for("network.narratives"))
@@ -303,13 +360,17 @@ def edit_narrative(narrative_id):
     narrative = _load(Narrative, narrative_id)
     form = NarrativeForm(obj=narrative)
     del form.period
-    if _save(form, lambda: services.update_narrative(current_user, narrative, version=form.version.data,
-                                                     **_sections(form))):
+    if _save(
+        form, lambda: services.update_narrative(current_user, narrative, version=form.version.data, **_sections(form))
+    ):
         flash(_("The narrative was saved."), "success")
         return redirect(url_for("network.narratives"))
-    return _form_page(form, _("Narrative %(period)s", period=narrative.period.code),
-                      cancel_url=url_for("network.narratives"),
-                      remove_url=url_for("network.remove_narrative", narrative_id=narrative.id))
+    return _form_page(
+        form,
+        _("Narrative %(period)s", period=narrative.period.code),
+        cancel_url=url_for("network.narratives"),
+        remove_url=url_for("network.remove_narrative", narrative_id=narrative.id),
+    )
 
 
 @bp.post("/narratives/<int:narrative_id>/remove")
@@ -322,6 +383,7 @@ def remove_narrative(narrative_id):
 
 # --- settings and targets --------------------------------------------------------------------------------------
 
+
 @bp.route("/settings", methods=["GET", "POST"])
 @permissions.requires(MANAGE)
 def settings():
@@ -330,8 +392,12 @@ def settings():
     if current is None and request.method == "GET":
         form.suppression_threshold.data = DEFAULT_SUPPRESSION_THRESHOLD
     fields = ("name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold")
-    if _save(form, lambda: services.save_settings(current_user, version=form.version.data,
-                                                  **{name: getattr(form, name).data for name in fields})):
+    if _save(
+        form,
+        lambda: services.save_settings(
+            current_user, version=form.version.data, **{name: getattr(form, name).data for name in fields}
+        ),
+    ):
         flash(_("The project settings were saved."), "success")
         return redirect(url_for("network.settings"))
     return _settings_page(form, TargetForm(formdata=None))
@@ -340,17 +406,24 @@ def settings():
 def _settings_page(form, target_form):
     rows = db.session.scalars(select(Target).order_by(Target.indicator)).all()
     status = 400 if form.errors or target_form.errors else 200
-    return render_template("network/settings.html", form=form, target_form=target_form, targets=rows,
-                           progress={p.indicator: p for p in queries.target_progress()},
-                           action_form=ActionForm()), status
+    return render_template(
+        "network/settings.html",
+        form=form,
+        target_form=target_form,
+        targets=rows,
+        progress={p.indicator: p for p in queries.target_progress()},
+        action_form=ActionForm(),
+    ), status
 
 
 @bp.post("/settings/targets")
 @permissions.requires(MANAGE)
 def set_target():
     target_form = TargetForm()
-    if _save(target_form, lambda: services.set_target(current_user, target_form.indicator.data,
-                                                      target_form.target_value.data)):
+    if _save(
+        target_form,
+        lambda: services.set_target(current_user, target_form.indicator.data, target_form.target_value.data),
+    ):
         flash(_("The target was saved."), "success")
         return redirect(url_for("network.settings"))
     return _settings_page(SettingsForm(formdata=None, obj=queries.project_settings()), target_form)
@@ -365,6 +438,7 @@ def remove_target(target_id):
 
 
 # --- imports ---------------------------------------------------------------------------------------------------
+
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
 @permissions.requires(MANAGE)
@@ -386,19 +460,21 @@ def import_file(kind):
                 return redirect(url_for("network.overview"))
             db.session.rollback()
     status = 400 if form.errors or (report and not report.ok) else 200
-    return render_template("import.html", form=form, columns=spec.columns, title=spec.title, report=report,
-                           nav="network/_nav.html"), status
+    return render_template(
+        "import.html", form=form, columns=spec.columns, title=spec.title, report=report, nav="network/_nav.html"
+    ), status
 
 
 # --- start page and menu ---------------------------------------------------------------------------------------
 
+
 def progress_panel(user):
     if not permissions.can(user, VIEW):
         return None
-    return dashboard.Panel("network/panel.html", {"progress": queries.target_progress(),
-                                                  "settings": queries.project_settings()}, order=20)
+    return dashboard.Panel(
+        "network/panel.html", {"progress": queries.target_progress(), "settings": queries.project_settings()}, order=20
+    )
 
 
 def nav(user):
     return [dashboard.NavItem(_("Network"), url_for("network.overview"))] if permissions.can(user, VIEW) else []
-

@@ -7,8 +7,20 @@ from isok import audit, hooks
 from isok.extensions import db
 from isok.notices.models import Notice, OutboxMail
 
-NOTICE_FIELDS = ["id", "user_id", "kind", "object_id", "case_id", "params", "created_at", "read_at", "mail_status",
-                 "mail_attempts", "mail_error", "mailed_at"]
+NOTICE_FIELDS = [
+    "id",
+    "user_id",
+    "kind",
+    "object_id",
+    "case_id",
+    "params",
+    "created_at",
+    "read_at",
+    "mail_status",
+    "mail_attempts",
+    "mail_error",
+    "mailed_at",
+]
 MAIL_FIELDS = ["id", "notice_id", "recipient", "subject", "message", "created_at"]
 
 
@@ -21,12 +33,22 @@ def notices_part(client) -> list[hooks.ExportPart]:
     notices = db.session.scalars(select(Notice).where(_concerning(client)).order_by(Notice.id)).all()
     if not notices:
         return []
-    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.notice_id.in_([n.id for n in notices]))
-                               .order_by(OutboxMail.id)).all()
-    data = {"notices": [audit.snapshot(notice, NOTICE_FIELDS) for notice in notices],
-            "outbox_mails": [audit.snapshot(mail, MAIL_FIELDS) for mail in mails]}
-    return [hooks.ExportPart("notices", data, "notices/export_summary.html", context={"notices": notices},
-                             tables=("notice", "outbox_mail"))]
+    mails = db.session.scalars(
+        select(OutboxMail).where(OutboxMail.notice_id.in_([n.id for n in notices])).order_by(OutboxMail.id)
+    ).all()
+    data = {
+        "notices": [audit.snapshot(notice, NOTICE_FIELDS) for notice in notices],
+        "outbox_mails": [audit.snapshot(mail, MAIL_FIELDS) for mail in mails],
+    }
+    return [
+        hooks.ExportPart(
+            "notices",
+            data,
+            "notices/export_summary.html",
+            context={"notices": notices},
+            tables=("notice", "outbox_mail"),
+        )
+    ]
 
 
 def erase_notices(actor, client) -> None:

@@ -53,8 +53,10 @@ def message(notice: Notice, written: registry.Written) -> EmailMessage:
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "isok")
     with force_locale(recipient_locale(notice.user)):
-        footer = _("You get this e-mail because of your account in isok. Choose which notices come by e-mail on "
-                   "the page of your notices.")
+        footer = _(
+            "You get this e-mail because of your account in isok. Choose which notices come by e-mail on "
+            "the page of your notices."
+        )
     mail.set_content("\n\n".join(part for part in (written.body, written.url, "-- \n" + footer) if part))
     for filename, mime_type, content in written.attachments:
         maintype, subtype = mime_type.split("/", 1)
@@ -83,8 +85,11 @@ def send_notice_mail(notice_id: int) -> None:
     mail = message(notice, written)
     url = current_app.config.get("SMTP_URL")
     if not url:
-        db.session.add(OutboxMail(notice_id=notice.id, recipient=notice.user.email, subject=written.subject,
-                                  message=mail.as_string()))
+        db.session.add(
+            OutboxMail(
+                notice_id=notice.id, recipient=notice.user.email, subject=written.subject, message=mail.as_string()
+            )
+        )
         notice.mail_status, notice.mailed_at = MailStatus.IN_OUTBOX, utcnow()
         db.session.commit()
         return

@@ -24,9 +24,12 @@ class MailStatus(enum.StrEnum):
 
 
 MAIL_STATUS_LABELS = {
-    MailStatus.WAITING: _l("E-mail on its way"), MailStatus.SENT: _l("Sent by e-mail"),
-    MailStatus.IN_OUTBOX: _l("E-mail kept in the outbox"), MailStatus.NOT_WANTED: _l("In the app only"),
-    MailStatus.NO_ADDRESS: _l("No e-mail address"), MailStatus.WITHHELD: _l("Not sent"),
+    MailStatus.WAITING: _l("E-mail on its way"),
+    MailStatus.SENT: _l("Sent by e-mail"),
+    MailStatus.IN_OUTBOX: _l("E-mail kept in the outbox"),
+    MailStatus.NOT_WANTED: _l("In the app only"),
+    MailStatus.NO_ADDRESS: _l("No e-mail address"),
+    MailStatus.WITHHELD: _l("Not sent"),
 }
 
 

@@ -39,16 +39,23 @@ def tell(told: registry.Tell) -> Notice | None:
         status = MailStatus.NO_ADDRESS
     elif not wants_mail(user.id, told.kind):
         status = MailStatus.NOT_WANTED
-    notice = Notice(user_id=user.id, kind=told.kind, object_id=told.object_id, case_id=told.case_id,
-                    params=dict(told.params), mail_status=status)
+    notice = Notice(
+        user_id=user.id,
+        kind=told.kind,
+        object_id=told.object_id,
+        case_id=told.case_id,
+        params=dict(told.params),
+        mail_status=status,
+    )
     db.session.add(notice)
     return notice
 
 
 def already_told(user_id: int, kind: str, object_id: int | None, **params) -> bool:
     """Whether the person already has this notice (daily jobs tell once, not every day)."""
-    notices = db.session.scalars(select(Notice).where(Notice.user_id == user_id, Notice.kind == kind,
-                                                      Notice.object_id == object_id))
+    notices = db.session.scalars(
+        select(Notice).where(Notice.user_id == user_id, Notice.kind == kind, Notice.object_id == object_id)
+    )
     return any(all(notice.params.get(key) == value for key, value in params.items()) for notice in notices)
 
 
@@ -63,8 +70,9 @@ def set_mail_choices(user: User, mailed_kinds: set[str]) -> None:
     """Record which kinds of notices the person wants by e-mail; the app always shows them all."""
     kinds = set(registry.of().kinds)
     unwanted = kinds - set(mailed_kinds)
-    current = {choice.kind: choice for choice in db.session.scalars(select(MailChoice).where(
-        MailChoice.user_id == user.id))}
+    current = {
+        choice.kind: choice for choice in db.session.scalars(select(MailChoice).where(MailChoice.user_id == user.id))
+    }
     for name in unwanted - set(current):
         db.session.add(MailChoice(user_id=user.id, kind=name))
     for name in set(current) - unwanted:

@@ -22,8 +22,11 @@ def nav(user):
     if not getattr(user, "is_authenticated", False):
         return []
     unread = db.session.scalar(select(func.count()).where(Notice.user_id == user.id, Notice.read_at.is_(None)))
-    items = [dashboard.NavItem(_("Notices (%(count)d new)", count=unread) if unread else _l("Notices"),
-                               url_for("notices.mine"))]
+    items = [
+        dashboard.NavItem(
+            _("Notices (%(count)d new)", count=unread) if unread else _l("Notices"), url_for("notices.mine")
+        )
+    ]
     if permissions.can(user, READ_OUTBOX):
         items.append(dashboard.NavItem(_l("Outbox"), url_for("notices.outbox")))
     return items
@@ -40,12 +43,26 @@ def _choices_form(formdata=None) -> MailChoicesForm:
 
 def _page(form=None, status=200):
     page = routing.page_number(PAGE_SIZE)
-    rows = db.session.scalars(select(Notice).where(Notice.user_id == current_user.id).order_by(
-        Notice.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    shown = [(notice, written) for notice in rows[:PAGE_SIZE]
-             if mail.visible(notice) and (written := mail.write(notice)) is not None]
-    return render_template("notices/mine.html", notices=shown, page=page, has_next=len(rows) > PAGE_SIZE,
-                           form=form or _choices_form(), read_form=ActionForm()), status
+    rows = db.session.scalars(
+        select(Notice)
+        .where(Notice.user_id == current_user.id)
+        .order_by(Notice.id.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    shown = [
+        (notice, written)
+        for notice in rows[:PAGE_SIZE]
+        if mail.visible(notice) and (written := mail.write(notice)) is not None
+    ]
+    return render_template(
+        "notices/mine.html",
+        notices=shown,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        form=form or _choices_form(),
+        read_form=ActionForm(),
+    ), status
 
 
 @bp.get("/notices")
@@ -78,8 +95,9 @@ def mail_choices():
 @permissions.requires(READ_OUTBOX)
 def outbox():
     page = routing.page_number(PAGE_SIZE)
-    rows = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(PAGE_SIZE + 1)
-                              .offset((page - 1) * PAGE_SIZE)).all()
+    rows = db.session.scalars(
+        select(OutboxMail).order_by(OutboxMail.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
     return render_template("notices/outbox.html", mails=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
 
 
@@ -88,5 +106,9 @@ def outbox():
 def outbox_mail(mail_id):
     kept = db.session.get(OutboxMail, mail_id) or abort(404)
     parsed = email.message_from_string(kept.message, policy=email.policy.default)
-    return render_template("notices/outbox_mail.html", mail=kept, body=parsed.get_body(("plain",)).get_content(),
-                           attachments=[part.get_filename() for part in parsed.iter_attachments()])
+    return render_template(
+        "notices/outbox_mail.html",
+        mail=kept,
+        body=parsed.get_body(("plain",)).get_content(),
+        attachments=[part.get_filename() for part in parsed.iter_attachments()],
+    )

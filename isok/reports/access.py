@@ -15,13 +15,47 @@ def visible_participations(user) -> Select:
 
 # --- need to know: the fields of a participation record (isok.fields) -------------------------------------------
 
-PARTICIPATION_FIELDS = FieldSet("participation", "participation", {
-    ("entry_date", "case_count", "client_type", "gender", "age_at_entry", "labour_status", "long_term_unemployed",
-     "in_education_or_training", "self_employed", "isced_level", "third_country_national", "foreign_background",
-     "minority", "disability", "homeless", "rural", "exit_date", "exit_labour_status", "exit_in_education",
-     "exit_qualification", "qualification_certified", "follow_up_due", "follow_up_on", "follow_up_labour_status",
-     "follow_up_in_education"): roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.CLIENT),
-}, internal=("id", "client_id", "entry_frozen_at", "entry_frozen_in", "client_version", "case_versions",
-             "last_case_id"))
+PARTICIPATION_FIELDS = FieldSet(
+    "participation",
+    "participation",
+    {
+        (
+            "entry_date",
+            "case_count",
+            "client_type",
+            "gender",
+            "age_at_entry",
+            "labour_status",
+            "long_term_unemployed",
+            "in_education_or_training",
+            "self_employed",
+            "isced_level",
+            "third_country_national",
+            "foreign_background",
+            "minority",
+            "disability",
+            "homeless",
+            "rural",
+            "exit_date",
+            "exit_labour_status",
+            "exit_in_education",
+            "exit_qualification",
+            "qualification_certified",
+            "follow_up_due",
+            "follow_up_on",
+            "follow_up_labour_status",
+            "follow_up_in_education",
+        ): roles(Role.ADMIN, Role.PROJECT_MANAGER, Role.CLIENT),
+    },
+    internal=(
+        "id",
+        "client_id",
+        "entry_frozen_at",
+        "entry_frozen_in",
+        "client_version",
+        "case_versions",
+        "last_case_id",
+    ),
+)
 
 FIELD_SETS = (PARTICIPATION_FIELDS,)

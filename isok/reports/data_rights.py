@@ -10,10 +10,24 @@ from isok import audit, hooks
 from isok.extensions import db
 from isok.reports.models import ENTRY_FIELDS, Participation
 
-RECORD_FIELDS = ["id", "entry_date", "case_count", "client_type", *ENTRY_FIELDS, "entry_frozen_at", "entry_frozen_in",
-                 "exit_date", "exit_labour_status", "exit_in_education", "exit_qualification",
-                 "qualification_certified", "follow_up_due", "follow_up_on", "follow_up_labour_status",
-                 "follow_up_in_education"]
+RECORD_FIELDS = [
+    "id",
+    "entry_date",
+    "case_count",
+    "client_type",
+    *ENTRY_FIELDS,
+    "entry_frozen_at",
+    "entry_frozen_in",
+    "exit_date",
+    "exit_labour_status",
+    "exit_in_education",
+    "exit_qualification",
+    "qualification_certified",
+    "follow_up_due",
+    "follow_up_on",
+    "follow_up_labour_status",
+    "follow_up_in_education",
+]
 
 
 def _participation(client) -> Participation | None:
@@ -28,13 +42,22 @@ def participation_part(client) -> list[hooks.ExportPart]:
     result = participation.result
     data = {
         **audit.snapshot(participation, RECORD_FIELDS),
-        "recorded_result": audit.snapshot(result, ["id", "qualification_gained", "responded", "better_situation",
-                                                   "updated_at"]) if result else None,
+        "recorded_result": audit.snapshot(
+            result, ["id", "qualification_gained", "responded", "better_situation", "updated_at"]
+        )
+        if result
+        else None,
         "corrections": [audit.snapshot(c, ["id", "changes", "reason", "at"]) for c in participation.corrections],
     }
-    return [hooks.ExportPart("esf_participation", data, "reports/export_summary.html",
-                             context={"participation": participation},
-                             tables=("participation", "recorded_result", "participation_correction"))]
+    return [
+        hooks.ExportPart(
+            "esf_participation",
+            data,
+            "reports/export_summary.html",
+            context={"participation": participation},
+            tables=("participation", "recorded_result", "participation_correction"),
+        )
+    ]
 
 
 def erase_correction_reasons(actor, client) -> None:
@@ -43,5 +66,6 @@ def erase_correction_reasons(actor, client) -> None:
         return
     for correction in participation.corrections:
         correction.reason = audit.ERASED
-    audit.record(actor, "erase_participation_texts", participation,
-                 changes={"corrections": len(participation.corrections)})
+    audit.record(
+        actor, "erase_participation_texts", participation, changes={"corrections": len(participation.corrections)}
+    )

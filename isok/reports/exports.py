@@ -20,8 +20,12 @@ from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 
 GENDERS = ("women", "men", "other")
-FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 class PdfUnavailable(RuntimeError):
@@ -30,35 +34,53 @@ class PdfUnavailable(RuntimeError):
 
 # --- charts -----------------------------------------------------------------------------------------------------
 
+
 def report_charts(data: dict) -> list[charts.Chart]:
     """The report's charts: entries and exits over time, the labour-market status at entry, target progress."""
     result = []
     if data["timeline"]:
-        result.append(charts.bar_chart(
-            "chart-timeline", _("Entries and exits per half-year"),
-            _("Participants entering and leaving in each half-year since the project started."),
-            [point["period"] for point in data["timeline"]],
-            [(_("Entered"), [point["entrants"] for point in data["timeline"]]),
-             (_("Left"), [point["leavers"] for point in data["timeline"]])]))
+        result.append(
+            charts.bar_chart(
+                "chart-timeline",
+                _("Entries and exits per half-year"),
+                _("Participants entering and leaving in each half-year since the project started."),
+                [point["period"] for point in data["timeline"]],
+                [
+                    (_("Entered"), [point["entrants"] for point in data["timeline"]]),
+                    (_("Left"), [point["leavers"] for point in data["timeline"]]),
+                ],
+            )
+        )
     status = next(table for table in data["tables"] if table["key"] == "labour_status")
     rows = [row for row in status["rows"] if row["key"] in ("unemployed", "inactive", "employed")]
     names = {"women": _("Women"), "men": _("Men"), "other": _("Other")}
     shown = [g for g in GENDERS if g != "other" or any(row["cells"].get("other") for row in rows)]
-    result.append(charts.bar_chart(
-        "chart-status", _("Labour-market status at entry"),
-        _("Participants entering by labour-market status at entry, women and men."),
-        [row["label"] for row in rows], [(names[g], [row["cells"].get(g) for row in rows]) for g in shown]))
+    result.append(
+        charts.bar_chart(
+            "chart-status",
+            _("Labour-market status at entry"),
+            _("Participants entering by labour-market status at entry, women and men."),
+            [row["label"] for row in rows],
+            [(names[g], [row["cells"].get(g) for row in rows]) for g in shown],
+        )
+    )
     targets = next(table for table in data["tables"] if table["key"] == "targets")
     if targets["rows"]:
-        result.append(charts.progress_chart(
-            "chart-targets", _("Progress towards the targets"),
-            _("Cumulative realised values against each target of the project."),
-            [(row["label"], row["cells"]["value"], row["cells"]["target"]) for row in targets["rows"]],
-            _("Realised"), _("Target")))
+        result.append(
+            charts.progress_chart(
+                "chart-targets",
+                _("Progress towards the targets"),
+                _("Cumulative realised values against each target of the project."),
+                [(row["label"], row["cells"]["value"], row["cells"]["target"]) for row in targets["rows"]],
+                _("Realised"),
+                _("Target"),
+            )
+        )
     return result
 
 
 # --- files ------------------------------------------------------------------------------------------------------
+
 
 def to_json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -76,13 +98,20 @@ def describe(data: dict, lang: str) -> dict:
     keys, no raw timestamps."""
     generated = datetime.fromisoformat(data["generated_at"])
     return {
-        "scope": str(SCOPES[data["scope"]]), "rule_set": str(RuleSet(data["rule_set"]).label),
+        "scope": str(SCOPES[data["scope"]]),
+        "rule_set": str(RuleSet(data["rule_set"]).label),
         "from": format_date(date.fromisoformat(data["from"]), locale=lang) if data["from"] else "",
         "to": format_date(date.fromisoformat(data["to"]), locale=lang),
         "generated": format_datetime(generated, "short", tzinfo=UTC, locale=lang) + " UTC",
-        "suppression": (_("Numbers below %(k)d people are hidden (“<%(k)d”), and some others (“x”) so that no hidden "
-                          "number can be worked out from the figures published for the project in any period.",
-                          k=data["suppression"]["threshold"]) if data.get("suppression") else None),
+        "suppression": (
+            _(
+                "Numbers below %(k)d people are hidden (“<%(k)d”), and some others (“x”) so that no hidden "
+                "number can be worked out from the figures published for the project in any period.",
+                k=data["suppression"]["threshold"],
+            )
+            if data.get("suppression")
+            else None
+        ),
     }
 
 
@@ -99,13 +128,21 @@ def to_csv(data: dict, lang: str = "en") -> bytes:
     writer = spreadsheets.CsvWriter(out)
     if about["suppression"]:
         writer.writerow([about["suppression"]])
-    writer.writerow([_("Period"), _("Figures for"), _("Table"), _("ESF code"), _("Indicator"), _("Column"),
-                     _("Value")])
+    writer.writerow([_("Period"), _("Figures for"), _("Table"), _("ESF code"), _("Indicator"), _("Column"), _("Value")])
     for table in _all_tables(data):
         for row in table["rows"]:
             for column in table["columns"]:
-                writer.writerow([data["period"], about["scope"], _table_name(table), row["code"] or "", row["label"],
-                                 labels.get(column, column), row["cells"].get(column)])
+                writer.writerow(
+                    [
+                        data["period"],
+                        about["scope"],
+                        _table_name(table),
+                        row["code"] or "",
+                        row["label"],
+                        labels.get(column, column),
+                        row["cells"].get(column),
+                    ]
+                )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -116,8 +153,11 @@ BOLD = Font(bold=True)
 
 def _sheet_title(table: dict, taken: set[str]) -> str:
     """The table's number and as many whole words of its title as fit, unique in the workbook."""
-    words = (f"{table['number']} {table['title']}" if table["number"] else table["title"]).translate(
-        SHEET_FORBIDDEN).split()
+    words = (
+        (f"{table['number']} {table['title']}" if table["number"] else table["title"])
+        .translate(SHEET_FORBIDDEN)
+        .split()
+    )
     title = words[0][:SHEET_NAME_LENGTH]
     for word in words[1:]:
         if len(title) + 1 + len(word) > SHEET_NAME_LENGTH:
@@ -126,7 +166,7 @@ def _sheet_title(table: dict, taken: set[str]) -> str:
     unique, n = title, 2
     while unique.casefold() in taken:
         suffix = f" ({n})"
-        unique, n = title[:SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix, n + 1
+        unique, n = title[: SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix, n + 1
     taken.add(unique.casefold())
     return unique
 
@@ -153,10 +193,16 @@ def to_xlsx(data: dict, lang: str = "en") -> bytes:
     summary.title = _sheet_title({"number": 0, "title": _("Report")}, taken)
     _header(summary, [_("ESF report %(period)s", period=data["period"]), _("Item"), _("Value")], about)
     project = data.get("project") or {}
-    for label, value in ((_("Project"), project.get("name")), (_("Project code"), project.get("code")),
-                         (_("Period"), data["period"]), (_("Figures for"), about["scope"]),
-                         (_("From"), about["from"]), (_("To"), about["to"]),
-                         (_("Indicator definitions"), about["rule_set"]), (_("Generated"), about["generated"])):
+    for label, value in (
+        (_("Project"), project.get("name")),
+        (_("Project code"), project.get("code")),
+        (_("Period"), data["period"]),
+        (_("Figures for"), about["scope"]),
+        (_("From"), about["from"]),
+        (_("To"), about["to"]),
+        (_("Indicator definitions"), about["rule_set"]),
+        (_("Generated"), about["generated"]),
+    ):
         spreadsheets.append_row(summary, [label, value])
     for check in data["checks"]:
         spreadsheets.append_row(summary, [check["label"], _("passed") if check["ok"] else _("FAILED")])
@@ -164,11 +210,20 @@ def to_xlsx(data: dict, lang: str = "en") -> bytes:
     labels = column_labels(data)
     for table in _all_tables(data):
         sheet = workbook.create_sheet(_sheet_title(table, taken))
-        _header(sheet, [_table_name(table), _("ESF code"), _("Indicator"),
-                        *(labels.get(c, c) for c in table["columns"])], about)
+        _header(
+            sheet,
+            [_table_name(table), _("ESF code"), _("Indicator"), *(labels.get(c, c) for c in table["columns"])],
+            about,
+        )
         for row in table["rows"]:
-            spreadsheets.append_row(sheet, [row["code"] or "", ("  " * row["level"]) + row["label"],
-                                            *(row["cells"].get(column) for column in table["columns"])])
+            spreadsheets.append_row(
+                sheet,
+                [
+                    row["code"] or "",
+                    ("  " * row["level"]) + row["label"],
+                    *(row["cells"].get(column) for column in table["columns"]),
+                ],
+            )
         if table["note"]:
             spreadsheets.append_row(sheet, [])
             spreadsheets.append_row(sheet, [table["note"]])
@@ -180,8 +235,7 @@ def to_xlsx(data: dict, lang: str = "en") -> bytes:
             spreadsheets.append_row(sheet, [section["label"], section["text"]])
         for meeting in data["steering_meetings"]:
             held_on = format_date(date.fromisoformat(meeting["held_on"]), locale=lang)
-            spreadsheets.append_row(sheet, [_("Steering committee %(date)s", date=held_on),
-                                            meeting["decisions"] or ""])
+            spreadsheets.append_row(sheet, [_("Steering committee %(date)s", date=held_on), meeting["decisions"] or ""])
     return spreadsheets.xlsx_bytes(workbook)
 
 
@@ -198,14 +252,22 @@ PDF_TEMPLATE = "reports/pdf.html"
 
 def shown_columns(data: dict, table: dict) -> list[str]:
     """A table's columns, without "other" gender when nobody in the report has it recorded."""
-    shows_other = any(isinstance(row["cells"].get("other"), int | str) and row["cells"].get("other") not in (0, None)
-                      for t in data["tables"] for row in t["rows"])
+    shows_other = any(
+        isinstance(row["cells"].get("other"), int | str) and row["cells"].get("other") not in (0, None)
+        for t in data["tables"]
+        for row in t["rows"]
+    )
     return [c for c in table["columns"] if c != "other" or shows_other]
 
 
 def pdf_context(data: dict, lang: str) -> dict:
-    return {"data": data, "about": describe(data, lang), "charts": report_charts(data),
-            "column_labels": column_labels(data), "shown_columns": shown_columns}
+    return {
+        "data": data,
+        "about": describe(data, lang),
+        "charts": report_charts(data),
+        "column_labels": column_labels(data),
+        "shown_columns": shown_columns,
+    }
 
 
 def pdf_html(data: dict, lang: str) -> str:

@@ -35,16 +35,34 @@ from isok.reports.models import (
 
 # What the report reads; the first ones also make a client's participation record change.
 CLIENT_SOURCES = (Client, Case, StageChange, Certificate)
-SOURCES = (*CLIENT_SOURCES, Assessment, UnitDecision, Organisation, RecordedResult, ParticipationCorrection,
-           SubmittedReport, network.ProjectSettings, network.Target, network.Partnership, catalogue.Course,
-           catalogue.Enrolment, network.DisseminationEvent, network.SteeringMeeting, network.Narrative)
+SOURCES = (
+    *CLIENT_SOURCES,
+    Assessment,
+    UnitDecision,
+    Organisation,
+    RecordedResult,
+    ParticipationCorrection,
+    SubmittedReport,
+    network.ProjectSettings,
+    network.Target,
+    network.Partnership,
+    catalogue.Course,
+    catalogue.Enrolment,
+    network.DisseminationEvent,
+    network.SteeringMeeting,
+    network.Narrative,
+)
 STATE = "isok_reports_changes"  # in Session.info: {"clients": set, "cases": set, "all": bool}
 
 
 def init_app(app) -> None:
     """Listen to every session of the application (once per process: the listeners are module functions)."""
-    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _after_bulk_statement),
-                           ("before_commit", _before_commit), ("after_rollback", _forget)):
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _after_bulk_statement),
+        ("before_commit", _before_commit),
+        ("after_rollback", _forget),
+    ):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
@@ -99,8 +117,11 @@ def raise_data_version(session) -> None:
     dialect = session.get_bind().dialect.name
     upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](ReportDataVersion)
     table = ReportDataVersion.__table__
-    session.execute(upsert.values(id=1, version=1).on_conflict_do_update(
-        index_elements=[table.c.id], set_={"version": table.c.version + 1}))
+    session.execute(
+        upsert.values(id=1, version=1).on_conflict_do_update(
+            index_elements=[table.c.id], set_={"version": table.c.version + 1}
+        )
+    )
 
 
 def _forget(session) -> None:
@@ -115,6 +136,7 @@ def data_version() -> int:
 
 
 # --- computed reports ------------------------------------------------------------------------------------------
+
 
 def cache_key(period: str, scope: str, rules: str, public: bool, as_of: date, locale: str) -> str:
     return "|".join((period, scope, rules, "public" if public else "internal", as_of.isoformat(), locale))
@@ -140,8 +162,10 @@ def cached(key: str, compute: Callable[[], dict]) -> dict:
         db.session.commit()
         return found.data
     data = compute()
-    db.session.execute(delete(CachedReport).where(CachedReport.version != version, CachedReport.key != key),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        delete(CachedReport).where(CachedReport.version != version, CachedReport.key != key),
+        execution_options={"synchronize_session": False},
+    )
     if found is None:
         db.session.add(CachedReport(key=key, version=version, data=data))
     else:

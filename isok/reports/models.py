@@ -20,8 +20,19 @@ from isok.translation import lazy_gettext as _l
 
 # The entry data of a participation: copied from the client until frozen, then changed only by a correction.
 ENTRY_FIELDS = [
-    "gender", "age_at_entry", "labour_status", "long_term_unemployed", "in_education_or_training", "self_employed",
-    "isced_level", "third_country_national", "foreign_background", "minority", "disability", "homeless", "rural",
+    "gender",
+    "age_at_entry",
+    "labour_status",
+    "long_term_unemployed",
+    "in_education_or_training",
+    "self_employed",
+    "isced_level",
+    "third_country_national",
+    "foreign_background",
+    "minority",
+    "disability",
+    "homeless",
+    "rural",
 ]
 CHARACTERISTICS = ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"]
 
@@ -67,10 +78,12 @@ class Participation(db.Model):
     last_case_id: Mapped[int] = mapped_column(default=0)
 
     client: Mapped[Client] = relationship()
-    result: Mapped["RecordedResult | None"] = relationship(back_populates="participation", uselist=False,
-                                                          cascade="all, delete-orphan")
+    result: Mapped["RecordedResult | None"] = relationship(
+        back_populates="participation", uselist=False, cascade="all, delete-orphan"
+    )
     corrections: Mapped[list["ParticipationCorrection"]] = relationship(
-        back_populates="participation", order_by="ParticipationCorrection.id", cascade="all, delete-orphan")
+        back_populates="participation", order_by="ParticipationCorrection.id", cascade="all, delete-orphan"
+    )
 
     @property
     def entry_frozen(self) -> bool:

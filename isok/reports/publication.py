@@ -20,11 +20,15 @@ from isok.reports.suppression import Series
 GENDERS = ("women", "men", "other")
 PERSON_COLUMNS = ("total", *GENDERS)
 # Figures shown in two places: (table, row) -> the (table, row) they are.
-SAME_FIGURES = {("education", "all"): ("labour_status", "total"),
-                ("project", "clients_started"): ("labour_status", "total")}
-TARGET_FIGURES = {"clients_started_validation": ("project", "clients_started"),
-                  "training_participants": ("project", "training_participants"),
-                  "dissemination_attendees": ("project", "dissemination_attendees")}
+SAME_FIGURES = {
+    ("education", "all"): ("labour_status", "total"),
+    ("project", "clients_started"): ("labour_status", "total"),
+}
+TARGET_FIGURES = {
+    "clients_started_validation": ("project", "clients_started"),
+    "training_participants": ("project", "training_participants"),
+    "dissemination_attendees": ("project", "dissemination_attendees"),
+}
 TIMELINE_FIGURES = {"entrants": ("labour_status", "total"), "leavers": ("immediate_results", "leavers")}
 # Rows whose total may count people of unstated gender: the rest is a figure nobody sees.
 UNSTATED_GENDER_ROWS = {("project", "training_participants")}
@@ -40,8 +44,10 @@ def public_report(period: HalfYear, scope: str, k: int, *, as_of: date | None = 
         periods.append(half)
         half = half.next()
     reports = services.compute_series(periods, rule_set=services.report_rule_set(), as_of=as_of)
-    steps = [(half.code, reports[(half.code, "period")].as_dict(), reports[(half.code, "cumulative")].as_dict())
-             for half in periods]
+    steps = [
+        (half.code, reports[(half.code, "period")].as_dict(), reports[(half.code, "cumulative")].as_dict())
+        for half in periods
+    ]
     protection = protect(steps, k, first_is_cumulative=_same_window(periods[0]))
     return published(reports[(period.code, scope)].as_dict(), protection)
 
@@ -51,6 +57,7 @@ def _same_window(period: HalfYear) -> bool:
 
 
 # --- the series ------------------------------------------------------------------------------------------------
+
 
 class Keys:
     """Names every person figure of the series once, whichever table or place shows it."""
@@ -120,8 +127,9 @@ class Structure:
         """The sets of rows that can move with this one, smallest first."""
         row = SAME_FIGURES.get(row, row)
         sets = [{row} | profile for profile in self._block_profiles(row)]
-        sets += [found | {reason} for found in list(sets) for member in found
-                 for reason in self.reasons.get(member, [])]
+        sets += [
+            found | {reason} for found in list(sets) for member in found for reason in self.reasons.get(member, [])
+        ]
         for parent in self.parents.get(row, []):
             sets += [{row} | grown for grown in self.profiles(parent)]
         return sorted(sets, key=len)
@@ -163,8 +171,12 @@ def protect(steps: list[tuple[str, dict, dict]], k: int, *, first_is_cumulative:
         for rows in structure.profiles((table, row)):
             genders = all(set(GENDERS) <= set(structure.columns.get(r, ())) for r in rows)
             for columns in _column_patterns(column, genders):
-                yield {keys.cell(code, scope, *r, c): a for scope in ("period", "cumulative") for r in rows
-                       for c, a in columns.items()}
+                yield {
+                    keys.cell(code, scope, *r, c): a
+                    for scope in ("period", "cumulative")
+                    for r in rows
+                    for c, a in columns.items()
+                }
 
     previous = None
     for code, period_data, cumulative_data in steps:
@@ -174,20 +186,38 @@ def protect(steps: list[tuple[str, dict, dict]], k: int, *, first_is_cumulative:
         if previous is not None:
             for key in [key for key in values if key[0] == "cell" and key[2] == "cumulative"]:
                 _, _code, _scope, table, row, column = key
-                equations.append(_relation({key: 1, keys.cell(previous, "cumulative", table, row, column): -1,
-                                            keys.cell(code, "period", table, row, column): -1}))
+                equations.append(
+                    _relation(
+                        {
+                            key: 1,
+                            keys.cell(previous, "cumulative", table, row, column): -1,
+                            keys.cell(code, "period", table, row, column): -1,
+                        }
+                    )
+                )
 
         def extensions(move, code=code, previous=previous):
             """Carry a move into the next period: back through its period figures, or on through its cumulative."""
-            open_slice = {key[3:]: a for key, a in move.items()
-                          if key[0] == "cell" and key == keys.cell(previous, "cumulative", *key[3:])}
-            return [{**move, **{keys.cell(code, "period", *rest): -a for rest, a in open_slice.items()}},
-                    {**move, **{keys.cell(code, "cumulative", *rest): a for rest, a in open_slice.items()}}]
+            open_slice = {
+                key[3:]: a
+                for key, a in move.items()
+                if key[0] == "cell" and key == keys.cell(previous, "cumulative", *key[3:])
+            }
+            return [
+                {**move, **{keys.cell(code, "period", *rest): -a for rest, a in open_slice.items()}},
+                {**move, **{keys.cell(code, "cumulative", *rest): a for rest, a in open_slice.items()}},
+            ]
 
         values.update(unpublished)
-        pattern.add_step(values, sensitive=[key for key in values if key[0] == "cell"], candidates=candidates,
-                         extensions=extensions, unpublished=unpublished, equations=equations,
-                         inequalities=inequalities)
+        pattern.add_step(
+            values,
+            sensitive=[key for key in values if key[0] == "cell"],
+            candidates=candidates,
+            extensions=extensions,
+            unpublished=unpublished,
+            equations=equations,
+            inequalities=inequalities,
+        )
         previous = code
     return Protection(pattern, keys)
 
@@ -220,8 +250,14 @@ def _figures(keys: Keys, code, scope, data, values, unpublished, equations, ineq
         for target in {row["sums_into"] for row in person_rows(table) if row.get("sums_into")}:
             parts = [row["key"] for row in person_rows(table) if row.get("sums_into") == target]
             for column in person_columns(table):
-                equations.append(_relation({keys.cell(code, scope, table["key"], target, column): 1, **{
-                    keys.cell(code, scope, table["key"], part, column): -1 for part in parts}}))
+                equations.append(
+                    _relation(
+                        {
+                            keys.cell(code, scope, table["key"], target, column): 1,
+                            **{keys.cell(code, scope, table["key"], part, column): -1 for part in parts},
+                        }
+                    )
+                )
     for smaller, larger in indicators.INCLUSIONS:
         if not present.issuperset((*smaller, *larger)):
             continue
@@ -238,6 +274,7 @@ def _figures(keys: Keys, code, scope, data, values, unpublished, equations, ineq
 
 
 # --- the published copy ----------------------------------------------------------------------------------------
+
 
 def published(data: dict, protection: Protection) -> dict:
     """A copy of a report with the series' pattern applied: hidden counts as "<k" (small) or "x" (hidden to protect

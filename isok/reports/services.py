@@ -44,48 +44,90 @@ def today() -> date:
 # --- participation records ---------------------------------------------------------------------------------------
 
 # Derived from the latest case: a re-entry updates them (research §1.5 rule 1).
-EXIT_FIELDS = ["client_type", "case_count", "exit_date", "exit_labour_status", "exit_in_education",
-               "exit_qualification", "follow_up_due", "follow_up_on", "follow_up_labour_status",
-               "follow_up_in_education"]
+EXIT_FIELDS = [
+    "client_type",
+    "case_count",
+    "exit_date",
+    "exit_labour_status",
+    "exit_in_education",
+    "exit_qualification",
+    "follow_up_due",
+    "follow_up_on",
+    "follow_up_labour_status",
+    "follow_up_in_education",
+]
 SOURCE_FIELDS = ["client_version", "case_versions", "last_case_id"]
 CLIENT_ENTRY_FIELDS = [name for name in ENTRY_FIELDS if name != "age_at_entry"]
 
 
 def _changed_clients():
     """Clients whose record or cases changed since their participation record was derived."""
-    cases = (select(Case.client_id, func.count().label("case_count"), func.sum(Case.version).label("case_versions"),
-                    func.max(Case.id).label("last_case_id")).group_by(Case.client_id).subquery("case_sources"))
-    return (select(cases.c.client_id).join(Client, Client.id == cases.c.client_id)
-            .join(P, P.client_id == cases.c.client_id)
-            .where(or_(P.client_version != Client.version, P.case_count != cases.c.case_count,
-                       P.case_versions != cases.c.case_versions, P.last_case_id != cases.c.last_case_id)))
+    cases = (
+        select(
+            Case.client_id,
+            func.count().label("case_count"),
+            func.sum(Case.version).label("case_versions"),
+            func.max(Case.id).label("last_case_id"),
+        )
+        .group_by(Case.client_id)
+        .subquery("case_sources")
+    )
+    return (
+        select(cases.c.client_id)
+        .join(Client, Client.id == cases.c.client_id)
+        .join(P, P.client_id == cases.c.client_id)
+        .where(
+            or_(
+                P.client_version != Client.version,
+                P.case_count != cases.c.case_count,
+                P.case_versions != cases.c.case_versions,
+                P.last_case_id != cases.c.last_case_id,
+            )
+        )
+    )
 
 
 def _derived(clients=None) -> tuple:
     """Per client with cases: entry data from the client and the first case, exit data from the latest case."""
-    ranked = select(
-        Case.client_id, Case.entry_date, Case.age_at_entry,
-        *(getattr(Case, name) for name in EXIT_FIELDS if name != "case_count"),
-        func.row_number().over(partition_by=Case.client_id, order_by=(Case.entry_date, Case.id)).label("first_rank"),
-        func.row_number().over(partition_by=Case.client_id,
-                               order_by=(Case.entry_date.desc(), Case.id.desc())).label("latest_rank"),
-        func.count().over(partition_by=Case.client_id).label("case_count"),
-        func.sum(Case.version).over(partition_by=Case.client_id).label("case_versions"),
-        func.max(Case.id).over(partition_by=Case.client_id).label("last_case_id"),
-    ).where(Case.client_id.in_(clients) if clients is not None else true()).subquery("ranked")
+    ranked = (
+        select(
+            Case.client_id,
+            Case.entry_date,
+            Case.age_at_entry,
+            *(getattr(Case, name) for name in EXIT_FIELDS if name != "case_count"),
+            func.row_number()
+            .over(partition_by=Case.client_id, order_by=(Case.entry_date, Case.id))
+            .label("first_rank"),
+            func.row_number()
+            .over(partition_by=Case.client_id, order_by=(Case.entry_date.desc(), Case.id.desc()))
+            .label("latest_rank"),
+            func.count().over(partition_by=Case.client_id).label("case_count"),
+            func.sum(Case.version).over(partition_by=Case.client_id).label("case_versions"),
+            func.max(Case.id).over(partition_by=Case.client_id).label("last_case_id"),
+        )
+        .where(Case.client_id.in_(clients) if clients is not None else true())
+        .subquery("ranked")
+    )
     first = select(ranked).where(ranked.c.first_rank == 1).subquery("first_case")
     latest = select(ranked).where(ranked.c.latest_rank == 1).subquery("latest_case")
     columns = {
-        "client_id": Client.id, "entry_date": first.c.entry_date, "age_at_entry": first.c.age_at_entry,
+        "client_id": Client.id,
+        "entry_date": first.c.entry_date,
+        "age_at_entry": first.c.age_at_entry,
         **{name: getattr(Client, name) for name in CLIENT_ENTRY_FIELDS},
-        "case_count": first.c.case_count, "client_type": latest.c.client_type,
+        "case_count": first.c.case_count,
+        "client_type": latest.c.client_type,
         **{name: latest.c[name] for name in EXIT_FIELDS if name not in ("client_type", "case_count")},
-        "client_version": Client.version, "case_versions": first.c.case_versions,
+        "client_version": Client.version,
+        "case_versions": first.c.case_versions,
         "last_case_id": first.c.last_case_id,
     }
-    derived = (select(*(column.label(name) for name, column in columns.items()))
-               .join(first, first.c.client_id == Client.id).join(latest, latest.c.client_id == Client.id)
-               .subquery("derived"))
+    derived = (
+        select(*(column.label(name) for name, column in columns.items()))
+        .join(first, first.c.client_id == Client.id)
+        .join(latest, latest.c.client_id == Client.id)
+        .subquery("derived")
+    )
     return derived, list(columns)
 
 
@@ -116,22 +158,36 @@ def sync_participations(clients: Collection[int] | None = None) -> int:
         return 0
     if db.session.scalar(select(select(Case.id).where(chosen(Case.client_id), _no_record(Case.client_id)).exists())):
         derived, names = _derived(clients)
-        changed += _rowcount(db.session.execute(insert(P).from_select(
-            names, select(*(derived.c[n] for n in names)).where(_no_record(derived.c.client_id)))))
+        changed += _rowcount(
+            db.session.execute(
+                insert(P).from_select(
+                    names, select(*(derived.c[n] for n in names)).where(_no_record(derived.c.client_id))
+                )
+            )
+        )
     stale = sorted(clients) if clients is not None else db.session.scalars(_changed_clients()).all()
     entry_names = ["entry_date", *ENTRY_FIELDS]
     result_names = [*EXIT_FIELDS, *SOURCE_FIELDS]
     for start in range(0, len(stale), SYNC_CHUNK):
-        derived, _names = _derived(stale[start:start + SYNC_CHUNK])
-        changed += _rowcount(db.session.execute(
-            update(P).where(P.client_id == derived.c.client_id, P.entry_frozen_at.is_(None),
-                            _changed(entry_names, derived)).values({n: derived.c[n] for n in entry_names})))
-        changed += _rowcount(db.session.execute(
-            update(P).where(P.client_id == derived.c.client_id, _changed(result_names, derived))
-            .values({n: derived.c[n] for n in result_names})))
+        derived, _names = _derived(stale[start : start + SYNC_CHUNK])
+        changed += _rowcount(
+            db.session.execute(
+                update(P)
+                .where(P.client_id == derived.c.client_id, P.entry_frozen_at.is_(None), _changed(entry_names, derived))
+                .values({n: derived.c[n] for n in entry_names})
+            )
+        )
+        changed += _rowcount(
+            db.session.execute(
+                update(P)
+                .where(P.client_id == derived.c.client_id, _changed(result_names, derived))
+                .values({n: derived.c[n] for n in result_names})
+            )
+        )
     without_cases = ~select(Case.id).where(Case.client_id == P.client_id).exists()
-    changed += _rowcount(db.session.execute(delete(P).where(chosen(P.client_id), without_cases,
-                                                            P.entry_frozen_at.is_(None))))
+    changed += _rowcount(
+        db.session.execute(delete(P).where(chosen(P.client_id), without_cases, P.entry_frozen_at.is_(None)))
+    )
     changed += _sync_certified_qualifications(chosen)
     for record in [obj for obj in db.session.identity_map.values() if isinstance(obj, P)]:
         db.session.expire(record)  # written by statements, not through these objects
@@ -143,15 +199,22 @@ def _sync_certified_qualifications(chosen) -> int:
     issued = sources.certified_qualifications()
     certified = []
     if issued:
-        rows = db.session.execute(select(P.client_id, P.entry_date, P.exit_date)
-                                  .where(P.client_id.in_(issued), P.exit_date.is_not(None)))
-        certified = [client_id for client_id, entry, exit_date in rows
-                     if any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS
-                            for day in issued[client_id])]
+        rows = db.session.execute(
+            select(P.client_id, P.entry_date, P.exit_date).where(P.client_id.in_(issued), P.exit_date.is_not(None))
+        )
+        certified = [
+            client_id
+            for client_id, entry, exit_date in rows
+            if any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS for day in issued[client_id])
+        ]
     is_certified = P.client_id.in_(certified)
-    return _rowcount(db.session.execute(update(P).where(chosen(P.client_id),
-                                                        P.qualification_certified.is_distinct_from(is_certified))
-                                        .values(qualification_certified=is_certified)))
+    return _rowcount(
+        db.session.execute(
+            update(P)
+            .where(chosen(P.client_id), P.qualification_certified.is_distinct_from(is_certified))
+            .values(qualification_certified=is_certified)
+        )
+    )
 
 
 def _rowcount(result) -> int:
@@ -160,6 +223,7 @@ def _rowcount(result) -> int:
 
 
 # --- the report --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -173,8 +237,16 @@ class Row:
     drill: bool = False  # the people behind each cell can be listed
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "code": self.code, "level": self.level, "unit": self.unit,
-                "sums_into": self.sums_into, "drill": self.drill, "cells": dict(self.cells)}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "code": self.code,
+            "level": self.level,
+            "unit": self.unit,
+            "sums_into": self.sums_into,
+            "drill": self.drill,
+            "cells": dict(self.cells),
+        }
 
 
 @dataclass
@@ -190,8 +262,14 @@ class Table:
         return next((row for row in self.rows if row.key == key), None)
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "number": self.number, "title": self.title, "note": self.note,
-                "columns": self.columns, "rows": [row.as_dict() for row in self.rows]}
+        return {
+            "key": self.key,
+            "number": self.number,
+            "title": self.title,
+            "note": self.note,
+            "columns": self.columns,
+            "rows": [row.as_dict() for row in self.rows],
+        }
 
 
 @dataclass
@@ -225,13 +303,21 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
-            "period": self.period.code, "scope": self.scope,
-            "from": self.since.isoformat() if self.since else None, "to": self.until.isoformat(),
-            "as_of": self.as_of.isoformat(), "rule_set": self.rule_set.value, "project": self.project,
-            "generated_at": self.generated_at.isoformat(timespec="seconds"), "submitted": self.submitted,
+            "period": self.period.code,
+            "scope": self.scope,
+            "from": self.since.isoformat() if self.since else None,
+            "to": self.until.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "rule_set": self.rule_set.value,
+            "project": self.project,
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "submitted": self.submitted,
             "columns": {key: str(label) for key, label in COLUMNS.items()},
-            "tables": [table.as_dict() for table in self.tables], "data_quality": self.quality.as_dict(),
-            "checks": self.checks, "narrative": self.narrative, "steering_meetings": self.meetings,
+            "tables": [table.as_dict() for table in self.tables],
+            "data_quality": self.quality.as_dict(),
+            "checks": self.checks,
+            "narrative": self.narrative,
+            "steering_meetings": self.meetings,
             "timeline": self.timeline,
         }
 
@@ -268,14 +354,21 @@ def _by_gender(rows) -> dict[str, int]:
 def _counts_by_gender(stmt_from, gender, items: dict, where=None) -> dict:
     """One GROUP BY gender with a conditional aggregate per item: {key: {total, women, men, other}}."""
     keys = list(items)
-    rows = db.session.execute(select(gender, *items.values()).select_from(stmt_from)
-                              .where(true() if where is None else where).group_by(gender)).all()
+    rows = db.session.execute(
+        select(gender, *items.values())
+        .select_from(stmt_from)
+        .where(true() if where is None else where)
+        .group_by(gender)
+    ).all()
     return {key: _by_gender((row[0], row[i + 1]) for row in rows) for i, key in enumerate(keys)}
 
 
 def _half_years(since: date | None, until: date) -> list[HalfYear]:
-    first = HalfYear.containing(since) if since else HalfYear.containing(
-        db.session.scalar(select(func.min(P.entry_date))) or until)
+    first = (
+        HalfYear.containing(since)
+        if since
+        else HalfYear.containing(db.session.scalar(select(func.min(P.entry_date))) or until)
+    )
     halves, half = [], first
     while half <= HalfYear.containing(until):
         halves.append(half)
@@ -299,71 +392,131 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     """
     conditions = {(spec.key, row.key): row.condition for spec in PERSON_SPECS for row in spec.rows(rule_set)}
     population_of = {spec.key: spec.population for spec in PERSON_SPECS}
-    populations = {"entrants": (True, "entry"), "excluded": (False, "entry"), "leavers": (True, "exit"),
-                   "follow_up": (True, "due")}
-    timeline = {(half.code, kind): column.between(half.starts_on, half.ends_on)
-                for half in halves for kind, column in (("entrants", P.entry_date), ("leavers", P.exit_date))}
+    populations = {
+        "entrants": (True, "entry"),
+        "excluded": (False, "entry"),
+        "leavers": (True, "exit"),
+        "follow_up": (True, "due"),
+    }
+    timeline = {
+        (half.code, kind): column.between(half.starts_on, half.ends_on)
+        for half in halves
+        for kind, column in (("entrants", P.entry_date), ("leavers", P.exit_date))
+    }
     figures, scopes = {}, list(windows)
     for start in range(0, len(scopes), SCOPES_PER_SCAN):
         flags = {}
-        for scope in scopes[start:start + SCOPES_PER_SCAN]:
+        for scope in scopes[start : start + SCOPES_PER_SCAN]:
             since, until = windows[scope]
             flags[(scope, "entry")] = _between(P.entry_date, since, until)
             flags[(scope, "exit")] = _between(P.exit_date, since, until)
             flags[(scope, "due")] = _between(P.follow_up_due, since, min(until, as_of))
         counted = {**conditions, **(timeline if start == 0 else {})}
-        person = (select(P.gender.label("gender"), indicators.CORE_COMPLETE.label("complete"),
-                         *(flag.label(f"flag_{i}") for i, flag in enumerate(flags.values())),
-                         *(condition.label(f"condition_{i}") for i, condition in enumerate(counted.values())))
-                  .select_from(P).outerjoin(R, R.participation_id == P.id).offset(0).subquery("person"))
+        person = (
+            select(
+                P.gender.label("gender"),
+                indicators.CORE_COMPLETE.label("complete"),
+                *(flag.label(f"flag_{i}") for i, flag in enumerate(flags.values())),
+                *(condition.label(f"condition_{i}") for i, condition in enumerate(counted.values())),
+            )
+            .select_from(P)
+            .outerjoin(R, R.participation_id == P.id)
+            .offset(0)
+            .subquery("person")
+        )
         keys = [person.c.gender, person.c.complete, *(person.c[f"flag_{i}"] for i in range(len(flags)))]
         groups = db.session.execute(
-            select(*keys, *(func.count().filter(person.c[f"condition_{i}"]) for i in range(len(counted))))
-            .group_by(*keys)).all()
+            select(*keys, *(func.count().filter(person.c[f"condition_{i}"]) for i in range(len(counted)))).group_by(
+                *keys
+            )
+        ).all()
         flag_index = {flag: 2 + i for i, flag in enumerate(flags)}
         count_index = {key: len(keys) + i for i, key in enumerate(counted)}
         for scope, _date in list(flags)[::3]:
             for table, row in conditions:
                 complete, date_flag = populations[population_of[table]]
                 figures[(scope, table, row)] = _by_gender(
-                    (group[0], group[count_index[(table, row)]]) for group in groups
-                    if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]])
+                    (group[0], group[count_index[(table, row)]])
+                    for group in groups
+                    if bool(group[1]) is complete and group[flag_index[(scope, date_flag)]]
+                )
         if start == 0:
             figures["timeline"] = [
-                {"period": half.code, **{kind: sum(group[count_index[(half.code, kind)]] for group in groups
-                                                   if group[1]) for kind in ("entrants", "leavers")}}
-                for half in halves]
+                {
+                    "period": half.code,
+                    **{
+                        kind: sum(group[count_index[(half.code, kind)]] for group in groups if group[1])
+                        for kind in ("entrants", "leavers")
+                    },
+                }
+                for half in halves
+            ]
     return figures
 
 
 def _people_tables(figures: dict, scope: str, rule_set: RuleSet, specs) -> list[Table]:
     tables = []
     for spec in specs:
-        rows = [Row(row.key, str(row.label), figures[(scope, spec.key, row.key)], code=row.code(rule_set),
-                    level=row.level, sums_into=row.sums_into, drill=True) for row in spec.rows(rule_set)]
-        tables.append(Table(spec.key, spec.number, str(spec.title), list(COLUMNS), rows,
-                            str(spec.note) if spec.note else None))
+        rows = [
+            Row(
+                row.key,
+                str(row.label),
+                figures[(scope, spec.key, row.key)],
+                code=row.code(rule_set),
+                level=row.level,
+                sums_into=row.sums_into,
+                drill=True,
+            )
+            for row in spec.rows(rule_set)
+        ]
+        tables.append(
+            Table(spec.key, spec.number, str(spec.title), list(COLUMNS), rows, str(spec.note) if spec.note else None)
+        )
         if spec.key == "six_month_results":
             due, responded = figures[(scope, spec.key, "due")], figures[(scope, spec.key, "responded")]
-            rows.insert(3, Row("response_rate", _("Response rate (%)"), {
-                column: round(100 * responded[column] / due[column], 1) if due[column] else None
-                for column in COLUMNS}, level=1, unit="percent"))
+            rows.insert(
+                3,
+                Row(
+                    "response_rate",
+                    _("Response rate (%)"),
+                    {
+                        column: round(100 * responded[column] / due[column], 1) if due[column] else None
+                        for column in COLUMNS
+                    },
+                    level=1,
+                    unit="percent",
+                ),
+            )
     return tables
 
 
 def _entity_table(since, until) -> Table:
     kinds = network.partners_by_kind(since, until)
     rows = [Row("companies", _("Companies"), {"total": network.companies(kinds)}, unit="organisations")]
-    rows += [Row(kind.value, str(kind.label), {"total": n}, level=1, unit="organisations")
-             for kind, n in kinds.items() if kind in COMPANY_KINDS]
-    rows.append(Row("other_organisations", _("Organisations other than companies"),
-                    {"total": network.other_organisations(kinds)}, unit="organisations"))
-    rows += [Row(kind.value, str(kind.label), {"total": n}, level=1, unit="organisations")
-             for kind, n in kinds.items() if kind not in COMPANY_KINDS]
-    rows.append(Row("all_partners", _("All co-operating organisations"), {"total": sum(kinds.values())},
-                    unit="organisations"))
-    return Table("entities", 7, _("Co-operating organisations by kind (counted once, when cooperation began)"),
-                 ["total"], rows)
+    rows += [
+        Row(kind.value, str(kind.label), {"total": n}, level=1, unit="organisations")
+        for kind, n in kinds.items()
+        if kind in COMPANY_KINDS
+    ]
+    rows.append(
+        Row(
+            "other_organisations",
+            _("Organisations other than companies"),
+            {"total": network.other_organisations(kinds)},
+            unit="organisations",
+        )
+    )
+    rows += [
+        Row(kind.value, str(kind.label), {"total": n}, level=1, unit="organisations")
+        for kind, n in kinds.items()
+        if kind not in COMPANY_KINDS
+    ]
+    rows.append(
+        Row("all_partners", _("All co-operating organisations"), {"total": sum(kinds.values())}, unit="organisations")
+    )
+    return Table(
+        "entities", 7, _("Co-operating organisations by kind (counted once, when cooperation began)"), ["total"], rows
+    )
 
 
 STAGES = ("identification", "documentation", "assessment", "certification", "closed")
@@ -376,23 +529,35 @@ def _case_figures(windows: dict) -> dict:
     Cases count like the ESF tables: only those of participants with complete core data, by the gender of the
     participation record.
     """
-    reached = (select(StageChange.case_id, *(func.min(StageChange.on).filter(StageChange.to_stage == stage)
-                                             .label(stage) for stage in STAGES))
-               .group_by(StageChange.case_id).subquery("first_reached"))
+    reached = (
+        select(
+            StageChange.case_id,
+            *(func.min(StageChange.on).filter(StageChange.to_stage == stage).label(stage) for stage in STAGES),
+        )
+        .group_by(StageChange.case_id)
+        .subquery("first_reached")
+    )
     items = {}
     for scope, (since, until) in windows.items():
         items[(scope, "validation_started")] = func.count().filter(_between(Case.entry_date, since, until))
         items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
-            _between(Case.exit_date, since, until))
+            _between(Case.exit_date, since, until)
+        )
         for stage in STAGES:
             items[(scope, f"stage_{stage}")] = func.count().filter(_between(reached.c[stage], since, until))
-    cases = (Case.__table__.join(P.__table__, Case.client_id == P.client_id)
-             .outerjoin(reached, reached.c.case_id == Case.id))
+    cases = Case.__table__.join(P.__table__, Case.client_id == P.client_id).outerjoin(
+        reached, reached.c.case_id == Case.id
+    )
     return _counts_by_gender(cases, P.gender, items, where=indicators.CORE_COMPLETE)
 
 
-UNITS = {"units_recognised": "units", "study_months_saved": "months", "training_organisations": "organisations",
-         "dissemination_events": "events", "dissemination_attendees": "persons"}
+UNITS = {
+    "units_recognised": "units",
+    "study_months_saved": "months",
+    "training_organisations": "organisations",
+    "dissemination_events": "events",
+    "dissemination_attendees": "persons",
+}
 
 
 def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table:
@@ -400,25 +565,51 @@ def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table
     values["study_months_saved"] = cases[(scope, "study_months_saved")]
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
     trained = catalogue.training_figures(since, until)
-    values["training_participants"] = {"total": trained.participants, "women": trained.women, "men": trained.men,
-                                       "other": trained.other_gender}
+    values["training_participants"] = {
+        "total": trained.participants,
+        "women": trained.women,
+        "men": trained.men,
+        "other": trained.other_gender,
+    }
     values["training_organisations"] = {"total": trained.organisations}
     events, headcount = network.dissemination_totals(since, until)
     values["dissemination_events"] = {"total": events}
     values["dissemination_attendees"] = {"total": headcount}
-    rows = [Row(key, str(label), values[key], level=1 if key.startswith("stage_") else 0)
-            for key, label in indicators.CASE_ROWS.items()]
-    rows += [Row(row.key, str(row.label), people[(scope, "project", row.key)], level=row.level,
-                 sums_into=row.sums_into, drill=True) for row in indicators.CLIENTS.indicators]
-    rows += [Row(key, str(label), values[key], unit=UNITS.get(key, "persons"))
-             for key, label in indicators.OTHER_PROJECT_ROWS.items()]
-    return Table("project", 8, _("Project-specific figures"), list(COLUMNS), rows,
-                 _("People and cases count as in the ESF tables: only participants with complete core data. "
-                   "Attendees of dissemination events are counted, not registered as ESF participants."))
+    rows = [
+        Row(key, str(label), values[key], level=1 if key.startswith("stage_") else 0)
+        for key, label in indicators.CASE_ROWS.items()
+    ]
+    rows += [
+        Row(
+            row.key,
+            str(row.label),
+            people[(scope, "project", row.key)],
+            level=row.level,
+            sums_into=row.sums_into,
+            drill=True,
+        )
+        for row in indicators.CLIENTS.indicators
+    ]
+    rows += [
+        Row(key, str(label), values[key], unit=UNITS.get(key, "persons"))
+        for key, label in indicators.OTHER_PROJECT_ROWS.items()
+    ]
+    return Table(
+        "project",
+        8,
+        _("Project-specific figures"),
+        list(COLUMNS),
+        rows,
+        _(
+            "People and cases count as in the ESF tables: only participants with complete core data. "
+            "Attendees of dissemination events are counted, not registered as ESF participants."
+        ),
+    )
 
 
 def _target_values(entities: Table, project: Table) -> dict[str, int]:
     """Realised values of the targets (network.models.TARGET_INDICATORS), read from the cumulative tables."""
+
     def total(table, key):
         return table.row(key).cells["total"]
 
@@ -437,31 +628,49 @@ def _target_values(entities: Table, project: Table) -> dict[str, int]:
 def _targets_table(values: dict[str, int]) -> Table:
     """Targets against the realised values of the cumulative tables."""
     order = list(TARGET_INDICATORS)
-    targets = sorted(network.targets().items(), key=lambda item: order.index(item[0]) if item[0] in order
-                     else len(order))
-    progress = [network.Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0))
-                for key, target in targets]
-    rows = [Row(item.indicator, str(item.label), {"target": item.target, "value": item.actual,
-                                                  "percent": item.percent},
-                unit="persons" if item.indicator in ("clients_started_validation", "training_participants",
-                                                     "dissemination_attendees") else "count")
-            for item in progress]
-    return Table("targets", 9, _("Targets against cumulative values"), ["target", "value", "percent"], rows,
-                 _("Realised values are cumulative from the project start to the end of the period."))
+    targets = sorted(
+        network.targets().items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+    )
+    progress = [
+        network.Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0)) for key, target in targets
+    ]
+    rows = [
+        Row(
+            item.indicator,
+            str(item.label),
+            {"target": item.target, "value": item.actual, "percent": item.percent},
+            unit="persons"
+            if item.indicator in ("clients_started_validation", "training_participants", "dissemination_attendees")
+            else "count",
+        )
+        for item in progress
+    ]
+    return Table(
+        "targets",
+        9,
+        _("Targets against cumulative values"),
+        ["target", "value", "percent"],
+        rows,
+        _("Realised values are cumulative from the project start to the end of the period."),
+    )
 
 
 def _narrative(period: HalfYear) -> list[dict]:
     written = network.narrative(period.year, period.half)
     if written is None:
         return []
-    return [{"key": key, "label": str(label), "text": getattr(written, key)}
-            for key, label in NARRATIVE_SECTIONS.items() if getattr(written, key)]
+    return [
+        {"key": key, "label": str(label), "text": getattr(written, key)}
+        for key, label in NARRATIVE_SECTIONS.items()
+        if getattr(written, key)
+    ]
 
 
 def _meetings(since, until) -> list[dict]:
-    return [{"held_on": meeting.held_on.isoformat(), "attendees": meeting.attendee_list,
-             "decisions": meeting.decisions}
-            for meeting in db.session.scalars(network.meetings(since, until)).all()]
+    return [
+        {"held_on": meeting.held_on.isoformat(), "attendees": meeting.attendee_list, "decisions": meeting.decisions}
+        for meeting in db.session.scalars(network.meetings(since, until)).all()
+    ]
 
 
 def report_rule_set() -> RuleSet:
@@ -469,8 +678,9 @@ def report_rule_set() -> RuleSet:
     return settings.rule_set if settings else RuleSet.ESF_PLUS_2021_2027
 
 
-def compute_series(periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet | None = None,
-                   as_of: date | None = None) -> dict[tuple[str, str], Report]:
+def compute_series(
+    periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet | None = None, as_of: date | None = None
+) -> dict[tuple[str, str], Report]:
     """Compute the ESF reports of several half-years at once, {(period code, scope): report}: one scan of the
     participation records and of the cases serves them all. A scope is the half-year itself, or cumulative from
     the project start to its end; the cumulative figures are always computed, since the targets compare with them.
@@ -479,23 +689,43 @@ def compute_series(periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet 
         raise ValueError(scopes)
     rule_set = RuleSet(rule_set or report_rule_set())
     as_of = as_of or today()
-    windows = {(period.code, scope): window(period, scope) for period in periods for scope in SCOPES
-               if scope in scopes or scope == "cumulative"}
+    windows = {
+        (period.code, scope): window(period, scope)
+        for period in periods
+        for scope in SCOPES
+        if scope in scopes or scope == "cumulative"
+    }
     settings = network.project_settings()
     last = max(periods, key=lambda period: period.ends_on)
     halves = _half_years(settings.starts_on if settings else None, last.ends_on)
     people = _participant_figures(windows, as_of, rule_set, halves)
     cases = _case_figures(windows)
-    project = ({"name": settings.name, "code": settings.code, "starts_on": settings.starts_on.isoformat(),
-                "ends_on": settings.ends_on.isoformat(), "suppression_threshold": settings.suppression_threshold}
-               if settings else {})
-    built = {key: (_entity_table(since, until), _project_table(key, since, until, people, cases))
-             for key, (since, until) in windows.items()}
+    project = (
+        {
+            "name": settings.name,
+            "code": settings.code,
+            "starts_on": settings.starts_on.isoformat(),
+            "ends_on": settings.ends_on.isoformat(),
+            "suppression_threshold": settings.suppression_threshold,
+        }
+        if settings
+        else {}
+    )
+    built = {
+        key: (_entity_table(since, until), _project_table(key, since, until, people, cases))
+        for key, (since, until) in windows.items()
+    }
     reports = {}
     for period in periods:
         submitted = submitted_report(period)
-        submission = ({"at": submitted.submitted_at.isoformat(timespec="seconds"),
-                       "by": submitted.submitted_by.name if submitted.submitted_by else None} if submitted else None)
+        submission = (
+            {
+                "at": submitted.submitted_at.isoformat(timespec="seconds"),
+                "by": submitted.submitted_by.name if submitted.submitted_by else None,
+            }
+            if submitted
+            else None
+        )
         targets = _targets_table(_target_values(*built[(period.code, "cumulative")]))
         timeline = [point for point in people["timeline"] if HalfYear.parse(point["period"]) <= period]
         narrative = _narrative(period)
@@ -505,31 +735,58 @@ def compute_series(periods: list[HalfYear], scopes=SCOPES, *, rule_set: RuleSet 
             tables = [*_people_tables(people, key, rule_set, PEOPLE_TABLES), *built[key], targets]
             quality = _people_tables(people, key, rule_set, (indicators.EXCLUDED,))[0]
             figures = {table.key: {row.key: row.cells for row in table.rows} for table in tables}
-            checks = [{"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
-                      for check in indicators.CHECKS]
-            reports[key] = Report(period, scope, since, until, as_of, rule_set, project, tables, quality, checks,
-                                  narrative, _meetings(since, until), timeline, submitted=submission)
+            checks = [
+                {"key": check.key, "label": str(check.label), "ok": bool(check.test(figures))}
+                for check in indicators.CHECKS
+            ]
+            reports[key] = Report(
+                period,
+                scope,
+                since,
+                until,
+                as_of,
+                rule_set,
+                project,
+                tables,
+                quality,
+                checks,
+                narrative,
+                _meetings(since, until),
+                timeline,
+                submitted=submission,
+            )
     return reports
 
 
-def compute_reports(period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None,
-                    as_of: date | None = None) -> dict[str, Report]:
+def compute_reports(
+    period: HalfYear, scopes=SCOPES, *, rule_set: RuleSet | None = None, as_of: date | None = None
+) -> dict[str, Report]:
     """Compute the ESF report of a half-year for each scope: the half-year itself, and cumulatively from the
     project start to its end."""
     series = compute_series([period], scopes, rule_set=rule_set, as_of=as_of)
     return {scope: series[(period.code, scope)] for scope in scopes}
 
 
-def compute_report(period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None,
-                   as_of: date | None = None) -> Report:
+def compute_report(
+    period: HalfYear, scope: str = "period", *, rule_set: RuleSet | None = None, as_of: date | None = None
+) -> Report:
     """Compute the ESF report of a half-year, or cumulatively from the project start to its end."""
     return compute_reports(period, (scope,), rule_set=rule_set, as_of=as_of)[scope]
 
 
 # --- drill-down --------------------------------------------------------------------------------------------------
 
-def records_behind(period: HalfYear, scope: str, table_key: str, row_key: str, column: str, *,
-                   rule_set: RuleSet | None = None, as_of: date | None = None):
+
+def records_behind(
+    period: HalfYear,
+    scope: str,
+    table_key: str,
+    row_key: str,
+    column: str,
+    *,
+    rule_set: RuleSet | None = None,
+    as_of: date | None = None,
+):
     """The participation records counted in one person cell, as a query; None if there is no such cell."""
     rule_set = RuleSet(rule_set or report_rule_set())
     found = indicators.indicator(table_key, row_key, rule_set)
@@ -537,10 +794,16 @@ def records_behind(period: HalfYear, scope: str, table_key: str, row_key: str, c
         return None
     table, row = found
     since, until = window(period, scope)
-    return (select(P).outerjoin(R, R.participation_id == P.id)
-            .where(indicators.population(table.population, since, until, as_of or today()), row.condition,
-                   indicators.column_condition(column))
-            .order_by(P.entry_date, P.id))
+    return (
+        select(P)
+        .outerjoin(R, R.participation_id == P.id)
+        .where(
+            indicators.population(table.population, since, until, as_of or today()),
+            row.condition,
+            indicators.column_condition(column),
+        )
+        .order_by(P.entry_date, P.id)
+    )
 
 
 def missing_core_data(participation: Participation) -> list[str]:
@@ -559,9 +822,11 @@ def missing_core_data(participation: Participation) -> list[str]:
 
 # --- submission and correction reports ---------------------------------------------------------------------------
 
+
 def submitted_report(period: HalfYear) -> SubmittedReport | None:
-    return db.session.scalar(select(SubmittedReport).where(SubmittedReport.year == period.year,
-                                                           SubmittedReport.half == period.half))
+    return db.session.scalar(
+        select(SubmittedReport).where(SubmittedReport.year == period.year, SubmittedReport.half == period.half)
+    )
 
 
 def submit_report(actor, period: HalfYear, *, as_of: date | None = None) -> SubmittedReport:
@@ -573,24 +838,40 @@ def submit_report(actor, period: HalfYear, *, as_of: date | None = None) -> Subm
         raise ReportError(_("A period can be submitted once it has ended."), "period")
     sync_participations()
     rule_set = report_rule_set()
-    figures = {scope: report.figures()
-               for scope, report in compute_reports(period, rule_set=rule_set, as_of=as_of).items()}
-    frozen = db.session.execute(update(P).where(P.entry_date <= period.ends_on, P.entry_frozen_at.is_(None))
-                                .values(entry_frozen_at=utcnow(), entry_frozen_in=period.code)).rowcount
-    report = SubmittedReport(year=period.year, half=period.half, rule_set=rule_set.value,
-                             period_figures=figures["period"], cumulative_figures=figures["cumulative"],
-                             submitted_by=actor)
+    figures = {
+        scope: report.figures() for scope, report in compute_reports(period, rule_set=rule_set, as_of=as_of).items()
+    }
+    frozen = db.session.execute(
+        update(P)
+        .where(P.entry_date <= period.ends_on, P.entry_frozen_at.is_(None))
+        .values(entry_frozen_at=utcnow(), entry_frozen_in=period.code)
+    ).rowcount
+    report = SubmittedReport(
+        year=period.year,
+        half=period.half,
+        rule_set=rule_set.value,
+        period_figures=figures["period"],
+        cumulative_figures=figures["cumulative"],
+        submitted_by=actor,
+    )
     db.session.add(report)
     db.session.flush()
-    audit.record(actor, "esf_report_submitted", report, changes={"period": period.code, "rule_set": rule_set.value,
-                                                                 "frozen_entries": frozen})
+    audit.record(
+        actor,
+        "esf_report_submitted",
+        report,
+        changes={"period": period.code, "rule_set": rule_set.value, "frozen_entries": frozen},
+    )
     return report
 
 
 def _difference(current, frozen):
     if isinstance(current, int | float) and isinstance(frozen, int | float):
-        return round(current - frozen, 1) if isinstance(current, float) or isinstance(frozen, float) else (
-            current - frozen)
+        return (
+            round(current - frozen, 1)
+            if isinstance(current, float) or isinstance(frozen, float)
+            else (current - frozen)
+        )
     return None if current == frozen else current
 
 
@@ -608,9 +889,19 @@ def correction_report(submitted: SubmittedReport, *, as_of: date | None = None) 
                 before = frozen.get(table.key, {}).get(row.key, {})
                 delta = {column: _difference(row.cells.get(column), before.get(column)) for column in table.columns}
                 if any(value not in (0, None) for value in delta.values()):
-                    changes.append({"table": table.key, "number": table.number, "title": table.title,
-                                    "row": row.key, "label": row.label, "columns": table.columns,
-                                    "frozen": before, "current": dict(row.cells), "delta": delta})
+                    changes.append(
+                        {
+                            "table": table.key,
+                            "number": table.number,
+                            "title": table.title,
+                            "row": row.key,
+                            "label": row.label,
+                            "columns": table.columns,
+                            "frozen": before,
+                            "current": dict(row.cells),
+                            "delta": delta,
+                        }
+                    )
         result[scope] = changes
     return result
 
@@ -622,8 +913,10 @@ CORRECTABLE_FIELDS = ["entry_date", *ENTRY_FIELDS]
 
 def current_entry_data(participation: Participation) -> dict:
     """What the client record and the first case say now, for comparison with frozen entry data."""
-    client, first = participation.client, min(participation.client.cases, key=lambda c: (c.entry_date, c.id),
-                                              default=None)
+    client, first = (
+        participation.client,
+        min(participation.client.cases, key=lambda c: (c.entry_date, c.id), default=None),
+    )
     data = {name: getattr(client, name) for name in CLIENT_ENTRY_FIELDS}
     data["entry_date"] = first.entry_date if first else participation.entry_date
     data["age_at_entry"] = first.age_at_entry if first else participation.age_at_entry
@@ -635,8 +928,11 @@ def entry_differences(participation: Participation) -> dict[str, tuple]:
     if not participation.entry_frozen:
         return {}
     now = current_entry_data(participation)
-    return {name: (getattr(participation, name), now[name]) for name in CORRECTABLE_FIELDS
-            if getattr(participation, name) != now[name]}
+    return {
+        name: (getattr(participation, name), now[name])
+        for name in CORRECTABLE_FIELDS
+        if getattr(participation, name) != now[name]
+    }
 
 
 def correct_participation(actor, participation: Participation, *, reason: str, **fields) -> ParticipationCorrection:
@@ -670,14 +966,18 @@ def _clean_entry(fields: dict) -> dict:
     if "labour_status" in clean:
         clean["labour_status"] = LabourStatus(clean["labour_status"]) if clean["labour_status"] else None
     status = clean.get("labour_status")
-    flags = {"long_term_unemployed": LabourStatus.UNEMPLOYED, "in_education_or_training": LabourStatus.INACTIVE,
-             "self_employed": LabourStatus.EMPLOYED}
+    flags = {
+        "long_term_unemployed": LabourStatus.UNEMPLOYED,
+        "in_education_or_training": LabourStatus.INACTIVE,
+        "self_employed": LabourStatus.EMPLOYED,
+    }
     for flag, needs in flags.items():
         if flag in clean:
             clean[flag] = bool(clean[flag])
             if clean[flag] and status is not needs:
-                raise ReportError(_("This applies only when the labour-market status is “%(status)s”.",
-                                    status=needs.label), flag)
+                raise ReportError(
+                    _("This applies only when the labour-market status is “%(status)s”.", status=needs.label), flag
+                )
     if clean.get("isced_level") is not None and not 0 <= int(clean["isced_level"]) <= 8:
         raise ReportError(_("The ISCED level must be a number from 0 to 8."), "isced_level")
     if clean.get("age_at_entry") is not None and not 0 <= int(clean["age_at_entry"]) <= 120:
@@ -690,21 +990,33 @@ def _clean_entry(fields: dict) -> dict:
 RESULT_FIELDS = ["qualification_gained", "responded", "better_situation"]
 
 
-def record_results(actor, participation: Participation, version=None, *, qualification_gained: bool,
-                   responded: bool | None, better_situation: BetterSituation | None) -> RecordedResult:
+def record_results(
+    actor,
+    participation: Participation,
+    version=None,
+    *,
+    qualification_gained: bool,
+    responded: bool | None,
+    better_situation: BetterSituation | None,
+) -> RecordedResult:
     """Record the results the case does not hold: a qualification at exit, the follow-up answer, a better
     situation (only for people employed at entry)."""
     result = participation.result
     if result is not None and version not in (None, "") and str(version) != str(result.version):
-        raise ReportError(_("Someone else saved these results while you were editing them. Reload the page to see "
-                            "their changes, then apply yours again."), "version")
+        raise ReportError(
+            _(
+                "Someone else saved these results while you were editing them. Reload the page to see "
+                "their changes, then apply yours again."
+            ),
+            "version",
+        )
     better_situation = BetterSituation(better_situation) if better_situation else None
     if better_situation is not None and participation.labour_status is not LabourStatus.EMPLOYED:
-        raise ReportError(_("A better labour-market situation applies only to people employed at entry."),
-                          "better_situation")
+        raise ReportError(
+            _("A better labour-market situation applies only to people employed at entry."), "better_situation"
+        )
     if better_situation is not None and responded is False:
-        raise ReportError(_("A person who did not answer cannot have a recorded better situation."),
-                          "better_situation")
+        raise ReportError(_("A person who did not answer cannot have a recorded better situation."), "better_situation")
     creating = result is None
     if creating:
         result = RecordedResult(participation=participation)

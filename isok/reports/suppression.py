@@ -44,9 +44,17 @@ class Series:
         self.moves: list[Move] = []
         self.uncovered: set[Key] = set()  # hidden cells no move k wide was found for (the audit would show them)
 
-    def add_step(self, values: dict[Key, int], *, sensitive: Iterable[Key], candidates: Callable[[Key], Iterable],
-                 extensions: Callable[[Move], Iterable], unpublished: Iterable[Key] = (),
-                 equations: Iterable[Move] = (), inequalities: Iterable[Move] = ()) -> None:
+    def add_step(
+        self,
+        values: dict[Key, int],
+        *,
+        sensitive: Iterable[Key],
+        candidates: Callable[[Key], Iterable],
+        extensions: Callable[[Move], Iterable],
+        unpublished: Iterable[Key] = (),
+        equations: Iterable[Move] = (),
+        inequalities: Iterable[Move] = (),
+    ) -> None:
         """Add a step's figures and relations, and protect them.
 
         `sensitive` keys counting 1..k−1 are hidden, each with a move from `candidates(key)`; moves of earlier
@@ -116,8 +124,10 @@ class Series:
             if not self.balanced(move):
                 continue
             width = self.width(move)
-            cost = (sum(1 for key in move if key not in self.hidden),
-                    sum(self.values[key] for key in move if key not in self.hidden))
+            cost = (
+                sum(1 for key in move if key not in self.hidden),
+                sum(self.values[key] for key in move if key not in self.hidden),
+            )
             if width >= self.k and (best is None or cost < best[0]):
                 best = (cost, move)
             if widest is None or width > widest[0]:

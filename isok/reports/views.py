@@ -31,8 +31,7 @@ def _period_or_404(code: str) -> HalfYear:
 
 
 def _participation_or_404(participation_id: int) -> Participation:
-    found = db.session.scalar(access.visible_participations(current_user)
-                              .where(Participation.id == participation_id))
+    found = db.session.scalar(access.visible_participations(current_user).where(Participation.id == participation_id))
     return found if found is not None else abort(404)
 
 
@@ -53,8 +52,14 @@ def _options(period: HalfYear) -> ReportOptionsForm:
 
 
 def _cache_key(period: HalfYear, options: ReportOptionsForm) -> str:
-    return freshness.cache_key(period.code, options.scope.data, options.rules.data, options.public.data,
-                               services.today(), str(get_locale() or "en"))
+    return freshness.cache_key(
+        period.code,
+        options.scope.data,
+        options.rules.data,
+        options.public.data,
+        services.today(),
+        str(get_locale() or "en"),
+    )
 
 
 def _report_data(period: HalfYear, options: ReportOptionsForm) -> dict:
@@ -74,9 +79,17 @@ def _figures(period: HalfYear, options: ReportOptionsForm, data: dict) -> Markup
     links = permissions.can(current_user, permissions.VIEW_REPORT_RECORDS) and not data.get("suppression")
 
     def render() -> dict:
-        return {"html": render_template("reports/_figures.html", data=data, charts=exports.report_charts(data),
-                                        column_labels=exports.column_labels(data), links=links,
-                                        shown_columns=exports.shown_columns, query={"rules": data["rule_set"]})}
+        return {
+            "html": render_template(
+                "reports/_figures.html",
+                data=data,
+                charts=exports.report_charts(data),
+                column_labels=exports.column_labels(data),
+                links=links,
+                shown_columns=exports.shown_columns,
+                query={"rules": data["rule_set"]},
+            )
+        }
 
     html = freshness.cached(f"{_cache_key(period, options)}|figures|{int(links)}", render)["html"]
     return Markup(html)  # noqa: S704 (rendered by the autoescaping template above, then kept as it was)
@@ -93,11 +106,17 @@ def index():
     periods = services.project_periods()
     current = HalfYear.containing(services.today())
     if request.args.get("period"):
-        return redirect(url_for("reports.report", period=_period_or_404(request.args["period"]).code,
-                                **{k: v for k, v in request.args.items() if k != "period"}))
+        return redirect(
+            url_for(
+                "reports.report",
+                period=_period_or_404(request.args["period"]).code,
+                **{k: v for k, v in request.args.items() if k != "period"},
+            )
+        )
     submitted = {report.code: report for report in db.session.scalars(select(SubmittedReport))}
-    return render_template("reports/index.html", periods=periods, current=current, submitted=submitted,
-                           settings=network.project_settings())
+    return render_template(
+        "reports/index.html", periods=periods, current=current, submitted=submitted, settings=network.project_settings()
+    )
 
 
 @bp.get("/<period>")
@@ -106,10 +125,17 @@ def report(period):
     period = _period_or_404(period)
     options = _options(period)
     data = _report_data(period, options)
-    return render_template("reports/report.html", data=data, figures=_figures(period, options, data),
-                           options=options, query_args=_query_args(options), period=period,
-                           can_submit=period.ends_on < services.today(), submit_form=ActionForm(),
-                           formats=exports.FORMATS)
+    return render_template(
+        "reports/report.html",
+        data=data,
+        figures=_figures(period, options, data),
+        options=options,
+        query_args=_query_args(options),
+        period=period,
+        can_submit=period.ends_on < services.today(),
+        submit_form=ActionForm(),
+        formats=exports.FORMATS,
+    )
 
 
 @bp.get("/<period>/export.<fmt>")
@@ -126,8 +152,9 @@ def download(period, fmt):
         abort(503)
     suffix = "-public" if options.public.data else ""
     name = f"esf-report-{period.code}-{options.scope.data}{suffix}.{fmt}"
-    return Response(body, mimetype=exports.FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, mimetype=exports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.post("/<period>/submit")
@@ -153,8 +180,13 @@ def corrections(period):
     period = _period_or_404(period)
     submitted = services.submitted_report(period) or abort(404)
     changes = services.correction_report(submitted)
-    return render_template("reports/corrections.html", period=period, submitted=submitted, changes=changes,
-                           column_labels={key: str(label) for key, label in COLUMNS.items()})
+    return render_template(
+        "reports/corrections.html",
+        period=period,
+        submitted=submitted,
+        changes=changes,
+        column_labels={key: str(label) for key, label in COLUMNS.items()},
+    )
 
 
 @bp.get("/<period>/records/<scope>/<table>/<row>/<column>")
@@ -168,21 +200,51 @@ def records(period, scope, table, row, column):
         abort(404)
     visible = access.visible_participations(current_user).with_only_columns(Participation.id)
     page = routing.page_number(PER_PAGE)
-    found = db.session.scalars(query.where(Participation.id.in_(visible)).options(joinedload(Participation.client))
-                               .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique().all()
+    found = (
+        db.session.scalars(
+            query.where(Participation.id.in_(visible))
+            .options(joinedload(Participation.client))
+            .limit(PER_PAGE + 1)
+            .offset((page - 1) * PER_PAGE)
+        )
+        .unique()
+        .all()
+    )
     shown = found[:PER_PAGE]
-    audit.record(current_user, "esf_report_records_viewed", object_type="esf_report",
-                 changes={"period": period.code, "scope": scope, "table": table, "row": row, "column": column,
-                          "page": page, "participations": [p.id for p in shown]})
+    audit.record(
+        current_user,
+        "esf_report_records_viewed",
+        object_type="esf_report",
+        changes={
+            "period": period.code,
+            "scope": scope,
+            "table": table,
+            "row": row,
+            "column": column,
+            "page": page,
+            "participations": [p.id for p in shown],
+        },
+    )
     db.session.commit()
     spec, indicator = indicators.indicator(table, row, rule_set or services.report_rule_set())
-    return render_template("reports/records.html", period=period, scope=scope, table=spec, indicator=indicator,
-                           column=COLUMNS[column], participations=shown, page=page, has_next=len(found) > PER_PAGE,
-                           missing=services.missing_core_data, client_page="cases.client" in current_app.view_functions,
-                           args={"rules": rules} if rule_set else {})
+    return render_template(
+        "reports/records.html",
+        period=period,
+        scope=scope,
+        table=spec,
+        indicator=indicator,
+        column=COLUMNS[column],
+        participations=shown,
+        page=page,
+        has_next=len(found) > PER_PAGE,
+        missing=services.missing_core_data,
+        client_page="cases.client" in current_app.view_functions,
+        args={"rules": rules} if rule_set else {},
+    )
 
 
 # --- one participation record ------------------------------------------------------------------------------------
+
 
 def _correction_form(participation: Participation, formdata=None) -> CorrectionForm:
     form = CorrectionForm(formdata=formdata, obj=None if formdata else participation)
@@ -205,11 +267,14 @@ def _results_form(participation: Participation, formdata=None) -> ResultsForm:
 
 def _participation_page(participation, correction_form=None, results_form=None, status=200):
     return render_template(
-        "reports/participation.html", participation=participation,
+        "reports/participation.html",
+        participation=participation,
         correction_form=correction_form or _correction_form(participation),
         results_form=results_form or _results_form(participation),
-        differences=services.entry_differences(participation), missing=services.missing_core_data(participation),
-        client_page="cases.client" in current_app.view_functions), status
+        differences=services.entry_differences(participation),
+        missing=services.missing_core_data(participation),
+        client_page="cases.client" in current_app.view_functions,
+    ), status
 
 
 @bp.get("/participants/<int:participation_id>")
@@ -246,17 +311,27 @@ def record_results(participation_id):
     form = _results_form(record, request.form)
     if form.validate():
         try:
-            services.record_results(current_user, record, form.version.data,
-                                    qualification_gained=form.qualification_gained.data,
-                                    responded=form.responded_value(), better_situation=form.better_situation.data)
+            services.record_results(
+                current_user,
+                record,
+                form.version.data,
+                qualification_gained=form.qualification_gained.data,
+                responded=form.responded_value(),
+                better_situation=form.better_situation.data,
+            )
             db.session.commit()
         except (services.ReportError, StaleDataError) as error:
             db.session.rollback()
             record = _participation_or_404(participation_id)
             field = getattr(error, "field", None) or "better_situation"
-            message = str(error) if isinstance(error, services.ReportError) else _(
-                "Someone else saved these results while you were editing them. Reload the page to see their "
-                "changes, then apply yours again.")
+            message = (
+                str(error)
+                if isinstance(error, services.ReportError)
+                else _(
+                    "Someone else saved these results while you were editing them. Reload the page to see their "
+                    "changes, then apply yours again."
+                )
+            )
             (form.form_errors if field == "version" else getattr(form, field).errors).append(message)
         else:
             flash(_("The results were saved."), "success")
@@ -265,6 +340,7 @@ def record_results(participation_id):
 
 
 # --- menu and command line -------------------------------------------------------------------------------------
+
 
 def nav(user):
     return [dashboard.NavItem(_("ESF report"), url_for("reports.index"))] if permissions.can(user, VIEW) else []
@@ -292,8 +368,9 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
         if public:
             data = publication.public_report(period, scope, _threshold(), as_of=as_of)
         else:
-            data = services.compute_report(period, scope, rule_set=RuleSet(rules) if rules else None,
-                                           as_of=as_of).as_dict()
+            data = services.compute_report(
+                period, scope, rule_set=RuleSet(rules) if rules else None, as_of=as_of
+            ).as_dict()
         try:
             body = exports.export(data, fmt, lang=lang)
         except exports.PdfUnavailable as error:
@@ -303,5 +380,3 @@ def esf_report_command(period_code, fmt, cumulative, rules, public, as_of, outpu
             out.write(body)
     else:
         click.echo(body, nl=False)
-
-

@@ -10,8 +10,15 @@ from tests.conftest import log_in
 def test_admin_creates_a_user_and_gets_a_one_time_link(app, client, make_user, make_organisation):
     org = make_organisation("Savonia")
     log_in(client, make_user(Role.ADMIN))
-    response = client.post("/admin/users/new", data={"name": "Uusi Ohjaaja", "email": "uusi@example.org",
-                                                    "roles": ["counsellor", "teacher"], "organisation_id": org.id})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Uusi Ohjaaja",
+            "email": "uusi@example.org",
+            "roles": ["counsellor", "teacher"],
+            "organisation_id": org.id,
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     link = re.search(r"(http://localhost/password/[\w-]+)", page).group(1)
@@ -27,8 +34,10 @@ def test_admin_creates_a_user_and_gets_a_one_time_link(app, client, make_user, m
 
 def test_user_form_errors_keep_what_was_typed(client, make_user):
     log_in(client, make_user(Role.ADMIN, email="admin@example.org"))
-    response = client.post("/admin/users/new", data={"name": "Someone Typed This", "email": "admin@example.org",
-                                                    "roles": ["client"], "organisation_id": 0})
+    response = client.post(
+        "/admin/users/new",
+        data={"name": "Someone Typed This", "email": "admin@example.org", "roles": ["client"], "organisation_id": 0},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Another user already has this email address." in page
@@ -38,17 +47,26 @@ def test_user_form_errors_keep_what_was_typed(client, make_user):
 def test_admin_edits_roles(client, make_user):
     log_in(client, make_user(Role.ADMIN))
     user = make_user(Role.CLIENT)
-    response = client.post(f"/admin/users/{user.id}", data={"name": user.name, "email": user.email,
-                                                           "roles": ["workplace_tutor"], "organisation_id": 0})
+    response = client.post(
+        f"/admin/users/{user.id}",
+        data={"name": user.name, "email": user.email, "roles": ["workplace_tutor"], "organisation_id": 0},
+    )
     assert response.status_code == 302
     assert db.session.get(User, user.id).roles == {Role.WORKPLACE_TUTOR}
 
 
 def test_organisation_with_invalid_business_id_is_shown_on_the_field(client, make_user):
     log_in(client, make_user(Role.ADMIN))
-    response = client.post("/admin/organisations/new", data={"name": "Alpha Oy", "type": "company",
-                                                            "size_class": "sme", "business_id": "1234567-8",
-                                                            "municipality": "Kuopio"})
+    response = client.post(
+        "/admin/organisations/new",
+        data={
+            "name": "Alpha Oy",
+            "type": "company",
+            "size_class": "sme",
+            "business_id": "1234567-8",
+            "municipality": "Kuopio",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "not a valid Finnish business ID" in page and 'value="Alpha Oy"' in page

@@ -21,8 +21,13 @@ def _password(client, user, **kwargs):
 
 
 def _actions(user) -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.object_type == "user", AuditEntry.object_id == user.id).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.object_type == "user", AuditEntry.object_id == user.id)
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def _key_on(page: str) -> str:
@@ -79,8 +84,9 @@ def test_every_later_login_asks_for_the_code(client, make_user):
     assert "second_factor_failed" in _actions(user)
     assert client.post("/login/code", data={"code": authenticator_code(user.email)}).headers["Location"] == "/"
     assert client.get("/admin/users").status_code == 200
-    login = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login",
-                                                        AuditEntry.actor_id == user.id)).one()
+    login = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "login", AuditEntry.actor_id == user.id)
+    ).one()
     assert login.changes == {"second_factor": "totp"}
 
 
@@ -147,15 +153,24 @@ def test_wrong_codes_are_throttled_per_account_like_passwords(app, make_user):
     attacker = app.test_client()
     _password(attacker, user, environ_base={"REMOTE_ADDR": "203.0.113.9"})
     for n in range(5):
-        assert attacker.post("/login/code", data={"code": f"00000{n}"},
-                             environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 400
-    blocked = attacker.post("/login/code", data={"code": authenticator_code(user.email)},
-                            environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert (
+            attacker.post(
+                "/login/code", data={"code": f"00000{n}"}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+            ).status_code
+            == 400
+        )
+    blocked = attacker.post(
+        "/login/code", data={"code": authenticator_code(user.email)}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
     from_elsewhere = app.test_client()  # a new address does not help: the account is what is guessed at
     _password(from_elsewhere, user, environ_base={"REMOTE_ADDR": "198.51.100.4"})
-    assert from_elsewhere.post("/login/code", data={"code": authenticator_code(user.email)},
-                               environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 429
+    assert (
+        from_elsewhere.post(
+            "/login/code", data={"code": authenticator_code(user.email)}, environ_base={"REMOTE_ADDR": "198.51.100.4"}
+        ).status_code
+        == 429
+    )
     assert db.session.scalar(select(TotpCredential).where(TotpCredential.user_id == user.id)) is not None
     log_in(app.test_client(), colleague)  # nobody else is held up
 
@@ -184,8 +199,9 @@ def test_a_client_sets_one_up_from_the_account_page_and_renews_the_codes(client,
     log_in(client, user)  # says "not now" at the first login
     assert "You log in with your password only." in client.get("/account").get_data(as_text=True)
     key = _key_on(client.get("/account/second-factor").get_data(as_text=True))
-    first_codes = _codes_on(client.post("/account/second-factor",
-                                        data={"code": pyotp.TOTP(key).now()}).get_data(as_text=True))
+    first_codes = _codes_on(
+        client.post("/account/second-factor", data={"code": pyotp.TOTP(key).now()}).get_data(as_text=True)
+    )
     assert len(first_codes) == 10
     assert "Recovery codes left: 10." in client.get("/account").get_data(as_text=True)
     refused = client.post("/account/recovery-codes", data={"renew-code": "999999"})
@@ -215,8 +231,9 @@ def test_an_administrator_resets_the_second_factor_and_the_user_sets_up_a_new_on
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "second_factor_reset")).one()
     assert (entry.actor_id, entry.object_id, entry.changes["had_second_factor"]) == (admin.id, teacher.id, True)
     assert _password(teacher_client, teacher).headers["Location"] == "/login/enrol"
-    assert "The user sets one up at their next login." in admin_client.get(
-        f"/admin/users/{teacher.id}").get_data(as_text=True)
+    assert "The user sets one up at their next login." in admin_client.get(f"/admin/users/{teacher.id}").get_data(
+        as_text=True
+    )
 
 
 def test_only_an_administrator_resets(app, make_user):
@@ -228,7 +245,8 @@ def test_only_an_administrator_resets(app, make_user):
 
 
 def test_without_the_requirement_staff_log_in_with_the_password_but_a_set_up_factor_is_still_asked(
-        app, client, make_user, monkeypatch):
+    app, client, make_user, monkeypatch
+):
     monkeypatch.setitem(app.config, "REQUIRE_MFA", False)
     bare, enrolled = make_user(Role.COUNSELLOR), make_user(Role.COUNSELLOR, authenticator=True)
     assert _password(client, bare).headers["Location"] == "/"
@@ -258,5 +276,7 @@ def test_sessions_of_the_user_are_ended_by_the_reset(app, make_user):
     log_in(app.test_client(), user)
     second_factor.reset(None, user)
     db.session.commit()
-    assert all(row.revoked_at is not None for row in db.session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id)))
+    assert all(
+        row.revoked_at is not None
+        for row in db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id))
+    )

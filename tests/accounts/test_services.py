@@ -11,24 +11,39 @@ from isok.extensions import db
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize(("business_id", "valid"), [
-    ("0172195-0", True), ("2469416-6", True), ("0735916-3", True),
-    ("0172195-1", False), ("172195-0", False), ("01721950", False), ("abcdefg-1", False),
-])
+@pytest.mark.parametrize(
+    ("business_id", "valid"),
+    [
+        ("0172195-0", True),
+        ("2469416-6", True),
+        ("0735916-3", True),
+        ("0172195-1", False),
+        ("172195-0", False),
+        ("01721950", False),
+        ("abcdefg-1", False),
+    ],
+)
 def test_finnish_business_id_check_digit(business_id, valid):
     assert services.valid_business_id(business_id) is valid
 
 
 def test_organisation_with_a_wrong_business_id_is_refused_on_that_field(app):
     with pytest.raises(services.AccountError) as error:
-        services.create_organisation(None, name="Alpha Oy", type=OrganisationType.COMPANY, size_class="sme",
-                                     business_id="0172195-1", municipality="Kuopio")
+        services.create_organisation(
+            None,
+            name="Alpha Oy",
+            type=OrganisationType.COMPANY,
+            size_class="sme",
+            business_id="0172195-1",
+            municipality="Kuopio",
+        )
     assert error.value.field == "business_id"
 
 
 def test_size_class_is_kept_only_for_companies(app):
-    school = services.create_organisation(None, name="School", type="education_provider", size_class="major",
-                                          business_id=None, municipality=None)
+    school = services.create_organisation(
+        None, name="School", type="education_provider", size_class="major", business_id=None, municipality=None
+    )
     assert school.size_class is None
 
 
@@ -55,8 +70,9 @@ def test_a_user_needs_a_role(app):
 def test_admin_cannot_remove_own_admin_role_or_deactivate_self(app, make_user):
     admin = make_user(Role.ADMIN)
     with pytest.raises(services.AccountError):
-        services.update_user(admin, admin, email=admin.email, name=admin.name, roles={Role.COUNSELLOR},
-                             organisation=None)
+        services.update_user(
+            admin, admin, email=admin.email, name=admin.name, roles={Role.COUNSELLOR}, organisation=None
+        )
     with pytest.raises(services.AccountError):
         services.set_active(admin, admin, False)
 
@@ -102,8 +118,11 @@ def test_an_unknown_email_costs_a_password_hash_like_a_known_one(app, make_user,
     computed = []
     for method in ("hash", "verify"):
         original = getattr(PasswordHasher, method)
-        monkeypatch.setattr(PasswordHasher, method,
-                            lambda self, *a, _original=original, _m=method: computed.append(_m) or _original(self, *a))
+        monkeypatch.setattr(
+            PasswordHasher,
+            method,
+            lambda self, *a, _original=original, _m=method: computed.append(_m) or _original(self, *a),
+        )
     user = make_user()
     computed.clear()
     assert services.authenticate(user.email, "wrong guess!") is None
@@ -116,8 +135,9 @@ def test_wrong_passwords_are_audited_but_never_lock_the_account(app, make_user):
     for _ in range(20):
         assert services.authenticate(user.email, "wrong guess!") is None
     db.session.commit()
-    failures = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed",
-                                                           AuditEntry.object_id == user.id)).all()
+    failures = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "login_failed", AuditEntry.object_id == user.id)
+    ).all()
     assert len(failures) == 20
     assert services.authenticate(user.email, PASSWORD) is user
 

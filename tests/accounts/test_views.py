@@ -30,7 +30,8 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user)
     unknown_email = client.post("/login", data={"email": "nobody@example.org", "password": "not it at all"})
     assert wrong_password.status_code == unknown_email.status_code == 400
     assert wrong_password.get_data(as_text=True).replace(user.email, "EMAIL") == unknown_email.get_data(
-        as_text=True).replace("nobody@example.org", "EMAIL")
+        as_text=True
+    ).replace("nobody@example.org", "EMAIL")
 
 
 def test_wrong_password_five_times_is_throttled(client, make_user):
@@ -63,8 +64,15 @@ def test_known_and_unknown_accounts_answer_byte_for_byte_the_same_until_and_afte
 
     answers = {}
     for email, address in ((known, "192.0.2.1"), (unknown, "192.0.2.2")):
-        answers[email] = [seen(client.post("/login", data={"email": email, "password": "wrong guess!"},
-                                           environ_base={"REMOTE_ADDR": address}), email) for _ in range(7)]
+        answers[email] = [
+            seen(
+                client.post(
+                    "/login", data={"email": email, "password": "wrong guess!"}, environ_base={"REMOTE_ADDR": address}
+                ),
+                email,
+            )
+            for _ in range(7)
+        ]
     assert [status for status, *_ in answers[known]] == [400] * 5 + [429] * 2
     assert answers[known] == answers[unknown]
 
@@ -72,23 +80,35 @@ def test_known_and_unknown_accounts_answer_byte_for_byte_the_same_until_and_afte
 def test_a_strangers_failures_do_not_keep_the_owner_out(client, make_user):
     user = make_user()
     for _ in range(8):
-        client.post("/login", data={"email": user.email, "password": "wrong guess!"},
-                    environ_base={"REMOTE_ADDR": "203.0.113.66"})
-    stranger = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": "203.0.113.66"})
+        client.post(
+            "/login",
+            data={"email": user.email, "password": "wrong guess!"},
+            environ_base={"REMOTE_ADDR": "203.0.113.66"},
+        )
+    stranger = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "203.0.113.66"}
+    )
     assert stranger.status_code == 429  # the stranger's own address stays throttled, even with the right password
-    owner = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                        environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    owner = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
+    )
     assert owner.status_code == 302
 
 
 def test_one_address_trying_many_accounts_is_throttled(client, make_user):
     user = make_user()
     for n in range(10):
-        assert client.post("/login", data={"email": f"guess{n}@example.org", "password": "wrong guess!"},
-                           environ_base={"REMOTE_ADDR": "203.0.113.5"}).status_code == 400
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": "203.0.113.5"})
+        assert (
+            client.post(
+                "/login",
+                data={"email": f"guess{n}@example.org", "password": "wrong guess!"},
+                environ_base={"REMOTE_ADDR": "203.0.113.5"},
+            ).status_code
+            == 400
+        )
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "203.0.113.5"}
+    )
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
 
@@ -143,7 +163,8 @@ def test_user_sees_and_ends_own_sessions(app, make_user):
     page = laptop.get("/account").get_data(as_text=True)
     assert "This session" in page
     phone_session = db.session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id.desc())).first()
+        select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id.desc())
+    ).first()
     assert laptop.post(f"/account/sessions/{phone_session.id}/end").status_code == 302
     assert phone.get("/").status_code == 302
 

@@ -41,10 +41,19 @@ def framework_document(code="TEST-Q", scale="fi-vocational-1-5", units=2, outcom
         "name": {"fi": "Testitutkinto", "sv": "Testexamen", "en": "Test qualification"},
         "scale": scale,
         "units": [
-            {"code": f"U{u}", "name": {"fi": f"Osa {u}", "en": f"Unit {u}"}, "credits": 10 * u,
-             "outcomes": [{"code": f"U{u}.{o}", "text": {"fi": f"osaa asian {u}.{o}", "en": f"can do {u}.{o}"},
-                           "criteria": {"1": {"en": "with guidance"}, "3": {"en": "independently"}}}
-                          for o in range(1, outcomes + 1)]}
+            {
+                "code": f"U{u}",
+                "name": {"fi": f"Osa {u}", "en": f"Unit {u}"},
+                "credits": 10 * u,
+                "outcomes": [
+                    {
+                        "code": f"U{u}.{o}",
+                        "text": {"fi": f"osaa asian {u}.{o}", "en": f"can do {u}.{o}"},
+                        "criteria": {"1": {"en": "with guidance"}, "3": {"en": "independently"}},
+                    }
+                    for o in range(1, outcomes + 1)
+                ],
+            }
             for u in range(1, units + 1)
         ],
     }
@@ -88,13 +97,21 @@ def make_case(app, make_organisation, make_user):
     """A case (built on the models: the cases package's services live in another branch) in a given organisation,
     optionally with a target qualification."""
 
-    def make(organisation=None, counsellor=None, version=None, client_user=None, stage=Stage.ASSESSMENT,
-             first_name="Amina"):
+    def make(
+        organisation=None, counsellor=None, version=None, client_user=None, stage=Stage.ASSESSMENT, first_name="Amina"
+    ):
         organisation = organisation or make_organisation()
-        client = Client(first_name=first_name, last_name=f"Client{next(_sequence)}",
-                        user_id=client_user.id if client_user else None)
-        case = Case(client=client, organisation_id=organisation.id, counsellor_id=counsellor.id if counsellor else None,
-                    client_type=ClientType.LONG_TERM, stage=stage, entry_date=date.today())
+        client = Client(
+            first_name=first_name, last_name=f"Client{next(_sequence)}", user_id=client_user.id if client_user else None
+        )
+        case = Case(
+            client=client,
+            organisation_id=organisation.id,
+            counsellor_id=counsellor.id if counsellor else None,
+            client_type=ClientType.LONG_TERM,
+            stage=stage,
+            entry_date=date.today(),
+        )
         db.session.add(case)
         db.session.flush()
         if version is not None:
@@ -112,8 +129,15 @@ def make_interview(app):
     def make(case, teacher, starts_in=timedelta(days=3), duration=60, actor=None, **fields):
         starts_at = (utcnow() + starts_in).replace(microsecond=0)
         interview = interview_services.schedule_interview(
-            actor, case, teacher=teacher, starts_at=starts_at, duration_minutes=duration,
-            place=fields.pop("place", "Room 1"), as_of=starts_at - timedelta(days=7), **fields)
+            actor,
+            case,
+            teacher=teacher,
+            starts_at=starts_at,
+            duration_minutes=duration,
+            place=fields.pop("place", "Room 1"),
+            as_of=starts_at - timedelta(days=7),
+            **fields,
+        )
         db.session.commit()
         return interview
 
@@ -131,20 +155,36 @@ LEVELS = [("0", "Not yet shown", False), ("1", "Partly shown", False), ("2", "Go
 def build_framework(units=2, outcomes=2):
     """A published framework version with a 0–3 scale (2 and 3 pass), `units` units of `outcomes` outcomes."""
     n = next(_n)
-    scale = AssessmentScale(code=f"scale-{n}", name={"en": "Four levels", "fi": "Neljä tasoa"},
-                            levels=[ScaleLevel(code=code, label={"en": label, "fi": f"{label} (fi)"}, rank=rank,
-                                               passing=passing)
-                                    for rank, (code, label, passing) in enumerate(LEVELS)])
+    scale = AssessmentScale(
+        code=f"scale-{n}",
+        name={"en": "Four levels", "fi": "Neljä tasoa"},
+        levels=[
+            ScaleLevel(code=code, label={"en": label, "fi": f"{label} (fi)"}, rank=rank, passing=passing)
+            for rank, (code, label, passing) in enumerate(LEVELS)
+        ],
+    )
     framework = Framework(code=f"fw-{n}")
-    version = FrameworkVersion(framework=framework, number=1, status=VersionStatus.PUBLISHED, scale=scale,
-                               name={"en": f"Cook {n}", "fi": f"Kokki {n}"}, source="OPH-1234-2026")
+    version = FrameworkVersion(
+        framework=framework,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        scale=scale,
+        name={"en": f"Cook {n}", "fi": f"Kokki {n}"},
+        source="OPH-1234-2026",
+    )
     for u in range(units):
-        unit = FrameworkUnit(code=f"U{u + 1}", name={"en": f"Unit {u + 1}", "fi": f"Osa {u + 1}"}, credits=25,
-                             position=u)
+        unit = FrameworkUnit(
+            code=f"U{u + 1}", name={"en": f"Unit {u + 1}", "fi": f"Osa {u + 1}"}, credits=25, position=u
+        )
         for o in range(outcomes):
-            unit.outcomes.append(LearningOutcome(
-                code=f"U{u + 1}.{o + 1}", text={"en": f"Outcome {u + 1}.{o + 1}", "fi": f"Tavoite {u + 1}.{o + 1}"},
-                position=o, criteria=[AssessmentCriterion(level_code="2", text={"en": "Works on their own"})]))
+            unit.outcomes.append(
+                LearningOutcome(
+                    code=f"U{u + 1}.{o + 1}",
+                    text={"en": f"Outcome {u + 1}.{o + 1}", "fi": f"Tavoite {u + 1}.{o + 1}"},
+                    position=o,
+                    criteria=[AssessmentCriterion(level_code="2", text={"en": "Works on their own"})],
+                )
+            )
         version.units.append(unit)
     db.session.add(version)
     db.session.flush()
@@ -153,8 +193,14 @@ def build_framework(units=2, outcomes=2):
 
 def build_case(organisation, counsellor, version=None):
     client = Client(first_name="Amina", last_name=f"Hassan {next(_n)}")
-    case = Case(client=client, organisation_id=organisation.id, counsellor_id=counsellor.id,
-                client_type=ClientType.LONG_TERM, stage=Stage.ASSESSMENT, entry_date=date(2026, 1, 10))
+    case = Case(
+        client=client,
+        organisation_id=organisation.id,
+        counsellor_id=counsellor.id,
+        client_type=ClientType.LONG_TERM,
+        stage=Stage.ASSESSMENT,
+        entry_date=date(2026, 1, 10),
+    )
     db.session.add(case)
     db.session.flush()
     if version is not None:
@@ -167,11 +213,26 @@ def build_assessment(counsellor, teacher, tutor, workplace, organisation, units=
     version = build_framework(units, outcomes)
     case = build_case(organisation, counsellor, version)
     placement = placement_services.create_placement(
-        counsellor, case, workplace=workplace, tutor=tutor, start_date=date.today() - timedelta(days=30),
-        end_date=date.today() - timedelta(days=1), tasks="Kitchen work", units=list(version.units))
+        counsellor,
+        case,
+        workplace=workplace,
+        tutor=tutor,
+        start_date=date.today() - timedelta(days=30),
+        end_date=date.today() - timedelta(days=1),
+        tasks="Kitchen work",
+        units=list(version.units),
+    )
     assessment = assessment_services.open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
-    return SimpleNamespace(version=version, case=case, placement=placement, assessment=assessment,
-                           counsellor=counsellor, teacher=teacher, tutor=tutor, workplace=workplace)
+    return SimpleNamespace(
+        version=version,
+        case=case,
+        placement=placement,
+        assessment=assessment,
+        counsellor=counsellor,
+        teacher=teacher,
+        tutor=tutor,
+        workplace=workplace,
+    )
 
 
 def outcome_ids(assessment):
@@ -184,20 +245,41 @@ def unit_ids(assessment):
 
 def submit_ratings(user, assessment, level="2", sources=("portfolio",), **per_outcome):
     """Declare no conflict and submit `level` for every outcome (per_outcome: {"o<id>": level} overrides)."""
-    values = {oid: {"level": per_outcome.get(f"o{oid}", level), "justification": "Seen at work",
-                    "sources": list(sources), "entry_ids": []} for oid in outcome_ids(assessment)}
+    values = {
+        oid: {
+            "level": per_outcome.get(f"o{oid}", level),
+            "justification": "Seen at work",
+            "sources": list(sources),
+            "entry_ids": [],
+        }
+        for oid in outcome_ids(assessment)
+    }
     assessor = next(a for a in assessment.active_assessors() if a.user_id == user.id)
-    return assessment_services.save_ratings(user, assessment, values, expected_version=assessor.version,
-                                            submit=True, declaration=(False, None))
+    return assessment_services.save_ratings(
+        user, assessment, values, expected_version=assessor.version, submit=True, declaration=(False, None)
+    )
 
 
 def decide(user, assessment, level="2", result="recognised", **fields):
-    outcomes = {oid: {"level": level, "result": result, "rationale": "Agreed", "gap_what": fields.get("gap_what", ""),
-                      "gap_where": fields.get("gap_where", "")} for oid in outcome_ids(assessment)}
+    outcomes = {
+        oid: {
+            "level": level,
+            "result": result,
+            "rationale": "Agreed",
+            "gap_what": fields.get("gap_what", ""),
+            "gap_where": fields.get("gap_where", ""),
+        }
+        for oid in outcome_ids(assessment)
+    }
     units = {uid: {"level": level, "rationale": "Shown at the workplace"} for uid in unit_ids(assessment)}
-    assessment_services.reconcile(user, assessment, outcome_values=outcomes, unit_values=units,
-                                  participant_ids=[a.user_id for a in assessment.active_assessors()],
-                                  expected_version=assessment.version)
+    assessment_services.reconcile(
+        user,
+        assessment,
+        outcome_values=outcomes,
+        unit_values=units,
+        participant_ids=[a.user_id for a in assessment.active_assessors()],
+        expected_version=assessment.version,
+    )
 
 
 @pytest.fixture
@@ -206,7 +288,9 @@ def people(make_user, make_organisation):
     college = make_organisation(name=f"College {next(_n)}")
     hotel = make_organisation(name=f"Hotel {next(_n)} Oy", type=OrganisationType.COMPANY)
     return SimpleNamespace(
-        home=home, college=college, hotel=hotel,
+        home=home,
+        college=college,
+        hotel=hotel,
         counsellor=make_user(Role.COUNSELLOR, organisation=home),
         teacher=make_user(Role.TEACHER, organisation=college),
         tutor=make_user(Role.WORKPLACE_TUTOR, organisation=hotel),

@@ -72,8 +72,9 @@ REPORT: list[str] = []
 
 def report(name: str, value_ms: float, floor_name: str, floor_ms: float, note: str = "") -> Figure:
     figure = Figure(name, value_ms, floor_name, floor_ms)
-    line = (f"{name:<48} {value_ms:9.2f} ms   floor {floor_name:<28} {floor_ms:8.2f} ms   "
-            f"ratio {figure.ratio:6.2f}x {note}")
+    line = (
+        f"{name:<48} {value_ms:9.2f} ms   floor {floor_name:<28} {floor_ms:8.2f} ms   ratio {figure.ratio:6.2f}x {note}"
+    )
     REPORT.append(line)
     print(line)
     return figure
@@ -117,8 +118,9 @@ def floors(bench_app):
     from tests.conftest import PASSWORD, log_in
 
     with bench_app.app_context():
-        user = create_user(None, email="bench@example.org", name="Bench Counsellor", roles={Role.COUNSELLOR},
-                           password=PASSWORD)
+        user = create_user(
+            None, email="bench@example.org", name="Bench Counsellor", roles={Role.COUNSELLOR}, password=PASSWORD
+        )
         db.session.commit()
         user_id = user.id
     client = bench_app.test_client()

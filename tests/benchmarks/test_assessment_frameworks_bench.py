@@ -30,16 +30,27 @@ def data(bench_app, floors):
         start = utcnow().replace(microsecond=0) + timedelta(days=1)
         case = None
         for n in range(INTERVIEWS):
-            case = Case(client=Client(first_name="Bench", last_name=str(n)), organisation_id=org.id,
-                        client_type=ClientType.SHORT_TERM, stage=Stage.ASSESSMENT, entry_date=date.today())
+            case = Case(
+                client=Client(first_name="Bench", last_name=str(n)),
+                organisation_id=org.id,
+                client_type=ClientType.SHORT_TERM,
+                stage=Stage.ASSESSMENT,
+                entry_date=date.today(),
+            )
             db.session.add(case)
             db.session.flush()
-            interview_services.schedule_interview(None, case, teacher=teacher, starts_at=start + timedelta(hours=n),
-                                                  duration_minutes=60, place="Room")
+            interview_services.schedule_interview(
+                None, case, teacher=teacher, starts_at=start + timedelta(hours=n), duration_minutes=60, place="Room"
+            )
         token = interview_services.issue_calendar_token(teacher)
         db.session.commit()
-        return {"version_id": version.id, "teacher_id": teacher.id, "case_id": case.id, "token": token,
-                "free_at": start + timedelta(hours=INTERVIEWS + 1)}
+        return {
+            "version_id": version.id,
+            "teacher_id": teacher.id,
+            "case_id": case.id,
+            "token": token,
+            "free_at": start + timedelta(hours=INTERVIEWS + 1),
+        }
 
 
 def test_import_of_a_sample_framework(bench_app, floors, data):
@@ -50,8 +61,7 @@ def test_import_of_a_sample_framework(bench_app, floors, data):
             framework_services.import_framework(None, text)
             db.session.rollback()
 
-    report("import catering framework (service)", time_it(run, repeat=20), "one query + template",
-           floors["query_ms"])
+    report("import catering framework (service)", time_it(run, repeat=20), "one query + template", floors["query_ms"])
 
 
 def test_version_page_against_the_floor(floors, data):
@@ -65,12 +75,14 @@ def test_booking_overlap_check_with_a_busy_teacher(bench_app, floors, data):
         with bench_app.app_context(), bench_app.test_request_context():
             case = db.session.get(Case, data["case_id"])
             teacher = db.session.get(interview_services.User, data["teacher_id"])
-            interview_services.schedule_interview(None, case, teacher=teacher, starts_at=data["free_at"],
-                                                  duration_minutes=60, place="Room")
+            interview_services.schedule_interview(
+                None, case, teacher=teacher, starts_at=data["free_at"], duration_minutes=60, place="Room"
+            )
             db.session.rollback()
 
-    report(f"schedule interview ({INTERVIEWS} booked)", time_it(run, repeat=30), "one query + template",
-           floors["query_ms"])
+    report(
+        f"schedule interview ({INTERVIEWS} booked)", time_it(run, repeat=30), "one query + template", floors["query_ms"]
+    )
 
 
 def test_calendar_feed(floors, data):

@@ -21,18 +21,30 @@ def world(bench_app):
         org = Organisation(name="Bench Guidance", type=OrganisationType.PUBLIC_BODY)
         hotel = Organisation(name="Bench Hotel Oy", type=OrganisationType.COMPANY)
         db.session.add_all([org, hotel])
-        people = {role: create_user(None, email=f"bench-{role.value}@example.org", name=role.value, roles={role},
-                                    organisation=hotel if role is Role.WORKPLACE_TUTOR else org, password=PASSWORD)
-                  for role in (Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR)}
-        side = build_assessment(people[Role.COUNSELLOR], people[Role.TEACHER], people[Role.WORKPLACE_TUTOR], hotel,
-                                org, units=5, outcomes=6)
-        entries = [PortfolioEntry(case_id=side.case.id, section=Section.WORK, title=f"Item {n}", language="fi")
-                   for n in range(10)]
+        people = {
+            role: create_user(
+                None,
+                email=f"bench-{role.value}@example.org",
+                name=role.value,
+                roles={role},
+                organisation=hotel if role is Role.WORKPLACE_TUTOR else org,
+                password=PASSWORD,
+            )
+            for role in (Role.COUNSELLOR, Role.TEACHER, Role.WORKPLACE_TUTOR)
+        }
+        side = build_assessment(
+            people[Role.COUNSELLOR], people[Role.TEACHER], people[Role.WORKPLACE_TUTOR], hotel, org, units=5, outcomes=6
+        )
+        entries = [
+            PortfolioEntry(case_id=side.case.id, section=Section.WORK, title=f"Item {n}", language="fi")
+            for n in range(10)
+        ]
         db.session.add_all(entries)
         db.session.flush()
         for n, oid in enumerate(outcome_ids(side.assessment)):
-            evidence_services.map_evidence(people[Role.COUNSELLOR], side.case, outcome_id=oid,
-                                           entry_id=entries[n % 10].id)
+            evidence_services.map_evidence(
+                people[Role.COUNSELLOR], side.case, outcome_id=oid, entry_id=entries[n % 10].id
+            )
         submit_ratings(people[Role.COUNSELLOR], side.assessment)
         submit_ratings(people[Role.TEACHER], side.assessment, level="3")
         db.session.commit()
@@ -68,12 +80,14 @@ def test_signed_off_results(bench_app, floors, world):
     ids, _clients, user_ids = world
     with bench_app.app_context():
         assessment = db.session.get(assessment_services.Assessment, ids["assessment"])
-        tutor, teacher, counsellor = (db.session.get(User, user_ids[role])
-                                      for role in (Role.WORKPLACE_TUTOR, Role.TEACHER, Role.COUNSELLOR))
+        tutor, teacher, counsellor = (
+            db.session.get(User, user_ids[role]) for role in (Role.WORKPLACE_TUTOR, Role.TEACHER, Role.COUNSELLOR)
+        )
         submit_ratings(tutor, assessment)
         decide(teacher, assessment)
-        assessment_services.sign_off(teacher, assessment, expected_version=assessment.version,
-                                     acknowledge_thin_evidence=True)
+        assessment_services.sign_off(
+            teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+        )
         assessment_services.confirm(counsellor, assessment, expected_version=assessment.version)
         db.session.commit()
         case = assessment.case

@@ -30,23 +30,51 @@ def caseload(bench_app, floors):
         first_client = (db.session.scalar(select(Client.id).order_by(Client.id.desc())) or 0) + 1
         now = datetime.now(UTC)
         stages = list(Stage)
-        db.session.execute(insert(Client), [
-            {"id": first_client + n, "organisation_id": organisation.id, "first_name": f"First{n}",
-             "last_name": f"Last{n:05d}", "search_name": f"first{n} last{n:05d}",
-             "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1),
-             "birth_year": 1960 + n % 40, "gender": Gender.FEMALE if n % 2 else Gender.MALE,
-             "preferred_language": "fi", "created_at": now, "version": 1}
-            for n in range(CASES)])
-        db.session.execute(insert(Case), [
-            {"id": first_client + n, "client_id": first_client + n, "organisation_id": organisation.id,
-             "counsellor_id": counsellor.id, "client_type": ClientType.LONG_TERM if n % 3 else ClientType.SHORT_TERM,
-             "stage": stages[n % len(stages)], "entry_date": date(2025, 1, 1) + timedelta(days=n % 690),
-             "target": "Catering and hospitality", "last_activity_at": now - timedelta(hours=n),
-             "created_at": now, "version": 1}
-            for n in range(CASES)])
-        db.session.execute(insert(StageChange), [
-            {"case_id": first_client + n, "to_stage": Stage.IDENTIFICATION, "on": date(2025, 1, 1), "at": now}
-            for n in range(CASES)])
+        db.session.execute(
+            insert(Client),
+            [
+                {
+                    "id": first_client + n,
+                    "organisation_id": organisation.id,
+                    "first_name": f"First{n}",
+                    "last_name": f"Last{n:05d}",
+                    "search_name": f"first{n} last{n:05d}",
+                    "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1),
+                    "birth_year": 1960 + n % 40,
+                    "gender": Gender.FEMALE if n % 2 else Gender.MALE,
+                    "preferred_language": "fi",
+                    "created_at": now,
+                    "version": 1,
+                }
+                for n in range(CASES)
+            ],
+        )
+        db.session.execute(
+            insert(Case),
+            [
+                {
+                    "id": first_client + n,
+                    "client_id": first_client + n,
+                    "organisation_id": organisation.id,
+                    "counsellor_id": counsellor.id,
+                    "client_type": ClientType.LONG_TERM if n % 3 else ClientType.SHORT_TERM,
+                    "stage": stages[n % len(stages)],
+                    "entry_date": date(2025, 1, 1) + timedelta(days=n % 690),
+                    "target": "Catering and hospitality",
+                    "last_activity_at": now - timedelta(hours=n),
+                    "created_at": now,
+                    "version": 1,
+                }
+                for n in range(CASES)
+            ],
+        )
+        db.session.execute(
+            insert(StageChange),
+            [
+                {"case_id": first_client + n, "to_stage": Stage.IDENTIFICATION, "on": date(2025, 1, 1), "at": now}
+                for n in range(CASES)
+            ],
+        )
         db.session.commit()
     return floors
 
@@ -67,12 +95,15 @@ def _queries(app, fn) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize(("name", "url"), [
-    ("case list, first page (10,000 cases)", "/cases"),
-    ("case list, page 100", "/cases?page=100"),
-    ("case list, stage filter + name sort", "/cases?stage=assessment&sort=name"),
-    ("case list, name search", "/cases?q=last0999"),
-])
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("case list, first page (10,000 cases)", "/cases"),
+        ("case list, page 100", "/cases?page=100"),
+        ("case list, stage filter + name sort", "/cases?stage=assessment&sort=name"),
+        ("case list, name search", "/cases?q=last0999"),
+    ],
+)
 def test_case_list_against_the_floor(bench_app, caseload, name, url):
     client = caseload["client"]
     assert client.get(url).status_code == 200
@@ -82,15 +113,23 @@ def test_case_list_against_the_floor(bench_app, caseload, name, url):
 
 def test_dashboard_against_the_floor(bench_app, caseload):
     client = caseload["client"]
-    report("dashboard with 10,000 cases", time_it(lambda: client.get("/"), repeat=30), "one query + template",
-           caseload["query_ms"])
+    report(
+        "dashboard with 10,000 cases",
+        time_it(lambda: client.get("/"), repeat=30),
+        "one query + template",
+        caseload["query_ms"],
+    )
     report_value("  SQL statements: dashboard", _queries(bench_app, lambda: client.get("/")), "statements")
 
 
 def test_csv_export_of_every_case(bench_app, caseload):
     client = caseload["client"]
-    report("CSV export of 10,000 cases", time_it(lambda: client.get("/cases/export.csv").close(), repeat=3, warmup=1),
-           "one query + template", caseload["query_ms"])
+    report(
+        "CSV export of 10,000 cases",
+        time_it(lambda: client.get("/cases/export.csv").close(), repeat=3, warmup=1),
+        "one query + template",
+        caseload["query_ms"],
+    )
 
 
 IMPORT_ROWS = 10_000
@@ -105,7 +144,9 @@ def test_case_import_of_ten_thousand_rows(bench_app, caseload):
     header = "first_name;last_name;birth_date;gender;email;country_of_birth;mother_tongue;client_type;entry_date\n"
     text = header + "".join(
         f"Import{n};Person{n:05d};{1960 + n % 40}-{n % 12 + 1:02d}-{n % 28 + 1:02d};female;p{n}@example.net;SO;so;"
-        f"long_term;2026-02-01\n" for n in range(IMPORT_ROWS))
+        f"long_term;2026-02-01\n"
+        for n in range(IMPORT_ROWS)
+    )
     with bench_app.app_context():
         actor = db.session.get(User, caseload["user_id"])
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -115,7 +156,12 @@ def test_case_import_of_ten_thousand_rows(bench_app, caseload):
         seconds = time.perf_counter() - started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert report_.ok and len(report_.applied) == IMPORT_ROWS
-    report_value(f"case import of {IMPORT_ROWS:,} rows", seconds, "s",
-                 f"({seconds / IMPORT_ROWS * 1000:.2f} ms a row; target < 30 s)")
-    report_value("  peak RSS of the process after the import", rss_after, "MiB",
-                 f"(was {rss_before:.0f} MiB before it)")
+    report_value(
+        f"case import of {IMPORT_ROWS:,} rows",
+        seconds,
+        "s",
+        f"({seconds / IMPORT_ROWS * 1000:.2f} ms a row; target < 30 s)",
+    )
+    report_value(
+        "  peak RSS of the process after the import", rss_after, "MiB", f"(was {rss_before:.0f} MiB before it)"
+    )

@@ -27,8 +27,14 @@ def issuer(bench_app):
         org = Organisation(name="Bench College", type=OrganisationType.EDUCATION_PROVIDER, municipality="Kuopio")
         db.session.add(org)
         give_test_seal(org)
-        user = create_user(None, email="bench-issuer@example.org", name="Bench Issuer", roles={Role.COUNSELLOR},
-                           organisation=org, password="bench-password")
+        user = create_user(
+            None,
+            email="bench-issuer@example.org",
+            name="Bench Issuer",
+            roles={Role.COUNSELLOR},
+            organisation=org,
+            password="bench-password",
+        )
         db.session.commit()
         return user.id, org.id
 
@@ -84,16 +90,22 @@ def test_issue_one_sealed_four_language_certificate(bench_app, issuer, loopback_
         report("floor: WeasyPrint one-line page (CPU)", floor_cpu_ms, "same", floor_cpu_ms)
         cases = iter(_cases(60, org_id))
         case = next(cases)
-        snapshot = {**services.preview_content(user, case, FOUR_LANGUAGES), "number": "ISOK-2026-000001",
-                    "verification_code": services.new_verification_code(), "issued_on": "2026-03-06"}
+        snapshot = {
+            **services.preview_content(user, case, FOUR_LANGUAGES),
+            "number": "ISOK-2026-000001",
+            "verification_code": services.new_verification_code(),
+            "issued_on": "2026-03-06",
+        }
 
         def render():
             rendering.render_certificate_pdf(snapshot)
 
-        report("render 4-language certificate (PDF/A)", time_it(render, repeat=10), "WeasyPrint one-line page",
-               floor_ms)
-        report("render 4-language certificate (CPU)", cpu_time_it(render, repeat=10), "one-line page (CPU)",
-               floor_cpu_ms)
+        report(
+            "render 4-language certificate (PDF/A)", time_it(render, repeat=10), "WeasyPrint one-line page", floor_ms
+        )
+        report(
+            "render 4-language certificate (CPU)", cpu_time_it(render, repeat=10), "one-line page (CPU)", floor_cpu_ms
+        )
         unsealed = rendering.render_certificate_pdf(snapshot)
         record = seals.active_seal(org_id)
         signer = seals.signer(record)
@@ -104,20 +116,40 @@ def test_issue_one_sealed_four_language_certificate(bench_app, issuer, loopback_
         def seal_lta():
             seal.seal_pdf(unsealed, signer, reason="bench", location="Kuopio", timestamping=stamping)
 
-        report("seal (PAdES B-LTA, loopback TSA)", time_it(seal_lta, repeat=10), "WeasyPrint one-line page",
-               floor_ms, note="(two timestamps, validation data, document timestamp)")
-        report("seal (PAdES B-LTA, CPU)", cpu_time_it(seal_lta, repeat=10), "one-line page (CPU)", floor_cpu_ms,
-               note="(the loopback TSA's work included)")
+        report(
+            "seal (PAdES B-LTA, loopback TSA)",
+            time_it(seal_lta, repeat=10),
+            "WeasyPrint one-line page",
+            floor_ms,
+            note="(two timestamps, validation data, document timestamp)",
+        )
+        report(
+            "seal (PAdES B-LTA, CPU)",
+            cpu_time_it(seal_lta, repeat=10),
+            "one-line page (CPU)",
+            floor_cpu_ms,
+            note="(the loopback TSA's work included)",
+        )
 
         def issue_one():
             services.issue_certificate(user, next(cases), FOUR_LANGUAGES)
             db.session.commit()
 
         issue_ms = time_it(issue_one, repeat=20, warmup=2)
-        report("issue sealed 4-language certificate", issue_ms, "WeasyPrint one-line page", floor_ms,
-               note="(render + B-LTA seal + store + commit)")
-        report("issue sealed 4-language certificate (CPU)", cpu_time_it(issue_one, repeat=20), "one-line page (CPU)",
-               floor_cpu_ms, note="(render + B-LTA seal + store + commit)")
+        report(
+            "issue sealed 4-language certificate",
+            issue_ms,
+            "WeasyPrint one-line page",
+            floor_ms,
+            note="(render + B-LTA seal + store + commit)",
+        )
+        report(
+            "issue sealed 4-language certificate (CPU)",
+            cpu_time_it(issue_one, repeat=20),
+            "one-line page (CPU)",
+            floor_cpu_ms,
+            note="(render + B-LTA seal + store + commit)",
+        )
 
 
 @pytest.mark.parametrize("count", [20, 100])
@@ -139,8 +171,12 @@ def test_bulk_issue_memory_does_not_grow_with_the_count(bench_app, issuer, count
     peak = peak_memory_mib(run_job)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report_value(f"bulk issue of {count}: peak Python heap", peak, "MiB", "(tracemalloc)")
-    report_value(f"bulk issue of {count}: peak RSS of the process", rss_after, "MiB",
-                 f"(was {rss_before:.0f} MiB before this run)")
+    report_value(
+        f"bulk issue of {count}: peak RSS of the process",
+        rss_after,
+        "MiB",
+        f"(was {rss_before:.0f} MiB before this run)",
+    )
 
 
 def _resident_mib() -> float:
@@ -198,6 +234,10 @@ def test_bulk_issue_resident_memory_stays_flat(bench_app, issuer):
         with _ResidentPeak() as sampled:
             _run_job(bench_app, job_id)
         after = _resident_mib()
-        report_value(f"bulk issue of 50 ({run}): resident set", after, "MiB",
-                     f"(before {before:.1f} MiB, peak {sampled.peak:.1f} MiB)")
+        report_value(
+            f"bulk issue of 50 ({run}): resident set",
+            after,
+            "MiB",
+            f"(before {before:.1f} MiB, peak {sampled.peak:.1f} MiB)",
+        )
         report_value(f"bulk issue of 50 ({run}): growth per certificate", (after - before) * 1024 / 50, "KiB")

@@ -29,9 +29,14 @@ KINDS = ("interview_guide", "self_assessment", "glossary", "criteria", "pictures
 LICENCES = ("cc-by", "cc-by-sa", "cc-by-nc", "cc0", "members")
 LANGUAGES = ("fi", "sv", "en", "ar", "so", "ru", "fa", "uk", "ti", "prs")
 AUDIENCES = ("counsellors", "teachers", "tutors", "clients")
-WORDS = [("keittiö", "jikada", "kitchen"), ("siivous", "nadiifin", "cleaning"), ("hygienia", "nadaafad", "hygiene"),
-         ("asiakaspalvelu", "adeegga macaamiisha", "customer service"), ("työturvallisuus", "badbaadada shaqada",
-         "safety at work"), ("haastattelu", "wareysi", "interview")]
+WORDS = [
+    ("keittiö", "jikada", "kitchen"),
+    ("siivous", "nadiifin", "cleaning"),
+    ("hygienia", "nadaafad", "hygiene"),
+    ("asiakaspalvelu", "adeegga macaamiisha", "customer service"),
+    ("työturvallisuus", "badbaadada shaqada", "safety at work"),
+    ("haastattelu", "wareysi", "interview"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +48,16 @@ def bank(bench_app, floors):
 def fill(bench_app) -> None:
     with bench_app.app_context():
         now = datetime.now(UTC)
-        db.session.execute(insert(Organisation), [
-            {"name": f"Bench organisation {n}", "type": OrganisationType.EDUCATION_PROVIDER, "created_at": now}
-            for n in range(ORGANISATIONS)])
-        organisations = db.session.scalars(select(Organisation.id).where(
-            Organisation.name.like("Bench organisation %"))).all()
+        db.session.execute(
+            insert(Organisation),
+            [
+                {"name": f"Bench organisation {n}", "type": OrganisationType.EDUCATION_PROVIDER, "created_at": now}
+                for n in range(ORGANISATIONS)
+            ],
+        )
+        organisations = db.session.scalars(
+            select(Organisation.id).where(Organisation.name.like("Bench organisation %"))
+        ).all()
         rows, languages = [], []
         for n in range(MATERIALS):
             fi, so, en = WORDS[n % len(WORDS)]
@@ -56,22 +66,46 @@ def fill(bench_app) -> None:
             tags = [fi, en]
             codes = {LANGUAGES[n % len(LANGUAGES)], LANGUAGES[(n // 3) % len(LANGUAGES)], "fi"}
             audiences = {AUDIENCES[n % 4], AUDIENCES[(n // 4) % 4]}
-            rows.append({
-                "id": n + 1, "organisation_id": organisations[n % ORGANISATIONS], "title": title,
-                "description": description, "text_language": "fi", "kind": KINDS[n % len(KINDS)],
-                "field": ("00", "01", "09", "10")[n % 4], "licence": LICENCES[n % len(LICENCES)], "tags": tags,
-                "audience_mask": mask_of(audiences, AUDIENCE_BITS), "language_mask": language_mask_of(codes),
-                "status": "withdrawn" if n % 97 == 0 else "published", "downloads": n % 50,
-                "created_at": now - timedelta(minutes=n), "updated_at": now - timedelta(minutes=n), "version": 1,
-                "search_text": " ".join([*title.values(), *description.values(), *tags]).casefold()})
+            rows.append(
+                {
+                    "id": n + 1,
+                    "organisation_id": organisations[n % ORGANISATIONS],
+                    "title": title,
+                    "description": description,
+                    "text_language": "fi",
+                    "kind": KINDS[n % len(KINDS)],
+                    "field": ("00", "01", "09", "10")[n % 4],
+                    "licence": LICENCES[n % len(LICENCES)],
+                    "tags": tags,
+                    "audience_mask": mask_of(audiences, AUDIENCE_BITS),
+                    "language_mask": language_mask_of(codes),
+                    "status": "withdrawn" if n % 97 == 0 else "published",
+                    "downloads": n % 50,
+                    "created_at": now - timedelta(minutes=n),
+                    "updated_at": now - timedelta(minutes=n),
+                    "version": 1,
+                    "search_text": " ".join([*title.values(), *description.values(), *tags]).casefold(),
+                }
+            )
             languages += [{"material_id": n + 1, "code": code} for code in codes]
         db.session.execute(insert(Material), rows)
         db.session.execute(insert(MaterialLanguage), languages)
-        files = [{"material_id": n % MATERIALS + 1, "position": n // MATERIALS, "revision": 1, "name": f"file-{n}.pdf",
-                  "media_type": "application/pdf", "sha256": f"{n:064x}", "size": 1000, "uploaded_at": now,
-                  "words": ""} for n in range(FILES)]
+        files = [
+            {
+                "material_id": n % MATERIALS + 1,
+                "position": n // MATERIALS,
+                "revision": 1,
+                "name": f"file-{n}.pdf",
+                "media_type": "application/pdf",
+                "sha256": f"{n:064x}",
+                "size": 1000,
+                "uploaded_at": now,
+                "words": "",
+            }
+            for n in range(FILES)
+        ]
         for start in range(0, FILES, 10_000):
-            db.session.execute(insert(MaterialFile), files[start:start + 10_000])
+            db.session.execute(insert(MaterialFile), files[start : start + 10_000])
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("INSERT INTO material_fts (rowid, body) SELECT id, search_text FROM material"))
         else:
@@ -91,16 +125,28 @@ def test_search_with_facets_against_the_floor(bench_app, bank, floors):
     ]:
         response = bank.get(url)
         assert response.status_code == 200, url
-        report(f"{name} [{dialect}]", time_it(lambda url=url: bank.get(url), repeat=20), "one query + template",
-               floors["query_ms"])
-    cold = iter([f"/materials/?q={word}&kind={kind}" for word in ("jikada", "hygien", "kitchen", "wareysi")
-                 for kind in KINDS])  # every request a new search: its facets are counted, not cached
-    report(f"materials: a new search each time, facets counted [{dialect}]",
-           time_it(lambda: bank.get(next(cold)), repeat=25, warmup=2), "one query + template", floors["query_ms"])
+        report(
+            f"{name} [{dialect}]",
+            time_it(lambda url=url: bank.get(url), repeat=20),
+            "one query + template",
+            floors["query_ms"],
+        )
+    cold = iter(
+        [f"/materials/?q={word}&kind={kind}" for word in ("jikada", "hygien", "kitchen", "wareysi") for kind in KINDS]
+    )  # every request a new search: its facets are counted, not cached
+    report(
+        f"materials: a new search each time, facets counted [{dialect}]",
+        time_it(lambda: bank.get(next(cold)), repeat=25, warmup=2),
+        "one query + template",
+        floors["query_ms"],
+    )
     visitor = bench_app.test_client()
-    report(f"materials: a visitor's search [{dialect}]", time_it(lambda: visitor.get("/materials/?q=nadiifin"),
-                                                                 repeat=20), "one query + template",
-           floors["query_ms"])
+    report(
+        f"materials: a visitor's search [{dialect}]",
+        time_it(lambda: visitor.get("/materials/?q=nadiifin"), repeat=20),
+        "one query + template",
+        floors["query_ms"],
+    )
 
 
 def _rss_kib() -> int:
@@ -118,10 +164,16 @@ def test_streaming_a_large_video_keeps_memory_flat(bench_app, bank, tmp_path):
             chunk = os.urandom(1024 * 1024)
             for _ in range(VIDEO_MB):
                 out.write(chunk)
-        material = db.session.scalar(select(Material).where(Material.licence == "cc-by",
-                                                            Material.status == "published").limit(1))
-        file = MaterialFile(material_id=material.id, name="video.mp4", media_type="video/mp4", sha256=digest,
-                            size=VIDEO_MB * 1024 * 1024)
+        material = db.session.scalar(
+            select(Material).where(Material.licence == "cc-by", Material.status == "published").limit(1)
+        )
+        file = MaterialFile(
+            material_id=material.id,
+            name="video.mp4",
+            media_type="video/mp4",
+            sha256=digest,
+            size=VIDEO_MB * 1024 * 1024,
+        )
         db.session.add(file)
         db.session.commit()
         file_id = file.id
@@ -147,8 +199,12 @@ def test_streaming_a_large_video_keeps_memory_flat(bench_app, bank, tmp_path):
         sampler.join()
     seconds = time.perf_counter() - started
     assert received == VIDEO_MB * 1024 * 1024
-    report_value(f"materials: stream a {VIDEO_MB} MB video, RSS growth", (max(peak) - before) / 1024, "MiB",
-                 f"(resident memory sampled while reading; {VIDEO_MB / seconds:.0f} MB/s)")
+    report_value(
+        f"materials: stream a {VIDEO_MB} MB video, RSS growth",
+        (max(peak) - before) / 1024,
+        "MiB",
+        f"(resident memory sampled while reading; {VIDEO_MB / seconds:.0f} MB/s)",
+    )
     with bank.get(f"/materials/files/{file_id}", headers={"Range": "bytes=400000000-400999999"}) as part:
         assert part.status_code == 206 and len(part.data) == 1_000_000
     path.unlink()

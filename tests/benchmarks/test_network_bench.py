@@ -24,13 +24,27 @@ START = date(2025, 1, 1)
 @pytest.fixture(scope="module")
 def network(bench_app, floors):
     with bench_app.app_context():
-        services.save_settings(None, name="ISOK", code=None, starts_on=START, ends_on=date(2027, 12, 31),
-                               rule_set="esf_plus_2021_2027", suppression_threshold=5)
-        for key, value in {"partners_major_companies": 10, "training_participants": 70,
-                           "dissemination_attendees": 620}.items():
+        services.save_settings(
+            None,
+            name="ISOK",
+            code=None,
+            starts_on=START,
+            ends_on=date(2027, 12, 31),
+            rule_set="esf_plus_2021_2027",
+            suppression_threshold=5,
+        )
+        for key, value in {
+            "partners_major_companies": 10,
+            "training_participants": 70,
+            "dissemination_attendees": 620,
+        }.items():
             services.set_target(None, key, value)
-        kinds = [(OrganisationType.COMPANY, CompanySize.MAJOR), (OrganisationType.COMPANY, CompanySize.SME),
-                 (OrganisationType.PUBLIC_BODY, None), (OrganisationType.OTHER, None)]
+        kinds = [
+            (OrganisationType.COMPANY, CompanySize.MAJOR),
+            (OrganisationType.COMPANY, CompanySize.SME),
+            (OrganisationType.PUBLIC_BODY, None),
+            (OrganisationType.OTHER, None),
+        ]
         organisations = []
         for n in range(200):
             kind, size = kinds[n % 4]
@@ -38,24 +52,58 @@ def network(bench_app, floors):
             db.session.add(organisation)
             organisations.append(organisation)
             services.add_partner(None, organisation, first_cooperation_on=START + timedelta(days=n * 3))
-        bench_manager = create_user(None, email="bench-manager@example.org", name="Bench Manager",
-                                    roles={Role.PROJECT_MANAGER}, password=PASSWORD)
+        bench_manager = create_user(
+            None,
+            email="bench-manager@example.org",
+            name="Bench Manager",
+            roles={Role.PROJECT_MANAGER},
+            password=PASSWORD,
+        )
         for t in range(40):
             starts_on = START + timedelta(days=t * 15)
             training = catalogue.create_course(
-                bench_manager, publish=True, organisation=organisations[t % 10], title={"en": f"Training {t}"},
-                description={}, audience={}, prerequisites={}, text_language="en", field="01", level=None,
-                credits=None, mode="place", place="Kuopio", seats=25, enrolment_opens_on=starts_on,
-                enrolment_closes_on=starts_on, sessions=[catalogue.SessionInput(starts_on, starts_on + timedelta(1))],
-                languages=["fi"], open_to="members", programme=True, graded=False, pricing_rule="free_for_members",
-                member_fee=0, outside_fee=0, contact_name="Bench", contact_email="bench@example.org",
-                contact_phone=None, unit_ids=[])
+                bench_manager,
+                publish=True,
+                organisation=organisations[t % 10],
+                title={"en": f"Training {t}"},
+                description={},
+                audience={},
+                prerequisites={},
+                text_language="en",
+                field="01",
+                level=None,
+                credits=None,
+                mode="place",
+                place="Kuopio",
+                seats=25,
+                enrolment_opens_on=starts_on,
+                enrolment_closes_on=starts_on,
+                sessions=[catalogue.SessionInput(starts_on, starts_on + timedelta(1))],
+                languages=["fi"],
+                open_to="members",
+                programme=True,
+                graded=False,
+                pricing_rule="free_for_members",
+                member_fee=0,
+                outside_fee=0,
+                contact_name="Bench",
+                contact_email="bench@example.org",
+                contact_phone=None,
+                unit_ids=[],
+            )
             for p in range(25):
                 catalogue.record_participant(
-                    bench_manager, training, catalogue.Person(name=f"Person {(t * 25 + p) % 700}",
-                                                              organisation=organisations[p % 20], role="teacher",
-                                                              gender="female" if p % 2 else "male"),
-                    completion="completed" if p % 3 else None, completed_on=training.ends_on if p % 3 else None)
+                    bench_manager,
+                    training,
+                    catalogue.Person(
+                        name=f"Person {(t * 25 + p) % 700}",
+                        organisation=organisations[p % 20],
+                        role="teacher",
+                        gender="female" if p % 2 else "male",
+                    ),
+                    completion="completed" if p % 3 else None,
+                    completed_on=training.ends_on if p % 3 else None,
+                )
         for e in range(300):
             services.create_event(None, title=f"Event {e}", held_on=START + timedelta(days=e * 2), headcount=e % 90)
         db.session.commit()
@@ -66,17 +114,24 @@ def network(bench_app, floors):
 
 
 def test_network_pages_against_the_floor(network, floors):
-    for name, url in [("network overview", "/network/"), ("partner list (200)", "/network/partners"),
-                      ("training list (40)", "/courses/programme"), ("start page (project manager)", "/")]:
+    for name, url in [
+        ("network overview", "/network/"),
+        ("partner list (200)", "/network/partners"),
+        ("training list (40)", "/courses/programme"),
+        ("start page (project manager)", "/"),
+    ]:
         assert network.get(url).status_code == 200
-        report(name, time_it(lambda url=url: network.get(url), repeat=30), "one query + template",
-               floors["query_ms"])
+        report(name, time_it(lambda url=url: network.get(url), repeat=30), "one query + template", floors["query_ms"])
 
 
 def test_indicator_values_and_an_import_preview(bench_app, network, floors):
     with bench_app.app_context():
-        report("indicator_values() (all targets, SQL)", time_it(queries.indicator_values, repeat=30),
-               "one query + template", floors["query_ms"])
+        report(
+            "indicator_values() (all targets, SQL)",
+            time_it(queries.indicator_values, repeat=30),
+            "one query + template",
+            floors["query_ms"],
+        )
         csv = "title,date,headcount\n" + "".join(f"Imported {n},2025-0{n % 9 + 1}-15,{n % 50}\n" for n in range(500))
 
         def preview():
@@ -85,6 +140,10 @@ def test_indicator_values_and_an_import_preview(bench_app, network, floors):
             db.session.rollback()
             assert result.ok
 
-        report("import preview, 500 events", time_it(preview, repeat=3, warmup=1), "one query + template",
-               floors["query_ms"])
+        report(
+            "import preview, 500 events",
+            time_it(preview, repeat=3, warmup=1),
+            "one query + template",
+            floors["query_ms"],
+        )
         report_value("import preview, 500 events: peak memory", peak_memory_mib(preview), "MiB")

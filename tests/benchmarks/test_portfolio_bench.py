@@ -19,9 +19,12 @@ SIZE = 20_000_000  # just under the default 20 MB limit per file
 def _big_pdf(path):
     """A valid PDF whose one page carries ~20 MB of content stream."""
     body = b"q Q\n" * (SIZE // 4 - 100)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
     with path.open("wb") as out:
         out.write(b"%PDF-1.4\n")
         offsets = []
@@ -36,8 +39,9 @@ def _big_pdf(path):
 @pytest.fixture(scope="module")
 def upload_target(bench_app, tmp_path_factory):
     with bench_app.app_context():
-        org_user = create_user(None, email="pf-client@example.org", name="Bench Client", roles={Role.CLIENT},
-                               password=PASSWORD)
+        org_user = create_user(
+            None, email="pf-client@example.org", name="Bench Client", roles={Role.CLIENT}, password=PASSWORD
+        )
         from isok.accounts.models import Organisation, OrganisationType
 
         organisation = Organisation(name="Bench Org", type=OrganisationType.EDUCATION_PROVIDER)
@@ -66,8 +70,10 @@ def _multipart_on_disk(path):
     """The request body a browser would send, written to disk so the test client streams it like a socket."""
     body = path.with_suffix(path.suffix + ".body")
     with body.open("wb") as out, path.open("rb") as source:
-        out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"\r\n'
-                  f"Content-Type: application/octet-stream\r\n\r\n".encode())
+        out.write(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        )
         while chunk := source.read(1024 * 1024):
             out.write(chunk)
         out.write(f"\r\n--{BOUNDARY}--\r\n".encode())
@@ -76,24 +82,32 @@ def _multipart_on_disk(path):
 
 def _upload(client, entry_id, body):
     with body.open("rb") as handle:
-        response = client.post(f"/portfolio/entries/{entry_id}/files", input_stream=handle,
-                               content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                               headers={"Content-Length": str(body.stat().st_size)})
+        response = client.post(
+            f"/portfolio/entries/{entry_id}/files",
+            input_stream=handle,
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+            headers={"Content-Length": str(body.stat().st_size)},
+        )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
 def test_memory_while_uploading_a_20_mb_pdf(upload_target):
     client, entry_id, pdf, _text = upload_target
     peak = peak_memory_mib(lambda: _upload(client, entry_id, pdf))
-    report_value("upload 20 MB PDF: peak Python heap growth", peak, "MiB",
-                 f"(request body {pdf.stat().st_size / 2**20:.1f} MiB)")
+    report_value(
+        "upload 20 MB PDF: peak Python heap growth", peak, "MiB", f"(request body {pdf.stat().st_size / 2**20:.1f} MiB)"
+    )
 
 
 def test_memory_while_uploading_a_20_mb_text(upload_target):
     client, entry_id, _pdf, text = upload_target
     peak = peak_memory_mib(lambda: _upload(client, entry_id, text))
-    report_value("upload 20 MB text: peak Python heap growth", peak, "MiB",
-                 f"(request body {text.stat().st_size / 2**20:.1f} MiB)")
+    report_value(
+        "upload 20 MB text: peak Python heap growth",
+        peak,
+        "MiB",
+        f"(request body {text.stat().st_size / 2**20:.1f} MiB)",
+    )
 
 
 def test_time_to_upload_a_20_mb_pdf(upload_target, floors):

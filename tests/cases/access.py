@@ -24,12 +24,20 @@ def build_world(world):
     admin = world.users["admin"]
     world.cases = {}
     for key, org, users in (("own", world.org, world.users), ("foreign", world.other_org, world.other_users)):
-        client = services.register_client(admin, org, first_name="Faadumo", last_name=f"{key.title()} Abdi",
-                                          birth_date=date(1990, 1, 2))
-        case = services.open_case(admin, client, organisation=org, client_type=ClientType.LONG_TERM,
-                                  entry_date=date(2026, 1, 5), counsellor=users["counsellor"])
-        consent = services.record_consent(admin, client, purpose=ConsentPurpose.VALIDATION,
-                                          given_on=date(2026, 1, 5), information_language="so")
+        client = services.register_client(
+            admin, org, first_name="Faadumo", last_name=f"{key.title()} Abdi", birth_date=date(1990, 1, 2)
+        )
+        case = services.open_case(
+            admin,
+            client,
+            organisation=org,
+            client_type=ClientType.LONG_TERM,
+            entry_date=date(2026, 1, 5),
+            counsellor=users["counsellor"],
+        )
+        consent = services.record_consent(
+            admin, client, purpose=ConsentPurpose.VALIDATION, given_on=date(2026, 1, 5), information_language="so"
+        )
         world.cases[key] = case
         setattr(world, f"{key}_consent", consent)
     services.link_user(admin, world.cases["own"].client, world.users["client"])
@@ -48,9 +56,10 @@ def _client(key):
 
 
 def _variants(endpoint, method, param, expectations, data=None):
-    return [Access(endpoint, method, expected, params=param(key), variant=key,
-                   data=data or (lambda w, r: {}))
-            for key, expected in zip(("own", "foreign", "missing"), expectations, strict=True)]
+    return [
+        Access(endpoint, method, expected, params=param(key), variant=key, data=data or (lambda w, r: {}))
+        for key, expected in zip(("own", "foreign", "missing"), expectations, strict=True)
+    ]
 
 
 VIEW = (OWN_CASE, FOREIGN_CASE, MISSING_CASE)
@@ -90,19 +99,52 @@ ROUTES = [
     *_variants("cases.handover", "GET", _case, MANAGE),
     *_variants("cases.reassign", "POST", _case, MANAGE),
     *_variants("cases.transfer", "POST", _case, MANAGE),
-    Access("cases.withdraw_consent", "POST", MANAGE_OWN, variant="own",
-           params=lambda w, r: {"client_id": w.cases["own"].client_id, "consent_id": w.own_consent.id}),
-    Access("cases.withdraw_consent", "POST", MANAGE_FOREIGN, variant="foreign",
-           params=lambda w, r: {"client_id": w.cases["foreign"].client_id, "consent_id": w.foreign_consent.id}),
-    Access("cases.withdraw_consent", "POST", MANAGE_MISSING, variant="consent of another client",
-           params=lambda w, r: {"client_id": w.cases["own"].client_id, "consent_id": w.foreign_consent.id}),
+    Access(
+        "cases.withdraw_consent",
+        "POST",
+        MANAGE_OWN,
+        variant="own",
+        params=lambda w, r: {"client_id": w.cases["own"].client_id, "consent_id": w.own_consent.id},
+    ),
+    Access(
+        "cases.withdraw_consent",
+        "POST",
+        MANAGE_FOREIGN,
+        variant="foreign",
+        params=lambda w, r: {"client_id": w.cases["foreign"].client_id, "consent_id": w.foreign_consent.id},
+    ),
+    Access(
+        "cases.withdraw_consent",
+        "POST",
+        MANAGE_MISSING,
+        variant="consent of another client",
+        params=lambda w, r: {"client_id": w.cases["own"].client_id, "consent_id": w.foreign_consent.id},
+    ),
     # Answering a transfer is the last declaration: declining changes the world.
-    Access("cases.answer_transfer", "POST", MANAGE_FOREIGN, variant="foreign", data=lambda w, r: {"accept": "0"},
-           params=lambda w, r: {"handover_id": w.outgoing_transfer.id}),
-    Access("cases.answer_transfer", "POST", MANAGE_MISSING, variant="missing", data=lambda w, r: {"accept": "0"},
-           params=lambda w, r: {"handover_id": MISSING_ID}),
-    Access("cases.answer_transfer", "POST", MANAGE_OWN, variant="own", data=lambda w, r: {"accept": "0"},
-           params=lambda w, r: {"handover_id": w.incoming_transfer.id}),
+    Access(
+        "cases.answer_transfer",
+        "POST",
+        MANAGE_FOREIGN,
+        variant="foreign",
+        data=lambda w, r: {"accept": "0"},
+        params=lambda w, r: {"handover_id": w.outgoing_transfer.id},
+    ),
+    Access(
+        "cases.answer_transfer",
+        "POST",
+        MANAGE_MISSING,
+        variant="missing",
+        data=lambda w, r: {"accept": "0"},
+        params=lambda w, r: {"handover_id": MISSING_ID},
+    ),
+    Access(
+        "cases.answer_transfer",
+        "POST",
+        MANAGE_OWN,
+        variant="own",
+        data=lambda w, r: {"accept": "0"},
+        params=lambda w, r: {"handover_id": w.incoming_transfer.id},
+    ),
 ]
 
 assert all(entry.expected for entry in ROUTES) and OK

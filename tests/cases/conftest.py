@@ -20,8 +20,13 @@ def counsellor(make_user, make_organisation):
 def make_client(app):
     def make(organisation=None, actor=None, **fields):
         n = next(_sequence)
-        values = {"first_name": "Hodan", "last_name": f"Warsame{n}", "birth_date": date(1990, 5, n % 28 + 1),
-                  "gender": "female", **fields}
+        values = {
+            "first_name": "Hodan",
+            "last_name": f"Warsame{n}",
+            "birth_date": date(1990, 5, n % 28 + 1),
+            "gender": "female",
+            **fields,
+        }
         client = services.register_client(actor, organisation, **values)
         db.session.commit()
         return client
@@ -38,8 +43,13 @@ def make_case(app, make_client, counsellor):
         organisation = organisation or responsible.organisation
         client = client or make_client(organisation=organisation)
         values = {"client_type": ClientType.LONG_TERM, "entry_date": date(2026, 3, 2), **fields}
-        case = services.open_case(actor or responsible, client, organisation=organisation,
-                                  counsellor=responsible if Role.COUNSELLOR in responsible.roles else None, **values)
+        case = services.open_case(
+            actor or responsible,
+            client,
+            organisation=organisation,
+            counsellor=responsible if Role.COUNSELLOR in responsible.roles else None,
+            **values,
+        )
         db.session.commit()
         return case
 

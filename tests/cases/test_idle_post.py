@@ -90,7 +90,8 @@ def test_several_users_pausing_and_sending_at_once_are_all_saved(server, make_ca
             status, page = browser.request(f"/cases/{case_id}")
             time.sleep(PAUSE.total_seconds() * 1.5)
             outcomes[(email, round_)] = browser.request(
-                f"/cases/{case_id}/guidance", _guidance(csrf_token(page), f"Round {round_}"))[0]
+                f"/cases/{case_id}/guidance", _guidance(csrf_token(page), f"Round {round_}")
+            )[0]
 
     threads = [threading.Thread(target=work, args=pair) for pair in zip(emails, case_ids, strict=True)]
     for thread in threads:

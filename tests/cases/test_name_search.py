@@ -38,6 +38,17 @@ def test_typed_quotes_and_search_syntax_are_only_characters(app, make_client):
 def test_the_index_answers_a_search_of_three_characters_or_more(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's planner picks the trigram index by itself once the table is large enough")
-    plan = " ".join(str(row) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + str(
-        select(Client.id).where(name_contains("warsame")).compile(db.engine, compile_kwargs={"literal_binds": True})))))
+    plan = " ".join(
+        str(row)
+        for row in db.session.execute(
+            text(
+                "EXPLAIN QUERY PLAN "
+                + str(
+                    select(Client.id)
+                    .where(name_contains("warsame"))
+                    .compile(db.engine, compile_kwargs={"literal_binds": True})
+                )
+            )
+        )
+    )
     assert "client_name_fts" in plan and "VIRTUAL TABLE INDEX" in plan

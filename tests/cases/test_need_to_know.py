@@ -15,21 +15,29 @@ from tests.conftest import log_in
 
 
 def _teacher_case(make_case, make_client, make_user, counsellor):
-    client = make_client(organisation=counsellor.organisation, phone="+358 40 555 0101",
-                         email="hodan@example.org", disability="yes", municipality="Siilinjärvi")
+    client = make_client(
+        organisation=counsellor.organisation,
+        phone="+358 40 555 0101",
+        email="hodan@example.org",
+        disability="yes",
+        municipality="Siilinjärvi",
+    )
     case = make_case(client=client, notes="Prefers mornings")
     services.add_guidance_entry(counsellor, case, on=date.today(), kind=GuidanceKind.PHONE, note="Private worry")
-    services.add_guidance_entry(counsellor, case, on=date.today(), kind=GuidanceKind.PHONE, note="Bring the diploma",
-                                shareable=True)
+    services.add_guidance_entry(
+        counsellor, case, on=date.today(), kind=GuidanceKind.PHONE, note="Bring the diploma", shareable=True
+    )
     teacher = make_user(Role.TEACHER, organisation=counsellor.organisation)
-    interview_services.schedule_interview(counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=3),
-                                          duration_minutes=60, place="Room 5")
+    interview_services.schedule_interview(
+        counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=3), duration_minutes=60, place="Room 5"
+    )
     db.session.commit()
     return case, teacher
 
 
 def test_teacher_sees_name_languages_and_phone_but_no_esf_answers_or_private_notes(
-        client, make_case, make_client, make_user, counsellor):
+    client, make_case, make_client, make_user, counsellor
+):
     case, teacher = _teacher_case(make_case, make_client, make_user, counsellor)
     log_in(client, teacher)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
@@ -42,20 +50,23 @@ def test_teacher_sees_name_languages_and_phone_but_no_esf_answers_or_private_not
 
 
 def test_the_case_export_writes_the_exporters_field_set_and_the_trail_names_it(
-        client, make_case, make_client, make_user, counsellor):
+    client, make_case, make_client, make_user, counsellor
+):
     case, teacher = _teacher_case(make_case, make_client, make_user, counsellor)
     log_in(client, teacher)
     with client.get("/cases/export.csv") as response:
         header = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
     assert "Client" in header and "Target" in header
     assert "Birth year" not in header and "Gender" not in header and "Exit date" not in header
-    trail = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export",
-                                                       AuditEntry.actor_id == teacher.id))
+    trail = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "export", AuditEntry.actor_id == teacher.id)
+    )
     assert "client.last_name" in trail.changes["field_set"] and "client.gender" not in trail.changes["field_set"]
 
 
 def test_project_manager_sees_esf_answers_but_no_contact_data_or_notes(
-        client, make_case, make_client, make_user, counsellor):
+    client, make_case, make_client, make_user, counsellor
+):
     case, _teacher = _teacher_case(make_case, make_client, make_user, counsellor)
     log_in(client, make_user(Role.PROJECT_MANAGER, organisation=counsellor.organisation))
     record = client.get(f"/clients/{case.client_id}").get_data(as_text=True)

@@ -17,8 +17,11 @@ def test_counsellors_are_told_once_of_follow_ups_due_this_week(app, counsellor, 
     services.record_exit(counsellor, due, exit_date=date(2026, 6, 12), labour_status=None)  # due Sat 12 Dec
     services.record_exit(counsellor, later, exit_date=date(2026, 6, 20), labour_status=None)  # next week
     db.session.commit()
-    daily = next(task for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 9, 5, 10))
-                 if task.name == "tell_of_follow_ups_due")
+    daily = next(
+        task
+        for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 9, 5, 10))
+        if task.name == "tell_of_follow_ups_due"
+    )
     db.session.rollback()
     for _day in range(2):
         queue.huey_of(app).execute(daily)

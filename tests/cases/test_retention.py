@@ -20,8 +20,11 @@ def test_the_erasure_runs_nightly_and_only_once_the_period_is_set(app, counsello
     recent = make_case(entry_date=date(2019, 1, 1))
     db.session.commit()
     old_client, recent_client = old.client_id, recent.client_id
-    nightly = next(task for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 6, 2, 30))
-                   if task.name == "erase_expired_clients")
+    nightly = next(
+        task
+        for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 6, 2, 30))
+        if task.name == "erase_expired_clients"
+    )
     db.session.rollback()  # the job writes in a transaction of its own
 
     queue.huey_of(app).execute(nightly)

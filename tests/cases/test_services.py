@@ -43,16 +43,20 @@ def test_stage_moves_follow_the_declared_journey(make_case, counsellor):
     services.move_stage(counsellor, case, Stage.IDENTIFICATION, date(2026, 3, 12), "Back: more to find out")
     db.session.commit()
     assert case.stage is Stage.IDENTIFICATION
-    moves = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_stage_moved")
-                               .order_by(AuditEntry.id)).all()
+    moves = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "case_stage_moved").order_by(AuditEntry.id)
+    ).all()
     assert [m.changes["backward"] for m in moves] == [False, True]
 
 
-@pytest.mark.parametrize(("on", "reason", "field"), [
-    (date(2026, 3, 10), "  ", "reason"),
-    (date(2026, 1, 1), "Before entry", "on"),
-    (date.today() + timedelta(days=2), "In the future", "on"),
-])
+@pytest.mark.parametrize(
+    ("on", "reason", "field"),
+    [
+        (date(2026, 3, 10), "  ", "reason"),
+        (date(2026, 1, 1), "Before entry", "on"),
+        (date.today() + timedelta(days=2), "In the future", "on"),
+    ],
+)
 def test_a_move_needs_a_reason_and_a_possible_date(make_case, counsellor, on, reason, field):
     case = make_case()
     with pytest.raises(services.CaseError) as error:
@@ -89,8 +93,11 @@ def test_client_data_is_checked_field_by_field(make_client):
 
 def test_languages_are_read_with_cefr_levels(make_client):
     client = make_client(languages="fi A2, en b1, ru", mother_tongue="so", country_of_birth="so")
-    assert client.languages == [{"code": "fi", "level": "A2"}, {"code": "en", "level": "B1"},
-                                {"code": "ru", "level": None}]
+    assert client.languages == [
+        {"code": "fi", "level": "A2"},
+        {"code": "en", "level": "B1"},
+        {"code": "ru", "level": None},
+    ]
     assert client.country_of_birth == "SO"
 
 
@@ -106,18 +113,31 @@ def test_duplicates_by_name_and_birth_date_or_email(make_client):
 def test_exit_closes_the_case_and_sets_the_follow_up_due(make_case, counsellor):
     case = make_case(entry_date=date(2026, 1, 31))
     with pytest.raises(services.CaseError) as error:
-        services.record_exit(counsellor, case, exit_date=date(2026, 1, 30),
-                             labour_status=LabourMarketResult.JOB_SEARCHING)
+        services.record_exit(
+            counsellor, case, exit_date=date(2026, 1, 30), labour_status=LabourMarketResult.JOB_SEARCHING
+        )
     assert error.value.field == "exit_date"
-    services.record_exit(counsellor, case, exit_date=date(2026, 3, 31), labour_status=LabourMarketResult.JOB_SEARCHING,
-                         in_education=True, qualification=True, study_path_shortened=Answer.YES, study_months_saved=6)
+    services.record_exit(
+        counsellor,
+        case,
+        exit_date=date(2026, 3, 31),
+        labour_status=LabourMarketResult.JOB_SEARCHING,
+        in_education=True,
+        qualification=True,
+        study_path_shortened=Answer.YES,
+        study_months_saved=6,
+    )
     assert case.stage is Stage.CLOSED
     assert case.follow_up_due == date(2026, 9, 30)
     # Results that go together are kept together: looking for work, in training and qualified.
     assert (case.exit_labour_status, case.exit_in_education, case.exit_qualification) == (
-        LabourMarketResult.JOB_SEARCHING, True, True)
-    services.record_follow_up(counsellor, case, on=date(2026, 10, 1), labour_status=LabourMarketResult.EMPLOYED,
-                              in_education=True)
+        LabourMarketResult.JOB_SEARCHING,
+        True,
+        True,
+    )
+    services.record_follow_up(
+        counsellor, case, on=date(2026, 10, 1), labour_status=LabourMarketResult.EMPLOYED, in_education=True
+    )
     assert (case.follow_up_labour_status, case.follow_up_in_education) == (LabourMarketResult.EMPLOYED, True)
 
 
@@ -133,23 +153,37 @@ def test_a_follow_up_without_an_answer_has_no_results(make_case, counsellor):
 
 def test_guidance_log_entry_marks_activity(make_case, counsellor):
     case = make_case()
-    entry = services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE,
-                                        duration_minutes=20, interpreter_language="so", note="Called about papers")
+    entry = services.add_guidance_entry(
+        counsellor,
+        case,
+        on=date(2026, 3, 3),
+        kind=GuidanceKind.PHONE,
+        duration_minutes=20,
+        interpreter_language="so",
+        note="Called about papers",
+    )
     db.session.commit()
     assert entry.author == counsellor and case.guidance_entries == [entry]
     with pytest.raises(services.CaseError) as error:
-        services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE,
-                                    interpreter_language="klingon")
+        services.add_guidance_entry(
+            counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, interpreter_language="klingon"
+        )
     assert error.value.field == "interpreter_language"
 
 
 def test_consent_withdrawal_is_recorded_not_deleted(make_case, counsellor):
     client = make_case().client
     with pytest.raises(services.CaseError):
-        services.record_consent(counsellor, client, purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
-                                given_on=date(2026, 3, 2), information_language="so")
-    consent = services.record_consent(counsellor, client, purpose=ConsentPurpose.STATISTICS,
-                                      given_on=date(2026, 3, 2), information_language="so")
+        services.record_consent(
+            counsellor,
+            client,
+            purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
+            given_on=date(2026, 3, 2),
+            information_language="so",
+        )
+    consent = services.record_consent(
+        counsellor, client, purpose=ConsentPurpose.STATISTICS, given_on=date(2026, 3, 2), information_language="so"
+    )
     services.withdraw_consent(counsellor, consent, date(2026, 4, 1))
     db.session.commit()
     assert client.consents == [consent] and not consent.active and consent.withdrawn_recorded_by == counsellor
@@ -177,14 +211,17 @@ def test_export_holds_everything_and_what_other_packages_register(app, make_case
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Secret note")
     monkeypatch.setattr(hooks.of(app), "export_data", [])  # only this test's contributions, not the real packages'
     monkeypatch.setattr(hooks.of(app), "export_files", [])
-    hooks.export_data(app, lambda client: [hooks.ExportPart("extra", {"entries": 2}, "portfolio/export_summary.html",
-                                                            context={"portfolios": []})])
+    hooks.export_data(
+        app,
+        lambda client: [
+            hooks.ExportPart("extra", {"entries": 2}, "portfolio/export_summary.html", context={"portfolios": []})
+        ],
+    )
     hooks.export_files(app, lambda client: [("diploma.pdf", b"%PDF-1.4")])
     with app.test_request_context():
         payload = data_rights.export_client(counsellor, case.client)
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    assert set(archive.namelist()) == {"client.json", "extra.json", "history.json", "files/diploma.pdf",
-                                       "summary.html"}
+    assert set(archive.namelist()) == {"client.json", "extra.json", "history.json", "files/diploma.pdf", "summary.html"}
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == case.client.last_name
     assert data["cases"][0]["guidance_log"][0]["note"] == "Secret note"
@@ -212,9 +249,19 @@ def test_erasure_closes_the_clients_login_and_leaves_no_name_in_the_trail(app, m
 def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, counsellor, monkeypatch):
     case = make_case()
     client = case.client
-    services.update_client(counsellor, client, first_name="هودان", last_name="ورسمه", latin_name="Hodan Warsame",
-                           email="hodan@example.net", phone="040 123", birth_date=date(1990, 5, 6), gender="female",
-                           labour_status="unemployed", isced_level=3)
+    services.update_client(
+        counsellor,
+        client,
+        first_name="هودان",
+        last_name="ورسمه",
+        latin_name="Hodan Warsame",
+        email="hodan@example.net",
+        phone="040 123",
+        birth_date=date(1990, 5, 6),
+        gender="female",
+        labour_status="unemployed",
+        isced_level=3,
+    )
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Private")
     services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 4), "Told us about her family")
     wiped = []
@@ -223,8 +270,14 @@ def test_erasure_keeps_the_counted_facts_and_removes_the_person(app, make_case, 
     db.session.commit()
     client = db.session.get(Client, client.id)
     assert wiped == [client.id]
-    assert (client.first_name, client.last_name, client.latin_name, client.email, client.phone,
-            client.birth_date) == ("", "", None, None, None, None)
+    assert (client.first_name, client.last_name, client.latin_name, client.email, client.phone, client.birth_date) == (
+        "",
+        "",
+        None,
+        None,
+        None,
+        None,
+    )
     assert (client.gender.value, client.birth_year, client.isced_level) == ("female", 1990, 3)
     case = db.session.get(Case, case.id)
     assert case.age_at_entry == 35 and case.stage is Stage.DOCUMENTATION

@@ -12,12 +12,29 @@ from isok.audit import AuditEntry
 from isok.extensions import db
 from tests.conftest import log_in
 
-NEW_CLIENT = {"first_name": "Hodan", "last_name": "Abdi", "birth_date": "1991-02-03", "gender": "female",
-              "country_of_birth": "SO", "citizenship": "SO", "mother_tongue": "so", "languages": "fi A2, en B1",
-              "preferred_language": "fi", "labour_status": "unemployed", "long_term_unemployed": "y",
-              "isced_level": "3", "third_country_national": "yes", "foreign_background": "yes",
-              "minority": "declined", "disability": "not_asked", "homeless": "not_asked", "rural": "no",
-              "client_type": "long_term", "entry_date": "2026-03-02", "target": "Catering"}
+NEW_CLIENT = {
+    "first_name": "Hodan",
+    "last_name": "Abdi",
+    "birth_date": "1991-02-03",
+    "gender": "female",
+    "country_of_birth": "SO",
+    "citizenship": "SO",
+    "mother_tongue": "so",
+    "languages": "fi A2, en B1",
+    "preferred_language": "fi",
+    "labour_status": "unemployed",
+    "long_term_unemployed": "y",
+    "isced_level": "3",
+    "third_country_national": "yes",
+    "foreign_background": "yes",
+    "minority": "declined",
+    "disability": "not_asked",
+    "homeless": "not_asked",
+    "rural": "no",
+    "client_type": "long_term",
+    "entry_date": "2026-03-02",
+    "target": "Catering",
+}
 
 
 def test_counsellor_registers_a_client_with_a_case(client, counsellor):
@@ -26,23 +43,32 @@ def test_counsellor_registers_a_client_with_a_case(client, counsellor):
     assert response.status_code == 302
     case = db.session.scalar(select(Case))
     assert response.headers["Location"].endswith(f"/cases/{case.id}")
-    assert (case.client.full_name, case.client.labour_status.value, case.client.isced_level) == ("Hodan Abdi",
-                                                                                                 "unemployed", 3)
+    assert (case.client.full_name, case.client.labour_status.value, case.client.isced_level) == (
+        "Hodan Abdi",
+        "unemployed",
+        3,
+    )
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Hodan Abdi" in page and "Catering" in page
 
 
 def test_a_name_in_another_script_is_kept_with_its_latin_spelling(client, counsellor):
     log_in(client, counsellor)
-    data = {**NEW_CLIENT, "first_name": "هودان", "last_name": "عبدي", "latin_name": " Hodan Abdi ",
-            "counsellor_id": counsellor.id}
+    data = {
+        **NEW_CLIENT,
+        "first_name": "هودان",
+        "last_name": "عبدي",
+        "latin_name": " Hodan Abdi ",
+        "counsellor_id": counsellor.id,
+    }
     assert client.post("/clients/new", data=data).status_code == 302
     case = db.session.scalar(select(Case))
     assert (case.client.full_name, case.client.latin_name) == ("هودان عبدي", "Hodan Abdi")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Name in Latin letters" in page and "Hodan Abdi" in page
-    response = client.post(f"/clients/{case.client.id}/edit", data={**data, "latin_name": "x" * 202,
-                                                                    "version": case.client.version})
+    response = client.post(
+        f"/clients/{case.client.id}/edit", data={**data, "latin_name": "x" * 202, "version": case.client.version}
+    )
     assert response.status_code == 400 and "x" * 202 in response.get_data(as_text=True)
 
 
@@ -54,8 +80,9 @@ def test_possible_duplicates_are_shown_before_saving(client, counsellor, make_cl
     assert response.status_code == 400
     assert f"/clients/{existing.id}" in page and 'value="Catering"' in page
     assert db.session.scalar(select(func.count()).select_from(Client)) == 1
-    response = client.post("/clients/new", data={**NEW_CLIENT, "counsellor_id": counsellor.id,
-                                                  "confirm_not_duplicate": "y"})
+    response = client.post(
+        "/clients/new", data={**NEW_CLIENT, "counsellor_id": counsellor.id, "confirm_not_duplicate": "y"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Client)) == 2
 
@@ -73,9 +100,16 @@ def test_impossible_input_is_explained_next_to_the_field_and_kept(client, counse
 def test_exit_before_entry_is_refused_with_the_input_kept(client, counsellor, make_case):
     case = make_case()
     log_in(client, counsellor)
-    response = client.post(f"/cases/{case.id}/exit", data={"version": case.version, "exit_date": "2026-01-01",
-                                                            "labour_status": "job_searching",
-                                                            "in_education": "y", "study_path_shortened": "no"})
+    response = client.post(
+        f"/cases/{case.id}/exit",
+        data={
+            "version": case.version,
+            "exit_date": "2026-01-01",
+            "labour_status": "job_searching",
+            "in_education": "y",
+            "study_path_shortened": "no",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "cannot be before the entry date" in page and 'value="2026-01-01"' in page
@@ -88,9 +122,17 @@ def test_the_exit_form_records_results_that_go_together(client, counsellor, make
     log_in(client, counsellor)
     form = client.get(f"/cases/{case.id}/exit").get_data(as_text=True)
     assert "Labour-market status within four weeks of leaving" in form and "<input checked" not in form
-    response = client.post(f"/cases/{case.id}/exit", data={
-        "version": case.version, "exit_date": "2026-02-27", "labour_status": "employed", "in_education": "y",
-        "qualification": "y", "study_path_shortened": "no"})
+    response = client.post(
+        f"/cases/{case.id}/exit",
+        data={
+            "version": case.version,
+            "exit_date": "2026-02-27",
+            "labour_status": "employed",
+            "in_education": "y",
+            "qualification": "y",
+            "study_path_shortened": "no",
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Employed · in education or training · qualification gained" in page
@@ -98,21 +140,26 @@ def test_the_exit_form_records_results_that_go_together(client, counsellor, make
     assert response.status_code == 302
     assert "no answer" in client.get(f"/cases/{case.id}").get_data(as_text=True)
     form = client.get(f"/cases/{case.id}/follow-up").get_data(as_text=True)
-    assert '<input checked id="labour_status-0" name="labour_status" type="radio" value="">' in form, \
+    assert '<input checked id="labour_status-0" name="labour_status" type="radio" value="">' in form, (
         "a recorded “not known” shows as chosen"
+    )
 
 
 def test_a_move_that_is_not_allowed_is_explained_and_the_reason_kept(client, counsellor, make_case):
     case = make_case()
     log_in(client, counsellor)
-    response = client.post(f"/cases/{case.id}/stage", data={"version": case.version, "stage": "certification",
-                                                             "on": "2026-03-05", "reason": "Fast track"})
+    response = client.post(
+        f"/cases/{case.id}/stage",
+        data={"version": case.version, "stage": "certification", "on": "2026-03-05", "reason": "Fast track"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="stage-error"' in page and "cannot move from Identification to Certification" in page
     assert "Fast track" in page
-    response = client.post(f"/cases/{case.id}/stage", data={"version": case.version, "stage": "documentation",
-                                                             "on": "2026-03-05", "reason": "Ready"})
+    response = client.post(
+        f"/cases/{case.id}/stage",
+        data={"version": case.version, "stage": "documentation", "on": "2026-03-05", "reason": "Ready"},
+    )
     assert response.status_code == 302
     assert db.session.get(Case, case.id).stage is Stage.DOCUMENTATION
 
@@ -136,8 +183,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(app, 
 def test_guidance_notes_are_for_staff_and_clients_see_only_shared_entries(app, counsellor, make_case, make_user):
     case = make_case()
     services.add_guidance_entry(counsellor, case, on=date(2026, 3, 3), kind=GuidanceKind.PHONE, note="Staff only")
-    services.add_guidance_entry(counsellor, case, on=date(2026, 3, 4), kind=GuidanceKind.EMAIL,
-                                note="Bring your diploma", shareable=True)
+    services.add_guidance_entry(
+        counsellor, case, on=date(2026, 3, 4), kind=GuidanceKind.EMAIL, note="Bring your diploma", shareable=True
+    )
     own_login = make_user(Role.CLIENT)
     services.link_user(counsellor, case.client, own_login)
     manager = make_user(Role.PROJECT_MANAGER)
@@ -160,8 +208,9 @@ def test_opening_a_client_record_is_audited(client, counsellor, make_case):
     log_in(client, counsellor)
     client.get(f"/clients/{case.client_id}")
     client.get(f"/cases/{case.id}")
-    views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view",
-                                                        AuditEntry.object_id == case.client_id)).all()
+    views = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.object_id == case.client_id)
+    ).all()
     assert [(v.object_type, v.actor_id) for v in views] == [("client", counsellor.id)] * 2
 
 
@@ -178,25 +227,35 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
 
 
-def test_name_search_matches_any_part_of_the_full_name_and_takes_wildcards_literally(client, counsellor, make_case,
-                                                                                    make_client):
+def test_name_search_matches_any_part_of_the_full_name_and_takes_wildcards_literally(
+    client, counsellor, make_case, make_client
+):
     make_case(client=make_client(first_name="Zainab", last_name="Kareem"))
     make_case(client=make_client(first_name="Omar", last_name="Haddad"))
     make_case(client=make_client(first_name="Äijä", last_name="Österberg"))
     log_in(client, counsellor)
     names = ("Zainab Kareem", "Omar Haddad", "Äijä Österberg")
-    for query, shown in (("ZAINAB KAR", ["Zainab Kareem"]), ("ab kar", ["Zainab Kareem"]), ("dad", ["Omar Haddad"]),
-                         ("äijä ÖST", ["Äijä Österberg"]), ("%", []), ("_", [])):
+    for query, shown in (
+        ("ZAINAB KAR", ["Zainab Kareem"]),
+        ("ab kar", ["Zainab Kareem"]),
+        ("dad", ["Omar Haddad"]),
+        ("äijä ÖST", ["Äijä Österberg"]),
+        ("%", []),
+        ("_", []),
+    ):
         page = client.get("/cases", query_string={"q": query}).get_data(as_text=True)
         assert [name for name in names if name in page] == shown, query
 
 
-def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_language(client, counsellor,
-                                                                                      make_case, make_client):
+def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_language(
+    client, counsellor, make_case, make_client
+):
     make_case(client=make_client(first_name="Zainab", last_name="Kareem"), client_type=ClientType.SHORT_TERM)
     log_in(client, counsellor)
-    page = client.get("/cases?q=kareem&stage=identification&client_type=short_term&entry_from=31.2.2026",
-                      headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    page = client.get(
+        "/cases?q=kareem&stage=identification&client_type=short_term&entry_from=31.2.2026",
+        headers={"Accept-Language": "fi"},
+    ).get_data(as_text=True)
     assert 'name="q" type="search" value="kareem"' in page
     assert '<option value="identification" selected>' in page and '<option value="short_term" selected>' in page
     assert f'<option value="{counsellor.organisation_id}">{counsellor.organisation.name}</option>' in page
@@ -206,8 +265,7 @@ def test_the_filter_bar_keeps_what_was_typed_and_marks_a_bad_date_in_the_users_l
     assert "Zainab Kareem" in page  # the filters that are right still apply
 
 
-def test_a_counsellor_sees_only_their_organisations_cases(client, counsellor, make_case, make_user,
-                                                          make_organisation):
+def test_a_counsellor_sees_only_their_organisations_cases(client, counsellor, make_case, make_user, make_organisation):
     other = make_user(Role.COUNSELLOR, organisation=make_organisation("Elsewhere"))
     foreign = make_case(responsible=other)
     log_in(client, counsellor)
@@ -229,8 +287,7 @@ def _count_queries(fn) -> int:
     return len(statements)
 
 
-def test_the_case_list_runs_the_same_number_of_queries_for_few_and_many_rows(client, counsellor, make_case,
-                                                                             make_user):
+def test_the_case_list_runs_the_same_number_of_queries_for_few_and_many_rows(client, counsellor, make_case, make_user):
     log_in(client, counsellor)
     colleague = make_user(Role.COUNSELLOR, organisation=counsellor.organisation)
     for n in range(3):
@@ -253,8 +310,9 @@ IMPORT_CSV = (
 
 
 def _upload(client, text, name="clients.csv"):
-    return client.post("/cases/import", data={"file": (io.BytesIO(text.encode()), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/cases/import", data={"file": (io.BytesIO(text.encode()), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_import_previews_then_applies_the_whole_file(client, counsellor):
@@ -267,14 +325,18 @@ def test_import_previews_then_applies_the_whole_file(client, counsellor):
     assert client.post("/cases/import", data={"token": token}).status_code == 302
     cases = db.session.scalars(select(Case).order_by(Case.id)).all()
     assert [(c.client.full_name, c.stage, c.counsellor_id) for c in cases] == [
-        ("Ali Jaber", Stage.DOCUMENTATION, counsellor.id), ("Lina Darwish", Stage.IDENTIFICATION, counsellor.id)]
+        ("Ali Jaber", Stage.DOCUMENTATION, counsellor.id),
+        ("Lina Darwish", Stage.IDENTIFICATION, counsellor.id),
+    ]
 
 
 def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, make_client):
     make_client(first_name="Ali", last_name="Jaber", birth_date=date(1985, 3, 5))
     log_in(client, counsellor)
-    bad = (IMPORT_CSV + "Omar;Haddad;1980-01-01;male;;XX;ar;long_term;2026-02-03;\n"
-           "Rasha;Haddad;2099-01-01;female;;SY;ar;long_term;2026-02-03;\n")
+    bad = (
+        IMPORT_CSV + "Omar;Haddad;1980-01-01;male;;XX;ar;long_term;2026-02-03;\n"
+        "Rasha;Haddad;2099-01-01;female;;SY;ar;long_term;2026-02-03;\n"
+    )
     response = _upload(client, bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -285,8 +347,11 @@ def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, ma
 
 def test_import_refuses_a_row_repeating_a_client_above_it_in_the_same_file(client, counsellor):
     log_in(client, counsellor)
-    repeated = IMPORT_CSV + "Ali;Jaber;1985-03-05;male;;IQ;ar;long_term;2026-02-04;\n" + \
-        "Alia;Jabr;1991-01-01;female;ALI@example.net;IQ;ar;long_term;2026-02-04;\n"
+    repeated = (
+        IMPORT_CSV
+        + "Ali;Jaber;1985-03-05;male;;IQ;ar;long_term;2026-02-04;\n"
+        + "Alia;Jabr;1991-01-01;female;ALI@example.net;IQ;ar;long_term;2026-02-04;\n"
+    )
     response = _upload(client, repeated)
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
@@ -326,8 +391,9 @@ def test_the_retention_command_erases_only_clients_past_the_period(app, runner, 
 
 def test_dashboard_shows_my_cases_by_stage_and_follow_ups_due(client, counsellor, make_case):
     case = make_case(entry_date=date(2025, 1, 10))
-    services.record_exit(counsellor, case, exit_date=date(2025, 4, 1),
-                         labour_status=services.LabourMarketResult.JOB_SEARCHING)
+    services.record_exit(
+        counsellor, case, exit_date=date(2025, 4, 1), labour_status=services.LabourMarketResult.JOB_SEARCHING
+    )
     db.session.commit()
     log_in(client, counsellor)
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)

@@ -48,17 +48,35 @@ def counsellor(make_user, member_org):
 def course_fields(organisation, **overrides) -> dict:
     start = overrides.pop("starts_in", 30)
     fields = {
-        "organisation": organisation, "title": {"fi": "Hygieniaosaaminen", "sv": "Hygienkompetens",
-                                                "en": "Food hygiene"},
-        "description": {"fi": "Kurssi", "en": "A course"}, "audience": {}, "prerequisites": {},
-        "text_language": "fi", "field": "10", "level": 4, "credits": 2, "mode": "place", "place": "Kuopio",
-        "seats": 2, "enrolment_opens_on": TODAY - timedelta(days=10),
+        "organisation": organisation,
+        "title": {"fi": "Hygieniaosaaminen", "sv": "Hygienkompetens", "en": "Food hygiene"},
+        "description": {"fi": "Kurssi", "en": "A course"},
+        "audience": {},
+        "prerequisites": {},
+        "text_language": "fi",
+        "field": "10",
+        "level": 4,
+        "credits": 2,
+        "mode": "place",
+        "place": "Kuopio",
+        "seats": 2,
+        "enrolment_opens_on": TODAY - timedelta(days=10),
         "enrolment_closes_on": TODAY + timedelta(days=start - 2),
-        "sessions": [SessionInput(TODAY + timedelta(days=start), start_time=time(9), end_time=time(15)),
-                     SessionInput(TODAY + timedelta(days=start + 1), start_time=time(9), end_time=time(15))],
-        "languages": ["fi"], "open_to": "everyone", "programme": False, "graded": True,
-        "pricing_rule": "per_participant", "member_fee": 60, "outside_fee": 120, "contact_name": "Kurssisihteeri",
-        "contact_email": "courses@savonia.example", "contact_phone": None, "unit_ids": [],
+        "sessions": [
+            SessionInput(TODAY + timedelta(days=start), start_time=time(9), end_time=time(15)),
+            SessionInput(TODAY + timedelta(days=start + 1), start_time=time(9), end_time=time(15)),
+        ],
+        "languages": ["fi"],
+        "open_to": "everyone",
+        "programme": False,
+        "graded": True,
+        "pricing_rule": "per_participant",
+        "member_fee": 60,
+        "outside_fee": 120,
+        "contact_name": "Kurssisihteeri",
+        "contact_email": "courses@savonia.example",
+        "contact_phone": None,
+        "unit_ids": [],
     }
     fields.update(overrides)
     return fields
@@ -77,11 +95,25 @@ def make_course(app, publisher, provider):
 @pytest.fixture
 def make_training(app, manager, make_organisation):
     """A training of the programme (a course marked `programme`), held on past dates."""
+
     def make(title="Validation basics", starts_on=date(2025, 4, 1), ends_on=date(2025, 4, 2), organisation=None):
-        course = services.create_course(manager, publish=True, **course_fields(
-            organisation or make_organisation(), title={"en": title}, text_language="en", programme=True,
-            sessions=[SessionInput(starts_on, ends_on)], seats=30, enrolment_opens_on=starts_on - timedelta(days=30),
-            enrolment_closes_on=starts_on, pricing_rule="free_for_members", member_fee=0, outside_fee=0))
+        course = services.create_course(
+            manager,
+            publish=True,
+            **course_fields(
+                organisation or make_organisation(),
+                title={"en": title},
+                text_language="en",
+                programme=True,
+                sessions=[SessionInput(starts_on, ends_on)],
+                seats=30,
+                enrolment_opens_on=starts_on - timedelta(days=30),
+                enrolment_closes_on=starts_on,
+                pricing_rule="free_for_members",
+                member_fee=0,
+                outside_fee=0,
+            ),
+        )
         db.session.commit()
         return course
 
@@ -90,12 +122,21 @@ def make_training(app, manager, make_organisation):
 
 @pytest.fixture
 def make_participant(app, manager, make_organisation):
-    def make(training, name="Anna Korhonen", organisation=None, role=TraineeRole.COUNSELLOR, gender=Gender.FEMALE,
-             completed_on=None):
+    def make(
+        training,
+        name="Anna Korhonen",
+        organisation=None,
+        role=TraineeRole.COUNSELLOR,
+        gender=Gender.FEMALE,
+        completed_on=None,
+    ):
         enrolment = services.record_participant(
-            manager, training, Person(name=name, organisation=organisation or make_organisation(), role=role,
-                                      gender=gender),
-            completion=Completion.COMPLETED if completed_on else None, completed_on=completed_on)
+            manager,
+            training,
+            Person(name=name, organisation=organisation or make_organisation(), role=role, gender=gender),
+            completion=Completion.COMPLETED if completed_on else None,
+            completed_on=completed_on,
+        )
         db.session.commit()
         return enrolment
 
@@ -103,12 +144,18 @@ def make_participant(app, manager, make_organisation):
 
 
 def outside_payer(**overrides) -> Payer:
-    fields = {"name": "Etelä-Savon koulutuskeskus Oy", "business_id": "2345670-5", "contact": "Riitta Laukkanen",
-              "email": "billing@outside.example", "reference": "PO-17"}
+    fields = {
+        "name": "Etelä-Savon koulutuskeskus Oy",
+        "business_id": "2345670-5",
+        "contact": "Riitta Laukkanen",
+        "email": "billing@outside.example",
+        "reference": "PO-17",
+    }
     fields.update(overrides)
     return Payer(**fields)
 
 
 def outside_person(name="Olli Outsider", **overrides) -> Person:
-    return Person(name=name, email="olli@outside.example", organisation_name="Etelä-Savon koulutuskeskus Oy",
-                  **overrides)
+    return Person(
+        name=name, email="olli@outside.example", organisation_name="Etelä-Savon koulutuskeskus Oy", **overrides
+    )

@@ -16,10 +16,17 @@ from isok.extensions import db
 from tests.catalogue.conftest import TODAY
 from tests.conftest import log_in
 
-OUTSIDE = {"name": "Olli Outsider", "email": "olli@outside.example",
-           "organisation_name": "Etelä-Savon koulutuskeskus Oy", "payer_name": "Etelä-Savon koulutuskeskus Oy",
-           "payer_business_id": "2345670-5", "payer_contact": "Riitta Laukkanen",
-           "payer_email": "billing@outside.example", "payer_reference": "PO-17", "accept_terms": "y"}
+OUTSIDE = {
+    "name": "Olli Outsider",
+    "email": "olli@outside.example",
+    "organisation_name": "Etelä-Savon koulutuskeskus Oy",
+    "payer_name": "Etelä-Savon koulutuskeskus Oy",
+    "payer_business_id": "2345670-5",
+    "payer_contact": "Riitta Laukkanen",
+    "payer_email": "billing@outside.example",
+    "payer_reference": "PO-17",
+    "accept_terms": "y",
+}
 
 
 def text(response) -> str:
@@ -64,8 +71,12 @@ def test_enrolling_twice_after_the_period_or_where_not_open_is_refused(client, m
     assert client.post(f"/courses/{course.id}/enrol", data=OUTSIDE).status_code == 302
     twice = client.post(f"/courses/{course.id}/enrol", data=OUTSIDE)
     assert twice.status_code == 400 and "already enrolled" in text(twice)
-    closed = make_course(title={"fi": "Suljettu"}, starts_in=3, enrolment_opens_on=TODAY - timedelta(days=20),
-                         enrolment_closes_on=TODAY - timedelta(days=1))
+    closed = make_course(
+        title={"fi": "Suljettu"},
+        starts_in=3,
+        enrolment_opens_on=TODAY - timedelta(days=20),
+        enrolment_closes_on=TODAY - timedelta(days=1),
+    )
     response = client.post(f"/courses/{closed.id}/enrol", data=OUTSIDE)
     assert response.status_code == 400 and "closed on" in text(response)
     members = make_course(title={"fi": "Jäsenille"}, open_to="members")
@@ -77,9 +88,15 @@ def test_enrolling_twice_after_the_period_or_where_not_open_is_refused(client, m
 def test_a_full_course_puts_the_next_person_on_the_waiting_list(client, make_course, counsellor, login):
     course = make_course(seats=1)
     login(counsellor)
-    response = client.post(f"/courses/{course.id}/enrol", data={"payer_business_id": "2345670-5",
-                                                                "payer_contact": "Leena", "accept_terms": "y",
-                                                                "payer_email": "leena@example.org"})
+    response = client.post(
+        f"/courses/{course.id}/enrol",
+        data={
+            "payer_business_id": "2345670-5",
+            "payer_contact": "Leena",
+            "accept_terms": "y",
+            "payer_email": "leena@example.org",
+        },
+    )
     assert response.status_code == 302
     mine = text(client.get(response.headers["Location"]))
     assert "Confirmed" in mine and "€60.00" in mine  # the member price
@@ -89,11 +106,18 @@ def test_a_full_course_puts_the_next_person_on_the_waiting_list(client, make_cou
     assert [e.status for e in enrolments()] == [EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING]
 
 
-def test_a_counsellor_enrols_a_client_they_manage_and_nobody_elses(client, make_course, counsellor, login,
-                                                                    make_user, make_organisation):
+def test_a_counsellor_enrols_a_client_they_manage_and_nobody_elses(
+    client, make_course, counsellor, login, make_user, make_organisation
+):
     course = make_course()
-    rahel = case_services.register_client(counsellor, counsellor.organisation, first_name="Rahel",
-                                          last_name="Tesfay", gender=Gender.FEMALE, birth_date=date(1990, 1, 1))
+    rahel = case_services.register_client(
+        counsellor,
+        counsellor.organisation,
+        first_name="Rahel",
+        last_name="Tesfay",
+        gender=Gender.FEMALE,
+        birth_date=date(1990, 1, 1),
+    )
     db.session.commit()
     stranger = make_user(Role.COUNSELLOR, organisation=make_organisation())
     login(stranger)
@@ -102,22 +126,33 @@ def test_a_counsellor_enrols_a_client_they_manage_and_nobody_elses(client, make_
     login(counsellor)
     page = text(client.get(f"/courses/{course.id}/enrol?client={rahel.id}"))
     assert "You enrol your client Rahel Tesfay" in page
-    response = client.post(f"/courses/{course.id}/enrol?client={rahel.id}", data={
-        "payer_business_id": "2345670-5", "payer_contact": "Leena", "payer_email": "l@example.org",
-        "accept_terms": "y"})
+    response = client.post(
+        f"/courses/{course.id}/enrol?client={rahel.id}",
+        data={
+            "payer_business_id": "2345670-5",
+            "payer_contact": "Leena",
+            "payer_email": "l@example.org",
+            "accept_terms": "y",
+        },
+    )
     assert response.status_code == 302
     enrolment = enrolments()[0]
-    assert (enrolment.client_id, enrolment.name, enrolment.enrolled_by_id) == (rahel.id, "Rahel Tesfay",
-                                                                               counsellor.id)
+    assert (enrolment.client_id, enrolment.name, enrolment.enrolled_by_id) == (rahel.id, "Rahel Tesfay", counsellor.id)
     assert "Rahel Tesfay" in text(client.get("/courses/mine"))
 
 
 def test_the_participant_cancels_late_and_is_told_the_charge(client, make_course, counsellor, login):
     course = make_course(starts_in=10)
     login(counsellor)
-    response = client.post(f"/courses/{course.id}/enrol", data={"payer_business_id": "2345670-5",
-                                                                "payer_contact": "Leena", "accept_terms": "y",
-                                                                "payer_email": "leena@example.org"})
+    response = client.post(
+        f"/courses/{course.id}/enrol",
+        data={
+            "payer_business_id": "2345670-5",
+            "payer_contact": "Leena",
+            "accept_terms": "y",
+            "payer_email": "leena@example.org",
+        },
+    )
     url = response.headers["Location"]
     assert "Cancelling now costs €30.00" in text(client.get(url))
     enrolment_id = int(re.search(r"/enrolments/(\d+)", url).group(1))
@@ -158,9 +193,15 @@ def test_two_people_taking_the_last_seat_at_once_get_one_seat_and_one_waiting_pl
 def test_enrolment_pages_need_their_owner(client, make_course, counsellor, login, make_user, make_organisation):
     course = make_course()
     login(counsellor)
-    response = client.post(f"/courses/{course.id}/enrol", data={"payer_business_id": "2345670-5",
-                                                                "payer_contact": "Leena", "accept_terms": "y",
-                                                                "payer_email": "leena@example.org"})
+    response = client.post(
+        f"/courses/{course.id}/enrol",
+        data={
+            "payer_business_id": "2345670-5",
+            "payer_contact": "Leena",
+            "accept_terms": "y",
+            "payer_email": "leena@example.org",
+        },
+    )
     url = response.headers["Location"]
     client.post("/logout")
     log_in(client, make_user(Role.COUNSELLOR, organisation=make_organisation()))

@@ -23,11 +23,18 @@ def gap(make_user, make_organisation):
     """An assessment whose every outcome is still to be acquired (two units, codes U1 and U2)."""
     home = make_organisation(name="Guidance", type=OrganisationType.PUBLIC_BODY)
     network_services.add_partner(None, home, first_cooperation_on=TODAY.replace(year=TODAY.year - 1))
-    people = SimpleNamespace(counsellor=make_user(Role.COUNSELLOR, organisation=home),
-                             teacher=make_user(Role.TEACHER, organisation=make_organisation(name="College")),
-                             tutor=make_user(Role.WORKPLACE_TUTOR, organisation=make_organisation(name="Hotel")))
-    world = build_assessment(people.counsellor, people.teacher, people.tutor,
-                             make_organisation(name="Workplace", type=OrganisationType.COMPANY), home)
+    people = SimpleNamespace(
+        counsellor=make_user(Role.COUNSELLOR, organisation=home),
+        teacher=make_user(Role.TEACHER, organisation=make_organisation(name="College")),
+        tutor=make_user(Role.WORKPLACE_TUTOR, organisation=make_organisation(name="Hotel")),
+    )
+    world = build_assessment(
+        people.counsellor,
+        people.teacher,
+        people.tutor,
+        make_organisation(name="Workplace", type=OrganisationType.COMPANY),
+        home,
+    )
     for user in (people.counsellor, people.teacher, people.tutor):
         submit_ratings(user, world.assessment)
     decide(people.teacher, world.assessment, level="0", result="to_acquire", gap_what="Practice")
@@ -36,7 +43,8 @@ def gap(make_user, make_organisation):
 
 
 def test_the_gap_plan_lists_courses_teaching_its_units_and_the_counsellor_enrols_the_client(
-        client, login, gap, make_course):
+    client, login, gap, make_course
+):
     unit = gap.version.units[0]
     teaching = make_course(title={"fi": "Täydentävä jakso"}, unit_ids=[unit.id])
     make_course(title={"fi": "Muu kurssi"})  # teaches nothing of the gap
@@ -46,8 +54,15 @@ def test_the_gap_plan_lists_courses_teaching_its_units_and_the_counsellor_enrols
     assert "Täydentävä jakso" in page and "Muu kurssi" not in page and f"teaches {unit.code}" in page
     enrol_url = f"/courses/{teaching.id}/enrol?client={gap.case.client_id}"
     assert enrol_url.replace("?", "?").split("?")[0] in page and f"client={gap.case.client_id}" in page
-    response = client.post(enrol_url, data={"payer_business_id": "2345670-5", "payer_contact": "Leena",
-                                            "payer_email": "leena@example.org", "accept_terms": "y"})
+    response = client.post(
+        enrol_url,
+        data={
+            "payer_business_id": "2345670-5",
+            "payer_contact": "Leena",
+            "payer_email": "leena@example.org",
+            "accept_terms": "y",
+        },
+    )
     assert response.status_code == 302, text(response)[:2000]
     enrolment = db.session.scalar(select(Enrolment))
     assert (enrolment.client_id, enrolment.member, enrolment.price_cents) == (gap.case.client_id, True, 6000)

@@ -28,9 +28,16 @@ def test_the_same_person_cannot_be_entered_twice_in_one_training(app, make_train
     training = make_training()
     first = make_participant(training, name="Anna Korhonen")
     with refused("name"):
-        services.record_participant(manager, training, Person(name="  anna   KORHONEN ",
-                                                              organisation=first.organisation,
-                                                              role=TraineeRole.TEACHER, gender=Gender.FEMALE))
+        services.record_participant(
+            manager,
+            training,
+            Person(
+                name="  anna   KORHONEN ",
+                organisation=first.organisation,
+                role=TraineeRole.TEACHER,
+                gender=Gender.FEMALE,
+            ),
+        )
 
 
 def test_completion_must_fall_after_the_start_and_not_in_the_future(app, make_training, make_participant):
@@ -44,15 +51,18 @@ def test_completion_must_fall_after_the_start_and_not_in_the_future(app, make_tr
 def test_an_unknown_role_or_gender_is_refused_on_its_field(app, make_training, make_organisation, manager):
     training = make_training()
     with refused("role"):
-        services.record_participant(manager, training, Person(name="X", organisation=make_organisation(),
-                                                              role="boss", gender="female"))
+        services.record_participant(
+            manager, training, Person(name="X", organisation=make_organisation(), role="boss", gender="female")
+        )
     with refused("gender"):
-        services.record_participant(manager, training, Person(name="X", organisation=make_organisation(),
-                                                              role="teacher", gender="unknown"))
+        services.record_participant(
+            manager, training, Person(name="X", organisation=make_organisation(), role="teacher", gender="unknown")
+        )
 
 
-def test_a_person_in_two_trainings_is_one_participant_entering_at_the_first(app, make_training, make_participant,
-                                                                           make_organisation):
+def test_a_person_in_two_trainings_is_one_participant_entering_at_the_first(
+    app, make_training, make_participant, make_organisation
+):
     savonia, guidance = make_organisation(), make_organisation()
     spring = make_training(title="Spring", starts_on=date(2025, 3, 10), ends_on=date(2025, 3, 12))
     autumn = make_training(title="Autumn", starts_on=date(2025, 9, 15), ends_on=date(2025, 9, 16))
@@ -71,14 +81,20 @@ def test_a_person_in_two_trainings_is_one_participant_entering_at_the_first(app,
 
 
 def test_cancelled_seats_waiting_places_and_other_courses_are_not_training_participants(
-        app, make_training, make_participant, make_course, manager, counsellor):
+    app, make_training, make_participant, make_course, manager, counsellor
+):
     training = make_training()
     make_participant(training, name="Anna Korhonen")
     gone = make_participant(training, name="Mikko Virtanen", gender=Gender.MALE)
     services.cancel_enrolment(manager, gone, by_provider=True)
     course = make_course()  # not a training of the programme
-    services.enrol(counsellor, course, Person(name=counsellor.name, user=counsellor),
-                   services.Payer(contact="L", email="l@example.org", business_id="2345670-5"), accept_terms=True)
+    services.enrol(
+        counsellor,
+        course,
+        Person(name=counsellor.name, user=counsellor),
+        services.Payer(contact="L", email="l@example.org", business_id="2345670-5"),
+        accept_terms=True,
+    )
     assert queries.training_figures().participants == 1
 
 

@@ -24,15 +24,31 @@ def catalogue(make_course, publisher):
     """Three current courses and a draft, a past one and a cancelled one that the catalogue does not list."""
     courses = {
         "hygiene": make_course(),
-        "finnish": make_course(title={"fi": "Suomea työelämään", "sv": "Finska för arbetslivet"}, field="00",
-                               mode="online", place=None, languages=["fi", "en"], starts_in=60,
-                               enrolment_closes_on=TODAY + timedelta(days=50), seats=1),
-        "welding": make_course(title={"fi": "Hitsauksen perusteet"}, field="07", mode="blended",
-                               languages=["fi", "uk"], starts_in=10, enrolment_closes_on=TODAY + timedelta(days=5)),
+        "finnish": make_course(
+            title={"fi": "Suomea työelämään", "sv": "Finska för arbetslivet"},
+            field="00",
+            mode="online",
+            place=None,
+            languages=["fi", "en"],
+            starts_in=60,
+            enrolment_closes_on=TODAY + timedelta(days=50),
+            seats=1,
+        ),
+        "welding": make_course(
+            title={"fi": "Hitsauksen perusteet"},
+            field="07",
+            mode="blended",
+            languages=["fi", "uk"],
+            starts_in=10,
+            enrolment_closes_on=TODAY + timedelta(days=5),
+        ),
         "draft": make_course(title={"fi": "Luonnoskurssi"}, publish=False),
-        "past": make_course(title={"fi": "Mennyt kurssi"}, starts_in=-20,
-                            enrolment_opens_on=TODAY - timedelta(days=40),
-                            enrolment_closes_on=TODAY - timedelta(days=22)),
+        "past": make_course(
+            title={"fi": "Mennyt kurssi"},
+            starts_in=-20,
+            enrolment_opens_on=TODAY - timedelta(days=40),
+            enrolment_closes_on=TODAY - timedelta(days=22),
+        ),
     }
     cancelled = make_course(title={"fi": "Peruttu kurssi"})
     services.cancel_course(publisher, cancelled, "Too few")
@@ -59,22 +75,30 @@ def test_a_visitor_searches_in_swedish(client, catalogue):
     assert titles(client.get("/courses/?q=100%25")) == []  # a typed % is a character, not a wildcard
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("field=07", ["Hitsauksen perusteet"]),
-    ("language=uk", ["Hitsauksen perusteet"]),
-    ("mode=online", ["Hitsauksen perusteet", "Suomea työelämään"]),
-    ("mode=place", ["Hitsauksen perusteet", "Food hygiene"]),
-    ("starts_from={in20}", ["Food hygiene", "Suomea työelämään"]),
-    ("starts_until={in20}", ["Hitsauksen perusteet"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("field=07", ["Hitsauksen perusteet"]),
+        ("language=uk", ["Hitsauksen perusteet"]),
+        ("mode=online", ["Hitsauksen perusteet", "Suomea työelämään"]),
+        ("mode=place", ["Hitsauksen perusteet", "Food hygiene"]),
+        ("starts_from={in20}", ["Food hygiene", "Suomea työelämään"]),
+        ("starts_until={in20}", ["Hitsauksen perusteet"]),
+    ],
+)
 def test_filters_narrow_the_list(client, catalogue, query, expected):
     assert titles(client.get("/courses/?" + query.format(in20=(TODAY + timedelta(days=20)).isoformat()))) == expected
 
 
 def test_free_seats_organisation_and_units_filter(client, catalogue, counsellor, provider, make_organisation):
     full = catalogue["finnish"]
-    services.enrol(counsellor, full, services.Person(name=counsellor.name, user=counsellor),
-                   services.Payer(contact="L", email="l@example.org", business_id="2345670-5"), accept_terms=True)
+    services.enrol(
+        counsellor,
+        full,
+        services.Person(name=counsellor.name, user=counsellor),
+        services.Payer(contact="L", email="l@example.org", business_id="2345670-5"),
+        accept_terms=True,
+    )
     db.session.commit()
     assert "Suomea työelämään" not in titles(client.get("/courses/?free=1"))
     assert len(titles(client.get(f"/courses/?organisation={provider.id}"))) == 3
@@ -91,7 +115,9 @@ def test_a_course_page_carries_schema_org_course_json_ld(client, catalogue):
     assert instance["@type"] == "CourseInstance" and instance["courseMode"] == "onsite"
     assert instance["startDate"] == f"{course.starts_on.isoformat()}T09:00:00"
     assert {(o["category"], o["price"], o["priceCurrency"]) for o in data["offers"]} == {
-        ("network members", "60.00", "EUR"), ("others", "120.00", "EUR")}
+        ("network members", "60.00", "EUR"),
+        ("others", "120.00", "EUR"),
+    }
     assert data["numberOfCredits"] == 2 and data["inLanguage"] == ["fi"]
 
 
@@ -114,9 +140,17 @@ def test_the_atom_feed_is_valid_atom(client, catalogue):
 
 def test_the_session_calendar_is_valid_icalendar(client, catalogue, publisher):
     welding = catalogue["welding"]
-    services.update_course(publisher, welding, **_fields(welding, sessions=[
-        SessionInput(TODAY + timedelta(days=10), TODAY + timedelta(days=12)),
-        SessionInput(TODAY + timedelta(days=14), start_time=time(9, 30), end_time=time(15))]))
+    services.update_course(
+        publisher,
+        welding,
+        **_fields(
+            welding,
+            sessions=[
+                SessionInput(TODAY + timedelta(days=10), TODAY + timedelta(days=12)),
+                SessionInput(TODAY + timedelta(days=14), start_time=time(9, 30), end_time=time(15)),
+            ],
+        ),
+    )
     db.session.commit()
     response = client.get("/courses/sessions.ics")
     assert response.mimetype == "text/calendar"
@@ -125,16 +159,24 @@ def test_the_session_calendar_is_valid_icalendar(client, catalogue, publisher):
     assert len(events) == 6  # hygiene 2, finnish 2, welding 2; nothing of the draft, the past or the cancelled
     whole = next(e for e in events.values() if e.decoded("DTSTART") == TODAY + timedelta(days=10))
     assert whole.decoded("DTEND") == TODAY + timedelta(days=13)  # whole days end the day after the last
-    timed = next(e for e in events.values() if str(e["SUMMARY"]) == "Hitsauksen perusteet"
-                 and e.decoded("DTSTART") != TODAY + timedelta(days=10))
+    timed = next(
+        e
+        for e in events.values()
+        if str(e["SUMMARY"]) == "Hitsauksen perusteet" and e.decoded("DTSTART") != TODAY + timedelta(days=10)
+    )
     assert timed.decoded("DTSTART").utcoffset() == timedelta(0) and int(timed["SEQUENCE"]) == 1
     one = icalendar.Calendar.from_ical(client.get(f"/courses/{welding.id}/sessions.ics").data)
     assert len(one.walk("VEVENT")) == 2
 
 
 def _fields(course, **overrides):
-    fields = course_fields(course.organisation, title=course.title, field=course.field.value,
-                           mode=course.mode.value, languages=course.languages,
-                           enrolment_closes_on=course.enrolment_closes_on)
+    fields = course_fields(
+        course.organisation,
+        title=course.title,
+        field=course.field.value,
+        mode=course.mode.value,
+        languages=course.languages,
+        enrolment_closes_on=course.enrolment_closes_on,
+    )
     fields.update(overrides)
     return fields

@@ -20,8 +20,9 @@ YEAR = (date(TODAY.year, 1, 1), date(TODAY.year, 12, 31))
 
 
 def outside(course, name, **payer):
-    enrolment, _token = services.enrol(AnonymousUserMixin(), course, outside_person(name), outside_payer(**payer),
-                                       accept_terms=True)
+    enrolment, _token = services.enrol(
+        AnonymousUserMixin(), course, outside_person(name), outside_payer(**payer), accept_terms=True
+    )
     return enrolment
 
 
@@ -30,21 +31,39 @@ def billed(make_course, counsellor, publisher):
     """A per-participant course (two outside seats, one late cancellation, one waiting), a per-course course (two
     seats of one payer: one fee), a free course for members, and a course its provider cancelled."""
     start = min(20, (YEAR[1] - TODAY).days)  # stay in this calendar year
-    per_seat = make_course(title={"fi": "Per osallistuja"}, seats=3, starts_in=start,
-                           enrolment_closes_on=TODAY + timedelta(days=start - 1))
+    per_seat = make_course(
+        title={"fi": "Per osallistuja"}, seats=3, starts_in=start, enrolment_closes_on=TODAY + timedelta(days=start - 1)
+    )
     outside(per_seat, "Anna")
     late = outside(per_seat, "Bert", reference="PO-99")
-    services.enrol(counsellor, per_seat, Person(name=counsellor.name, user=counsellor),
-                   Payer(contact="L", email="l@example.org", business_id="0172195-0"), accept_terms=True)
+    services.enrol(
+        counsellor,
+        per_seat,
+        Person(name=counsellor.name, user=counsellor),
+        Payer(contact="L", email="l@example.org", business_id="0172195-0"),
+        accept_terms=True,
+    )
     waiting = outside(per_seat, "Cecilia")
     late.free_cancellation_until = TODAY - timedelta(days=1)  # as if accepted with an earlier date
     services.cancel_enrolment(None, late)  # 50 % of 120 €
-    per_course = make_course(title={"fi": "Per kurssi"}, pricing_rule="per_course", member_fee=400, outside_fee=900,
-                             starts_in=start, enrolment_closes_on=TODAY + timedelta(days=start - 1))
+    per_course = make_course(
+        title={"fi": "Per kurssi"},
+        pricing_rule="per_course",
+        member_fee=400,
+        outside_fee=900,
+        starts_in=start,
+        enrolment_closes_on=TODAY + timedelta(days=start - 1),
+    )
     outside(per_course, "Dora")
     outside(per_course, "Erik")
-    free = make_course(title={"fi": "Ilmainen"}, pricing_rule="free_for_members", member_fee=0, outside_fee=50,
-                       starts_in=start, enrolment_closes_on=TODAY + timedelta(days=start - 1))
+    free = make_course(
+        title={"fi": "Ilmainen"},
+        pricing_rule="free_for_members",
+        member_fee=0,
+        outside_fee=50,
+        starts_in=start,
+        enrolment_closes_on=TODAY + timedelta(days=start - 1),
+    )
     services.enrol(counsellor, free, Person(name=counsellor.name, user=counsellor), Payer(), accept_terms=False)
     gone = make_course(title={"fi": "Peruttu"}, starts_in=start, enrolment_closes_on=TODAY + timedelta(days=start - 1))
     outside(gone, "Frida")
@@ -55,16 +74,20 @@ def billed(make_course, counsellor, publisher):
 
 def test_the_billing_statement_follows_the_accepted_terms(app, billed, manager):
     lines = reports.billing_lines(access.reported_courses(manager), *YEAR)
-    got = {(line.business_id, line.course.text("title")): (line.participants, line.cancellations, line.amount_cents)
-           for line in lines}
+    got = {
+        (line.business_id, line.course.text("title")): (line.participants, line.cancellations, line.amount_cents)
+        for line in lines
+    }
     assert got == {
         # Anna's seat, Cecilia's (moved up from the waiting list when Bert cancelled) and Bert's late share
         ("2345670-5", "Per osallistuja"): (2, 1, 12000 + 12000 + 6000),
         ("0172195-0", "Per osallistuja"): (1, 0, 6000),  # the counsellor's organisation at the member price
         ("2345670-5", "Per kurssi"): (2, 0, 90000),  # one fee for two seats of one payer
     }
-    assert sorted(reports.payer_totals(lines)) == [("Etelä-Savon koulutuskeskus Oy", "2345670-5", 120000),
-                                                   ("Guidance Centre", "0172195-0", 6000)]
+    assert sorted(reports.payer_totals(lines)) == [
+        ("Etelä-Savon koulutuskeskus Oy", "2345670-5", 120000),
+        ("Guidance Centre", "0172195-0", 6000),
+    ]
     assert next(line for line in lines if line.amount_cents == 30000).references == ["PO-17", "PO-99"]
     statement = reports.billing_statement(lines, *YEAR)
     assert statement.totals[-1] == 1260.0 and statement.totals[-3] == 5
@@ -81,20 +104,32 @@ def test_the_completion_report_counts_per_course(app, billed, publisher, manager
     assert rows["Alkanut"] == [2, 2, 1, 0, 1, 0, 0]
     assert rows["Peruttu"][1:] == [0, 0, 0, 0, 0, 1]
     assert table.totals[6] == 8  # seats held across the courses: 3 + 2 + 1 (free) + 2 + 0
-    assert reports.completion_report(access.reported_courses(manager), started.starts_on, YEAR[1],
-                                     organisation_id=987654).rows == []
+    assert (
+        reports.completion_report(
+            access.reported_courses(manager), started.starts_on, YEAR[1], organisation_id=987654
+        ).rows
+        == []
+    )
 
 
 def make_started(publisher):
-    course = services.create_course(publisher, publish=True, **course_fields(
-        publisher.organisation, title={"fi": "Alkanut"}, starts_in=-1, enrolment_opens_on=TODAY - timedelta(days=9),
-        enrolment_closes_on=TODAY - timedelta(days=1)))
+    course = services.create_course(
+        publisher,
+        publish=True,
+        **course_fields(
+            publisher.organisation,
+            title={"fi": "Alkanut"},
+            starts_in=-1,
+            enrolment_opens_on=TODAY - timedelta(days=9),
+            enrolment_closes_on=TODAY - timedelta(days=1),
+        ),
+    )
     db.session.commit()
     return course
 
 
 def test_reports_download_as_csv_and_xlsx_without_formulas(client, login, billed, manager, publisher):
-    sneaky = outside(billed["per_seat"], "=HYPERLINK(\"http://evil.example\")", reference="@SUM(1)")
+    sneaky = outside(billed["per_seat"], '=HYPERLINK("http://evil.example")', reference="@SUM(1)")
     db.session.commit()
     login(manager)
     page = client.get("/courses/billing")
@@ -132,8 +167,17 @@ def test_the_billing_statement_command_writes_csv_and_xlsx(app, runner, billed, 
     assert result.output.splitlines()[0].startswith("Paying organisation,Business ID")
     assert "2345670-5" in result.output
     target = tmp_path / "billing.xlsx"
-    result = runner.invoke(args=["billing-statement", "--since", YEAR[0].isoformat(), "--until",
-                                 YEAR[1].isoformat(), "--xlsx", str(target)])
+    result = runner.invoke(
+        args=[
+            "billing-statement",
+            "--since",
+            YEAR[0].isoformat(),
+            "--until",
+            YEAR[1].isoformat(),
+            "--xlsx",
+            str(target),
+        ]
+    )
     assert result.exit_code == 0 and load_workbook(target).active.max_row == 5  # header, 3 lines, total
     wrong = runner.invoke(args=["billing-statement", "--since", "2026-12-31", "--until", "2026-01-01"])
     assert wrong.exit_code != 0

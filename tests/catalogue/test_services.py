@@ -27,29 +27,38 @@ def actions():
 
 
 def staff_enrol(user, course, **payer):
-    enrolment, _token = services.enrol(user, course, Person(name=user.name, email=user.email, user=user),
-                                       Payer(contact=user.name, email=user.email, business_id="2345670-5", **payer),
-                                       accept_terms=True)
+    enrolment, _token = services.enrol(
+        user,
+        course,
+        Person(name=user.name, email=user.email, user=user),
+        Payer(contact=user.name, email=user.email, business_id="2345670-5", **payer),
+        accept_terms=True,
+    )
     db.session.commit()
     return enrolment
 
 
 def outside_enrol(course, name="Olli Outsider", **payer):
-    enrolment, token = services.enrol(AnonymousUserMixin(), course, outside_person(name), outside_payer(**payer),
-                                      accept_terms=True)
+    enrolment, token = services.enrol(
+        AnonymousUserMixin(), course, outside_person(name), outside_payer(**payer), accept_terms=True
+    )
     db.session.commit()
     return enrolment, token
 
 
 # --- offering courses ------------------------------------------------------------------------------------------
 
+
 def test_an_organisation_offers_courses_only_in_its_own_name(app, publisher, make_organisation):
     other = make_organisation(name="Somebody Else")
     with refused("organisation_id"):
         services.create_course(publisher, **course_fields(other))
     course = services.create_course(publisher, **course_fields(publisher.organisation))
-    assert (course.status, course.starts_on, course.ends_on) == (CourseStatus.DRAFT, TODAY + timedelta(days=30),
-                                                                 TODAY + timedelta(days=31))
+    assert (course.status, course.starts_on, course.ends_on) == (
+        CourseStatus.DRAFT,
+        TODAY + timedelta(days=30),
+        TODAY + timedelta(days=31),
+    )
     assert "course_created" in actions()
 
 
@@ -61,23 +70,26 @@ def test_a_course_needs_its_title_in_its_own_language_and_a_place_unless_online(
     assert services.create_course(publisher, **course_fields(provider, place=None, mode="online")).place is None
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"sessions": []}, "sessions"),
-    ({"sessions": [SessionInput(TODAY, start_time=time(10))]}, "sessions"),
-    ({"sessions": [SessionInput(TODAY, TODAY + timedelta(days=1), time(9), time(10))]}, "sessions"),
-    ({"sessions": [SessionInput(TODAY, TODAY - timedelta(days=1))]}, "sessions"),
-    ({"seats": 0}, "seats"),
-    ({"enrolment_closes_on": TODAY - timedelta(days=20)}, "enrolment_closes_on"),
-    ({"enrolment_closes_on": TODAY + timedelta(days=90)}, "enrolment_closes_on"),
-    ({"languages": []}, "languages"),
-    ({"level": 9}, "level"),
-    ({"pricing_rule": "free_for_members", "member_fee": 10}, "member_fee"),
-    ({"pricing_rule": "per_credit", "credits": None}, "credits"),
-    ({"member_fee": -1}, "member_fee"),
-    ({"contact_email": "not an address"}, "contact_email"),
-    ({"unit_ids": [987654]}, "unit_ids"),
-    ({"field": "99"}, "field"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"sessions": []}, "sessions"),
+        ({"sessions": [SessionInput(TODAY, start_time=time(10))]}, "sessions"),
+        ({"sessions": [SessionInput(TODAY, TODAY + timedelta(days=1), time(9), time(10))]}, "sessions"),
+        ({"sessions": [SessionInput(TODAY, TODAY - timedelta(days=1))]}, "sessions"),
+        ({"seats": 0}, "seats"),
+        ({"enrolment_closes_on": TODAY - timedelta(days=20)}, "enrolment_closes_on"),
+        ({"enrolment_closes_on": TODAY + timedelta(days=90)}, "enrolment_closes_on"),
+        ({"languages": []}, "languages"),
+        ({"level": 9}, "level"),
+        ({"pricing_rule": "free_for_members", "member_fee": 10}, "member_fee"),
+        ({"pricing_rule": "per_credit", "credits": None}, "credits"),
+        ({"member_fee": -1}, "member_fee"),
+        ({"contact_email": "not an address"}, "contact_email"),
+        ({"unit_ids": [987654]}, "unit_ids"),
+        ({"field": "99"}, "field"),
+    ],
+)
 def test_bad_course_input_is_refused_on_its_field(app, publisher, provider, overrides, field):
     with refused(field):
         services.create_course(publisher, **course_fields(provider, **overrides))
@@ -91,8 +103,10 @@ def test_another_organisation_cannot_change_a_course(app, make_course, make_user
 
 
 def test_prices_follow_the_rule_for_members_and_outsiders(app, make_course):
-    assert services.price_cents(make_course(pricing_rule="free_for_members", member_fee=0, outside_fee=90),
-                                member=True) == 0
+    assert (
+        services.price_cents(make_course(pricing_rule="free_for_members", member_fee=0, outside_fee=90), member=True)
+        == 0
+    )
     per_credit = make_course(pricing_rule="per_credit", member_fee=15, outside_fee=30, credits=5)
     assert (services.price_cents(per_credit, True), services.price_cents(per_credit, False)) == (7500, 15000)
     per_course = make_course(pricing_rule="per_course", member_fee=400, outside_fee=900)
@@ -100,6 +114,7 @@ def test_prices_follow_the_rule_for_members_and_outsiders(app, make_course):
 
 
 # --- enrolment -------------------------------------------------------------------------------------------------
+
 
 def test_a_member_enrols_at_the_member_price_and_an_outsider_at_the_outside_price(app, make_course, counsellor):
     course = make_course()
@@ -113,13 +128,17 @@ def test_a_member_enrols_at_the_member_price_and_an_outsider_at_the_outside_pric
 
 
 def test_a_full_course_puts_the_next_person_on_the_waiting_list_and_a_cancellation_moves_them_up(
-        app, make_course, counsellor):
+    app, make_course, counsellor
+):
     course = make_course(seats=1)
     first = staff_enrol(counsellor, course)
     second, _ = outside_enrol(course, "Waiting Wanda")
     third, _ = outside_enrol(course, "Third Thomas")
-    assert (first.status, second.status, third.status) == (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING,
-                                                            EnrolmentStatus.WAITING)
+    assert (first.status, second.status, third.status) == (
+        EnrolmentStatus.CONFIRMED,
+        EnrolmentStatus.WAITING,
+        EnrolmentStatus.WAITING,
+    )
     assert (services.waiting_position(second), services.waiting_position(third)) == (1, 2)
     assert services.cancel_enrolment(counsellor, first) == 0  # before the free-cancellation date
     db.session.commit()
@@ -142,13 +161,23 @@ def test_more_seats_move_the_waiting_list_up(app, make_course, counsellor, publi
 def test_enrolment_outside_its_period_is_refused(app, make_course, counsellor):
     course = make_course()
     with refused(None, match="closed on"):
-        services.enrol(counsellor, course, Person(name="X", user=counsellor), Payer(business_id="2345670-5",
-                                                                                     contact="X", email="x@x.fi"),
-                       accept_terms=True, on=course.enrolment_closes_on + timedelta(days=1))
+        services.enrol(
+            counsellor,
+            course,
+            Person(name="X", user=counsellor),
+            Payer(business_id="2345670-5", contact="X", email="x@x.fi"),
+            accept_terms=True,
+            on=course.enrolment_closes_on + timedelta(days=1),
+        )
     with refused(None, match="opens on"):
-        services.enrol(counsellor, course, Person(name="X", user=counsellor), Payer(business_id="2345670-5",
-                                                                                     contact="X", email="x@x.fi"),
-                       accept_terms=True, on=course.enrolment_opens_on - timedelta(days=1))
+        services.enrol(
+            counsellor,
+            course,
+            Person(name="X", user=counsellor),
+            Payer(business_id="2345670-5", contact="X", email="x@x.fi"),
+            accept_terms=True,
+            on=course.enrolment_opens_on - timedelta(days=1),
+        )
 
 
 def test_the_same_person_cannot_enrol_twice(app, make_course, counsellor):
@@ -203,6 +232,7 @@ def test_a_client_cannot_enrol_while_signed_in(app, make_course, make_user, prov
 
 # --- terms frozen at enrolment ---------------------------------------------------------------------------------
 
+
 def test_later_changes_of_price_and_dates_leave_the_accepted_terms_alone(app, make_course, counsellor, publisher):
     course = make_course()
     enrolment = staff_enrol(counsellor, course)
@@ -219,11 +249,13 @@ def test_later_changes_of_price_and_dates_leave_the_accepted_terms_alone(app, ma
 def test_a_stale_edit_is_refused(app, make_course, publisher):
     course = make_course()
     with refused(None, match="Someone else saved"):
-        services.update_course(publisher, course, version=course.version - 1,
-                               **course_fields(course.organisation, seats=5))
+        services.update_course(
+            publisher, course, version=course.version - 1, **course_fields(course.organisation, seats=5)
+        )
 
 
 # --- cancellation ----------------------------------------------------------------------------------------------
+
 
 def test_cancelling_after_the_free_date_is_charged_the_accepted_share(app, make_course, counsellor):
     course = make_course(starts_in=10)  # the free cancellation ended four days ago (14 days before the start)
@@ -238,24 +270,40 @@ def test_changed_dates_make_a_late_cancellation_free(app, make_course, counsello
     course = make_course(starts_in=10)
     enrolment = staff_enrol(counsellor, course)
     moved = [SessionInput(TODAY + timedelta(days=11), start_time=time(9), end_time=time(15))]
-    services.update_course(publisher, course, **course_fields(course.organisation, sessions=moved,
-                                                              enrolment_closes_on=TODAY + timedelta(days=8)))
+    services.update_course(
+        publisher,
+        course,
+        **course_fields(course.organisation, sessions=moved, enrolment_closes_on=TODAY + timedelta(days=8)),
+    )
     assert services.cancel_enrolment(counsellor, enrolment) == 0
 
 
 def test_the_rules_in_force_at_enrolment_decide_the_charge(app, make_course, counsellor, manager):
-    services.save_rules(manager, pricing={"en": "P"}, cancellation={"en": "C"}, responsibilities={"en": "R"},
-                        free_cancellation_days=2, late_cancellation_percent=100)
+    services.save_rules(
+        manager,
+        pricing={"en": "P"},
+        cancellation={"en": "C"},
+        responsibilities={"en": "R"},
+        free_cancellation_days=2,
+        late_cancellation_percent=100,
+    )
     course = make_course(starts_in=10)
     enrolment = staff_enrol(counsellor, course)
-    services.save_rules(manager, pricing={"en": "P"}, cancellation={"en": "C2"}, responsibilities={"en": "R"},
-                        free_cancellation_days=30, late_cancellation_percent=10)
+    services.save_rules(
+        manager,
+        pricing={"en": "P"},
+        cancellation={"en": "C2"},
+        responsibilities={"en": "R"},
+        free_cancellation_days=30,
+        late_cancellation_percent=10,
+    )
     assert enrolment.terms["cancellation_terms"] == {"en": "C"}
     assert services.cancel_enrolment(counsellor, enrolment) == 0  # eight days before: free under its rules
 
 
-def test_the_provider_cancels_free_of_charge_and_a_cancelled_course_cancels_everyone(app, make_course, counsellor,
-                                                                                     publisher):
+def test_the_provider_cancels_free_of_charge_and_a_cancelled_course_cancels_everyone(
+    app, make_course, counsellor, publisher
+):
     course = make_course(starts_in=10)
     enrolment = staff_enrol(counsellor, course)
     waiting, _ = outside_enrol(course, "A")
@@ -281,11 +329,14 @@ def course_enrolments(course):
 
 # --- completion ------------------------------------------------------------------------------------------------
 
+
 def test_completion_and_grade_are_recorded_by_the_provider(app, make_course, counsellor, publisher):
-    course = make_course(starts_in=-5, enrolment_opens_on=TODAY - timedelta(days=30),
-                         enrolment_closes_on=TODAY - timedelta(days=7))
-    enrolment = services.record_participant(publisher, course, Person(name="Anna",
-                                                                      organisation=counsellor.organisation))
+    course = make_course(
+        starts_in=-5, enrolment_opens_on=TODAY - timedelta(days=30), enrolment_closes_on=TODAY - timedelta(days=7)
+    )
+    enrolment = services.record_participant(
+        publisher, course, Person(name="Anna", organisation=counsellor.organisation)
+    )
     with refused(None, match="Only the organisation"):
         services.record_completion(counsellor, enrolment, completion="completed")
     with refused("grade"):
@@ -293,8 +344,7 @@ def test_completion_and_grade_are_recorded_by_the_provider(app, make_course, cou
     with refused("grade"):
         services.record_completion(publisher, enrolment, completion="completed", grade="7")
     services.record_completion(publisher, enrolment, completion="completed", grade="4")
-    assert (enrolment.completion, enrolment.grade, enrolment.completed_on) == (Completion.COMPLETED, 4,
-                                                                              course.ends_on)
+    assert (enrolment.completion, enrolment.grade, enrolment.completed_on) == (Completion.COMPLETED, 4, course.ends_on)
     with refused(None, match="completion is recorded"):
         services.cancel_enrolment(publisher, enrolment, by_provider=True)
 
@@ -309,35 +359,60 @@ def test_a_waiting_place_cannot_complete(app, make_course, counsellor, publisher
 
 # --- a client's enrolments ---------------------------------------------------------------------------------------
 
-def test_a_counsellor_enrols_a_client_they_manage_and_erasure_removes_who_it_was(app, make_course, counsellor,
-                                                                                make_user, make_organisation):
+
+def test_a_counsellor_enrols_a_client_they_manage_and_erasure_removes_who_it_was(
+    app, make_course, counsellor, make_user, make_organisation
+):
     course = make_course()
-    client = case_services.register_client(counsellor, counsellor.organisation, first_name="Rahel",
-                                           last_name="Tesfay", gender=Gender.FEMALE, birth_date=date(1990, 1, 1))
+    client = case_services.register_client(
+        counsellor,
+        counsellor.organisation,
+        first_name="Rahel",
+        last_name="Tesfay",
+        gender=Gender.FEMALE,
+        birth_date=date(1990, 1, 1),
+    )
     db.session.commit()
     stranger = make_user(Role.COUNSELLOR, organisation=make_organisation())
     with refused(None, match="clients whose cases you manage"):
         services.enrol(stranger, course, Person(name="Rahel Tesfay", client=client), Payer(), accept_terms=True)
-    enrolment, _ = services.enrol(counsellor, course, Person(name="Rahel Tesfay", client=client),
-                                  Payer(contact="L", email="l@example.org", business_id="2345670-5"),
-                                  accept_terms=True)
+    enrolment, _ = services.enrol(
+        counsellor,
+        course,
+        Person(name="Rahel Tesfay", client=client),
+        Payer(contact="L", email="l@example.org", business_id="2345670-5"),
+        accept_terms=True,
+    )
     with refused("name"):
-        services.enrol(counsellor, course, Person(name="Rahel T.", client=client),
-                       Payer(contact="L", email="l@example.org", business_id="2345670-5"), accept_terms=True)
+        services.enrol(
+            counsellor,
+            course,
+            Person(name="Rahel T.", client=client),
+            Payer(contact="L", email="l@example.org", business_id="2345670-5"),
+            accept_terms=True,
+        )
     assert services.client_enrolments_data(client)[0].data[0]["name"] == "Rahel Tesfay"
     case_services.erase_client(None, client)
     db.session.commit()
     db.session.refresh(enrolment)
     assert (enrolment.name, enrolment.client_id, enrolment.status) == ("(erased)", None, EnrolmentStatus.CONFIRMED)
-    created = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enrolment_created",
-                                                         AuditEntry.object_id == enrolment.id))
+    created = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "enrolment_created", AuditEntry.object_id == enrolment.id)
+    )
     assert created.changes["name"] == "(erased)"
 
 
 def test_a_programme_training_is_not_for_clients(app, make_training, manager, make_organisation, counsellor):
     training = make_training(starts_on=TODAY + timedelta(days=20), ends_on=TODAY + timedelta(days=20))
-    client = case_services.register_client(counsellor, counsellor.organisation, first_name="R", last_name="T",
-                                           gender=Gender.FEMALE, birth_date=date(1990, 1, 1))
+    client = case_services.register_client(
+        counsellor,
+        counsellor.organisation,
+        first_name="R",
+        last_name="T",
+        gender=Gender.FEMALE,
+        birth_date=date(1990, 1, 1),
+    )
     with refused(None, match="not clients"):
-        services.record_participant(manager, training, Person(name="R T", client=client,
-                                                              organisation=counsellor.organisation))
+        services.record_participant(
+            manager, training, Person(name="R T", client=client, organisation=counsellor.organisation)
+        )

@@ -41,8 +41,9 @@ def signed_off(monkeypatch):
 
 @pytest.fixture
 def org(make_organisation):
-    organisation = make_organisation(name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER,
-                                     municipality="Kuopio")
+    organisation = make_organisation(
+        name="Savonia Vocational College", type=OrganisationType.EDUCATION_PROVIDER, municipality="Kuopio"
+    )
     give_test_seal(organisation)
     db.session.commit()
     return organisation

@@ -27,15 +27,34 @@ def give_test_seal(organisation):
     return record
 
 
-def new_case(organisation, counsellor=None, *, first_name="Amina", last_name="Hassan", user=None,
-             preferred_language="ar", stage=Stage.CERTIFICATION) -> Case:
+def new_case(
+    organisation,
+    counsellor=None,
+    *,
+    first_name="Amina",
+    last_name="Hassan",
+    user=None,
+    preferred_language="ar",
+    stage=Stage.CERTIFICATION,
+) -> Case:
     """A case, of the user's existing client record when they have one, otherwise of a new client."""
     client = db.session.scalar(select(Client).where(Client.user_id == user.id)) if user else None
     if client is None:
-        client = Client(first_name=first_name, last_name=last_name, birth_date=date(1990, 4, 12),
-                        preferred_language=preferred_language, user_id=user.id if user else None)
-    case = Case(client=client, organisation=organisation, counsellor_id=counsellor.id if counsellor else None,
-                client_type=ClientType.LONG_TERM, stage=stage, entry_date=date(2026, 1, 10))
+        client = Client(
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=date(1990, 4, 12),
+            preferred_language=preferred_language,
+            user_id=user.id if user else None,
+        )
+    case = Case(
+        client=client,
+        organisation=organisation,
+        counsellor_id=counsellor.id if counsellor else None,
+        client_type=ClientType.LONG_TERM,
+        stage=stage,
+        entry_date=date(2026, 1, 10),
+    )
     db.session.add(case)
     db.session.flush()
     return case

@@ -21,12 +21,21 @@ CASES = 12
 
 def _consumer(app, tmp_path) -> subprocess.Popen:
     log = (tmp_path / "consumer.log").open("ab")
-    env = {**os.environ, "ISOK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "ISOK_SECRET_KEY": app.config["SECRET_KEY"], "ISOK_FILES_DIR": app.config["FILES_DIR"],
-           "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}"}
+    env = {
+        **os.environ,
+        "ISOK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ISOK_SECRET_KEY": app.config["SECRET_KEY"],
+        "ISOK_FILES_DIR": app.config["FILES_DIR"],
+        "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
+    }
     with log:
-        return subprocess.Popen([sys.executable, "-m", "tests.certificates.consumer"], cwd=ROOT,  # noqa: S603
-                                env=env, stdout=subprocess.DEVNULL, stderr=log)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.certificates.consumer"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 class Watcher:
@@ -40,8 +49,9 @@ class Watcher:
             return connection.scalar(statement)
 
     def issued(self, bulk_id) -> int:
-        return self.read(select(func.count()).where(BulkIssueItem.bulk_id == bulk_id,
-                                                    BulkIssueItem.status == ItemStatus.ISSUED))
+        return self.read(
+            select(func.count()).where(BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.ISSUED)
+        )
 
     def finished(self, bulk_id) -> bool:
         return self.read(select(BulkIssue.status).where(BulkIssue.id == bulk_id)) == BulkStatus.FINISHED.value
@@ -55,8 +65,9 @@ def _wait_for(condition, what, process, tmp_path, seconds=300):
         time.sleep(0.05)
 
 
-def test_a_consumer_killed_mid_job_leaves_no_certificate_twice_or_missing(app, counsellor, make_case, tmp_path,
-                                                                           monkeypatch):
+def test_a_consumer_killed_mid_job_leaves_no_certificate_twice_or_missing(
+    app, counsellor, make_case, tmp_path, monkeypatch
+):
     cases = [make_case(first_name=f"Killed{n}", last_name=MATRIX_MARK) for n in range(CASES)]
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)  # the consumer's start finds the job
     job = services.start_bulk_issue(counsellor, cases, ["fi", "en"], "en")

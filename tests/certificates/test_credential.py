@@ -23,8 +23,9 @@ from tests.conftest import log_in
 # A copy of 1EdTech's schema (see standards/README.md for where it comes from).
 SCHEMA = json.loads((Path(__file__).parent / "standards" / "ob_v3p0_achievementcredential_schema.json").read_text())
 VALIDATOR = Draft201909Validator(SCHEMA, format_checker=FormatChecker())
-PROFILE_VALIDATOR = Draft201909Validator({"$schema": SCHEMA["$schema"], "$defs": SCHEMA["$defs"],
-                                          "$ref": "#/$defs/Profile"}, format_checker=FormatChecker())
+PROFILE_VALIDATOR = Draft201909Validator(
+    {"$schema": SCHEMA["$schema"], "$defs": SCHEMA["$defs"], "$ref": "#/$defs/Profile"}, format_checker=FormatChecker()
+)
 
 
 def schema_errors(document: dict, validator=VALIDATOR) -> list[str]:
@@ -45,12 +46,28 @@ def catering(make_user):
     admin = make_user(Role.ADMIN)
     framework_services.load_scales(admin)
     sample = results()
-    document = {"code": sample["qualification"]["code"], "name": sample["qualification"]["name"],
-                "field": sample["qualification"]["field"], "scale": sample["scale"]["code"],
-                "units": [{"code": unit["code"], "name": unit["name"], "credits": unit["credits"],
-                           "outcomes": [{"code": o["code"], "text": o["text"],
-                                         "criteria": {"3": {"en": "Works independently", "fi": "Toimii itsenäisesti"}}}
-                                        for o in unit["outcomes"]]} for unit in sample["units"]]}
+    document = {
+        "code": sample["qualification"]["code"],
+        "name": sample["qualification"]["name"],
+        "field": sample["qualification"]["field"],
+        "scale": sample["scale"]["code"],
+        "units": [
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "credits": unit["credits"],
+                "outcomes": [
+                    {
+                        "code": o["code"],
+                        "text": o["text"],
+                        "criteria": {"3": {"en": "Works independently", "fi": "Toimii itsenäisesti"}},
+                    }
+                    for o in unit["outcomes"]
+                ],
+            }
+            for unit in sample["units"]
+        ],
+    }
     version = framework_services.import_framework(admin, json.dumps(document))
     framework_services.publish_version(admin, version)
     db.session.commit()
@@ -101,17 +118,18 @@ def test_the_vc_jwt_follows_the_ob3_jwt_proof_rules(client, issued, counsellor):
     listed = {method["id"]: method["publicKeyJwk"] for method in profile["verificationMethod"]}
     assert header["kid"] in profile["assertionMethod"]
     assert listed[header["kid"]] == {name: jwk[name] for name in ("kty", "n", "e")}
-    public_key = RSAPublicNumbers(int.from_bytes(_unb64url(jwk["e"]), "big"),
-                                  int.from_bytes(_unb64url(jwk["n"]), "big")).public_key()
-    public_key.verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(),
-                      hashes.SHA256())
+    public_key = RSAPublicNumbers(
+        int.from_bytes(_unb64url(jwk["e"]), "big"), int.from_bytes(_unb64url(jwk["n"]), "big")
+    ).public_key()
+    public_key.verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(), hashes.SHA256())
     # The key is the seal's, and the seal names the issuer the credential names.
     assert seals.public_jwk(certificate.seal) == listed[header["kid"]]
     assert seal_keys.organisation_names(seals.chain(certificate.seal)[0]) == [credential["issuer"]["name"]]
 
 
 def test_ids_are_stable_issuer_per_organisation_achievement_per_version_and_units_holder_per_client(
-        issued, counsellor, make_case, signed_off, make_organisation, make_user):
+    issued, counsellor, make_case, signed_off, make_organisation, make_user
+):
     first = issued()
     again = services.reissue_certificate(counsellor, first, ["fi", "sv"], "Swedish added", version=first.version)
     other = issued(first_name="Omar", last_name="Ali")
@@ -143,7 +161,9 @@ def test_one_language_per_field_and_the_others_linked_and_answering(client, issu
     achievement = document["credentialSubject"]["achievement"]
     assert achievement["name"] == "Ravintola-alan perustutkinto" and document["name"].startswith("Osaamisen")
     assert [(related["inLanguage"], related["id"]) for related in achievement["related"]] == [
-        ("sv", f"{achievement['id']}?lang=sv"), ("ar", f"{achievement['id']}?lang=ar")]
+        ("sv", f"{achievement['id']}?lang=sv"),
+        ("ar", f"{achievement['id']}?lang=ar"),
+    ]
     swedish = client.get(_path(achievement["related"][0]["id"])).get_data(as_text=True)
     assert "Grundexamen i restaurangbranschen" in swedish and "Tillreder kalla rätter enligt recept" in swedish
 

@@ -40,12 +40,17 @@ def _offline_spec(certificate, authority) -> PdfSignatureValidationSpec:
     """Trust the seal's and the authority's roots; demand revocation data for every other certificate, and take
     it only from the document itself: nothing is fetched."""
     roots = [_asn1(seals.chain(certificate.seal)[-1]), _asn1(authority.root)]
-    return PdfSignatureValidationSpec(SignatureValidationSpec(
-        cert_validation_policy=CertValidationPolicySpec(
-            trust_manager=SimpleTrustManager.build(trust_roots=roots),
-            revinfo_policy=CertRevTrustPolicy(revocation_checking_policy=REQUIRE_REVINFO)),
-        revinfo_gathering_policy=RevocationInfoGatheringSpec(
-            online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY)))
+    return PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=roots),
+                revinfo_policy=CertRevTrustPolicy(revocation_checking_policy=REQUIRE_REVINFO),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
 
 
 def test_pyhanko_validates_the_seal_at_pades_lta_from_the_document_alone(issued, tsa):
@@ -73,8 +78,9 @@ def test_pyhanko_validates_the_seal_at_pades_lta_from_the_document_alone(issued,
     assert future.ades_subindic == AdESPassed.OK
 
 
-def test_without_a_timestamp_authority_the_seal_is_basic_and_the_verify_page_says_so(issued, client, tsa, app,
-                                                                                      monkeypatch):
+def test_without_a_timestamp_authority_the_seal_is_basic_and_the_verify_page_says_so(
+    issued, client, tsa, app, monkeypatch
+):
     long_term = issued()
     monkeypatch.setitem(app.config, "TSA_URL", None)
     basic = issued(first_name="Omar", last_name="Ali")

@@ -22,11 +22,12 @@ def test_the_client_is_told_of_an_issued_and_a_revoked_certificate(counsellor, i
     certificate = issued(user=client_user)
     services.revoke_certificate(counsellor, certificate, "Issued in error")
     db.session.commit()
-    assert [notice.params["action"] for notice in _notices(client_user)] == ["issue_certificate",
-                                                                             "revoke_certificate"]
+    assert [notice.params["action"] for notice in _notices(client_user)] == ["issue_certificate", "revoke_certificate"]
     subjects = db.session.scalars(select(OutboxMail.subject).order_by(OutboxMail.id)).all()
-    assert subjects == [f"Your certificate {certificate.number} was issued",
-                        f"Your certificate {certificate.number} was revoked"]
+    assert subjects == [
+        f"Your certificate {certificate.number} was issued",
+        f"Your certificate {certificate.number} was revoked",
+    ]
     assert _notices(counsellor) == []
 
 
@@ -35,8 +36,11 @@ def test_administrators_are_told_once_of_a_seal_that_expires_within_60_days(app,
     make_user(Role.ADMIN, locale="en").active = False  # a closed account is told nothing
     db.session.commit()
     seal = db.session.scalar(select(OrganisationSeal).where(OrganisationSeal.organisation_id == org.id))
-    daily = next(task for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 7, 5, 0))
-                 if task.name == "tell_of_expiring_seals")
+    daily = next(
+        task
+        for task in queue.huey_of(app).read_periodic(datetime(2026, 12, 7, 5, 0))
+        if task.name == "tell_of_expiring_seals"
+    )
     db.session.rollback()
     queue.huey_of(app).execute(daily)
     assert _notices(admin) == []  # the test seal is good for years

@@ -27,17 +27,35 @@ def _ca_issued(name: str, *, days=365, key=None):
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Seal CA")])
     now = datetime.now(UTC)
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-          .not_valid_after(now + timedelta(days=3650))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True).sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = key or _test_key()
-    leaf = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-                                     x509.NameAttribute(NameOID.COMMON_NAME, f"{name} e-seal")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
-            .sign(ca_key, hashes.SHA256()))
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+                    x509.NameAttribute(NameOID.COMMON_NAME, f"{name} e-seal"),
+                ]
+            )
+        )
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(ca_key, hashes.SHA256())
+    )
     return key, [leaf, ca]
 
 
@@ -52,8 +70,9 @@ def admin(make_user):
 
 @pytest.fixture
 def guidance_centre(make_organisation):
-    return make_organisation(name="Kuopio Guidance Centre", type=OrganisationType.PUBLIC_BODY,
-                             municipality="Kuopio", business_id="1234567-8")
+    return make_organisation(
+        name="Kuopio Guidance Centre", type=OrganisationType.PUBLIC_BODY, municipality="Kuopio", business_id="1234567-8"
+    )
 
 
 def test_an_administrator_generates_a_seal_naming_the_organisation(client, admin, guidance_centre):
@@ -75,8 +94,9 @@ def test_an_administrator_generates_a_seal_naming_the_organisation(client, admin
 
 def test_the_key_is_stored_only_encrypted_and_bound_to_its_seal(app, guidance_centre, monkeypatch):
     record = give_test_seal(guidance_centre)
-    der = _test_key().private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
+    der = _test_key().private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     assert der not in record.encrypted_key and der[40:80] not in record.encrypted_key
     key = seal_keys.decrypt_key(record.encrypted_key, record.organisation_id, record.fingerprint)
     assert key.private_numbers() == _test_key().private_numbers()
@@ -91,16 +111,21 @@ def test_a_pkcs12_upload_installs_the_chain_and_retires_the_previous_seal(client
     old = give_test_seal(guidance_centre)
     db.session.commit()
     key, chain = _ca_issued("Kuopio Guidance Centre")
-    bundle = pkcs12.serialize_key_and_certificates(b"seal", key, chain[0], [chain[1]],
-                                                   serialization.BestAvailableEncryption(b"s3cret"))
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"seal", key, chain[0], [chain[1]], serialization.BestAvailableEncryption(b"s3cret")
+    )
     log_in(client, admin)
-    wrong = client.post(f"/admin/organisations/{guidance_centre.id}/seal",
-                        data={"pkcs12": (io.BytesIO(bundle), "seal.p12"), "password": "guess"})
+    wrong = client.post(
+        f"/admin/organisations/{guidance_centre.id}/seal",
+        data={"pkcs12": (io.BytesIO(bundle), "seal.p12"), "password": "guess"},
+    )
     assert wrong.status_code == 400
     assert "does not open with this password" in wrong.get_data(as_text=True)
     assert seals.active_seal(guidance_centre.id).id == old.id
-    right = client.post(f"/admin/organisations/{guidance_centre.id}/seal",
-                        data={"pkcs12": (io.BytesIO(bundle), "seal.p12"), "password": "s3cret"})
+    right = client.post(
+        f"/admin/organisations/{guidance_centre.id}/seal",
+        data={"pkcs12": (io.BytesIO(bundle), "seal.p12"), "password": "s3cret"},
+    )
     assert right.status_code == 302
     current = seals.active_seal(guidance_centre.id)
     assert current.source == SealSource.UPLOADED and current.issuer == "CN=Test Seal CA"
@@ -111,41 +136,68 @@ def test_a_pkcs12_upload_installs_the_chain_and_retires_the_previous_seal(client
 
 def test_a_pem_upload_puts_the_chain_in_order_and_must_name_the_organisation(client, admin, guidance_centre):
     key, chain = _ca_issued("Kuopio Guidance Centre")
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.BestAvailableEncryption(b"pw"))
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"pw")
+    )
     log_in(client, admin)
-    response = client.post(f"/admin/organisations/{guidance_centre.id}/seal", data={
-        "key_pem": (io.BytesIO(key_pem), "key.pem"), "chain_pem": (io.BytesIO(_pem(chain[::-1])), "chain.pem"),
-        "password": "pw"})
+    response = client.post(
+        f"/admin/organisations/{guidance_centre.id}/seal",
+        data={
+            "key_pem": (io.BytesIO(key_pem), "key.pem"),
+            "chain_pem": (io.BytesIO(_pem(chain[::-1])), "chain.pem"),
+            "password": "pw",
+        },
+    )
     assert response.status_code == 302
     assert seals.chain(seals.active_seal(guidance_centre.id))[0] == chain[0]
 
     other_key, other_chain = _ca_issued("Savonia Vocational College", key=rsa.generate_private_key(65537, 2048))
-    someone_else = client.post(f"/admin/organisations/{guidance_centre.id}/seal", data={
-        "key_pem": (io.BytesIO(other_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption())), "key.pem"),
-        "chain_pem": (io.BytesIO(_pem(other_chain)), "chain.pem")})
+    someone_else = client.post(
+        f"/admin/organisations/{guidance_centre.id}/seal",
+        data={
+            "key_pem": (
+                io.BytesIO(
+                    other_key.private_bytes(
+                        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    )
+                ),
+                "key.pem",
+            ),
+            "chain_pem": (io.BytesIO(_pem(other_chain)), "chain.pem"),
+        },
+    )
     assert someone_else.status_code == 400
     assert "names Savonia Vocational College, not Kuopio Guidance Centre" in someone_else.get_data(as_text=True)
-    only_key = client.post(f"/admin/organisations/{guidance_centre.id}/seal", data={
-        "key_pem": (io.BytesIO(key_pem), "key.pem"), "password": "pw"})
+    only_key = client.post(
+        f"/admin/organisations/{guidance_centre.id}/seal",
+        data={"key_pem": (io.BytesIO(key_pem), "key.pem"), "password": "pw"},
+    )
     assert "a PEM key together with its certificate chain" in only_key.get_data(as_text=True)
 
 
 def test_material_that_cannot_seal_is_refused():
     key, chain = _ca_issued("Org", days=-1)
     with pytest.raises(seal_keys.SealMaterialError, match="expired"):
-        seal_keys.from_pem(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                             serialization.NoEncryption()), _pem(chain), None)
+        seal_keys.from_pem(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+            _pem(chain),
+            None,
+        )
     _key, chain = _ca_issued("Org")
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(seal_keys.SealMaterialError, match="belongs to this private key"):
-        seal_keys.from_pem(stranger.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                  serialization.NoEncryption()), _pem(chain), None)
+        seal_keys.from_pem(
+            stranger.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+            _pem(chain),
+            None,
+        )
 
 
-def test_an_organisation_without_a_usable_seal_cannot_issue(make_organisation, make_user, signed_off, app,
-                                                             monkeypatch):
+def test_an_organisation_without_a_usable_seal_cannot_issue(make_organisation, make_user, signed_off, app, monkeypatch):
     from tests.certificates.helpers import new_case
 
     organisation = make_organisation(name="Joensuu Adult Education Centre")

@@ -37,6 +37,7 @@ def actions():
 
 # --- what a certificate states -----------------------------------------------------------------------------------
 
+
 def test_content_is_refused_until_results_are_signed_off(make_case, signed_off):
     case = make_case()
     with pytest.raises(content.NotSignedOff):
@@ -48,6 +49,7 @@ def test_content_is_refused_until_results_are_signed_off(make_case, signed_off):
 
 def content_unit():
     from tests.certificates.samples import results
+
     return results()["units"][0]
 
 
@@ -60,8 +62,12 @@ def test_content_keeps_only_demonstrated_outcomes_in_the_chosen_languages(make_c
     signed_off(case)
     snapshot = content.gather_content(case, ["ar", "fi", "en"])
     assert snapshot["languages"] == ["fi", "en", "ar"]  # official languages first
-    assert snapshot["holder"] == {"first_name": "Amina", "last_name": "Hassan", "full_name": "Amina Hassan",
-                                  "birth_date": "1990-04-12"}
+    assert snapshot["holder"] == {
+        "first_name": "Amina",
+        "last_name": "Hassan",
+        "full_name": "Amina Hassan",
+        "birth_date": "1990-04-12",
+    }
     assert [o["code"] for o in snapshot["units"][0]["outcomes"]] == ["U1.1", "U1.2"]
     assert snapshot["issuer"]["name"] == "Savonia Vocational College" and snapshot["place"] == "Kuopio"
     assert snapshot["formally_recognised"] is True
@@ -89,6 +95,7 @@ def test_only_an_education_provider_states_formal_recognition(make_case, signed_
 
 # --- issuing -----------------------------------------------------------------------------------------------------
 
+
 def test_issue_numbers_seals_stores_and_audits(issued, counsellor, tmp_path):
     first = issued()
     second = issued(first_name="Omar", last_name="Ali")
@@ -106,15 +113,37 @@ def test_issue_numbers_seals_stores_and_audits(issued, counsellor, tmp_path):
 def test_the_pdf_states_names_outcomes_and_levels_in_each_language(issued, tmp_path):
     certificate = issued(languages=("fi", "sv", "en", "ru", "ti", "uk"))
     text = pdf_text(storage.read_bytes(certificate.pdf_sha256), tmp_path)
-    for expected in ("Amina Hassan", certificate.number, "Osaamisen tunnistamisen todistus",
-                     "Valmistaa kylmiä ruokia ohjeen mukaan", "3 Hyvä", "Haastattelu, Näyttö työpaikalla",
-                     "Intyg över validering av kunnande", "Tillreder kalla rätter enligt recept", "3 God",
-                     "Validation certificate", "Prepares cold dishes following a recipe", "5 Excellent",
-                     "It is not a degree", "Matti Opettaja", "Vocational teacher", "Savonia Vocational College",
-                     "Kuopio", "Свидетельство о подтверждении компетенций", "Готовит холодные блюда по рецепту",
-                     "3 Хорошо", "ምስክር ወረቀት ኣፍልጦ ክእለት", "ዝሑል መግቢ ብመምርሒ ተዳልው", "ቃለ-መሕትት",
-                     "Свідоцтво про підтвердження компетентностей", "Kiitettävä",
-                     "5. maaliskuuta 2026", "12. huhtikuuta 1990", "5 mars 2026", "12 апреля 1990 г."):
+    for expected in (
+        "Amina Hassan",
+        certificate.number,
+        "Osaamisen tunnistamisen todistus",
+        "Valmistaa kylmiä ruokia ohjeen mukaan",
+        "3 Hyvä",
+        "Haastattelu, Näyttö työpaikalla",
+        "Intyg över validering av kunnande",
+        "Tillreder kalla rätter enligt recept",
+        "3 God",
+        "Validation certificate",
+        "Prepares cold dishes following a recipe",
+        "5 Excellent",
+        "It is not a degree",
+        "Matti Opettaja",
+        "Vocational teacher",
+        "Savonia Vocational College",
+        "Kuopio",
+        "Свидетельство о подтверждении компетенций",
+        "Готовит холодные блюда по рецепту",
+        "3 Хорошо",
+        "ምስክር ወረቀት ኣፍልጦ ክእለት",
+        "ዝሑል መግቢ ብመምርሒ ተዳልው",
+        "ቃለ-መሕትት",
+        "Свідоцтво про підтвердження компетентностей",
+        "Kiitettävä",
+        "5. maaliskuuta 2026",
+        "12. huhtikuuta 1990",
+        "5 mars 2026",
+        "12 апреля 1990 г.",
+    ):
         assert expected in text, expected
     assert "Plans the menu of a week" not in text  # not demonstrated: not on the certificate
     assert rendering.verification_url(certificate.verification_code) in text.replace(" ", "")
@@ -131,8 +160,12 @@ def test_every_page_carries_the_qr_code_and_the_verification_address(issued, tmp
     for number, image in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
         codes = zxingcpp.read_barcodes(Image.open(image))
         assert [code.text for code in codes] == [url], f"page {number}"
-        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],  # noqa: S603, S607
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(  # noqa: S603
+            ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert url in text.replace(" ", "") and certificate.number in text, f"page {number}"
     assert number == pages
 
@@ -151,7 +184,10 @@ def test_right_to_left_sections_are_marked_rtl(issued):
     certificate = issued(languages=("en", "ar", "fa"))
     sections = rendering.render_sections(certificate.content)
     assert [re.search(r'<section class="sheet" lang="(\w+)" dir="(\w+)"', s).groups() for s in sections] == [
-        ("en", "ltr"), ("ar", "rtl"), ("fa", "rtl")]
+        ("en", "ltr"),
+        ("ar", "rtl"),
+        ("fa", "rtl"),
+    ]
     assert "شهادة الاعتراف بالكفاءات" in sections[1] and "يحضّر الأطباق الباردة وفق الوصفة" in sections[1]
 
 
@@ -178,7 +214,7 @@ def test_numbers_stay_unique_when_issued_concurrently(app):
             try:
                 numbers.append(services._next_number(2031))
                 db.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported below)
+            except Exception as error:
                 errors.append(error)
 
     db.session.rollback()
@@ -202,6 +238,7 @@ def test_only_staff_of_the_case_may_issue(make_case, signed_off, make_user, make
 
 
 # --- revoking and re-issuing -------------------------------------------------------------------------------------
+
 
 def test_revoke_needs_a_reason_and_the_current_version(issued, counsellor):
     certificate = issued()
@@ -232,6 +269,7 @@ def test_reissue_gives_a_new_number_and_marks_the_old_replaced(issued, counsello
 
 # --- exports -----------------------------------------------------------------------------------------------------
 
+
 def test_the_credential_is_an_open_badge_from_the_snapshot(issued):
     certificate = issued()
     document = build_credential(certificate)
@@ -247,6 +285,7 @@ def test_the_credential_is_an_open_badge_from_the_snapshot(issued):
 
 # --- bulk issue --------------------------------------------------------------------------------------------------
 
+
 def test_bulk_issue_goes_on_past_a_failing_case(app, counsellor, make_case, signed_off):
     ready = [make_case(first_name=f"Ready{n}") for n in range(2)]
     for case in ready:
@@ -255,8 +294,9 @@ def test_bulk_issue_goes_on_past_a_failing_case(app, counsellor, make_case, sign
     job = services.start_bulk_issue(counsellor, [ready[0], unsigned, ready[1]], ["fi", "en"], "en")
     db.session.commit()  # the job runs at the commit (tests run the queue's jobs at once)
     job_id = job.id
-    items = db.session.scalars(select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id)
-                               .order_by(BulkIssueItem.id)).all()
+    items = db.session.scalars(
+        select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id).order_by(BulkIssueItem.id)
+    ).all()
     assert [item.status for item in items] == [ItemStatus.ISSUED, ItemStatus.FAILED, ItemStatus.ISSUED]
     assert "not signed off" in items[1].error
     assert items[0].certificate.case_id == ready[0].id
@@ -283,6 +323,7 @@ def test_a_p256_seal_signs_a_credential_with_es256(org):
 
 # --- one valid certificate per case -----------------------------------------------------------------------------
 
+
 def test_a_case_has_one_valid_certificate_issuing_again_means_replacing(issued, counsellor):
     certificate = issued()
     with pytest.raises(services.CertificateError, match=f"already has a valid certificate, {certificate.number}"):
@@ -292,8 +333,10 @@ def test_a_case_has_one_valid_certificate_issuing_again_means_replacing(issued, 
     assert error.value.field == "reason"
     new = services.reissue_certificate(counsellor, certificate, ["fi"], "The holder's name was misspelt")
     db.session.commit()
-    assert (certificate.status, certificate.replacement_reason) == (CertificateStatus.REPLACED,
-                                                                     "The holder's name was misspelt")
+    assert (certificate.status, certificate.replacement_reason) == (
+        CertificateStatus.REPLACED,
+        "The holder's name was misspelt",
+    )
     assert certificate.replaced_at is not None and certificate.replaced_by == new
     services.revoke_certificate(counsellor, new, "Issued in error")
     db.session.commit()
@@ -303,8 +346,15 @@ def test_a_case_has_one_valid_certificate_issuing_again_means_replacing(issued, 
 
 def test_the_database_refuses_a_second_valid_certificate_for_a_case(issued):
     first = issued()
-    second = Certificate(case_id=first.case_id, number="ISOK-2099-000001", verification_code="RACE",
-                         content=first.content, languages=["fi"], pdf_sha256=first.pdf_sha256, pdf_size=1)
+    second = Certificate(
+        case_id=first.case_id,
+        number="ISOK-2099-000001",
+        verification_code="RACE",
+        content=first.content,
+        languages=["fi"],
+        pdf_sha256=first.pdf_sha256,
+        pdf_size=1,
+    )
     db.session.add(second)
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -318,8 +368,9 @@ def test_bulk_issue_replaces_nothing(app, counsellor, issued, make_case, signed_
     job = services.start_bulk_issue(counsellor, [certified.case, fresh], ["fi"], "en")
     db.session.commit()  # the job runs at the commit (tests run the queue's jobs at once)
     job_id = job.id
-    items = db.session.scalars(select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id)
-                               .order_by(BulkIssueItem.id)).all()
+    items = db.session.scalars(
+        select(BulkIssueItem).where(BulkIssueItem.bulk_id == job_id).order_by(BulkIssueItem.id)
+    ).all()
     assert [item.status for item in items] == [ItemStatus.FAILED, ItemStatus.ISSUED]
     assert f"already has a valid certificate, {certified.number}" in items[0].error
     assert db.session.get(Certificate, certified.id).status == CertificateStatus.VALID

@@ -32,8 +32,9 @@ def verified_payload(client, token: str) -> dict:
     assert set(header) == {"alg", "kid", "typ"} and header["typ"] == "JWT"
     jwk = client.get(_path(header["kid"])).json
     key = RSAPublicNumbers(int.from_bytes(_unb64url(jwk["e"]), "big"), int.from_bytes(_unb64url(jwk["n"]), "big"))
-    key.public_key().verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(),
-                            hashes.SHA256())
+    key.public_key().verify(
+        _unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(), hashes.SHA256()
+    )
     return json.loads(_unb64url(payload_part))
 
 
@@ -88,8 +89,10 @@ def test_the_organisation_sets_a_validity_and_credentials_carry_valid_until(clie
     assert "validUntil" not in build_credential(unlimited)
     admin = make_user(Role.ADMIN)
     log_in(client, admin)
-    response = client.post(f"/admin/organisations/{org.id}", data={
-        "name": org.name, "type": org.type.value, "municipality": "Kuopio", "certificate_validity_months": "24"})
+    response = client.post(
+        f"/admin/organisations/{org.id}",
+        data={"name": org.name, "type": org.type.value, "municipality": "Kuopio", "certificate_validity_months": "24"},
+    )
     assert response.status_code == 302
     db.session.refresh(org)
     assert org.certificate_validity_months == 24
@@ -99,7 +102,10 @@ def test_the_organisation_sets_a_validity_and_credentials_carry_valid_until(clie
     valid_from = datetime.fromisoformat(document["validFrom"].replace("Z", "+00:00"))
     valid_until = datetime.fromisoformat(document["validUntil"].replace("Z", "+00:00"))
     assert (valid_until.year - valid_from.year, valid_until.month, valid_until.day) == (
-        2, valid_from.month, valid_from.day)
+        2,
+        valid_from.month,
+        valid_from.day,
+    )
     assert schema_errors(document) == []
     token = client.get(f"/certificates/{certificate.id}/credential.jwt").get_data(as_text=True)
     assert verified_payload(client, token)["exp"] == int(valid_until.timestamp())

@@ -37,12 +37,24 @@ def softhsm(tmp_path_factory):
     directory = tmp_path_factory.mktemp("softhsm")
     (directory / "tokens").mkdir()
     config = directory / "softhsm2.conf"
-    config.write_text(f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\n"
-                      "log.level = ERROR\n")
+    config.write_text(f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOFTHSM2_CONF", str(config))
-        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN_LABEL,  # noqa: S603, S607
-                        "--pin", PIN, "--so-pin", SO_PIN], check=True, capture_output=True)
+        subprocess.run(  # noqa: S603
+            [  # noqa: S607
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                TOKEN_LABEL,
+                "--pin",
+                PIN,
+                "--so-pin",
+                SO_PIN,
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield pkcs11.lib(MODULE).get_token(token_label=TOKEN_LABEL)
     seal_tokens.forget()
 
@@ -67,11 +79,17 @@ def _ca():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Qualified Seal CA")])
     now = datetime.now(UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-                   .not_valid_after(now + timedelta(days=3650))
-                   .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                   .sign(key, hashes.SHA256()))
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     return key, certificate
 
 
@@ -79,10 +97,12 @@ def _key_in_token(session, label: str, kind: str = "rsa"):
     """A key pair made inside the token (the private key never leaves it): its public key, to be certified."""
     if kind == "rsa":
         public, _private = session.generate_keypair(KeyType.RSA, 2048, store=True, label=label)
-        return rsa.RSAPublicNumbers(int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
-                                    int.from_bytes(public[Attribute.MODULUS], "big")).public_key()
+        return rsa.RSAPublicNumbers(
+            int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"), int.from_bytes(public[Attribute.MODULUS], "big")
+        ).public_key()
     parameters = session.create_domain_parameters(
-        KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True)
+        KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True
+    )
     public, _private = parameters.generate_keypair(store=True, label=label)
     return serialization.load_der_public_key(encode_ec_public_key(public))
 
@@ -90,23 +110,50 @@ def _key_in_token(session, label: str, kind: str = "rsa"):
 def _certify(public_key, ca, organisation_name: str) -> x509.Certificate:
     ca_key, ca_certificate = ca
     now = datetime.now(UTC)
-    return (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name),
-                                     x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation_name} e-seal")]))
-            .issuer_name(ca_certificate.subject).public_key(public_key).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=730))
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(ca_key, hashes.SHA256()))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name),
+                    x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation_name} e-seal"),
+                ]
+            )
+        )
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=730))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
 
 
 def _store_certificate(session, label: str, certificate: x509.Certificate) -> None:
-    session.create_object({
-        Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-        Attribute.TOKEN: True, Attribute.LABEL: label,
-        Attribute.SUBJECT: certificate.subject.public_bytes(),
-        Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER)})
+    session.create_object(
+        {
+            Attribute.CLASS: ObjectClass.CERTIFICATE,
+            Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+            Attribute.TOKEN: True,
+            Attribute.LABEL: label,
+            Attribute.SUBJECT: certificate.subject.public_bytes(),
+            Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
+        }
+    )
 
 
 def _pem(*certificates) -> bytes:
@@ -117,8 +164,9 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def test_a_key_in_the_token_seals_at_pades_lta_and_signs_the_credential(client, admin, org, counsellor, issued, tsa,
-                                                                        token, tmp_path):
+def test_a_key_in_the_token_seals_at_pades_lta_and_signs_the_credential(
+    client, admin, org, counsellor, issued, tsa, token, tmp_path
+):
     ca = _ca()
     certificate = _certify(_key_in_token(token, "savonia-seal"), ca, org.name)
     _store_certificate(token, "savonia-seal", certificate)
@@ -150,8 +198,7 @@ def test_a_key_in_the_token_seals_at_pades_lta_and_signs_the_credential(client, 
     log_in(client, counsellor)
     jwt = client.get(f"/certificates/{issued_certificate.id}/credential.jwt").get_data(as_text=True)
     header, payload, signature = jwt.split(".")
-    certificate.public_key().verify(_unb64url(signature), f"{header}.{payload}".encode(), PKCS1v15(),
-                                    hashes.SHA256())
+    certificate.public_key().verify(_unb64url(signature), f"{header}.{payload}".encode(), PKCS1v15(), hashes.SHA256())
 
 
 def test_a_p256_key_in_the_token_seals_too(org, issued, token):
@@ -165,8 +212,11 @@ def test_a_p256_key_in_the_token_seals_too(org, issued, token):
     jws = seal.sign_jws(b"{}", {"typ": "JWT"}, seals.signer(record))
     header, payload, signature = jws.split(".")
     raw = _unb64url(signature)
-    certificate.public_key().verify(encode_dss_signature(int.from_bytes(raw[:32]), int.from_bytes(raw[32:])),
-                                    f"{header}.{payload}".encode(), ec.ECDSA(hashes.SHA256()))
+    certificate.public_key().verify(
+        encode_dss_signature(int.from_bytes(raw[:32]), int.from_bytes(raw[32:])),
+        f"{header}.{payload}".encode(),
+        ec.ECDSA(hashes.SHA256()),
+    )
 
 
 def test_a_label_without_a_key_or_a_certificate_of_another_key_is_refused(client, admin, org, token):
@@ -178,15 +228,16 @@ def test_a_label_without_a_key_or_a_certificate_of_another_key_is_refused(client
     ca = _ca()
     _key_in_token(token, "savonia-other")
     stranger = _certify(rsa.generate_private_key(65537, 2048).public_key(), ca, org.name)
-    wrong = client.post(f"/admin/organisations/{org.id}/seal/token", data={
-        "key_label": "savonia-other", "token_chain_pem": (io.BytesIO(_pem(stranger, ca[1])), "chain.pem")})
+    wrong = client.post(
+        f"/admin/organisations/{org.id}/seal/token",
+        data={"key_label": "savonia-other", "token_chain_pem": (io.BytesIO(_pem(stranger, ca[1])), "chain.pem")},
+    )
     assert wrong.status_code == 400
     assert "None of the certificates belongs to the key labelled savonia-other" in wrong.get_data(as_text=True)
     assert seals.active_seal(org.id).token_key_label is None  # the test seal it had stays
 
 
-def test_without_a_configured_token_the_page_says_how_and_the_seal_cannot_be_used(client, admin, org, app,
-                                                                                  monkeypatch):
+def test_without_a_configured_token_the_page_says_how_and_the_seal_cannot_be_used(client, admin, org, app, monkeypatch):
     log_in(client, admin)
     page = client.get(f"/admin/organisations/{org.id}/seal").get_data(as_text=True)
     assert "No hardware token is configured" in page and "ISOK_PKCS11_MODULE" in page

@@ -37,10 +37,15 @@ def _database_at(tmp_path_factory, revision: str, certificates: list[dict]):
         with db.engine.begin() as connection:
             tables = MetaData()
             tables.reflect(connection)
-            for name, values in [("organisation", {"id": 1, "name": "Centre", "type": "public_body"}),
-                                 ("client", {"id": 1}), ("case", {"id": 1, "client_id": 1, "organisation_id": 1}),
-                                 *[("certificate", {"case_id": 1, "number": f"ISOK-{n}", "verification_code": f"C{n}",
-                                                    **certificate}) for n, certificate in enumerate(certificates)]]:
+            for name, values in [
+                ("organisation", {"id": 1, "name": "Centre", "type": "public_body"}),
+                ("client", {"id": 1}),
+                ("case", {"id": 1, "client_id": 1, "organisation_id": 1}),
+                *[
+                    ("certificate", {"case_id": 1, "number": f"ISOK-{n}", "verification_code": f"C{n}", **certificate})
+                    for n, certificate in enumerate(certificates)
+                ],
+            ]:
                 table = tables.tables[name]
                 connection.execute(table.insert().values({**_required(table), **values}))
     return app
@@ -52,8 +57,9 @@ def _rows(sql: str) -> list[tuple]:
 
 
 def test_certificates_issued_before_get_places_in_a_revocation_list(tmp_path_factory):
-    app = _database_at(tmp_path_factory, BEFORE_STATUS_LISTS, [{"id": 1, "status": "valid"},
-                                                               {"id": 2, "status": "revoked"}])
+    app = _database_at(
+        tmp_path_factory, BEFORE_STATUS_LISTS, [{"id": 1, "status": "valid"}, {"id": 2, "status": "revoked"}]
+    )
     with app.app_context():
         upgrade(revision=BEFORE_ONE_VALID_PER_CASE)
         places = _rows("SELECT status_list_id, status_list_index FROM certificate")
@@ -64,14 +70,23 @@ def test_certificates_issued_before_get_places_in_a_revocation_list(tmp_path_fac
 
 
 def test_of_several_valid_certificates_of_a_case_the_newest_stays_valid(tmp_path_factory):
-    app = _database_at(tmp_path_factory, BEFORE_ONE_VALID_PER_CASE, [
-        {"id": 1, "status": "valid", "issued_at": datetime(2026, 1, 1)},
-        {"id": 2, "status": "valid", "issued_at": datetime(2026, 2, 1)},
-        {"id": 3, "status": "revoked", "issued_at": datetime(2026, 2, 15)},
-        {"id": 4, "status": "valid", "issued_at": datetime(2026, 3, 1)}])
+    app = _database_at(
+        tmp_path_factory,
+        BEFORE_ONE_VALID_PER_CASE,
+        [
+            {"id": 1, "status": "valid", "issued_at": datetime(2026, 1, 1)},
+            {"id": 2, "status": "valid", "issued_at": datetime(2026, 2, 1)},
+            {"id": 3, "status": "revoked", "issued_at": datetime(2026, 2, 15)},
+            {"id": 4, "status": "valid", "issued_at": datetime(2026, 3, 1)},
+        ],
+    )
     with app.app_context():
         upgrade()
         assert _rows("SELECT id, status, replaces_id FROM certificate ORDER BY id") == [
-            (1, "replaced", None), (2, "replaced", 1), (3, "revoked", None), (4, "valid", 2)]
+            (1, "replaced", None),
+            (2, "replaced", 1),
+            (3, "revoked", None),
+            (4, "valid", 2),
+        ]
         assert _rows("SELECT replaced_at FROM certificate WHERE id = 1") == [("2026-02-01 00:00:00.000000",)]
         db.engine.dispose()

@@ -68,10 +68,10 @@ def verified_jws(client, token: str) -> tuple[dict, dict]:
     header_part, payload_part, signature_part = token.split(".")
     header = json.loads(_unb64url(header_part))
     jwk = client.get(header["kid"].removeprefix("http://127.0.0.1:5000")).json
-    public_key = RSAPublicNumbers(int.from_bytes(_unb64url(jwk["e"]), "big"),
-                                  int.from_bytes(_unb64url(jwk["n"]), "big")).public_key()
-    public_key.verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(),
-                      hashes.SHA256())
+    public_key = RSAPublicNumbers(
+        int.from_bytes(_unb64url(jwk["e"]), "big"), int.from_bytes(_unb64url(jwk["n"]), "big")
+    ).public_key()
+    public_key.verify(_unb64url(signature_part), f"{header_part}.{payload_part}".encode(), PKCS1v15(), hashes.SHA256())
     return header, json.loads(_unb64url(payload_part))
 
 
@@ -121,8 +121,11 @@ def test_verification_page_says_valid_revoked_replaced_or_unknown(client, issued
     assert "Revoked:" in revoked and "Issued in error" not in revoked
     unknown = client.get("/verify/AAAA-BBBB-CCCC")
     assert unknown.status_code == 404 and "Unknown:" in unknown.get_data(as_text=True)
-    assert client.get(f"/verify?code={new.verification_code.lower()}").headers["Location"].endswith(
-        f"/verify/{new.verification_code}")
+    assert (
+        client.get(f"/verify?code={new.verification_code.lower()}")
+        .headers["Location"]
+        .endswith(f"/verify/{new.verification_code}")
+    )
 
 
 def test_verification_is_rate_limited(app, client):
@@ -137,12 +140,14 @@ def test_verification_is_rate_limited(app, client):
 def test_revoke_without_a_reason_keeps_the_certificate_valid(client, issued, counsellor):
     certificate = issued()
     log_in(client, counsellor)
-    response = client.post(f"/certificates/{certificate.id}/revoke",
-                           data={"reason": "", "version": certificate.version})
+    response = client.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": "", "version": certificate.version}
+    )
     assert response.status_code == 400
     assert db.session.get(Certificate, certificate.id).status == CertificateStatus.VALID
-    response = client.post(f"/certificates/{certificate.id}/revoke",
-                           data={"reason": "Wrong person", "version": certificate.version})
+    response = client.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": "Wrong person", "version": certificate.version}
+    )
     assert response.status_code == 302
     assert db.session.get(Certificate, certificate.id).status == CertificateStatus.REVOKED
 
@@ -150,12 +155,15 @@ def test_revoke_without_a_reason_keeps_the_certificate_valid(client, issued, cou
 def test_reissue_through_the_page(client, issued, counsellor):
     certificate = issued()
     log_in(client, counsellor)
-    without_reason = client.post(f"/certificates/{certificate.id}/reissue",
-                                 data={"languages": ["sv", "en"], "version": certificate.version})
+    without_reason = client.post(
+        f"/certificates/{certificate.id}/reissue", data={"languages": ["sv", "en"], "version": certificate.version}
+    )
     assert without_reason.status_code == 400
     assert db.session.get(Certificate, certificate.id).status == CertificateStatus.VALID
-    response = client.post(f"/certificates/{certificate.id}/reissue", data={
-        "languages": ["sv", "en"], "version": certificate.version, "reason": "Swedish was missing"})
+    response = client.post(
+        f"/certificates/{certificate.id}/reissue",
+        data={"languages": ["sv", "en"], "version": certificate.version, "reason": "Swedish was missing"},
+    )
     new = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)

@@ -12,11 +12,14 @@ def test_a_fallback_text_is_isolated_in_its_own_language_and_marked_in_the_secti
     ar, fi = Wording("ar"), Wording("fi")
     name = {"en": "Vocational Qualification in Catering", "fi": "Ravintola-alan perustutkinto"}
     assert fi.loc(name) == "Ravintola-alan perustutkinto"
-    assert ar.loc(name) == ('<bdi lang="en" dir="ltr">Vocational Qualification in Catering</bdi>'
-                            ' <span class="other-language">(بالإنجليزية)</span>')
+    assert ar.loc(name) == (
+        '<bdi lang="en" dir="ltr">Vocational Qualification in Catering</bdi>'
+        ' <span class="other-language">(بالإنجليزية)</span>'
+    )
     assert Wording("sv").loc({"fi": "Tutkinto"}).endswith('<span class="other-language">(på finska)</span>')
-    assert Wording("sv").loc({"ar": "مؤهل"}) == ('<bdi lang="ar" dir="rtl">مؤهل</bdi>'
-                                               ' <span class="other-language">(Arabiska)</span>')
+    assert Wording("sv").loc({"ar": "مؤهل"}) == (
+        '<bdi lang="ar" dir="rtl">مؤهل</bdi> <span class="other-language">(Arabiska)</span>'
+    )
 
 
 def test_names_are_isolated_only_when_they_run_the_other_way():
@@ -48,34 +51,59 @@ def test_a_column_that_fell_back_as_a_whole_says_so_once_in_its_heading():
 def test_the_scale_line_is_one_isolate_when_it_fell_back_as_a_whole():
     scale = results()["scale"]
     line = Wording("ar").scale({**scale, "levels": scale["levels"][:2]})
-    assert line == ('<bdi lang="en" dir="ltr">Scale 1–5: 0 Not yet demonstrated · 1 Satisfactory</bdi>'
-                    ' <span class="other-language">(بالإنجليزية)</span>')
+    assert line == (
+        '<bdi lang="en" dir="ltr">Scale 1–5: 0 Not yet demonstrated · 1 Satisfactory</bdi>'
+        ' <span class="other-language">(بالإنجليزية)</span>'
+    )
     assert Wording("fi").scale(scale) == "Asteikko 1–5: 0 Ei vielä osoitettu · 1 Tyydyttävä · 3 Hyvä · 5 Kiitettävä"
 
 
 def _snapshot(**overrides) -> dict:
     data = results(**overrides)
-    return {"schema": 1, "languages": ["fi", "ar"],
-            "holder": {"first_name": "أمينة", "last_name": "حسن", "full_name": "أمينة حسن",
-                       "birth_date": "1990-04-12", "latin_name": "Amina Hassan"},
-            "qualification": data["qualification"], "scale": data["scale"],
-            "units": content._demonstrated_units(data), "assessors": data["assessors"],
-            "issuer": {"name": "Savonia Vocational College", "type": "education_provider", "municipality": "Kuopio",
-                       "education_provider": True},
-            "formally_recognised": True, "place": "Kuopio", "decided_on": "2026-03-05",
-            "number": "ISOK-2026-000123", "verification_code": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567",
-            "issued_on": "2026-03-06"}
+    return {
+        "schema": 1,
+        "languages": ["fi", "ar"],
+        "holder": {
+            "first_name": "أمينة",
+            "last_name": "حسن",
+            "full_name": "أمينة حسن",
+            "birth_date": "1990-04-12",
+            "latin_name": "Amina Hassan",
+        },
+        "qualification": data["qualification"],
+        "scale": data["scale"],
+        "units": content._demonstrated_units(data),
+        "assessors": data["assessors"],
+        "issuer": {
+            "name": "Savonia Vocational College",
+            "type": "education_provider",
+            "municipality": "Kuopio",
+            "education_provider": True,
+        },
+        "formally_recognised": True,
+        "place": "Kuopio",
+        "decided_on": "2026-03-05",
+        "number": "ISOK-2026-000123",
+        "verification_code": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567",
+        "issued_on": "2026-03-06",
+    }
 
 
 def test_partly_recognised_outcomes_say_so_and_name_what_remains(app):
     unit = results()["units"][0]
-    partly = {**unit["outcomes"][2], "level": {"code": "1", "label": {"en": "Satisfactory"}}, "result": "partly",
-              "gap_what": "Hygiene self-monitoring (HACCP)"}
+    partly = {
+        **unit["outcomes"][2],
+        "level": {"code": "1", "label": {"en": "Satisfactory"}},
+        "result": "partly",
+        "gap_what": "Hygiene self-monitoring (HACCP)",
+    }
     unnamed = {**unit["outcomes"][1], "result": "partly", "gap_what": ""}
     to_acquire = {**unit["outcomes"][0], "result": "to_acquire"}
     units = content._demonstrated_units(results(units=[{**unit, "outcomes": [partly, unnamed, to_acquire]}]))
     assert [(o["code"], o.get("result"), o.get("remaining")) for o in units[0]["outcomes"]] == [
-        ("U1.3", "partly", "Hygiene self-monitoring (HACCP)"), ("U1.2", "partly", None)]
+        ("U1.3", "partly", "Hygiene self-monitoring (HACCP)"),
+        ("U1.2", "partly", None),
+    ]
     fi, ar = rendering.render_sections({**_snapshot(), "units": units})
     assert "Osittain tunnustettu" in fi and "Vielä opittavaa (arvioijien sanoin):" in fi
     assert '<bdi lang="" dir="ltr">Hygiene self-monitoring (HACCP)</bdi>' in ar
@@ -90,10 +118,18 @@ def test_the_latin_name_stands_beside_the_original_script(app):
 
 def _words(path, page: int) -> list[tuple[str, float, float]]:
     """Each word pdftotext finds on the page, with its left edge and baseline band, in the order drawn."""
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"],  # noqa: S603, S607
-                         capture_output=True, text=True, check=True).stdout
-    return [(html_unescape(text), float(x), round(float(y))) for x, y, text in
-            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>', out)]
+    out = subprocess.run(  # noqa: S603
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (html_unescape(text), float(x), round(float(y)))
+        for x, y, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>', out
+        )
+    ]
 
 
 def html_unescape(text: str) -> str:
@@ -109,8 +145,12 @@ def _line_of(words, first: str) -> list[tuple[str, float]]:
 def test_latin_numbers_and_codes_keep_their_order_inside_an_arabic_section(app, tmp_path):
     """The bidi order as drawn: left to right on the page, Latin runs read left to right, Arabic ones reversed."""
     unit = results()["units"][0]
-    english_only = {"code": "U1.4", "text": {"en": "Serves food and drinks (buffet, 2 shifts)"},
-                    "level": {"code": "3", "label": {"en": "Good"}}, "shown_by": ["workplace"]}
+    english_only = {
+        "code": "U1.4",
+        "text": {"en": "Serves food and drinks (buffet, 2 shifts)"},
+        "level": {"code": "3", "label": {"en": "Good"}},
+        "shown_by": ["workplace"],
+    }
     snapshot = _snapshot(units=[{**unit, "outcomes": [*unit["outcomes"], english_only]}])
     path = tmp_path / "c.pdf"
     path.write_bytes(rendering.render_certificate_pdf(snapshot))
@@ -120,7 +160,7 @@ def test_latin_numbers_and_codes_keep_their_order_inside_an_arabic_section(app, 
     # parenthesis at its end: laid out right to left it read "(Serves food … (buffet, 2 shifts".
     line = [text for text, _x in _line_of(words, "Serves")]
     start = line.index("Serves")
-    assert line[start:start + 7] == ["Serves", "food", "and", "drinks", "(buffet,", "2", "shifts)"]
+    assert line[start : start + 7] == ["Serves", "food", "and", "drinks", "(buffet,", "2", "shifts)"]
 
     # The unit heading reads, right to left: "الوحدة:", the English unit name, "(بالإنجليزية)", "،", "25 نقاط كفاءة".
     heading = _line_of(words, "Working")

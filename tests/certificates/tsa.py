@@ -35,12 +35,14 @@ class _Responder(DummyTimeStamper):
     def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
         digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
         digest.update(tst_info_data)
-        signed_attrs = cms.CMSAttributes([
-            simple_cms_attribute("content_type", "tst_info"),
-            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
-            simple_cms_attribute("message_digest", digest.finalize()),
-        ])
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
         signature = self._key.sign(signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm))
         return signature, signed_attrs
 
@@ -66,36 +68,83 @@ class LoopbackTSA:
         root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "isok test timestamp root")])
         self.root = (
-            x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
-            .public_key(root_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3650))
+            x509.CertificateBuilder()
+            .subject_name(root_name)
+            .issuer_name(root_name)
+            .public_key(root_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .sign(root_key, hashes.SHA256()))
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .sign(root_key, hashes.SHA256())
+        )
         tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.certificate = (
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "isok test timestamp authority")]))
-            .issuer_name(root_name).public_key(tsa_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3000))
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .issuer_name(root_name)
+            .public_key(tsa_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3000))
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-                [x509.UniformResourceIdentifier(f"{self.base}/root.crl")], None, None, None)]), critical=False)
-            .sign(root_key, hashes.SHA256()))
-        self.crl = (x509.CertificateRevocationListBuilder().issuer_name(root_name)
-                    .last_update(now - timedelta(minutes=5)).next_update(now + timedelta(days=7))
-                    .sign(root_key, hashes.SHA256())).public_bytes(serialization.Encoding.DER)
+            .add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            [x509.UniformResourceIdentifier(f"{self.base}/root.crl")], None, None, None
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+            .sign(root_key, hashes.SHA256())
+        )
+        self.crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(root_name)
+            .last_update(now - timedelta(minutes=5))
+            .next_update(now + timedelta(days=7))
+            .sign(root_key, hashes.SHA256())
+        ).public_bytes(serialization.Encoding.DER)
         self.ca_pem = self.root.public_bytes(serialization.Encoding.PEM)
         self._responder = _Responder(
             tsa_cert=asn1_x509.Certificate.load(_der(self.certificate)),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
-                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
-            certs_to_embed=[asn1_x509.Certificate.load(_der(self.root))])
+            tsa_key=asn1_keys.PrivateKeyInfo.load(
+                tsa_key.private_bytes(
+                    serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            ),
+            certs_to_embed=[asn1_x509.Certificate.load(_der(self.root))],
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-tsa", daemon=True)
 
     def _app(self, environ, start_response):

@@ -12,8 +12,15 @@ from isok.accounts import second_factor
 from isok.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +33,9 @@ def live_app(tmp_path_factory):
     from tests.conftest import make_test_app
 
     # Throttling is tested in the unit suite; here one address logs in dozens of times a minute.
-    app = make_test_app(tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password",
-                        LOGIN_RATE_LIMIT="1000 per minute")
+    app = make_test_app(
+        tmp_path_factory, SERVER_NAME=None, DEMO_PASSWORD="e2e-demo-password", LOGIN_RATE_LIMIT="1000 per minute"
+    )
 
     def load_demo():
         with app.app_context():

@@ -18,11 +18,17 @@ def journey(live_app):
     """An open assessment at Hotel Kallavesi Oy with the demo staff; the counsellor has already rated."""
     with live_app.app_context():
         counsellor, teacher = demo.account("counsellor@example.org"), demo.account("teacher@example.org")
-        world = build_assessment(counsellor, teacher, demo.account("tutor@example.org"),
-                                 demo.organisation("Hotel Kallavesi Oy"), demo.organisation("Kuopio Guidance Centre"))
+        world = build_assessment(
+            counsellor,
+            teacher,
+            demo.account("tutor@example.org"),
+            demo.organisation("Hotel Kallavesi Oy"),
+            demo.organisation("Kuopio Guidance Centre"),
+        )
         submit_ratings(counsellor, world.assessment)
-        data = SimpleNamespace(id=world.assessment.id, outcomes=outcome_ids(world.assessment),
-                               units=unit_ids(world.assessment))
+        data = SimpleNamespace(
+            id=world.assessment.id, outcomes=outcome_ids(world.assessment), units=unit_ids(world.assessment)
+        )
         db.session.commit()
     return data
 
@@ -38,7 +44,8 @@ def _rate(page, journey, level, justification, source):
 
 
 def test_tutor_assesses_at_the_workplace_then_the_teacher_reconciles_and_signs_off(
-        page, live_server, log_in_as, assert_accessible, journey, live_app):
+    page, live_server, log_in_as, assert_accessible, journey, live_app
+):
     page.on("dialog", lambda dialog: dialog.accept())
 
     # the workplace tutor, on a phone

@@ -38,8 +38,9 @@ def test_counsellor_registers_a_client_moves_the_stage_and_logs_guidance(page, l
     expect(page.locator(".guidance-log")).to_contain_text("Agreed which work certificates to bring")
 
 
-def test_case_list_and_case_page_have_no_serious_accessibility_violations(page, live_server, log_in_as,
-                                                                          assert_accessible):
+def test_case_list_and_case_page_have_no_serious_accessibility_violations(
+    page, live_server, log_in_as, assert_accessible
+):
     log_in_as("counsellor@example.org")
     page.goto(f"{live_server}/cases")
     assert_accessible(page)

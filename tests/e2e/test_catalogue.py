@@ -30,8 +30,12 @@ def gap(live_app):
         for assessment in db.session.scalars(select(Assessment).order_by(Assessment.id)):
             items = gap_plan(assessment)
             if items and assessment.case.organisation_id == centre.id:
-                return SimpleNamespace(id=assessment.id, unit=items[0]["unit"]["code"],
-                                       client=assessment.case.client.full_name, today=today())
+                return SimpleNamespace(
+                    id=assessment.id,
+                    unit=items[0]["unit"]["code"],
+                    client=assessment.case.client.full_name,
+                    today=today(),
+                )
     pytest.fail("the demo data hold no gap plan for the guidance centre")
 
 
@@ -108,11 +112,16 @@ def test_from_publishing_to_billing(browser, live_server, live_app, gap, assert_
 
     outsider = actor()  # the course is full now: the next person waits
     outsider.goto(f"{live_server}/courses/{course_id}/enrol")
-    for name, value in {"name": "Olli Ulkopuolinen", "email": "olli@outside.example",
-                        "organisation_name": "Etelä-Savon koulutuskeskus Oy",
-                        "payer_name": "Etelä-Savon koulutuskeskus Oy", "payer_business_id": "2345670-5",
-                        "payer_contact": "Riitta Laukkanen", "payer_email": "billing@outside.example",
-                        "payer_reference": "PO-2026-17"}.items():
+    for name, value in {
+        "name": "Olli Ulkopuolinen",
+        "email": "olli@outside.example",
+        "organisation_name": "Etelä-Savon koulutuskeskus Oy",
+        "payer_name": "Etelä-Savon koulutuskeskus Oy",
+        "payer_business_id": "2345670-5",
+        "payer_contact": "Riitta Laukkanen",
+        "payer_email": "billing@outside.example",
+        "payer_reference": "PO-2026-17",
+    }.items():
         outsider.locator(f"input[name={name}]").fill(value)
     outsider.locator("input[name=accept_terms]").check()
     outsider.locator("main form button[type=submit]").click()
@@ -144,10 +153,13 @@ def test_from_publishing_to_billing(browser, live_server, live_app, gap, assert_
     assert_accessible(teacher)
 
 
-@pytest.mark.parametrize("path", ["/courses/", "/courses/rules", "/courses/manage", "/courses/mine",
-                                  "/courses/programme", "/courses/billing"])
-def test_catalogue_pages_have_no_serious_accessibility_violations(page, live_server, log_in_as, assert_accessible,
-                                                                  path):
+@pytest.mark.parametrize(
+    "path",
+    ["/courses/", "/courses/rules", "/courses/manage", "/courses/mine", "/courses/programme", "/courses/billing"],
+)
+def test_catalogue_pages_have_no_serious_accessibility_violations(
+    page, live_server, log_in_as, assert_accessible, path
+):
     log_in_as("manager@example.org")
     page.goto(f"{live_server}{path}")
     expect(page.locator("h1")).to_be_visible()

@@ -26,8 +26,9 @@ def client_certificate(live_app, monkeypatch):
     def issue():
         with live_app.app_context():
             counsellor = demo.account("counsellor@example.org")
-            case = new_case(demo.organisation("Savonia Vocational College"), counsellor,
-                            user=demo.account("client@example.org"))
+            case = new_case(
+                demo.organisation("Savonia Vocational College"), counsellor, user=demo.account("client@example.org")
+            )
             certificate = services.issue_certificate(counsellor, case, ["fi", "en", "ar"])
             db.session.commit()
             issued.update(number=certificate.number, code=certificate.verification_code, sha=certificate.pdf_sha256)
@@ -38,8 +39,9 @@ def client_certificate(live_app, monkeypatch):
     return issued
 
 
-def test_client_downloads_their_certificate_and_anyone_can_verify_it(page, live_server, log_in_as, assert_accessible,
-                                                                     client_certificate):
+def test_client_downloads_their_certificate_and_anyone_can_verify_it(
+    page, live_server, log_in_as, assert_accessible, client_certificate
+):
     log_in_as("client@example.org")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")  # the client reads Arabic
     expect(page.locator("#my-certificates-title")).to_be_visible()
@@ -58,16 +60,19 @@ def test_client_downloads_their_certificate_and_anyone_can_verify_it(page, live_
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_the_verification_page_fits_a_phone_without_sideways_scrolling(page, live_server, assert_accessible,
-                                                                       client_certificate, width):
+def test_the_verification_page_fits_a_phone_without_sideways_scrolling(
+    page, live_server, assert_accessible, client_certificate, width
+):
     """The QR code's target is opened on phones: nothing may stick out sideways (it was 522 px wide in Finnish)."""
     page.set_viewport_size({"width": width, "height": 720})
     for language in ("fi", "en"):
         page.context.set_extra_http_headers({"Accept-Language": language})
         page.goto(f"{live_server}/verify/{client_certificate['code']}")
         expect(page.locator(".cert-verdict-valid")).to_be_visible()
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
-                               " document.body.scrollWidth]")
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " document.body.scrollWidth]"
+        )
         sticking_out = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>
             e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
             || e.getBoundingClientRect().left < -1).map(e => e.tagName + '.' + e.className + ' '

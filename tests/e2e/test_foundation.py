@@ -24,8 +24,9 @@ def test_counsellor_logs_in_switches_to_swedish_and_back_and_logs_out(page, live
     expect(page).to_have_url(f"{live_server}/login?next=%2F")
 
 
-def test_login_page_and_dashboard_have_no_serious_accessibility_violations(page, live_server, log_in_as,
-                                                                          assert_accessible):
+def test_login_page_and_dashboard_have_no_serious_accessibility_violations(
+    page, live_server, log_in_as, assert_accessible
+):
     page.goto(f"{live_server}/login")
     assert_accessible(page)
     log_in_as("counsellor@example.org")

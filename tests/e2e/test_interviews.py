@@ -25,8 +25,13 @@ def demo_case_id(live_app):
         cases = db.session.scalars(select(Case).where(Case.organisation_id == organisation.id)).all()
         case = next((c for c in cases if framework_services.target_qualification(c)), None)
         if case is None:
-            case = Case(client=Client(first_name="Elena", last_name="Petrova"), organisation_id=organisation.id,
-                        client_type=ClientType.LONG_TERM, stage=Stage.ASSESSMENT, entry_date=date.today())
+            case = Case(
+                client=Client(first_name="Elena", last_name="Petrova"),
+                organisation_id=organisation.id,
+                client_type=ClientType.LONG_TERM,
+                stage=Stage.ASSESSMENT,
+                entry_date=date.today(),
+            )
             db.session.add(case)
             db.session.flush()
             framework_services.set_target_qualification(None, case, framework_services.published_versions()[0])
@@ -34,8 +39,9 @@ def demo_case_id(live_app):
         return case.id
 
 
-def test_counsellor_schedules_and_teacher_records_an_interview(page, live_server, live_app, log_in_as,
-                                                              assert_accessible, demo_case_id):
+def test_counsellor_schedules_and_teacher_records_an_interview(
+    page, live_server, live_app, log_in_as, assert_accessible, demo_case_id
+):
     log_in_as("counsellor@example.org")
     page.goto(f"{live_server}/cases/{demo_case_id}/interviews/new")
     assert_accessible(page)
@@ -63,7 +69,8 @@ def test_counsellor_schedules_and_teacher_records_an_interview(page, live_server
     page.locator("form.record-form button[type=submit]").click()
     expect(page.locator(".form-errors")).to_contain_text("findings can be recorded from then on")
     expect(page.locator("textarea[name^=note_]").first).to_have_value(
-        "Showed photos of dishes made at a restaurant in Kharkiv.")  # the input is kept
+        "Showed photos of dishes made at a restaurant in Kharkiv."
+    )  # the input is kept
 
     with live_app.app_context():  # the day of the interview comes
         interview = db.session.get(Interview, int(interview_url.rstrip("/").rsplit("/", 1)[1]))

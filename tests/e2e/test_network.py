@@ -4,8 +4,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_project_manager_adds_a_partner_organisation_and_a_dissemination_event(page, live_server, log_in_as,
-                                                                               assert_accessible):
+def test_project_manager_adds_a_partner_organisation_and_a_dissemination_event(
+    page, live_server, log_in_as, assert_accessible
+):
     log_in_as("manager@example.org")
     expect(page.locator("#network-panel-title")).to_be_visible()
     page.locator("ul.nav a[href='/network/']").click()
@@ -41,11 +42,20 @@ def test_project_manager_adds_a_partner_organisation_and_a_dissemination_event(p
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("path", ["/network/partners", "/network/partners/new", "/network/events",
-                                  "/network/meetings", "/network/narratives", "/network/narratives/1",
-                                  "/network/settings", "/network/import/partners"])
-def test_network_pages_have_no_serious_accessibility_violations(page, live_server, log_in_as, assert_accessible,
-                                                                path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/network/partners",
+        "/network/partners/new",
+        "/network/events",
+        "/network/meetings",
+        "/network/narratives",
+        "/network/narratives/1",
+        "/network/settings",
+        "/network/import/partners",
+    ],
+)
+def test_network_pages_have_no_serious_accessibility_violations(page, live_server, log_in_as, assert_accessible, path):
     log_in_as("manager@example.org")
     page.goto(f"{live_server}{path}")
     expect(page.locator("h1")).to_be_visible()

@@ -29,16 +29,18 @@ def client_case_id(live_app):
     """The demo client's case, with a target qualification to interview against."""
     with live_app.app_context():
         user = db.session.scalar(select(User).where(User.email == "client@example.org"))
-        case = db.session.scalar(select(Case).join(Client, Case.client_id == Client.id).where(
-            Client.user_id == user.id).order_by(Case.id))
+        case = db.session.scalar(
+            select(Case).join(Client, Case.client_id == Client.id).where(Client.user_id == user.id).order_by(Case.id)
+        )
         if framework_services.target_qualification(case) is None:
             framework_services.set_target_qualification(None, case, framework_services.published_versions()[0])
             db.session.commit()
         return case.id
 
 
-def test_a_booked_interview_reaches_the_client_in_arabic_and_by_mail(page, live_server, log_in_as, smtp,
-                                                                    assert_accessible, client_case_id):
+def test_a_booked_interview_reaches_the_client_in_arabic_and_by_mail(
+    page, live_server, log_in_as, smtp, assert_accessible, client_case_id
+):
     log_in_as("counsellor@example.org")
     page.goto(f"{live_server}/cases/{client_case_id}/interviews/new")
     teacher_value = page.locator("select[name=teacher_id] option", has_text="Matti Opettaja").get_attribute("value")
@@ -63,4 +65,5 @@ def test_a_booked_interview_reaches_the_client_in_arabic_and_by_mail(page, live_
     assert len(to_client) == 1 and "تم حجز مقابلة" in to_client[0]["Subject"]
     (calendar_file,) = to_client[0].iter_attachments()
     assert calendar_file.get_content_type() == "text/calendar" and "LOCATION:Savonia\\, room 3.01" in (
-        calendar_file.get_content())
+        calendar_file.get_content()
+    )

@@ -25,8 +25,9 @@ def client_case(live_app):
         user = demo.account(CLIENT_EMAIL)
         if user is not None:
             return db.session.scalar(select(Case.id).join(Client).where(Client.user_id == user.id))
-        user = create_user(None, email=CLIENT_EMAIL, name="Hana Yusuf", roles={Role.CLIENT},
-                           password="e2e-demo-password")
+        user = create_user(
+            None, email=CLIENT_EMAIL, name="Hana Yusuf", roles={Role.CLIENT}, password="e2e-demo-password"
+        )
         counsellor = demo.account("counsellor@example.org")
         case = create_case(counsellor.organisation, counsellor, user, first_name="Hana", last_name="Yusuf")
         db.session.commit()
@@ -34,7 +35,8 @@ def client_case(live_app):
 
 
 def test_client_documents_work_in_arabic_with_a_photo_and_the_counsellor_comments(
-        page, live_server, live_app, log_in_as, assert_accessible, client_case):
+    page, live_server, live_app, log_in_as, assert_accessible, client_case
+):
     log_in_as(CLIENT_EMAIL)
     page.select_option("#language-select", "ar")
     page.locator(".language-form button").click()
@@ -55,14 +57,17 @@ def test_client_documents_work_in_arabic_with_a_photo_and_the_counsellor_comment
     expect(page.locator("h1")).to_have_text("طباخ")
     assert_accessible(page)  # the entry page with its upload form
 
-    page.set_input_files("input[name=files]", files=[
-        {"name": "kitchen.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(size=(120, 90))}])
+    page.set_input_files(
+        "input[name=files]",
+        files=[{"name": "kitchen.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(size=(120, 90))}],
+    )
     page.locator(".upload-form button[type=submit]").click()
     expect(page.locator(".file-list a")).to_have_text("kitchen.jpg")
 
     with live_app.app_context():
-        evidence = db.session.scalar(select(EvidenceFile).where(EvidenceFile.filename == "kitchen.jpg")
-                                     .order_by(EvidenceFile.id.desc()))
+        evidence = db.session.scalar(
+            select(EvidenceFile).where(EvidenceFile.filename == "kitchen.jpg").order_by(EvidenceFile.id.desc())
+        )
         with Image.open(io.BytesIO(storage.read_bytes(evidence.digest))) as photo:
             assert not photo.getexif().get_ifd(0x8825)  # no GPS position kept
         entry_id = evidence.entry_id
@@ -89,8 +94,11 @@ def test_portfolio_pages_fit_a_320_pixel_phone_in_arabic(page, live_server, log_
     log_in_as(CLIENT_EMAIL)
     page.select_option("#language-select", "ar")
     page.locator(".language-form button").click()
-    for path in (f"/cases/{client_case}/portfolio", f"/cases/{client_case}/portfolio/new/documents",
-                 f"/cases/{client_case}/portfolio/questionnaire"):
+    for path in (
+        f"/cases/{client_case}/portfolio",
+        f"/cases/{client_case}/portfolio/new/documents",
+        f"/cases/{client_case}/portfolio/questionnaire",
+    ):
         page.goto(f"{live_server}{path}")
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_manager_opens_a_period_downloads_the_workbook_and_drills_down(page, live_server, log_in_as,
-                                                                        assert_accessible):
+def test_manager_opens_a_period_downloads_the_workbook_and_drills_down(page, live_server, log_in_as, assert_accessible):
     log_in_as("manager@example.org")
     page.goto(f"{live_server}/reports/")
     page.locator("a[href$='/reports/2025H2']").click()

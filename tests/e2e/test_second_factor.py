@@ -26,8 +26,9 @@ def test_a_teacher_logs_in_with_a_code_from_the_app(page, live_server, live_app,
     expect(page).to_have_url(re.compile(r"/login\?next="))
 
     _password(page, live_server, "teacher@example.org")
-    page.locator("input[name=code]").fill("000000" if authenticator_code(live_app, "teacher@example.org") != "000000"
-                                          else "111111")
+    page.locator("input[name=code]").fill(
+        "000000" if authenticator_code(live_app, "teacher@example.org") != "000000" else "111111"
+    )
     page.locator("form:has(input[name=code]) button[type=submit]").click()
     expect(page.locator("#code-error")).to_contain_text("This code is not right")
     assert_accessible(page)
@@ -38,7 +39,8 @@ def test_a_teacher_logs_in_with_a_code_from_the_app(page, live_server, live_app,
 
 
 def test_an_administrator_logs_in_with_the_app_and_resets_a_counsellors_second_factor(
-        page, browser, live_server, live_app, log_in_as, assert_accessible):
+    page, browser, live_server, live_app, log_in_as, assert_accessible
+):
     _password(page, live_server, "admin@example.org")
     page.locator("input[name=code]").fill(authenticator_code(live_app, "admin@example.org"))
     page.locator("form:has(input[name=code]) button[type=submit]").click()

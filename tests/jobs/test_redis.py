@@ -19,9 +19,13 @@ def _note(value):
 
 
 def test_a_job_goes_through_redis_to_a_consumer(tmp_path_factory, app):
-    redis_app = make_test_app(tmp_path_factory, JOBS_IMMEDIATE=False, QUEUE_URL=REDIS_URL,
-                              QUEUE_NAME=f"isok-test-{uuid.uuid4().hex}",
-                              SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    redis_app = make_test_app(
+        tmp_path_factory,
+        JOBS_IMMEDIATE=False,
+        QUEUE_URL=REDIS_URL,
+        QUEUE_NAME=f"isok-test-{uuid.uuid4().hex}",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
     huey = queue.huey_of(redis_app)
     assert isinstance(huey, RedisHuey)
     queue.task(redis_app, _note, name="note")

@@ -45,10 +45,20 @@ def _answers(port) -> bool:
 
 def test_serve_runs_a_consumer_beside_it_and_ctrl_c_stops_both(tmp_path):
     port = free_port()
-    env = {**os.environ, "ISOK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", "ISOK_SECRET_KEY": "test",
-           "ISOK_FILES_DIR": str(tmp_path / "files"), "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}"}
-    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "isok", "serve", "--port", str(port)],  # noqa: S603
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "ISOK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}",
+        "ISOK_SECRET_KEY": "test",
+        "ISOK_FILES_DIR": str(tmp_path / "files"),
+        "ISOK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "flask", "--app", "isok", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for(lambda: _answers(port))
         (consumer,) = _children(server.pid)

@@ -38,8 +38,13 @@ class Person(HttpUser):
     def on_start(self):
         self.links: list[str] = []
         page = self.client.get("/login", name="/login").text
-        with self.client.post("/login", {"email": self.email, "password": self.password, "csrf_token": csrf(page)},
-                              name="/login (POST)", allow_redirects=False, catch_response=True) as response:
+        with self.client.post(
+            "/login",
+            {"email": self.email, "password": self.password, "csrf_token": csrf(page)},
+            name="/login (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"login of {self.email} answered {response.status_code}")
         self.visit(self.home)
@@ -87,8 +92,13 @@ class Counsellor(Person):
         case_id = random.choice(ids)
         case_page = self.visit(f"/cases/{case_id}")
         if random.random() < 0.3:
-            note = {"csrf_token": csrf(case_page), "on": date.today().isoformat(), "kind": "phone",
-                    "duration_minutes": "15", "note": "Called about the interview time."}
+            note = {
+                "csrf_token": csrf(case_page),
+                "on": date.today().isoformat(),
+                "kind": "phone",
+                "duration_minutes": "15",
+                "note": "Called about the interview time.",
+            }
             self.client.post(f"/cases/{case_id}/guidance", note, name="/cases/<id>/guidance (POST)")
 
 

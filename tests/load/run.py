@@ -47,10 +47,15 @@ def main() -> int:
     minutes = os.environ.get("ISOK_LOAD_MINUTES", "10")
     users = os.environ.get("ISOK_LOAD_USERS", "50")
     work = Path(tempfile.mkdtemp(prefix="isok-load-"))
-    env = {**os.environ, "ISOK_DATABASE_URL": f"postgresql+psycopg:///{database}",
-           "ISOK_REDIS_URL": os.environ.get("ISOK_LOAD_REDIS_URL", "redis://127.0.0.1:6379/15"),
-           "ISOK_SECRET_KEY": secrets.token_hex(32), "ISOK_FILES_DIR": str(work / "files"),
-           "ISOK_REQUIRE_MFA": "0", "FLASK_APP": "isok"}
+    env = {
+        **os.environ,
+        "ISOK_DATABASE_URL": f"postgresql+psycopg:///{database}",
+        "ISOK_REDIS_URL": os.environ.get("ISOK_LOAD_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "ISOK_SECRET_KEY": secrets.token_hex(32),
+        "ISOK_FILES_DIR": str(work / "files"),
+        "ISOK_REQUIRE_MFA": "0",
+        "FLASK_APP": "isok",
+    }
     _run("dropdb", "--if-exists", database)
     _run("createdb", database)
     server = None
@@ -60,16 +65,46 @@ def main() -> int:
         with world.open("w") as out:
             _run(str(BIN / "python"), "-m", "tests.load.seed", env=env, stdout=out)
         port = _free_port()
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", os.environ.get("ISOK_LOAD_WORKERS", "2"),  # noqa: S603
-                                   "--threads", os.environ.get("ISOK_LOAD_THREADS", "4"), "--bind",
-                                   f"127.0.0.1:{port}", "--log-level", "warning", "isok:create_app()"],
-                                  cwd=ROOT, env=env)
+        server = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                os.environ.get("ISOK_LOAD_WORKERS", "2"),
+                "--threads",
+                os.environ.get("ISOK_LOAD_THREADS", "4"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "isok:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         _wait_for(port, server)
         started = time.monotonic()
-        _run(str(BIN / "locust"), "-f", "tests/load/locustfile.py", "--headless", "-u", users, "-r", "5",
-             "-t", f"{minutes}m", "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "load"),
-             "--only-summary", "--exit-code-on-error", "0", env={**env, "ISOK_LOAD_WORLD": str(world)},
-             stdout=subprocess.DEVNULL, stderr=(work / "locust.log").open("w"))
+        _run(
+            str(BIN / "locust"),
+            "-f",
+            "tests/load/locustfile.py",
+            "--headless",
+            "-u",
+            users,
+            "-r",
+            "5",
+            "-t",
+            f"{minutes}m",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(work / "load"),
+            "--only-summary",
+            "--exit-code-on-error",
+            "0",
+            env={**env, "ISOK_LOAD_WORLD": str(world)},
+            stdout=subprocess.DEVNULL,
+            stderr=(work / "locust.log").open("w"),
+        )
         return _summary(work / "load_stats.csv", users, time.monotonic() - started)
     finally:
         if server is not None:
@@ -89,8 +124,10 @@ def _summary(stats: Path, users: str, seconds: float) -> int:
     failures = 0
     for row in sorted(rows, key=lambda row: (row["Name"] == "Aggregated", row["Name"])):
         failures += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
-        print(f"{row['Type'] + ' ' + row['Name'] if row['Name'] != 'Aggregated' else 'all pages':<46} "
-              f"{row['Request Count']:>9} {row['Failure Count']:>9} {row['50%']:>10} {row['95%']:>8} {row['99%']:>8}")
+        print(
+            f"{row['Type'] + ' ' + row['Name'] if row['Name'] != 'Aggregated' else 'all pages':<46} "
+            f"{row['Request Count']:>9} {row['Failure Count']:>9} {row['50%']:>10} {row['95%']:>8} {row['99%']:>8}"
+        )
     print(f"\nfailed requests: {failures}")
     return 1 if failures else 0
 

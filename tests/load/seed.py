@@ -32,31 +32,73 @@ def seed() -> dict:
     organisation = Organisation(name="Load Test Guidance Centre", type=OrganisationType.PUBLIC_BODY)
     db.session.add(organisation)
     db.session.flush()
-    counsellors = [accounts.create_user(admin, email=f"counsellor{n}@load.example.org", name=f"Counsellor {n}",
-                                        roles={Role.COUNSELLOR}, organisation=organisation, password=PASSWORD)
-                   for n in range(COUNSELLORS)]
+    counsellors = [
+        accounts.create_user(
+            admin,
+            email=f"counsellor{n}@load.example.org",
+            name=f"Counsellor {n}",
+            roles={Role.COUNSELLOR},
+            organisation=organisation,
+            password=PASSWORD,
+        )
+        for n in range(COUNSELLORS)
+    ]
     db.session.flush()
     first_id = (db.session.scalar(select(Client.id).order_by(Client.id.desc())) or 0) + 1
     now = datetime.now(UTC)
     stages = [stage for stage in Stage if stage is not Stage.CLOSED]
-    db.session.execute(insert(Client), [
-        {"id": first_id + n, "organisation_id": organisation.id, "first_name": FIRST[n % 10],
-         "last_name": f"{LAST[n // 10 % 10]}{n:05d}", "search_name": f"{FIRST[n % 10]} {LAST[n // 10 % 10]}{n:05d}"
-         .casefold(), "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1), "birth_year": 1960 + n % 40,
-         "gender": Gender.FEMALE if n % 2 else Gender.MALE, "preferred_language": "ar", "created_at": now,
-         "version": 1} for n in range(CASES)])
-    db.session.execute(insert(Case), [
-        {"id": first_id + n, "client_id": first_id + n, "organisation_id": organisation.id,
-         "counsellor_id": counsellors[n % COUNSELLORS].id,
-         "client_type": ClientType.LONG_TERM if n % 3 else ClientType.SHORT_TERM, "stage": stages[n % len(stages)],
-         "entry_date": date(2025, 1, 1) + timedelta(days=n % 600), "target": "Catering and hospitality",
-         "last_activity_at": now - timedelta(hours=n), "created_at": now, "version": 1} for n in range(CASES)])
-    db.session.execute(insert(StageChange), [
-        {"case_id": first_id + n, "to_stage": Stage.IDENTIFICATION, "on": date(2025, 1, 1), "at": now}
-        for n in range(CASES)])
+    db.session.execute(
+        insert(Client),
+        [
+            {
+                "id": first_id + n,
+                "organisation_id": organisation.id,
+                "first_name": FIRST[n % 10],
+                "last_name": f"{LAST[n // 10 % 10]}{n:05d}",
+                "search_name": f"{FIRST[n % 10]} {LAST[n // 10 % 10]}{n:05d}".casefold(),
+                "birth_date": date(1960 + n % 40, n % 12 + 1, n % 28 + 1),
+                "birth_year": 1960 + n % 40,
+                "gender": Gender.FEMALE if n % 2 else Gender.MALE,
+                "preferred_language": "ar",
+                "created_at": now,
+                "version": 1,
+            }
+            for n in range(CASES)
+        ],
+    )
+    db.session.execute(
+        insert(Case),
+        [
+            {
+                "id": first_id + n,
+                "client_id": first_id + n,
+                "organisation_id": organisation.id,
+                "counsellor_id": counsellors[n % COUNSELLORS].id,
+                "client_type": ClientType.LONG_TERM if n % 3 else ClientType.SHORT_TERM,
+                "stage": stages[n % len(stages)],
+                "entry_date": date(2025, 1, 1) + timedelta(days=n % 600),
+                "target": "Catering and hospitality",
+                "last_activity_at": now - timedelta(hours=n),
+                "created_at": now,
+                "version": 1,
+            }
+            for n in range(CASES)
+        ],
+    )
+    db.session.execute(
+        insert(StageChange),
+        [
+            {"case_id": first_id + n, "to_stage": Stage.IDENTIFICATION, "on": date(2025, 1, 1), "at": now}
+            for n in range(CASES)
+        ],
+    )
     db.session.commit()
-    return {"password": PASSWORD, "demo_password": current_app.config["DEMO_PASSWORD"],
-            "counsellors": [user.email for user in counsellors], "names": LAST}
+    return {
+        "password": PASSWORD,
+        "demo_password": current_app.config["DEMO_PASSWORD"],
+        "counsellors": [user.email for user in counsellors],
+        "names": LAST,
+    }
 
 
 if __name__ == "__main__":

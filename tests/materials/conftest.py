@@ -42,10 +42,19 @@ def units(app, make_user):
 
 
 def description(**overrides) -> Description:
-    fields = {"title": {"fi": "Keittiön sanasto", "so": "Erayada jikada", "en": "Kitchen glossary"},
-              "description": {"en": "Kitchen words in Somali and Finnish."}, "text_language": "fi",
-              "languages": ["so", "fi"], "kind": "glossary", "field": "10", "audiences": ["clients", "teachers"],
-              "licence": "cc-by", "tags": ["keittiö", "sanasto"], "link": None, "unit_ids": []}
+    fields = {
+        "title": {"fi": "Keittiön sanasto", "so": "Erayada jikada", "en": "Kitchen glossary"},
+        "description": {"en": "Kitchen words in Somali and Finnish."},
+        "text_language": "fi",
+        "languages": ["so", "fi"],
+        "kind": "glossary",
+        "field": "10",
+        "audiences": ["clients", "teachers"],
+        "licence": "cc-by",
+        "tags": ["keittiö", "sanasto"],
+        "link": None,
+        "unit_ids": [],
+    }
     fields.update(overrides)
     return Description(**fields)
 

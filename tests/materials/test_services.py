@@ -27,15 +27,18 @@ def test_sharing_a_material_publishes_it_and_leaves_a_trace(make_material, units
     assert _actions()[-3:] == ["material_shared", "material_file_added", "material_file_added"]
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"licence": None}, "licence"),
-    ({"title": {}}, "title"),
-    ({"link": "javascript:alert(1)"}, "link"),
-    ({"link": "file:///etc/passwd"}, "link"),
-    ({"languages": []}, "languages"),
-    ({"languages": ["somali!"]}, "other_languages"),
-    ({"audiences": []}, "audiences"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"licence": None}, "licence"),
+        ({"title": {}}, "title"),
+        ({"link": "javascript:alert(1)"}, "link"),
+        ({"link": "file:///etc/passwd"}, "link"),
+        ({"languages": []}, "languages"),
+        ({"languages": ["somali!"]}, "other_languages"),
+        ({"audiences": []}, "audiences"),
+    ],
+)
 def test_a_material_missing_what_it_needs_is_refused_on_its_field(teacher, overrides, field):
     with pytest.raises(services.MaterialError) as refused:
         services.share_material(teacher, teacher.organisation, description(**overrides))

@@ -26,8 +26,9 @@ def build_world(world):
 def _object_routes(endpoint, methods, param, attribute):
     routes = []
     for method in methods:
-        routes.append(Access(endpoint, method, ALLOWED, params=lambda w, r: {param: getattr(w, attribute).id},
-                             variant="own"))
+        routes.append(
+            Access(endpoint, method, ALLOWED, params=lambda w, r: {param: getattr(w, attribute).id}, variant="own")
+        )
         routes.append(Access(endpoint, method, MISSING, params=lambda w, r: {param: MISSING_ID}, variant="missing"))
     return routes
 

@@ -33,9 +33,16 @@ def refused(field):
 
 # --- partners --------------------------------------------------------------------------------------------------
 
+
 def test_registering_a_new_partner_creates_the_organisation_and_the_partnership_and_audits_both(app, manager):
-    organisation = services.register_organisation(manager, name="Savon Rakennus Oy", type="company", size_class="major",
-                                             business_id="2814573-8", municipality="Kuopio")
+    organisation = services.register_organisation(
+        manager,
+        name="Savon Rakennus Oy",
+        type="company",
+        size_class="major",
+        business_id="2814573-8",
+        municipality="Kuopio",
+    )
     services.add_partner(manager, organisation, first_cooperation_on=date(2025, 5, 27), role="Placements")
     db.session.commit()
     partnership = db.session.scalar(select(Partnership))
@@ -73,12 +80,26 @@ def test_an_invalid_business_id_is_refused_on_its_field(app):
 def test_a_stale_edit_of_a_partnership_is_refused(app, make_partner):
     partnership = make_partner()
     loaded_at = partnership.version
-    services.update_partnership(None, partnership, version=loaded_at, first_cooperation_on=date(2025, 4, 1),
-                                role="Placements", agreement_on=None, notes=None)
+    services.update_partnership(
+        None,
+        partnership,
+        version=loaded_at,
+        first_cooperation_on=date(2025, 4, 1),
+        role="Placements",
+        agreement_on=None,
+        notes=None,
+    )
     db.session.commit()
     with refused(None):
-        services.update_partnership(None, partnership, version=loaded_at, first_cooperation_on=date(2025, 4, 2),
-                                    role="Other", agreement_on=None, notes=None)
+        services.update_partnership(
+            None,
+            partnership,
+            version=loaded_at,
+            first_cooperation_on=date(2025, 4, 2),
+            role="Other",
+            agreement_on=None,
+            notes=None,
+        )
 
 
 def test_removing_a_partnership_keeps_the_organisation(app, make_partner):
@@ -104,6 +125,7 @@ def test_partners_count_once_in_the_period_of_their_first_cooperation(app, make_
 
 
 # --- dissemination, steering, narratives -----------------------------------------------------------------------
+
 
 def test_a_negative_headcount_is_refused(app):
     with refused("headcount"):
@@ -163,10 +185,18 @@ def test_half_years_parse_and_bound_their_dates():
 
 # --- settings and targets --------------------------------------------------------------------------------------
 
+
 def test_settings_are_one_row_created_then_updated_and_audited(app, manager, project):
-    services.save_settings(manager, name="ISOK", code="S30947", starts_on=date(2025, 1, 1),
-                           ends_on=date(2027, 12, 31), rule_set="esf_2014_2020", suppression_threshold=3,
-                           version=project.version)
+    services.save_settings(
+        manager,
+        name="ISOK",
+        code="S30947",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        rule_set="esf_2014_2020",
+        suppression_threshold=3,
+        version=project.version,
+    )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(ProjectSettings)) == 1
     settings = queries.project_settings()
@@ -174,15 +204,25 @@ def test_settings_are_one_row_created_then_updated_and_audited(app, manager, pro
     assert actions()[-2:] == ["project_settings_created", "project_settings_updated"]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"ends_on": date(2024, 12, 31)}, "ends_on"),
-    ({"suppression_threshold": 0}, "suppression_threshold"),
-    ({"rule_set": "esf_1994_1999"}, "rule_set"),
-    ({"name": " "}, "name"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ends_on": date(2024, 12, 31)}, "ends_on"),
+        ({"suppression_threshold": 0}, "suppression_threshold"),
+        ({"rule_set": "esf_1994_1999"}, "rule_set"),
+        ({"name": " "}, "name"),
+    ],
+)
 def test_settings_refuse_bad_values(app, change, field):
-    values = {"name": "ISOK", "code": None, "starts_on": date(2025, 1, 1), "ends_on": date(2027, 12, 31),
-              "rule_set": "esf_plus_2021_2027", "suppression_threshold": 5, **change}
+    values = {
+        "name": "ISOK",
+        "code": None,
+        "starts_on": date(2025, 1, 1),
+        "ends_on": date(2027, 12, 31),
+        "rule_set": "esf_plus_2021_2027",
+        "suppression_threshold": 5,
+        **change,
+    }
     with refused(field):
         services.save_settings(None, **values)
 
@@ -205,8 +245,14 @@ def test_target_progress_compares_targets_with_realised_values(app, project, mak
     client = Client(first_name="Amina", last_name="Hassan")
     db.session.add(client)
     db.session.flush()
-    db.session.add(Case(client_id=client.id, organisation_id=make_organisation().id,
-                        client_type=ClientType.LONG_TERM, entry_date=date(2025, 3, 1)))
+    db.session.add(
+        Case(
+            client_id=client.id,
+            organisation_id=make_organisation().id,
+            client_type=ClientType.LONG_TERM,
+            entry_date=date(2025, 3, 1),
+        )
+    )
     db.session.commit()
     progress = {p.indicator: p for p in queries.target_progress()}
     assert (progress["partners_major_companies"].actual, progress["partners_major_companies"].percent) == (3, 30)
@@ -215,6 +261,7 @@ def test_target_progress_compares_targets_with_realised_values(app, project, mak
 
 
 # --- demo data -------------------------------------------------------------------------------------------------
+
 
 def test_demo_business_ids_pass_the_check_digit_rule():
     ids = [demo_data.business_id(digits) for *_rest, digits, _m in demo_data.NEW_ORGANISATIONS if digits]
@@ -228,8 +275,11 @@ def test_demo_data_loads_once_with_the_project_and_its_network(app):
     demo.load()
     db.session.commit()
     settings = queries.project_settings()
-    assert (settings.starts_on, settings.ends_on, settings.rule_set) == (date(2025, 1, 1), date(2027, 12, 31),
-                                                                         RuleSet.ESF_PLUS_2021_2027)
+    assert (settings.starts_on, settings.ends_on, settings.rule_set) == (
+        date(2025, 1, 1),
+        date(2027, 12, 31),
+        RuleSet.ESF_PLUS_2021_2027,
+    )
     partners = db.session.scalars(select(Partnership)).all()
     assert len(partners) >= 14
     assert min(p.first_cooperation_on for p in partners) >= date(2025, 1, 1)

@@ -23,9 +23,16 @@ def text(response):
 
 # --- partners --------------------------------------------------------------------------------------------------
 
-NEW_COMPANY = {"organisation_id": "0", "name": "Savon Rakennus Oy", "type": "company", "size_class": "major",
-               "business_id": "2814573-8", "municipality": "Kuopio", "first_cooperation_on": "2025-05-27",
-               "role": "Placements in construction"}
+NEW_COMPANY = {
+    "organisation_id": "0",
+    "name": "Savon Rakennus Oy",
+    "type": "company",
+    "size_class": "major",
+    "business_id": "2814573-8",
+    "municipality": "Kuopio",
+    "first_cooperation_on": "2025-05-27",
+    "role": "Placements in construction",
+}
 
 
 def test_a_project_manager_registers_a_new_partner_organisation(client, login, manager):
@@ -43,8 +50,9 @@ def test_a_project_manager_registers_a_new_partner_organisation(client, login, m
 def test_a_registered_organisation_can_become_a_partner(client, login, manager, make_organisation):
     organisation = make_organisation(name="Kuopio Guidance Centre", type=OrganisationType.PUBLIC_BODY)
     login(manager)
-    response = client.post("/network/partners/new", data={"organisation_id": organisation.id,
-                                                           "first_cooperation_on": "2025-01-20"})
+    response = client.post(
+        "/network/partners/new", data={"organisation_id": organisation.id, "first_cooperation_on": "2025-01-20"}
+    )
     assert response.status_code == 302
     assert count(Organisation) == 1  # nothing new was registered
     assert db.session.scalar(select(Partnership.organisation_id)) == organisation.id
@@ -71,8 +79,15 @@ def test_a_stale_partner_edit_is_refused_without_losing_the_input(client, login,
     partnership = make_partner()
     login(manager)
     fields = {"first_cooperation_on": "2025-04-01", "role": "Mine", "version": partnership.version}
-    services.update_partnership(None, partnership, version=partnership.version,
-                                first_cooperation_on=date(2025, 3, 2), role="Theirs", agreement_on=None, notes=None)
+    services.update_partnership(
+        None,
+        partnership,
+        version=partnership.version,
+        first_cooperation_on=date(2025, 3, 2),
+        role="Theirs",
+        agreement_on=None,
+        notes=None,
+    )
     db.session.commit()
     response = client.post(f"/network/partners/{partnership.id}", data=fields)
     assert response.status_code == 400
@@ -86,16 +101,25 @@ def test_removing_a_partner_is_audited(client, login, manager, make_partner):
     assert client.post(f"/network/partners/{partnership.id}/remove").status_code == 302
     assert count(Partnership) == 0
     assert db.session.scalar(select(AuditEntry.actor_id).where(AuditEntry.action == "partnership_removed")) == (
-        manager.id)
+        manager.id
+    )
 
 
 # --- events, meetings, narratives ------------------------------------------------------------------------------
 
+
 def test_a_project_manager_records_a_dissemination_event(client, login, manager):
     login(manager)
-    response = client.post("/network/events/new", data={"title": "Launch seminar", "held_on": "2025-02-14",
-                                                        "place": "Kuopio", "audience": "Employers",
-                                                        "headcount": "85"})
+    response = client.post(
+        "/network/events/new",
+        data={
+            "title": "Launch seminar",
+            "held_on": "2025-02-14",
+            "place": "Kuopio",
+            "audience": "Employers",
+            "headcount": "85",
+        },
+    )
     assert response.status_code == 302
     page = text(client.get("/network/events"))
     assert "Launch seminar" in page and "85 attendees" in page
@@ -103,8 +127,9 @@ def test_a_project_manager_records_a_dissemination_event(client, login, manager)
 
 def test_a_negative_headcount_is_refused_with_the_input_kept(client, login, manager):
     login(manager)
-    response = client.post("/network/events/new", data={"title": "Launch seminar", "held_on": "2025-02-14",
-                                                        "headcount": "-3"})
+    response = client.post(
+        "/network/events/new", data={"title": "Launch seminar", "held_on": "2025-02-14", "headcount": "-3"}
+    )
     assert response.status_code == 400
     assert "The headcount cannot be negative." in text(response) and 'value="Launch seminar"' in text(response)
     assert count(DisseminationEvent) == 0
@@ -112,9 +137,10 @@ def test_a_negative_headcount_is_refused_with_the_input_kept(client, login, mana
 
 def test_a_steering_meeting_lists_its_attendees_and_decisions(client, login, manager):
     login(manager)
-    response = client.post("/network/meetings/new", data={"held_on": "2025-02-05",
-                                                          "attendees": "Pekka, Savonia\nLeena, KGC",
-                                                          "decisions": "Plan approved."})
+    response = client.post(
+        "/network/meetings/new",
+        data={"held_on": "2025-02-05", "attendees": "Pekka, Savonia\nLeena, KGC", "decisions": "Plan approved."},
+    )
     assert response.status_code == 302
     page = text(client.get("/network/meetings"))
     assert "<li>Leena, KGC</li>" in page and "Plan approved." in page
@@ -129,8 +155,9 @@ def test_narratives_are_listed_per_period_and_written_once(client, login, manage
     again = client.post("/network/narratives/new", data={"period": "2025H1", **sections})
     assert again.status_code == 400 and "already has a narrative" in text(again)
     narrative = db.session.scalar(select(Narrative))
-    edit = client.post(f"/network/narratives/{narrative.id}", data={"progress": "Ahead of schedule.",
-                                                                    "version": narrative.version})
+    edit = client.post(
+        f"/network/narratives/{narrative.id}", data={"progress": "Ahead of schedule.", "version": narrative.version}
+    )
     assert edit.status_code == 302
     assert db.session.get(Narrative, narrative.id).progress == "Ahead of schedule."
     assert client.post(f"/network/narratives/{narrative.id}/remove").status_code == 302
@@ -139,10 +166,17 @@ def test_narratives_are_listed_per_period_and_written_once(client, login, manage
 
 # --- settings, overview, dashboard -----------------------------------------------------------------------------
 
+
 def test_settings_are_saved_and_bad_dates_are_refused(client, login, manager):
     login(manager)
-    fields = {"name": "ISOK", "code": "S30947", "starts_on": "2025-01-01", "ends_on": "2027-12-31",
-              "rule_set": "esf_2007_2013", "suppression_threshold": "5"}
+    fields = {
+        "name": "ISOK",
+        "code": "S30947",
+        "starts_on": "2025-01-01",
+        "ends_on": "2027-12-31",
+        "rule_set": "esf_2007_2013",
+        "suppression_threshold": "5",
+    }
     refused = client.post("/network/settings", data={**fields, "ends_on": "2024-12-31"})
     assert refused.status_code == 400 and "The end date is before the start date." in text(refused)
     assert client.post("/network/settings", data=fields).status_code == 302
@@ -152,10 +186,15 @@ def test_settings_are_saved_and_bad_dates_are_refused(client, login, manager):
 
 def test_targets_are_set_from_the_settings_page(client, login, manager):
     login(manager)
-    assert client.post("/network/settings/targets", data={"indicator": "training_participants",
-                                                          "target_value": "70"}).status_code == 302
-    refused = client.post("/network/settings/targets", data={"indicator": "training_participants",
-                                                             "target_value": "-1"})
+    assert (
+        client.post(
+            "/network/settings/targets", data={"indicator": "training_participants", "target_value": "70"}
+        ).status_code
+        == 302
+    )
+    refused = client.post(
+        "/network/settings/targets", data={"indicator": "training_participants", "target_value": "-1"}
+    )
     assert refused.status_code == 400 and "A target cannot be negative." in text(refused)
     assert "Counsellor and teacher training participants" in text(client.get("/network/settings"))
 
@@ -174,8 +213,9 @@ def test_the_overview_counts_partners_against_targets(client, login, manager, ma
     assert "1 events, 85 attendees" in page
 
 
-def test_project_managers_see_target_progress_on_the_start_page_and_counsellors_do_not(client, login, manager,
-                                                                                     make_user, project):
+def test_project_managers_see_target_progress_on_the_start_page_and_counsellors_do_not(
+    client, login, manager, make_user, project
+):
     services.set_target(None, "training_participants", 70)
     db.session.commit()
     login(manager)
@@ -189,14 +229,17 @@ def test_project_managers_see_target_progress_on_the_start_page_and_counsellors_
 
 # --- imports ---------------------------------------------------------------------------------------------------
 
+
 def upload(client, kind, content: bytes, filename="data.csv", apply=False):
     data = {"file": (io.BytesIO(content), filename), ("apply" if apply else "preview"): "1"}
     return client.post(f"/network/import/{kind}", data=data, content_type="multipart/form-data")
 
 
-PARTNER_CSV = (b"name;type;size;business_id;municipality;first_cooperation;role\n"
-               b"Savon Rakennus Oy;company;major;2814573-8;Kuopio;27.5.2025;Placements\n"
-               b"Pohjois-Savon TE-palvelut;public_body;;;Kuopio;2025-09-03;Referrals\n")
+PARTNER_CSV = (
+    b"name;type;size;business_id;municipality;first_cooperation;role\n"
+    b"Savon Rakennus Oy;company;major;2814573-8;Kuopio;27.5.2025;Placements\n"
+    b"Pohjois-Savon TE-palvelut;public_body;;;Kuopio;2025-09-03;Referrals\n"
+)
 
 
 def test_a_partner_import_preview_shows_the_rows_and_saves_nothing(client, login, manager):
@@ -218,9 +261,14 @@ def test_a_partner_import_saves_every_row_and_reuses_known_organisations(client,
 
 def test_one_bad_row_saves_nothing_and_every_problem_is_reported_by_line(client, login, manager):
     login(manager)
-    csv = PARTNER_CSV + (f"Castle Ltd;castle;;;;2025-01-01;\n"
-                         f"Future Oy;company;sme;;;{TOMORROW};\n"
-                         "Sizeless Oy;company;;;;2025-01-01;\n").encode()
+    csv = (
+        PARTNER_CSV
+        + (
+            f"Castle Ltd;castle;;;;2025-01-01;\n"
+            f"Future Oy;company;sme;;;{TOMORROW};\n"
+            "Sizeless Oy;company;;;;2025-01-01;\n"
+        ).encode()
+    )
     response = upload(client, "partners", csv, apply=True)
     assert response.status_code == 400
     page = text(response)
@@ -263,5 +311,3 @@ def test_events_import_from_xlsx_with_a_negative_headcount_saves_nothing(client,
     workbook.save(buffer)
     assert upload(client, "events", buffer.getvalue(), filename="events.xlsx", apply=True).status_code == 302
     assert db.session.scalar(select(DisseminationEvent.headcount)) == 85
-
-

@@ -6,8 +6,13 @@ ROUTES = [
     Access("notices.mail_choices", "POST", expect(SIGNED_IN), data=lambda w, r: {"by_mail": ["interview"]}),
     Access("notices.outbox", "GET", expect(["admin"])),
     Access("notices.outbox_mail", "GET", expect(["admin"]), params=lambda w, r: {"mail_id": w.mail.id}),
-    Access("notices.outbox_mail", "GET", expect(["admin"], ok=NOT_FOUND), params=lambda w, r: {"mail_id": MISSING_ID},
-           variant="missing"),
+    Access(
+        "notices.outbox_mail",
+        "GET",
+        expect(["admin"], ok=NOT_FOUND),
+        params=lambda w, r: {"mail_id": MISSING_ID},
+        variant="missing",
+    ),
 ]
 
 
@@ -16,7 +21,10 @@ def build_world(world):
     from isok.extensions import db
     from isok.notices.models import OutboxMail
 
-    world.mail = OutboxMail(recipient="someone@home.example", subject="A notice",
-                            message="Subject: A notice\nContent-Type: text/plain\n\nWhat happened.\n")
+    world.mail = OutboxMail(
+        recipient="someone@home.example",
+        subject="A notice",
+        message="Subject: A notice\nContent-Type: text/plain\n\nWhat happened.\n",
+    )
     db.session.add(world.mail)
     db.session.flush()

@@ -12,7 +12,7 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.refusing = False
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         if self.refusing:
             return "451 Requested action aborted: try again later"
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))

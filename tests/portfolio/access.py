@@ -32,12 +32,17 @@ MISSING_REVIEW = expect(REVIEWERS, ok=NOT_FOUND)
 def build_world(world):
     world.pf_case = client_case(world, "own")
     world.pf_foreign_case = client_case(world, "foreign")
-    for prefix, case, actor in (("pf", world.pf_case, world.users["counsellor"]),
-                                ("pf_foreign", world.pf_foreign_case, world.other_users["counsellor"])):
+    for prefix, case, actor in (
+        ("pf", world.pf_case, world.users["counsellor"]),
+        ("pf_foreign", world.pf_foreign_case, world.other_users["counsellor"]),
+    ):
         entry = services.add_entry(actor, case, Section.WORK, "Cook", {"country": "SY"}, "ar")
         spare = services.add_entry(actor, case, Section.GOALS, "Chef", {"kind": "work"}, "ar")
-        [file, spare_file] = services.add_evidence(actor, entry, [services.Upload("a.pdf", io.BytesIO(pdf_bytes())),
-                                                                  services.Upload("b.txt", io.BytesIO(b"note"))])
+        [file, spare_file] = services.add_evidence(
+            actor,
+            entry,
+            [services.Upload("a.pdf", io.BytesIO(pdf_bytes())), services.Upload("b.txt", io.BytesIO(b"note"))],
+        )
         setattr(world, f"{prefix}_entry", entry)
         setattr(world, f"{prefix}_spare_entry", spare)
         setattr(world, f"{prefix}_file", file)
@@ -46,8 +51,11 @@ def build_world(world):
 
 
 def _case(kind):
-    return {"own": lambda w, r: {"case_id": w.pf_case.id}, "foreign": lambda w, r: {"case_id": w.pf_foreign_case.id},
-            "missing": lambda w, r: {"case_id": MISSING_ID}}[kind]
+    return {
+        "own": lambda w, r: {"case_id": w.pf_case.id},
+        "foreign": lambda w, r: {"case_id": w.pf_foreign_case.id},
+        "missing": lambda w, r: {"case_id": MISSING_ID},
+    }[kind]
 
 
 def _entry(kind, spare=False):
@@ -75,22 +83,55 @@ ROUTES = [
     *(Access("portfolio.evidence_zip", "GET", READ[k], params=_case(k), variant=k) for k in KINDS),
     *(Access("portfolio.entry", "GET", READ[k], params=_entry(k), variant=k) for k in KINDS),
     *(Access("portfolio.download", "GET", READ[k], params=_file(k), variant=k) for k in KINDS),
-    *(Access("portfolio.new_entry", method, EDIT[k], variant=k,
-             params=lambda w, r, k=k: {**_case(k)(w, r), "section": "work"})
-      for k in KINDS for method in ("GET", "POST")),
-    Access("portfolio.new_entry", "GET", expect(EDITORS, ok=NOT_FOUND), variant="unknown section",
-           params=lambda w, r: {"case_id": w.pf_case.id, "section": "hobbies"}),
-    *(Access("portfolio.edit_entry", method, EDIT[k], params=_entry(k), variant=k)
-      for k in KINDS for method in ("GET", "POST")),
-    *(Access("portfolio.save_questionnaire", "POST", EDIT[k], params=_case(k), variant=k,
-             data=lambda w, r: {"expectations_work": "Chef", "language": "en"}) for k in KINDS),
+    *(
+        Access(
+            "portfolio.new_entry",
+            method,
+            EDIT[k],
+            variant=k,
+            params=lambda w, r, k=k: {**_case(k)(w, r), "section": "work"},
+        )
+        for k in KINDS
+        for method in ("GET", "POST")
+    ),
+    Access(
+        "portfolio.new_entry",
+        "GET",
+        expect(EDITORS, ok=NOT_FOUND),
+        variant="unknown section",
+        params=lambda w, r: {"case_id": w.pf_case.id, "section": "hobbies"},
+    ),
+    *(
+        Access("portfolio.edit_entry", method, EDIT[k], params=_entry(k), variant=k)
+        for k in KINDS
+        for method in ("GET", "POST")
+    ),
+    *(
+        Access(
+            "portfolio.save_questionnaire",
+            "POST",
+            EDIT[k],
+            params=_case(k),
+            variant=k,
+            data=lambda w, r: {"expectations_work": "Chef", "language": "en"},
+        )
+        for k in KINDS
+    ),
     *(Access("portfolio.upload", "POST", EDIT[k], params=_entry(k), variant=k) for k in KINDS),
-    *(Access("portfolio.comment", "POST", REVIEW[k], params=_entry(k), variant=k,
-             data=lambda w, r: {"text": "Add dates"}) for k in KINDS),
+    *(
+        Access(
+            "portfolio.comment", "POST", REVIEW[k], params=_entry(k), variant=k, data=lambda w, r: {"text": "Add dates"}
+        )
+        for k in KINDS
+    ),
     # Changes of state and removals last, on objects kept for them.
     *(Access("portfolio.delete_file", "POST", EDIT[k], params=_file(k, spare=True), variant=k) for k in KINDS),
     *(Access("portfolio.delete_entry", "POST", EDIT[k], params=_entry(k, spare=True), variant=k) for k in KINDS),
     *(Access("portfolio.submit", "POST", EDIT[k], params=_case(k), variant=k) for k in KINDS),
-    *(Access("portfolio.review", "POST", REVIEW[k], params=_case(k), variant=k,
-             data=lambda w, r: {"decision": "accept"}) for k in KINDS),
+    *(
+        Access(
+            "portfolio.review", "POST", REVIEW[k], params=_case(k), variant=k, data=lambda w, r: {"decision": "accept"}
+        )
+        for k in KINDS
+    ),
 ]

@@ -20,11 +20,20 @@ _sequence = count(1)
 def create_case(organisation, counsellor=None, client_user=None, **fields) -> Case:
     """A client and a case at the organisation, without the cases package's services (built in parallel)."""
     n = next(_sequence)
-    client = Client(first_name=fields.pop("first_name", "Amina"), last_name=fields.pop("last_name", f"Client {n}"),
-                    user_id=client_user.id if client_user else None,
-                    preferred_language=fields.pop("preferred_language", "ar"))
-    case = Case(client=client, organisation_id=organisation.id, counsellor_id=counsellor.id if counsellor else None,
-                client_type=ClientType.LONG_TERM, entry_date=date(2026, 1, 15), **fields)
+    client = Client(
+        first_name=fields.pop("first_name", "Amina"),
+        last_name=fields.pop("last_name", f"Client {n}"),
+        user_id=client_user.id if client_user else None,
+        preferred_language=fields.pop("preferred_language", "ar"),
+    )
+    case = Case(
+        client=client,
+        organisation_id=organisation.id,
+        counsellor_id=counsellor.id if counsellor else None,
+        client_type=ClientType.LONG_TERM,
+        entry_date=date(2026, 1, 15),
+        **fields,
+    )
     db.session.add_all([client, case])
     db.session.flush()
     return case
@@ -48,10 +57,14 @@ def make_case(app, make_organisation, make_user):
 @pytest.fixture
 def make_entry(app):
     def make(actor, case, section=Section.WORK, title="Cook", details=None, language="ar"):
-        entry = services.add_entry(actor, case, section, title,
-                                   details if details is not None else {"employer": "Restaurant Aleppo",
-                                                                        "country": "SY", "tasks": "Cooking"},
-                                   language)
+        entry = services.add_entry(
+            actor,
+            case,
+            section,
+            title,
+            details if details is not None else {"employer": "Restaurant Aleppo", "country": "SY", "tasks": "Cooking"},
+            language,
+        )
         db.session.commit()
         return entry
 

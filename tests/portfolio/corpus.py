@@ -30,8 +30,11 @@ def zip_bytes(members: dict[str, bytes], first: tuple[str, bytes] | None = None)
     return out.getvalue()
 
 
-DOCX_MEMBERS = {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
-                "word/document.xml": b"<w:document/>"}
+DOCX_MEMBERS = {
+    "[Content_Types].xml": b"<Types/>",
+    "_rels/.rels": b"<Relationships/>",
+    "word/document.xml": b"<w:document/>",
+}
 ODT_MIMETYPE = ("mimetype", b"application/vnd.oasis.opendocument.text")
 
 
@@ -40,8 +43,9 @@ def docx_bytes() -> bytes:
 
 
 def odt_bytes() -> bytes:
-    return zip_bytes({"content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<m/>"},
-                     first=ODT_MIMETYPE)
+    return zip_bytes(
+        {"content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<m/>"}, first=ODT_MIMETYPE
+    )
 
 
 def docx_bomb() -> bytes:
@@ -64,12 +68,17 @@ def encrypted_pdf() -> bytes:
 
 def pixel_flood_png() -> bytes:
     """A PNG whose header claims 30,000 × 30,000 pixels in a few dozen bytes."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + \
-        chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 GOOD = {
@@ -85,41 +94,71 @@ GOOD = {
 BAD = {
     "exe renamed .jpg": ("photo.jpg", lambda: b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(300), "not accepted"),
     "ELF renamed .pdf": ("diploma.pdf", lambda: b"\x7fELF\x02\x01\x01" + bytes(200), "not accepted"),
-    "HTML renamed .pdf": ("diploma.pdf", lambda: b"<!DOCTYPE html><html><script>alert(1)</script></html>",
-                          "not accepted"),
-    "SVG renamed .jpg": ("photo.jpg", lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
-                                              b'onload="alert(1)"/>', "not accepted"),
+    "HTML renamed .pdf": (
+        "diploma.pdf",
+        lambda: b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        "not accepted",
+    ),
+    "SVG renamed .jpg": (
+        "photo.jpg",
+        lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "not accepted",
+    ),
     "bare SVG renamed .png": ("scan.png", lambda: b'<svg onload="alert(1)"></svg>', "not accepted"),
-    "HTML after a BOM and spaces": ("notes.txt", lambda: b"\xef\xbb\xbf  \n<html><body>hi</body></html>",
-                                    "not accepted"),
+    "HTML after a BOM and spaces": (
+        "notes.txt",
+        lambda: b"\xef\xbb\xbf  \n<html><body>hi</body></html>",
+        "not accepted",
+    ),
     "double extension .pdf.html": ("diploma.pdf.html", lambda: b"<html><body>x</body></html>", "not accepted"),
-    "JPEG/HTML polyglot": ("photo.jpg", lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00<html><script>x</script>",
-                           "not accepted"),
+    "JPEG/HTML polyglot": (
+        "photo.jpg",
+        lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00<html><script>x</script>",
+        "not accepted",
+    ),
     "empty file": ("empty.pdf", lambda: b"", "empty"),
     "truncated PDF": ("cut.pdf", lambda: pdf_bytes()[:150], "incomplete"),
     "truncated PNG": ("cut.png", lambda: png_bytes()[:60], "damaged"),
     "truncated JPEG": ("cut.jpg", lambda: jpeg_bytes()[:200], "damaged"),
-    "PDF with JavaScript": ("js.pdf", lambda: pdf_bytes("<< /S /JavaScript /JS (app.alert(1)) >>",
-                                                        "/OpenAction 5 0 R "), "scripts"),
-    "PDF with escaped JavaScript names": ("js2.pdf", lambda: pdf_bytes(
-        catalog_extra="/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> "), "scripts"),
-    "PDF with Launch": ("launch.pdf", lambda: pdf_bytes("<< /S /Launch /F (calc.exe) >>", "/OpenAction 5 0 R "),
-                        "scripts"),
-    "PDF with an embedded file": ("attach.pdf", lambda: pdf_bytes(
-        "<< /Type /Filespec /F (a.exe) >>", "/Names << /Embedd#65dFiles << /Names [(a.exe) 5 0 R] >> >> "),
-        "scripts"),
+    "PDF with JavaScript": (
+        "js.pdf",
+        lambda: pdf_bytes("<< /S /JavaScript /JS (app.alert(1)) >>", "/OpenAction 5 0 R "),
+        "scripts",
+    ),
+    "PDF with escaped JavaScript names": (
+        "js2.pdf",
+        lambda: pdf_bytes(catalog_extra="/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> "),
+        "scripts",
+    ),
+    "PDF with Launch": (
+        "launch.pdf",
+        lambda: pdf_bytes("<< /S /Launch /F (calc.exe) >>", "/OpenAction 5 0 R "),
+        "scripts",
+    ),
+    "PDF with an embedded file": (
+        "attach.pdf",
+        lambda: pdf_bytes(
+            "<< /Type /Filespec /F (a.exe) >>", "/Names << /Embedd#65dFiles << /Names [(a.exe) 5 0 R] >> >> "
+        ),
+        "scripts",
+    ),
     "encrypted PDF": ("locked.pdf", encrypted_pdf, "encrypted"),
     "PNG pixel flood": ("flood.png", pixel_flood_png, "too large"),
     "DOCX zip bomb": ("bomb.docx", docx_bomb, "suspiciously large"),
-    "DOCX with 1001 entries": ("many.docx", lambda: zip_bytes(
-        {**DOCX_MEMBERS, **{f"word/media/{i}.xml": b"x" for i in range(1001)}}), "too many parts"),
+    "DOCX with 1001 entries": (
+        "many.docx",
+        lambda: zip_bytes({**DOCX_MEMBERS, **{f"word/media/{i}.xml": b"x" for i in range(1001)}}),
+        "too many parts",
+    ),
     "DOCX with ../ member": ("slip.docx", lambda: zip_bytes({**DOCX_MEMBERS, "../../evil.py": b"x"}), "unsafe"),
     "DOCX with absolute member": ("abs.docx", lambda: zip_bytes({**DOCX_MEMBERS, "/etc/cron.d/x": b"x"}), "unsafe"),
     "DOCX with macros": ("macro.docx", lambda: zip_bytes({**DOCX_MEMBERS, "word/vbaProject.bin": b"x"}), "macros"),
     "zip that is no document": ("data.docx", lambda: zip_bytes({"a.txt": b"x"}), "not accepted"),
-    "ODT with a wrong mimetype": ("cv.odt", lambda: zip_bytes({"content.xml": b"<x/>"},
-                                                              first=("mimetype", b"application/x-evil-xx-yy-zz-aa"
-                                                                                 b"aaaaaaaaaaa")), "not accepted"),
+    "ODT with a wrong mimetype": (
+        "cv.odt",
+        lambda: zip_bytes({"content.xml": b"<x/>"}, first=("mimetype", b"application/x-evil-xx-yy-zz-aaaaaaaaaaaaa")),
+        "not accepted",
+    ),
     "text with NUL bytes": ("notes.txt", lambda: b"hello\x00world", "not accepted"),
     "text not in UTF-8": ("notes.txt", lambda: "Työtodistus äöå".encode("latin-1"), "UTF-8"),
 }

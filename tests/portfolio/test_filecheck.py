@@ -51,7 +51,7 @@ def _jpeg_segments(data: bytes) -> list[int]:
     markers, at = [], 2
     while at < len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
         markers.append(data[at + 1])
-        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
     return markers
 
 

@@ -13,8 +13,9 @@ from tests.conftest import log_in
 def test_teacher_reads_the_portfolio_once_the_client_submits_it(client, make_case, make_user, make_entry):
     case, client_user, counsellor = make_case()
     teacher = make_user(Role.TEACHER, organisation=counsellor.organisation)
-    interview_services.schedule_interview(counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=3),
-                                          duration_minutes=60, place="Room 5")
+    interview_services.schedule_interview(
+        counsellor, case, teacher=teacher, starts_at=utcnow() + timedelta(days=3), duration_minutes=60, place="Room 5"
+    )
     entry = make_entry(client_user, case)
     db.session.commit()
     log_in(client, teacher)

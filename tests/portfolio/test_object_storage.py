@@ -32,8 +32,11 @@ def _free_port() -> int:
 def s3_server():
     """moto's S3 server in a process of its own, as a real store would be (its memory is not ours)."""
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],  # noqa: S603
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -52,8 +55,11 @@ def s3_server():
 @pytest.fixture
 def object_store(app, s3_server, monkeypatch):
     """The app's files on the loopback S3 server, in a fresh bucket under a prefix; answers the bucket's client."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "isok-test", "AWS_SECRET_ACCESS_KEY": "isok-test-secret",
-                        "AWS_DEFAULT_REGION": "eu-north-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "isok-test",
+        "AWS_SECRET_ACCESS_KEY": "isok-test-secret",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+    }.items():
         monkeypatch.setenv(name, value)
     bucket = boto3.client("s3", endpoint_url=s3_server)
     bucket.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
@@ -102,14 +108,15 @@ def test_a_file_over_the_limit_leaves_nothing_in_the_bucket(object_store):
     assert _keys(object_store) == []
 
 
-def test_the_portfolio_pages_upload_and_download_through_the_bucket(object_store, client, login, make_case,
-                                                                     make_entry):
+def test_the_portfolio_pages_upload_and_download_through_the_bucket(object_store, client, login, make_case, make_entry):
     case, client_user, counsellor = make_case()
     entry = make_entry(counsellor, case)
     login(client_user)
-    response = client.post(f"/portfolio/entries/{entry.id}/files", data={
-        "files": [(io.BytesIO(jpeg_bytes()), "kitchen.jpg"), (io.BytesIO(pdf_bytes()), "letter.pdf")]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(jpeg_bytes()), "kitchen.jpg"), (io.BytesIO(pdf_bytes()), "letter.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     photo, letter = db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id)).all()
     assert _keys(object_store) == sorted(f"evidence/{f.digest[:2]}/{f.digest}" for f in (photo, letter))
@@ -124,17 +131,24 @@ def test_the_portfolio_pages_upload_and_download_through_the_bucket(object_store
     archive.close()
 
 
-def test_a_store_that_is_down_refuses_the_upload_clearly_and_saves_nothing(app, client, login, make_case,
-                                                                          make_entry, monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "isok-test", "AWS_SECRET_ACCESS_KEY": "isok-test-secret",
-                        "AWS_DEFAULT_REGION": "eu-north-1"}.items():
+def test_a_store_that_is_down_refuses_the_upload_clearly_and_saves_nothing(
+    app, client, login, make_case, make_entry, monkeypatch
+):
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "isok-test",
+        "AWS_SECRET_ACCESS_KEY": "isok-test-secret",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+    }.items():
         monkeypatch.setenv(name, value)
     _use(app, monkeypatch, f"s3://{BUCKET}/evidence", f"http://127.0.0.1:{_free_port()}")  # nothing listens
     case, client_user, counsellor = make_case()
     entry = make_entry(counsellor, case)
     login(client_user)
-    response = client.post(f"/portfolio/entries/{entry.id}/files", data={
-        "files": [(io.BytesIO(pdf_bytes()), "letter.pdf")]}, content_type="multipart/form-data")
+    response = client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(pdf_bytes()), "letter.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     with force_locale("ar"):  # the client reads Arabic
         assert str(storage.UNAVAILABLE) in response.get_data(as_text=True)

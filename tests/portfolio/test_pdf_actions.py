@@ -76,7 +76,8 @@ def _document(place: str | None = None, action: dict | None = None) -> PdfWriter
         field_ref = writer._add_object(field)
         first[NameObject("/Annots")] = ArrayObject([field_ref])
         writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
-            {NameObject("/Fields"): ArrayObject([field_ref])})
+            {NameObject("/Fields"): ArrayObject([field_ref])}
+        )
     elif place == "outline item":
         item = writer.add_outline_item(title="Chapter", page_number=1).get_object()
         item.pop("/Dest", None)
@@ -84,11 +85,21 @@ def _document(place: str | None = None, action: dict | None = None) -> PdfWriter
     elif place == "name tree":  # a page template, whose opening runs the action
         template = _pdf({"/Type": "/Template", "/MediaBox": [0, 0, 200, 200]})
         template[NameObject("/AA")] = DictionaryObject({NameObject("/O"): target})
-        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Templates"): DictionaryObject(
-            {NameObject("/Names"): ArrayObject([TextStringObject("cover"), writer._add_object(template)])})})
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {
+                NameObject("/Templates"): DictionaryObject(
+                    {NameObject("/Names"): ArrayObject([TextStringObject("cover"), writer._add_object(template)])}
+                )
+            }
+        )
     elif place == "document scripts":
-        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): DictionaryObject(
-            {NameObject("/Names"): ArrayObject([TextStringObject("on-open"), target])})})
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {
+                NameObject("/JavaScript"): DictionaryObject(
+                    {NameObject("/Names"): ArrayObject([TextStringObject("on-open"), target])}
+                )
+            }
+        )
     elif place == "after an internal link":
         internal = _pdf({"/S": "/GoTo", "/D": [first.indirect_reference, "/Fit"]})
         internal[NameObject("/Next")] = target
@@ -111,16 +122,28 @@ OUTWARD_ACTIONS = {
     "GoToR (a network share)": {"/S": "/GoToR", "/F": "\\\\fileserver\\share\\cv.pdf", "/D": [0, "/Fit"]},
     "GoToE": {"/S": "/GoToE", "/T": {"/R": "/C", "/N": "inner.pdf"}, "/D": [0, "/Fit"]},
     "Thread in another file": {"/S": "/Thread", "/F": "other.pdf", "/D": 0},
-    "Rendition of a web video": {"/S": "/Rendition", "/OP": 0, "/R": {
-        "/S": "/MR", "/C": {"/S": "/MCD", "/D": {"/FS": "/URL", "/F": "https://attacker.example/v.mp4"}}}},
+    "Rendition of a web video": {
+        "/S": "/Rendition",
+        "/OP": 0,
+        "/R": {"/S": "/MR", "/C": {"/S": "/MCD", "/D": {"/FS": "/URL", "/F": "https://attacker.example/v.mp4"}}},
+    },
 }
 ACTIVE_ACTIONS = {
     "JavaScript": {"/S": "/JavaScript", "/JS": "app.alert(1)"},
     "Launch": {"/S": "/Launch", "/F": "calc.exe"},
     "RichMediaExecute": {"/S": "/RichMediaExecute", "/CMD": {"/C": "play"}},
 }
-PLACES = ["open action", "document additional action", "page additional action", "link annotation",
-          "annotation additional action", "form field", "outline item", "name tree", "after an internal link"]
+PLACES = [
+    "open action",
+    "document additional action",
+    "page additional action",
+    "link annotation",
+    "annotation additional action",
+    "form field",
+    "outline item",
+    "name tree",
+    "after an internal link",
+]
 
 
 def _refusal(data: bytes) -> str:
@@ -141,7 +164,9 @@ def test_actions_that_reach_outside_are_refused_wherever_they_are(app, kind, pla
 def test_scripts_and_launches_are_refused_wherever_they_are(app, kind, place):
     with app.test_request_context():
         assert _refusal(_bytes(_document(place, ACTIVE_ACTIONS[kind]))) in (
-            str(filecheck.ACTIVE_CONTENT), str(filecheck.OUTWARD_CONTENT))
+            str(filecheck.ACTIVE_CONTENT),
+            str(filecheck.OUTWARD_CONTENT),
+        )
 
 
 def _with_annotation(annotation: dict) -> bytes:
@@ -158,10 +183,12 @@ def _attachment() -> bytes:
 
 def _xfa_form() -> bytes:
     writer = _document()
-    xfa = _stream(b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script>app.alert(1)</script>'
-                  b"</template></xdp:xdp>")
+    xfa = _stream(
+        b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script>app.alert(1)</script></template></xdp:xdp>'
+    )
     writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
-        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): writer._add_object(xfa)})
+        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): writer._add_object(xfa)}
+    )
     return _bytes(writer)
 
 
@@ -171,8 +198,11 @@ def _external_sound(writer: PdfWriter) -> dict:
 
 def _sound_action(external: bool) -> bytes:
     writer = _document()
-    sound = _external_sound(writer) if external else writer._add_object(
-        _stream(bytes(800), Type="/Sound", R=8000, C=1, B=8, E="/Raw"))
+    sound = (
+        _external_sound(writer)
+        if external
+        else writer._add_object(_stream(bytes(800), Type="/Sound", R=8000, C=1, B=8, E="/Raw"))
+    )
     action = DictionaryObject({NameObject("/S"): NameObject("/Sound"), NameObject("/Sound"): sound})
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     return _bytes(writer)
@@ -180,13 +210,24 @@ def _sound_action(external: bool) -> bytes:
 
 OTHER_ACTIVE = {
     "embedded file": (_attachment, filecheck.ACTIVE_CONTENT),
-    "file attachment annotation": (lambda: _with_annotation({"/Subtype": "/FileAttachment", "/FS": {
-        "/Type": "/Filespec", "/UF": "invoice.pdf.exe", "/EF": {"/F": _stream(b"MZ")}}}), filecheck.ACTIVE_CONTENT),
+    "file attachment annotation": (
+        lambda: _with_annotation(
+            {
+                "/Subtype": "/FileAttachment",
+                "/FS": {"/Type": "/Filespec", "/UF": "invoice.pdf.exe", "/EF": {"/F": _stream(b"MZ")}},
+            }
+        ),
+        filecheck.ACTIVE_CONTENT,
+    ),
     "XFA form with a script": (_xfa_form, filecheck.ACTIVE_CONTENT),
-    "RichMedia annotation": (lambda: _with_annotation({"/Subtype": "/RichMedia", "/RichMediaContent": {
-        "/Assets": {"/Names": []}}}), filecheck.ACTIVE_CONTENT),
-    "movie annotation playing an outside file": (lambda: _with_annotation({"/Subtype": "/Movie", "/Movie": {
-        "/F": "https://attacker.example/clip.mov"}}), filecheck.OUTWARD_CONTENT),
+    "RichMedia annotation": (
+        lambda: _with_annotation({"/Subtype": "/RichMedia", "/RichMediaContent": {"/Assets": {"/Names": []}}}),
+        filecheck.ACTIVE_CONTENT,
+    ),
+    "movie annotation playing an outside file": (
+        lambda: _with_annotation({"/Subtype": "/Movie", "/Movie": {"/F": "https://attacker.example/clip.mov"}}),
+        filecheck.OUTWARD_CONTENT,
+    ),
     "sound action fetching an outside file": (lambda: _sound_action(external=True), filecheck.OUTWARD_CONTENT),
 }
 
@@ -203,14 +244,24 @@ def _harmless() -> bytes:
     and a form field, a sound embedded in the file."""
     writer = _document()
     first, second = (page.indirect_reference for page in writer.pages)
-    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): DictionaryObject(
-        {NameObject("/Names"): ArrayObject([TextStringObject("here"), _pdf({"/D": [second, "/Fit"]})])})})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {
+            NameObject("/Dests"): DictionaryObject(
+                {NameObject("/Names"): ArrayObject([TextStringObject("here"), _pdf({"/D": [second, "/Fit"]})])}
+            )
+        }
+    )
     writer.add_outline_item(title="Work history", page_number=1)
     writer.add_annotation(0, _pdf({"/Type": "/Annot", "/Subtype": "/Link", "/Rect": RECT, "/Dest": [second, "/Fit"]}))
-    writer.add_annotation(0, _pdf({"/Type": "/Annot", "/Subtype": "/Link", "/Rect": [20, 80, 120, 100],
-                                   "/A": {"/S": "/GoTo", "/D": "here"}}))
-    writer.add_annotation(1, _pdf({"/Type": "/Annot", "/Subtype": "/Link", "/Rect": RECT,
-                                   "/A": {"/S": "/Named", "/N": "/FirstPage"}}))
+    writer.add_annotation(
+        0,
+        _pdf(
+            {"/Type": "/Annot", "/Subtype": "/Link", "/Rect": [20, 80, 120, 100], "/A": {"/S": "/GoTo", "/D": "here"}}
+        ),
+    )
+    writer.add_annotation(
+        1, _pdf({"/Type": "/Annot", "/Subtype": "/Link", "/Rect": RECT, "/A": {"/S": "/Named", "/N": "/FirstPage"}})
+    )
     writer._root_object[NameObject("/OpenAction")] = _pdf([first, "/Fit"])
     return _bytes(writer)
 
@@ -227,9 +278,11 @@ def test_the_client_is_told_why_in_their_language_and_nothing_is_stored(app, cli
     case, client_user, counsellor = make_case()
     entry = make_entry(counsellor, case)
     login(client_user)
-    response = client.post(f"/portfolio/entries/{entry.id}/files", data={
-        "files": [(io.BytesIO(_bytes(_document("link annotation", OUTWARD_ACTIONS["URI"]))), "cv.pdf")]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(_bytes(_document("link annotation", OUTWARD_ACTIONS["URI"]))), "cv.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     with app.test_request_context(), force_locale("ar"):
         reason = str(filecheck.OUTWARD_CONTENT)

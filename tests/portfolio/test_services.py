@@ -21,14 +21,22 @@ def upload(name, data):
 
 def test_client_adds_an_entry_in_their_own_language_and_the_first_version_is_kept(make_case):
     case, client_user, _ = make_case()
-    entry = services.add_entry(client_user, case, Section.WORK, "طباخ", {"employer": "مطعم حلب", "country": "SY",
-                                                                         "start": "2015", "unknown": "dropped"}, "ar")
+    entry = services.add_entry(
+        client_user,
+        case,
+        Section.WORK,
+        "طباخ",
+        {"employer": "مطعم حلب", "country": "SY", "start": "2015", "unknown": "dropped"},
+        "ar",
+    )
     db.session.commit()
     assert entry.language == "ar"
     assert entry.details == {"employer": "مطعم حلب", "country": "SY", "start": "2015"}
     assert [(r.number, r.action) for r in entry.revisions] == [(1, RevisionAction.CREATED)]
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "add_portfolio_entry")).actor_id \
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.action == "add_portfolio_entry")).actor_id
         == client_user.id
+    )
 
 
 def test_every_change_is_kept_with_who_and_what(make_case, make_entry):
@@ -36,8 +44,9 @@ def test_every_change_is_kept_with_who_and_what(make_case, make_entry):
     entry = make_entry(client_user, case)
     services.update_entry(counsellor, entry, "Head cook", {**entry.details, "tools": "Oven"}, "ar", entry.version)
     db.session.commit()
-    revisions = db.session.scalars(select(EntryRevision).where(EntryRevision.entry_id == entry.id)
-                                   .order_by(EntryRevision.number)).all()
+    revisions = db.session.scalars(
+        select(EntryRevision).where(EntryRevision.entry_id == entry.id).order_by(EntryRevision.number)
+    ).all()
     assert [(r.number, r.changed_by_id) for r in revisions] == [(1, client_user.id), (2, counsellor.id)]
     assert revisions[0].title == "Cook" and revisions[1].title == "Head cook"
     assert revisions[1].details["tools"] == "Oven" and "tools" not in revisions[0].details
@@ -66,8 +75,9 @@ def test_a_choice_outside_the_options_is_refused(make_case):
 def test_evidence_is_stored_by_content_and_the_photo_loses_its_position(make_case, make_entry):
     case, client_user, _ = make_case()
     entry = make_entry(client_user, case)
-    stored = services.add_evidence(client_user, entry, [upload("kitchen.jpg", jpeg_bytes()),
-                                                        upload("diploma.pdf", pdf_bytes())])
+    stored = services.add_evidence(
+        client_user, entry, [upload("kitchen.jpg", jpeg_bytes()), upload("diploma.pdf", pdf_bytes())]
+    )
     db.session.commit()
     photo, diploma = stored
     assert (photo.media_type, diploma.media_type) == ("image/jpeg", "application/pdf")
@@ -82,9 +92,15 @@ def test_one_bad_file_refuses_the_whole_upload_and_stores_nothing(make_case, mak
     entry = make_entry(client_user, case)
     files_before = sorted(p.name for p in Path(app.config["FILES_DIR"]).rglob("*"))
     with pytest.raises(services.UploadRejected) as refused:
-        services.add_evidence(client_user, entry, [upload("good.pdf", pdf_bytes()),
-                                                   upload("evil.pdf", b"<html><script>x</script></html>"),
-                                                   upload("", b"data")])
+        services.add_evidence(
+            client_user,
+            entry,
+            [
+                upload("good.pdf", pdf_bytes()),
+                upload("evil.pdf", b"<html><script>x</script></html>"),
+                upload("", b"data"),
+            ],
+        )
     db.session.rollback()
     assert len(refused.value.messages) == 2
     assert refused.value.messages[0].startswith("evil.pdf:")
@@ -159,9 +175,18 @@ def test_clients_cannot_review_and_other_clients_cannot_edit(make_case, make_ent
 
 def test_questionnaire_answers_flow_into_the_portfolio_without_duplicates(make_case):
     case, client_user, counsellor = make_case()
-    services.save_questionnaire(client_user, case, {
-        "expectations_work": "أريد أن أعمل طباخا في مطعم", "skills_languages": "العربية لغتي الأم، الإنجليزية B1",
-        "skills_digital": "WhatsApp", "appraisal_summary": "ignored from a client"}, "ar", None)
+    services.save_questionnaire(
+        client_user,
+        case,
+        {
+            "expectations_work": "أريد أن أعمل طباخا في مطعم",
+            "skills_languages": "العربية لغتي الأم، الإنجليزية B1",
+            "skills_digital": "WhatsApp",
+            "appraisal_summary": "ignored from a client",
+        },
+        "ar",
+        None,
+    )
     db.session.commit()
     entries = {e.source_key: e for e in queries.case_entries(case.id)}
     assert set(entries) == {"expectations_work", "skills_languages", "skills_digital"}
@@ -172,9 +197,13 @@ def test_questionnaire_answers_flow_into_the_portfolio_without_duplicates(make_c
     questionnaire = services.questionnaire_of(case)
     assert "appraisal_summary" not in questionnaire.answers
 
-    services.save_questionnaire(counsellor, case, {**questionnaire.answers, "expectations_work": "طباخ أو خباز",
-                                                   "appraisal_summary": "Strong kitchen skills"},
-                                "ar", questionnaire.version)
+    services.save_questionnaire(
+        counsellor,
+        case,
+        {**questionnaire.answers, "expectations_work": "طباخ أو خباز", "appraisal_summary": "Strong kitchen skills"},
+        "ar",
+        questionnaire.version,
+    )
     db.session.commit()
     again = {e.source_key: e for e in queries.case_entries(case.id)}
     assert again["expectations_work"].id == goal.id

@@ -24,14 +24,26 @@ def test_client_adds_a_work_entry_in_the_language_they_choose(client, login, mak
     assert form.status_code == 200
     page = form.get_data(as_text=True)
     assert 'name="tools"' in page and 'name="language"' in page
-    response = client.post(f"/cases/{case.id}/portfolio/new/work", data={
-        "title": "Кухар", "employer": "Ресторан", "country": "UA", "start": "2018-03", "end": "2022",
-        "tasks": "Готував страви", "tools": "Пароконвектомат", "language": "uk"})
+    response = client.post(
+        f"/cases/{case.id}/portfolio/new/work",
+        data={
+            "title": "Кухар",
+            "employer": "Ресторан",
+            "country": "UA",
+            "start": "2018-03",
+            "end": "2022",
+            "tasks": "Готував страви",
+            "tools": "Пароконвектомат",
+            "language": "uk",
+        },
+    )
     assert response.status_code == 302
     entry = db.session.scalar(select(PortfolioEntry))
     assert (entry.title, entry.language, entry.details["tools"]) == ("Кухар", "uk", "Пароконвектомат")
-    client.post(f"/portfolio/entries/{entry.id}/edit", data={
-        "title": "Кухар", "tools": "Пароконвектомат, міксер", "language": "uk", "version": entry.version})
+    client.post(
+        f"/portfolio/entries/{entry.id}/edit",
+        data={"title": "Кухар", "tools": "Пароконвектомат, міксер", "language": "uk", "version": entry.version},
+    )
     shown = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
     assert 'lang="uk"' in shown and "Пароконвектомат, міксер" in shown
     changed = re.search(r'<span class="hint">\(([^)]*)\)</span>', shown).group(1)
@@ -42,8 +54,10 @@ def test_client_adds_a_work_entry_in_the_language_they_choose(client, login, mak
 def test_bad_input_keeps_everything_typed(client, login, make_case):
     case, client_user, _ = make_case()
     login(client_user)
-    response = client.post(f"/cases/{case.id}/portfolio/new/work", data={
-        "title": "", "employer": "مطعم حلب", "start": "last year", "language": "ar"})
+    response = client.post(
+        f"/cases/{case.id}/portfolio/new/work",
+        data={"title": "", "employer": "مطعم حلب", "start": "last year", "language": "ar"},
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "مطعم حلب" in page and "last year" in page
@@ -64,8 +78,11 @@ def test_upload_rejects_a_disguised_file_and_keeps_the_page(client, login, make_
     case, client_user, counsellor = make_case()
     entry = make_entry(counsellor, case)
     login(client_user)
-    response = client.post(f"/portfolio/entries/{entry.id}/files", data={
-        "files": [(io.BytesIO(b"<svg onload='alert(1)'/>"), "photo.jpg")]}, content_type="multipart/form-data")
+    response = client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(b"<svg onload='alert(1)'/>"), "photo.jpg")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
     assert "photo.jpg" in page and in_arabic(NOT_ACCEPTED) in page  # the reason, in the client's language
@@ -76,9 +93,11 @@ def test_upload_then_download_as_attachment_without_location(client, login, make
     case, client_user, counsellor = make_case()
     entry = make_entry(counsellor, case)
     login(client_user)
-    response = client.post(f"/portfolio/entries/{entry.id}/files", data={
-        "files": [(io.BytesIO(jpeg_bytes()), "kitchen.jpg"), (io.BytesIO(pdf_bytes()), "työtodistus.pdf")]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(jpeg_bytes()), "kitchen.jpg"), (io.BytesIO(pdf_bytes()), "työtodistus.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     photo, letter = db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id)).all()
     download = client.get(f"/portfolio/files/{letter.id}")
@@ -124,8 +143,10 @@ def test_submit_comment_return_and_the_client_sees_the_comment(client, app, logi
     assert returned.status_code == 400 and "Tell the client what to change" in returned.get_data(as_text=True)
     staff.post(f"/cases/{case.id}/portfolio/review", data={"decision": "return", "note": "Dates, please."})
     assert services.portfolio_status(case) == PortfolioStatus.RETURNED
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.actor_id ==
-                                                      counsellor.id)) is not None
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.actor_id == counsellor.id))
+        is not None
+    )
 
     page = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
     assert "Add the years." in page
@@ -135,12 +156,19 @@ def test_submit_comment_return_and_the_client_sees_the_comment(client, app, logi
 def test_questionnaire_shows_both_languages_and_fills_the_portfolio(client, login, make_case, make_user):
     case, client_user, counsellor = make_case()
     login(counsellor)  # staff see English (Accept-Language), the client has Arabic saved
-    page = client.get(f"/cases/{case.id}/portfolio/questionnaire",
-                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}/portfolio/questionnaire", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "ما العمل الذي تود القيام به؟" in page and "What work would you like to do?" in page
-    response = client.post(f"/cases/{case.id}/portfolio/questionnaire", data={
-        "language": "ar", "expectations_work": "طباخ", "skills_social": "ساعدت جيراني",
-        "appraisal_next_steps": "Interview with a catering teacher"})
+    response = client.post(
+        f"/cases/{case.id}/portfolio/questionnaire",
+        data={
+            "language": "ar",
+            "expectations_work": "طباخ",
+            "skills_social": "ساعدت جيراني",
+            "appraisal_next_steps": "Interview with a catering teacher",
+        },
+    )
     assert response.status_code == 302
     entries = db.session.scalars(select(PortfolioEntry).order_by(PortfolioEntry.id)).all()
     assert [(e.section, e.title) for e in entries] == [(Section.GOALS, "طباخ"), (Section.OTHER_SKILLS, "ساعدت جيراني")]
@@ -149,8 +177,11 @@ def test_questionnaire_shows_both_languages_and_fills_the_portfolio(client, logi
 def test_summary_and_zip_of_all_evidence(client, login, make_case, make_entry):
     case, client_user, counsellor = make_case()
     entry = make_entry(client_user, case, title="طباخ")
-    services.add_evidence(client_user, entry, [services.Upload("d.pdf", io.BytesIO(pdf_bytes())),
-                                               services.Upload("n.txt", io.BytesIO(b"notes"))])
+    services.add_evidence(
+        client_user,
+        entry,
+        [services.Upload("d.pdf", io.BytesIO(pdf_bytes())), services.Upload("n.txt", io.BytesIO(b"notes"))],
+    )
     db.session.commit()
     login(counsellor)
     summary = client.get(f"/cases/{case.id}/portfolio/summary").get_data(as_text=True)

@@ -26,7 +26,8 @@ class Browser:
     def __init__(self, base: str, timeout: float = 30):
         self.base, self.timeout = base, timeout
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect()
+        )
 
     def request(self, path: str, data=None) -> tuple[int, str]:
         """Send a GET (or a POST of `data`); connection errors are the caller's to see.

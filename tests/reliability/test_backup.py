@@ -33,20 +33,42 @@ def _world(app, monkeypatch) -> dict:
         db.session.add(organisation)
         db.session.flush()
         seals.generate_seal(None, organisation)
-        counsellor = account_services.create_user(None, email="leena@example.org", name="Leena Ohjaaja",
-                                                  roles={Role.COUNSELLOR}, organisation=organisation,
-                                                  password=PASSWORD)
-        client = case_services.register_client(counsellor, organisation, first_name="Amina", last_name="Hassan",
-                                                birth_date=date(1990, 4, 12), preferred_language="ar")
-        case = case_services.open_case(counsellor, client, organisation=organisation, client_type="long_term",
-                                       entry_date=date(2026, 1, 10), counsellor=counsellor)
+        counsellor = account_services.create_user(
+            None,
+            email="leena@example.org",
+            name="Leena Ohjaaja",
+            roles={Role.COUNSELLOR},
+            organisation=organisation,
+            password=PASSWORD,
+        )
+        client = case_services.register_client(
+            counsellor,
+            organisation,
+            first_name="Amina",
+            last_name="Hassan",
+            birth_date=date(1990, 4, 12),
+            preferred_language="ar",
+        )
+        case = case_services.open_case(
+            counsellor,
+            client,
+            organisation=organisation,
+            client_type="long_term",
+            entry_date=date(2026, 1, 10),
+            counsellor=counsellor,
+        )
         db.session.commit()
         monkeypatch.setattr(content, "results_for", lambda _case: results())
         certificate = certificate_services.issue_certificate(counsellor, case, ["fi", "en", "ar"])
         db.session.commit()
-        return {"counsellor": counsellor.id, "case": case.id, "certificate": certificate.id,
-                "number": certificate.number, "digest": certificate.pdf_sha256,
-                "pdf": storage.read_bytes(certificate.pdf_sha256)}
+        return {
+            "counsellor": counsellor.id,
+            "case": case.id,
+            "certificate": certificate.id,
+            "number": certificate.number,
+            "digest": certificate.pdf_sha256,
+            "pdf": storage.read_bytes(certificate.pdf_sha256),
+        }
 
 
 class Writer(threading.Thread):
@@ -64,12 +86,17 @@ class Writer(threading.Thread):
             with self.app.app_context():
                 while not self.stopping.is_set():
                     user, case = db.session.get(User, self.counsellor_id), db.session.get(Case, self.case_id)
-                    case_services.add_guidance_entry(user, case, on=date.today(), kind=GuidanceKind.INDIVIDUAL_GUIDANCE,
-                                                     note=f"writer {self.committed + 1}")
+                    case_services.add_guidance_entry(
+                        user,
+                        case,
+                        on=date.today(),
+                        kind=GuidanceKind.INDIVIDUAL_GUIDANCE,
+                        note=f"writer {self.committed + 1}",
+                    )
                     db.session.commit()
                     self.committed += 1
                 db.session.remove()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:
             self.error = error
 
     def wait_for(self, count: int) -> None:
@@ -80,8 +107,9 @@ class Writer(threading.Thread):
 def _writer_notes(app) -> list[int]:
     with app.app_context():
         notes = db.session.scalars(select(GuidanceEntry.note).where(GuidanceEntry.note.like("writer %"))).all()
-        audited = db.session.scalar(select(db.func.count()).select_from(AuditEntry)
-                                    .where(AuditEntry.action == "guidance_entry_added"))
+        audited = db.session.scalar(
+            select(db.func.count()).select_from(AuditEntry).where(AuditEntry.action == "guidance_entry_added")
+        )
         assert audited == len(notes), "each entry and its audit entry are in the copy together"
         return sorted(int(note.split()[1]) for note in notes)
 
@@ -117,8 +145,11 @@ def test_a_backup_taken_while_a_writer_writes_restores_into_an_empty_instance(in
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
     digest = world["digest"]
-    assert {"manifest.json", "database.sqlite" if source_is_sqlite else "database.pgdump",
-            f"files/{digest[:2]}/{digest}"} <= names
+    assert {
+        "manifest.json",
+        "database.sqlite" if source_is_sqlite else "database.pgdump",
+        f"files/{digest[:2]}/{digest}",
+    } <= names
 
     target_instance = instances.new()
     target = instances.app(target_instance, revision=None)

@@ -34,7 +34,7 @@ def _at_once(first, second) -> list:
         try:
             barrier.wait(timeout=10)
             answers[index] = action()
-        except BaseException as error:  # noqa: BLE001 - raised again below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=send, args=(i, action)) for i, action in enumerate((first, second))]
@@ -55,8 +55,12 @@ def _race(clients, page_path: str, action: str, values: list[dict]) -> tuple[int
         assert page.status_code == 200
         forms.append(form_fields(page.get_data(as_text=True), action, page_path))
     assert dict(forms[0])["version"] == dict(forms[1])["version"], "both forms were loaded at the same version"
-    answers = _at_once(*[lambda c=c, f=f, v=v: c.post(action, data=MultiDict(with_values(f, **v)))
-                         for c, f, v in zip(clients, forms, values, strict=True)])
+    answers = _at_once(
+        *[
+            lambda c=c, f=f, v=v: c.post(action, data=MultiDict(with_values(f, **v)))
+            for c, f, v in zip(clients, forms, values, strict=True)
+        ]
+    )
     statuses = [answer.status_code for answer in answers]
     assert sorted(statuses) == [302, 409], f"one save wins, the other is told: {statuses}"
     loser = statuses.index(409)
@@ -74,10 +78,18 @@ def two_counsellors(app, make_user, make_organisation, client):
     """The responsible counsellor and a co-counsellor of one case, each logged in from their own browser."""
     organisation = make_organisation(name="Kuopio Guidance Centre", type=OrganisationType.PUBLIC_BODY)
     people = [make_user(Role.COUNSELLOR, organisation=organisation) for _ in range(2)]
-    person = services.register_client(people[0], organisation, first_name="Hodan", last_name="Warsame",
-                                      birth_date=date(1990, 5, 1), gender="female")
-    case = services.open_case(people[0], person, organisation=organisation, client_type="long_term",
-                              entry_date=date(2026, 1, 10), counsellor=people[0], co_counsellors=[people[1]])
+    person = services.register_client(
+        people[0], organisation, first_name="Hodan", last_name="Warsame", birth_date=date(1990, 5, 1), gender="female"
+    )
+    case = services.open_case(
+        people[0],
+        person,
+        organisation=organisation,
+        client_type="long_term",
+        entry_date=date(2026, 1, 10),
+        counsellor=people[0],
+        co_counsellors=[people[1]],
+    )
     db.session.commit()
     clients = [client, app.test_client()]
     for browser, person_ in zip(clients, people, strict=True):
@@ -113,13 +125,15 @@ def test_case_stage(two_counsellors):
         db.session.expire_all()
         moves = services.allowed_moves(db.session.get(Case, case_id))
         db.session.rollback()
-        values = [{"stage": moves[i].value, "reason": f"Reason {n} of {i}", "on": date.today().isoformat()}
-                  for i in range(2)]
+        values = [
+            {"stage": moves[i].value, "reason": f"Reason {n} of {i}", "on": date.today().isoformat()} for i in range(2)
+        ]
         winner, page = _race(clients, f"/cases/{case_id}", f"/cases/{case_id}/stage", values)
         _assert_kept(page, values[1 - winner]["reason"])
         db.session.expire_all()
-        last = db.session.scalar(select(StageChange).where(StageChange.case_id == case_id)
-                                 .order_by(StageChange.id.desc()))
+        last = db.session.scalar(
+            select(StageChange).where(StageChange.case_id == case_id).order_by(StageChange.id.desc())
+        )
         assert (last.to_stage.value, last.reason) == (values[winner]["stage"], values[winner]["reason"])
         assert db.session.get(Case, case_id).stage.value == values[winner]["stage"]
 
@@ -131,11 +145,14 @@ def test_guidance_entries_logged_at_the_same_moment_are_both_kept_beside_a_case_
     page = clients[0].get(f"/cases/{case_id}/edit").get_data(as_text=True)
     case_form = form_fields(page, f"/cases/{case_id}/edit", f"/cases/{case_id}/edit")
     for n in range(PAIRS):
-        forms = [form_fields(c.get(f"/cases/{case_id}").get_data(as_text=True), f"/cases/{case_id}/guidance")
-                 for c in clients]
+        forms = [
+            form_fields(c.get(f"/cases/{case_id}").get_data(as_text=True), f"/cases/{case_id}/guidance")
+            for c in clients
+        ]
         sent = [MultiDict(with_values(form, note=f"Met {n} by {i}")) for i, form in enumerate(forms)]
-        answers = _at_once(*[lambda c=c, d=d: c.post(f"/cases/{case_id}/guidance", data=d)
-                             for c, d in zip(clients, sent, strict=True)])
+        answers = _at_once(
+            *[lambda c=c, d=d: c.post(f"/cases/{case_id}/guidance", data=d) for c, d in zip(clients, sent, strict=True)]
+        )
         assert [answer.status_code for answer in answers] == [302, 302]
     notes = db.session.scalars(select(GuidanceEntry.note).where(GuidanceEntry.case_id == case_id)).all()
     assert sorted(notes) == sorted(f"Met {n} by {i}" for n in range(PAIRS) for i in range(2))
@@ -147,8 +164,11 @@ def test_assessment_rating_sheet(app, make_user, make_organisation, client):
     """One assessor with the sheet open in two browsers: the later save must not overwrite the earlier unseen."""
     home = make_organisation(name="Guidance", type=OrganisationType.PUBLIC_BODY)
     hotel = make_organisation(name="Hotel Oy", type=OrganisationType.COMPANY)
-    counsellor, teacher, tutor = (make_user(Role.COUNSELLOR, organisation=home), make_user(Role.TEACHER),
-                                  make_user(Role.WORKPLACE_TUTOR, organisation=hotel))
+    counsellor, teacher, tutor = (
+        make_user(Role.COUNSELLOR, organisation=home),
+        make_user(Role.TEACHER),
+        make_user(Role.WORKPLACE_TUTOR, organisation=hotel),
+    )
     world = build_assessment(counsellor, teacher, tutor, hotel, home)
     db.session.commit()
     assessment_id, outcome = world.assessment.id, outcome_ids(world.assessment)[0]
@@ -157,8 +177,15 @@ def test_assessment_rating_sheet(app, make_user, make_organisation, client):
         log_in(browser, teacher)
     path = f"/assessments/{assessment_id}/rate"
     for n in range(PAIRS):
-        values = [{f"level-{outcome}": str(2 + i), f"justification-{outcome}": f"Seen {n} in tab {i}",
-                   f"sources-{outcome}": ["observation"], "action": "save"} for i in range(2)]
+        values = [
+            {
+                f"level-{outcome}": str(2 + i),
+                f"justification-{outcome}": f"Seen {n} in tab {i}",
+                f"sources-{outcome}": ["observation"],
+                "action": "save",
+            }
+            for i in range(2)
+        ]
         winner, page = _race(clients, path, path, values)
         _assert_kept(page, values[1 - winner][f"justification-{outcome}"])
         db.session.expire_all()

@@ -47,9 +47,25 @@ class Server:
         env.update(instance.environment, ISOK_SECRET_KEY="crash-test", ISOK_LOGIN_RATE_LIMIT="1000 per minute")
         with open(log_path, "ab") as log:
             self.master = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "gunicorn", "--preload", "--workers", "1", "--threads", "4", "--bind",
-                 f"127.0.0.1:{self.port}", "isok:create_app()"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--preload",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "isok:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.worker = self._wait_for_worker(previous=None)
 
     def _wait_for_worker(self, previous: int | None) -> int:
@@ -103,8 +119,12 @@ class Counsellor(threading.Thread):
         while not self.stopping.is_set():
             sent += 1
             note = f"{self.email} {sent}"
-            data = {"csrf_token": self.token, "on": case_services.today().isoformat(), "kind": "individual_guidance",
-                    "note": note}
+            data = {
+                "csrf_token": self.token,
+                "on": case_services.today().isoformat(),
+                "kind": "individual_guidance",
+                "note": note,
+            }
             try:
                 status, page = self.browser.request(f"/cases/{self.case_id}/guidance", data)
             except OSError as error:
@@ -124,12 +144,27 @@ def _world(app) -> tuple[list[str], int]:
         organisation = Organisation(name="Kuopio Guidance Centre", type=OrganisationType.PUBLIC_BODY)
         db.session.add(organisation)
         db.session.flush()
-        people = [account_services.create_user(None, email=f"counsellor{n}@example.org", name=f"Counsellor {n}",
-                                               roles={Role.COUNSELLOR}, organisation=organisation, password=PASSWORD)
-                  for n in (1, 2)]
+        people = [
+            account_services.create_user(
+                None,
+                email=f"counsellor{n}@example.org",
+                name=f"Counsellor {n}",
+                roles={Role.COUNSELLOR},
+                organisation=organisation,
+                password=PASSWORD,
+            )
+            for n in (1, 2)
+        ]
         client = case_services.register_client(people[0], organisation, first_name="Amina", last_name="Hassan")
-        case = case_services.open_case(people[0], client, organisation=organisation, client_type="long_term",
-                                       entry_date=date(2026, 1, 10), counsellor=people[0], co_counsellors=people[1:])
+        case = case_services.open_case(
+            people[0],
+            client,
+            organisation=organisation,
+            client_type="long_term",
+            entry_date=date(2026, 1, 10),
+            counsellor=people[0],
+            co_counsellors=people[1:],
+        )
         db.session.commit()
         emails, case_id = [person.email for person in people], case.id
         db.session.remove()

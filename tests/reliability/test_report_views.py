@@ -37,12 +37,20 @@ def _free_port() -> int:
 
 def _world(app) -> None:
     with app.app_context():
-        network_services.save_settings(None, name="Bench", code=None, starts_on=START, ends_on=date(2027, 12, 31),
-                                       rule_set="esf_plus_2021_2027", suppression_threshold=5)
+        network_services.save_settings(
+            None,
+            name="Bench",
+            code=None,
+            starts_on=START,
+            ends_on=date(2027, 12, 31),
+            rule_set="esf_plus_2021_2027",
+            suppression_threshold=5,
+        )
         organisation = Organisation(name="Tampere Guidance Centre", type=OrganisationType.PUBLIC_BODY)
         db.session.add(organisation)
-        account_services.create_user(None, email="manager@example.org", name="Project Manager",
-                                     roles={Role.PROJECT_MANAGER}, password=PASSWORD)
+        account_services.create_user(
+            None, email="manager@example.org", name="Project Manager", roles={Role.PROJECT_MANAGER}, password=PASSWORD
+        )
         db.session.commit()
         _add_people(1, PEOPLE, organisation.id, random.Random(15))  # committed: the records follow
         db.session.remove()
@@ -79,9 +87,25 @@ def test_sixteen_views_at_once_compute_the_report_once_and_starve_nobody(instanc
     log_path = tmp_path / "server.log"
     with open(log_path, "ab") as log:
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--timeout", "120", "--bind",
-             f"127.0.0.1:{port}", "isok:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--preload",
+                "--workers",
+                "2",
+                "--timeout",
+                "120",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "isok:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         browser = Browser(f"http://127.0.0.1:{port}", timeout=120)
         deadline = time.monotonic() + 120

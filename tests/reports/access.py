@@ -22,11 +22,19 @@ MISSING = expect(MANAGERS, ok=NOT_FOUND)
 
 
 def build_world(world):
-    client = case_services.register_client(None, world.org, first_name="Rahel", last_name="Tesfay",
-                                           gender=Gender.FEMALE, birth_date=date(1990, 1, 1),
-                                           labour_status=LabourStatus.UNEMPLOYED, isced_level=3)
-    case = case_services.open_case(None, client, organisation=world.org, client_type=ClientType.LONG_TERM,
-                                   entry_date=date(2025, 8, 1))
+    client = case_services.register_client(
+        None,
+        world.org,
+        first_name="Rahel",
+        last_name="Tesfay",
+        gender=Gender.FEMALE,
+        birth_date=date(1990, 1, 1),
+        labour_status=LabourStatus.UNEMPLOYED,
+        isced_level=3,
+    )
+    case = case_services.open_case(
+        None, client, organisation=world.org, client_type=ClientType.LONG_TERM, entry_date=date(2025, 8, 1)
+    )
     case_services.record_exit(None, case, exit_date=date(2025, 11, 1), labour_status=LabourMarketResult.EMPLOYED)
     services.sync_participations()
     world.report = services.submit_report(None, HalfYear(2025, 2))
@@ -47,21 +55,37 @@ ROUTES = [
     Access("reports.index", "GET", ALLOWED),
     Access("reports.report", "GET", ALLOWED, params=lambda w, r: {"period": "2025H2"}, variant="a period"),
     Access("reports.report", "GET", MISSING, params=lambda w, r: {"period": "castle"}, variant="not a period"),
-    Access("reports.download", "GET", ALLOWED, params=lambda w, r: {"period": "2025H2", "fmt": "csv"},
-           variant="csv"),
-    Access("reports.download", "GET", MISSING, params=lambda w, r: {"period": "2025H2", "fmt": "exe"},
-           variant="unknown format"),
+    Access("reports.download", "GET", ALLOWED, params=lambda w, r: {"period": "2025H2", "fmt": "csv"}, variant="csv"),
+    Access(
+        "reports.download",
+        "GET",
+        MISSING,
+        params=lambda w, r: {"period": "2025H2", "fmt": "exe"},
+        variant="unknown format",
+    ),
     Access("reports.corrections", "GET", ALLOWED, params=lambda w, r: {"period": "2025H2"}, variant="submitted"),
     Access("reports.corrections", "GET", MISSING, params=lambda w, r: {"period": "2025H1"}, variant="not submitted"),
     Access("reports.records", "GET", ALLOWED, params=lambda w, r: CELL, variant="a cell"),
     Access("reports.records", "GET", MISSING, params=lambda w, r: {**CELL, "row": "castles"}, variant="no such row"),
     Access("reports.participation", "GET", ALLOWED, params=_participation, variant="own"),
     Access("reports.participation", "GET", MISSING, params=_missing, variant="missing"),
-    Access("reports.record_results", "POST", ALLOWED, params=_participation, variant="own",
-           data=lambda w, r: {"responded": "yes"}),
+    Access(
+        "reports.record_results",
+        "POST",
+        ALLOWED,
+        params=_participation,
+        variant="own",
+        data=lambda w, r: {"responded": "yes"},
+    ),
     Access("reports.record_results", "POST", MISSING, params=_missing, variant="missing"),
-    Access("reports.correct", "POST", ALLOWED, params=_participation, variant="own",
-           data=lambda w, r: {"reason": "Typo on the form", "isced_level": "4"}),
+    Access(
+        "reports.correct",
+        "POST",
+        ALLOWED,
+        params=_participation,
+        variant="own",
+        data=lambda w, r: {"reason": "Typo on the form", "isced_level": "4"},
+    ),
     Access("reports.correct", "POST", MISSING, params=_missing, variant="missing"),
     Access("reports.submit", "POST", ALLOWED, params=lambda w, r: {"period": "2025H1"}, variant="a period"),
     Access("reports.submit", "POST", MISSING, params=lambda w, r: {"period": "castle"}, variant="not a period"),

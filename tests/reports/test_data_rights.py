@@ -18,8 +18,7 @@ def test_export_and_erasure_of_the_participation_record(app, population, manager
     services.submit_report(manager, H2, as_of=AS_OF)
     aino = population["aino"]
     participation = participation_of(aino)
-    services.correct_participation(manager, participation, reason="Aino Person showed her diploma",
-                                   isced_level=6)
+    services.correct_participation(manager, participation, reason="Aino Person showed her diploma", isced_level=6)
     db.session.commit()
     with app.test_request_context():
         archive = zipfile.ZipFile(io.BytesIO(data_rights.export_client(manager, aino)))

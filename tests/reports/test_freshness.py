@@ -17,12 +17,12 @@ from tests.reports.conftest import EMPLOYED, participation_of
 def test_a_committed_change_brings_the_participation_record_in_step(project, person):
     client = person("Sync", entries=[(date(2025, 3, 1), None, None)])  # committed: no sync called
     assert participation_of(client).entry_date == date(2025, 3, 1)
-    case_services.record_exit(None, client.cases[0], exit_date=date(2025, 5, 2), labour_status=EMPLOYED,
-                              in_education=True)
+    case_services.record_exit(
+        None, client.cases[0], exit_date=date(2025, 5, 2), labour_status=EMPLOYED, in_education=True
+    )
     db.session.commit()
     record = participation_of(client)
-    assert (record.exit_date, record.exit_labour_status, record.exit_in_education) == (
-        date(2025, 5, 2), EMPLOYED, True)
+    assert (record.exit_date, record.exit_labour_status, record.exit_in_education) == (date(2025, 5, 2), EMPLOYED, True)
 
 
 def test_a_statement_over_many_clients_brings_every_record_in_step(project, person):
@@ -43,8 +43,7 @@ def test_the_data_version_rises_with_the_data_the_report_reads_and_only_then(pro
 def test_a_report_is_computed_once_until_the_data_change(client, login, manager, population, monkeypatch):
     calls = []
     real = services.compute_report
-    monkeypatch.setattr(services, "compute_report", lambda *args, **kwargs: calls.append(args) or real(*args,
-                                                                                                        **kwargs))
+    monkeypatch.setattr(services, "compute_report", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
     login(manager)
     first = client.get("/reports/2025H2").get_data(as_text=True)
     assert client.get("/reports/2025H2").get_data(as_text=True) == first and len(calls) == 1
@@ -57,14 +56,15 @@ def test_a_report_is_computed_once_until_the_data_change(client, login, manager,
     assert len(calls) == 3, "the data changed"
 
 
-def test_writers_committing_at_the_same_moment_each_raise_the_data_version(app, project, person, manager,
-                                                                          monkeypatch):
+def test_writers_committing_at_the_same_moment_each_raise_the_data_version(app, project, person, manager, monkeypatch):
     """Eight people save results at once on a fresh instance (no data version row yet): every save commits, and
     the version counts every one of them. On PostgreSQL the requests are held until all of them have written their
     change and are about to raise the version, so they do it at the same moment (SQLite writes one at a time)."""
     writers = 8
-    records = [participation_of(person(f"Writer {n}", entries=[(date(2025, 3, 1), date(2025, 5, 2), EMPLOYED)])).id
-               for n in range(writers)]
+    records = [
+        participation_of(person(f"Writer {n}", entries=[(date(2025, 3, 1), date(2025, 5, 2), EMPLOYED)])).id
+        for n in range(writers)
+    ]
     db.session.execute(delete(ReportDataVersion))
     db.session.commit()
     clients = []
@@ -83,9 +83,14 @@ def test_writers_committing_at_the_same_moment_each_raise_the_data_version(app, 
     statuses = [None] * writers
 
     def save(n):
-        statuses[n] = clients[n].post(f"/reports/participants/{records[n]}/results",
-                                      data={"qualification_gained": "y", "responded": "", "better_situation": ""},
-                                      ).status_code
+        statuses[n] = (
+            clients[n]
+            .post(
+                f"/reports/participants/{records[n]}/results",
+                data={"qualification_gained": "y", "responded": "", "better_situation": ""},
+            )
+            .status_code
+        )
 
     threads = [threading.Thread(target=save, args=(n,)) for n in range(writers)]
     for thread in threads:

@@ -31,8 +31,11 @@ def _immediate(report):
 
 def test_results_that_go_together_are_each_counted(project, person):
     person("Amal", entries=[(date(2025, 7, 1), date(2025, 9, 30), EMPLOYED, {"in_education": True})])
-    person("Bereket", gender=MALE, entries=[(date(2025, 7, 1), date(2025, 10, 31), JOB_SEARCHING,
-                                             {"in_education": True, "qualification": True})])
+    person(
+        "Bereket",
+        gender=MALE,
+        entries=[(date(2025, 7, 1), date(2025, 10, 31), JOB_SEARCHING, {"in_education": True, "qualification": True})],
+    )
     # Looking for work after leaving, then a job on day 20: the counsellor records the later event over the first.
     chen = person("Chen", entries=[(date(2025, 7, 1), date(2025, 11, 3), JOB_SEARCHING)])
     case_services.record_exit(None, chen.cases[0], exit_date=date(2025, 11, 3), labour_status=EMPLOYED)
@@ -54,20 +57,29 @@ def test_results_that_go_together_are_each_counted(project, person):
 
 
 def test_a_re_entry_replaces_the_earlier_results_with_the_final_exits(project, person):
-    returning = person("Ritva", entries=[(date(2025, 2, 1), date(2025, 4, 1), EMPLOYED,
-                                          {"in_education": True, "qualification": True}),
-                                         (date(2025, 8, 1), date(2025, 10, 1), JOB_SEARCHING)])
+    returning = person(
+        "Ritva",
+        entries=[
+            (date(2025, 2, 1), date(2025, 4, 1), EMPLOYED, {"in_education": True, "qualification": True}),
+            (date(2025, 8, 1), date(2025, 10, 1), JOB_SEARCHING),
+        ],
+    )
     services.sync_participations()
     record = participation_of(returning)
     assert (record.exit_date, record.exit_labour_status, record.exit_in_education, record.exit_qualification) == (
-        date(2025, 10, 1), JOB_SEARCHING, False, False)
+        date(2025, 10, 1),
+        JOB_SEARCHING,
+        False,
+        False,
+    )
     figures = _immediate(services.compute_report(H2, "cumulative", as_of=AS_OF))
     assert figures["leavers"]["total"] == 1 and figures["job_searching"]["total"] == 1
     assert figures["employed"]["total"] == figures["education_or_training"]["total"] == 0
 
 
-def test_a_certificate_within_four_weeks_of_exit_is_a_qualification_gained(app, project, person, monkeypatch,
-                                                                              make_user):
+def test_a_certificate_within_four_weeks_of_exit_is_a_qualification_gained(
+    app, project, person, monkeypatch, make_user
+):
     monkeypatch.setattr(content, "results_for", lambda case: signed_off_results())
     today = utcnow().date()
     recent = person("Recent", entries=[(today - timedelta(days=60), today - timedelta(days=10), EMPLOYED)])
@@ -93,17 +105,25 @@ def test_each_indicator_counts_from_the_set_over_many_leavers(project, person):
         gender = rng.choice([FEMALE, FEMALE, MALE, MALE, OTHER])
         entry = date(2025, 1, 2) + timedelta(days=rng.randint(0, 300))
         leaving = entry + timedelta(days=rng.randint(10, 60))
-        results = (rng.choice([EMPLOYED, SELF_EMPLOYED, JOB_SEARCHING, NEITHER, None]),
-                   rng.random() < 0.5, rng.random() < 0.3)
-        person(f"Leaver{n}", gender=gender, entries=[(entry, leaving, results[0],
-                                                      {"in_education": results[1], "qualification": results[2]})])
+        results = (
+            rng.choice([EMPLOYED, SELF_EMPLOYED, JOB_SEARCHING, NEITHER, None]),
+            rng.random() < 0.5,
+            rng.random() < 0.3,
+        )
+        person(
+            f"Leaver{n}",
+            gender=gender,
+            entries=[(entry, leaving, results[0], {"in_education": results[1], "qualification": results[2]})],
+        )
         recorded.append((gender, results))
     services.sync_participations()
     figures = _immediate(services.compute_report(H2, "cumulative", as_of=AS_OF))
 
     def expected(test):
-        by_gender = {column: sum(1 for g, r in recorded if g == gender and test(r))
-                     for column, gender in (("women", FEMALE), ("men", MALE), ("other", OTHER))}
+        by_gender = {
+            column: sum(1 for g, r in recorded if g == gender and test(r))
+            for column, gender in (("women", FEMALE), ("men", MALE), ("other", OTHER))
+        }
         return {"total": sum(by_gender.values()), **by_gender}
 
     assert figures["leavers"] == expected(lambda r: True)

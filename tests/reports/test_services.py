@@ -45,36 +45,53 @@ def gendered(total, women=0, men=0, other=0):
 
 # --- participation records -----------------------------------------------------------------------------------------
 
+
 def test_one_record_per_person_keeps_the_first_entry_and_the_final_exit(population):
     bashir = participation_of(population["bashir"])
     assert (bashir.entry_date, bashir.case_count, bashir.age_at_entry) == (date(2025, 3, 10), 2, 25)
     assert (bashir.exit_date, bashir.exit_labour_status, bashir.exit_in_education) == (
-        date(2026, 1, 1), LabourMarketResult.NEITHER, True)
+        date(2026, 1, 1),
+        LabourMarketResult.NEITHER,
+        True,
+    )
     assert db.session.scalar(select(func.count(Participation.id))) == 9
 
 
 def test_sync_is_idempotent_and_follows_changes_to_cases(population):
     assert services.sync_participations() == 0
     carita = population["carita"]
-    case_services.record_exit(None, carita.cases[0], exit_date=date(2026, 1, 20),
-                              labour_status=LabourMarketResult.SELF_EMPLOYED)
+    case_services.record_exit(
+        None, carita.cases[0], exit_date=date(2026, 1, 20), labour_status=LabourMarketResult.SELF_EMPLOYED
+    )
     assert services.sync_participations() == 1
     assert participation_of(carita).exit_labour_status is LabourMarketResult.SELF_EMPLOYED
     assert services.sync_participations() == 0
 
 
 def test_an_open_re_entry_means_the_person_has_not_left(population, person):
-    returning = person("Ritva", entries=[(date(2025, 2, 1), date(2025, 3, 1), LabourMarketResult.JOB_SEARCHING,
-                                          {"in_education": True})])
-    case_services.open_case(None, returning, organisation=returning.cases[0].organisation,
-                            client_type=returning.cases[0].client_type, entry_date=date(2025, 8, 1))
+    returning = person(
+        "Ritva",
+        entries=[(date(2025, 2, 1), date(2025, 3, 1), LabourMarketResult.JOB_SEARCHING, {"in_education": True})],
+    )
+    case_services.open_case(
+        None,
+        returning,
+        organisation=returning.cases[0].organisation,
+        client_type=returning.cases[0].client_type,
+        entry_date=date(2025, 8, 1),
+    )
     services.sync_participations()
     record = participation_of(returning)
     assert (record.entry_date, record.exit_date, record.exit_labour_status, record.exit_in_education) == (
-        date(2025, 2, 1), None, None, False)
+        date(2025, 2, 1),
+        None,
+        None,
+        False,
+    )
 
 
 # --- the period report, cell by cell -------------------------------------------------------------------------------
+
 
 def test_labour_status_table_of_the_period(population):
     report = services.compute_report(H2, "period", as_of=AS_OF)
@@ -134,8 +151,12 @@ def test_six_month_results_of_the_follow_ups_due(population):
     assert cells(report, "six_month_results", "responded") == gendered(1, men=1)
     assert cells(report, "six_month_results", "employed_6m") == gendered(1, men=1)
     assert cells(report, "six_month_results", "better_situation") == gendered(1, men=1)
-    assert cells(report, "six_month_results", "response_rate") == {"total": 33.3, "women": 0.0, "men": 100.0,
-                                                                   "other": None}
+    assert cells(report, "six_month_results", "response_rate") == {
+        "total": 33.3,
+        "women": 0.0,
+        "men": 100.0,
+        "other": None,
+    }
 
 
 def test_follow_ups_not_yet_due_on_the_report_date_are_left_for_later(population):
@@ -149,8 +170,9 @@ def test_people_with_missing_core_data_are_left_out_and_listed(population):
     assert cells(report, "data_quality", "missing_gender") == gendered(1)
     assert cells(report, "data_quality", "missing_labour_status") == gendered(1, men=1)
     assert cells(report, "data_quality", "missing_isced") == gendered(0)
-    listed = db.session.scalars(services.records_behind(H2, "period", "data_quality", "excluded", "total",
-                                                        as_of=AS_OF)).all()
+    listed = db.session.scalars(
+        services.records_behind(H2, "period", "data_quality", "excluded", "total", as_of=AS_OF)
+    ).all()
     assert [p.client.first_name for p in listed] == ["Daniel", "Eeva"]
     assert services.missing_core_data(listed[0]) == ["Labour-market status at entry missing"]
 
@@ -166,8 +188,10 @@ def test_cumulative_figures_come_from_the_records_not_from_adding_periods(popula
     # Bashir left twice but is one person, counted once, at his final exit (in 2026H1).
     assert cells(report, "immediate_results", "job_searching") == gendered(1, other=1)
     assert cells(report, "six_month_results", "due") == gendered(3, women=2, men=1)
-    assert report.timeline == [{"period": "2025H1", "entrants": 4, "leavers": 3},
-                               {"period": "2025H2", "entrants": 3, "leavers": 2}]
+    assert report.timeline == [
+        {"period": "2025H1", "entrants": 4, "leavers": 3},
+        {"period": "2025H2", "entrants": 3, "leavers": 2},
+    ]
 
 
 def test_targets_compare_with_cumulative_values_whichever_report_is_asked(population):
@@ -192,7 +216,13 @@ def test_other_rule_sets_band_ages_and_education_their_own_way(population):
     assert older.table("labour_status").row("inactive_not_in_education").code == "CO04"
     oldest = services.compute_report(H2, "cumulative", rule_set=RuleSet.ESF_2007_2013, as_of=AS_OF)
     assert [row.key for row in oldest.table("education").rows] == [
-        "isced_0", "isced_1_2", "isced_3", "isced_4", "isced_5_6", "all"]
+        "isced_0",
+        "isced_1_2",
+        "isced_3",
+        "isced_4",
+        "isced_5_6",
+        "all",
+    ]
     assert cells(oldest, "age", "age_55_64") == gendered(2, women=2)
 
 
@@ -207,6 +237,7 @@ def test_drill_down_lists_the_people_behind_a_cell(population):
 
 # --- project figures ----------------------------------------------------------------------------------------------
 
+
 def test_project_figures_count_cases_and_stages(population):
     report = services.compute_report(H2, "period", as_of=AS_OF)
     # Cases opened in H2: Aino, Bashir (re-entry), Carita, Farah; Daniel's and Eeva's too, but their core data are
@@ -219,18 +250,29 @@ def test_project_figures_count_cases_and_stages(population):
 
 def test_project_clients_are_the_participants_of_the_esf_tables(population, person):
     person("Short", gender=Gender.MALE, client_type=ClientType.SHORT_TERM, entries=[(date(2025, 9, 9), None, None)])
-    person("Unknown", gender=Gender.MALE, client_type=ClientType.SHORT_TERM, isced_level=None,
-           entries=[(date(2025, 9, 9), None, None)])
+    person(
+        "Unknown",
+        gender=Gender.MALE,
+        client_type=ClientType.SHORT_TERM,
+        isced_level=None,
+        entries=[(date(2025, 9, 9), None, None)],
+    )
     services.sync_participations()
     for scope in ("period", "cumulative"):
         report = services.compute_report(H2, scope, as_of=AS_OF)
         started = cells(report, "project", "clients_started")
         assert started == cells(report, "labour_status", "total")
-        assert {column: cells(report, "project", "clients_long_term")[column]
-                + cells(report, "project", "clients_short_term")[column] for column in started} == started
+        assert {
+            column: cells(report, "project", "clients_long_term")[column]
+            + cells(report, "project", "clients_short_term")[column]
+            for column in started
+        } == started
         excluded = cells(report, "data_quality", "excluded")
-        assert {column: cells(report, "data_quality", "excluded_long_term")[column]
-                + cells(report, "data_quality", "excluded_short_term")[column] for column in excluded} == excluded
+        assert {
+            column: cells(report, "data_quality", "excluded_long_term")[column]
+            + cells(report, "data_quality", "excluded_short_term")[column]
+            for column in excluded
+        } == excluded
     report = services.compute_report(H2, "period", as_of=AS_OF)
     assert cells(report, "project", "clients_short_term") == gendered(1, men=1)
     assert cells(report, "data_quality", "excluded_short_term") == gendered(1, men=1)  # Unknown, ISCED missing
@@ -241,6 +283,7 @@ def test_project_clients_are_the_participants_of_the_esf_tables(population, pers
 
 
 # --- submission, freezing and corrections -------------------------------------------------------------------------
+
 
 def test_submitting_freezes_the_tables_and_the_entry_data(population, manager):
     submitted = services.submit_report(manager, H2, as_of=AS_OF)
@@ -282,8 +325,14 @@ def test_a_correction_report_shows_new_minus_frozen(population, manager, person)
 
 def test_a_decrease_shows_as_a_negative_correction(population, manager):
     submitted = services.submit_report(manager, H2, as_of=AS_OF)
-    services.record_results(manager, participation_of(population["aino"]), version=None,
-                            qualification_gained=False, responded=None, better_situation=None)
+    services.record_results(
+        manager,
+        participation_of(population["aino"]),
+        version=None,
+        qualification_gained=False,
+        responded=None,
+        better_situation=None,
+    )
     corrections = services.correction_report(submitted, as_of=AS_OF)
     deltas = {(c["table"], c["row"]): c["delta"] for c in corrections["period"]}
     assert deltas == {("immediate_results", "qualification"): gendered(-1, women=-1)}
@@ -309,14 +358,20 @@ def test_periods_are_submitted_only_once_they_have_ended(population, manager):
 
 def test_better_situation_only_for_people_employed_at_entry(population, manager):
     with pytest.raises(services.ReportError) as error:
-        services.record_results(manager, participation_of(population["hilja"]), qualification_gained=False,
-                                responded=True, better_situation=BetterSituation.PROMOTION)
+        services.record_results(
+            manager,
+            participation_of(population["hilja"]),
+            qualification_gained=False,
+            responded=True,
+            better_situation=BetterSituation.PROMOTION,
+        )
     assert error.value.field == "better_situation"
 
 
 def test_an_answer_recorded_by_the_manager_overrides_the_case(population, manager):
-    services.record_results(manager, participation_of(population["iida"]), qualification_gained=False,
-                            responded=True, better_situation=None)
+    services.record_results(
+        manager, participation_of(population["iida"]), qualification_gained=False, responded=True, better_situation=None
+    )
     report = services.compute_report(H2, "period", as_of=AS_OF)
     assert cells(report, "six_month_results", "responded") == gendered(2, women=1, men=1)
 
@@ -324,8 +379,10 @@ def test_an_answer_recorded_by_the_manager_overrides_the_case(population, manage
 def _client_fields(client: Client, **changes) -> dict:
     fields = {name: getattr(client, name) for name in case_services.CLIENT_FIELDS}
     fields.update(changes)
-    return {name: (value.value if isinstance(value, Answer | Gender | LabourStatus) else value)
-            for name, value in fields.items()}
+    return {
+        name: (value.value if isinstance(value, Answer | Gender | LabourStatus) else value)
+        for name, value in fields.items()
+    }
 
 
 def test_a_report_before_any_entry_and_without_project_settings_is_empty(app, person):

@@ -21,9 +21,13 @@ from tests.certificates.samples import results
 def people(make_user, make_organisation):
     home = make_organisation(name="Guidance", type=OrganisationType.PUBLIC_BODY)
     hotel = make_organisation(name="Hotel Oy", type=OrganisationType.COMPANY)
-    return SimpleNamespace(home=home, hotel=hotel, counsellor=make_user(Role.COUNSELLOR, organisation=home),
-                           teacher=make_user(Role.TEACHER, organisation=make_organisation(name="College")),
-                           tutor=make_user(Role.WORKPLACE_TUTOR, organisation=hotel))
+    return SimpleNamespace(
+        home=home,
+        hotel=hotel,
+        counsellor=make_user(Role.COUNSELLOR, organisation=home),
+        teacher=make_user(Role.TEACHER, organisation=make_organisation(name="College")),
+        tutor=make_user(Role.WORKPLACE_TUTOR, organisation=hotel),
+    )
 
 
 def _signed_off(people, level):
@@ -31,8 +35,9 @@ def _signed_off(people, level):
     for user in (world.counsellor, world.teacher, world.tutor):
         submit_ratings(user, world.assessment, level=level)
     decide(world.teacher, world.assessment, level=level, result="recognised" if level in ("2", "3") else "partly")
-    assessment_services.sign_off(world.teacher, world.assessment, expected_version=world.assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, world.assessment, expected_version=world.assessment.version, acknowledge_thin_evidence=True
+    )
     db.session.commit()
     return world
 
@@ -41,8 +46,9 @@ def test_units_count_when_decided_at_a_passing_level_in_a_signed_off_assessment(
     _signed_off(people, "2")  # two units at a passing level
     _signed_off(people, "1")  # two units decided, neither passing
     reopened = _signed_off(people, "3")
-    assessment_services.reopen(people.counsellor, reopened.assessment, reason="Mistyped",
-                               expected_version=reopened.assessment.version)
+    assessment_services.reopen(
+        people.counsellor, reopened.assessment, reason="Mistyped", expected_version=reopened.assessment.version
+    )
     db.session.commit()
     today = utcnow().date()
     assert sources.units_recognised(today - timedelta(days=1), today) == 2

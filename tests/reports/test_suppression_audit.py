@@ -29,15 +29,21 @@ K = 5
 GENDERS = ("women", "men", "other")
 COLUMNS = ("total", *GENDERS)
 # What the tables add up to (ESF+ rules).
-SUMS = {"labour_status": (("unemployed", "inactive", "employed"), "total"),
-        "education": (("isced_0_2", "isced_3_4", "isced_5_8"), "all"),
-        "project": (("clients_long_term", "clients_short_term"), "clients_started"),
-        "data_quality": (("excluded_long_term", "excluded_short_term"), "excluded")}
-SAME = [(("education", "all"), ("labour_status", "total")),
-        (("project", "clients_started"), ("labour_status", "total"))]
-TARGETS = {"clients_started_validation": ("project", "clients_started"),
-           "training_participants": ("project", "training_participants"),
-           "dissemination_attendees": ("project", "dissemination_attendees")}
+SUMS = {
+    "labour_status": (("unemployed", "inactive", "employed"), "total"),
+    "education": (("isced_0_2", "isced_3_4", "isced_5_8"), "all"),
+    "project": (("clients_long_term", "clients_short_term"), "clients_started"),
+    "data_quality": (("excluded_long_term", "excluded_short_term"), "excluded"),
+}
+SAME = [
+    (("education", "all"), ("labour_status", "total")),
+    (("project", "clients_started"), ("labour_status", "total")),
+]
+TARGETS = {
+    "clients_started_validation": ("project", "clients_started"),
+    "training_participants": ("project", "training_participants"),
+    "dissemination_attendees": ("project", "dissemination_attendees"),
+}
 CHARACTERISTICS = ("third_country_national", "foreign_background", "minority", "disability", "homeless", "rural")
 # (rows whose people are among those of) (these rows), all in the same report and column.
 WITHIN = [
@@ -45,8 +51,13 @@ WITHIN = [
     ([("labour_status", "inactive_not_in_education")], [("labour_status", "inactive")]),
     ([("labour_status", "self_employed")], [("labour_status", "employed")]),
     ([("age", "under_18"), ("age", "age_18_29"), ("age", "age_55_plus")], [("labour_status", "total")]),
-    *(([("characteristics", c), ("characteristics", f"{c}_declined"), ("characteristics", f"{c}_not_asked")],
-       [("labour_status", "total")]) for c in CHARACTERISTICS),
+    *(
+        (
+            [("characteristics", c), ("characteristics", f"{c}_declined"), ("characteristics", f"{c}_not_asked")],
+            [("labour_status", "total")],
+        )
+        for c in CHARACTERISTICS
+    ),
     ([("immediate_results", "job_searching"), ("immediate_results", "employed")], [("immediate_results", "leavers")]),
     ([("immediate_results", "education_or_training")], [("immediate_results", "leavers")]),
     ([("immediate_results", "qualification")], [("immediate_results", "leavers")]),
@@ -54,10 +65,14 @@ WITHIN = [
     ([("six_month_results", "responded")], [("six_month_results", "due")]),
     ([("six_month_results", "employed_6m")], [("six_month_results", "responded")]),
     ([("six_month_results", "better_situation")], [("six_month_results", "responded")]),
-    *(([("data_quality", f"missing_{m}")], [("data_quality", "excluded")])
-      for m in ("gender", "age", "labour_status", "isced")),
-    ([("data_quality", "excluded")], [("data_quality", f"missing_{m}") for m in ("gender", "age", "labour_status",
-                                                                                 "isced")]),
+    *(
+        ([("data_quality", f"missing_{m}")], [("data_quality", "excluded")])
+        for m in ("gender", "age", "labour_status", "isced")
+    ),
+    (
+        [("data_quality", "excluded")],
+        [("data_quality", f"missing_{m}") for m in ("gender", "age", "labour_status", "isced")],
+    ),
 ]
 
 
@@ -77,8 +92,11 @@ def _person_figures(data: dict) -> dict:
 
 def published_series(periods: list[HalfYear], as_of: date) -> dict:
     """Every public report of the project: {(period code, scope): data}."""
-    return {(period.code, scope): publication.public_report(period, scope, K, as_of=as_of)
-            for period in periods for scope in ("period", "cumulative")}
+    return {
+        (period.code, scope): publication.public_report(period, scope, K, as_of=as_of)
+        for period in periods
+        for scope in ("period", "cumulative")
+    }
 
 
 def audit(series: dict, periods: list[HalfYear], truth: dict | None = None) -> dict:
@@ -90,8 +108,10 @@ def audit(series: dict, periods: list[HalfYear], truth: dict | None = None) -> d
         for (table, row, column), value in _person_figures(data).items():
             values[(code, scope, table, row, column)] = value
         for point in data["timeline"]:
-            for kind, (table, row) in (("entrants", ("labour_status", "total")),
-                                       ("leavers", ("immediate_results", "leavers"))):
+            for kind, (table, row) in (
+                ("entrants", ("labour_status", "total")),
+                ("leavers", ("immediate_results", "leavers")),
+            ):
                 shown = ("timeline", code, scope, point["period"], kind)
                 values[shown] = point[kind]
                 relations.append(({shown: 1, (point["period"], "period", table, row, "total"): -1}, "="))
@@ -103,6 +123,7 @@ def audit(series: dict, periods: list[HalfYear], truth: dict | None = None) -> d
                 assert isinstance(target["cells"]["percent"], int) == isinstance(target["cells"]["value"], int)
     for code in codes:
         for scope in ("period", "cumulative"):
+
             def key(table, row, column, code=code, scope=scope):
                 return (code, scope, table, row, column)
 
@@ -117,8 +138,9 @@ def audit(series: dict, periods: list[HalfYear], truth: dict | None = None) -> d
             for table, (parts, total) in SUMS.items():
                 for column in COLUMNS:
                     if key(table, total, column) in values:
-                        relations.append(({key(table, total, column): 1,
-                                           **{key(table, part, column): -1 for part in parts}}, "="))
+                        relations.append(
+                            ({key(table, total, column): 1, **{key(table, part, column): -1 for part in parts}}, "=")
+                        )
             for (table, row), (same_table, same_row) in SAME:
                 for column in COLUMNS:
                     relations.append(({key(table, row, column): 1, key(same_table, same_row, column): -1}, "="))
@@ -130,7 +152,7 @@ def audit(series: dict, periods: list[HalfYear], truth: dict | None = None) -> d
                     if all(name in values for name in terms):
                         relations.append((dict(terms), "<="))
     for index, code in enumerate(codes):
-        for (_code, _scope, table, row, column) in [name for name in values if name[:2] == (code, "cumulative")]:
+        for _code, _scope, table, row, column in [name for name in values if name[:2] == (code, "cumulative")]:
             terms = {(code, "cumulative", table, row, column): 1, (code, "period", table, row, column): -1}
             if index:
                 terms[(codes[index - 1], "cumulative", table, row, column)] = -1
@@ -179,9 +201,14 @@ def _ranges(values: dict, relations: list) -> dict:
                 line[local[i]] = c
             rows[kind][0].append(line)
             rows[kind][1].append(bound)
-        system = {"A_eq": np.array(rows["="][0]) if rows["="][0] else None, "b_eq": rows["="][1] or None,
-                  "A_ub": np.array(rows["<="][0]) if rows["<="][0] else None, "b_ub": rows["<="][1] or None,
-                  "bounds": (0, None), "method": "highs"}
+        system = {
+            "A_eq": np.array(rows["="][0]) if rows["="][0] else None,
+            "b_eq": rows["="][1] or None,
+            "A_ub": np.array(rows["<="][0]) if rows["<="][0] else None,
+            "b_ub": rows["<="][1] or None,
+            "bounds": (0, None),
+            "method": "highs",
+        }
         for i in members:
             objective = np.zeros(len(members))
             objective[local[i]] = 1
@@ -236,33 +263,56 @@ def test_the_published_series_of_the_demo_data_keeps_every_hidden_figure_hidden(
 @pytest.fixture
 def generated(app, make_organisation):
     """A project of 400 people over four half-years (2025–2026), every one entered through the case services."""
-    network_services.save_settings(None, name="Generated", code="G1", starts_on=date(2025, 1, 1),
-                                   ends_on=date(2026, 12, 31), rule_set="esf_plus_2021_2027", suppression_threshold=K)
+    network_services.save_settings(
+        None,
+        name="Generated",
+        code="G1",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2026, 12, 31),
+        rule_set="esf_plus_2021_2027",
+        suppression_threshold=K,
+    )
     organisation = make_organisation(name="Centre")
     rng = random.Random(2026)
     as_of = date(2026, 12, 31)
     for n in range(400):
         client = case_services.register_client(
-            None, organisation, first_name=f"P{n}", last_name="Generated",
+            None,
+            organisation,
+            first_name=f"P{n}",
+            last_name="Generated",
             gender=rng.choice([Gender.FEMALE] * 6 + [Gender.MALE] * 5 + [Gender.OTHER, Gender.NOT_STATED]),
             birth_date=date(rng.randint(1958, 2009), rng.randint(1, 12), rng.randint(1, 28)),
-            labour_status=rng.choice([*LabourStatus, LabourStatus.UNEMPLOYED, None if n % 40 == 0 else
-                                      LabourStatus.INACTIVE]),
+            labour_status=rng.choice(
+                [*LabourStatus, LabourStatus.UNEMPLOYED, None if n % 40 == 0 else LabourStatus.INACTIVE]
+            ),
             isced_level=rng.choice([0, 1, 2, 3, 3, 4, 5, 6, 7, 8]),
             third_country_national=rng.choice([Answer.YES, Answer.NO, Answer.DECLINED, Answer.NOT_ASKED]),
             disability=rng.choice([Answer.NO] * 8 + [Answer.YES, Answer.DECLINED]),
-            homeless=rng.choice([Answer.NO] * 20 + [Answer.YES]))
+            homeless=rng.choice([Answer.NO] * 20 + [Answer.YES]),
+        )
         entry = date(2025, 1, 2) + timedelta(days=rng.randint(0, 700))
-        case = case_services.open_case(None, client, organisation=organisation, entry_date=entry,
-                                       client_type=rng.choice([ClientType.LONG_TERM, ClientType.SHORT_TERM]))
+        case = case_services.open_case(
+            None,
+            client,
+            organisation=organisation,
+            entry_date=entry,
+            client_type=rng.choice([ClientType.LONG_TERM, ClientType.SHORT_TERM]),
+        )
         leaving = entry + timedelta(days=rng.randint(20, 250))
         if leaving < date(2026, 12, 5) and rng.random() < 0.7:
-            case_services.record_exit(None, case, exit_date=leaving,
-                                      labour_status=rng.choice([*LabourMarketResult, None]),
-                                      in_education=rng.random() < 0.3, qualification=rng.random() < 0.15)
+            case_services.record_exit(
+                None,
+                case,
+                exit_date=leaving,
+                labour_status=rng.choice([*LabourMarketResult, None]),
+                in_education=rng.random() < 0.3,
+                qualification=rng.random() < 0.15,
+            )
             if case.follow_up_due <= date(2026, 12, 5) and rng.random() < 0.6:
-                case_services.record_follow_up(None, case, on=case.follow_up_due,
-                                               labour_status=rng.choice([*LabourMarketResult, None]))
+                case_services.record_follow_up(
+                    None, case, on=case.follow_up_due, labour_status=rng.choice([*LabourMarketResult, None])
+                )
     db.session.commit()
     services.sync_participations()
     db.session.commit()

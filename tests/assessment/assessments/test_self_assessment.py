@@ -35,12 +35,16 @@ def test_the_client_rates_themselves_on_the_scale_with_their_items(own, people):
     with pytest.raises(AssessmentError, match="Only the client"):
         services.save_self_assessment(people.counsellor, own.case, {first: {"level": "2"}}, language="fi")
     with pytest.raises(AssessmentError) as caught:
-        services.save_self_assessment(own.client_user, own.case, {first: {"level": "9", "entry_ids": [999]}},
-                                      language="ar")
+        services.save_self_assessment(
+            own.client_user, own.case, {first: {"level": "9", "entry_ids": [999]}}, language="ar"
+        )
     assert set(caught.value.errors) == {f"level-{first}", f"entries-{first}"}
-    services.save_self_assessment(own.client_user, own.case, {
-        first: {"level": "2", "note": "I cooked for ten years", "entry_ids": [own.entry.id]},
-        second: {"level": ""}}, language="ar")
+    services.save_self_assessment(
+        own.client_user,
+        own.case,
+        {first: {"level": "2", "note": "I cooked for ten years", "entry_ids": [own.entry.id]}, second: {"level": ""}},
+        language="ar",
+    )
     db.session.commit()
     saved = services.self_ratings(own.case)
     assert list(saved) == [first] and (saved[first].level_code, saved[first].language) == ("2", "ar")
@@ -51,16 +55,21 @@ def test_the_client_rates_themselves_on_the_scale_with_their_items(own, people):
 def test_the_self_assessment_is_kept_once_the_interview_has_started(own):
     first = outcome_ids(own.assessment)[0]
     interview_services.schedule_interview(
-        own.counsellor, own.case, teacher=own.teacher, starts_at=utcnow() - timedelta(minutes=5),
-        duration_minutes=60, place="Room 1", as_of=utcnow() - timedelta(days=7))
+        own.counsellor,
+        own.case,
+        teacher=own.teacher,
+        starts_at=utcnow() - timedelta(minutes=5),
+        duration_minutes=60,
+        place="Room 1",
+        as_of=utcnow() - timedelta(days=7),
+    )
     with pytest.raises(AssessmentError, match="Your interview has started"):
         services.save_self_assessment(own.client_user, own.case, {first: {"level": "2"}}, language="ar")
 
 
 def test_a_self_rating_is_no_source_of_evidence(own):
     first = outcome_ids(own.assessment)[0]
-    services.save_self_assessment(own.client_user, own.case, {first: {"level": "3", "entry_ids": []}},
-                                  language="ar")
+    services.save_self_assessment(own.client_user, own.case, {first: {"level": "3", "entry_ids": []}}, language="ar")
     assert services.sources_by_outcome(own.case)[first] == set()
 
 
@@ -74,19 +83,31 @@ def test_the_client_sees_the_criteria_marked_in_another_language(app, own):
     page = browser.get(f"/my/cases/{own.case.id}/self-assessment").get_data(as_text=True)
     assert '<span lang="en" dir="auto">Works on their own</span>' in page
     first = outcome_ids(own.assessment)[0]
-    response = browser.post(f"/my/cases/{own.case.id}/self-assessment", data={
-        f"level-{first}": "2", f"entries-{first}": str(own.entry.id), f"note-{first}": "طبخت عشر سنوات"})
+    response = browser.post(
+        f"/my/cases/{own.case.id}/self-assessment",
+        data={f"level-{first}": "2", f"entries-{first}": str(own.entry.id), f"note-{first}": "طبخت عشر سنوات"},
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(SelfRating.level_code).where(SelfRating.case_id == own.case.id)) == "2"
 
 
 def test_the_teacher_sees_it_at_the_interview_and_the_reconciliation(client, own, make_interview):
     first = outcome_ids(own.assessment)[0]
-    services.save_self_assessment(own.client_user, own.case, {
-        first: {"level": "3", "note": "طبخت عشر سنوات", "entry_ids": [own.entry.id]}}, language="ar")
+    services.save_self_assessment(
+        own.client_user,
+        own.case,
+        {first: {"level": "3", "note": "طبخت عشر سنوات", "entry_ids": [own.entry.id]}},
+        language="ar",
+    )
     interview = interview_services.schedule_interview(
-        own.counsellor, own.case, teacher=own.teacher, starts_at=utcnow() - timedelta(hours=1), duration_minutes=60,
-        place="Room 1", as_of=utcnow() - timedelta(days=7))
+        own.counsellor,
+        own.case,
+        teacher=own.teacher,
+        starts_at=utcnow() - timedelta(hours=1),
+        duration_minutes=60,
+        place="Room 1",
+        as_of=utcnow() - timedelta(days=7),
+    )
     db.session.commit()
     log_in(client, own.teacher)
     page = client.get(f"/interviews/{interview.id}/record").get_data(as_text=True)

@@ -36,8 +36,9 @@ def _entry(case, title="Cook at a restaurant in Aleppo"):
 def _support_every_outcome(world):
     """A portfolio item and a verified interview finding for every outcome: three sources with the tutor."""
     entry = _entry(world.case)
-    interview = Interview(case_id=world.case.id, teacher_id=world.teacher.id, starts_at=utcnow(),
-                          status=InterviewStatus.RECORDED)
+    interview = Interview(
+        case_id=world.case.id, teacher_id=world.teacher.id, starts_at=utcnow(), status=InterviewStatus.RECORDED
+    )
     for oid in outcome_ids(world.assessment):
         evidence_services.map_evidence(world.counsellor, world.case, outcome_id=oid, entry_id=entry.id)
         interview.findings.append(InterviewFinding(outcome_id=oid, result=Verification.VERIFIED))
@@ -46,6 +47,7 @@ def _support_every_outcome(world):
 
 
 # --- opening and the snapshot ----------------------------------------------------------------------------------
+
 
 def test_assessment_keeps_a_snapshot_of_the_framework_it_used(setup):
     assessment = setup.assessment
@@ -62,20 +64,29 @@ def test_assessors_must_be_three_different_people(people):
     version = build_framework()
     case = build_case(people.home, people.counsellor, version)
     placement = placement_services.create_placement(
-        people.counsellor, case, workplace=people.hotel, tutor=people.tutor, start_date=date(2026, 3, 1),
-        end_date=date(2026, 4, 1), tasks=None, units=list(version.units))
+        people.counsellor,
+        case,
+        workplace=people.hotel,
+        tutor=people.tutor,
+        start_date=date(2026, 3, 1),
+        end_date=date(2026, 4, 1),
+        tasks=None,
+        units=list(version.units),
+    )
     with pytest.raises(AssessmentError, match="role"):
         assessment_services.open_assessment(people.counsellor, placement, teacher=people.tutor)
 
 
 # --- ratings ---------------------------------------------------------------------------------------------------
 
+
 def test_level_outside_the_scale_is_refused_with_the_allowed_levels(setup):
     oid = outcome_ids(setup.assessment)[0]
     assessor = setup.assessment.assessor_in(AssessorRole.WORKPLACE_TUTOR)
     with pytest.raises(AssessmentError) as error:
-        assessment_services.save_ratings(setup.tutor, setup.assessment, {oid: {"level": "7"}},
-                                         expected_version=assessor.version)
+        assessment_services.save_ratings(
+            setup.tutor, setup.assessment, {oid: {"level": "7"}}, expected_version=assessor.version
+        )
     assert "Level 7 is not on this qualification's scale" in error.value.errors[f"level-{oid}"]
     assert "0, 1, 2, 3" in error.value.errors[f"level-{oid}"]
     assert assessor.ratings == []
@@ -85,16 +96,18 @@ def test_outcome_outside_the_case_framework_is_refused(setup):
     foreign = build_framework().units[0].outcomes[0]
     assessor = setup.assessment.assessor_in(AssessorRole.WORKPLACE_TUTOR)
     with pytest.raises(AssessmentError, match="not part of the framework"):
-        assessment_services.save_ratings(setup.tutor, setup.assessment, {foreign.id: {"level": "2"}},
-                                         expected_version=assessor.version)
+        assessment_services.save_ratings(
+            setup.tutor, setup.assessment, {foreign.id: {"level": "2"}}, expected_version=assessor.version
+        )
 
 
 def test_submitting_needs_a_declaration_every_level_and_justifications(setup):
     assessor = setup.assessment.assessor_in(AssessorRole.TEACHER)
     first, *rest = outcome_ids(setup.assessment)
     with pytest.raises(AssessmentError) as error:
-        assessment_services.save_ratings(setup.teacher, setup.assessment, {first: {"level": "2"}},
-                                         expected_version=assessor.version, submit=True)
+        assessment_services.save_ratings(
+            setup.teacher, setup.assessment, {first: {"level": "2"}}, expected_version=assessor.version, submit=True
+        )
     assert {"conflict", f"justification-{first}"} | {f"level-{oid}" for oid in rest} <= set(error.value.errors)
     assert assessor.submitted_at is None
 
@@ -112,12 +125,13 @@ def test_a_stale_rating_sheet_is_refused_and_nothing_is_overwritten(setup):
     oid = outcome_ids(assessment)[0]
     assessor = assessment.assessor_in(AssessorRole.COUNSELLOR)
     loaded_at = assessor.version
-    assessment_services.save_ratings(setup.counsellor, assessment, {oid: {"level": "3", "justification": "tab one"}},
-                                     expected_version=loaded_at)
+    assessment_services.save_ratings(
+        setup.counsellor, assessment, {oid: {"level": "3", "justification": "tab one"}}, expected_version=loaded_at
+    )
     with pytest.raises(Stale, match="Nothing was overwritten"):
-        assessment_services.save_ratings(setup.counsellor, assessment,
-                                         {oid: {"level": "1", "justification": "tab two"}},
-                                         expected_version=loaded_at)
+        assessment_services.save_ratings(
+            setup.counsellor, assessment, {oid: {"level": "1", "justification": "tab two"}}, expected_version=loaded_at
+        )
     assert assessor.rating_for(oid).level_code == "3"
 
 
@@ -129,6 +143,7 @@ def test_submitted_ratings_are_final(setup):
 
 
 # --- conflicts of interest -------------------------------------------------------------------------------------
+
 
 def test_declared_conflict_needs_a_description_and_cannot_be_withdrawn(setup):
     with pytest.raises(AssessmentError, match="Describe"):
@@ -145,16 +160,17 @@ def test_conflict_blocks_sign_off_until_another_assessor_is_assigned(reconciled,
     tutor_sheet.conflict, tutor_sheet.conflict_note = ConflictStatus.CONFLICT, "Employs the client's spouse"
     db.session.flush()
     with pytest.raises(AssessmentError, match="conflict of interest has been declared"):
-        assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                     acknowledge_thin_evidence=True)
+        assessment_services.sign_off(
+            world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+        )
 
-    assessment_services.replace_assessor(world.counsellor, assessment, AssessorRole.WORKPLACE_TUTOR,
-                                         people.other_tutor)
+    assessment_services.replace_assessor(world.counsellor, assessment, AssessorRole.WORKPLACE_TUTOR, people.other_tutor)
     assert assessment.status is AssessmentStatus.OPEN  # the joint decision rested on the replaced sheet
     submit_ratings(people.other_tutor, assessment)
     decide(world.teacher, assessment)
-    assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+    )
     assert assessment.locked
     assert tutor_sheet.replaced_at is not None and tutor_sheet.ratings  # the earlier sheet stays on record
 
@@ -165,16 +181,22 @@ def test_signer_must_have_declared_no_conflict(setup):
     teacher_sheet = setup.assessment.assessor_in(AssessorRole.TEACHER)
     oids = outcome_ids(setup.assessment)
     assessment_services.save_ratings(
-        setup.teacher, setup.assessment, {oid: {"level": "2", "justification": "ok"} for oid in oids},
-        expected_version=teacher_sheet.version, submit=False)
+        setup.teacher,
+        setup.assessment,
+        {oid: {"level": "2", "justification": "ok"} for oid in oids},
+        expected_version=teacher_sheet.version,
+        submit=False,
+    )
     teacher_sheet.submitted_at = utcnow()  # as if submitted before declarations were required
     decide(setup.teacher, setup.assessment)
     with pytest.raises(AssessmentError, match="Declare that you have no conflict"):
-        assessment_services.sign_off(setup.teacher, setup.assessment, expected_version=setup.assessment.version,
-                                     acknowledge_thin_evidence=True)
+        assessment_services.sign_off(
+            setup.teacher, setup.assessment, expected_version=setup.assessment.version, acknowledge_thin_evidence=True
+        )
 
 
 # --- reconciliation, sign-off, lock and reopen -----------------------------------------------------------------
+
 
 def test_joint_decision_waits_for_all_three(setup):
     submit_ratings(setup.counsellor, setup.assessment)
@@ -191,8 +213,14 @@ def test_disagreement_needs_a_rationale(setup):
     outcomes = {oid: {"level": "2", "result": "recognised", "rationale": ""} for oid in outcome_ids(setup.assessment)}
     units = {uid: {"level": "2", "rationale": "ok"} for uid in unit_ids(setup.assessment)}
     with pytest.raises(AssessmentError) as error:
-        assessment_services.reconcile(setup.teacher, setup.assessment, outcome_values=outcomes, unit_values=units,
-                                      participant_ids=[], expected_version=setup.assessment.version)
+        assessment_services.reconcile(
+            setup.teacher,
+            setup.assessment,
+            outcome_values=outcomes,
+            unit_values=units,
+            participant_ids=[],
+            expected_version=setup.assessment.version,
+        )
     assert set(error.value.errors) == {f"rationale-{first}"}
 
 
@@ -210,8 +238,14 @@ def test_two_deciders_saving_at_once_do_not_overwrite_each_other(reconciled):
     with pytest.raises(Stale):
         outcomes = {oid: {"level": "1", "result": "partly", "rationale": "x"} for oid in outcome_ids(assessment)}
         units = {uid: {"level": "1", "rationale": "x"} for uid in unit_ids(assessment)}
-        assessment_services.reconcile(reconciled.teacher, assessment, outcome_values=outcomes, unit_values=units,
-                                      participant_ids=[], expected_version=seen_version)
+        assessment_services.reconcile(
+            reconciled.teacher,
+            assessment,
+            outcome_values=outcomes,
+            unit_values=units,
+            participant_ids=[],
+            expected_version=seen_version,
+        )
     assert {d.level_code for d in assessment.outcome_decisions} == {"3"}
 
 
@@ -240,48 +274,83 @@ def test_sign_off_waits_for_the_placement_to_end_unless_it_ended_early(reconcile
     today = utcnow().date()
     placement.start_date, placement.end_date = today - timedelta(days=5), today + timedelta(days=6)
     with pytest.raises(AssessmentError, match="sign-off waits until its last day"):
-        assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                     acknowledge_thin_evidence=True)
+        assessment_services.sign_off(
+            world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+        )
     with pytest.raises(placement_services.PlacementError, match="why the placement ended early") as caught:
         placement_services.update_placement(
-            world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
-            tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
-            units=placement.units, ended_early_on=today, ended_early_reason=" ")
+            world.counsellor,
+            placement,
+            expected_version=placement.version,
+            workplace=world.workplace,
+            tutor=world.tutor,
+            start_date=placement.start_date,
+            end_date=placement.end_date,
+            tasks=placement.tasks,
+            units=placement.units,
+            ended_early_on=today,
+            ended_early_reason=" ",
+        )
     assert caught.value.field == "ended_early_reason"
     with pytest.raises(placement_services.PlacementError, match="once it has happened"):
         placement_services.update_placement(
-            world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
-            tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
-            units=placement.units, ended_early_on=today + timedelta(days=1), ended_early_reason="Workplace closed")
+            world.counsellor,
+            placement,
+            expected_version=placement.version,
+            workplace=world.workplace,
+            tutor=world.tutor,
+            start_date=placement.start_date,
+            end_date=placement.end_date,
+            tasks=placement.tasks,
+            units=placement.units,
+            ended_early_on=today + timedelta(days=1),
+            ended_early_reason="Workplace closed",
+        )
     placement_services.update_placement(
-        world.counsellor, placement, expected_version=placement.version, workplace=world.workplace,
-        tutor=world.tutor, start_date=placement.start_date, end_date=placement.end_date, tasks=placement.tasks,
-        units=placement.units, ended_early_on=today, ended_early_reason="The kitchen closed for renovation")
+        world.counsellor,
+        placement,
+        expected_version=placement.version,
+        workplace=world.workplace,
+        tutor=world.tutor,
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        tasks=placement.tasks,
+        units=placement.units,
+        ended_early_on=today,
+        ended_early_reason="The kitchen closed for renovation",
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "placement_updated"))
     assert entry.changes["ended_early_reason"] == [None, "The kitchen closed for renovation"]
-    assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+    )
     assert assessment.status is AssessmentStatus.SIGNED_OFF
 
 
 def test_only_the_teacher_signs_off(reconciled):
     with pytest.raises(AssessmentError, match="Only the teacher"):
-        assessment_services.sign_off(reconciled.counsellor, reconciled.assessment,
-                                     expected_version=reconciled.assessment.version, acknowledge_thin_evidence=True)
+        assessment_services.sign_off(
+            reconciled.counsellor,
+            reconciled.assessment,
+            expected_version=reconciled.assessment.version,
+            acknowledge_thin_evidence=True,
+        )
 
 
 def test_sign_off_locks_and_reopening_keeps_both_in_the_history(reconciled):
     world, assessment = reconciled, reconciled.assessment
-    assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+    )
     with pytest.raises(AssessmentError, match="signed off"):
         decide(world.teacher, assessment, level="3")
     with pytest.raises(AssessmentError, match="signed off"):
         assessment_services.replace_assessor(world.counsellor, assessment, AssessorRole.TEACHER, world.teacher)
     with pytest.raises(AssessmentError, match="reason"):
         assessment_services.reopen(world.counsellor, assessment, reason=" ", expected_version=assessment.version)
-    assessment_services.reopen(world.counsellor, assessment, reason="Unit 2 level was mistyped",
-                               expected_version=assessment.version)
+    assessment_services.reopen(
+        world.counsellor, assessment, reason="Unit 2 level was mistyped", expected_version=assessment.version
+    )
     assert assessment.status is AssessmentStatus.REOPENED and not assessment.locked
     kinds = [(e.kind, e.reason) for e in assessment.events]
     assert ("signed_off", None) in kinds and ("reopened", "Unit 2 level was mistyped") in kinds
@@ -291,31 +360,42 @@ def test_sign_off_locks_and_reopening_keeps_both_in_the_history(reconciled):
 
 def test_confirmation_of_every_assessment_moves_the_case_to_certification(reconciled):
     world, assessment = reconciled, reconciled.assessment
-    assessment_services.sign_off(world.teacher, assessment, expected_version=assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, assessment, expected_version=assessment.version, acknowledge_thin_evidence=True
+    )
     assert world.case.stage is Stage.ASSESSMENT
     with pytest.raises(AssessmentError, match="Only the counsellor"):
         assessment_services.confirm(world.teacher, assessment, expected_version=assessment.version)
     assessment_services.confirm(world.counsellor, assessment, expected_version=assessment.version)
     assert world.case.stage is Stage.CERTIFICATION
-    moved = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "case_stage_moved",
-                                                       AuditEntry.object_id == world.case.id))
+    moved = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "case_stage_moved", AuditEntry.object_id == world.case.id)
+    )
     assert moved.changes["stage"] == ["assessment", "certification"]
 
 
 def test_case_waits_while_another_assessment_is_open(reconciled, people):
     world = reconciled
     second = placement_services.create_placement(
-        world.counsellor, world.case, workplace=people.hotel, tutor=people.other_tutor, start_date=date(2026, 5, 1),
-        end_date=date(2026, 5, 30), tasks=None, units=[world.version.units[0]])
+        world.counsellor,
+        world.case,
+        workplace=people.hotel,
+        tutor=people.other_tutor,
+        start_date=date(2026, 5, 1),
+        end_date=date(2026, 5, 30),
+        tasks=None,
+        units=[world.version.units[0]],
+    )
     assessment_services.open_assessment(world.counsellor, second, teacher=people.other_teacher)
-    assessment_services.sign_off(world.teacher, world.assessment, expected_version=world.assessment.version,
-                                 acknowledge_thin_evidence=True)
+    assessment_services.sign_off(
+        world.teacher, world.assessment, expected_version=world.assessment.version, acknowledge_thin_evidence=True
+    )
     assessment_services.confirm(world.counsellor, world.assessment, expected_version=world.assessment.version)
     assert world.case.stage is Stage.ASSESSMENT
 
 
 # --- results, gap plan -----------------------------------------------------------------------------------------
+
 
 def test_signed_off_results_are_plain_data_from_the_snapshot(reconciled):
     world, assessment = reconciled, reconciled.assessment
@@ -337,7 +417,10 @@ def test_signed_off_results_are_plain_data_from_the_snapshot(reconciled):
     assert outcome["result_label"]["en"] == "Recognised"
     assert set(outcome["shown_by"]) == {"interview", "observation", "portfolio"}
     assert {(a["role"], a["name"]) for a in results["assessors"]} == {
-        ("counsellor", world.counsellor.name), ("teacher", world.teacher.name), ("workplace_tutor", world.tutor.name)}
+        ("counsellor", world.counsellor.name),
+        ("teacher", world.teacher.name),
+        ("workplace_tutor", world.tutor.name),
+    }
     tutor = next(a for a in results["assessors"] if a["role"] == "workplace_tutor")
     assert tutor["organisation"] == world.workplace.name
     decision = results["decisions"][0]
@@ -348,8 +431,14 @@ def test_signed_off_results_are_plain_data_from_the_snapshot(reconciled):
 def test_outcomes_not_recognised_make_the_gap_plan(setup):
     for user in (setup.counsellor, setup.teacher, setup.tutor):
         submit_ratings(user, setup.assessment, level="1")
-    decide(setup.teacher, setup.assessment, level="1", result="partly", gap_what="Food hygiene",
-           gap_where="Savonia, hygiene passport course")
+    decide(
+        setup.teacher,
+        setup.assessment,
+        level="1",
+        result="partly",
+        gap_what="Food hygiene",
+        gap_where="Savonia, hygiene passport course",
+    )
     items = assessment_services.gap_plan(setup.assessment)
     assert len(items) == len(outcome_ids(setup.assessment))
     assert items[0]["decision"].gap_where == "Savonia, hygiene passport course"
@@ -358,6 +447,7 @@ def test_outcomes_not_recognised_make_the_gap_plan(setup):
 
 
 # --- evidence mapping and triangulation ------------------------------------------------------------------------
+
 
 def test_mapping_refuses_foreign_outcomes_items_and_duplicates(setup, people):
     case = setup.case
@@ -376,14 +466,16 @@ def test_mapping_refuses_foreign_outcomes_items_and_duplicates(setup, people):
 
 def test_a_file_can_be_mapped_beside_its_entry(setup):
     entry = _entry(setup.case)
-    evidence_file = EvidenceFile(entry_id=entry.id, digest="a" * 64, filename="certificate.pdf",
-                                 media_type="application/pdf", size=10)
+    evidence_file = EvidenceFile(
+        entry_id=entry.id, digest="a" * 64, filename="certificate.pdf", media_type="application/pdf", size=10
+    )
     db.session.add(evidence_file)
     db.session.flush()
     oid = outcome_ids(setup.assessment)[0]
     evidence_services.map_evidence(setup.counsellor, setup.case, outcome_id=oid, entry_id=entry.id)
-    link = evidence_services.map_evidence(setup.counsellor, setup.case, outcome_id=oid, entry_id=entry.id,
-                                          file_id=evidence_file.id)
+    link = evidence_services.map_evidence(
+        setup.counsellor, setup.case, outcome_id=oid, entry_id=entry.id, file_id=evidence_file.id
+    )
     assert link.file.filename == "certificate.pdf"
 
 
@@ -391,12 +483,19 @@ def test_triangulation_counts_independent_kinds_of_evidence(setup):
     first, second, *_ = outcome_ids(setup.assessment)
     entry = _entry(setup.case)
     evidence_services.map_evidence(setup.counsellor, setup.case, outcome_id=first, entry_id=entry.id)
-    evidence_services.map_evidence(setup.counsellor, setup.case, outcome_id=first,
-                                   entry_id=_entry(setup.case, "Second item").id)
-    interview = Interview(case_id=setup.case.id, teacher_id=setup.teacher.id, starts_at=utcnow(),
-                          status=InterviewStatus.RECORDED,
-                          findings=[InterviewFinding(outcome_id=first, result=Verification.PARTLY),
-                                    InterviewFinding(outcome_id=second, result=Verification.NOT_VERIFIED)])
+    evidence_services.map_evidence(
+        setup.counsellor, setup.case, outcome_id=first, entry_id=_entry(setup.case, "Second item").id
+    )
+    interview = Interview(
+        case_id=setup.case.id,
+        teacher_id=setup.teacher.id,
+        starts_at=utcnow(),
+        status=InterviewStatus.RECORDED,
+        findings=[
+            InterviewFinding(outcome_id=first, result=Verification.PARTLY),
+            InterviewFinding(outcome_id=second, result=Verification.NOT_VERIFIED),
+        ],
+    )
     db.session.add(interview)
     submit_ratings(setup.tutor, setup.assessment, level="2", **{f"o{second}": "0"})
     rows = {row.outcome.id: row for _unit, rows in evidence_services.triangulation(setup.case) for row in rows}

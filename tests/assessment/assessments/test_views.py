@@ -34,18 +34,22 @@ def _decision_form(assessment, version, level="2", rationale="Agreed together"):
 
 # --- the tutor's sheet -----------------------------------------------------------------------------------------
 
+
 def test_tutor_rates_on_the_phone_screen_and_a_wrong_level_keeps_the_input(client, setup):
     log_in(client, setup.tutor)
     page = client.get(f"/assessments/{setup.assessment.id}/rate").get_data(as_text=True)
     assert 'name="viewport"' in page and "Outcome 1.1" in page and "Works on their own" in page
-    response = client.post(f"/assessments/{setup.assessment.id}/rate",
-                           data=_rating_form(setup.assessment, level="9", justification="Plates neatly"))
+    response = client.post(
+        f"/assessments/{setup.assessment.id}/rate",
+        data=_rating_form(setup.assessment, level="9", justification="Plates neatly"),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Level 9 is not on this qualification&#39;s scale" in page and "Plates neatly" in page
 
-    response = client.post(f"/assessments/{setup.assessment.id}/rate",
-                           data=_rating_form(setup.assessment, action="submit", conflict="no"))
+    response = client.post(
+        f"/assessments/{setup.assessment.id}/rate", data=_rating_form(setup.assessment, action="submit", conflict="no")
+    )
     assert response.status_code == 302
     sheet = db.session.get(Assessment, setup.assessment.id).assessor_in(AssessorRole.WORKPLACE_TUTOR)
     assert sheet.submitted_at is not None and sheet.conflict is ConflictStatus.NO_CONFLICT
@@ -56,8 +60,9 @@ def test_tutor_rating_before_the_placement_starts_is_refused_with_the_input_kept
     setup.placement.end_date = utcnow().date() + timedelta(days=13)
     db.session.commit()
     log_in(client, setup.tutor)
-    response = client.post(f"/assessments/{setup.assessment.id}/rate",
-                           data=_rating_form(setup.assessment, justification="Plates neatly"))
+    response = client.post(
+        f"/assessments/{setup.assessment.id}/rate", data=_rating_form(setup.assessment, justification="Plates neatly")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "ratings can be recorded from that day on" in page and "Plates neatly" in page
@@ -79,8 +84,10 @@ def test_others_levels_are_hidden_until_one_has_submitted(client, setup):
 def test_tutor_declaring_a_conflict_blocks_sign_off_on_the_assessment_page(app, setup):
     tutor, client = app.test_client(), app.test_client()
     log_in(tutor, setup.tutor)
-    response = tutor.post(f"/assessments/{setup.assessment.id}/rate", data=_rating_form(
-        setup.assessment, conflict="yes", conflict_note="The client is my brother-in-law"))
+    response = tutor.post(
+        f"/assessments/{setup.assessment.id}/rate",
+        data=_rating_form(setup.assessment, conflict="yes", conflict_note="The client is my brother-in-law"),
+    )
     assert response.status_code == 302
     log_in(client, setup.counsellor)
     page = client.get(f"/assessments/{setup.assessment.id}").get_data(as_text=True)
@@ -88,6 +95,7 @@ def test_tutor_declaring_a_conflict_blocks_sign_off_on_the_assessment_page(app, 
 
 
 # --- reconciliation, concurrency, sign-off, lock and reopen ----------------------------------------------------
+
 
 def test_two_deciders_at_once_the_second_gets_a_message_and_keeps_their_input(app, setup):
     for user in (setup.counsellor, setup.teacher, setup.tutor):
@@ -100,8 +108,9 @@ def test_two_deciders_at_once_the_second_gets_a_message_and_keeps_their_input(ap
     version = re.search(r'name="version" type="hidden" value="(\d+)"', counsellor.get(url).get_data(as_text=True))
     assert teacher.get(url).status_code == 200
     assert counsellor.post(url, data=_decision_form(setup.assessment, version.group(1), level="3")).status_code == 302
-    response = teacher.post(url, data=_decision_form(setup.assessment, version.group(1), level="2",
-                                                     rationale="The teacher's own wording"))
+    response = teacher.post(
+        url, data=_decision_form(setup.assessment, version.group(1), level="2", rationale="The teacher's own wording")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Someone else saved this assessment" in page and "The teacher&#39;s own wording" in page
@@ -123,16 +132,17 @@ def test_teacher_signs_off_then_it_is_locked_and_a_correction_reopens_it(client,
 
     page = client.get(f"/assessments/{assessment_id}/reconcile").get_data(as_text=True)
     assert "Record the joint decision" not in page
-    response = client.post(f"/assessments/{assessment_id}/reconcile",
-                           data=_decision_form(assessment, assessment.version, level="3"))
+    response = client.post(
+        f"/assessments/{assessment_id}/reconcile", data=_decision_form(assessment, assessment.version, level="3")
+    )
     assert "signed off" in response.get_data(as_text=True)
     assert response.status_code == 400
 
-    response = client.post(f"/assessments/{assessment_id}/reopen", data={"version": assessment.version,
-                                                                          "reason": ""})
+    response = client.post(f"/assessments/{assessment_id}/reopen", data={"version": assessment.version, "reason": ""})
     assert response.status_code == 400
-    response = client.post(f"/assessments/{assessment_id}/reopen",
-                           data={"version": assessment.version, "reason": "Unit 2 level was wrong"})
+    response = client.post(
+        f"/assessments/{assessment_id}/reopen", data={"version": assessment.version, "reason": "Unit 2 level was wrong"}
+    )
     assert response.status_code == 302
     page = client.get(f"/assessments/{assessment_id}").get_data(as_text=True)
     assert "signed off" in page and "reopened for a correction" in page and "Unit 2 level was wrong" in page
@@ -145,8 +155,7 @@ def test_counsellor_confirms_and_the_case_moves_to_certification(app, reconciled
     teacher.post(f"/assessments/{assessment.id}/sign-off", data={"version": assessment.version, "acknowledge": "y"})
     log_in(client, reconciled.counsellor)
     assessment = db.session.get(Assessment, reconciled.assessment.id)
-    assert client.post(f"/assessments/{assessment.id}/confirm",
-                       data={"version": assessment.version}).status_code == 302
+    assert client.post(f"/assessments/{assessment.id}/confirm", data={"version": assessment.version}).status_code == 302
     assert db.session.get(Assessment, assessment.id).case.stage.value == "certification"
 
 
@@ -163,13 +172,15 @@ def test_gap_plan_is_printable_and_can_be_handed_to_a_provider(client, setup, pe
     assert client.post(f"/assessments/{setup.assessment.id}/reconcile", data=data).status_code == 302
     page = client.get(f"/assessments/{setup.assessment.id}/gap-plan").get_data(as_text=True)
     assert "Food hygiene" in page and "Hygiene passport course" in page and 'class="no-print"' in page
-    response = client.post(f"/assessments/{setup.assessment.id}/gap-plan/handover",
-                           data={"provider_id": people.college.id})
+    response = client.post(
+        f"/assessments/{setup.assessment.id}/gap-plan/handover", data={"provider_id": people.college.id}
+    )
     assert response.status_code == 302
     assert people.college.name in client.get(f"/assessments/{setup.assessment.id}/gap-plan").get_data(as_text=True)
 
 
 # --- evidence map, triangulation, panels -----------------------------------------------------------------------
+
 
 def test_teacher_maps_a_portfolio_item_and_the_coverage_shows_it(client, setup):
     entry = PortfolioEntry(case_id=setup.case.id, section=Section.WORK, title="Cook in Aleppo", language="fi")
@@ -177,15 +188,18 @@ def test_teacher_maps_a_portfolio_item_and_the_coverage_shows_it(client, setup):
     db.session.commit()
     log_in(client, setup.teacher)
     first = outcome_ids(setup.assessment)[0]
-    assert "0 of 4 learning outcomes have evidence" in client.get(
-        f"/cases/{setup.case.id}/evidence-map").get_data(as_text=True)
-    response = client.post(f"/cases/{setup.case.id}/evidence-map", data={"outcome_id": first,
-                                                                          "item": f"entry:{entry.id}"})
+    assert "0 of 4 learning outcomes have evidence" in client.get(f"/cases/{setup.case.id}/evidence-map").get_data(
+        as_text=True
+    )
+    response = client.post(
+        f"/cases/{setup.case.id}/evidence-map", data={"outcome_id": first, "item": f"entry:{entry.id}"}
+    )
     assert response.status_code == 302
     page = client.get(f"/cases/{setup.case.id}/evidence-map").get_data(as_text=True)
     assert "1 of 4 learning outcomes have evidence" in page and "Cook in Aleppo" in page
-    response = client.post(f"/cases/{setup.case.id}/evidence-map", data={"outcome_id": first,
-                                                                          "item": f"entry:{entry.id}"})
+    response = client.post(
+        f"/cases/{setup.case.id}/evidence-map", data={"outcome_id": first, "item": f"entry:{entry.id}"}
+    )
     assert response.status_code == 400 and "already mapped" in response.get_data(as_text=True)
     page = client.get(f"/cases/{setup.case.id}/triangulation").get_data(as_text=True)
     assert "Cook in Aleppo" in page and "Fewer than two sources" in page
@@ -207,15 +221,26 @@ def test_open_assessment_through_the_placement_page(client, people):
     version = build_framework()
     case = build_case(people.home, people.counsellor, version)
     placement = placement_services.create_placement(
-        people.counsellor, case, workplace=people.hotel, tutor=people.tutor, start_date=utcnow().date(),
-        end_date=utcnow().date(), tasks=None, units=list(version.units))
+        people.counsellor,
+        case,
+        workplace=people.hotel,
+        tutor=people.tutor,
+        start_date=utcnow().date(),
+        end_date=utcnow().date(),
+        tasks=None,
+        units=list(version.units),
+    )
     db.session.commit()
     log_in(client, people.counsellor)
-    response = client.post(f"/placements/{placement.id}/assessments/new",
-                           data={"counsellor_id": people.counsellor.id, "teacher_id": people.teacher.id})
+    response = client.post(
+        f"/placements/{placement.id}/assessments/new",
+        data={"counsellor_id": people.counsellor.id, "teacher_id": people.teacher.id},
+    )
     assert response.status_code == 302
     assessment = db.session.scalar(select(Assessment).where(Assessment.placement_id == placement.id))
     assert {a.role: a.user_id for a in assessment.assessors} == {
-        AssessorRole.COUNSELLOR: people.counsellor.id, AssessorRole.TEACHER: people.teacher.id,
-        AssessorRole.WORKPLACE_TUTOR: people.tutor.id}
+        AssessorRole.COUNSELLOR: people.counsellor.id,
+        AssessorRole.TEACHER: people.teacher.id,
+        AssessorRole.WORKPLACE_TUTOR: people.tutor.id,
+    }
     assert assessment.framework_snapshot["version_id"] == version.id

@@ -45,11 +45,21 @@ def build_world(world):
     world.foreign_interview_case = case("foreign")
     starts_at = (utcnow() + timedelta(days=3)).replace(microsecond=0)
     world.own_interview = interview_services.schedule_interview(
-        admin, world.interview_case, teacher=world.users["teacher"], starts_at=starts_at, duration_minutes=60,
-        place="Room 1")
+        admin,
+        world.interview_case,
+        teacher=world.users["teacher"],
+        starts_at=starts_at,
+        duration_minutes=60,
+        place="Room 1",
+    )
     world.foreign_interview = interview_services.schedule_interview(
-        admin, world.foreign_interview_case, teacher=world.other_users["teacher"], starts_at=starts_at,
-        duration_minutes=60, place="Room 2")
+        admin,
+        world.foreign_interview_case,
+        teacher=world.other_users["teacher"],
+        starts_at=starts_at,
+        duration_minutes=60,
+        place="Room 2",
+    )
     world.feed_token = interview_services.issue_calendar_token(world.users["teacher"])
 
 
@@ -63,23 +73,43 @@ def _variants(endpoint, method, params, own, foreign, missing, data=lambda w, r:
 
 
 def _case(w, which):
-    return {"case_id": {"own": lambda: w.interview_case.id, "foreign": lambda: w.foreign_interview_case.id,
-                        "missing": lambda: MISSING_ID}[which]()}
+    return {
+        "case_id": {
+            "own": lambda: w.interview_case.id,
+            "foreign": lambda: w.foreign_interview_case.id,
+            "missing": lambda: MISSING_ID,
+        }[which]()
+    }
 
 
 def _interview(w, which):
-    return {"interview_id": {"own": lambda: w.own_interview.id, "foreign": lambda: w.foreign_interview.id,
-                             "missing": lambda: MISSING_ID}[which]()}
+    return {
+        "interview_id": {
+            "own": lambda: w.own_interview.id,
+            "foreign": lambda: w.foreign_interview.id,
+            "missing": lambda: MISSING_ID,
+        }[which]()
+    }
 
 
 def _version(w, which):
-    return {"version_id": {"own": lambda: w.published_version.id, "foreign": lambda: w.draft_version.id,
-                           "missing": lambda: MISSING_ID}[which]()}
+    return {
+        "version_id": {
+            "own": lambda: w.published_version.id,
+            "foreign": lambda: w.draft_version.id,
+            "missing": lambda: MISSING_ID,
+        }[which]()
+    }
 
 
 def _draft(w, which):
-    return {"version_id": {"own": lambda: w.draft_version.id, "foreign": lambda: w.published_version.id,
-                           "missing": lambda: MISSING_ID}[which]()}
+    return {
+        "version_id": {
+            "own": lambda: w.draft_version.id,
+            "foreign": lambda: w.published_version.id,
+            "missing": lambda: MISSING_ID,
+        }[which]()
+    }
 
 
 def _unit(w, which):
@@ -128,47 +158,66 @@ ROUTES = [
     Access("assessment.edit_unit", "GET", MANAGE, params=lambda w, r: _unit(w, "own"), variant="own"),
     Access("assessment.edit_unit", "GET", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"), variant="missing"),
     Access("assessment.edit_unit", "POST", MANAGE, params=lambda w, r: _unit(w, "own"), variant="own"),
-    Access("assessment.edit_unit", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"),
-           variant="missing"),
+    Access("assessment.edit_unit", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"), variant="missing"),
     Access("assessment.add_outcome", "POST", MANAGE, params=lambda w, r: _unit(w, "own"), variant="own"),
-    Access("assessment.add_outcome", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"),
-           variant="missing"),
+    Access(
+        "assessment.add_outcome", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"), variant="missing"
+    ),
     Access("assessment.edit_outcome", "GET", MANAGE, params=lambda w, r: _outcome(w, "own"), variant="own"),
-    Access("assessment.edit_outcome", "GET", MANAGE_MISSING, params=lambda w, r: _outcome(w, "missing"),
-           variant="missing"),
+    Access(
+        "assessment.edit_outcome", "GET", MANAGE_MISSING, params=lambda w, r: _outcome(w, "missing"), variant="missing"
+    ),
     Access("assessment.edit_outcome", "POST", MANAGE, params=lambda w, r: _outcome(w, "own"), variant="own"),
-    Access("assessment.edit_outcome", "POST", MANAGE_MISSING, params=lambda w, r: _outcome(w, "missing"),
-           variant="missing"),
+    Access(
+        "assessment.edit_outcome", "POST", MANAGE_MISSING, params=lambda w, r: _outcome(w, "missing"), variant="missing"
+    ),
     # interviews and the case's target qualification
     *_variants("assessment.case_interviews", "GET", _case, CASE_READ_OWN, CASE_READ_FOREIGN, CASE_READ_MISSING),
-    *_variants("assessment.set_target_qualification", "POST", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN,
-               SCHEDULE_MISSING, data=lambda w, r: {"version_id": w.published_version.id}),
+    *_variants(
+        "assessment.set_target_qualification",
+        "POST",
+        _case,
+        SCHEDULE_OWN,
+        SCHEDULE_FOREIGN,
+        SCHEDULE_MISSING,
+        data=lambda w, r: {"version_id": w.published_version.id},
+    ),
     *_variants("assessment.schedule_interview", "GET", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     *_variants("assessment.schedule_interview", "POST", _case, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     *_variants("assessment.interview", "GET", _interview, INTERVIEW_OWN, INTERVIEW_FOREIGN, CASE_READ_MISSING),
-    *_variants("assessment.reschedule_interview", "GET", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,
-               SCHEDULE_MISSING),
-    *_variants("assessment.reschedule_interview", "POST", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN,
-               SCHEDULE_MISSING),
+    *_variants("assessment.reschedule_interview", "GET", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
+    *_variants("assessment.reschedule_interview", "POST", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     *_variants("assessment.record_interview", "GET", _interview, RECORD_OWN, RECORD_OTHER, RECORD_OTHER),
     *_variants("assessment.record_interview", "POST", _interview, RECORD_OWN, RECORD_OTHER, RECORD_OTHER),
     *_variants("assessment.interview_ics", "GET", _interview, ICS_OWN, ICS_FOREIGN, ICS_MISSING),
     Access("assessment.my_interviews", "GET", expect(["teacher"])),
     Access("assessment.calendar_settings", "GET", SIGNED_IN_ONLY),
-    Access("assessment.calendar_feed", "GET", PUBLIC, params=lambda w, r: {"token": w.feed_token},
-           variant="valid token"),
-    Access("assessment.calendar_feed", "GET", expect(anonymous=NOT_FOUND, other=NOT_FOUND),
-           params=lambda w, r: {"token": "not-a-real-token"}, variant="unknown token"),
+    Access(
+        "assessment.calendar_feed", "GET", PUBLIC, params=lambda w, r: {"token": w.feed_token}, variant="valid token"
+    ),
+    Access(
+        "assessment.calendar_feed",
+        "GET",
+        expect(anonymous=NOT_FOUND, other=NOT_FOUND),
+        params=lambda w, r: {"token": "not-a-real-token"},
+        variant="unknown token",
+    ),
     Access("assessment.issue_calendar", "POST", SIGNED_IN_ONLY),
     Access("assessment.revoke_calendar", "POST", SIGNED_IN_ONLY),
     # Last, as they change the world: without the version from the page, cancelling is refused.
     *_variants("assessment.cancel_interview", "POST", _interview, SCHEDULE_OWN, SCHEDULE_FOREIGN, SCHEDULE_MISSING),
     Access("assessment.delete_outcome", "POST", MANAGE, params=lambda w, r: _outcome(w, "own"), variant="own"),
-    Access("assessment.delete_outcome", "POST", MANAGE_MISSING, params=lambda w, r: _outcome(w, "missing"),
-           variant="missing"),
+    Access(
+        "assessment.delete_outcome",
+        "POST",
+        MANAGE_MISSING,
+        params=lambda w, r: _outcome(w, "missing"),
+        variant="missing",
+    ),
     Access("assessment.delete_unit", "POST", MANAGE, params=lambda w, r: _unit(w, "own"), variant="own"),
-    Access("assessment.delete_unit", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"),
-           variant="missing"),
+    Access(
+        "assessment.delete_unit", "POST", MANAGE_MISSING, params=lambda w, r: _unit(w, "missing"), variant="missing"
+    ),
     *_variants("assessment.new_draft", "POST", _version, MANAGE, MANAGE, MANAGE_MISSING),
     *_variants("assessment.publish_version", "POST", _draft, MANAGE, MANAGE, MANAGE_MISSING),
     *_variants("assessment.delete_draft", "POST", _draft, MANAGE, MANAGE, MANAGE_MISSING),

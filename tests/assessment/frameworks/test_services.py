@@ -28,7 +28,9 @@ def test_scales_load_once_with_the_non_passing_level_first(app):
     assert vocational.levels[5].label["en"] == "Excellent 5"
     assert [level.code for level in services.scale_by_code("t1-h2-k3").levels] == ["T1", "H2", "K3"]
     assert {level.code: level.passing for level in services.scale_by_code("pass-fail").levels} == {
-        "fail": False, "pass": True}
+        "fail": False,
+        "pass": True,
+    }
     assert len(db.session.scalars(select(AssessmentScale)).all()) == 3
 
 
@@ -53,7 +55,8 @@ def test_export_then_import_gives_the_same_document_as_a_new_draft(scales):
     second = services.import_framework(None, exported)
     assert (second.framework_id, second.number, second.status) == (first.framework_id, 2, VersionStatus.DRAFT)
     assert {k: v for k, v in services.export_document(second).items() if k not in ("version", "status")} == {
-        k: v for k, v in json.loads(exported).items() if k not in ("version", "status")}
+        k: v for k, v in json.loads(exported).items() if k not in ("version", "status")
+    }
 
 
 def test_invalid_json_is_reported_with_line_and_column(scales):
@@ -139,8 +142,13 @@ def test_published_versions_are_not_changed_but_copied_into_a_draft(make_version
         services.update_outcome(None, published.units[0].outcomes[0], code="X", text={"en": "x"}, criteria={})
     draft = services.start_new_draft(None, published)
     assert services.start_new_draft(None, published) is draft  # one open draft at a time
-    services.update_outcome(None, draft.units[0].outcomes[0], code="U1.1", text={"en": "changed"},
-                            criteria={"5": {"en": "excellently"}, "1": {}})
+    services.update_outcome(
+        None,
+        draft.units[0].outcomes[0],
+        code="U1.1",
+        text={"en": "changed"},
+        criteria={"5": {"en": "excellently"}, "1": {}},
+    )
     services.publish_version(None, draft)
     db.session.commit()
     assert published.status == VersionStatus.RETIRED
@@ -159,8 +167,13 @@ def test_a_version_is_in_use_once_a_case_or_finding_rests_on_it(make_version, ma
     from assessment.interviews import services as interview_services
 
     interview = make_interview(case, teacher, starts_in=timedelta(hours=-1))
-    interview_services.record_interview(teacher, interview, interview.version, next_steps={},
-                                        findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+    interview_services.record_interview(
+        teacher,
+        interview,
+        interview.version,
+        next_steps={},
+        findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")},
+    )
     db.session.commit()
     other = make_version(framework_document("OTHER"))
     with pytest.raises(services.FrameworkError, match="findings"):
@@ -169,8 +182,9 @@ def test_a_version_is_in_use_once_a_case_or_finding_rests_on_it(make_version, ma
 
 
 def test_publishing_needs_units_with_outcomes(scales):
-    version = services.create_framework(None, code="NEW", name={"fi": "Uusi"},
-                                        scale=services.scale_by_code("pass-fail"))
+    version = services.create_framework(
+        None, code="NEW", name={"fi": "Uusi"}, scale=services.scale_by_code("pass-fail")
+    )
     with pytest.raises(services.FrameworkError, match="unit"):
         services.publish_version(None, version)
     unit = services.add_unit(None, version, code="A", name={"fi": "A"})
@@ -182,8 +196,9 @@ def test_publishing_needs_units_with_outcomes(scales):
 
 
 def test_draft_edits_refuse_duplicate_codes_and_texts_without_a_main_language(scales):
-    version = services.create_framework(None, code="NEW", name={"fi": "Uusi"},
-                                        scale=services.scale_by_code("fi-vocational-1-5"))
+    version = services.create_framework(
+        None, code="NEW", name={"fi": "Uusi"}, scale=services.scale_by_code("fi-vocational-1-5")
+    )
     services.add_unit(None, version, code="A", name={"fi": "A"})
     with pytest.raises(services.FrameworkError) as caught:
         services.add_unit(None, version, code="A", name={"fi": "B"})

@@ -16,10 +16,14 @@ def html(response) -> str:
 
 # --- frameworks ------------------------------------------------------------------------------------------------
 
+
 def test_admin_imports_a_framework_file_as_a_draft(client, login, make_user, scales):
     login(make_user(Role.ADMIN))
-    response = client.post("/frameworks/import", data={"file": (io.BytesIO(sample_text().encode()), "c.json")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/frameworks/import",
+        data={"file": (io.BytesIO(sample_text().encode()), "c.json")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     version = db.session.scalar(select(FrameworkVersion))
     assert (version.framework.code, version.status) == ("fi-vq-restaurant-catering", VersionStatus.DRAFT)
@@ -32,8 +36,11 @@ def test_a_broken_file_is_refused_with_every_problem_located(client, login, make
     doc = framework_document(scale="nope")
     doc["units"][1]["outcomes"][0]["text"]["fi"] = ""
     text = json.dumps(doc, indent=2)
-    response = client.post("/frameworks/import", data={"file": (io.BytesIO(text.encode()), "broken.json")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/frameworks/import",
+        data={"file": (io.BytesIO(text.encode()), "broken.json")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     page = html(response)
     scale_line = text.splitlines().index('  "scale": "nope",') + 1
@@ -45,19 +52,29 @@ def test_a_broken_file_is_refused_with_every_problem_located(client, login, make
 def test_admin_builds_a_framework_in_the_ui_and_publishes_it(client, login, make_user, scales):
     login(make_user(Role.ADMIN))
     scale = framework_services.scale_by_code("fi-vocational-1-5")
-    response = client.post("/frameworks/new", data={"code": "fi-vq-test", "name_fi": "Testi", "name_en": "Test",
-                                                    "scale_id": scale.id})
+    response = client.post(
+        "/frameworks/new", data={"code": "fi-vq-test", "name_fi": "Testi", "name_en": "Test", "scale_id": scale.id}
+    )
     assert response.status_code == 302
     version = db.session.scalar(select(FrameworkVersion))
-    response = client.post(f"/frameworks/versions/{version.id}/units",
-                           data={"code": "T1", "name_en": "Serving", "credits": "20"})
+    response = client.post(
+        f"/frameworks/versions/{version.id}/units", data={"code": "T1", "name_en": "Serving", "credits": "20"}
+    )
     assert response.status_code == 302
     unit = db.session.scalar(select(FrameworkVersion)).units[0]
     response = client.post(f"/frameworks/units/{unit.id}/outcomes", data={"code": "T1.1", "text_en": "serves food"})
     assert response.status_code == 302
     outcome_url = response.headers["Location"]
-    response = client.post(outcome_url, data={"code": "T1.1", "text_en": "serves food", "text_sv": "serverar mat",
-                                              "criterion_1_en": "with help", "criterion_5_fi": "sujuvasti"})
+    response = client.post(
+        outcome_url,
+        data={
+            "code": "T1.1",
+            "text_en": "serves food",
+            "text_sv": "serverar mat",
+            "criterion_1_en": "with help",
+            "criterion_5_fi": "sujuvasti",
+        },
+    )
     assert response.status_code == 302
     client.post(f"/frameworks/versions/{version.id}/publish")
     version = db.session.get(FrameworkVersion, version.id)

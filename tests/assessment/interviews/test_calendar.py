@@ -35,17 +35,29 @@ def test_times_are_written_in_utc():
 
 def test_a_calendar_has_the_required_properties_and_crlf_lines():
     start = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-    event = CalendarEvent(uid="interview-1@isok.example", starts_at=start, ends_at=start + timedelta(hours=1),
-                          summary="Interview, room 2; floor 1", description="Line one\nLine two " + "x" * 80,
-                          sequence=3)
+    event = CalendarEvent(
+        uid="interview-1@isok.example",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        summary="Interview, room 2; floor 1",
+        description="Line one\nLine two " + "x" * 80,
+        sequence=3,
+    )
     text = calendar([event], now=datetime(2025, 5, 1, tzinfo=UTC))
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     lines = unfold(text)
     assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
     assert "PRODID:-//isok//interviews//EN" in lines
-    for expected in ("UID:interview-1@isok.example", "DTSTAMP:20250501T000000Z", "DTSTART:20250602T090000Z",
-                     "DTEND:20250602T100000Z", "SEQUENCE:3", "SUMMARY:Interview\\, room 2\\; floor 1",
-                     "STATUS:CONFIRMED", "DESCRIPTION:Line one\\nLine two " + "x" * 80):
+    for expected in (
+        "UID:interview-1@isok.example",
+        "DTSTAMP:20250501T000000Z",
+        "DTSTART:20250602T090000Z",
+        "DTEND:20250602T100000Z",
+        "SEQUENCE:3",
+        "SUMMARY:Interview\\, room 2\\; floor 1",
+        "STATUS:CONFIRMED",
+        "DESCRIPTION:Line one\\nLine two " + "x" * 80,
+    ):
         assert expected in lines
     assert lines[-2:] == ["END:VCALENDAR", ""]
 

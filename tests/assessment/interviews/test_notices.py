@@ -40,8 +40,9 @@ def people(make_version, make_case, make_user, make_organisation):
 
 def book(actor, case, teacher):
     starts_at = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
-    interview = services.schedule_interview(actor, case, teacher=teacher, starts_at=starts_at, duration_minutes=60,
-                                            place="Room 1")
+    interview = services.schedule_interview(
+        actor, case, teacher=teacher, starts_at=starts_at, duration_minutes=60, place="Room 1"
+    )
     db.session.commit()  # the mails are sent by jobs queued at the commit (at once in tests)
     return interview
 
@@ -73,9 +74,15 @@ def test_a_booking_tells_client_and_teacher_in_their_languages_with_the_calendar
 def test_moving_and_cancelling_tell_again(people, smtp):
     counsellor, teacher, client_user, case = people
     interview = book(counsellor, case, teacher)
-    services.reschedule_interview(counsellor, interview, interview.version, teacher=teacher,
-                                  starts_at=interview.starts_at + timedelta(days=1), duration_minutes=60,
-                                  place="Room 2")
+    services.reschedule_interview(
+        counsellor,
+        interview,
+        interview.version,
+        teacher=teacher,
+        starts_at=interview.starts_at + timedelta(days=1),
+        duration_minutes=60,
+        place="Room 2",
+    )
     db.session.commit()
     services.cancel_interview(counsellor, interview, interview.version)
     db.session.commit()
@@ -142,8 +149,15 @@ def test_no_mail_for_someone_who_may_no_longer_see_the_case(app, people, smtp, m
     counsellor, teacher, client_user, case = people
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)  # the mails wait: no consumer yet
     interview = book(counsellor, case, teacher)
-    services.reschedule_interview(counsellor, interview, interview.version, teacher=make_user(Role.TEACHER),
-                                  starts_at=interview.starts_at, duration_minutes=60, place="Room 1")
+    services.reschedule_interview(
+        counsellor,
+        interview,
+        interview.version,
+        teacher=make_user(Role.TEACHER),
+        starts_at=interview.starts_at,
+        duration_minutes=60,
+        place="Room 1",
+    )
     db.session.commit()  # the first teacher no longer has an interview in this case, so no longer sees it
     (teacher_notice,) = _notices(teacher)
     db.session.rollback()

@@ -24,8 +24,15 @@ def setup(make_version, make_case, make_user, make_organisation):
 
 def book(actor, case, teacher, starts_in=timedelta(days=2), duration=60, **fields):
     starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)
-    return services.schedule_interview(actor, case, teacher=teacher, starts_at=starts_at, duration_minutes=duration,
-                                       place=fields.pop("place", "Room 1"), **fields)
+    return services.schedule_interview(
+        actor,
+        case,
+        teacher=teacher,
+        starts_at=starts_at,
+        duration_minutes=duration,
+        place=fields.pop("place", "Room 1"),
+        **fields,
+    )
 
 
 def held(actor, case, teacher):
@@ -38,18 +45,24 @@ def test_scheduling_records_the_booking_and_audits_it(setup):
     interview = book(counsellor, case, teacher, language="ar", interpreter_language="ar")
     db.session.commit()
     assert (interview.status, interview.scheduled_by_id, interview.interpreter_language) == (
-        InterviewStatus.SCHEDULED, counsellor.id, "ar")
+        InterviewStatus.SCHEDULED,
+        counsellor.id,
+        "ar",
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "schedule_interview"))
     assert entry.changes["teacher_id"] == teacher.id
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"starts_in": timedelta(minutes=-5)}, "starts_at"),
-    ({"duration": 5}, "duration_minutes"),
-    ({"duration": 9 * 60}, "duration_minutes"),
-    ({"place": ""}, "place"),
-    ({"video_link": "javascript:alert(1)"}, "video_link"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"starts_in": timedelta(minutes=-5)}, "starts_at"),
+        ({"duration": 5}, "duration_minutes"),
+        ({"duration": 9 * 60}, "duration_minutes"),
+        ({"place": ""}, "place"),
+        ({"video_link": "javascript:alert(1)"}, "video_link"),
+    ],
+)
 def test_bad_bookings_are_refused_on_the_field(setup, fields, field):
     counsellor, teacher, _version, case = setup
     with pytest.raises(services.InterviewError) as caught:
@@ -104,9 +117,15 @@ def test_rescheduling_checks_the_version_and_ignores_the_interview_itself(setup)
     interview = book(counsellor, case, teacher)
     db.session.commit()
     loaded_at = interview.version
-    services.reschedule_interview(counsellor, interview, loaded_at, teacher=teacher,
-                                  starts_at=interview.starts_at + timedelta(minutes=30), duration_minutes=60,
-                                  place="Room 2")
+    services.reschedule_interview(
+        counsellor,
+        interview,
+        loaded_at,
+        teacher=teacher,
+        starts_at=interview.starts_at + timedelta(minutes=30),
+        duration_minutes=60,
+        place="Room 2",
+    )
     db.session.commit()
     assert interview.version == loaded_at + 1
     with pytest.raises(services.InterviewError, match="changed"):
@@ -117,19 +136,32 @@ def test_the_teacher_records_findings_per_outcome_and_next_steps(setup):
     counsellor, teacher, version, case = setup
     interview = held(counsellor, case, teacher)
     outcomes = version.units[0].outcomes
-    services.record_interview(teacher, interview, interview.version, findings={
-        outcomes[0].id: (Verification.VERIFIED, "showed photos of own work"),
-        outcomes[1].id: (Verification.PARTLY, "")},
-        next_steps={"placement": True, "certify_units": [version.units[1].id], "note": "  ask about hygiene  "})
+    services.record_interview(
+        teacher,
+        interview,
+        interview.version,
+        findings={
+            outcomes[0].id: (Verification.VERIFIED, "showed photos of own work"),
+            outcomes[1].id: (Verification.PARTLY, ""),
+        },
+        next_steps={"placement": True, "certify_units": [version.units[1].id], "note": "  ask about hygiene  "},
+    )
     db.session.commit()
     assert interview.status == InterviewStatus.RECORDED
     assert {f.outcome.code: (f.result, f.note) for f in interview.findings} == {
-        "U1.1": (Verification.VERIFIED, "showed photos of own work"), "U1.2": (Verification.PARTLY, None)}
-    assert interview.next_steps == {"placement": True, "training": False, "certify_units": [version.units[1].id],
-                                    "note": "ask about hygiene"}
+        "U1.1": (Verification.VERIFIED, "showed photos of own work"),
+        "U1.2": (Verification.PARTLY, None),
+    }
+    assert interview.next_steps == {
+        "placement": True,
+        "training": False,
+        "certify_units": [version.units[1].id],
+        "note": "ask about hygiene",
+    }
     # Recording again replaces the findings.
-    services.record_interview(teacher, interview, interview.version, next_steps={},
-                              findings={outcomes[0].id: (Verification.NOT_VERIFIED, "")})
+    services.record_interview(
+        teacher, interview, interview.version, next_steps={}, findings={outcomes[0].id: (Verification.NOT_VERIFIED, "")}
+    )
     db.session.commit()
     assert [f.result for f in interview.findings] == [Verification.NOT_VERIFIED]
 
@@ -139,8 +171,13 @@ def test_an_outcome_outside_the_case_framework_is_refused(setup, make_version):
     other = make_version(framework_document("OTHER-Q"))
     interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError, match="U1.1.*not part of the case's target qualification TEST-Q"):
-        services.record_interview(teacher, interview, interview.version, next_steps={},
-                                  findings={other.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+        services.record_interview(
+            teacher,
+            interview,
+            interview.version,
+            next_steps={},
+            findings={other.units[0].outcomes[0].id: (Verification.VERIFIED, "")},
+        )
 
 
 def test_units_outside_the_framework_cannot_be_recommended(setup, make_version):
@@ -148,9 +185,13 @@ def test_units_outside_the_framework_cannot_be_recommended(setup, make_version):
     other = make_version(framework_document("OTHER-Q"))
     interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError) as caught:
-        services.record_interview(teacher, interview, interview.version,
-                                  next_steps={"certify_units": [other.units[0].id]},
-                                  findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+        services.record_interview(
+            teacher,
+            interview,
+            interview.version,
+            next_steps={"certify_units": [other.units[0].id]},
+            findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")},
+        )
     assert caught.value.field == "certify_units"
 
 
@@ -158,8 +199,13 @@ def test_only_the_interviewing_teacher_records(setup, make_user):
     counsellor, teacher, version, case = setup
     interview = held(counsellor, case, teacher)
     with pytest.raises(services.InterviewError):
-        services.record_interview(make_user(Role.TEACHER), interview, interview.version, next_steps={},
-                                  findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+        services.record_interview(
+            make_user(Role.TEACHER),
+            interview,
+            interview.version,
+            next_steps={},
+            findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")},
+        )
 
 
 def test_recording_needs_a_target_qualification(make_case, make_user):
@@ -174,8 +220,13 @@ def test_findings_wait_for_the_interview_to_start(setup):
     counsellor, teacher, version, case = setup
     interview = book(counsellor, case, teacher, starts_in=timedelta(hours=2))
     with pytest.raises(services.InterviewError, match="findings can be recorded from then on"):
-        services.record_interview(teacher, interview, interview.version, next_steps={},
-                                  findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")})
+        services.record_interview(
+            teacher,
+            interview,
+            interview.version,
+            next_steps={},
+            findings={version.units[0].outcomes[0].id: (Verification.VERIFIED, "")},
+        )
     assert interview.status == InterviewStatus.SCHEDULED and not interview.findings
 
 

@@ -22,6 +22,7 @@ def html(response) -> str:
 
 # --- interviews ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def world(make_version, make_case, make_user, make_organisation):
     org = make_organisation()
@@ -35,8 +36,16 @@ def world(make_version, make_case, make_user, make_organisation):
 
 def booking(teacher, when: datetime, **fields):
     local = when.astimezone(HELSINKI)
-    return {"teacher_id": teacher.id, "date": local.date().isoformat(), "time": local.strftime("%H:%M"),
-            "duration_minutes": "60", "place": "Room 4", "language": "fi", "interpreter_language": "ar", **fields}
+    return {
+        "teacher_id": teacher.id,
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        "duration_minutes": "60",
+        "place": "Room 4",
+        "language": "fi",
+        "interpreter_language": "ar",
+        **fields,
+    }
 
 
 def test_counsellor_schedules_an_interview(client, login, world):
@@ -50,11 +59,14 @@ def test_counsellor_schedules_an_interview(client, login, world):
     assert (interview.starts_at, interview.teacher_id, interview.interpreter_language) == (when, teacher.id, "ar")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"date": "2020-01-01"}, "must start in the future"),
-    ({"duration_minutes": "600"}, "The duration is from 15 to 480 minutes"),
-    ({"place": "", "video_link": ""}, "Give a place or a video link"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"date": "2020-01-01"}, "must start in the future"),
+        ({"duration_minutes": "600"}, "The duration is from 15 to 480 minutes"),
+        ({"place": "", "video_link": ""}, "Give a place or a video link"),
+    ],
+)
 def test_bad_schedule_input_is_explained_and_kept(client, login, world, change, message):
     counsellor, teacher, _version, case, _client_user = world
     login(counsellor)
@@ -69,8 +81,9 @@ def test_bad_schedule_input_is_explained_and_kept(client, login, world, change, 
 def test_a_non_teacher_cannot_be_chosen(client, login, world, make_user):
     counsellor, _teacher, _version, case, _client_user = world
     login(counsellor)
-    response = client.post(f"/cases/{case.id}/interviews/new",
-                           data=booking(make_user(Role.COUNSELLOR), utcnow() + timedelta(days=3)))
+    response = client.post(
+        f"/cases/{case.id}/interviews/new", data=booking(make_user(Role.COUNSELLOR), utcnow() + timedelta(days=3))
+    )
     assert response.status_code == 400 and "vocational teacher role" in html(response)
 
 
@@ -78,8 +91,9 @@ def test_double_booking_names_the_other_appointment(client, login, world, make_i
     counsellor, teacher, _version, case, _client_user = world
     existing = make_interview(case, teacher, starts_in=timedelta(days=3))
     login(counsellor)
-    response = client.post(f"/cases/{case.id}/interviews/new",
-                           data=booking(teacher, existing.starts_at + timedelta(minutes=30)))
+    response = client.post(
+        f"/cases/{case.id}/interviews/new", data=booking(teacher, existing.starts_at + timedelta(minutes=30))
+    )
     assert response.status_code == 400
     assert "Matti Opettaja already has an interview" in html(response)
     assert db.session.scalar(select(Interview.id).where(Interview.id != existing.id)) is None
@@ -104,14 +118,24 @@ def test_teacher_records_the_interview(client, login, world, make_interview):
     assert client.get(f"/cases/{case.id}/interviews").status_code == 200  # the teacher now sees the case
     page = html(client.get(f"/interviews/{interview.id}/record"))
     assert f'name="result_{outcomes[0].id}"' in page
-    response = client.post(f"/interviews/{interview.id}/record", data={
-        "version": interview.version, f"result_{outcomes[0].id}": "verified", f"note_{outcomes[0].id}": "clear",
-        f"result_{outcomes[1].id}": "partly", "placement": "y", "certify_units": [str(version.units[1].id)]})
+    response = client.post(
+        f"/interviews/{interview.id}/record",
+        data={
+            "version": interview.version,
+            f"result_{outcomes[0].id}": "verified",
+            f"note_{outcomes[0].id}": "clear",
+            f"result_{outcomes[1].id}": "partly",
+            "placement": "y",
+            "certify_units": [str(version.units[1].id)],
+        },
+    )
     assert response.status_code == 302
     interview = db.session.get(Interview, interview.id)
     assert interview.status == InterviewStatus.RECORDED
-    assert {f.outcome_id: f.result for f in interview.findings} == {outcomes[0].id: Verification.VERIFIED,
-                                                                    outcomes[1].id: Verification.PARTLY}
+    assert {f.outcome_id: f.result for f in interview.findings} == {
+        outcomes[0].id: Verification.VERIFIED,
+        outcomes[1].id: Verification.PARTLY,
+    }
     page = html(client.get(f"/interviews/{interview.id}"))
     assert "Partly verified" in page and "An on-the-job placement" in page and "Unit 2" in page
 
@@ -121,22 +145,24 @@ def test_findings_before_the_start_are_refused_with_the_input_kept(client, login
     interview = make_interview(case, teacher, starts_in=timedelta(hours=3))
     outcome = version.units[0].outcomes[0]
     login(teacher)
-    response = client.post(f"/interviews/{interview.id}/record", data={
-        "version": interview.version, f"result_{outcome.id}": "verified", f"note_{outcome.id}": "showed photos"})
+    response = client.post(
+        f"/interviews/{interview.id}/record",
+        data={"version": interview.version, f"result_{outcome.id}": "verified", f"note_{outcome.id}": "showed photos"},
+    )
     page = html(response)
     assert response.status_code == 400
     assert "its findings can be recorded from then on" in page and "showed photos" in page
     assert db.session.get(Interview, interview.id).status == InterviewStatus.SCHEDULED
 
 
-def test_a_result_for_an_outcome_of_another_framework_is_refused(client, login, world, make_interview,
-                                                                  make_version):
+def test_a_result_for_an_outcome_of_another_framework_is_refused(client, login, world, make_interview, make_version):
     _counsellor, teacher, _version, case, _client_user = world
     foreign = make_version(framework_document("OTHER-Q")).units[0].outcomes[0]
     interview = make_interview(case, teacher, starts_in=timedelta(hours=-1))
     login(teacher)
-    response = client.post(f"/interviews/{interview.id}/record",
-                           data={"version": interview.version, f"result_{foreign.id}": "verified"})
+    response = client.post(
+        f"/interviews/{interview.id}/record", data={"version": interview.version, f"result_{foreign.id}": "verified"}
+    )
     assert response.status_code == 400
     assert "is not part of the case&#39;s target qualification" in html(response)
 
@@ -164,6 +190,7 @@ def test_counsellor_sets_the_target_qualification(client, login, world, make_ver
 
 # --- calendars, dashboards, case panel -------------------------------------------------------------------------
 
+
 def test_interview_downloads_as_ics_for_those_who_see_it(client, login, world, make_interview, make_user):
     _counsellor, teacher, _version, case, client_user = world
     interview = make_interview(case, teacher)
@@ -188,11 +215,14 @@ def test_the_private_feed_works_until_revoked(client, login, world, make_intervi
     assert anonymous.get(feed_url).status_code == 404
 
 
-@pytest.mark.parametrize(("who", "texts"), [
-    (0, ["Overdue: not recorded", "Coming up"]),
-    (1, ["Overdue: to record", "My interviews"]),
-    (4, ["With Matti Opettaja", "Add to calendar"]),
-])
+@pytest.mark.parametrize(
+    ("who", "texts"),
+    [
+        (0, ["Overdue: not recorded", "Coming up"]),
+        (1, ["Overdue: to record", "My interviews"]),
+        (4, ["With Matti Opettaja", "Add to calendar"]),
+    ],
+)
 def test_dashboards_show_interviews_due_and_overdue(client, login, world, make_interview, who, texts):
     _counsellor, teacher, _version, case, _client_user = world
     make_interview(case, teacher, starts_in=timedelta(days=-1))
@@ -211,5 +241,6 @@ def test_the_case_panel_shows_the_target_and_interviews(app, world, make_intervi
         login_user(counsellor)
         [panel] = [p for p in case_panels(counsellor, case) if p.template.startswith("assessment/interviews/")]
         rendered = render_template_string(
-            "{% with ctx = panel.context %}{% include panel.template %}{% endwith %}", panel=panel)
+            "{% with ctx = panel.context %}{% include panel.template %}{% endwith %}", panel=panel
+        )
     assert "Test qualification" in rendered and "Matti Opettaja" in rendered and "Schedule an interview" in rendered

@@ -35,8 +35,15 @@ def test_tutor_reaches_the_placement_and_nothing_of_the_case(client, setup):
     assert "+358 40 1234567" not in page and f"/cases/{setup.case.id}" not in page
     assert client.get(f"/assessments/{setup.assessment.id}").status_code == 200
     assert client.get(f"/assessments/{setup.assessment.id}/rate").status_code == 200
-    for url in ("/cases", "/cases/export.csv", f"/cases/{setup.case.id}", f"/clients/{setup.case.client_id}",
-                f"/cases/{setup.case.id}/portfolio", "/frameworks", f"/frameworks/versions/{setup.version.id}"):
+    for url in (
+        "/cases",
+        "/cases/export.csv",
+        f"/cases/{setup.case.id}",
+        f"/clients/{setup.case.client_id}",
+        f"/cases/{setup.case.id}/portfolio",
+        "/frameworks",
+        f"/frameworks/versions/{setup.version.id}",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/cases/{setup.case.id}/assessment").status_code == 404
 
@@ -70,8 +77,10 @@ def test_tutor_of_an_ended_placement_reads_their_ratings_and_gives_nothing_new(c
     tutor_sheet.submitted_at = None
     db.session.commit()
     before = db.session.scalar(select(func.count()).select_from(Rating))
-    response = client.post(f"/assessments/{setup.assessment.id}/rate",
-                           data=_rating_form(setup.assessment, level="3", action="submit", conflict="no"))
+    response = client.post(
+        f"/assessments/{setup.assessment.id}/rate",
+        data=_rating_form(setup.assessment, level="3", action="submit", conflict="no"),
+    )
     assert response.status_code == 400 and "nothing new can be given" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Rating)) == before
@@ -87,17 +96,30 @@ def test_revoked_tutor_link_answers_not_found(client, setup):
 
 # --- consent decides what leaves the school --------------------------------------------------------------------
 
+
 def _share(setup, workplace_name=None):
     """A shareable and a private portfolio item, and the client's consent naming `workplace_name`."""
     counsellor, client = setup.counsellor, setup.case.client
-    shared = portfolio_services.add_entry(counsellor, setup.case, Section.WORK, "Breakfast cook", {
-        "employer": "Hotel Aleppo", "tasks": "Breakfast buffet for 80"}, "en", shareable=True)
+    shared = portfolio_services.add_entry(
+        counsellor,
+        setup.case,
+        Section.WORK,
+        "Breakfast cook",
+        {"employer": "Hotel Aleppo", "tasks": "Breakfast buffet for 80"},
+        "en",
+        shareable=True,
+    )
     private = portfolio_services.add_entry(counsellor, setup.case, Section.GOALS, "Own restaurant", {}, "en")
     consent = None
     if workplace_name:
-        consent = case_services.record_consent(counsellor, client, purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
-                                               workplace=workplace_name, given_on=date.today(),
-                                               information_language="en")
+        consent = case_services.record_consent(
+            counsellor,
+            client,
+            purpose=ConsentPurpose.SHARE_WITH_WORKPLACE,
+            workplace=workplace_name,
+            given_on=date.today(),
+            information_language="en",
+        )
     db.session.commit()
     return shared, private, consent
 
@@ -107,8 +129,12 @@ def test_tutor_sees_shareable_items_only_while_the_consent_names_their_workplace
     log_in(client, setup.tutor)
     page = client.get(f"/placements/{setup.placement.id}").get_data(as_text=True)
     assert "Breakfast cook" in page and "Breakfast buffet for 80" in page and "Own restaurant" not in page
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "view_shared",
-                                                      AuditEntry.actor_id == setup.tutor.id)) is not None
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "view_shared", AuditEntry.actor_id == setup.tutor.id)
+        )
+        is not None
+    )
 
     case_services.withdraw_consent(setup.counsellor, consent, date.today())
     db.session.commit()

@@ -9,14 +9,22 @@ from tests.assessment.conftest import build_case, build_framework
 
 # --- placements ------------------------------------------------------------------------------------------------
 
+
 def test_placement_refuses_units_outside_the_case_qualification(people):
     version = build_framework()
     case = build_case(people.home, people.counsellor, version)
     foreign_unit = build_framework().units[0]
     with pytest.raises(placement_services.PlacementError, match="target qualification") as error:
-        placement_services.create_placement(people.counsellor, case, workplace=people.hotel, tutor=people.tutor,
-                                            start_date=date(2026, 3, 1), end_date=date(2026, 4, 1), tasks="",
-                                            units=[foreign_unit])
+        placement_services.create_placement(
+            people.counsellor,
+            case,
+            workplace=people.hotel,
+            tutor=people.tutor,
+            start_date=date(2026, 3, 1),
+            end_date=date(2026, 4, 1),
+            tasks="",
+            units=[foreign_unit],
+        )
     assert error.value.field == "unit_ids"
 
 
@@ -25,29 +33,57 @@ def test_placement_refuses_end_before_start_and_a_tutor_without_the_role(people)
     case = build_case(people.home, people.counsellor, version)
     fields = {"workplace": people.hotel, "tasks": None, "units": list(version.units)}
     with pytest.raises(placement_services.PlacementError, match="cannot end before"):
-        placement_services.create_placement(people.counsellor, case, tutor=people.tutor, start_date=date(2026, 3, 1),
-                                            end_date=date(2026, 2, 1), **fields)
+        placement_services.create_placement(
+            people.counsellor,
+            case,
+            tutor=people.tutor,
+            start_date=date(2026, 3, 1),
+            end_date=date(2026, 2, 1),
+            **fields,
+        )
     with pytest.raises(placement_services.PlacementError, match="workplace tutor account"):
-        placement_services.create_placement(people.counsellor, case, tutor=people.teacher,
-                                            start_date=date(2026, 3, 1), end_date=date(2026, 4, 1), **fields)
+        placement_services.create_placement(
+            people.counsellor,
+            case,
+            tutor=people.teacher,
+            start_date=date(2026, 3, 1),
+            end_date=date(2026, 4, 1),
+            **fields,
+        )
 
 
 def test_stale_placement_edit_is_refused(setup):
     placement = setup.placement
     old_version = placement.version
-    placement_services.update_placement(setup.counsellor, placement, expected_version=old_version,
-                                        workplace=setup.workplace, tutor=setup.tutor, start_date=date(2026, 3, 2),
-                                        end_date=date(2026, 4, 30), tasks="Dishes", units=placement.units)
+    placement_services.update_placement(
+        setup.counsellor,
+        placement,
+        expected_version=old_version,
+        workplace=setup.workplace,
+        tutor=setup.tutor,
+        start_date=date(2026, 3, 2),
+        end_date=date(2026, 4, 30),
+        tasks="Dishes",
+        units=placement.units,
+    )
     db.session.flush()
     with pytest.raises(placement_services.PlacementError, match="Someone else saved"):
-        placement_services.update_placement(setup.counsellor, placement, expected_version=old_version,
-                                            workplace=setup.workplace, tutor=setup.tutor,
-                                            start_date=date(2026, 3, 3), end_date=date(2026, 4, 30), tasks="Other",
-                                            units=placement.units)
+        placement_services.update_placement(
+            setup.counsellor,
+            placement,
+            expected_version=old_version,
+            workplace=setup.workplace,
+            tutor=setup.tutor,
+            start_date=date(2026, 3, 3),
+            end_date=date(2026, 4, 30),
+            tasks="Other",
+            units=placement.units,
+        )
     assert placement.tasks == "Dishes"
 
 
 # --- tutor links -----------------------------------------------------------------------------------------------
+
 
 def test_tutor_link_works_until_revoked(setup):
     link, token = placement_services.issue_tutor_link(setup.counsellor, setup.placement)
@@ -77,8 +113,9 @@ def test_link_session_needs_the_matching_hash(setup):
 
 
 def test_invited_tutor_sets_a_password_once(setup, people):
-    tutor = placement_services.create_tutor_account(setup.counsellor, people.hotel, name="Kalle Kokki",
-                                                    email="kalle@hotel.example")
+    tutor = placement_services.create_tutor_account(
+        setup.counsellor, people.hotel, name="Kalle Kokki", email="kalle@hotel.example"
+    )
     setup.placement.tutor_id = tutor.id
     link, _token = placement_services.issue_tutor_link(setup.counsellor, setup.placement)
     with pytest.raises(placement_services.PlacementError, match="at least"):

@@ -25,6 +25,7 @@ def _rating_form(assessment, level="2", justification="Seen doing it", action="s
 
 # --- placements ------------------------------------------------------------------------------------------------
 
+
 def test_counsellor_plans_a_placement_with_a_new_tutor_and_invites_them(client, people):
     version = build_framework()
     case = build_case(people.home, people.counsellor, version)
@@ -32,10 +33,19 @@ def test_counsellor_plans_a_placement_with_a_new_tutor_and_invites_them(client, 
     log_in(client, people.counsellor)
     form = client.get(f"/cases/{case.id}/placements/new").get_data(as_text=True)
     assert "U1 Unit 1" in form
-    response = client.post(f"/cases/{case.id}/placements/new", data={
-        "workplace_id": people.hotel.id, "tutor_id": 0, "new_tutor_name": "Kalle Kokki",
-        "new_tutor_email": "kalle@hotel.example", "start_date": "2026-03-01", "end_date": "2026-04-30",
-        "tasks": "Cold kitchen", "unit_ids": [u.id for u in version.units]})
+    response = client.post(
+        f"/cases/{case.id}/placements/new",
+        data={
+            "workplace_id": people.hotel.id,
+            "tutor_id": 0,
+            "new_tutor_name": "Kalle Kokki",
+            "new_tutor_email": "kalle@hotel.example",
+            "start_date": "2026-03-01",
+            "end_date": "2026-04-30",
+            "tasks": "Cold kitchen",
+            "unit_ids": [u.id for u in version.units],
+        },
+    )
     assert response.status_code == 302
     placement = db.session.scalar(select(Placement).where(Placement.case_id == case.id))
     tutor = db.session.get(User, placement.tutor_id)
@@ -53,9 +63,17 @@ def test_placement_form_keeps_input_when_dates_are_wrong(client, people):
     case = build_case(people.home, people.counsellor, version)
     db.session.commit()
     log_in(client, people.counsellor)
-    response = client.post(f"/cases/{case.id}/placements/new", data={
-        "workplace_id": people.hotel.id, "tutor_id": people.tutor.id, "start_date": "2026-04-01",
-        "end_date": "2026-03-01", "tasks": "Breakfast service", "unit_ids": [version.units[0].id]})
+    response = client.post(
+        f"/cases/{case.id}/placements/new",
+        data={
+            "workplace_id": people.hotel.id,
+            "tutor_id": people.tutor.id,
+            "start_date": "2026-04-01",
+            "end_date": "2026-03-01",
+            "tasks": "Breakfast service",
+            "unit_ids": [version.units[0].id],
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "cannot end before it starts" in page and "Breakfast service" in page
@@ -64,12 +82,22 @@ def test_placement_form_keeps_input_when_dates_are_wrong(client, people):
 def test_stale_placement_edit_shows_a_message_and_keeps_the_input(client, setup):
     log_in(client, setup.counsellor)
     stale = setup.placement.version
-    data = {"workplace_id": setup.workplace.id, "tutor_id": setup.tutor.id, "start_date": "2026-03-01",
-            "end_date": "2026-04-30", "unit_ids": [u.id for u in setup.version.units]}
-    assert client.post(f"/placements/{setup.placement.id}/edit",
-                       data={**data, "version": stale, "tasks": "First"}).status_code == 302
-    response = client.post(f"/placements/{setup.placement.id}/edit",
-                           data={**data, "version": stale, "tasks": "Second, typed meanwhile"})
+    data = {
+        "workplace_id": setup.workplace.id,
+        "tutor_id": setup.tutor.id,
+        "start_date": "2026-03-01",
+        "end_date": "2026-04-30",
+        "unit_ids": [u.id for u in setup.version.units],
+    }
+    assert (
+        client.post(
+            f"/placements/{setup.placement.id}/edit", data={**data, "version": stale, "tasks": "First"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        f"/placements/{setup.placement.id}/edit", data={**data, "version": stale, "tasks": "Second, typed meanwhile"}
+    )
     assert response.status_code == 409
     assert "Someone else saved this placement" in response.get_data(as_text=True)
     assert "Second, typed meanwhile" in response.get_data(as_text=True)
@@ -78,9 +106,16 @@ def test_stale_placement_edit_shows_a_message_and_keeps_the_input(client, setup)
 
 def test_tutor_sees_only_their_own_placements(client, setup, people):
     other = build_case(people.home, people.counsellor, setup.version)
-    placement_services.create_placement(people.counsellor, other, workplace=people.hotel, tutor=people.other_tutor,
-                                        start_date=setup.placement.start_date, end_date=setup.placement.end_date,
-                                        tasks=None, units=list(setup.version.units))
+    placement_services.create_placement(
+        people.counsellor,
+        other,
+        workplace=people.hotel,
+        tutor=people.other_tutor,
+        start_date=setup.placement.start_date,
+        end_date=setup.placement.end_date,
+        tasks=None,
+        units=list(setup.version.units),
+    )
     db.session.commit()
     log_in(client, setup.tutor)
     page = client.get("/placements").get_data(as_text=True)
@@ -90,6 +125,7 @@ def test_tutor_sees_only_their_own_placements(client, setup, people):
 
 
 # --- the personal link -----------------------------------------------------------------------------------------
+
 
 def _start_link_session(client, placement, counsellor):
     _link, token = placement_services.issue_tutor_link(counsellor, placement)
@@ -104,13 +140,24 @@ def test_link_session_opens_only_its_placements_sheet(client, setup, people):
     _start_link_session(client, setup.placement, setup.counsellor)
     page = client.get("/placement-link/assess").get_data(as_text=True)
     assert "Your assessment" in page and "Outcome 1.1" in page
-    assert client.post("/placement-link/assess", data=_rating_form(
-        setup.assessment, action="submit", conflict="no")).status_code == 302
-    assert db.session.get(Assessment, setup.assessment.id).assessor_in(
-        AssessorRole.WORKPLACE_TUTOR).submitted_at is not None
+    assert (
+        client.post(
+            "/placement-link/assess", data=_rating_form(setup.assessment, action="submit", conflict="no")
+        ).status_code
+        == 302
+    )
+    assert (
+        db.session.get(Assessment, setup.assessment.id).assessor_in(AssessorRole.WORKPLACE_TUTOR).submitted_at
+        is not None
+    )
     # nothing else opens: every other page asks for a login
-    for url in ("/", "/placements", f"/assessments/{setup.assessment.id}",
-                f"/assessments/{setup.assessment.id}/rate", f"/placements/{setup.placement.id}"):
+    for url in (
+        "/",
+        "/placements",
+        f"/assessments/{setup.assessment.id}",
+        f"/assessments/{setup.assessment.id}/rate",
+        f"/placements/{setup.placement.id}",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
@@ -139,8 +186,15 @@ def test_link_session_ends_when_the_tutor_finishes(client, setup):
 
 def test_link_of_a_placement_without_an_assessment_opens_no_sheet(client, setup, people):
     second = placement_services.create_placement(
-        setup.counsellor, setup.case, workplace=people.hotel, tutor=setup.tutor, start_date=setup.placement.start_date,
-        end_date=setup.placement.end_date, tasks=None, units=[setup.version.units[0]])
+        setup.counsellor,
+        setup.case,
+        workplace=people.hotel,
+        tutor=setup.tutor,
+        start_date=setup.placement.start_date,
+        end_date=setup.placement.end_date,
+        tasks=None,
+        units=[setup.version.units[0]],
+    )
     db.session.commit()
     _start_link_session(client, second, setup.counsellor)
     page = client.get("/placement-link/assess").get_data(as_text=True)
@@ -148,8 +202,9 @@ def test_link_of_a_placement_without_an_assessment_opens_no_sheet(client, setup,
 
 
 def test_invited_tutor_sets_a_password_through_the_link_and_is_logged_in(client, setup, people):
-    tutor = placement_services.create_tutor_account(setup.counsellor, people.hotel, name="Kalle Kokki",
-                                                    email="kalle@hotel.example")
+    tutor = placement_services.create_tutor_account(
+        setup.counsellor, people.hotel, name="Kalle Kokki", email="kalle@hotel.example"
+    )
     placement = db.session.get(Placement, setup.placement.id)
     placement.tutor_id = tutor.id
     _link, token = placement_services.issue_tutor_link(setup.counsellor, placement)
@@ -170,9 +225,15 @@ def test_link_hash_only_is_stored(setup):
 def test_counsellor_records_an_early_end_on_the_placement_form(client, setup):
     log_in(client, setup.counsellor)
     placement = setup.placement
-    data = {"workplace_id": setup.workplace.id, "tutor_id": setup.tutor.id, "start_date": "2026-03-01",
-            "end_date": "2026-04-30", "unit_ids": [u.id for u in setup.version.units], "version": placement.version,
-            "ended_early_on": "2026-04-10"}
+    data = {
+        "workplace_id": setup.workplace.id,
+        "tutor_id": setup.tutor.id,
+        "start_date": "2026-03-01",
+        "end_date": "2026-04-30",
+        "unit_ids": [u.id for u in setup.version.units],
+        "version": placement.version,
+        "ended_early_on": "2026-04-10",
+    }
     response = client.post(f"/placements/{placement.id}/edit", data=data)
     assert response.status_code == 400
     assert "Say why the placement ended early." in response.get_data(as_text=True)
