@@ -1,5 +1,7 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -24,7 +26,10 @@ from assessment.assessments.forms import (
     SignOffForm,
     appeal_values,
     decision_values,
+    own_rating_values,
     rating_values,
+    split_unit_values,
+    unit_rating_values,
 )
 from assessment.assessments.models import (
     Assessment,
@@ -357,15 +362,36 @@ def _mapped_entries(actor: User, assessment: Assessment) -> dict[int, list[Portf
     return mapped
 
 
+def _unit_on_screen(units: list[dict], chosen: str | None) -> dict:
+    return next((unit for unit in units if str(unit["id"]) == chosen), units[0])
+
+
+def _units_needing_attention(units: list[dict], errors: dict) -> list[dict]:
+    fields = ("level", "justification", "sources")
+    return [u for u in units if any(f"{f}-{o['id']}" in errors for o in u["outcomes"] for f in fields)]
+
+
 def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_session: bool = False):
-    """Show and save one assessor's own sheet; shared by the signed-in screen and the tutor's link screen."""
+    """Show and save one assessor's own sheet, one unit per screen; shared by the signed-in screen and the tutor's
+    link screen.
+
+    A unit's screen posts that unit's ratings only (a post without a unit rates the whole sheet). "Submit" on the
+    last unit submits the whole sheet: the other units as saved, this one as posted.
+    """
     assessor = access.assessor_of(actor, assessment)
-    outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
+    units = assessment_services.snapshot_units(assessment)
+    unit = _unit_on_screen(units, request.values.get("unit"))
     form = RatingSheetForm()
-    values, errors, status = _saved_ratings(assessor), {}, 200
+    saved = _saved_ratings(assessor)
+    common, values = split_unit_values(saved, unit)
+    errors, status = {}, 200
     if request.method == "POST":
-        values = rating_values(request.form, outcome_ids)
-        submit = request.form.get("action") == "submit"
+        posted_units = [unit] if request.form.get("unit") else units
+        action = request.form.get("action")
+        submit = action == "submit"
+        posted = rating_values(request.form, posted_units)
+        common = unit_rating_values(request.form, [unit["id"]])[unit["id"]]
+        values = own_rating_values(request.form, [o["id"] for o in unit["outcomes"]])
         choice = request.form.get("conflict")
         declaration = (choice == "yes", request.form.get("conflict_note")) if choice in ("yes", "no") else None
         if form.validate_on_submit():
@@ -373,7 +399,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
                 assessor = assessment_services.save_ratings(
                     actor,
                     assessment,
-                    values,
+                    {**saved, **posted} if submit else posted,
                     submit=submit,
                     expected_version=form.version.data,
                     declaration=declaration,
@@ -389,20 +415,29 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
                         _("Your conflict of interest is recorded. The counsellor will assign another assessor."),
                         "warning",
                     )
-                else:
-                    flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
-                return redirect(action_url)
+                    return redirect(action_url)
+                flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
+                if submit:
+                    return redirect(action_url)
+                following = units[units.index(unit) + 1] if action == "next" and unit is not units[-1] else unit
+                return redirect(f"{action_url}?{urlencode({'unit': following['id']})}")
         else:
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
     form.version.data = assessor.version
+    position = units.index(unit)
     return render_template(
         "assessment/assessments/rate.html",
         assessment=assessment,
         assessor=assessor,
         form=form,
+        unit=unit,
+        common=common,
         values=values,
         errors=errors,
-        units=assessment_services.snapshot_units(assessment),
+        elsewhere=[u for u in _units_needing_attention(units, errors) if u is not unit],
+        units=units,
+        next_unit=units[position + 1] if position + 1 < len(units) else None,
+        rated={u["id"]: sum(1 for o in u["outcomes"] if saved.get(o["id"], {}).get("level")) for u in units},
         levels=assessment_services.scale_levels(assessment),
         mapped=_mapped_entries(actor, assessment),
         sources=list(EvidenceSource),
