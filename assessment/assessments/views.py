@@ -50,6 +50,7 @@ from cases import access as case_access
 from cases.models import Case, Stage
 from isok import hooks, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.confirmation import ask_first, confirmed
 from isok.dashboard import Panel
 from isok.extensions import db
 from isok.forms import ActionForm, apply, choices
@@ -215,8 +216,17 @@ def detail(assessment_id):
     return _detail(assessment_or_404(assessment_id))
 
 
-def _act(assessment: Assessment, form, action, success: str, form_name: str, field: str | None = None):
-    """Run one detail-page action: on success commit and go back; on error show it on the form, input kept."""
+def _act(
+    assessment: Assessment,
+    form,
+    action,
+    success: str,
+    form_name: str,
+    field: str | None = None,
+    ask: tuple[str, str] | None = None,
+):
+    """Run one detail-page action: on success commit and go back; on error show it on the form, input kept.
+    With `ask` (question, button) the action has only been checked: the person is asked to confirm it first."""
     if form.validate_on_submit():
         try:
             action()
@@ -230,6 +240,8 @@ def _act(assessment: Assessment, form, action, success: str, form_name: str, fie
             if isinstance(error, Stale) and hasattr(form, "version"):
                 form.version.data = assessment.version
             return _detail(assessment, error.status, **{form_name: form})
+        if ask is not None:
+            return ask_first(*ask, url_for("assessment.detail", assessment_id=assessment.id))
         db.session.commit()
         flash(success, "success")
         return redirect(url_for("assessment.detail", assessment_id=assessment.id))
@@ -281,10 +293,17 @@ def sign_off(assessment_id):
     if not access.can_sign_off(current_user, assessment):
         abort(403)
     form = SignOffForm()
+    ask = None
+    if not confirmed():
+        ask = (
+            _("Sign off the assessment? The decision is locked; only a correction with a reason reopens it."),
+            _("Sign off the assessment"),
+        )
+    act = assessment_services.check_sign_off if ask else assessment_services.sign_off
     return _act(
         assessment,
         form,
-        lambda: assessment_services.sign_off(
+        lambda: act(
             current_user,
             assessment,
             expected_version=form.version.data,
@@ -293,6 +312,7 @@ def sign_off(assessment_id):
         _("The assessment is signed off and locked."),
         "sign_off_form",
         "acknowledge",
+        ask=ask,
     )
 
 
