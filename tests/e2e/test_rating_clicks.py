@@ -100,3 +100,34 @@ def test_two_staff_raters_rate_nine_outcomes_in_at_most_25_clicks(
         print(f"{email}: {c} clicks, {s} form submissions")
     print(f"two raters, nine outcomes: {clicks} clicks, {sum(s for _, _, s in counts)} form submissions")
     assert clicks <= CLICK_BUDGET
+
+
+def _tab_to(page, selector, limit=120):
+    """Press Tab until the element `selector` has the focus, as a person without a mouse moves through the page."""
+    for _ in range(limit):
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reached with the Tab key")
+
+
+def test_the_tutor_rates_a_unit_with_the_keyboard_only(page, live_server, log_in_as, nine_outcomes):
+    page.set_viewport_size({"width": 320, "height": 740})
+    log_in_as("tutor@example.org")
+    counter = Counter(page)
+    page.goto(f"{live_server}/assessments/{nine_outcomes.id}/rate")
+    first = nine_outcomes.units[0]
+    _tab_to(page, "input[name=conflict]")
+    page.keyboard.press("Space")  # the first choice: no conflict of interest
+    _tab_to(page, f"input[name='unit-level-{first}']")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # 0 → 3 on the four-level scale
+    _tab_to(page, f"#unit-justification-{first}")
+    page.keyboard.type("Ran the breakfast buffet on her own")
+    _tab_to(page, f"input[name='unit-sources-{first}'][value='observation']")
+    page.keyboard.press("Space")
+    _tab_to(page, "button[name=action][value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/rate?unit={nine_outcomes.units[1]}")
+    assert page.locator(".stage-steps").inner_text().count("5 of 5 rated") == 1
+    assert counter.clicks == 0 and counter.submissions == 1
