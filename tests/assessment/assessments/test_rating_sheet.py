@@ -3,6 +3,7 @@
 from assessment.assessments.forms import split_unit_values, with_unit_values
 from assessment.assessments.models import Assessment, AssessorRole
 from assessment.assessments.services import snapshot_units
+from assessment.placements import services as placement_services
 from isok.extensions import db
 from tests.conftest import log_in
 
@@ -93,3 +94,24 @@ def test_a_saved_unit_shows_what_its_outcomes_share_once():
     assert common == {"level": "", "justification": "Seen", "sources": ["observation"]}
     assert own[10] == {"level": "3", "justification": "", "sources": ["interview"], "entry_ids": []}
     assert {oid: with_unit_values(own[oid], common) for oid in own} == saved
+
+
+def test_the_tutors_link_screen_goes_unit_by_unit_too(client, setup):
+    first, second = snapshot_units(setup.assessment)
+    _link, token = placement_services.issue_tutor_link(setup.counsellor, setup.placement)
+    db.session.commit()
+    client.post(f"/placement-link/{token}/start")
+    response = client.post(
+        "/placement-link/assess",
+        data=_unit_form(
+            setup,
+            first,
+            _sheet(setup).version,
+            action="next",
+            conflict="no",
+            **{f"unit-level-{first['id']}": "2", f"unit-justification-{first['id']}": "Seen at the hotel"},
+        ),
+    )
+    assert response.headers["Location"].endswith(f"/placement-link/assess?unit={second['id']}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Outcome 2.1" in page and "Outcome 1.1" not in page and "Finish and close access" in page
