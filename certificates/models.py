@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
@@ -8,41 +7,24 @@ from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class CertificateStatus(enum.StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    REPLACED = "replaced"  # re-issued: a newer version with its own number supersedes it
-
-    @property
-    def label(self):
-        return CERTIFICATE_STATUS_LABELS[self]
+class CertificateStatus(LabelledEnum):
+    VALID = "valid", _l("Valid")
+    REVOKED = "revoked", _l("Revoked")
+    # re-issued: a newer version with its own number supersedes it
+    REPLACED = "replaced", _l("Replaced by a newer version")
 
 
-CERTIFICATE_STATUS_LABELS = {
-    CertificateStatus.VALID: _l("Valid"),
-    CertificateStatus.REVOKED: _l("Revoked"),
-    CertificateStatus.REPLACED: _l("Replaced by a newer version"),
-}
-
-
-class SealSource(enum.StrEnum):
-    GENERATED = "generated"  # self-signed here: demonstrations and tests
-    UPLOADED = "uploaded"  # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
-    HSM = "hsm"  # a key kept in the installation's hardware token (PKCS#11), never in the database
-
-    @property
-    def label(self):
-        return SEAL_SOURCE_LABELS[self]
-
-
-SEAL_SOURCE_LABELS = {
-    SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
-    SealSource.UPLOADED: _l("Uploaded key and certificate"),
-    SealSource.HSM: _l("Key in the hardware token (PKCS#11)"),
-}
+class SealSource(LabelledEnum):
+    # self-signed here: demonstrations and tests
+    GENERATED = "generated", _l("Generated here (self-signed, for demonstrations)")
+    # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
+    UPLOADED = "uploaded", _l("Uploaded key and certificate")
+    # a key kept in the installation's hardware token (PKCS#11), never in the database
+    HSM = "hsm", _l("Key in the hardware token (PKCS#11)")
 
 
 class OrganisationSeal(db.Model):
@@ -155,38 +137,16 @@ class CertificateCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
-class BulkStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    FINISHED = "finished"
-
-    @property
-    def label(self):
-        return BULK_STATUS_LABELS[self]
+class BulkStatus(LabelledEnum):
+    QUEUED = "queued", _l("Waiting to start")
+    RUNNING = "running", _l("Running")
+    FINISHED = "finished", _l("Finished")
 
 
-BULK_STATUS_LABELS = {
-    BulkStatus.QUEUED: _l("Waiting to start"),
-    BulkStatus.RUNNING: _l("Running"),
-    BulkStatus.FINISHED: _l("Finished"),
-}
-
-
-class ItemStatus(enum.StrEnum):
-    PENDING = "pending"
-    ISSUED = "issued"
-    FAILED = "failed"
-
-    @property
-    def label(self):
-        return ITEM_STATUS_LABELS[self]
-
-
-ITEM_STATUS_LABELS = {
-    ItemStatus.PENDING: _l("Waiting"),
-    ItemStatus.ISSUED: _l("Issued"),
-    ItemStatus.FAILED: _l("Failed"),
-}
+class ItemStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting")
+    ISSUED = "issued", _l("Issued")
+    FAILED = "failed", _l("Failed")
 
 
 class BulkIssue(db.Model):

@@ -1,6 +1,5 @@
 """The client's portfolio: entries in sections, evidence files attached to them, their history and review."""
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -9,49 +8,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Section(enum.StrEnum):
-    WORK = "work"
-    EDUCATION = "education"
-    LANGUAGES = "languages"
-    OTHER_SKILLS = "other_skills"
-    GOALS = "goals"
-    DOCUMENTS = "documents"  # foreign documents registered as evidence of their own kind
-
-    @property
-    def label(self):
-        return SECTION_LABELS[self]
+class Section(LabelledEnum):
+    WORK = "work", _l("Work experience")
+    EDUCATION = "education", _l("Education and training")
+    LANGUAGES = "languages", _l("Language skills")
+    OTHER_SKILLS = "other_skills", _l("Other skills")
+    GOALS = "goals", _l("Goals")
+    DOCUMENTS = "documents", _l("Foreign documents")  # foreign documents registered as evidence of their own kind
 
 
-SECTION_LABELS = {
-    Section.WORK: _l("Work experience"),
-    Section.EDUCATION: _l("Education and training"),
-    Section.LANGUAGES: _l("Language skills"),
-    Section.OTHER_SKILLS: _l("Other skills"),
-    Section.GOALS: _l("Goals"),
-    Section.DOCUMENTS: _l("Foreign documents"),
-}
-
-
-class PortfolioStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    ACCEPTED = "accepted"
-
-    @property
-    def label(self):
-        return PORTFOLIO_STATUS_LABELS[self]
-
-
-PORTFOLIO_STATUS_LABELS = {
-    PortfolioStatus.DRAFT: _l("Being prepared"),
-    PortfolioStatus.SUBMITTED: _l("Submitted for review"),
-    PortfolioStatus.RETURNED: _l("Returned for changes"),
-    PortfolioStatus.ACCEPTED: _l("Accepted"),
-}
+class PortfolioStatus(LabelledEnum):
+    DRAFT = "draft", _l("Being prepared")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    RETURNED = "returned", _l("Returned for changes")
+    ACCEPTED = "accepted", _l("Accepted")
 
 
 class Portfolio(db.Model):
@@ -118,23 +92,11 @@ class EvidenceFile(db.Model):
     entry: Mapped[PortfolioEntry] = relationship(back_populates="evidence")
 
 
-class RevisionAction(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    FILE_ADDED = "file_added"
-    FILE_REMOVED = "file_removed"
-
-    @property
-    def label(self):
-        return REVISION_ACTION_LABELS[self]
-
-
-REVISION_ACTION_LABELS = {
-    RevisionAction.CREATED: _l("Created"),
-    RevisionAction.UPDATED: _l("Changed"),
-    RevisionAction.FILE_ADDED: _l("File added"),
-    RevisionAction.FILE_REMOVED: _l("File removed"),
-}
+class RevisionAction(LabelledEnum):
+    CREATED = "created", _l("Created")
+    UPDATED = "updated", _l("Changed")
+    FILE_ADDED = "file_added", _l("File added")
+    FILE_REMOVED = "file_removed", _l("File removed")
 
 
 class EntryRevision(db.Model):

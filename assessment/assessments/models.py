@@ -2,9 +2,9 @@
 evidence map, portfolio items mapped to the learning outcomes of the case's target qualification.
 """
 
-import enum
 from datetime import datetime
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,97 +14,42 @@ from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 from portfolio.models import EvidenceFile, PortfolioEntry
 
 
-class AssessmentStatus(enum.StrEnum):
-    OPEN = "open"
-    RECONCILED = "reconciled"
-    SIGNED_OFF = "signed_off"
-    REOPENED = "reopened"
-
-    @property
-    def label(self):
-        return ASSESSMENT_STATUS_LABELS[self]
+class AssessmentStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    RECONCILED = "reconciled", _l("Reconciled")
+    SIGNED_OFF = "signed_off", _l("Signed off")
+    REOPENED = "reopened", _l("Reopened")
 
 
-ASSESSMENT_STATUS_LABELS = {
-    AssessmentStatus.OPEN: _l("Open"),
-    AssessmentStatus.RECONCILED: _l("Reconciled"),
-    AssessmentStatus.SIGNED_OFF: _l("Signed off"),
-    AssessmentStatus.REOPENED: _l("Reopened"),
-}
+class AssessorRole(LabelledEnum):
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    TEACHER = "teacher", _l("Vocational teacher")
+    WORKPLACE_TUTOR = "workplace_tutor", _l("Workplace tutor")
 
 
-class AssessorRole(enum.StrEnum):
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    WORKPLACE_TUTOR = "workplace_tutor"
-
-    @property
-    def label(self):
-        return ASSESSOR_ROLE_LABELS[self]
+class ConflictStatus(LabelledEnum):
+    UNDECLARED = "undeclared", _l("Not declared yet")
+    NO_CONFLICT = "no_conflict", _l("No conflict of interest")
+    CONFLICT = "conflict", _l("Conflict of interest declared")
 
 
-ASSESSOR_ROLE_LABELS = {
-    AssessorRole.COUNSELLOR: _l("Counsellor"),
-    AssessorRole.TEACHER: _l("Vocational teacher"),
-    AssessorRole.WORKPLACE_TUTOR: _l("Workplace tutor"),
-}
-
-
-class ConflictStatus(enum.StrEnum):
-    UNDECLARED = "undeclared"
-    NO_CONFLICT = "no_conflict"
-    CONFLICT = "conflict"
-
-    @property
-    def label(self):
-        return CONFLICT_STATUS_LABELS[self]
-
-
-CONFLICT_STATUS_LABELS = {
-    ConflictStatus.UNDECLARED: _l("Not declared yet"),
-    ConflictStatus.NO_CONFLICT: _l("No conflict of interest"),
-    ConflictStatus.CONFLICT: _l("Conflict of interest declared"),
-}
-
-
-class EvidenceSource(enum.StrEnum):
+class EvidenceSource(LabelledEnum):
     """The independent kinds of evidence a level can rest on; triangulation counts kinds, not items."""
 
-    INTERVIEW = "interview"
-    OBSERVATION = "observation"
-    PORTFOLIO = "portfolio"
-
-    @property
-    def label(self):
-        return EVIDENCE_SOURCE_LABELS[self]
+    INTERVIEW = "interview", _l("Interview")
+    OBSERVATION = "observation", _l("Workplace observation")
+    PORTFOLIO = "portfolio", _l("Portfolio items")
 
 
-EVIDENCE_SOURCE_LABELS = {
-    EvidenceSource.INTERVIEW: _l("Interview"),
-    EvidenceSource.OBSERVATION: _l("Workplace observation"),
-    EvidenceSource.PORTFOLIO: _l("Portfolio items"),
-}
-
-
-class OutcomeResult(enum.StrEnum):
-    RECOGNISED = "recognised"
-    PARTLY = "partly"
-    TO_ACQUIRE = "to_acquire"
-
-    @property
-    def label(self):
-        return OUTCOME_RESULT_LABELS[self]
-
-
-OUTCOME_RESULT_LABELS = {
-    OutcomeResult.RECOGNISED: _l("Recognised"),
-    OutcomeResult.PARTLY: _l("Partly recognised"),
-    OutcomeResult.TO_ACQUIRE: _l("Still to be acquired"),
-}
+class OutcomeResult(LabelledEnum):
+    RECOGNISED = "recognised", _l("Recognised")
+    PARTLY = "partly", _l("Partly recognised")
+    TO_ACQUIRE = "to_acquire", _l("Still to be acquired")
 
 
 assessment_unit = Table(
@@ -282,29 +227,16 @@ class SelfRating(db.Model):
 # --- the rules of evidence -------------------------------------------------------------------------------------
 
 
-class EvidenceRule(enum.StrEnum):
+class EvidenceRule(LabelledEnum):
     """The four rules recognition-of-prior-learning assessors weigh each piece of evidence by."""
 
-    VALID = "valid"
-    AUTHENTIC = "authentic"
-    CURRENT = "current"
-    SUFFICIENT = "sufficient"
+    VALID = "valid", _l("Valid"), _l("It shows this learning outcome, not something else.")
+    AUTHENTIC = "authentic", _l("Authentic"), _l("It is the client's own work.")
+    CURRENT = "current", _l("Current"), _l("It shows the skill as the client has it now.")
+    SUFFICIENT = "sufficient", _l("Sufficient"), _l("There is enough of it to judge the outcome.")
 
-    @property
-    def label(self):
-        return EVIDENCE_RULE_LABELS[self][0]
-
-    @property
-    def description(self):
-        return EVIDENCE_RULE_LABELS[self][1]
-
-
-EVIDENCE_RULE_LABELS = {
-    EvidenceRule.VALID: (_l("Valid"), _l("It shows this learning outcome, not something else.")),
-    EvidenceRule.AUTHENTIC: (_l("Authentic"), _l("It is the client's own work.")),
-    EvidenceRule.CURRENT: (_l("Current"), _l("It shows the skill as the client has it now.")),
-    EvidenceRule.SUFFICIENT: (_l("Sufficient"), _l("There is enough of it to judge the outcome.")),
-}
+    def __init__(self, value: str, label: LazyString, description: LazyString) -> None:
+        self.description = description
 
 
 class EvidenceJudgement(db.Model):
@@ -335,21 +267,10 @@ class EvidenceJudgement(db.Model):
 # --- appeals ---------------------------------------------------------------------------------------------------
 
 
-class AppealStatus(enum.StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    CHANGED = "changed"
-
-    @property
-    def label(self):
-        return APPEAL_STATUS_LABELS[self]
-
-
-APPEAL_STATUS_LABELS = {
-    AppealStatus.OPEN: _l("Waiting for the review"),
-    AppealStatus.UPHELD: _l("Reviewed: the decision stands"),
-    AppealStatus.CHANGED: _l("Reviewed: the decision was changed"),
-}
+class AppealStatus(LabelledEnum):
+    OPEN = "open", _l("Waiting for the review")
+    UPHELD = "upheld", _l("Reviewed: the decision stands")
+    CHANGED = "changed", _l("Reviewed: the decision was changed")
 
 
 class Appeal(db.Model):

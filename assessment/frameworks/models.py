@@ -5,7 +5,6 @@ A version in use is never changed: editing it makes a new version, so an assessm
 Texts are stored per language as {"fi": ..., "sv": ..., "en": ...} and shown through isok.i18n.localized.
 """
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
@@ -51,21 +51,10 @@ class Framework(db.Model):
     )
 
 
-class VersionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    RETIRED = "retired"
-
-    @property
-    def label(self):
-        return VERSION_STATUS_LABELS[self]
-
-
-VERSION_STATUS_LABELS = {
-    VersionStatus.DRAFT: _l("Draft"),
-    VersionStatus.PUBLISHED: _l("Published"),
-    VersionStatus.RETIRED: _l("Retired"),
-}
+class VersionStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    RETIRED = "retired", _l("Retired")
 
 
 class FrameworkVersion(db.Model):

@@ -2,7 +2,6 @@
 outcome; and each user's private calendar feed of their interviews.
 """
 
-import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -13,24 +12,14 @@ from cases.models import Case
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class InterviewStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    RECORDED = "recorded"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return INTERVIEW_STATUS_LABELS[self]
-
-
-INTERVIEW_STATUS_LABELS = {
-    InterviewStatus.SCHEDULED: _l("Scheduled"),
-    InterviewStatus.RECORDED: _l("Recorded"),
-    InterviewStatus.CANCELLED: _l("Cancelled"),
-}
+class InterviewStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    RECORDED = "recorded", _l("Recorded")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Interview(db.Model):
@@ -64,21 +53,10 @@ class Interview(db.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class Verification(enum.StrEnum):
-    VERIFIED = "verified"
-    PARTLY = "partly"
-    NOT_VERIFIED = "not_verified"
-
-    @property
-    def label(self):
-        return VERIFICATION_LABELS[self]
-
-
-VERIFICATION_LABELS = {
-    Verification.VERIFIED: _l("Verified"),
-    Verification.PARTLY: _l("Partly verified"),
-    Verification.NOT_VERIFIED: _l("Not verified"),
-}
+class Verification(LabelledEnum):
+    VERIFIED = "verified", _l("Verified")
+    PARTLY = "partly", _l("Partly verified")
+    NOT_VERIFIED = "not_verified", _l("Not verified")
 
 
 class InterviewFinding(db.Model):

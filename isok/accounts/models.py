@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
@@ -6,61 +5,29 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    PROJECT_MANAGER = "project_manager"
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    WORKPLACE_TUTOR = "workplace_tutor"
-    CLIENT = "client"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    PROJECT_MANAGER = "project_manager", _l("Project manager")
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    TEACHER = "teacher", _l("Vocational teacher")
+    WORKPLACE_TUTOR = "workplace_tutor", _l("Workplace tutor")
+    CLIENT = "client", _l("Client")
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.PROJECT_MANAGER: _l("Project manager"),
-    Role.COUNSELLOR: _l("Counsellor"),
-    Role.TEACHER: _l("Vocational teacher"),
-    Role.WORKPLACE_TUTOR: _l("Workplace tutor"),
-    Role.CLIENT: _l("Client"),
-}
+class OrganisationType(LabelledEnum):
+    EDUCATION_PROVIDER = "education_provider", _l("Education provider")
+    COMPANY = "company", _l("Company")
+    PUBLIC_BODY = "public_body", _l("Public body")
+    OTHER = "other", _l("Other organisation")
 
 
-class OrganisationType(enum.StrEnum):
-    EDUCATION_PROVIDER = "education_provider"
-    COMPANY = "company"
-    PUBLIC_BODY = "public_body"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return ORGANISATION_TYPE_LABELS[self]
-
-
-ORGANISATION_TYPE_LABELS = {
-    OrganisationType.EDUCATION_PROVIDER: _l("Education provider"),
-    OrganisationType.COMPANY: _l("Company"),
-    OrganisationType.PUBLIC_BODY: _l("Public body"),
-    OrganisationType.OTHER: _l("Other organisation"),
-}
-
-
-class CompanySize(enum.StrEnum):
-    MAJOR = "major"
-    SME = "sme"
-
-    @property
-    def label(self):
-        return COMPANY_SIZE_LABELS[self]
-
-
-COMPANY_SIZE_LABELS = {CompanySize.MAJOR: _l("Major company"), CompanySize.SME: _l("Small or medium-sized (SME)")}
+class CompanySize(LabelledEnum):
+    MAJOR = "major", _l("Major company")
+    SME = "sme", _l("Small or medium-sized (SME)")
 
 
 class Organisation(db.Model):

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -7,30 +6,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class MailStatus(enum.StrEnum):
-    WAITING = "waiting"  # a job will send it (again, after a refusal)
-    SENT = "sent"
-    IN_OUTBOX = "in_outbox"  # no mail server configured: kept for the administrator to read
-    NOT_WANTED = "not_wanted"  # the person reads this kind of notice in the app only
-    NO_ADDRESS = "no_address"
-    WITHHELD = "withheld"  # the person may no longer see the record the notice is about
-
-    @property
-    def label(self):
-        return MAIL_STATUS_LABELS[self]
-
-
-MAIL_STATUS_LABELS = {
-    MailStatus.WAITING: _l("E-mail on its way"),
-    MailStatus.SENT: _l("Sent by e-mail"),
-    MailStatus.IN_OUTBOX: _l("E-mail kept in the outbox"),
-    MailStatus.NOT_WANTED: _l("In the app only"),
-    MailStatus.NO_ADDRESS: _l("No e-mail address"),
-    MailStatus.WITHHELD: _l("Not sent"),
-}
+class MailStatus(LabelledEnum):
+    WAITING = "waiting", _l("E-mail on its way")  # a job will send it (again, after a refusal)
+    SENT = "sent", _l("Sent by e-mail")
+    # no mail server configured: kept for the administrator to read
+    IN_OUTBOX = "in_outbox", _l("E-mail kept in the outbox")
+    NOT_WANTED = "not_wanted", _l("In the app only")  # the person reads this kind of notice in the app only
+    NO_ADDRESS = "no_address", _l("No e-mail address")
+    WITHHELD = "withheld", _l("Not sent")  # the person may no longer see the record the notice is about
 
 
 class Notice(db.Model):

@@ -6,7 +6,6 @@ the exit and results of the latest one. Once a report whose period contains the 
 data are frozen: later changes to the client reach the record only through an audited correction.
 """
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -16,6 +15,7 @@ from cases.models import Answer, Client, ClientType, Gender, LabourMarketResult,
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 # The entry data of a participation: copied from the client until frozen, then changed only by a correction.
@@ -90,25 +90,13 @@ class Participation(db.Model):
         return self.entry_frozen_at is not None
 
 
-class BetterSituation(enum.StrEnum):
+class BetterSituation(LabelledEnum):
     """The only moves that count as a better labour-market situation six months after leaving (research §1.3)."""
 
-    PRECARIOUS_TO_STABLE = "precarious_to_stable"
-    UNDER_TO_FULL = "under_to_full"
-    HIGHER_SKILLED_JOB = "higher_skilled_job"
-    PROMOTION = "promotion"
-
-    @property
-    def label(self):
-        return BETTER_SITUATION_LABELS[self]
-
-
-BETTER_SITUATION_LABELS = {
-    BetterSituation.PRECARIOUS_TO_STABLE: _l("From precarious to stable employment"),
-    BetterSituation.UNDER_TO_FULL: _l("From underemployment to full employment"),
-    BetterSituation.HIGHER_SKILLED_JOB: _l("To a job needing higher competences and more responsibility"),
-    BetterSituation.PROMOTION: _l("A promotion"),
-}
+    PRECARIOUS_TO_STABLE = "precarious_to_stable", _l("From precarious to stable employment")
+    UNDER_TO_FULL = "under_to_full", _l("From underemployment to full employment")
+    HIGHER_SKILLED_JOB = "higher_skilled_job", _l("To a job needing higher competences and more responsibility")
+    PROMOTION = "promotion", _l("A promotion")
 
 
 class RecordedResult(db.Model):
