@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -97,7 +97,7 @@ def client_display_name(
     return f"{first_name} {last_name}"
 
 
-class Client(db.Model):
+class Client(Model):
     """A person whose competences are validated; optionally linked to a user account of their own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,13 +165,13 @@ def _keep_search_name(_mapper, _connection, client: Client) -> None:
 
 case_co_counsellor = Table(
     "case_co_counsellor",
-    db.Model.metadata,
+    Model.metadata,
     Column("case_id", ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Case(db.Model):
+class Case(Model):
     """One client's validation journey at one organisation: the hub every other feature hangs off."""
 
     # A counsellor's start page reads their cases by stage, by latest activity and by follow-up date.
@@ -233,7 +233,7 @@ class Case(db.Model):
         return f"{self.client} ({self.stage.label})"
 
 
-class StageChange(db.Model):
+class StageChange(Model):
     """One explicit move of a case between stages, with its date and reason."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,7 +257,7 @@ class GuidanceKind(LabelledEnum):
     EMAIL = "email", _l("E-mail")
 
 
-class GuidanceEntry(db.Model):
+class GuidanceEntry(Model):
     """A meeting or contact in the guidance log; the note is for staff unless marked shareable with the client."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -275,7 +275,7 @@ class GuidanceEntry(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Appointment(db.Model):
+class Appointment(Model):
     """A coming meeting the client should know about; shown on the client's own page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -295,7 +295,7 @@ class ConsentPurpose(LabelledEnum):
     STATISTICS = "statistics", _l("Use in statistics")
 
 
-class Consent(db.Model):
+class Consent(Model):
     """What the client agreed to and when; a withdrawal is recorded beside it, never by deleting it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,7 +330,7 @@ class HandoverStatus(LabelledEnum):
     DECLINED = "declined", _l("Declined")
 
 
-class Handover(db.Model):
+class Handover(Model):
     """A change of responsible counsellor or organisation; the history stays on the case."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -27,7 +27,7 @@ class SealSource(LabelledEnum):
     HSM = "hsm", _l("Key in the hardware token (PKCS#11)")
 
 
-class OrganisationSeal(db.Model):
+class OrganisationSeal(Model):
     """An issuing organisation's seal: the key that seals its certificates and the certificate chain naming it.
 
     The private key is kept only encrypted (certificates.seal_keys), or stays in the installation's hardware token,
@@ -61,7 +61,7 @@ class OrganisationSeal(db.Model):
         return self.subject
 
 
-class StatusList(db.Model):
+class StatusList(Model):
     """One of an organisation's published revocation lists (W3C Bitstring Status List): certificates.status_list."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +71,7 @@ class StatusList(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """An issued, sealed certificate: its PDF's bytes and hash never change; only its status does."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +130,7 @@ class Certificate(db.Model):
         return self.number
 
 
-class CertificateCounter(db.Model):
+class CertificateCounter(Model):
     """The last number issued in a year; its row is locked while a number is taken, so numbers never repeat."""
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -149,7 +149,7 @@ class ItemStatus(LabelledEnum):
     FAILED = "failed", _l("Failed")
 
 
-class BulkIssue(db.Model):
+class BulkIssue(Model):
     """Certificates issued for many cases in the background; each case succeeds or fails on its own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,7 +167,7 @@ class BulkIssue(db.Model):
     )
 
 
-class BulkIssueItem(db.Model):
+class BulkIssueItem(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bulk_id: Mapped[int] = mapped_column(ForeignKey("bulk_issue.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

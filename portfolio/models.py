@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -28,7 +28,7 @@ class PortfolioStatus(LabelledEnum):
     ACCEPTED = "accepted", _l("Accepted")
 
 
-class Portfolio(db.Model):
+class Portfolio(Model):
     """The review state of one case's portfolio; the entries hang off the case itself."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +47,7 @@ class Portfolio(db.Model):
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
-class PortfolioEntry(db.Model):
+class PortfolioEntry(Model):
     """One item of the portfolio; its fields depend on the section and are kept in `details`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class PortfolioEntry(db.Model):
     )
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """A file attached to an entry; the bytes live in isok.storage under their SHA-256."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class RevisionAction(LabelledEnum):
     FILE_REMOVED = "file_removed", _l("File removed")
 
 
-class EntryRevision(db.Model):
+class EntryRevision(Model):
     """One kept version of an entry: who changed it, when, and what it said afterwards."""
 
     __table_args__ = (UniqueConstraint("entry_id", "number"),)
@@ -119,7 +119,7 @@ class EntryRevision(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class EntryComment(db.Model):
+class EntryComment(Model):
     """A reviewer's comment on one entry, shown to the client beside it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class EntryComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Questionnaire(db.Model):
+class Questionnaire(Model):
     """The identification questionnaire's answers for a case, keyed by portfolio.questionnaire question keys."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,7 +27,7 @@ def case_entries(case_id: int) -> list[PortfolioEntry]:
 
 
 def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
-    grouped = {section: [] for section in SECTION_ORDER}
+    grouped: dict[Section, list[PortfolioEntry]] = {section: [] for section in SECTION_ORDER}
     for entry in case_entries(case_id):
         grouped[entry.section].append(entry)
     return grouped

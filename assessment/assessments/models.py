@@ -13,7 +13,7 @@ from assessment.placements.models import Placement
 from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 from portfolio.models import EvidenceFile, PortfolioEntry
@@ -54,20 +54,20 @@ class OutcomeResult(LabelledEnum):
 
 assessment_unit = Table(
     "assessment_unit",
-    db.Model.metadata,
+    Model.metadata,
     Column("assessment_id", ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("framework_unit.id"), primary_key=True),
 )
 
 assessment_participant = Table(
     "assessment_participant",
-    db.Model.metadata,
+    Model.metadata,
     Column("assessment_id", ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """The tripartite assessment of a placement's units: three independent ratings, one joint decision, sign-off.
 
     The framework snapshot keeps the exact texts and levels used, so the result stays explainable after the
@@ -124,7 +124,7 @@ class Assessment(db.Model):
         return next((a for a in self.active_assessors() if a.role is role), None)
 
 
-class AssessmentAssessor(db.Model):
+class AssessmentAssessor(Model):
     """One assessor's place in an assessment: their conflict declaration and their own rating sheet."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +150,7 @@ class AssessmentAssessor(db.Model):
         return next((r for r in self.ratings if r.outcome_id == outcome_id), None)
 
 
-class Rating(db.Model):
+class Rating(Model):
     """One assessor's level for one learning outcome, with the justification and the evidence it rests on."""
 
     __table_args__ = (UniqueConstraint("assessor_id", "outcome_id"),)
@@ -166,7 +166,7 @@ class Rating(db.Model):
     assessor: Mapped[AssessmentAssessor] = relationship(back_populates="ratings")
 
 
-class OutcomeDecision(db.Model):
+class OutcomeDecision(Model):
     """The joint final level of one outcome; outcomes not recognised carry their gap-plan line."""
 
     __table_args__ = (UniqueConstraint("assessment_id", "outcome_id"),)
@@ -182,7 +182,7 @@ class OutcomeDecision(db.Model):
     gap_where: Mapped[str | None] = mapped_column(String(300))
 
 
-class UnitDecision(db.Model):
+class UnitDecision(Model):
     __table_args__ = (UniqueConstraint("assessment_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,7 +192,7 @@ class UnitDecision(db.Model):
     rationale: Mapped[str | None] = mapped_column(Text)
 
 
-class AssessmentEvent(db.Model):
+class AssessmentEvent(Model):
     """The assessment's own history (sign-off, reopening with its reason, ...), shown on its page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,7 +208,7 @@ class AssessmentEvent(db.Model):
 # --- the client's self-assessment -------------------------------------------------------------------------------
 
 
-class SelfRating(db.Model):
+class SelfRating(Model):
     """The client's own level for one learning outcome of their target, given before the interview, with the
     portfolio items they say show it. It is shown beside the assessors' levels and never counts as evidence."""
 
@@ -239,7 +239,7 @@ class EvidenceRule(LabelledEnum):
         self.description = description
 
 
-class EvidenceJudgement(db.Model):
+class EvidenceJudgement(Model):
     """The teacher's judgement of one piece of evidence behind one outcome: which rules of evidence it meets.
 
     `source` is the kind of evidence (EvidenceSource) and `ref_id` the piece: an evidence link, an interview finding
@@ -273,7 +273,7 @@ class AppealStatus(LabelledEnum):
     CHANGED = "changed", _l("Reviewed: the decision was changed")
 
 
-class Appeal(db.Model):
+class Appeal(Model):
     """The client's request that a signed-off decision be reviewed (Finnish vocational law's rectification request).
 
     A teacher who was not an assessor of the assessment reviews it; `changes` keeps each changed outcome's level and
@@ -304,7 +304,7 @@ class Appeal(db.Model):
 # --- evidence mapping ------------------------------------------------------------------------------------------
 
 
-class EvidenceLink(db.Model):
+class EvidenceLink(Model):
     """A portfolio entry (or one of its files) mapped as evidence of a learning outcome of the case's target."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

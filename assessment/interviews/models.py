@@ -11,7 +11,7 @@ from assessment.frameworks.models import LearningOutcome
 from cases.models import Case
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -22,7 +22,7 @@ class InterviewStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
-class Interview(db.Model):
+class Interview(Model):
     """A professional teacher's interview with the client, to verify the skills the portfolio claims."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Verification(LabelledEnum):
     NOT_VERIFIED = "not_verified", _l("Not verified")
 
 
-class InterviewFinding(db.Model):
+class InterviewFinding(Model):
     __table_args__ = (UniqueConstraint("interview_id", "outcome_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class InterviewFinding(db.Model):
     outcome: Mapped[LearningOutcome] = relationship()
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A user's private calendar subscription: the token is shown once, only its hash is kept; replacing or
     deleting the row revokes the old address."""
 

@@ -102,7 +102,8 @@ def _check_booking(
     video_link: str | None,
     now: datetime,
     exclude_id: int | None = None,
-) -> None:
+) -> User:
+    """The teacher, once the booking is known to be possible."""
     if teacher is None or Role.TEACHER not in teacher.roles or not teacher.active:
         raise InterviewError(_("Choose an active user with the vocational teacher role."), "teacher_id")
     if starts_at <= now:
@@ -139,6 +140,7 @@ def _check_booking(
             ),
             "starts_at",
         )
+    return teacher
 
 
 def schedule_interview(
@@ -158,7 +160,7 @@ def schedule_interview(
 
     `as_of` is the moment the booking counts as made (now, unless demo data books past interviews).
     """
-    _check_booking(
+    teacher = _check_booking(
         actor,
         case,
         teacher=teacher,
@@ -200,7 +202,7 @@ def reschedule_interview(
     _check_version(interview, expected_version)
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(_("Only a scheduled interview can be changed."))
-    _check_booking(
+    teacher = _check_booking(
         actor,
         interview.case,
         teacher=teacher,

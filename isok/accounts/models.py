@@ -4,7 +4,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -30,7 +30,7 @@ class CompanySize(LabelledEnum):
     SME = "sme", _l("Small or medium-sized (SME)")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType))
@@ -47,7 +47,7 @@ class Organisation(db.Model):
         return self.name
 
 
-class User(db.Model):
+class User(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -86,7 +86,7 @@ class User(db.Model):
         return self.name
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role))
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side record of one login, so logging out, a password change or deactivation really ends it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,7 +109,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class PasswordLink(db.Model):
+class PasswordLink(Model):
     """A one-time link with which a person sets their own password; only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,7 +123,7 @@ class PasswordLink(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class TotpCredential(db.Model):
+class TotpCredential(Model):
     """A person's authenticator app (RFC 6238 TOTP): the shared secret, stored only encrypted (accounts.second_factor).
 
     `last_step` is the time step of the last code accepted, so a code seen once (over a shoulder, in a proxy log) is
@@ -137,7 +137,7 @@ class TotpCredential(db.Model):
     last_step: Mapped[int | None]
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for when the authenticator is lost; only a salted hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

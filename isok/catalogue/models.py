@@ -15,7 +15,7 @@ from assessment.frameworks.models import FrameworkUnit
 from cases.models import Client, Gender
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model, db
 from isok.i18n import DEFAULT_LOCALE, localized
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
@@ -96,7 +96,7 @@ course_unit = Table(
 )
 
 
-class Course(db.Model):
+class Course(Model):
     """A course one organisation offers to the network (and beyond), with its price under a network rule."""
 
     __table_args__ = (
@@ -184,14 +184,14 @@ class Course(db.Model):
         return self.text("title")
 
 
-class CourseLanguage(db.Model):
+class CourseLanguage(Model):
     """A language of instruction (ISO 639-1), one row each so the catalogue can filter by it."""
 
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
 
 
-class CourseSession(db.Model):
+class CourseSession(Model):
     """A day or a block of days of a course; times are local (the application's time zone), absent for whole days."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
@@ -207,7 +207,7 @@ class CourseSession(db.Model):
     course: Mapped[Course] = relationship(back_populates="sessions")
 
 
-class NetworkRules(db.Model):
+class NetworkRules(Model):
     """One version of the rules the network agreed on; a change adds a version, so an enrolment keeps pointing at
     the rules its payer accepted."""
 
@@ -223,7 +223,7 @@ class NetworkRules(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A person's place on a course (or on its waiting list) with the payer's commitment, frozen as accepted.
 
     `terms` keeps what the payer accepted (price, rule, sessions, cancellation terms): later edits of the course

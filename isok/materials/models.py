@@ -16,7 +16,7 @@ from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import Organisation, User
 from isok.catalogue.models import Field
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model, db
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, localized
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
@@ -55,7 +55,7 @@ class Audience(LabelledEnum):
 
 # The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: the
 # search counts its facets from one index, without reading a row per material and language.
-AUDIENCE_BITS = {audience: 1 << n for n, audience in enumerate(Audience)}
+AUDIENCE_BITS: dict[str, int] = {audience: 1 << n for n, audience in enumerate(Audience)}
 LANGUAGE_BITS = {code: 1 << n for n, code in enumerate(CLIENT_LOCALES)}
 OTHER_LANGUAGES = 1 << len(CLIENT_LOCALES)  # also in a language the interface does not speak (MaterialLanguage)
 
@@ -110,7 +110,7 @@ material_unit = Table(
 )
 
 
-class Material(db.Model):
+class Material(Model):
     __table_args__ = (
         Index("ix_material_listing", "status", "updated_at"),
         # covers the search's facets: counted in one pass over the index, no row read
@@ -198,7 +198,7 @@ class Material(db.Model):
         return self.text("title")
 
 
-class MaterialLanguage(db.Model):
+class MaterialLanguage(Model):
     """A language of the material's content (ISO 639), one row each so the bank can filter by it; any language,
     also those the interface does not speak."""
 
@@ -206,7 +206,7 @@ class MaterialLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
 
 
-class MaterialFile(db.Model):
+class MaterialFile(Model):
     """One version of one file of a material; a replaced version stays, with the time it was superseded."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -233,7 +233,7 @@ class MaterialFile(db.Model):
         return head if head in ("image", "audio", "video") else None
 
 
-class ProblemReport(db.Model):
+class ProblemReport(Model):
     """Someone of the network tells the owner organisation what is wrong with a material."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -33,7 +33,7 @@ class RuleSet(LabelledEnum):
 DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
-class ProjectSettings(db.Model):
+class ProjectSettings(Model):
     """The one row describing the project (the ESF "operation"); id is always 1."""
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
@@ -66,7 +66,7 @@ TARGET_INDICATORS = {
 }
 
 
-class Target(db.Model):
+class Target(Model):
     """A planned value for one indicator over the whole project (ESF "planned vs realised")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class PartnerKind(LabelledEnum):
 COMPANY_KINDS = frozenset({PartnerKind.MAJOR_COMPANY, PartnerKind.SME, PartnerKind.UNSIZED_COMPANY})
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     """An organisation's cooperation with the project; the organisation itself lives in accounts."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,7 +118,7 @@ class Partnership(db.Model):
 # --- dissemination ---------------------------------------------------------------------------------------------
 
 
-class DisseminationEvent(db.Model):
+class DisseminationEvent(Model):
     """An information or dissemination event; its attendees are a headcount, not ESF participants."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +141,7 @@ class DisseminationEvent(db.Model):
 # --- steering and narratives -----------------------------------------------------------------------------------
 
 
-class SteeringMeeting(db.Model):
+class SteeringMeeting(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date] = mapped_column(index=True)
     attendees: Mapped[str] = mapped_column(Text)  # one per line: name, organisation
@@ -203,7 +203,7 @@ NARRATIVE_SECTIONS = {
 }
 
 
-class Narrative(db.Model):
+class Narrative(Model):
     """The written part of one six-month report; several people edit it, hence the version."""
 
     __table_args__ = (UniqueConstraint("year", "half"), CheckConstraint("half in (1, 2)", name="half_1_or_2"))

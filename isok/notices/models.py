@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -20,7 +20,7 @@ class MailStatus(LabelledEnum):
     WITHHELD = "withheld", _l("Not sent")  # the person may no longer see the record the notice is about
 
 
-class Notice(db.Model):
+class Notice(Model):
     """Something a person is told: shown in their notices, and mailed when they want this kind by e-mail.
 
     It keeps what it is about (kind, object, plain parameters), not its words: it is written in the recipient's
@@ -43,7 +43,7 @@ class Notice(db.Model):
     user: Mapped[User] = relationship()
 
 
-class MailChoice(db.Model):
+class MailChoice(Model):
     """A kind of notice a person does not want by e-mail (every kind is mailed unless they said no)."""
 
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
@@ -53,7 +53,7 @@ class MailChoice(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail written while no mail server is configured: the embedded default keeps it for the administrator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

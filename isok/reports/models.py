@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cases.models import Answer, Client, ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
@@ -37,7 +37,7 @@ ENTRY_FIELDS = [
 CHARACTERISTICS = ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"]
 
 
-class Participation(db.Model):
+class Participation(Model):
     """One client in the operation: written by sync_participations() (set-based) and by audited corrections."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class BetterSituation(LabelledEnum):
     PROMOTION = "promotion", _l("A promotion")
 
 
-class RecordedResult(db.Model):
+class RecordedResult(Model):
     """Results the case does not hold, recorded by the project manager: a qualification gained within 28 days of
     exit, whether the person answered the six-month follow-up, and a better labour-market situation."""
 
@@ -118,7 +118,7 @@ class RecordedResult(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class ParticipationCorrection(db.Model):
+class ParticipationCorrection(Model):
     """A change to frozen entry data, with its reason: the correction trail the managing authority asks for."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,7 +132,7 @@ class ParticipationCorrection(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class SubmittedReport(db.Model):
+class SubmittedReport(Model):
     """A six-monthly report as submitted: the frozen figures of every table, period and cumulative."""
 
     __table_args__ = (UniqueConstraint("year", "half"),)
@@ -153,7 +153,7 @@ class SubmittedReport(db.Model):
         return f"{self.year}H{self.half}"
 
 
-class ReportDataVersion(db.Model):
+class ReportDataVersion(Model):
     """One row whose number goes up in the same transaction as every change to what the ESF report reads
     (isok.reports.freshness): a computed report is reused while the number it was computed at is current."""
 
@@ -161,7 +161,7 @@ class ReportDataVersion(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
-class CachedReport(db.Model):
+class CachedReport(Model):
     """A computed report as shown (period or cumulative, rule set, public or not, report date, language), kept
     with the data version it was computed at."""
 
