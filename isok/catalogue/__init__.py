@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     access.init_app(app)  # its capabilities and the rules templates ask
     notices.init_app(app)  # enrolments confirmed, moved up, dates changed, cancelled: to the people enrolled
     app.jinja_env.filters["euros"] = views.euros
+    app.jinja_env.globals["course_card"] = views.course_card
     app.jinja_env.globals["language_name"] = language_name
     hooks.dashboard_panel(app, views.panel)
     hooks.nav(app, views.nav)

@@ -1,5 +1,6 @@
 """The catalogue's pages: thin routes that load (404 for what the user may not see), call a service, commit once."""
 
+from collections import OrderedDict
 from datetime import date
 
 from flask import (
@@ -14,6 +15,7 @@ from flask import (
 )
 from flask_babel import format_currency, get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import FieldList
@@ -101,6 +103,28 @@ def _enrolment_or_404(enrolment_id: int) -> Enrolment:
 
 def _locale() -> str:
     return str(get_locale() or "fi")
+
+
+CARD_CACHE_SIZE = 4096
+
+
+def course_card(course: Course) -> Markup:
+    """A course's card in the catalogue's list, kept rendered per application by exactly what it shows.
+
+    The public list is read far more often than a course changes, and rendering its cards costs more than the
+    queries that find them. A card shows the course's own columns (any change of them moves `updated_at`, and so
+    does a seat taken or freed), its seats, its organisation's name and its languages, in the reader's language.
+    """
+    cache = current_app.extensions.setdefault("catalogue_cards", OrderedDict())
+    key = (_locale(), course.id, course.updated_at, course.seats_taken, course.organisation.name, *course.languages)
+    card = cache.get(key)
+    if card is not None:
+        cache.move_to_end(key)
+        return card
+    card = cache[key] = Markup(render_template("catalogue/_course_card.html", course=course))  # noqa: S704 (autoescaped)
+    if len(cache) > CARD_CACHE_SIZE:
+        cache.popitem(last=False)
+    return card
 
 
 def _filters(form: CatalogueFilterForm) -> queries.Filters:
