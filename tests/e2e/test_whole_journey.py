@@ -1,0 +1,247 @@
+"""A new client's whole journey in a real browser, from the counsellor's first form to the certificate replaced on
+appeal: counsellor, client (in Arabic, at 360 px), teacher, tutor (by link, at 360 px), counsellor, client, a second
+teacher and the counsellor again. Every click and form submission is counted and printed per person, and every page
+the journey shows is checked with axe-core.
+
+What people do goes through the UI. Two things are set through the services instead, because no person does them in
+this journey or the clock forbids it: the administrator's accounts (the client's login and a second teacher, who
+reviews the appeal), and the clock of the interview (booked in the UI for a later day, then moved to have started
+half an hour ago, as the day of the interview coming). The placement is recorded afterwards, with the dates it ran
+(it ended yesterday), so it can be rated and signed off on its honest dates.
+
+Third-party statements (a referee answering by link) are not part of the journey yet: that feature is not in the
+product yet.
+"""
+
+import re
+from pathlib import Path
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment.interviews.models import Interview
+from isok import demo
+from isok.accounts import second_factor
+from isok.accounts import services as account_services
+from isok.accounts.models import Role
+from isok.database import utcnow
+from isok.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+CLIENT_EMAIL = "zahra.journey@example.org"
+REVIEWER_EMAIL = "reviewer.journey@example.org"
+PHONE = {"width": 360, "height": 760}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class Counter:
+    """Counts what each person does with the mouse (every pointer press, and every confirmation dialog answered)
+    and the forms the browser sends, for whoever acts now (logging in is not counted)."""
+
+    def __init__(self, page):
+        self.person, self.counts = None, {}
+        page.context.expose_function("isokCountClick", self._click)
+        page.context.add_init_script("document.addEventListener('pointerdown', () => window.isokCountClick(), true);")
+        page.on("dialog", self._dialog)
+        page.on("request", self._request)
+
+    def _add(self, index):
+        if self.person is not None:
+            self.counts.setdefault(self.person, [0, 0])[index] += 1
+
+    def _click(self):
+        self._add(0)
+
+    def _dialog(self, dialog):
+        self._add(0)
+        dialog.accept()
+
+    def _request(self, request):
+        if request.method == "POST" and request.resource_type == "document":
+            self._add(1)
+
+
+@pytest.fixture
+def accounts(live_app):
+    """What the administrator sets up: a login for the new client (who reads Arabic) and a second teacher."""
+    with live_app.app_context():
+        admin = demo.account("admin@example.org")
+        for email, name, role, organisation, locale in (
+            (CLIENT_EMAIL, "Zahra Al-Amin", Role.CLIENT, None, "ar"),
+            (REVIEWER_EMAIL, "Kaisa Arvioija", Role.TEACHER, demo.organisation("Savonia Vocational College"), None),
+        ):
+            if demo.account(email) is None:
+                user = account_services.create_user(
+                    admin,
+                    email=email,
+                    name=name,
+                    roles={role},
+                    password="e2e-demo-password",
+                    organisation=organisation,
+                    locale=locale,
+                )
+                db.session.flush()
+                second_factor.enrol_demo(user, live_app.config["DEMO_TOTP_SECRET"])
+        db.session.commit()
+
+
+class Journey:
+    """The browser, the counter and the pages checked."""
+
+    def __init__(self, page, base, log_in_as, assert_accessible):
+        self.page, self.base, self.log_in_as, self.check = page, base, log_in_as, assert_accessible
+        self.counter = Counter(page)
+        self.checked = []
+
+    def as_person(self, label, email, viewport=DESKTOP):
+        self.leave()
+        self.page.set_viewport_size(viewport)
+        if email:
+            self.log_in_as(email)
+        self.counter.person = label
+
+    def leave(self):
+        """Log out by forgetting the cookies, once the page has settled (a late answer would set them again)."""
+        self.counter.person = None
+        self.page.wait_for_load_state("networkidle")
+        self.page.context.clear_cookies()
+
+    def axe(self):
+        self.page.wait_for_load_state("load")
+        self.check(self.page)
+        path = re.sub(r"\d+", "<id>", self.page.url.removeprefix(self.base).split("?")[0])
+        path = re.sub(r"placement-link/[^/]+$", "placement-link/<token>", path)
+        self.checked.append(path)
+
+    def click(self, selector):
+        self.page.locator(selector).first.click()
+
+    def submit(self, selector):
+        """Press a submit button and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+        self.axe()
+
+    def select(self, selector, value):
+        """Choose from a dropdown: one click opens it, one chooses (Playwright's choosing sends no pointer event)."""
+        self.page.select_option(selector, value)
+        self.counter._add(0)
+        self.counter._add(0)
+
+    def type(self, selector, text):
+        """Focus a field with a click and type into it (typing is not clicking)."""
+        field = self.page.locator(selector).first
+        field.click()
+        field.fill(text)
+
+    def rate(self, level_index, justification, source):
+        """The rating sheet, one unit per screen: the same level for every outcome of the unit."""
+        page = self.page
+        if page.locator("input[name=conflict][value=no]").count():
+            self.click("input[name=conflict][value=no]")
+        while True:
+            units = page.locator("input[type=hidden][name=unit]")
+            for i in range(units.count()):
+                uid = units.nth(i).get_attribute("value")
+                self.click(f"input[name='unit-level-{uid}'] >> nth={level_index}")
+                self.type(f"#unit-justification-{uid}", justification)
+                self.click(f"input[name='unit-sources-{uid}'][value='{source}']")
+            if page.locator("button[name=action][value=next]").count():
+                self.submit("button[name=action][value=next]")
+            else:
+                self.submit("button[name=action][value=submit]")
+                return
+
+
+def test_a_new_client_goes_from_the_first_form_to_a_certificate_replaced_on_appeal(
+    page, live_server, live_app, log_in_as, assert_accessible, accounts
+):
+    j = Journey(page, live_server, log_in_as, assert_accessible)
+    try:
+        _walk(j, live_app)
+    except Exception:
+        print(page.url)
+        Path("/tmp/journey-failure.html").write_text(page.content())
+        raise
+    total = [0, 0]
+    for person, (clicks, submissions) in j.counter.counts.items():
+        print(f"{person}: {clicks} clicks, {submissions} form submissions")
+        total = [total[0] + clicks, total[1] + submissions]
+    print(f"whole journey: {total[0]} clicks, {total[1]} form submissions")
+    print(f"{len(j.checked)} pages checked with axe-core: {', '.join(dict.fromkeys(j.checked))}")
+
+
+def _walk(j, live_app):
+    page, base = j.page, j.base
+    ids = SimpleNamespace()
+
+    # 1. The counsellor registers the client, links their login, sets the target and books the interview.
+    j.as_person("counsellor", "counsellor@example.org")
+    j.click("a[href='/clients/new']")
+    j.axe()
+    j.type("input[name=first_name]", "Zahra")
+    j.type("input[name=last_name]", "Al-Amin")
+    j.type("input[name=birth_date]", "1990-03-14")
+    j.select("select[name=mother_tongue]", "ar")
+    j.select("select[name=preferred_language]", "ar")
+    j.type("input[name=target]", "Cook")
+    j.type("input[name=entry_date]", date.today().isoformat())
+    j.submit("form.client-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Zahra Al-Amin")
+    ids.case = int(re.search(r"/cases/(\d+)", page.url).group(1))
+    j.click("main a[href^='/clients/']:not([href='/clients/new'])")
+    j.axe()
+    j.click("a[href^='/clients/'][href$='/edit']")
+    j.axe()
+    j.type("input[name=login_email]", CLIENT_EMAIL)
+    j.submit("form.client-form button[type=submit]")
+    page.goto(f"{base}/cases/{ids.case}")
+    version = page.locator("#panel-version option", has_text="Restaurant and Catering").get_attribute("value")
+    j.select("#panel-version", version)
+    j.submit(f"form[action='/cases/{ids.case}/qualification'] button[type=submit]")
+    expect(page.locator("#case-interviews-title + p")).to_contain_text("Restaurant and Catering")
+    j.click(f"a[href='/cases/{ids.case}/interviews/new']")
+    j.axe()
+    teacher = page.locator("select[name=teacher_id] option", has_text="Matti Opettaja").get_attribute("value")
+    j.select("select[name=teacher_id]", teacher)
+    j.type("input[name=date]", (date.today() + timedelta(days=7)).isoformat())
+    j.type("input[name=time]", "10:00")
+    j.type("input[name=place]", "Savonia, room 2.14")
+    j.select("select[name=interpreter_language]", "ar")
+    j.submit("form.interview-form button[type=submit]")
+    expect(page.locator(".badge-scheduled")).to_be_visible()
+    ids.interview = int(re.search(r"/interviews/(\d+)", page.url).group(1))
+
+    # 2. The client, on a phone in Arabic, rates themselves before the interview.
+    j.as_person("client", CLIENT_EMAIL, PHONE)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    j.axe()
+    j.click(f"a[href='/my/cases/{ids.case}/self-assessment']")
+    j.axe()
+    groups = page.locator("fieldset:has(input[type=radio][name^=level-])")
+    for i in range(groups.count()):
+        j.click(f"fieldset:has(input[type=radio][name^=level-]) >> nth={i} >> input[type=radio] >> nth=-2")
+    j.type("textarea[name^=note-]", "عملت طاهية في مطعم في حلب خمس سنوات")
+    j.submit("main form[method=post] button[type=submit]")
+
+    with live_app.app_context():  # the day of the interview comes
+        interview = db.session.get(Interview, ids.interview)
+        interview.starts_at = utcnow() - timedelta(minutes=30)
+        db.session.commit()
+
+    # 3. The teacher records the interview once it has started.
+    j.as_person("teacher", "teacher@example.org")
+    page.goto(f"{base}/interviews/{ids.interview}")
+    j.axe()
+    j.click(f"a[href$='/interviews/{ids.interview}/record']")
+    j.axe()
+    results = page.locator("select[name^=result_]")
+    for i in range(results.count()):
+        j.select(f"select[name^=result_] >> nth={i}", "verified")
+    j.type("textarea[name^=note_]", "Showed photos of dishes made at a restaurant in Aleppo.")
+    j.click("input[name=placement]")
+    j.submit("form.record-form button[type=submit]")
+    expect(page.locator(".badge-recorded")).to_be_visible()
