@@ -19,8 +19,10 @@ CLIENT_LOCALES = STAFF_LOCALES + ("ar", "fa", "ru", "so", "ti", "uk")
 
 
 def interface_locales() -> tuple[str, ...]:
+    """Staff work in the project's languages; clients, and visitors not logged in (who may be clients opening the
+    login page or their password link for the first time), choose among all of the interface's languages."""
     user = current_user
-    if getattr(user, "is_authenticated", False) and Role.CLIENT in user.roles:
+    if not getattr(user, "is_authenticated", False) or Role.CLIENT in user.roles:
         return CLIENT_LOCALES
     return STAFF_LOCALES
 
