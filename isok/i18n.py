@@ -4,10 +4,11 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from isok import translation
 from isok.accounts import sessions
 from isok.accounts.models import Role
 
@@ -28,7 +29,8 @@ def interface_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """The user's saved choice, then an explicit switch in this browser, then Accept-Language, then Finnish."""
+    """The user's saved choice, then an explicit switch in this browser, then the language of the person a page is
+    for (speak_to), then Accept-Language, then Finnish."""
     if not has_request_context():
         return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     offered = CLIENT_LOCALES
@@ -41,7 +43,19 @@ def select_locale() -> str:
             return waiting.locale
     if session.get("locale") in offered:
         return session["locale"]
+    if g.get(_PERSON_LOCALE) in offered:
+        return g.get(_PERSON_LOCALE)
     return request.accept_languages.best_match(interface_locales()) or DEFAULT_LOCALE
+
+
+_PERSON_LOCALE = "isok_person_locale"
+
+
+def speak_to(locale: str | None) -> None:
+    """This page is for one known person who is not logged in (the owner of a password link): speak their saved
+    language unless this browser chose one, as a client scanning their link on someone else's phone expects."""
+    g.setdefault(_PERSON_LOCALE, locale)
+    translation.refresh()
 
 
 @lru_cache(maxsize=512)

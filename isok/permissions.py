@@ -26,6 +26,7 @@ VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project manager
 IMPORT_CASES = "import_cases"  # import clients and cases from a spreadsheet
 EXPORT_CLIENT_DATA = "export_client_data"  # hand a client everything held about them (data subject access)
 ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the retention period
+GIVE_CLIENT_LOGIN = "give_client_login"  # a client's one-time login link (which clients: can_give_login)
 VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
 MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
@@ -67,6 +68,7 @@ GRANTS: dict[str, set[Role]] = {
     IMPORT_CASES: {ADMIN, COUNSELLOR},
     EXPORT_CLIENT_DATA: {ADMIN, COUNSELLOR},
     ERASE_CLIENTS: {ADMIN},
+    GIVE_CLIENT_LOGIN: {ADMIN, COUNSELLOR},
     VIEW_OWN_CASE: {CLIENT},
     VIEW_REPORTS: {ADMIN, MANAGER},
     MANAGE_NETWORK: {ADMIN, MANAGER},
