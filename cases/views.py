@@ -297,11 +297,13 @@ def client(client_id):
     return _client_page(client)
 
 
-def _client_page(client: Client, status: int = 200, *, login_form: GiveLoginForm | None = None):
+def _client_page(client: Client, status: int = 200, *, consent_form=None, login_form: GiveLoginForm | None = None):
+    """The client's page; a form sent from it and refused comes back with what was typed."""
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
-    consent_form = ConsentForm(formdata=None) if login_form else ConsentForm()
-    consent_form.information_language.choices = choices(codes.language_choices())
-    consent_form.information_language.data = consent_form.information_language.data or client.preferred_language
+    if consent_form is None:
+        consent_form = ConsentForm(formdata=None)
+        consent_form.information_language.choices = choices(codes.language_choices())
+        consent_form.information_language.data = client.preferred_language
     return render_template(
         "cases/client.html",
         client=client,
@@ -454,16 +456,7 @@ def add_consent(client_id):
     if apply(form, change, default_field="purpose"):
         flash(_("The consent was recorded."), "success")
         return redirect(url_for("cases.client", client_id=client.id) + "#consent")
-    cases = [case for case in client.cases if access.can_view_case(current_user, case)]
-    return render_template(
-        "cases/client.html",
-        client=client,
-        cases=cases,
-        consent_form=form,
-        withdraw_form=WithdrawConsentForm(),
-        action_form=ActionForm(),
-        codes=codes,
-    ), 400
+    return _client_page(client, 400, consent_form=form)
 
 
 @bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw")

@@ -44,7 +44,8 @@ REVIEW_PORTFOLIO = "review_portfolio"  # comment on entries, return or accept a 
 VIEW_ASSESSMENTS = "view_assessments"  # placements, assessments, evidence maps (which ones: visible_assessments)
 MANAGE_PLACEMENTS = "manage_placements"  # create placements, invite tutors, open assessments, assign assessors
 ASSESS = "assess"  # rate outcomes and take part in the joint decision (where one is an assessor: can_assess)
-MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes
+MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes, confirm the client's proposals
+PROPOSE_EVIDENCE = "propose_evidence"  # a client proposes which of their items show which outcomes
 VIEW_CERTIFICATES = "view_certificates"  # staff: certificates of the visible cases
 ISSUE_CERTIFICATES = "issue_certificates"  # preview, issue, re-issue, bulk issue
 REVOKE_CERTIFICATES = "revoke_certificates"
@@ -83,6 +84,7 @@ GRANTS: dict[str, set[Role]] = {
     MANAGE_PLACEMENTS: {ADMIN, COUNSELLOR},
     ASSESS: {COUNSELLOR, TEACHER, TUTOR},
     MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},
+    PROPOSE_EVIDENCE: {CLIENT},
     VIEW_CERTIFICATES: {ADMIN, MANAGER, COUNSELLOR},
     ISSUE_CERTIFICATES: {ADMIN, COUNSELLOR},
     REVOKE_CERTIFICATES: {ADMIN, COUNSELLOR},
