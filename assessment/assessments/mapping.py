@@ -9,7 +9,7 @@ open is neither confirmed nor declined unseen.
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessment.assessments import services
 from assessment.assessments.models import EvidenceLink
@@ -92,7 +92,10 @@ def entry_links(case: Case) -> list[EvidenceLink]:
 
 
 def waiting_proposals(case: Case) -> int:
-    return evidence_grid(case).proposals
+    """How many of the client's proposals wait for staff (the case panel and the evidence map say so)."""
+    return db.session.scalar(
+        select(func.count()).where(EvidenceLink.case_id == case.id, EvidenceLink.confirmed_at.is_(None))
+    )
 
 
 def _check(grid: EvidenceGrid, pairs: set[Pair]) -> None:
@@ -131,9 +134,6 @@ class Changes:
     added: int = 0
     confirmed: int = 0
     removed: int = 0
-
-    def __bool__(self):
-        return bool(self.added or self.confirmed or self.removed)
 
 
 def propose_evidence(actor: User, case: Case, chosen: set[Pair], shown: set[Pair]) -> Changes:
