@@ -295,10 +295,11 @@ def give_login(actor, client: Client, email: str | None = None) -> str:
     """
     user = client.user
     if user is None:
+        typed = None if client.email else "email"  # a refusal goes on the field only when the email was typed
         email = (client.email or email or "").strip().lower()
         if not email:
             raise CaseError(_("Type the client's email address: it is the name they log in with."), "email")
-        if not client.email:
+        if typed:
             if "@" not in email or " " in email or len(email) > TEXT_LIMITS["email"]:
                 raise CaseError(_("This is not an email address."), "email")
             client.email = email
@@ -313,10 +314,12 @@ def give_login(actor, client: Client, email: str | None = None) -> str:
                 locale=client.preferred_language if client.preferred_language in CLIENT_LOCALES else None,
             )
         elif db.session.scalar(select(Client.id).where(Client.user_id == user.id)) is not None:
-            raise CaseError(_("This email is another client's login."), "email")
+            raise CaseError(_("This email is another client's login."), typed)
+        if Role.CLIENT not in user.roles:
+            raise CaseError(_("Only a user with the client role can be linked to a client."), typed)
         link_user(actor, client, user)
     if not user.active:
-        raise CaseError(_("The client's login is deactivated; an administrator can activate it again."), "email")
+        raise CaseError(_("The client's login is deactivated; an administrator can activate it again."))
     return account_services.issue_password_link(actor, user)
 
 

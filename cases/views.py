@@ -324,7 +324,7 @@ def give_login(client_id):
     if not access.can_give_login(current_user, client):
         abort(404)
     form = GiveLoginForm()
-    if not apply(form, lambda: services.give_login(current_user, client, form.email.data), default_field="email"):
+    if not apply(form, lambda: services.give_login(current_user, client, form.email.data)):
         return _client_page(client, form.status, login_form=form)
     address = url_for("accounts.set_password", token=form.result, _external=True)
     locale = next(

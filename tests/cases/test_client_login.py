@@ -114,3 +114,16 @@ def test_the_client_form_links_the_login_of_the_clients_email_without_typing_it_
     del form["has_login"]
     assert client.post(f"/clients/{case.client.id}/edit", data={**form, "version": version}).status_code == 302
     assert db.session.get(Client, case.client.id).user_id is None
+
+
+def test_a_deactivated_login_is_explained_above_the_button(client, counsellor, make_case, make_user):
+    case = make_case()
+    login = make_user(Role.CLIENT, email="gone@example.org")
+    record = db.session.get(Client, case.client.id)
+    record.user_id, record.email = login.id, "gone@example.org"
+    login.active = False
+    db.session.commit()
+    log_in(client, counsellor)
+    response = client.post(f"/clients/{case.client.id}/login-link")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="form-errors"' in page and "deactivated" in page
