@@ -1,6 +1,6 @@
 """Who may open which clients and cases, and answer which transfers (the mechanism is isok.permissions)."""
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select
 
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok import permissions
@@ -28,7 +28,12 @@ def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int |
 
 def visible_cases(user) -> Select:
     """The cases the user may open: a query, so lists never show what a case page would refuse."""
-    return select(Case).where(permissions.case_condition(user))
+    return select(Case).where(visible_condition(user))
+
+
+def visible_condition(user) -> ColumnElement[bool]:
+    """The condition on `case` rows behind visible_cases, for a query that reads more than the case."""
+    return permissions.case_condition(user)
 
 
 def case_visible(user, case_id):
@@ -96,7 +101,14 @@ def can_give_login(user, client: Client) -> bool:
         return False
     if Role.ADMIN in user.roles:
         return True
-    return any(case.counsellor_id == user.id or user in case.co_counsellors for case in client.cases)
+    counsellor_of_a_case = select(Case.id).where(
+        Case.client_id == client.id,
+        or_(
+            Case.counsellor_id == user.id,
+            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user.id),
+        ),
+    )
+    return db.session.scalar(counsellor_of_a_case.limit(1)) is not None
 
 
 def answerable_handovers(user) -> Select:

@@ -6,9 +6,9 @@ A submitted screen carries the pairs that were ticked when it was shown (`shown`
 open is neither confirmed nor declined unseen.
 """
 
-import enum
 from dataclasses import dataclass
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from assessment.assessments import services
@@ -19,6 +19,7 @@ from isok import audit
 from isok.accounts.models import User
 from isok.database import utcnow
 from isok.extensions import db
+from isok.labels import LabelledEnum
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
 from portfolio.models import PortfolioEntry
@@ -26,26 +27,19 @@ from portfolio.models import PortfolioEntry
 Pair = tuple[int, int]  # (entry id, outcome id)
 
 
-class PairState(enum.StrEnum):
-    PROPOSED = "proposed"  # the client's, waiting for staff
-    CONFIRMED_PROPOSAL = "confirmed_proposal"  # the client's, confirmed
-    CONFIRMED = "confirmed"  # staff's own
+class PairState(LabelledEnum):
+    """Where a mapped pair stands; `label` is what staff read, `client_label` what the client reads of it."""
 
-    @property
-    def label(self):
-        return PAIR_STATE_LABELS[self][0]
+    PROPOSED = "proposed", _l("proposed by the client, not confirmed yet"), _l("waiting for your counsellor")
+    CONFIRMED_PROPOSAL = (
+        "confirmed_proposal",
+        _l("proposed by the client, confirmed"),
+        _l("confirmed by your counsellor"),
+    )
+    CONFIRMED = "confirmed", _l("mapped by staff"), _l("mapped by your counsellor")
 
-    @property
-    def client_label(self):
-        """What the client reads of it, on their own screen."""
-        return PAIR_STATE_LABELS[self][1]
-
-
-PAIR_STATE_LABELS = {
-    PairState.PROPOSED: (_l("proposed by the client, not confirmed yet"), _l("waiting for your counsellor")),
-    PairState.CONFIRMED_PROPOSAL: (_l("proposed by the client, confirmed"), _l("confirmed by your counsellor")),
-    PairState.CONFIRMED: (_l("mapped by staff"), _l("mapped by your counsellor")),
-}
+    def __init__(self, value: str, label: LazyString, client_label: LazyString) -> None:
+        self.client_label = client_label
 
 
 @dataclass
