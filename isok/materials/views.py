@@ -167,7 +167,11 @@ def _file_url(file: MaterialFile, **kwargs) -> str:
 
 @bp.get("/<int:material_id>")
 def material(material_id):
-    record = _usable_or_404(material_id)
+    return _material_page(_usable_or_404(material_id))
+
+
+def _material_page(record: Material, status: int = 200, **forms):
+    """The material's page with its forms: fresh ones, or the one just sent back with its errors and its text."""
     keeping = access.can_keep(current_user, record)
     if record.withdrawn and not keeping:
         return render_template("materials/withdrawn.html", material=record), 410
@@ -179,11 +183,13 @@ def material(material_id):
         keeping=keeping,
         history=history,
         jsonld=feeds.jsonld(record, url=url, file_url=lambda f: _file_url(f, download=1), locale=_locale()),
-        file_form=FileForm(),
-        withdraw_form=WithdrawForm(),
-        report_form=ReportForm(),
+        file_form=forms.get("file_form") or FileForm(),
+        replace_form=forms.get("replace_form"),
+        replacing=forms.get("replacing"),
+        withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+        report_form=forms.get("report_form") or ReportForm(),
         reports=services.problem_reports(record) if keeping else [],
-    )
+    ), status
 
 
 def _material_form(material: Material | None = None) -> MaterialForm:
@@ -279,21 +285,18 @@ def edit_material(material_id):
     return _form_page(form, record, form.status)
 
 
-def _upload(form: FileForm, change, material: Material):
-    if apply(form, change, default_field="file"):
-        flash(_("The file was saved."), "success")
-        return redirect(url_for("materials.material", material_id=material.id))
-    flash(" ".join(map(str, form.file.errors)) or _("The file was not saved."), "error")
-    return redirect(url_for("materials.material", material_id=material.id)), 303
-
-
 @bp.post("/<int:material_id>/files")
 @permissions.requires(access.SHARE_MATERIALS)
 def add_file(material_id):
     record = _kept_or_404(material_id)
     form = FileForm()
     upload = form.file.data
-    return _upload(form, lambda: services.add_file(current_user, record, upload.filename, upload.stream), record)
+    if apply(
+        form, lambda: services.add_file(current_user, record, upload.filename, upload.stream), default_field="file"
+    ):
+        flash(_("The file was saved."), "success")
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, file_form=form)
 
 
 @bp.post("/files/<int:file_id>/replace")
@@ -304,9 +307,13 @@ def replace_file(file_id):
         abort(404)
     form = FileForm()
     upload = form.file.data
-    return _upload(
-        form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream), file.material
-    )
+    record = file.material
+    if apply(
+        form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream), default_field="file"
+    ):
+        flash(_("The file was saved."), "success")
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, replace_form=form, replacing=file_id)
 
 
 @bp.get("/files/<int:file_id>")
@@ -345,9 +352,8 @@ def withdraw(material_id):
     form = WithdrawForm()
     if apply(form, lambda: services.withdraw(current_user, record, form.reason.data), default_field="reason"):
         flash(_("The material was withdrawn."), "success")
-    else:
-        flash(" ".join(map(str, form.reason.errors)) or _("The material was not withdrawn."), "error")
-    return redirect(url_for("materials.material", material_id=record.id))
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, withdraw_form=form)
 
 
 @bp.post("/<int:material_id>/report")
@@ -357,9 +363,8 @@ def report_problem(material_id):
     form = ReportForm()
     if apply(form, lambda: services.report_problem(current_user, record, form.text.data), default_field="text"):
         flash(_("Thank you: the organisation that shares the material was told."), "success")
-    else:
-        flash(" ".join(map(str, form.text.errors)) or _("The report was not sent."), "error")
-    return redirect(url_for("materials.material", material_id=record.id))
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, report_form=form)
 
 
 # --- at hand in every step -------------------------------------------------------------------------------------

@@ -244,3 +244,29 @@ def test_the_upload_forms_take_files_larger_than_other_requests(app, client, tea
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert [file.name for file in material.current_files] == ["dhawaaq.mp3"]
+
+
+def test_refused_withdraw_and_report_forms_come_back_with_what_was_typed(
+    app, client, make_user, make_material, make_organisation
+):
+    material = make_material(files=[("dhawaaq.mp3", MP3)])
+    admin = make_user(Role.ADMIN)
+    log_in(client, admin)
+    token = csrf_token(client.get(f"/materials/{material.id}").text)
+    reason = "Vanhentunut: " + "sanasto " * 300  # longer than a reason may be
+    response = client.post(f"/materials/{material.id}/withdraw", data={"csrf_token": token, "reason": reason})
+    assert response.status_code == 400 and 'id="reason-error"' in response.text
+    assert reason.strip() in response.text and not material.withdrawn
+    file_id = material.current_files[0].id
+    response = client.post(
+        f"/materials/files/{file_id}/replace",
+        data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-not really"), "fake.mp3")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and f'id="replace-{file_id}-error"' in response.text
+    counsellor = make_user(Role.COUNSELLOR, organisation=make_organisation())
+    client = app.test_client()
+    log_in(client, counsellor)
+    text = "Ääninauhoite katkeaa " * 120
+    response = client.post(f"/materials/{material.id}/report", data={"csrf_token": token, "text": text})
+    assert response.status_code == 400 and 'id="text-error"' in response.text and text.strip() in response.text
