@@ -141,7 +141,6 @@ def _apply(material: Material, given: Description) -> None:
         material.language_rows = [MaterialLanguage(code=code) for code in sorted(languages)]
     material.audience_mask = mask_of(audiences, AUDIENCE_BITS)
     material.language_mask = language_mask_of(languages)
-    material.units_served = len(units)
 
 
 def _refresh_search(material: Material) -> None:
@@ -321,7 +320,7 @@ def count_download(file: MaterialFile) -> None:
     db.session.execute(
         update(Material)
         .where(Material.id == file.material_id)
-        .values(downloads=Material.downloads + 1)
+        .values(downloads=Material.downloads + 1, updated_at=Material.updated_at)  # a figure, not a change
         .execution_options(synchronize_session=False)
     )
 

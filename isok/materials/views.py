@@ -2,7 +2,7 @@
 once."""
 
 from babel.core import UnknownLocaleError
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import apply, choices
 from isok.i18n import language_name
-from isok.materials import access, bp, feeds, queries, services
+from isok.materials import access, bp, feeds, queries, services, streaming
 from isok.materials.forms import (
     OPEN_LANGUAGES,
     TEXT_LANGUAGES,
@@ -114,16 +114,15 @@ def index():
     form = SearchForm(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     filters = _filters(form)
-    found = queries.facets(current_user, filters)
-    _facet_choices(form, found)
+    results = queries.find(current_user, filters, page)
+    _facet_choices(form, results.facets)
     valid = not request.args or form.validate()
-    materials, has_next = queries.search_page(current_user, filters, page) if valid else ([], False)
     return render_template(
         "materials/index.html",
         form=form,
-        materials=materials,
+        materials=results.materials if valid else [],
         page=page,
-        has_next=has_next,
+        has_next=valid and results.has_next,
         args=request.args.to_dict(),
         tag=filters.tag,
         may_share=permissions.can(current_user, access.SHARE_MATERIALS),
@@ -328,18 +327,10 @@ def file(file_id):
         begin_write(db.session)  # a download is counted: this read page writes one figure
         services.count_download(record)
         db.session.commit()
-    # From a local folder, by its path: the response knows the size and answers range requests (seeking in a
-    # video). From object storage the file is streamed whole.
-    source = storage.local_path(record.sha256) or storage.open_file(record.sha256)
-    response = send_file(
-        source,
-        mimetype=record.media_type,
-        as_attachment=download,
-        download_name=record.name,
-        conditional=True,
-        etag=record.sha256,
-        max_age=0,
+    response = streaming.file_response(
+        request, record.sha256, record.size, record.media_type, attachment=download, name=record.name
     )
+    response.cache_control.max_age = 0
     if not record.material.licence.public:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
