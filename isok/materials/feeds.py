@@ -65,7 +65,7 @@ def jsonld(material: Material, *, url: str, file_url, locale: str) -> str:
         data["about"] = {
             "@type": "DefinedTerm",
             "termCode": material.field.value,
-            "inDefinedTermSet": "ISCED-F 2013",
+            "inDefinedTermSet": {"@type": "DefinedTermSet", "name": "ISCED-F 2013"},
             "name": str(material.field.label),
         }
     # Inside <script>, "</" would end the element: escape it the way JSON allows.

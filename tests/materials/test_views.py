@@ -13,6 +13,7 @@ from isok.accounts.models import Role
 from isok.extensions import db
 from isok.materials import services
 from isok.materials.models import Material
+from tests import schema_org
 from tests.conftest import csrf_token, log_in
 from tests.materials.conftest import GLOSSARY, MP3
 
@@ -177,6 +178,14 @@ def test_the_feed_and_the_lrmi_metadata_are_well_formed(client, make_material, u
     assert data["@type"] == "LearningResource" and data["inLanguage"] == ["fi", "so"]
     assert data["learningResourceType"] == "glossary" and data["license"].endswith("/by/4.0/")
     assert data["encoding"][0]["encodingFormat"] == "audio/mpeg" and data["teaches"][0].startswith("U1 ")
+    schema_org.assert_valid(data)  # every type, property and value as schema.org's vocabulary defines them
+    data["about"]["inDefinedTermSet"], data["encoding"][0]["educationalRole"] = "ISCED", "teacher"
+    assert schema_org.errors(data) == [
+        "LearningResource.encoding[0]: educationalRole is not a property of MediaObject"
+        " (its domain: ['EducationalAudience'])",
+        "LearningResource.about.inDefinedTermSet: 'ISCED' does not fit the range of inDefinedTermSet"
+        " (['DefinedTermSet', 'URL'])",
+    ]
 
 
 def test_a_withdrawn_material_says_so(app, client, make_user, make_material):
