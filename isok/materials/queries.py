@@ -50,12 +50,12 @@ def _matched(index: facet_index.FacetIndex, user, filters: Filters) -> int:
     return matched
 
 
-def find(user, filters: Filters, page: int = 1) -> Results:
+def find(user, filters: Filters, page: int = 1, per_page: int = PAGE_SIZE) -> Results:
     """One page of the materials matching, most recently changed first, and each facet's counts among them."""
     index = facet_index.current()
     matched = _matched(index, user, filters)
-    start = (page - 1) * PAGE_SIZE
-    ids = index.page(matched, start, start + PAGE_SIZE + 1)
+    start = (page - 1) * per_page
+    ids = index.page(matched, start, start + per_page + 1)
     loaded = db.session.scalars(
         select(Material)
         .where(Material.id.in_(ids))
@@ -68,7 +68,7 @@ def find(user, filters: Filters, page: int = 1) -> Results:
     )
     by_id = {material.id: material for material in loaded}
     materials = [by_id[material_id] for material_id in ids if material_id in by_id]
-    return Results(materials[:PAGE_SIZE], len(ids) > PAGE_SIZE, matched.bit_count(), index.count(matched))
+    return Results(materials[:per_page], len(ids) > per_page, matched.bit_count(), index.count(matched))
 
 
 def organisation_names(ids) -> dict[int, str]:

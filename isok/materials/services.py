@@ -315,11 +315,13 @@ def report_problem(actor, material: Material, text: str) -> ProblemReport:
     return report
 
 
-def count_download(file: MaterialFile) -> None:
-    """One more download of the material (a figure, not a record of who: no audit entry)."""
+def count_downloads(materials) -> None:
+    """One more download of each material (a figure, not a record of who: no audit entry)."""
+    if not materials:
+        return
     db.session.execute(
         update(Material)
-        .where(Material.id == file.material_id)
+        .where(Material.id.in_([material.id for material in materials]))
         .values(downloads=Material.downloads + 1, updated_at=Material.updated_at)  # a figure, not a change
         .execution_options(synchronize_session=False)
     )

@@ -2,7 +2,7 @@
 once."""
 
 from babel.core import UnknownLocaleError
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from isok.extensions import db
 from isok.forms import apply, choices
 from isok.i18n import language_name
 from isok.materials import access, bp, feeds, queries, services, streaming
+from isok.materials.collection import COLLECTION_MATERIALS, write_zip
 from isok.materials.forms import (
     OPEN_LANGUAGES,
     TEXT_LANGUAGES,
@@ -127,6 +128,24 @@ def index():
         tag=filters.tag,
         may_share=permissions.can(current_user, access.SHARE_MATERIALS),
     ), 200 if valid else 400
+
+
+@bp.get("/collection.zip")
+def collection():
+    """The materials of a search (the first of them) with their files and metadata, as one ZIP. A filter's value
+    that is not one of its choices matches nothing, as in the search."""
+    results = queries.find(current_user, _filters(SearchForm(request.args)), per_page=COLLECTION_MATERIALS)
+    page_url = lambda m: url_for("materials.material", material_id=m.id, _external=True)  # noqa: E731
+    metadata = feeds.collection_jsonld(
+        [(material, page_url(material)) for material in results.materials],
+        file_url=lambda f: _file_url(f, download=1),
+        locale=_locale(),
+    )
+    archive, included = write_zip(results.materials, metadata)
+    begin_write(db.session)  # each material whose files go out is downloaded once
+    services.count_downloads(included)
+    db.session.commit()
+    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name="materials.zip")
 
 
 @bp.get("/feed.atom")
@@ -325,7 +344,7 @@ def file(file_id):
     download = request.args.get("download") == "1" or record.plays is None
     if download and not request.range:
         begin_write(db.session)  # a download is counted: this read page writes one figure
-        services.count_download(record)
+        services.count_downloads([record.material])
         db.session.commit()
     response = streaming.file_response(
         request, record.sha256, record.size, record.media_type, attachment=download, name=record.name

@@ -4,6 +4,7 @@ machines' formats, and the steps that show the materials of their units."""
 import io
 import json
 import re
+import zipfile
 from xml.etree import ElementTree as ET
 
 import feedparser
@@ -279,3 +280,29 @@ def test_refused_withdraw_and_report_forms_come_back_with_what_was_typed(
     text = "Ääninauhoite katkeaa " * 120
     response = client.post(f"/materials/{material.id}/report", data={"csrf_token": token, "text": text})
     assert response.status_code == 400 and 'id="text-error"' in response.text and text.strip() in response.text
+
+
+def test_a_search_s_materials_download_as_one_zip_with_their_metadata(client, make_material):
+    glossary = make_material(files=[("sanasto.txt", GLOSSARY), ("dhawaaq.mp3", MP3)])
+    make_material(title={"fi": "Jäsenille"}, licence="members", files=[("muistio.txt", b"vain meille")])
+    make_material(title={"fi": "Siivous", "so": "Nadiifin"}, tags=["siivous"], files=[("siivous.txt", b"moppi")])
+    page = client.get("/materials/?q=mindi")
+    assert "/materials/collection.zip?q=mindi" in page.text
+    with client.get("/materials/collection.zip?q=mindi") as response:  # a visitor: the public materials found
+        assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(response.data)) as packed:
+            names = sorted(packed.namelist())
+            metadata = json.loads(packed.read("metadata.json"))
+            assert packed.read(f"{glossary.id}-Kitchen-glossary/01-sanasto.txt") == GLOSSARY
+    assert names == [
+        f"{glossary.id}-Kitchen-glossary/01-sanasto.txt",
+        f"{glossary.id}-Kitchen-glossary/02-dhawaaq.mp3",
+        "metadata.json",
+    ]
+    assert [item["name"] for item in metadata["@graph"]] == ["Kitchen glossary"]
+    schema_org.assert_valid({"@context": metadata["@context"], **metadata["@graph"][0]})
+    db.session.refresh(glossary)
+    assert glossary.downloads == 1
+    with client.get("/materials/collection.zip") as everything:
+        with zipfile.ZipFile(io.BytesIO(everything.data)) as packed:
+            assert not any("muistio" in name for name in packed.namelist())  # members only: not a visitor's
