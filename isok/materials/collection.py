@@ -28,18 +28,22 @@ def folder_name(material: Material) -> str:
 
 def write_zip(materials: list[Material], metadata: str) -> tuple[BinaryIO, list[Material]]:
     """The archive, in a temporary file rewound to its start, and the materials whose files are in it."""
-    archive = tempfile.TemporaryFile()
+    archive = tempfile.TemporaryFile()  # noqa: SIM115  (the response sends and closes it)
     room, included = COLLECTION_MB * 1024 * 1024, []
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as packed:
-        packed.writestr("metadata.json", metadata)
-        for material in materials:
-            files = [file for file in material.current_files if file.size <= room]
-            for position, file in enumerate(files):
-                name = f"{folder_name(material)}/{position + 1:02d}-{UNSAFE.sub('-', file.name)}"
-                with storage.open_file(file.sha256) as source, packed.open(name, "w", force_zip64=True) as target:
-                    shutil.copyfileobj(source, target, storage.CHUNK)
-                room -= file.size
-            if files:
-                included.append(material)
+    try:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as packed:
+            packed.writestr("metadata.json", metadata)
+            for material in materials:
+                files = [file for file in material.current_files if file.size <= room]
+                for position, file in enumerate(files):
+                    name = f"{folder_name(material)}/{position + 1:02d}-{UNSAFE.sub('-', file.name)}"
+                    with storage.open_file(file.sha256) as source, packed.open(name, "w", force_zip64=True) as target:
+                        shutil.copyfileobj(source, target, storage.CHUNK)
+                    room -= file.size
+                if files:
+                    included.append(material)
+    except BaseException:
+        archive.close()
+        raise
     archive.seek(0)
     return archive, included

@@ -303,6 +303,5 @@ def test_a_search_s_materials_download_as_one_zip_with_their_metadata(client, ma
     schema_org.assert_valid({"@context": metadata["@context"], **metadata["@graph"][0]})
     db.session.refresh(glossary)
     assert glossary.downloads == 1
-    with client.get("/materials/collection.zip") as everything:
-        with zipfile.ZipFile(io.BytesIO(everything.data)) as packed:
-            assert not any("muistio" in name for name in packed.namelist())  # members only: not a visitor's
+    with client.get("/materials/collection.zip") as everything, zipfile.ZipFile(io.BytesIO(everything.data)) as packed:
+        assert not any("muistio" in name for name in packed.namelist())  # members only: not a visitor's
