@@ -34,13 +34,16 @@ def write_zip(materials: list[Material], metadata: str) -> tuple[BinaryIO, list[
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as packed:
             packed.writestr("metadata.json", metadata)
             for material in materials:
-                files = [file for file in material.current_files if file.size <= room]
-                for position, file in enumerate(files):
-                    name = f"{folder_name(material)}/{position + 1:02d}-{UNSAFE.sub('-', file.name)}"
+                packed_files = 0
+                for file in material.current_files:
+                    if file.size > room:
+                        continue
+                    packed_files += 1
+                    name = f"{folder_name(material)}/{packed_files:02d}-{UNSAFE.sub('-', file.name)}"
                     with storage.open_file(file.sha256) as source, packed.open(name, "w", force_zip64=True) as target:
                         shutil.copyfileobj(source, target, storage.CHUNK)
                     room -= file.size
-                if files:
+                if packed_files:
                     included.append(material)
     except BaseException:
         archive.close()
