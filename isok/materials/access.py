@@ -8,7 +8,7 @@ seen only by those who keep it; what others reach of it is a page that says it w
 not found (404), so ids reveal nothing.
 """
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from isok import permissions
 from isok.accounts.models import Role
@@ -57,7 +57,7 @@ def _meant_for(user):
     every, audiences = reader_scope(user)
     if every:
         return published
-    conditions = [Material.licence.in_(PUBLIC_LICENCES)]
+    conditions: list[ColumnElement[bool]] = [Material.licence.in_(PUBLIC_LICENCES)]
     if audiences:
         conditions.append(Material.audience_mask.op("&")(mask_of(audiences, AUDIENCE_BITS)) != 0)
     return and_(published, or_(*conditions))

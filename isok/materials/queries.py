@@ -141,7 +141,7 @@ def downloads_by_organisation() -> list[tuple[str, int, int]]:
         .group_by(Organisation.id, Organisation.name)
         .order_by(downloads.desc(), Organisation.name)
     )
-    return [tuple(row) for row in rows]
+    return [(name, count, total) for name, count, total in rows]
 
 
 def kept_counts(user) -> dict[str, int]:
