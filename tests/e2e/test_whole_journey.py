@@ -98,7 +98,12 @@ class Journey:
         self.page.set_viewport_size(viewport)
         if email:
             self.log_in_as(email, password)
-        self.counter.person = label
+        self.turn(label)
+
+    def turn(self, label, part=""):
+        """From now on, count for `label` (one person's turn, or a part of it)."""
+        self.counter.person = (len(self.counter.counts) + 1, label, part)
+        self.counter.counts[self.counter.person] = [0, 0]
 
     def leave(self):
         """Log out by forgetting the cookies, once the page has settled (a late answer would set them again)."""
@@ -110,7 +115,7 @@ class Journey:
         self.page.wait_for_load_state("load")
         self.check(self.page)
         path = self.page.url.removeprefix(self.base).split("?")[0]
-        path = re.sub(r"/(password|placement-link)/(?!assess$)[^/]+$", r"/\1/<token>", path)
+        path = re.sub(r"/(password|placement-link|statement)/(?!assess$)[^/]+$", r"/\1/<token>", path)
         path = re.sub(r"\d+", "<id>", path)
         self.checked.append(path)
 
@@ -159,10 +164,13 @@ def test_a_new_client_goes_from_the_first_form_to_a_certificate_replaced_on_appe
 ):
     j = Journey(page, live_server, log_in_as, assert_accessible)
     _walk(j, live_app)
-    total = [0, 0]
-    for person, (clicks, submissions) in j.counter.counts.items():
-        print(f"{person}: {clicks} clicks, {submissions} form submissions")
-        total = [total[0] + clicks, total[1] + submissions]
+    people = {}
+    for (turn, person, part), (clicks, submissions) in j.counter.counts.items():
+        print(f"{turn}. {person}{part}: {clicks} clicks, {submissions} form submissions")
+        people[person] = [a + b for a, b in zip(people.get(person, [0, 0]), (clicks, submissions), strict=True)]
+    for person, (clicks, submissions) in people.items():
+        print(f"{person} in all: {clicks} clicks, {submissions} form submissions")
+    total = [sum(counts) for counts in zip(*people.values(), strict=True)]
     print(f"whole journey: {total[0]} clicks, {total[1]} form submissions")
     print(f"{len(j.checked)} pages checked with axe-core: {', '.join(dict.fromkeys(j.checked))}")
 
@@ -287,10 +295,12 @@ def _walk(j, live_app):
     j.axe()
     j.click(f"a[href='/assessments/{ids.assessment}/rate']")
     j.rate(-2, "Explained the hygiene rules in the interview", "interview")
+    j.turn("teacher", " (reconciliation and sign-off)")
     page.goto(f"{base}/assessments/{ids.assessment}/reconcile")
     j.axe()
     levels = page.locator("select[id^=level-]")
     ids.outcomes = [levels.nth(i).get_attribute("id").removeprefix("level-") for i in range(levels.count())]
+    print(f"two units, {len(ids.outcomes)} learning outcomes")
     for n, oid in enumerate(ids.outcomes):
         odd = n == 0
         last = page.locator(f"#level-{oid} option").last.get_attribute("value")
