@@ -70,7 +70,8 @@ def visible(user, notice) -> bool:
     assessor = _assessor(user, notice)
     if assessor is None:
         return False
-    return db.session.scalar(access.visible_assessments(user).where(Assessment.id == assessor.assessment_id)) is not None
+    seen = access.visible_assessments(user).where(Assessment.id == assessor.assessment_id)
+    return db.session.scalar(seen) is not None
 
 
 def write(notice) -> registry.Written | None:
@@ -80,11 +81,14 @@ def write(notice) -> registry.Written | None:
     placement = assessor.assessment.placement
     workplace = db.session.get(Organisation, placement.workplace_id).name
     end = format_date(placement.ends_on, "long")
-    subject = (
-        _("Your ratings are awaited: the placement at %(workplace)s ended on %(date)s", workplace=workplace, date=end)
-        if placement.ends_on < date.today()
-        else _("Your ratings are awaited: the placement at %(workplace)s ends on %(date)s", workplace=workplace, date=end)
-    )
+    if placement.ends_on < date.today():
+        subject = _(
+            "Your ratings are awaited: the placement at %(workplace)s ended on %(date)s", workplace=workplace, date=end
+        )
+    else:
+        subject = _(
+            "Your ratings are awaited: the placement at %(workplace)s ends on %(date)s", workplace=workplace, date=end
+        )
     body = _("Give and submit your ratings of the learning outcomes on the assessment's page.")
     if assessor.role is AssessorRole.WORKPLACE_TUTOR:
         body += " " + _("Your personal placement link opens it too.")

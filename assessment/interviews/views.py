@@ -110,7 +110,8 @@ def _interview_form(interview: Interview | None = None) -> InterviewForm:
         form.duration_minutes.data, form.place.data = interview.duration_minutes, interview.place
         form.video_link.data, form.language.data = interview.video_link, interview.language
         form.interpreter_language.data = interview.interpreter_language or ""
-        form.interpreter_name.data, form.interpreter_email.data = interview.interpreter_name, interview.interpreter_email
+        form.interpreter_name.data = interview.interpreter_name
+        form.interpreter_email.data = interview.interpreter_email
         form.version.data = interview.version
     return form
 

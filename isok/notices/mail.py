@@ -92,9 +92,7 @@ def send_notice_mail(notice_id: int) -> None:
     url = current_app.config.get("SMTP_URL")
     if not url:
         db.session.add(
-            OutboxMail(
-                notice_id=notice.id, recipient=notice.address, subject=written.subject, message=mail.as_string()
-            )
+            OutboxMail(notice_id=notice.id, recipient=notice.address, subject=written.subject, message=mail.as_string())
         )
         notice.mail_status, notice.mailed_at = MailStatus.IN_OUTBOX, utcnow()
         db.session.commit()

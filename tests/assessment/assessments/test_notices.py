@@ -47,9 +47,7 @@ def test_a_replaced_assessor_is_not_mailed(setup, people, monkeypatch):
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)  # the mails wait: no consumer yet
     rating_notices.tell_of_ratings_awaited()
     (notice,) = db.session.scalars(select(Notice).where(Notice.user_id == setup.teacher.id)).all()
-    assessment_services.replace_assessor(
-        setup.counsellor, setup.assessment, AssessorRole.TEACHER, people.other_teacher
-    )
+    assessment_services.replace_assessor(setup.counsellor, setup.assessment, AssessorRole.TEACHER, people.other_teacher)
     db.session.commit()
     mail.send_notice_mail(notice.id)
     db.session.rollback()

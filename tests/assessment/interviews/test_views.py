@@ -64,7 +64,8 @@ def test_the_interpreter_is_named_on_the_booking(client, login, world):
     login(counsellor)
     when = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
     interpreter = {"interpreter_name": "Layla Haddad", "interpreter_email": "layla@tulkit.example"}
-    assert client.post(f"/cases/{case.id}/interviews/new", data=booking(teacher, when, **interpreter)).status_code == 302
+    response = client.post(f"/cases/{case.id}/interviews/new", data=booking(teacher, when, **interpreter))
+    assert response.status_code == 302
     interview = db.session.scalar(select(Interview))
     assert (interview.interpreter_name, interview.interpreter_email) == ("Layla Haddad", "layla@tulkit.example")
     assert "layla@tulkit.example" in html(client.get(f"/interviews/{interview.id}"))
