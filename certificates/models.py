@@ -159,6 +159,7 @@ class BulkStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     FINISHED = "finished"
+    STOPPED = "stopped"  # a step failed through all its retries; an administrator can run it again
 
     @property
     def label(self):
@@ -169,6 +170,7 @@ BULK_STATUS_LABELS = {
     BulkStatus.QUEUED: _l("Waiting to start"),
     BulkStatus.RUNNING: _l("Running"),
     BulkStatus.FINISHED: _l("Finished"),
+    BulkStatus.STOPPED: _l("Stopped by an error (an administrator can run it again from the failed jobs)"),
 }
 
 
