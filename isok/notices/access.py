@@ -34,5 +34,5 @@ FIELD_SETS = (NOTICE_FIELDS, OUTBOX_FIELDS)
 
 
 def init_app(app) -> None:
-    for capability, roles in GRANTS.items():
-        permissions.GRANTS.setdefault(capability, roles)
+    for capability, granted in GRANTS.items():
+        permissions.GRANTS.setdefault(capability, granted)
