@@ -16,6 +16,7 @@ from isok.translation import lazy_gettext as _l
 
 KIND = "interview"
 ACTIONS = ("schedule_interview", "reschedule_interview", "cancel_interview")
+RELEASED = "release_interpreter"  # the interpreter of a booking was replaced or is no longer needed
 
 
 def init_app(app: Flask) -> None:
@@ -29,11 +30,19 @@ def told(entry) -> list[registry.Tell]:
     params = {"action": entry.action}
     people = [interview.teacher_id, interview.case.client.user_id]
     tells = [registry.Tell(user_id, KIND, interview.id, params, case_id=interview.case_id) for user_id in people]
+    locale = interview.interpreter_language if interview.interpreter_language in CLIENT_LOCALES else None
     if interview.interpreter_email:
-        locale = interview.interpreter_language if interview.interpreter_language in CLIENT_LOCALES else None
         tells.append(
             registry.Tell(
                 None, KIND, interview.id, params, interview.case_id, email=interview.interpreter_email, locale=locale
+            )
+        )
+    moved = (entry.changes or {}) if entry.action == "reschedule_interview" else {}
+    released = moved.get("interpreter_email", [None, None])[0]  # {field: [before, after]}
+    if released and released != interview.interpreter_email:  # another interpreter, or none is needed any more
+        tells.append(
+            registry.Tell(
+                None, KIND, interview.id, {"action": RELEASED}, interview.case_id, email=released, locale=locale
             )
         )
     return tells
@@ -47,6 +56,8 @@ def visible(user, notice) -> bool:
     """Whoever sees the case; the interview's own teacher, who no longer sees it once the interview is cancelled but
     must learn of the cancellation; and its interpreter while they still are its interpreter."""
     if user is None:
+        if notice.params["action"] == RELEASED:
+            return True  # they knew of the interview; they learn only that it no longer needs them
         return db.session.scalar(select(Interview.interpreter_email).where(Interview.id == notice.object_id)) == (
             notice.email
         )
@@ -89,11 +100,12 @@ def _to_interpreter(notice, interview, when) -> registry.Written:
         "schedule_interview": _("You are booked to interpret at an interview on %(when)s", when=when),
         "reschedule_interview": _("The interview you interpret at moved to %(when)s", when=when),
         "cancel_interview": _("The interview of %(when)s you were to interpret at is cancelled", when=when),
+        RELEASED: _("You are no longer needed to interpret at the interview of %(when)s", when=when),
     }[notice.params["action"]]
     lines = [
         _("Place: %(place)s", place=interview.place or interview.video_link or "–"),
         _("Language: %(language)s", language=language_name(interview.language)),
         _("Interpreting into: %(language)s", language=language_name(interview.interpreter_language)),
     ]
-    ics = calendar.calendar([services.interpreter_event(interview)])
+    ics = calendar.calendar([services.interpreter_event(interview, released=notice.params["action"] == RELEASED)])
     return registry.Written(subject, "\n".join(lines), "", [(f"interview-{interview.id}.ics", "text/calendar", ics)])

@@ -487,9 +487,10 @@ def interview_event(interview: Interview, *, name_client: bool) -> calendar.Cale
     )
 
 
-def interpreter_event(interview: Interview) -> calendar.CalendarEvent:
+def interpreter_event(interview: Interview, *, released: bool = False) -> calendar.CalendarEvent:
     """The interview as its interpreter sees it: when, where and in which languages, nothing else of the case (the
-    same uid as the teacher's event, so a calendar updates it when the interview moves or is cancelled)."""
+    same uid as the teacher's event, so a calendar updates it when the interview moves or is cancelled; cancelled
+    too for an interpreter `released` from it)."""
     return calendar.CalendarEvent(
         uid=_uid(interview),
         starts_at=interview.starts_at,
@@ -504,7 +505,7 @@ def interpreter_event(interview: Interview) -> calendar.CalendarEvent:
         ),
         url="",
         sequence=interview.version,
-        cancelled=interview.status == InterviewStatus.CANCELLED,
+        cancelled=released or interview.status == InterviewStatus.CANCELLED,
     )
 
 

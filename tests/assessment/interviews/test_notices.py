@@ -202,7 +202,7 @@ def test_the_interpreter_is_mailed_time_place_and_languages_only(people, smtp):
     assert (notice.email, notice.mail_status) == ("layla@tulkit.example", MailStatus.SENT)
 
 
-def test_a_replaced_interpreter_is_not_mailed_what_they_no_longer_do(people, smtp, monkeypatch):
+def test_a_replaced_interpreter_is_told_they_are_no_longer_needed_and_nothing_more(people, smtp, monkeypatch):
     counsellor, teacher, client_user, case = people
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)  # the mails wait: no consumer yet
     interview = book_with_interpreter(counsellor, case, teacher)
@@ -211,7 +211,7 @@ def test_a_replaced_interpreter_is_not_mailed_what_they_no_longer_do(people, smt
         interview,
         interview.version,
         teacher=teacher,
-        starts_at=interview.starts_at,
+        starts_at=interview.starts_at + timedelta(hours=1),
         duration_minutes=60,
         place="Room 1",
         interpreter_language="ar",
@@ -219,13 +219,23 @@ def test_a_replaced_interpreter_is_not_mailed_what_they_no_longer_do(people, smt
         interpreter_email="omar@tulkit.example",
     )
     db.session.commit()
-    first, second = db.session.scalars(select(Notice).where(Notice.user_id.is_(None)).order_by(Notice.id)).all()
+    to_interpreters = db.session.scalars(select(Notice).where(Notice.user_id.is_(None)).order_by(Notice.id)).all()
+    assert [(n.email, n.params["action"]) for n in to_interpreters] == [
+        ("layla@tulkit.example", "schedule_interview"),
+        ("omar@tulkit.example", "reschedule_interview"),
+        ("layla@tulkit.example", "release_interpreter"),
+    ]
+    ids = [notice.id for notice in to_interpreters]
     db.session.rollback()
-    mail.send_notice_mail(first.id)
-    mail.send_notice_mail(second.id)
+    for notice_id in ids:
+        mail.send_notice_mail(notice_id)
     db.session.rollback()
-    assert db.session.get(Notice, first.id).mail_status == MailStatus.WITHHELD
-    assert [message["To"] for message in smtp.inbox.messages] == ["omar@tulkit.example"]
+    # the first booking's mail went nowhere (Layla is no longer its interpreter); she is told she is released
+    assert db.session.get(Notice, ids[0]).mail_status == MailStatus.WITHHELD
+    assert [message["To"] for message in smtp.inbox.messages] == ["omar@tulkit.example", "layla@tulkit.example"]
+    released = smtp.inbox.messages[1]
+    assert "STATUS:CANCELLED" in next(released.iter_attachments()).get_content()
+    assert "Omar" not in released.get_body(("plain",)).get_content()
 
 
 def test_an_interpreter_without_an_e_mail_address_is_not_mailed_and_the_page_says_so(client, people, smtp):
