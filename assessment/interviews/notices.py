@@ -102,10 +102,7 @@ def _to_interpreter(notice, interview, when) -> registry.Written:
         "cancel_interview": _("The interview of %(when)s you were to interpret at is cancelled", when=when),
         RELEASED: _("You are no longer needed to interpret at the interview of %(when)s", when=when),
     }[notice.params["action"]]
-    lines = [
-        _("Place: %(place)s", place=interview.place or interview.video_link or "–"),
-        _("Language: %(language)s", language=language_name(interview.language)),
-        _("Interpreting into: %(language)s", language=language_name(interview.interpreter_language)),
-    ]
-    ics = calendar.calendar([services.interpreter_event(interview, released=notice.params["action"] == RELEASED)])
+    event = services.interpreter_event(interview, released=notice.params["action"] == RELEASED)
+    lines = [_("Place: %(place)s", place=event.location or "–"), event.description]
+    ics = calendar.calendar([event])
     return registry.Written(subject, "\n".join(lines), "", [(f"interview-{interview.id}.ics", "text/calendar", ics)])

@@ -498,10 +498,12 @@ def interpreter_event(interview: Interview, *, released: bool = False) -> calend
         summary=_("Interpreting at an interview"),
         location=interview.place or interview.video_link or "",
         description="\n".join(
-            [
-                _("Language: %(language)s", language=language_name(interview.language)),
-                _("Interpreting into: %(language)s", language=language_name(interview.interpreter_language)),
-            ]
+            [_("Language: %(language)s", language=language_name(interview.language))]
+            + (  # none once the interview no longer needs an interpreter (the one released is told so)
+                [_("Interpreting into: %(language)s", language=language_name(interview.interpreter_language))]
+                if interview.interpreter_language
+                else []
+            )
         ),
         url="",
         sequence=interview.version,
