@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from assessment.interviews.models import VERIFICATION_LABELS
+from assessment.interviews.models import Verification
 from isok.forms import MultiCheckboxField, VersionedForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.translation import lazy_gettext as _l
@@ -56,7 +56,7 @@ class InterviewForm(VersionedForm):
         self.interpreter_language.choices = language_choices(blank=_l("No interpreter needed"))
 
 
-RESULT_CHOICES = [("", _l("Not discussed"))] + [(value.value, label) for value, label in VERIFICATION_LABELS.items()]
+RESULT_CHOICES = [("", _l("Not discussed"))] + Verification.choices()
 
 
 class RecordForm(VersionedForm):

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime, format_time
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from assessment.frameworks.models import FrameworkUnit, LearningOutcome
 from assessment.frameworks.services import target_qualification
@@ -104,7 +105,8 @@ def _check_booking(
     video_link: str | None,
     now: datetime,
     exclude_id: int | None = None,
-) -> None:
+) -> User:
+    """The teacher, once the booking is known to be possible."""
     if teacher is None or Role.TEACHER not in teacher.roles or not teacher.active:
         raise InterviewError(_("Choose an active user with the vocational teacher role."), "teacher_id")
     if starts_at <= now:
@@ -141,6 +143,7 @@ def _check_booking(
             ),
             "starts_at",
         )
+    return teacher
 
 
 def _interpreter(language: str | None, name: str | None, email: str | None) -> dict:
@@ -170,7 +173,7 @@ def schedule_interview(
 
     `as_of` is the moment the booking counts as made (now, unless demo data books past interviews).
     """
-    _check_booking(
+    teacher = _check_booking(
         actor,
         case,
         teacher=teacher,
@@ -215,7 +218,7 @@ def reschedule_interview(
     _check_version(interview, expected_version)
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(_("Only a scheduled interview can be changed."))
-    _check_booking(
+    teacher = _check_booking(
         actor,
         interview.case,
         teacher=teacher,
@@ -351,10 +354,14 @@ def case_interviews(user, case: Case) -> list[Interview]:
     )
 
 
+# What an interview list shows of each interview, loaded with the list rather than row by row.
+_LISTED = (joinedload(Interview.case).joinedload(Case.client), joinedload(Interview.teacher))
+
+
 def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Interview]]:
     """The teacher's own interviews: upcoming, waiting to be recorded (started, not recorded), recorded."""
     now = now or utcnow()
-    base = select(Interview).where(Interview.teacher_id == user.id)
+    base = select(Interview).where(Interview.teacher_id == user.id).options(*_LISTED)
     scheduled = base.where(Interview.status == InterviewStatus.SCHEDULED)
     return {
         "upcoming": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at))),
@@ -372,7 +379,7 @@ def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Inte
 def due_and_overdue(user, now: datetime | None = None, limit: int = 10) -> dict[str, list[Interview]]:
     """Scheduled interviews of the cases the user sees: due (in the future) and overdue (started, not recorded)."""
     now = now or utcnow()
-    scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED)
+    scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED).options(*_LISTED)
     return {
         "due": list(
             db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at).limit(limit))
