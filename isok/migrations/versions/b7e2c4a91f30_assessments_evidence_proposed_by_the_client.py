@@ -1,7 +1,7 @@
 """assessments: evidence links the client proposes, confirmed by staff
 
 Revision ID: b7e2c4a91f30
-Revises: d4a0b6f23e47
+Revises: a7c3e5d10b42
 Create Date: 2026-12-05 16:00:00
 
 """
@@ -12,7 +12,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c4a91f30'
-down_revision = 'd4a0b6f23e47'
+down_revision = 'a7c3e5d10b42'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notices to people without an account (interpreters), the interpreter of an interview, failed jobs run again
 
 Revision ID: b7e2c4a9f031
-Revises: a7c3e5d10b42
+Revises: b7e2c4a91f30
 Create Date: 2026-12-05 16:10:00
 
 """
@@ -12,7 +12,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c4a9f031'
-down_revision = 'a7c3e5d10b42'
+down_revision = 'b7e2c4a91f30'
 branch_labels = None
 depends_on = None
 
