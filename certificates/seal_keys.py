@@ -23,18 +23,17 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import current_app
 
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 GENERATED_YEARS = 3
 _FORMAT = b"\x01"  # version byte of the stored ciphertext: 1 = AES-256-GCM, 12-byte nonce
 
 
-class SealMaterialError(ValueError):
+class SealMaterialError(RuleBroken):
     """An uploaded key or certificate cannot seal for this organisation; the message says why, translated."""
 
-    def __init__(self, message: str, field: str = "certificate"):
-        super().__init__(message)
-        self.field = field
+    default_field = "certificate"
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -47,7 +49,7 @@ from isok import hooks, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.dashboard import Panel
 from isok.extensions import db
-from isok.forms import ActionForm, apply, choices
+from isok.forms import ActionForm, apply, apply_grid, choices
 from isok.i18n import localized, localized_with_language
 from isok.rules import RuleBroken, Stale
 from isok.translation import gettext as _
@@ -362,38 +364,31 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
     assessor = access.assessor_of(actor, assessment)
     outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
     form = RatingSheetForm()
-    values, errors, status = _saved_ratings(assessor), {}, 200
+    values = _saved_ratings(assessor)
     if request.method == "POST":
         values = rating_values(request.form, outcome_ids)
         submit = request.form.get("action") == "submit"
         choice = request.form.get("conflict")
         declaration = (choice == "yes", request.form.get("conflict_note")) if choice in ("yes", "no") else None
-        if form.validate_on_submit():
-            try:
-                assessor = assessment_services.save_ratings(
-                    actor,
-                    assessment,
-                    values,
-                    submit=submit,
-                    expected_version=form.version.data,
-                    declaration=declaration,
+        change = partial(
+            assessment_services.save_ratings,
+            actor,
+            assessment,
+            values,
+            submit=submit,
+            expected_version=form.version.data,
+            declaration=declaration,
+        )
+        if apply_grid(form, change):
+            if form.result.conflict is ConflictStatus.CONFLICT:
+                flash(
+                    _("Your conflict of interest is recorded. The counsellor will assign another assessor."),
+                    "warning",
                 )
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-                assessor = access.assessor_of(actor, assessment)
             else:
-                db.session.commit()
-                if assessor.conflict is ConflictStatus.CONFLICT:
-                    flash(
-                        _("Your conflict of interest is recorded. The counsellor will assign another assessor."),
-                        "warning",
-                    )
-                else:
-                    flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
-                return redirect(action_url)
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+                flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
+            return redirect(action_url)
+        assessor = access.assessor_of(actor, assessment)
     form.version.data = assessor.version
     return render_template(
         "assessment/assessments/rate.html",
@@ -401,7 +396,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
         assessor=assessor,
         form=form,
         values=values,
-        errors=errors,
+        errors=form.grid_errors,
         units=assessment_services.snapshot_units(assessment),
         levels=assessment_services.scale_levels(assessment),
         mapped=_mapped_entries(actor, assessment),
@@ -410,7 +405,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
         link_session=link_session,
         client=assessment.case.client,
         workplace=db.session.get(Organisation, assessment.placement.workplace_id),
-    ), status
+    ), form.status
 
 
 @bp.route("/assessments/<int:assessment_id>/rate", methods=["GET", "POST"])
@@ -480,7 +475,6 @@ def reconcile(assessment_id):
         (a.user_id, f"{a.user.name} ({a.role.label})") for a in assessment.active_assessors()
     )
     outcome_values, unit_values = _saved_decisions(assessment)
-    errors, status = {}, 200
     if request.method == "GET":
         form.participants.data = [u.id for u in assessment.participants] or [
             a.user_id for a in assessment.active_assessors()
@@ -491,32 +485,25 @@ def reconcile(assessment_id):
             list(assessment_services.snapshot_outcomes(assessment)),
             [u["id"] for u in assessment_services.snapshot_units(assessment)],
         )
-        if form.validate_on_submit():
-            try:
-                assessment_services.reconcile(
-                    current_user,
-                    assessment,
-                    outcome_values=outcome_values,
-                    unit_values=unit_values,
-                    participant_ids=form.participants.data,
-                    expected_version=form.version.data,
-                )
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
-                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.reconcile,
+            current_user,
+            assessment,
+            outcome_values=outcome_values,
+            unit_values=unit_values,
+            participant_ids=form.participants.data,
+            expected_version=form.version.data,
+        )
+        if apply_grid(form, change):
+            flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
+            return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     form.version.data = assessment.version
     recognised = {oid for oid, value in outcome_values.items() if value.get("result") == OutcomeResult.RECOGNISED}
     return render_template(
         "assessment/assessments/reconcile.html",
         assessment=assessment,
         form=form,
-        errors=errors,
+        errors=form.grid_errors,
         unproven=assessment_services.unproven_outcomes(assessment, recognised),
         self_ratings=assessment_services.self_ratings(assessment.case),
         entry_titles={entry.id: entry.title for entry in assessment_services.portfolio_items(assessment.case)},
@@ -532,7 +519,7 @@ def reconcile(assessment_id):
         results=list(OutcomeResult),
         sheets=[a for a in assessment.active_assessors()],
         level_of=assessment_services.level_of,
-    ), status
+    ), form.status
 
 
 # --- the client's self-assessment ------------------------------------------------------------------------------
@@ -600,7 +587,6 @@ def self_assessment(case_id):
         for oid, r in assessment_services.self_ratings(case).items()
     }
     form = ActionForm()
-    errors, status = {}, 200
     if request.method == "POST":
         values = {
             oid: {
@@ -610,28 +596,22 @@ def self_assessment(case_id):
             }
             for oid in outcome_ids
         }
-        if form.validate_on_submit():
-            try:
-                assessment_services.save_self_assessment(current_user, case, values, language=str(get_locale()))
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("Your self-assessment is saved. You can change it until the interview."), "success")
-                return redirect(url_for("assessment.self_assessment", case_id=case.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.save_self_assessment, current_user, case, values, language=str(get_locale())
+        )
+        if apply_grid(form, change):
+            flash(_("Your self-assessment is saved. You can change it until the interview."), "success")
+            return redirect(url_for("assessment.self_assessment", case_id=case.id))
     return render_template(
         "assessment/assessments/self_assessment.html",
         case=case,
         form=form,
         rows=rows,
         values=values,
-        errors=errors,
+        errors=form.grid_errors,
         entries=assessment_services.portfolio_items(case),
         locale=str(get_locale()),
-    ), status
+    ), form.status
 
 
 # --- the rules of evidence -------------------------------------------------------------------------------------
@@ -782,28 +762,20 @@ def review_appeal(assessment_id):
         for row in rows
         if row["decision"] is not None
     }
-    errors, status = {}, 200
     if request.method == "POST":
         values = appeal_values(request.form, list(values))
-        if form.validate_on_submit():
-            try:
-                assessment_services.review_appeal(
-                    current_user,
-                    appeal,
-                    changed=form.changed.data == "changed",
-                    note=form.note.data,
-                    outcome_values=values,
-                    expected_version=form.version.data,
-                )
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("The review is recorded."), "success")
-                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.review_appeal,
+            current_user,
+            appeal,
+            changed=form.changed.data == "changed",
+            note=form.note.data,
+            outcome_values=values,
+            expected_version=form.version.data,
+        )
+        if apply_grid(form, change):
+            flash(_("The review is recorded."), "success")
+            return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     else:
         form.version.data = appeal.version
     return render_template(
@@ -813,10 +785,10 @@ def review_appeal(assessment_id):
         form=form,
         rows=rows,
         values=values,
-        errors=errors,
+        errors=form.grid_errors,
         levels=assessment_services.scale_levels(assessment),
         results=list(OutcomeResult),
-    ), status
+    ), form.status
 
 
 # --- gap plan --------------------------------------------------------------------------------------------------
