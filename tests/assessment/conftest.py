@@ -27,6 +27,7 @@ from cases.models import Case, Client, ClientType, Stage
 from isok.accounts.models import OrganisationType, Role
 from isok.database import utcnow
 from isok.extensions import db
+from tests import factories
 
 # --- frameworks, cases with a target qualification, interviews -------------------------------------------------
 # Factories for frameworks, cases with a target qualification, and interviews, built through the services.
@@ -94,26 +95,16 @@ def make_version(scales, make_user):
 
 @pytest.fixture
 def make_case(app, make_organisation, make_user):
-    """A case (built on the models: the cases package's services live in another branch) in a given organisation,
-    optionally with a target qualification."""
+    """A case in a given organisation, optionally with a target qualification."""
 
     def make(
         organisation=None, counsellor=None, version=None, client_user=None, stage=Stage.ASSESSMENT, first_name="Amina"
     ):
         organisation = organisation or make_organisation()
-        client = Client(
-            first_name=first_name, last_name=f"Client{next(_sequence)}", user_id=client_user.id if client_user else None
+        client = factories.new_client(
+            organisation, user=client_user, first_name=first_name, last_name=f"Client{next(_sequence)}"
         )
-        case = Case(
-            client=client,
-            organisation_id=organisation.id,
-            counsellor_id=counsellor.id if counsellor else None,
-            client_type=ClientType.LONG_TERM,
-            stage=stage,
-            entry_date=date.today(),
-        )
-        db.session.add(case)
-        db.session.flush()
+        case = factories.new_case(organisation, counsellor, client=client, stage=stage, entry_date=date.today())
         if version is not None:
             framework_services.set_target_qualification(None, case, version)
         db.session.commit()
