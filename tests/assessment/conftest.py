@@ -23,7 +23,7 @@ from assessment.frameworks.models import (
 from assessment.frameworks.services import SAMPLE_FRAMEWORKS_DIR
 from assessment.interviews import services as interview_services
 from assessment.placements import services as placement_services
-from cases.models import Case, Client, ClientType, Stage
+from cases.models import Stage
 from isok.accounts.models import OrganisationType, Role
 from isok.database import utcnow
 from isok.extensions import db
@@ -183,17 +183,10 @@ def build_framework(units=2, outcomes=2):
 
 
 def build_case(organisation, counsellor, version=None):
-    client = Client(first_name="Amina", last_name=f"Hassan {next(_n)}")
-    case = Case(
-        client=client,
-        organisation_id=organisation.id,
-        counsellor_id=counsellor.id,
-        client_type=ClientType.LONG_TERM,
-        stage=Stage.ASSESSMENT,
-        entry_date=date(2026, 1, 10),
+    client = factories.new_client(organisation, first_name="Amina", last_name=f"Hassan {next(_n)}")
+    case = factories.new_case(
+        organisation, counsellor, client=client, stage=Stage.ASSESSMENT, entry_date=date(2026, 1, 10)
     )
-    db.session.add(case)
-    db.session.flush()
     if version is not None:
         db.session.add(CaseQualification(case_id=case.id, version_id=version.id))
         db.session.flush()
