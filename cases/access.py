@@ -1,6 +1,6 @@
 """Who may open which clients and cases, and answer which transfers (the mechanism is isok.permissions)."""
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select
 
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok import permissions
@@ -28,7 +28,12 @@ def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int |
 
 def visible_cases(user) -> Select:
     """The cases the user may open: a query, so lists never show what a case page would refuse."""
-    return select(Case).where(permissions.case_condition(user))
+    return select(Case).where(visible_condition(user))
+
+
+def visible_condition(user) -> ColumnElement[bool]:
+    """The condition on `case` rows behind visible_cases, for a query that reads more than the case."""
+    return permissions.case_condition(user)
 
 
 def case_visible(user, case_id):
@@ -42,7 +47,12 @@ def case_visible(user, case_id):
 
 
 def can_view_case(user, case: Case) -> bool:
-    return db.session.scalar(select(Case.id).where(Case.id == case.id, permissions.case_condition(user))) is not None
+    return permissions.answered_once(
+        ("view_case", user.get_id(), case.id),
+        lambda: (
+            db.session.scalar(select(Case.id).where(Case.id == case.id, permissions.case_condition(user))) is not None
+        ),
+    )
 
 
 def can_manage_case(user, case: Case) -> bool:
@@ -82,7 +92,10 @@ def _client_scope(user):
 
 
 def can_view_client(user, client: Client) -> bool:
-    return db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None
+    return permissions.answered_once(
+        ("view_client", user.get_id(), client.id),
+        lambda: db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None,
+    )
 
 
 def can_manage_client(user, client: Client) -> bool:
