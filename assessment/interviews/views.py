@@ -20,7 +20,7 @@ from isok import audit, dashboard, hooks, permissions
 from isok.accounts.models import Role, User
 from isok.dashboard import Panel
 from isok.extensions import db
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, apply, choices
 from isok.i18n import DEFAULT_LOCALE, language_name, localized
 from isok.rules import RuleBroken
 from isok.translation import force_locale
@@ -242,25 +242,21 @@ def record_interview(interview_id):
         form.placement.data, form.training.data = steps.get("placement"), steps.get("training")
         form.certify_units.data, form.steps_note.data = steps.get("certify_units", []), steps.get("note")
         form.version.data = interview.version
-    if request.method == "POST" and form.validate():
+
+    def change():
         next_steps = {
             "placement": form.placement.data,
             "training": form.training.data,
             "certify_units": form.certify_units.data or [],
             "note": form.steps_note.data,
         }
-        try:
-            services.record_interview(
-                current_user, interview, form.version.data, findings=_submitted_findings(), next_steps=next_steps
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            target = getattr(form, error.field or "", None)
-            (target.errors if target is not None else form.form_errors).append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The interview was recorded."), "success")
-            return redirect(url_for("assessment.interview", interview_id=interview.id))
+        services.record_interview(
+            current_user, interview, form.version.data, findings=_submitted_findings(), next_steps=next_steps
+        )
+
+    if apply(form, change):
+        flash(_("The interview was recorded."), "success")
+        return redirect(url_for("assessment.interview", interview_id=interview.id))
     own = db.session.scalars(select(SelfRating).where(SelfRating.case_id == interview.case_id)).all()
     titles = dict(
         db.session.execute(
