@@ -27,7 +27,7 @@ RESUME = "resume_bulk_issues"
 
 
 def init_app(app) -> None:
-    queue.task(app, step, name=STEP)
+    queue.task(app, step, name=STEP, on_give_up=stop)
     queue.task(app, resume, name=RESUME)
     queue.at_consumer_start(app, RESUME)
 
@@ -52,7 +52,8 @@ def resume() -> None:
         .where(BulkIssueItem.bulk_id == BulkIssue.id, BulkIssueItem.status == ItemStatus.PENDING)
         .exists()
     )
-    for bulk_id in db.session.scalars(select(BulkIssue.id).where(BulkIssue.status != BulkStatus.FINISHED, waiting)):
+    unfinished = BulkIssue.status.in_((BulkStatus.QUEUED, BulkStatus.RUNNING))  # a stopped one waits to be run again
+    for bulk_id in db.session.scalars(select(BulkIssue.id).where(unfinished, waiting)):
         queue.enqueue(STEP, bulk_id)
     db.session.commit()
 
@@ -72,8 +73,8 @@ def issue_next(bulk_id: int) -> bool:
     if item is None:
         _finish_if_done(bulk_id)
         return False
-    if bulk.status == BulkStatus.QUEUED:
-        bulk.status, bulk.started_at = BulkStatus.RUNNING, utcnow()
+    if bulk.status in (BulkStatus.QUEUED, BulkStatus.STOPPED):
+        bulk.status, bulk.started_at = BulkStatus.RUNNING, bulk.started_at or utcnow()
     user = db.session.get(User, bulk.created_by_id) if bulk.created_by_id else None
     item_id = item.id
     with force_locale(bulk.locale):
@@ -81,12 +82,29 @@ def issue_next(bulk_id: int) -> bool:
             if user is None or not user.active:
                 raise services.CertificateError(_("The person who started this bulk issue can no longer issue."))
             item.certificate = services.issue_certificate(user, item.case, list(bulk.languages))
-            item.status = ItemStatus.ISSUED
+            item.status, item.error = ItemStatus.ISSUED, None
             db.session.commit()
         except services.CertificateError as error:
             db.session.rollback()
             _fail(item_id, str(error))
     return True
+
+
+def stop(bulk_id: int, *, error: str) -> None:
+    """A step failed through all its retries (the file store down for an hour, say): the bulk issue stops, never
+    left running, and the case it was on shows the error; the rest wait until an administrator runs it again."""
+    bulk = db.session.scalar(select(BulkIssue).where(BulkIssue.id == bulk_id).with_for_update())
+    if bulk is None or bulk.status == BulkStatus.FINISHED:
+        return
+    bulk.status = BulkStatus.STOPPED
+    item = db.session.scalar(
+        select(BulkIssueItem)
+        .where(BulkIssueItem.bulk_id == bulk_id, BulkIssueItem.status == ItemStatus.PENDING)
+        .order_by(BulkIssueItem.id)
+        .limit(1)
+    )
+    if item is not None:
+        item.error = error[:500]
 
 
 def _fail(item_id: int, reason: str) -> None:

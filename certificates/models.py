@@ -141,6 +141,8 @@ class BulkStatus(LabelledEnum):
     QUEUED = "queued", _l("Waiting to start")
     RUNNING = "running", _l("Running")
     FINISHED = "finished", _l("Finished")
+    # a step failed through all its retries; an administrator can run it again
+    STOPPED = "stopped", _l("Stopped by an error (an administrator can run it again from the failed jobs)")
 
 
 class ItemStatus(LabelledEnum):

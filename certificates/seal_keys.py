@@ -8,33 +8,28 @@ ciphertext to its organisation and certificate, so a stored key cannot be moved 
 
 import base64
 import json
-import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from flask import current_app
 
+from isok import encryption
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 GENERATED_YEARS = 3
-_FORMAT = b"\x01"  # version byte of the stored ciphertext: 1 = AES-256-GCM, 12-byte nonce
+_KEYS = encryption.Keyring("SEAL_ENCRYPTION_KEY", b"isok seal keys v1")
 
 
-class SealMaterialError(ValueError):
+class SealMaterialError(RuleBroken):
     """An uploaded key or certificate cannot seal for this organisation; the message says why, translated."""
 
-    def __init__(self, message: str, field: str = "certificate"):
-        super().__init__(message)
-        self.field = field
+    default_field = "certificate"
 
 
 @dataclass
@@ -58,19 +53,12 @@ class SealMaterial:
 # --- encryption at rest ------------------------------------------------------------------------------------------
 
 
-def _encryption_key() -> bytes:
-    secret = current_app.config.get("SEAL_ENCRYPTION_KEY") or current_app.config["SECRET_KEY"]
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"isok seal keys v1").derive(secret.encode())
-
-
 def _associated_data(organisation_id: int, fingerprint: str) -> bytes:
     return f"isok organisation seal {organisation_id} {fingerprint}".encode()
 
 
 def encrypt_key(key_der: bytes, organisation_id: int, fingerprint: str) -> bytes:
-    nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key()).encrypt(nonce, key_der, _associated_data(organisation_id, fingerprint))
-    return _FORMAT + nonce + sealed
+    return _KEYS.encrypt(key_der, _associated_data(organisation_id, fingerprint))
 
 
 class KeyUnreadable(RuntimeError):
@@ -78,12 +66,11 @@ class KeyUnreadable(RuntimeError):
 
 
 def decrypt_key(blob: bytes, organisation_id: int, fingerprint: str):
-    if not blob.startswith(_FORMAT):
-        raise KeyUnreadable("unknown seal key format")
-    nonce, sealed = blob[1:13], blob[13:]
     try:
-        der = AESGCM(_encryption_key()).decrypt(nonce, sealed, _associated_data(organisation_id, fingerprint))
-    except InvalidTag as error:
+        der = _KEYS.decrypt(blob, _associated_data(organisation_id, fingerprint))
+    except encryption.UnknownFormat as error:
+        raise KeyUnreadable("unknown seal key format") from error
+    except encryption.Unreadable as error:
         raise KeyUnreadable("the seal key does not decrypt with this installation's seal encryption key") from error
     return serialization.load_der_private_key(der, password=None)
 

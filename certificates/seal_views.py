@@ -10,7 +10,7 @@ from certificates.models import OrganisationSeal
 from isok import dashboard, permissions
 from isok.accounts.models import Organisation
 from isok.extensions import db
-from isok.forms import ActionForm
+from isok.forms import ActionForm, act, apply
 from isok.permissions import MANAGE_ORGANISATIONS
 from isok.translation import gettext as _
 from isok.translation import lazy_gettext as _l
@@ -69,23 +69,16 @@ def _install_upload(organisation, form: SealUploadForm) -> OrganisationSeal:
 def upload_seal(organisation_id):
     organisation = _organisation_or_404(organisation_id)
     form = SealUploadForm()
-    if form.validate_on_submit():
-        try:
-            record = _install_upload(organisation, form)
-        except seal_keys.SealMaterialError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.pkcs12).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "The seal of %(organisation)s is now %(subject)s.",
-                    organisation=organisation.name,
-                    subject=record.subject,
-                ),
-                "success",
-            )
-            return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
+    if apply(form, lambda: _install_upload(organisation, form), default_field="pkcs12"):
+        flash(
+            _(
+                "The seal of %(organisation)s is now %(subject)s.",
+                organisation=organisation.name,
+                subject=form.result.subject,
+            ),
+            "success",
+        )
+        return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
     return _seal_page(organisation, form=form, status=400)
 
 
@@ -94,23 +87,20 @@ def upload_seal(organisation_id):
 def token_seal(organisation_id):
     organisation = _organisation_or_404(organisation_id)
     form = TokenSealForm()
-    if form.validate_on_submit():
-        try:
-            record = seals.use_token_key(current_user, organisation, form.key_label.data, _read(form.token_chain_pem))
-        except seal_keys.SealMaterialError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.token_chain_pem).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "The seal of %(organisation)s is now %(subject)s, with its key in the hardware token.",
-                    organisation=organisation.name,
-                    subject=record.subject,
-                ),
-                "success",
-            )
-            return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
+    if apply(
+        form,
+        lambda: seals.use_token_key(current_user, organisation, form.key_label.data, _read(form.token_chain_pem)),
+        default_field="token_chain_pem",
+    ):
+        flash(
+            _(
+                "The seal of %(organisation)s is now %(subject)s, with its key in the hardware token.",
+                organisation=organisation.name,
+                subject=form.result.subject,
+            ),
+            "success",
+        )
+        return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
     return _seal_page(organisation, token_form=form, status=400)
 
 
@@ -118,16 +108,10 @@ def token_seal(organisation_id):
 @permissions.requires(MANAGE_ORGANISATIONS)
 def generate_seal(organisation_id):
     organisation = _organisation_or_404(organisation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        seals.generate_seal(current_user, organisation)
-    except seal_keys.SealMaterialError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(organisation)s has a new self-signed seal.", organisation=organisation.name), "success")
+    act(
+        lambda: seals.generate_seal(current_user, organisation),
+        _("%(organisation)s has a new self-signed seal.", organisation=organisation.name),
+    )
     return redirect(url_for("certificates.organisation_seal", organisation_id=organisation.id))
 
 

@@ -21,7 +21,7 @@ from certificates.forms import (
     default_languages,
     language_choices,
 )
-from certificates.models import BulkIssue, Certificate, CertificateStatus
+from certificates.models import BulkIssue, BulkStatus, Certificate, CertificateStatus
 from isok import audit, dashboard, permissions, routing
 from isok.confirmation import ask_first, confirmed
 from isok.database import utcnow
@@ -377,7 +377,7 @@ def bulk_progress(bulk_id):
     response = current_app.make_response(
         render_template("certificates/bulk.html", job=job, counts=counts, refresh_seconds=BULK_REFRESH_SECONDS)
     )
-    if job.status != "finished":
+    if job.status in (BulkStatus.QUEUED, BulkStatus.RUNNING):
         response.headers["Refresh"] = str(BULK_REFRESH_SECONDS)  # the page updates itself while the job runs
     return response
 

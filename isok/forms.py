@@ -1,18 +1,21 @@
 """Form pieces shared by every package."""
 
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, partial
+from types import MappingProxyType
 
 from babel.support import Translations
-from flask import has_request_context
+from flask import abort, flash, has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm  # noqa: TID251 - the one place that builds on it
-from wtforms import HiddenField, SelectMultipleField
+from wtforms import FieldList, HiddenField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from isok.extensions import db
 from isok.rules import RuleBroken
+from isok.translation import gettext as _
 
 
 @cache
@@ -27,6 +30,9 @@ class Form(FlaskForm):
     records "Not a valid choice." on its way to an empty optional value); on a list page that was a third of the
     filter form's cost.
     """
+
+    status = 200  # what the page answers; `apply` sets it
+    grid_errors: Mapping[str, str] = MappingProxyType({})  # `apply_grid` sets it
 
     class Meta:
         def get_translations(self, form):
@@ -57,12 +63,29 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def apply(form, change, *, default_field: str | None = None) -> bool:
+def _field_for(form, name: str | None):
+    """The form's field a refusal names, if it can show a message: not the hidden version, not a list of rows."""
+    field = getattr(form, name or "", None)
+    if field is None or isinstance(field, FieldList) or field.name == "version":
+        return None
+    return field
+
+
+def _show_on_form(form, default_field: str | None, error: RuleBroken) -> None:
+    target = _field_for(form, error.field) or _field_for(form, default_field)
+    if target is None:
+        form.form_errors.append(str(error))
+    else:
+        target.errors = [*target.errors, str(error)]
+
+
+def apply(form, change, *, default_field: str | None = None, refused=None) -> bool:
     """Validate the form, run the service and commit; or roll back and put the refusal on its field, input kept.
 
     `change` runs the service; what it returns is kept as `form.result`. `form.status` is what the page answers
     when this returns False: 200 before a submit, 400 for bad input, the refusal's own status (409 for a lost save).
-    A refusal naming no field of this form goes on `default_field`, or above the form.
+    A refusal naming no field of this form goes on `default_field`, or above the form; `refused(error)`, when
+    given, shows it instead.
     """
     form.status = 400 if form.is_submitted() else 200
     if not form.validate_on_submit():
@@ -71,12 +94,37 @@ def apply(form, change, *, default_field: str | None = None) -> bool:
         form.result = change()
     except RuleBroken as error:
         db.session.rollback()
-        target = getattr(form, error.field or "", None) or getattr(form, default_field or "", None)
-        if target is None:
-            form.form_errors.append(str(error))
-        else:
-            target.errors = [*target.errors, str(error)]
+        (refused or partial(_show_on_form, form, default_field))(error)
         form.status = error.status
         return False
     db.session.commit()
+    return True
+
+
+def apply_grid(form, change) -> bool:
+    """`apply` for a page whose inputs are a grid of rows rather than fields of the form.
+
+    What went wrong is left in `form.grid_errors`, keyed by input name, with the page's message under "_".
+    """
+    form.grid_errors = {}
+    if apply(form, change, refused=lambda error: form.grid_errors.update({**error.errors, "_": str(error)})):
+        return True
+    if form.is_submitted() and not form.grid_errors:
+        form.grid_errors = {"_": _("The form expired. Send it again; nothing you typed was lost.")}
+    return False
+
+
+def act(change, success) -> bool:
+    """A button's change (the CSRF token is its only input): commit and flash `success` (or what it makes of the
+    change's result), or roll back and flash the refusal."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = change()
+    except RuleBroken as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
     return True

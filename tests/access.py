@@ -50,24 +50,17 @@ def client_case(world: SimpleNamespace, side: str = "own"):
     ("foreign"), made once and shared by every package's part of the world (a login belongs to one client)."""
     from datetime import date
 
-    from cases.models import Case, Client, ClientType, Stage
+    from cases.models import Client, Stage
     from isok.extensions import db
+    from tests import factories
 
     cache = world.__dict__.setdefault("client_cases", {})
     if side not in cache:
         users, org = (world.users, world.org) if side == "own" else (world.other_users, world.other_org)
         client = db.session.scalar(db.select(Client).where(Client.user_id == users["client"].id))
         if client is None:
-            client = Client(first_name="Access", last_name=f"Client {side}", user_id=users["client"].id)
-        case = Case(
-            client=client,
-            organisation_id=org.id,
-            counsellor_id=users["counsellor"].id,
-            client_type=ClientType.LONG_TERM,
-            stage=Stage.ASSESSMENT,
-            entry_date=date(2026, 1, 5),
+            client = factories.new_client(org, user=users["client"], first_name="Access", last_name=f"Client {side}")
+        cache[side] = factories.new_case(
+            org, users["counsellor"], client=client, stage=Stage.ASSESSMENT, entry_date=date(2026, 1, 5)
         )
-        db.session.add(case)
-        db.session.flush()
-        cache[side] = case
     return cache[side]

@@ -55,6 +55,8 @@ PERSONAL_TABLES = {
     "rating",
     "participation",
     "certificate",
+    "notice",
+    "outbox_mail",
 }
 CRAWL_LIMIT = 500
 NEVER_FOLLOW = ("/static/", "/logout", "/login", "/placement-link/")
@@ -202,6 +204,8 @@ def _seed(make_user, make_organisation):
         place=mark("interview", "place"),
         video_link=f"https://video.example/{mark('interview', 'video_link')}",
         interpreter_language="ar",
+        interpreter_name=mark("interview", "interpreter_name"),
+        interpreter_email=f"{mark('interview', 'interpreter_email')}@tulkit.example",
         as_of=utcnow() - timedelta(days=7),
     )  # held: its findings can be recorded
     db.session.flush()

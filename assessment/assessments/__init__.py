@@ -6,7 +6,7 @@ from isok import fields, hooks, permissions
 
 
 def init_app(app: Flask) -> None:
-    from assessment.assessments import access, data_rights, services, views  # views: routes on assessment.bp
+    from assessment.assessments import access, data_rights, notices, services, views  # views: routes on assessment.bp
 
     fields.declare(app, *access.FIELD_SETS)
     hooks.case_panel(app, views.case_panel)
@@ -29,3 +29,4 @@ def init_app(app: Flask) -> None:
         app.add_template_global(rule)
     hooks.export_data(app, data_rights.assessments_part)
     hooks.erasure(app, data_rights.erase_assessments)
+    notices.init_app(app)

@@ -1,5 +1,6 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -54,7 +55,7 @@ from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.confirmation import ask_first, confirmed
 from isok.dashboard import Panel
 from isok.extensions import db
-from isok.forms import ActionForm, apply, choices
+from isok.forms import ActionForm, apply, apply_grid, choices
 from isok.i18n import localized, localized_with_language
 from isok.rules import RuleBroken, Stale
 from isok.translation import gettext as _
@@ -537,7 +538,6 @@ def reconcile(assessment_id):
         (a.user_id, f"{a.user.name} ({a.role.label})") for a in assessment.active_assessors()
     )
     outcome_values, unit_values = _saved_decisions(assessment)
-    errors, status = {}, 200
     if request.method == "GET":
         form.participants.data = [u.id for u in assessment.participants] or [
             a.user_id for a in assessment.active_assessors()
@@ -548,32 +548,25 @@ def reconcile(assessment_id):
             list(assessment_services.snapshot_outcomes(assessment)),
             [u["id"] for u in assessment_services.snapshot_units(assessment)],
         )
-        if form.validate_on_submit():
-            try:
-                assessment_services.reconcile(
-                    current_user,
-                    assessment,
-                    outcome_values=outcome_values,
-                    unit_values=unit_values,
-                    participant_ids=form.participants.data,
-                    expected_version=form.version.data,
-                )
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
-                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.reconcile,
+            current_user,
+            assessment,
+            outcome_values=outcome_values,
+            unit_values=unit_values,
+            participant_ids=form.participants.data,
+            expected_version=form.version.data,
+        )
+        if apply_grid(form, change):
+            flash(_("The joint decision is recorded. The teacher can now sign it off."), "success")
+            return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     form.version.data = assessment.version
     recognised = {oid for oid, value in outcome_values.items() if value.get("result") == OutcomeResult.RECOGNISED}
     return render_template(
         "assessment/assessments/reconcile.html",
         assessment=assessment,
         form=form,
-        errors=errors,
+        errors=form.grid_errors,
         unproven=assessment_services.unproven_outcomes(assessment, recognised),
         self_ratings=assessment_services.self_ratings(assessment.case),
         entry_titles={entry.id: entry.title for entry in assessment_services.portfolio_items(assessment.case)},
@@ -589,7 +582,7 @@ def reconcile(assessment_id):
         results=list(OutcomeResult),
         sheets=[a for a in assessment.active_assessors()],
         level_of=assessment_services.level_of,
-    ), status
+    ), form.status
 
 
 # --- the client's self-assessment ------------------------------------------------------------------------------
@@ -657,7 +650,6 @@ def self_assessment(case_id):
         for oid, r in assessment_services.self_ratings(case).items()
     }
     form = ActionForm()
-    errors, status = {}, 200
     if request.method == "POST":
         values = {
             oid: {
@@ -667,28 +659,22 @@ def self_assessment(case_id):
             }
             for oid in outcome_ids
         }
-        if form.validate_on_submit():
-            try:
-                assessment_services.save_self_assessment(current_user, case, values, language=str(get_locale()))
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("Your self-assessment is saved. You can change it until the interview."), "success")
-                return redirect(url_for("assessment.self_assessment", case_id=case.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.save_self_assessment, current_user, case, values, language=str(get_locale())
+        )
+        if apply_grid(form, change):
+            flash(_("Your self-assessment is saved. You can change it until the interview."), "success")
+            return redirect(url_for("assessment.self_assessment", case_id=case.id))
     return render_template(
         "assessment/assessments/self_assessment.html",
         case=case,
         form=form,
         rows=rows,
         values=values,
-        errors=errors,
+        errors=form.grid_errors,
         entries=assessment_services.portfolio_items(case),
         locale=str(get_locale()),
-    ), status
+    ), form.status
 
 
 # --- the rules of evidence -------------------------------------------------------------------------------------
@@ -839,28 +825,20 @@ def review_appeal(assessment_id):
         for row in rows
         if row["decision"] is not None
     }
-    errors, status = {}, 200
     if request.method == "POST":
         values = appeal_values(request.form, list(values))
-        if form.validate_on_submit():
-            try:
-                assessment_services.review_appeal(
-                    current_user,
-                    appeal,
-                    changed=form.changed.data == "changed",
-                    note=form.note.data,
-                    outcome_values=values,
-                    expected_version=form.version.data,
-                )
-            except RuleBroken as error:
-                db.session.rollback()
-                errors, status = {**error.errors, "_": str(error)}, error.status
-            else:
-                db.session.commit()
-                flash(_("The review is recorded."), "success")
-                return redirect(url_for("assessment.detail", assessment_id=assessment.id))
-        else:
-            errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
+        change = partial(
+            assessment_services.review_appeal,
+            current_user,
+            appeal,
+            changed=form.changed.data == "changed",
+            note=form.note.data,
+            outcome_values=values,
+            expected_version=form.version.data,
+        )
+        if apply_grid(form, change):
+            flash(_("The review is recorded."), "success")
+            return redirect(url_for("assessment.detail", assessment_id=assessment.id))
     else:
         form.version.data = appeal.version
     return render_template(
@@ -870,10 +848,10 @@ def review_appeal(assessment_id):
         form=form,
         rows=rows,
         values=values,
-        errors=errors,
+        errors=form.grid_errors,
         levels=assessment_services.scale_levels(assessment),
         results=list(OutcomeResult),
-    ), status
+    ), form.status
 
 
 # --- gap plan --------------------------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ INTERVIEW_FIELDS = FieldSet(
             "video_link",
             "language",
             "interpreter_language",
+            "interpreter_name",
+            "interpreter_email",
             "next_steps",
             "recorded_at",
         ): _PEOPLE,

@@ -1,13 +1,14 @@
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from assessment.interviews.models import Verification
 from isok.forms import MultiCheckboxField, VersionedForm, choices
@@ -42,6 +43,12 @@ class InterviewForm(VersionedForm):
     video_link = StringField(_l("Video link"), validators=[Optional(), Length(max=500), _optional_link])
     language = SelectField(_l("Language of the interview"))
     interpreter_language = SelectField(_l("Interpreter"), validators=[Optional()])
+    interpreter_name = StringField(_l("Interpreter's name"), validators=[Optional(), Length(max=200)])
+    interpreter_email = EmailField(
+        _l("Interpreter's e-mail"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description=_l("The interpreter is sent the time, the place and the languages, nothing else of the case."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

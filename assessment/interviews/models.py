@@ -35,6 +35,9 @@ class Interview(Model):
     video_link: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str] = mapped_column(String(10), default="fi")
     interpreter_language: Mapped[str | None] = mapped_column(String(10))  # None: no interpreter needed
+    # the interpreter, told of the booking by mail (time, place, language: nothing else of the case)
+    interpreter_name: Mapped[str | None] = mapped_column(String(200))
+    interpreter_email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[InterviewStatus] = mapped_column(enum_type(InterviewStatus), default=InterviewStatus.SCHEDULED)
     # {"placement": bool, "training": bool, "certify_units": [unit ids], "note": str}
     next_steps: Mapped[dict | None] = mapped_column(JSON)

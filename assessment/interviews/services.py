@@ -37,6 +37,8 @@ SCHEDULE_FIELDS = [
     "video_link",
     "language",
     "interpreter_language",
+    "interpreter_name",
+    "interpreter_email",
 ]
 FEED_HISTORY = timedelta(days=90)
 
@@ -144,6 +146,14 @@ def _check_booking(
     return teacher
 
 
+def _interpreter(language: str | None, name: str | None, email: str | None) -> dict:
+    """The interpreter's record: a language, and whom to tell of the booking (by mail, when there is an address)."""
+    name, email = (name or "").strip() or None, (email or "").strip() or None
+    if (name or email) and not language:
+        raise InterviewError(_("Choose the language the interpreter interprets."), "interpreter_language")
+    return {"interpreter_language": language or None, "interpreter_name": name, "interpreter_email": email}
+
+
 def schedule_interview(
     actor,
     case: Case,
@@ -155,6 +165,8 @@ def schedule_interview(
     video_link: str | None = None,
     language: str = "fi",
     interpreter_language: str | None = None,
+    interpreter_name: str | None = None,
+    interpreter_email: str | None = None,
     as_of: datetime | None = None,
 ) -> Interview:
     """Book an interview; refuse a time in the past and any overlap with the teacher's or the client's others.
@@ -171,6 +183,7 @@ def schedule_interview(
         video_link=video_link,
         now=as_of or utcnow(),
     )
+    interpreter = _interpreter(interpreter_language, interpreter_name, interpreter_email)
     interview = Interview(
         case_id=case.id,
         teacher_id=teacher.id,
@@ -180,7 +193,7 @@ def schedule_interview(
         place=place or None,
         video_link=video_link or None,
         language=language,
-        interpreter_language=interpreter_language or None,
+        **interpreter,
     )
     db.session.add(interview)
     audit.record(actor, "schedule_interview", interview, changes=audit.snapshot(interview, SCHEDULE_FIELDS))
@@ -199,6 +212,8 @@ def reschedule_interview(
     video_link: str | None = None,
     language: str = "fi",
     interpreter_language: str | None = None,
+    interpreter_name: str | None = None,
+    interpreter_email: str | None = None,
 ) -> None:
     _check_version(interview, expected_version)
     if interview.status != InterviewStatus.SCHEDULED:
@@ -214,10 +229,13 @@ def reschedule_interview(
         now=utcnow(),
         exclude_id=interview.id,
     )
+    interpreter = _interpreter(interpreter_language, interpreter_name, interpreter_email)
     interview.teacher_id = teacher.id
     interview.starts_at, interview.duration_minutes = starts_at, duration_minutes
     interview.place, interview.video_link = place or None, video_link or None
-    interview.language, interview.interpreter_language = language, interpreter_language or None
+    interview.language = language
+    for name, value in interpreter.items():
+        setattr(interview, name, value)
     audit.record(actor, "reschedule_interview", interview, changes=audit.changes_of(interview, SCHEDULE_FIELDS))
 
 
@@ -473,6 +491,30 @@ def interview_event(interview: Interview, *, name_client: bool) -> calendar.Cale
         url=url,
         sequence=interview.version,
         cancelled=interview.status == InterviewStatus.CANCELLED,
+    )
+
+
+def interpreter_event(interview: Interview, *, released: bool = False) -> calendar.CalendarEvent:
+    """The interview as its interpreter sees it: when, where and in which languages, nothing else of the case (the
+    same uid as the teacher's event, so a calendar updates it when the interview moves or is cancelled; cancelled
+    too for an interpreter `released` from it)."""
+    return calendar.CalendarEvent(
+        uid=_uid(interview),
+        starts_at=interview.starts_at,
+        ends_at=interview.ends_at,
+        summary=_("Interpreting at an interview"),
+        location=interview.place or interview.video_link or "",
+        description="\n".join(
+            [_("Language: %(language)s", language=language_name(interview.language))]
+            + (  # none once the interview no longer needs an interpreter (the one released is told so)
+                [_("Interpreting into: %(language)s", language=language_name(interview.interpreter_language))]
+                if interview.interpreter_language
+                else []
+            )
+        ),
+        url="",
+        sequence=interview.version,
+        cancelled=released or interview.status == InterviewStatus.CANCELLED,
     )
 
 

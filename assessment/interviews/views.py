@@ -20,7 +20,7 @@ from isok import audit, dashboard, hooks, permissions
 from isok.accounts.models import Role, User
 from isok.dashboard import Panel
 from isok.extensions import db
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, apply, choices
 from isok.i18n import DEFAULT_LOCALE, language_name, localized
 from isok.rules import RuleBroken
 from isok.translation import force_locale
@@ -112,6 +112,8 @@ def _interview_form(interview: Interview | None = None) -> InterviewForm:
         form.duration_minutes.data, form.place.data = interview.duration_minutes, interview.place
         form.video_link.data, form.language.data = interview.video_link, interview.language
         form.interpreter_language.data = interview.interpreter_language or ""
+        form.interpreter_name.data = interview.interpreter_name
+        form.interpreter_email.data = interview.interpreter_email
         form.version.data = interview.version
     return form
 
@@ -126,6 +128,8 @@ def _booking(form: InterviewForm) -> dict:
         "video_link": (form.video_link.data or "").strip(),
         "language": form.language.data,
         "interpreter_language": form.interpreter_language.data or None,
+        "interpreter_name": form.interpreter_name.data,
+        "interpreter_email": form.interpreter_email.data,
     }
 
 
@@ -238,25 +242,21 @@ def record_interview(interview_id):
         form.placement.data, form.training.data = steps.get("placement"), steps.get("training")
         form.certify_units.data, form.steps_note.data = steps.get("certify_units", []), steps.get("note")
         form.version.data = interview.version
-    if request.method == "POST" and form.validate():
+
+    def change():
         next_steps = {
             "placement": form.placement.data,
             "training": form.training.data,
             "certify_units": form.certify_units.data or [],
             "note": form.steps_note.data,
         }
-        try:
-            services.record_interview(
-                current_user, interview, form.version.data, findings=_submitted_findings(), next_steps=next_steps
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            target = getattr(form, error.field or "", None)
-            (target.errors if target is not None else form.form_errors).append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The interview was recorded."), "success")
-            return redirect(url_for("assessment.interview", interview_id=interview.id))
+        services.record_interview(
+            current_user, interview, form.version.data, findings=_submitted_findings(), next_steps=next_steps
+        )
+
+    if apply(form, change):
+        flash(_("The interview was recorded."), "success")
+        return redirect(url_for("assessment.interview", interview_id=interview.id))
     own = db.session.scalars(select(SelfRating).where(SelfRating.case_id == interview.case_id)).all()
     titles = dict(
         db.session.execute(

@@ -6,7 +6,7 @@ from isok import fields, hooks
 
 
 def init_app(app: Flask) -> None:
-    from assessment.placements import access, data_rights, views  # views: routes on assessment.bp
+    from assessment.placements import access, data_rights, notices, views  # views: routes on assessment.bp
 
     fields.declare(app, *access.FIELD_SETS)
     hooks.nav(app, views.nav)
@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(access.can_manage_placements)
     hooks.export_data(app, data_rights.placements_part)
     hooks.erasure(app, data_rights.erase_placements)
+    notices.init_app(app)

@@ -62,3 +62,7 @@ class TutorLink(Model):
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+    def works(self, now: datetime) -> bool:
+        """Unexpired, unrevoked, its tutor still active and still the placement's tutor."""
+        return self.usable(now) and self.user.active and self.placement.tutor_id == self.user_id

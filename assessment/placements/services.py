@@ -8,6 +8,7 @@ from flask_babel import format_date
 from sqlalchemy import select
 
 from assessment.frameworks.models import CaseQualification, FrameworkUnit
+from assessment.placements import notices
 from assessment.placements.models import Placement, TutorLink
 from cases.models import Case
 from isok import audit
@@ -220,6 +221,7 @@ def issue_tutor_link(actor: User, placement: Placement, days: int = LINK_LIFETIM
         link,
         changes={"placement_id": placement.id, "user_id": placement.tutor_id, "days": days},
     )
+    notices.tell_tutor(link, token)
     return link, token
 
 
@@ -239,12 +241,7 @@ def placement_links(placement: Placement) -> list[TutorLink]:
 
 
 def _still_good(link: TutorLink | None) -> TutorLink | None:
-    """A link works while unexpired, unrevoked, its tutor still active and still the placement's tutor."""
-    if link is None or not link.usable(utcnow()) or not link.user.active:
-        return None
-    if link.placement.tutor_id != link.user_id:
-        return None
-    return link
+    return link if link is not None and link.works(utcnow()) else None
 
 
 def tutor_link(token: str) -> TutorLink | None:

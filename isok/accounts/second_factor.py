@@ -13,22 +13,17 @@ import base64
 import enum
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from datetime import datetime
 
 import pyotp
 import segno
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from markupsafe import escape
 from sqlalchemy import delete, func, or_, select, update
 
-from isok import audit
+from isok import audit, encryption
 from isok.accounts import sessions
 from isok.accounts.models import RecoveryCode, Role, TotpCredential, User
 from isok.database import utcnow
@@ -42,7 +37,7 @@ RECOVERY_CODE_COUNT = 10
 # 31 letters and digits that cannot be mistaken for one another (no i, l, o, 0, 1): ten of them are 50 bits.
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _RECOVERY_LENGTH = 10
-_FORMAT = b"\x01"  # version byte of the stored ciphertext: 1 = AES-256-GCM, 12-byte nonce
+_SECRETS = encryption.Keyring("MFA_ENCRYPTION_KEY", b"isok totp secrets v1")
 
 
 class SecondFactorError(RuleBroken):
@@ -82,25 +77,18 @@ def new_secret() -> str:
     return pyotp.random_base32()  # 32 base32 characters: 160 bits, as RFC 4226 recommends
 
 
-def _encryption_key() -> bytes:
-    secret = current_app.config.get("MFA_ENCRYPTION_KEY") or current_app.config["SECRET_KEY"]
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"isok totp secrets v1").derive(secret.encode())
-
-
 def seal(secret: str, user_id: int, purpose: str = "totp") -> bytes:
     """Encrypt a TOTP secret for one user; `purpose` keeps a secret offered for enrolment apart from a stored one."""
-    nonce = os.urandom(12)
-    associated = f"isok {purpose} {user_id}".encode()
-    return _FORMAT + nonce + AESGCM(_encryption_key()).encrypt(nonce, secret.encode(), associated)
+    return _SECRETS.encrypt(secret.encode(), f"isok {purpose} {user_id}".encode())
 
 
 def unseal(blob: bytes, user_id: int, purpose: str = "totp") -> str | None:
     """The secret, or None when it does not decrypt (the encryption key, or the secret key it came from, changed)."""
-    if not blob.startswith(_FORMAT):
-        return None
     try:
-        return AESGCM(_encryption_key()).decrypt(blob[1:13], blob[13:], f"isok {purpose} {user_id}".encode()).decode()
-    except InvalidTag:
+        return _SECRETS.decrypt(blob, f"isok {purpose} {user_id}".encode()).decode()
+    except encryption.UnknownFormat:
+        return None
+    except encryption.Unreadable:
         if purpose != "totp":
             return None  # an offer made to another account in this browser, or before the key changed
         current_app.logger.warning(

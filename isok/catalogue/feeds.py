@@ -4,14 +4,13 @@
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
-from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from assessment.interviews.calendar import escape_text, fold, utc_stamp
+from isok import atom
 from isok.catalogue.models import Course, CourseSession, Mode
 
 PRODUCT_ID = "-//isok//course catalogue//EN"
-ATOM = "http://www.w3.org/2005/Atom"
 SCHEMA_MODES = {Mode.ONLINE: "online", Mode.PLACE: "onsite", Mode.BLENDED: "blended"}
 
 
@@ -88,40 +87,32 @@ def _iso(day: date, at: time | None) -> str:
 
 def atom_feed(courses: list[Course], *, feed_url: str, site_url: str, course_url, title: str, locale: str) -> bytes:
     """An Atom feed of courses; each entry's id is the course's page, its update the course's last change."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": locale})
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_url
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    updated = max((course.updated_at for course in courses), default=datetime(2025, 1, 1, tzinfo=UTC))
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(updated)
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url, "type": "application/atom+xml"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": site_url, "type": "text/html"})
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = "isok"
-    for course in courses:
-        url = course_url(course)
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = course.text("title", locale)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(course.updated_at)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _rfc3339(course.created_at)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": url, "type": "text/html"})
-        entry_author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(entry_author, f"{{{ATOM}}}name").text = course.organisation.name
-        dates = course.starts_on.isoformat() + (
-            "" if course.ends_on == course.starts_on else f" – {course.ends_on.isoformat()}"
-        )
-        summary = " · ".join(
-            part for part in (dates, course.organisation.name, course.place, course.text("description", locale)) if part
-        )
-        if course.status.value == "cancelled":
-            summary = f"[{course.status.value}] {summary}"
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return atom.feed(
+        [_atom_entry(course, course_url(course), locale) for course in courses],
+        feed_url=feed_url,
+        site_url=site_url,
+        title=title,
+        locale=locale,
+    )
 
 
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _atom_entry(course: Course, url: str, locale: str) -> atom.Entry:
+    dates = course.starts_on.isoformat() + (
+        "" if course.ends_on == course.starts_on else f" – {course.ends_on.isoformat()}"
+    )
+    summary = " · ".join(
+        part for part in (dates, course.organisation.name, course.place, course.text("description", locale)) if part
+    )
+    if course.status.value == "cancelled":
+        summary = f"[{course.status.value}] {summary}"
+    return atom.Entry(
+        url=url,
+        title=course.text("title", locale),
+        updated=course.updated_at,
+        published=course.created_at,
+        author=course.organisation.name,
+        summary=summary,
+    )
 
 
 # --- iCalendar -------------------------------------------------------------------------------------------------

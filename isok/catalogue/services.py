@@ -41,19 +41,16 @@ from isok.catalogue.models import (
     PricingRule,
     TraineeRole,
 )
-from isok.concurrency import is_stale
+from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network.models import Partnership
+from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 
-class CatalogueError(ValueError):
+class CatalogueError(RuleBroken):
     """A rule of the catalogue was broken; the message is shown next to `field` (or above the form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def today() -> date:
@@ -389,13 +386,16 @@ def update_course(actor, course: Course, *, version=None, **fields) -> None:
     course = _lock(course)
     if course.status is CourseStatus.CANCELLED:
         raise CatalogueError(_("A cancelled course cannot be changed."))
-    if is_stale(course, version):
-        raise CatalogueError(
-            _(
-                "Someone else saved this course while you were editing it. Open it again to see "
-                "their changes, then make yours."
-            )
-        )
+    check_version(
+        course,
+        version,
+        _(
+            "Someone else saved this course while you were editing it. Open it again to see "
+            "their changes, then make yours."
+        ),
+        error=CatalogueError,
+        required=False,
+    )
     languages, units = course.languages, [unit.id for unit in course.units]
     schedule = course.schedule_version
     _apply_course(actor, course, **fields)

@@ -17,8 +17,6 @@ from flask_babel import format_currency, get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
-from wtforms import FieldList
 
 from assessment.assessments.services import gap_plan
 from cases.models import Client
@@ -43,45 +41,10 @@ from isok.catalogue.forms import (
 from isok.catalogue.imports import COLUMNS, TITLE, make_apply
 from isok.catalogue.models import TEXT_LANGUAGES, Completion, Course, Enrolment, EnrolmentStatus
 from isok.extensions import db, limiter
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, act, apply, choices
 from isok.i18n import language_name
 from isok.imports import ImportFileError, read_table, run_import
 from isok.translation import gettext as _
-
-STALE = "Someone else saved this record while you were editing it. Open it again to see their changes, then make yours."
-
-
-def _save(form, change) -> bool:
-    """Validate the form and run the service; commit and answer True, or leave the refusal on the form."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        change()
-    except (services.CatalogueError, StaleDataError) as error:
-        db.session.rollback()
-        message = str(error) if isinstance(error, services.CatalogueError) else _(STALE)
-        field = getattr(form, getattr(error, "field", None) or "", None)
-        usable = field is not None and not isinstance(field, FieldList) and field.name != "version"
-        (field.errors if usable else form.form_errors).append(message)
-        return False
-    db.session.commit()
-    return True
-
-
-def _act(change, success) -> bool:
-    """A button's change (the CSRF token is its only input): commit and say so (`success`, or what it makes of the
-    change's result), or say why not."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        result = change()
-    except services.CatalogueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
-    return True
 
 
 def euros(cents: int) -> str:
@@ -265,7 +228,6 @@ def enrol(course_id):
     client = _client_or_404(request.args.get("client", type=int)) if staff else None
     form = _enrol_form(course, staff, client)
     member = staff and current_user.organisation is not None and services.is_member(current_user.organisation_id)
-    result = []
 
     def enrol_person():
         if staff:
@@ -292,10 +254,10 @@ def enrol(course_id):
             email=_value(form, "payer_email"),
             reference=form.payer_reference.data,
         )
-        result.extend(services.enrol(current_user, course, person, payer, accept_terms=form.accept_terms.data))
+        return services.enrol(current_user, course, person, payer, accept_terms=form.accept_terms.data)
 
-    if _save(form, enrol_person):
-        enrolment, token = result
+    if apply(form, enrol_person):
+        enrolment, token = form.result
         if enrolment.status is EnrolmentStatus.WAITING:
             flash(
                 _(
@@ -387,14 +349,14 @@ def cancel_enrolment(enrolment_id):
     enrolment = _enrolment_or_404(enrolment_id)
     if not access.can_cancel_as_participant(current_user, enrolment):
         abort(404)
-    _act(lambda: services.cancel_enrolment(current_user, enrolment), _cancel_message)
+    act(lambda: services.cancel_enrolment(current_user, enrolment), _cancel_message)
     return redirect(url_for("catalogue.confirmation", enrolment_id=enrolment.id))
 
 
 @bp.post("/e/<token>/cancel")
 def cancel_by_link(token):
     enrolment = _by_link_or_404(token)
-    _act(lambda: services.cancel_enrolment(None, enrolment), _cancel_message)
+    act(lambda: services.cancel_enrolment(None, enrolment), _cancel_message)
     return redirect(url_for("catalogue.confirmation_by_link", token=token))
 
 
@@ -497,13 +459,9 @@ def _form_page(form, title: str, course: Course | None = None):
 @permissions.requires(access.PUBLISH_COURSES)
 def new_course():
     form = _course_form()
-    created = []
-    if _save(
-        form,
-        lambda: created.append(services.create_course(current_user, publish=form.publish.data, **_course_fields(form))),
-    ):
+    if apply(form, lambda: services.create_course(current_user, publish=form.publish.data, **_course_fields(form))):
         flash(_("The course was saved."), "success")
-        return redirect(url_for("catalogue.course_admin", course_id=created[0].id))
+        return redirect(url_for("catalogue.course_admin", course_id=form.result.id))
     return _form_page(form, _("New course"))
 
 
@@ -512,7 +470,7 @@ def new_course():
 def edit_course(course_id):
     course = _managed_or_404(course_id)
     form = _course_form(course)
-    if _save(
+    if apply(
         form,
         lambda: services.update_course(current_user, course, version=form.version.data, **_course_fields(form, course)),
     ):
@@ -548,7 +506,7 @@ def _admin_page(course: Course, status: int = 200, **forms):
 @permissions.requires(access.PUBLISH_COURSES)
 def publish_course(course_id):
     course = _managed_or_404(course_id)
-    _act(lambda: services.publish_course(current_user, course), _("The course is published in the catalogue."))
+    act(lambda: services.publish_course(current_user, course), _("The course is published in the catalogue."))
     return redirect(url_for("catalogue.course_admin", course_id=course.id))
 
 
@@ -557,9 +515,8 @@ def publish_course(course_id):
 def cancel_course(course_id):
     course = _managed_or_404(course_id)
     form = CancelCourseForm()
-    cancelled = []
-    if _save(form, lambda: cancelled.append(services.cancel_course(current_user, course, form.reason.data))):
-        flash(_("The course is cancelled; %(n)d enrolments were cancelled free of charge.", n=cancelled[0]), "success")
+    if apply(form, lambda: services.cancel_course(current_user, course, form.reason.data)):
+        flash(_("The course is cancelled; %(n)d enrolments were cancelled free of charge.", n=form.result), "success")
         return redirect(url_for("catalogue.course_admin", course_id=course.id))
     return _admin_page(course, 400, cancel_form=form)
 
@@ -588,7 +545,7 @@ def new_participant(course_id):
             ),
         )
 
-    if _save(form, record):
+    if apply(form, record):
         flash(_("The participant was recorded."), "success")
         if "another" in request.form:
             return redirect(url_for("catalogue.new_participant", course_id=course.id))
@@ -602,7 +559,7 @@ def record_completion(enrolment_id):
     enrolment = _enrolment_or_404(enrolment_id)
     course = _managed_or_404(enrolment.course_id)
     form = CompletionForm()
-    if _save(
+    if apply(
         form,
         lambda: services.record_completion(
             current_user,
@@ -624,7 +581,7 @@ def record_completion(enrolment_id):
 def cancel_as_provider(enrolment_id):
     enrolment = _enrolment_or_404(enrolment_id)
     course = _managed_or_404(enrolment.course_id)
-    _act(
+    act(
         lambda: services.cancel_enrolment(current_user, enrolment, by_provider=True),
         _("The enrolment of %(name)s is cancelled free of charge.", name=enrolment.name),
     )
@@ -746,7 +703,6 @@ def _billing_page(fmt=None, *, finvoice_file: bool = False):
     if finvoice_file:
         if invoice_form is None:
             abort(404)
-        result = []
 
         def write():
             invoicing = finvoice.Invoicing(
@@ -757,11 +713,11 @@ def _billing_page(fmt=None, *, finvoice_file: bool = False):
                 invoice_form.due_date.data,
             )
             owed = invoice_form.by_payer.get(invoice_form.payer.data, [])
-            result.append(finvoice.finvoice(current_user.organisation, owed, invoicing, since=since, until=until))
+            return finvoice.finvoice(current_user.organisation, owed, invoicing, since=since, until=until)
 
-        if _save(invoice_form, write):
+        if apply(invoice_form, write):
             return Response(
-                result[0],
+                invoice_form.result,
                 mimetype="application/xml",
                 headers={
                     "Content-Disposition": (
@@ -846,7 +802,7 @@ def edit_rules():
             **texts,
         )
 
-    if _save(form, save):
+    if apply(form, save):
         flash(_("The network's rules were saved. Enrolments made before keep the rules they accepted."), "success")
         return redirect(url_for("catalogue.rules"))
     return render_template("catalogue/rules_form.html", form=form), 400 if form.errors or form.form_errors else 200

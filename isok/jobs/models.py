@@ -18,3 +18,4 @@ class FailedJob(Model):
     details: Mapped[str] = mapped_column(Text)  # the traceback, for the administrator or the developer they call
     retries_left: Mapped[int]
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    run_again_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an administrator queued the run again

@@ -31,6 +31,7 @@ class Jobs:
         self.huey = huey
         self.tasks: dict[str, Callable] = {}
         self.at_start: list[str] = []  # jobs asked for whenever a consumer starts (resuming what a kill cut off)
+        self.on_give_up: dict[str, Callable] = {}  # what a job leaves behind once its last retry failed
 
 
 def build(app: Flask):
@@ -83,11 +84,15 @@ def task(
     retry_delay: int = 30,
     retry_backoff: float = 2.0,
     name: str | None = None,
+    on_give_up: Callable | None = None,
 ) -> None:
     """Declare `fn(*args)` a job, retried `retries` times after a failure, first after `retry_delay` seconds and
-    each time `retry_backoff` times longer (30 s, 1 min, 2 min, 4 min, 8 min by default)."""
+    each time `retry_backoff` times longer (30 s, 1 min, 2 min, 4 min, 8 min by default). When the last retry fails
+    too, `on_give_up(*args, error=...)` runs in a transaction of its own, so the job's records say it stopped."""
     name = name or fn.__name__
     jobs = of(app)
+    if on_give_up is not None:
+        jobs.on_give_up[name] = on_give_up
     jobs.tasks[name] = jobs.huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, name=name)(
         _in_app(app, fn)
     )
@@ -120,6 +125,7 @@ def record_failure(app: Flask, task_obj, exception) -> None:
 
     if exception is None:
         return
+    error = f"{type(exception).__name__}: {exception}"[:1000]
     with app.app_context():
         try:
             db.session.add(
@@ -127,12 +133,16 @@ def record_failure(app: Flask, task_obj, exception) -> None:
                     task=task_obj.name,
                     task_id=task_obj.id,
                     arguments=repr(task_obj.args)[:1000],
-                    error=f"{type(exception).__name__}: {exception}"[:1000],
+                    error=error,
                     details="".join(traceback.format_exception(exception))[-8000:],
                     retries_left=task_obj.retries,
                 )
             )
             db.session.commit()
+            give_up = of(app).on_give_up.get(task_obj.name)
+            if give_up is not None and not task_obj.retries:
+                give_up(*task_obj.args, error=error)
+                db.session.commit()
         except Exception:
             log.exception("could not record the failure of job %s", task_obj.id)
             db.session.rollback()

@@ -3,12 +3,10 @@ feed (RFC 4287) of the public materials, so open-resource libraries can harvest 
 views pass the URLs."""
 
 import json
-from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
 
+from isok import atom
 from isok.materials.models import KIND_RESOURCE_TYPES, Audience, Material
 
-ATOM = "http://www.w3.org/2005/Atom"
 AUDIENCE_TYPES = {
     Audience.COUNSELLORS: "counsellor",
     Audience.TEACHERS: "teacher",
@@ -86,35 +84,23 @@ def atom_feed(
     materials: list[Material], *, feed_url: str, site_url: str, material_url, title: str, locale: str
 ) -> bytes:
     """An Atom feed of materials; each entry's id is the material's page, its update the material's last change."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": locale})
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_url
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    updated = max((material.updated_at for material in materials), default=datetime(2025, 1, 1, tzinfo=UTC))
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(updated)
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url, "type": "application/atom+xml"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": site_url, "type": "text/html"})
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = "isok"
-    for material in materials:
-        url = material_url(material)
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = material.text("title", locale)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(material.updated_at)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _rfc3339(material.created_at)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": url, "type": "text/html"})
-        if material.licence.url:
-            ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "license", "href": material.licence.url})
-        entry_author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(entry_author, f"{{{ATOM}}}name").text = material.organisation.name
-        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": material.kind.value, "label": str(material.kind.label)})
-        for tag in material.tags:
-            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
-        summary = material.text("description", locale) or material.text("title", locale)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return atom.feed(
+        [_atom_entry(material, material_url(material), locale) for material in materials],
+        feed_url=feed_url,
+        site_url=site_url,
+        title=title,
+        locale=locale,
+    )
 
 
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _atom_entry(material: Material, url: str, locale: str) -> atom.Entry:
+    return atom.Entry(
+        url=url,
+        title=material.text("title", locale),
+        updated=material.updated_at,
+        published=material.created_at,
+        author=material.organisation.name,
+        summary=material.text("description", locale) or material.text("title", locale),
+        links=(("license", material.licence.url),) if material.licence.url else (),
+        categories=((material.kind.value, str(material.kind.label)), *((tag, None) for tag in material.tags)),
+    )

@@ -3,12 +3,11 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from isok import dashboard, permissions
 from isok.accounts.models import Organisation
 from isok.extensions import db
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, act, apply, choices
 from isok.imports import ImportFileError, read_table, run_import
 from isok.network import access, bp, figures, queries, services
 from isok.network.forms import (
@@ -35,7 +34,6 @@ from isok.network.models import (
     SteeringMeeting,
     Target,
 )
-from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 VIEW = permissions.VIEW_REPORTS
@@ -57,29 +55,6 @@ def _organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id) if organisation_id else None
 
 
-def _save(form, action) -> bool:
-    """Validate the form and run the service; commit and answer True, or leave the refusal on the form."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        action()
-    except (RuleBroken, StaleDataError) as error:
-        db.session.rollback()
-        message = (
-            str(error)
-            if isinstance(error, RuleBroken)
-            else _(
-                "Someone else saved this record while you were editing it. Open it again to see their changes, "
-                "then make yours."
-            )
-        )
-        field = getattr(form, getattr(error, "field", None) or "", None)
-        (field.errors if field is not None and field.name != "version" else form.form_errors).append(message)
-        return False
-    db.session.commit()
-    return True
-
-
 def _form_page(form, title, *, cancel_url, remove_url=None, template="network/form.html", **context):
     return render_template(
         template,
@@ -90,20 +65,6 @@ def _form_page(form, title, *, cancel_url, remove_url=None, template="network/fo
         action_form=ActionForm(),
         **context,
     ), 400 if form.errors else 200
-
-
-def _remove(remove, message: str):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        remove()
-    except RuleBroken as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
 
 
 # --- overview --------------------------------------------------------------------------------------------------
@@ -165,7 +126,7 @@ def new_partner():
         )
         services.add_partner(current_user, organisation, **_partnership_fields(form))
 
-    if _save(form, add):
+    if apply(form, add):
         flash(_("The partner was saved."), "success")
         return redirect(url_for("network.partners"))
     return _form_page(
@@ -178,7 +139,7 @@ def new_partner():
 def edit_partner(partnership_id):
     partnership = _load(Partnership, partnership_id)
     form = PartnershipForm(obj=partnership)
-    if _save(
+    if apply(
         form,
         lambda: services.update_partnership(
             current_user, partnership, version=form.version.data, **_partnership_fields(form)
@@ -200,7 +161,7 @@ def edit_partner(partnership_id):
 @permissions.requires(MANAGE)
 def remove_partner(partnership_id):
     partnership = _load(Partnership, partnership_id)
-    _remove(lambda: services.remove_partnership(current_user, partnership), _("The partnership was removed."))
+    act(lambda: services.remove_partnership(current_user, partnership), _("The partnership was removed."))
     return redirect(url_for("network.partners"))
 
 
@@ -227,7 +188,7 @@ def _event_fields(form: EventForm) -> dict:
 @permissions.requires(MANAGE)
 def new_event():
     form = EventForm()
-    if _save(form, lambda: services.create_event(current_user, **_event_fields(form))):
+    if apply(form, lambda: services.create_event(current_user, **_event_fields(form))):
         flash(_("The event was saved."), "success")
         return redirect(url_for("network.events"))
     return _form_page(form, _("New dissemination event"), cancel_url=url_for("network.events"))
@@ -238,7 +199,7 @@ def new_event():
 def edit_event(event_id):
     event = _load(DisseminationEvent, event_id)
     form = EventForm(obj=event)
-    if _save(
+    if apply(
         form, lambda: services.update_event(current_user, event, version=form.version.data, **_event_fields(form))
     ):
         flash(_("The event was saved."), "success")
@@ -255,7 +216,7 @@ def edit_event(event_id):
 @permissions.requires(MANAGE)
 def remove_event(event_id):
     event = _load(DisseminationEvent, event_id)
-    _remove(lambda: services.remove_event(current_user, event), _("The event was removed."))
+    act(lambda: services.remove_event(current_user, event), _("The event was removed."))
     return redirect(url_for("network.events"))
 
 
@@ -276,7 +237,7 @@ def _meeting_fields(form: MeetingForm) -> dict:
 @permissions.requires(MANAGE)
 def new_meeting():
     form = MeetingForm()
-    if _save(form, lambda: services.create_meeting(current_user, **_meeting_fields(form))):
+    if apply(form, lambda: services.create_meeting(current_user, **_meeting_fields(form))):
         flash(_("The meeting was saved."), "success")
         return redirect(url_for("network.meetings"))
     return _form_page(form, _("New steering committee meeting"), cancel_url=url_for("network.meetings"))
@@ -287,7 +248,7 @@ def new_meeting():
 def edit_meeting(meeting_id):
     meeting = _load(SteeringMeeting, meeting_id)
     form = MeetingForm(obj=meeting)
-    if _save(
+    if apply(
         form, lambda: services.update_meeting(current_user, meeting, version=form.version.data, **_meeting_fields(form))
     ):
         flash(_("The meeting was saved."), "success")
@@ -304,7 +265,7 @@ def edit_meeting(meeting_id):
 @permissions.requires(MANAGE)
 def remove_meeting(meeting_id):
     meeting = _load(SteeringMeeting, meeting_id)
-    _remove(lambda: services.remove_meeting(current_user, meeting), _("The meeting was removed."))
+    act(lambda: services.remove_meeting(current_user, meeting), _("The meeting was removed."))
     return redirect(url_for("network.meetings"))
 
 
@@ -346,7 +307,7 @@ def new_narrative():
     form.period.choices = choices((p.code, p.code) for p in reversed(periods))
     if request.method == "GET" and request.args.get("period"):
         form.period.data = request.args["period"]
-    if _save(
+    if apply(
         form, lambda: services.create_narrative(current_user, HalfYear.parse(form.period.data), **_sections(form))
     ):
         flash(_("The narrative was saved."), "success")
@@ -360,7 +321,7 @@ def edit_narrative(narrative_id):
     narrative = _load(Narrative, narrative_id)
     form = NarrativeForm(obj=narrative)
     del form.period
-    if _save(
+    if apply(
         form, lambda: services.update_narrative(current_user, narrative, version=form.version.data, **_sections(form))
     ):
         flash(_("The narrative was saved."), "success")
@@ -377,7 +338,7 @@ def edit_narrative(narrative_id):
 @permissions.requires(MANAGE)
 def remove_narrative(narrative_id):
     narrative = _load(Narrative, narrative_id)
-    _remove(lambda: services.remove_narrative(current_user, narrative), _("The narrative was removed."))
+    act(lambda: services.remove_narrative(current_user, narrative), _("The narrative was removed."))
     return redirect(url_for("network.narratives"))
 
 
@@ -392,7 +353,7 @@ def settings():
     if current is None and request.method == "GET":
         form.suppression_threshold.data = DEFAULT_SUPPRESSION_THRESHOLD
     fields = ("name", "code", "starts_on", "ends_on", "rule_set", "suppression_threshold")
-    if _save(
+    if apply(
         form,
         lambda: services.save_settings(
             current_user, version=form.version.data, **{name: getattr(form, name).data for name in fields}
@@ -420,7 +381,7 @@ def _settings_page(form, target_form):
 @permissions.requires(MANAGE)
 def set_target():
     target_form = TargetForm()
-    if _save(
+    if apply(
         target_form,
         lambda: services.set_target(current_user, target_form.indicator.data, target_form.target_value.data),
     ):
@@ -433,7 +394,7 @@ def set_target():
 @permissions.requires(MANAGE)
 def remove_target(target_id):
     target = _load(Target, target_id)
-    _remove(lambda: services.remove_target(current_user, target), _("The target was removed."))
+    act(lambda: services.remove_target(current_user, target), _("The target was removed."))
     return redirect(url_for("network.settings"))
 
 

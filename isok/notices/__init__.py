@@ -8,12 +8,13 @@ bp = Blueprint("notices", __name__, template_folder="templates", cli_group=None)
 
 
 def init_app(app: Flask) -> None:
-    from isok import hooks
+    from isok import fields, hooks
     from isok.jobs import queue
     from isok.notices import access, data_rights, mail, registry, services, views
 
     registry.init_app(app)
     access.init_app(app)
+    fields.declare(app, *access.FIELD_SETS)
     app.register_blueprint(bp)  # routes: views.py
     hooks.nav(app, views.nav)
     hooks.export_data(app, data_rights.notices_part)

@@ -10,6 +10,7 @@ from isok.notices.models import Notice, OutboxMail
 NOTICE_FIELDS = [
     "id",
     "user_id",
+    "locale",  # (an interpreter's address stays out: it is theirs, not the client's)
     "kind",
     "object_id",
     "case_id",

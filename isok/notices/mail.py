@@ -27,8 +27,9 @@ class MailRefused(Exception):
     """The mail server refused or did not answer; the job is retried with back-off."""
 
 
-def recipient_locale(user) -> str:
-    return user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi")
+def recipient_locale(notice: Notice) -> str:
+    told = notice.user.locale if notice.user is not None else notice.locale
+    return told or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi")
 
 
 def write(notice: Notice) -> registry.Written | None:
@@ -36,26 +37,31 @@ def write(notice: Notice) -> registry.Written | None:
     kind = registry.of().kinds.get(notice.kind)
     if kind is None:
         return None
-    with force_locale(recipient_locale(notice.user)):
+    with force_locale(recipient_locale(notice)):
         return kind.write(notice)
 
 
 def visible(notice: Notice) -> bool:
     kind = registry.of().kinds.get(notice.kind)
-    return kind is not None and notice.user.active and kind.visible(notice.user, notice)
+    user = notice.user
+    return kind is not None and (user is None or user.active) and kind.visible(user, notice)
 
 
 def message(notice: Notice, written: registry.Written) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = current_app.config["MAIL_FROM"]
-    mail["To"] = notice.user.email
+    mail["To"] = notice.address
     mail["Subject"] = written.subject
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "isok")
-    with force_locale(recipient_locale(notice.user)):
-        footer = _(
-            "You get this e-mail because of your account in isok. Choose which notices come by e-mail on "
-            "the page of your notices."
+    with force_locale(recipient_locale(notice)):
+        footer = (
+            _(
+                "You get this e-mail because of your account in isok. Choose which notices come by e-mail on "
+                "the page of your notices."
+            )
+            if notice.user is not None
+            else _("You get this e-mail because your address was given in isok for this appointment.")
         )
     mail.set_content("\n\n".join(part for part in (written.body, written.url, "-- \n" + footer) if part))
     for filename, mime_type, content in written.attachments:
@@ -64,7 +70,7 @@ def message(notice: Notice, written: registry.Written) -> EmailMessage:
             mail.add_attachment(content, subtype=subtype, filename=filename)
         else:
             mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    mail["Content-Language"] = recipient_locale(notice.user)  # after the content, which resets Content-* headers
+    mail["Content-Language"] = recipient_locale(notice)  # after the content, which resets Content-* headers
     return mail
 
 
@@ -86,9 +92,7 @@ def send_notice_mail(notice_id: int) -> None:
     url = current_app.config.get("SMTP_URL")
     if not url:
         db.session.add(
-            OutboxMail(
-                notice_id=notice.id, recipient=notice.user.email, subject=written.subject, message=mail.as_string()
-            )
+            OutboxMail(notice_id=notice.id, recipient=notice.address, subject=written.subject, message=mail.as_string())
         )
         notice.mail_status, notice.mailed_at = MailStatus.IN_OUTBOX, utcnow()
         db.session.commit()

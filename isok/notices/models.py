@@ -27,7 +27,10 @@ class Notice(Model):
     language each time it is shown or mailed, and from what the recipient may see at that moment."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # the recipient: an account, or a person without one (an interpreter) told by mail only, at an address in a language
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    locale: Mapped[str | None] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     # the case it is about, if any: erasing the client's data removes the notices about them and their mails
@@ -40,7 +43,11 @@ class Notice(Model):
     mail_error: Mapped[str | None] = mapped_column(String(500))  # the last refusal, for the administrator
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def address(self) -> str | None:
+        return self.user.email if self.user is not None else self.email
 
 
 class MailChoice(Model):

@@ -30,7 +30,8 @@ class Written:
 @dataclass(frozen=True)
 class Kind:
     """A kind of notice: `write(notice) -> Written | None` (None: the object is gone) and `visible(user, notice)`,
-    whether the recipient may still see what it is about (checked when shown and again before it is mailed)."""
+    whether the recipient may still see what it is about (checked when shown and again before it is mailed; `user`
+    is None for a person without an account, told at `notice.email`)."""
 
     name: str
     label: object  # lazy text: what the settings form calls it
@@ -40,11 +41,15 @@ class Kind:
 
 @dataclass(frozen=True)
 class Tell:
+    """Whom to tell of what: an account (`user_id`), or a person without one at `email`, written in `locale`."""
+
     user_id: int | None
     kind: str
     object_id: int | None
     params: dict = field(default_factory=dict)
     case_id: int | None = None  # the case the notice is about, if any
+    email: str | None = None
+    locale: str | None = None
 
 
 @dataclass
@@ -92,5 +97,5 @@ def _tell_after_audited_changes(session, _context, _instances) -> None:
     for entry in [obj for obj in session.new if isinstance(obj, AuditEntry) and obj.action in registry.on_audit]:
         for fn in registry.on_audit[entry.action]:
             for told in fn(entry):
-                if told.user_id is not None and told.user_id != entry.actor_id:
+                if told.email or (told.user_id is not None and told.user_id != entry.actor_id):
                     services.tell(told)

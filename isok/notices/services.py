@@ -31,6 +31,8 @@ def mark_read(user: User) -> int:
 
 def tell(told: registry.Tell) -> Notice | None:
     """Add a notice for its recipient (none for an account that is closed); queue its mail at the commit."""
+    if told.user_id is None:
+        return _tell_by_mail(told)
     user = db.session.get(User, told.user_id)
     if user is None or not user.active:
         return None
@@ -46,6 +48,23 @@ def tell(told: registry.Tell) -> Notice | None:
         case_id=told.case_id,
         params=dict(told.params),
         mail_status=status,
+    )
+    db.session.add(notice)
+    return notice
+
+
+def _tell_by_mail(told: registry.Tell) -> Notice | None:
+    """A person without an account has no notices page: the notice exists to be mailed (and retried)."""
+    if not told.email:
+        return None
+    notice = Notice(
+        email=told.email,
+        locale=told.locale,
+        kind=told.kind,
+        object_id=told.object_id,
+        case_id=told.case_id,
+        params=dict(told.params),
+        mail_status=MailStatus.WAITING,
     )
     db.session.add(notice)
     return notice

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from isok import audit, dashboard, permissions, routing
 from isok.extensions import db
-from isok.forms import ActionForm, choices
+from isok.forms import ActionForm, act, choices
 from isok.network import queries as network
 from isok.network.models import DEFAULT_SUPPRESSION_THRESHOLD, HalfYear, RuleSet
 from isok.reports import access, bp, exports, freshness, indicators, publication, services
@@ -161,16 +161,10 @@ def download(period, fmt):
 @permissions.requires(permissions.SUBMIT_REPORTS)
 def submit(period):
     period = _period_or_404(period)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.submit_report(current_user, period)
-    except services.ReportError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The report of %(period)s was submitted; its figures are frozen.", period=period.code), "success")
+    act(
+        lambda: services.submit_report(current_user, period),
+        _("The report of %(period)s was submitted; its figures are frozen.", period=period.code),
+    )
     return redirect(url_for("reports.report", period=period.code))
 
 

@@ -23,10 +23,11 @@ from assessment.frameworks.models import (
 from assessment.frameworks.services import SAMPLE_FRAMEWORKS_DIR
 from assessment.interviews import services as interview_services
 from assessment.placements import services as placement_services
-from cases.models import Case, Client, ClientType, Stage
+from cases.models import Stage
 from isok.accounts.models import OrganisationType, Role
 from isok.database import utcnow
 from isok.extensions import db
+from tests import factories
 
 # --- frameworks, cases with a target qualification, interviews -------------------------------------------------
 # Factories for frameworks, cases with a target qualification, and interviews, built through the services.
@@ -94,26 +95,16 @@ def make_version(scales, make_user):
 
 @pytest.fixture
 def make_case(app, make_organisation, make_user):
-    """A case (built on the models: the cases package's services live in another branch) in a given organisation,
-    optionally with a target qualification."""
+    """A case in a given organisation, optionally with a target qualification."""
 
     def make(
         organisation=None, counsellor=None, version=None, client_user=None, stage=Stage.ASSESSMENT, first_name="Amina"
     ):
         organisation = organisation or make_organisation()
-        client = Client(
-            first_name=first_name, last_name=f"Client{next(_sequence)}", user_id=client_user.id if client_user else None
+        client = factories.new_client(
+            organisation, user=client_user, first_name=first_name, last_name=f"Client{next(_sequence)}"
         )
-        case = Case(
-            client=client,
-            organisation_id=organisation.id,
-            counsellor_id=counsellor.id if counsellor else None,
-            client_type=ClientType.LONG_TERM,
-            stage=stage,
-            entry_date=date.today(),
-        )
-        db.session.add(case)
-        db.session.flush()
+        case = factories.new_case(organisation, counsellor, client=client, stage=stage, entry_date=date.today())
         if version is not None:
             framework_services.set_target_qualification(None, case, version)
         db.session.commit()
@@ -194,17 +185,10 @@ def build_framework(units=2, outcomes=2):
 
 
 def build_case(organisation, counsellor, version=None):
-    client = Client(first_name="Amina", last_name=f"Hassan {next(_n)}")
-    case = Case(
-        client=client,
-        organisation_id=organisation.id,
-        counsellor_id=counsellor.id,
-        client_type=ClientType.LONG_TERM,
-        stage=Stage.ASSESSMENT,
-        entry_date=date(2026, 1, 10),
+    client = factories.new_client(organisation, first_name="Amina", last_name=f"Hassan {next(_n)}")
+    case = factories.new_case(
+        organisation, counsellor, client=client, stage=Stage.ASSESSMENT, entry_date=date(2026, 1, 10)
     )
-    db.session.add(case)
-    db.session.flush()
     if version is not None:
         db.session.add(CaseQualification(case_id=case.id, version_id=version.id))
         db.session.flush()

@@ -6,11 +6,12 @@ import pytest
 
 from assessment.frameworks import services as framework_services
 from assessment.interviews import services as interview_services
-from cases.models import Case, Client, ClientType, Stage
+from cases.models import Case, ClientType, Stage
 from isok.accounts.models import Organisation, OrganisationType, Role
 from isok.accounts.services import create_user
 from isok.database import utcnow
 from isok.extensions import db
+from tests import factories
 from tests.assessment.conftest import sample_text
 from tests.benchmarks.conftest import report, report_value, time_it
 
@@ -30,15 +31,10 @@ def data(bench_app, floors):
         start = utcnow().replace(microsecond=0) + timedelta(days=1)
         case = None
         for n in range(INTERVIEWS):
-            case = Case(
-                client=Client(first_name="Bench", last_name=str(n)),
-                organisation_id=org.id,
-                client_type=ClientType.SHORT_TERM,
-                stage=Stage.ASSESSMENT,
-                entry_date=date.today(),
+            client = factories.new_client(org, first_name="Bench", last_name=str(n))
+            case = factories.new_case(
+                org, client=client, client_type=ClientType.SHORT_TERM, stage=Stage.ASSESSMENT, entry_date=date.today()
             )
-            db.session.add(case)
-            db.session.flush()
             interview_services.schedule_interview(
                 None, case, teacher=teacher, starts_at=start + timedelta(hours=n), duration_minutes=60, place="Room"
             )

@@ -1,5 +1,7 @@
 """Uploading a 20 MB evidence file: Python heap growth while it streams through the request, checks and storage."""
 
+from datetime import date
+
 import pytest
 
 from isok.accounts.models import Role
@@ -7,9 +9,9 @@ from isok.accounts.services import create_user
 from isok.extensions import db
 from portfolio import services
 from portfolio.models import Section
+from tests import factories
 from tests.benchmarks.conftest import peak_memory_mib, report, report_value, time_it
 from tests.conftest import PASSWORD, log_in
-from tests.portfolio.conftest import create_case
 
 pytestmark = pytest.mark.benchmark
 
@@ -47,7 +49,8 @@ def upload_target(bench_app, tmp_path_factory):
         organisation = Organisation(name="Bench Org", type=OrganisationType.EDUCATION_PROVIDER)
         db.session.add(organisation)
         db.session.flush()
-        case = create_case(organisation, None, org_user)
+        client = factories.new_client(organisation, user=org_user, first_name="Amina", preferred_language="ar")
+        case = factories.new_case(organisation, client=client, entry_date=date(2026, 1, 15))
         entry = services.add_entry(org_user, case, Section.WORK, "Cook", {}, "en")
         db.session.commit()
         entry_id = entry.id

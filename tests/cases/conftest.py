@@ -3,10 +3,9 @@ from itertools import count
 
 import pytest
 
-from cases import services
-from cases.models import ClientType
 from isok.accounts.models import Role
 from isok.extensions import db
+from tests import factories
 
 _sequence = count(1)
 
@@ -19,15 +18,8 @@ def counsellor(make_user, make_organisation):
 @pytest.fixture
 def make_client(app):
     def make(organisation=None, actor=None, **fields):
-        n = next(_sequence)
-        values = {
-            "first_name": "Hodan",
-            "last_name": f"Warsame{n}",
-            "birth_date": date(1990, 5, n % 28 + 1),
-            "gender": "female",
-            **fields,
-        }
-        client = services.register_client(actor, organisation, **values)
+        values = {"birth_date": date(1990, 5, next(_sequence) % 28 + 1), "gender": "female", **fields}
+        client = factories.new_client(organisation, actor=actor, **values)
         db.session.commit()
         return client
 
@@ -41,14 +33,12 @@ def make_case(app, make_client, counsellor):
     def make(client=None, organisation=None, responsible=None, actor=None, **fields):
         responsible = responsible if responsible is not None else counsellor
         organisation = organisation or responsible.organisation
-        client = client or make_client(organisation=organisation)
-        values = {"client_type": ClientType.LONG_TERM, "entry_date": date(2026, 3, 2), **fields}
-        case = services.open_case(
-            actor or responsible,
-            client,
-            organisation=organisation,
-            counsellor=responsible if Role.COUNSELLOR in responsible.roles else None,
-            **values,
+        case = factories.new_case(
+            organisation,
+            responsible if Role.COUNSELLOR in responsible.roles else None,
+            client=client or make_client(organisation=organisation),
+            actor=actor or responsible,
+            **fields,
         )
         db.session.commit()
         return case

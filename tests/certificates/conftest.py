@@ -56,8 +56,11 @@ def counsellor(make_user, org):
 
 @pytest.fixture
 def make_case(org, counsellor):
+    """A case at the seal's organisation (or the given one), the counsellor responsible where they work."""
+
     def make(organisation=None, **fields):
-        case = new_case(organisation or org, counsellor, **fields)
+        organisation = organisation or org
+        case = new_case(organisation, counsellor if counsellor.organisation == organisation else None, **fields)
         db.session.commit()
         return case
 

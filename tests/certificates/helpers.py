@@ -6,10 +6,11 @@ from functools import cache
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
-from cases.models import Case, Client, ClientType, Stage
+from cases.models import Case, Client, Stage
 from certificates import content, seal_keys, seals
 from certificates.models import SealSource
 from isok.extensions import db
+from tests import factories
 from tests.certificates.samples import results
 
 
@@ -40,24 +41,15 @@ def new_case(
     """A case, of the user's existing client record when they have one, otherwise of a new client."""
     client = db.session.scalar(select(Client).where(Client.user_id == user.id)) if user else None
     if client is None:
-        client = Client(
+        client = factories.new_client(
+            organisation,
+            user=user,
             first_name=first_name,
             last_name=last_name,
             birth_date=date(1990, 4, 12),
             preferred_language=preferred_language,
-            user_id=user.id if user else None,
         )
-    case = Case(
-        client=client,
-        organisation=organisation,
-        counsellor_id=counsellor.id if counsellor else None,
-        client_type=ClientType.LONG_TERM,
-        stage=stage,
-        entry_date=date(2026, 1, 10),
-    )
-    db.session.add(case)
-    db.session.flush()
-    return case
+    return factories.new_case(organisation, counsellor, client=client, stage=stage, entry_date=date(2026, 1, 10))
 
 
 MATRIX_MARK = "Matrix-World"

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -11,7 +12,8 @@ from isok.accounts.models import Role
 from isok.accounts.services import create_user
 from isok.extensions import db
 from portfolio.models import EvidenceFile
-from tests.portfolio.conftest import create_case, jpeg_bytes
+from tests import factories
+from tests.portfolio.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +31,10 @@ def client_case(live_app):
             None, email=CLIENT_EMAIL, name="Hana Yusuf", roles={Role.CLIENT}, password="e2e-demo-password"
         )
         counsellor = demo.account("counsellor@example.org")
-        case = create_case(counsellor.organisation, counsellor, user, first_name="Hana", last_name="Yusuf")
+        client = factories.new_client(
+            counsellor.organisation, user=user, first_name="Hana", last_name="Yusuf", preferred_language="ar"
+        )
+        case = factories.new_case(counsellor.organisation, counsellor, client=client, entry_date=date(2026, 1, 15))
         db.session.commit()
         return case.id
 

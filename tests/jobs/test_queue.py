@@ -51,3 +51,15 @@ def test_a_failed_job_is_shown_to_administrators_with_its_error(app, client, mak
     log_in(client, make_user(Role.ADMIN))
     page = client.get("/admin/jobs/failed").get_data(as_text=True)
     assert "the mail server said no to mail 7" in page and "Will be tried again (2 more times)" in page
+
+
+def test_a_job_still_retried_by_the_queue_is_not_run_again_by_hand(app, client, make_user):
+    _declare(app)
+    queue.enqueue("fail", "mail 8")
+    failure = db.session.scalar(select(FailedJob).where(FailedJob.arguments == repr(("mail 8",))))
+    log_in(client, make_user(Role.ADMIN))
+    assert "Run again" not in client.get("/admin/jobs/failed").get_data(as_text=True)
+    refused = client.post(f"/admin/jobs/failed/{failure.id}/run-again")
+    assert refused.status_code == 400 and "This job is still tried again by itself." in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(FailedJob, failure.id).run_again_at is None

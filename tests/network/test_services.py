@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import Case, Client, ClientType
 from isok import demo
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.accounts.services import valid_business_id
@@ -18,6 +17,7 @@ from isok.network.models import (
     RuleSet,
 )
 from isok.network.services import NetworkError
+from tests import factories
 
 TOMORROW = date.today() + timedelta(days=1)
 
@@ -242,17 +242,9 @@ def test_target_progress_compares_targets_with_realised_values(app, project, mak
     services.set_target(None, "clients_started_validation", 300)
     for _ in range(3):
         make_partner()
-    client = Client(first_name="Amina", last_name="Hassan")
-    db.session.add(client)
-    db.session.flush()
-    db.session.add(
-        Case(
-            client_id=client.id,
-            organisation_id=make_organisation().id,
-            client_type=ClientType.LONG_TERM,
-            entry_date=date(2025, 3, 1),
-        )
-    )
+    organisation = make_organisation()
+    client = factories.new_client(organisation, first_name="Amina", last_name="Hassan")
+    factories.new_case(organisation, client=client, entry_date=date(2025, 3, 1))
     db.session.commit()
     progress = {p.indicator: p for p in queries.target_progress()}
     assert (progress["partners_major_companies"].actual, progress["partners_major_companies"].percent) == (3, 30)

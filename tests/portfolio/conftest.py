@@ -1,42 +1,17 @@
-"""Factories for portfolio tests: clients and cases made directly with the case models, entries through services,
-and small generated files, good and bad."""
+"""Factories for portfolio tests: cases and entries made through the services, and small generated files, good and
+bad."""
 
 import io
 from datetime import date
-from itertools import count
 
 import pytest
 from PIL import Image
 
-from cases.models import Case, Client, ClientType
 from isok.accounts.models import Role
 from isok.extensions import db
 from portfolio import services
 from portfolio.models import Section
-
-_sequence = count(1)
-
-
-def create_case(organisation, counsellor=None, client_user=None, **fields) -> Case:
-    """A client and a case at the organisation, without the cases package's services (built in parallel)."""
-    n = next(_sequence)
-    client = Client(
-        first_name=fields.pop("first_name", "Amina"),
-        last_name=fields.pop("last_name", f"Client {n}"),
-        user_id=client_user.id if client_user else None,
-        preferred_language=fields.pop("preferred_language", "ar"),
-    )
-    case = Case(
-        client=client,
-        organisation_id=organisation.id,
-        counsellor_id=counsellor.id if counsellor else None,
-        client_type=ClientType.LONG_TERM,
-        entry_date=date(2026, 1, 15),
-        **fields,
-    )
-    db.session.add_all([client, case])
-    db.session.flush()
-    return case
+from tests import factories
 
 
 @pytest.fixture
@@ -47,7 +22,8 @@ def make_case(app, make_organisation, make_user):
         organisation = organisation or make_organisation()
         counsellor = make_user(Role.COUNSELLOR, organisation=organisation)
         client_user = make_user(Role.CLIENT, locale="ar")
-        case = create_case(organisation, counsellor, client_user, **fields)
+        client = factories.new_client(organisation, user=client_user, first_name="Amina", preferred_language="ar")
+        case = factories.new_case(organisation, counsellor, client=client, entry_date=date(2026, 1, 15), **fields)
         db.session.commit()
         return case, client_user, counsellor
 

@@ -1,6 +1,7 @@
 """Interview notices: the client and the teacher are told, each in their own language, in the app and by mail
 with the calendar file; the mail server may refuse, a person may opt out or lose sight of the case."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -165,3 +166,108 @@ def test_no_mail_for_someone_who_may_no_longer_see_the_case(app, people, smtp, m
     db.session.rollback()
     assert db.session.get(Notice, teacher_notice.id).mail_status == MailStatus.WITHHELD
     assert smtp.inbox.messages == []
+
+
+def book_with_interpreter(actor, case, teacher, email="layla@tulkit.example"):
+    starts_at = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
+    interview = services.schedule_interview(
+        actor,
+        case,
+        teacher=teacher,
+        starts_at=starts_at,
+        duration_minutes=60,
+        place="Room 1",
+        interpreter_language="ar",
+        interpreter_name="Layla Haddad",
+        interpreter_email=email,
+    )
+    db.session.commit()
+    return interview
+
+
+def test_the_interpreter_is_mailed_time_place_and_languages_only(people, smtp):
+    counsellor, teacher, client_user, case = people
+    interview = book_with_interpreter(counsellor, case, teacher)
+    by_recipient = {message["To"]: message for message in smtp.inbox.messages}
+    assert set(by_recipient) == {client_user.email, teacher.email, "layla@tulkit.example"}
+    to_interpreter = by_recipient["layla@tulkit.example"]
+    assert to_interpreter["Content-Language"] == "ar"  # the language they interpret, which the interface speaks
+    body = to_interpreter.get_body(("plain",)).get_content()
+    (attachment,) = to_interpreter.iter_attachments()
+    ics = attachment.get_content()
+    assert "LOCATION:Room 1" in ics and f"interview-{interview.id}@" in ics
+    for case_detail in (case.client.first_name, case.client.last_name, teacher.name, f"/interviews/{interview.id}"):
+        assert case_detail not in body + ics + to_interpreter["Subject"]
+    (notice,) = db.session.scalars(select(Notice).where(Notice.user_id.is_(None))).all()
+    assert (notice.email, notice.mail_status) == ("layla@tulkit.example", MailStatus.SENT)
+
+
+def test_a_replaced_interpreter_is_told_they_are_no_longer_needed_and_nothing_more(people, smtp, monkeypatch):
+    counsellor, teacher, client_user, case = people
+    monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)  # the mails wait: no consumer yet
+    interview = book_with_interpreter(counsellor, case, teacher)
+    services.reschedule_interview(
+        counsellor,
+        interview,
+        interview.version,
+        teacher=teacher,
+        starts_at=interview.starts_at + timedelta(hours=1),
+        duration_minutes=60,
+        place="Room 1",
+        interpreter_language="ar",
+        interpreter_name="Omar Saleh",
+        interpreter_email="omar@tulkit.example",
+    )
+    db.session.commit()
+    services.reschedule_interview(  # then no interpreter is needed after all
+        counsellor,
+        interview,
+        interview.version,
+        teacher=teacher,
+        starts_at=interview.starts_at,
+        duration_minutes=60,
+        place="Room 1",
+    )
+    db.session.commit()
+    to_interpreters = db.session.scalars(select(Notice).where(Notice.user_id.is_(None)).order_by(Notice.id)).all()
+    assert [(n.email, n.params["action"]) for n in to_interpreters] == [
+        ("layla@tulkit.example", "schedule_interview"),
+        ("omar@tulkit.example", "reschedule_interview"),
+        ("layla@tulkit.example", "release_interpreter"),
+        ("omar@tulkit.example", "release_interpreter"),
+    ]
+    ids = [notice.id for notice in to_interpreters]
+    db.session.rollback()
+    for notice_id in ids:
+        mail.send_notice_mail(notice_id)
+    db.session.rollback()
+    # the first booking's mail went nowhere (Layla is no longer its interpreter); she is told she is released
+    assert db.session.get(Notice, ids[0]).mail_status == MailStatus.WITHHELD
+    assert db.session.get(Notice, ids[1]).mail_status == MailStatus.WITHHELD  # Omar's booking went before he got it
+    assert [message["To"] for message in smtp.inbox.messages] == ["layla@tulkit.example", "omar@tulkit.example"]
+    for released in smtp.inbox.messages:
+        assert "STATUS:CANCELLED" in next(released.iter_attachments()).get_content()
+        assert "Omar" not in released.get_body(("plain",)).get_content()
+
+
+def test_an_interpreter_without_an_e_mail_address_is_not_mailed_and_the_page_says_so(client, people, smtp):
+    counsellor, teacher, client_user, case = people
+    interview = book_with_interpreter(counsellor, case, teacher, email="")
+    assert {message["To"] for message in smtp.inbox.messages} == {client_user.email, teacher.email}
+    assert db.session.scalars(select(Notice).where(Notice.user_id.is_(None))).all() == []
+    log_in(client, counsellor)
+    page = client.get(f"/interviews/{interview.id}").get_data(as_text=True)
+    assert "Layla Haddad: no e-mail address, so not told of the booking by isok" in page
+
+
+def test_a_mail_server_that_does_not_answer_in_time_counts_as_refusing(app, people, monkeypatch):
+    counsellor, teacher, client_user, case = people
+    with socket.socket() as silent:  # accepts connections (the backlog does) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setattr(mail, "SMTP_TIMEOUT", 0.5)
+        book(counsellor, case, teacher)
+    (notice,) = _notices(client_user)
+    assert notice.mail_status == MailStatus.WAITING and "timed out" in notice.mail_error
+    assert db.session.scalar(select(FailedJob).where(FailedJob.arguments == repr((notice.id,)))).retries_left > 0

@@ -59,12 +59,27 @@ def test_counsellor_schedules_an_interview(client, login, world):
     assert (interview.starts_at, interview.teacher_id, interview.interpreter_language) == (when, teacher.id, "ar")
 
 
+def test_the_interpreter_is_named_on_the_booking(client, login, world):
+    counsellor, teacher, _version, case, _client_user = world
+    login(counsellor)
+    when = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
+    interpreter = {"interpreter_name": "Layla Haddad", "interpreter_email": "layla@tulkit.example"}
+    response = client.post(f"/cases/{case.id}/interviews/new", data=booking(teacher, when, **interpreter))
+    assert response.status_code == 302
+    interview = db.session.scalar(select(Interview))
+    assert (interview.interpreter_name, interview.interpreter_email) == ("Layla Haddad", "layla@tulkit.example")
+    assert "layla@tulkit.example" in html(client.get(f"/interviews/{interview.id}"))
+    assert 'value="Layla Haddad"' in html(client.get(f"/interviews/{interview.id}/edit"))
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"date": "2020-01-01"}, "must start in the future"),
         ({"duration_minutes": "600"}, "The duration is from 15 to 480 minutes"),
         ({"place": "", "video_link": ""}, "Give a place or a video link"),
+        ({"interpreter_language": "", "interpreter_name": "Layla Haddad"}, "Choose the language the interpreter"),
+        ({"interpreter_email": "not an address"}, "Invalid email address"),
     ],
 )
 def test_bad_schedule_input_is_explained_and_kept(client, login, world, change, message):
