@@ -122,8 +122,12 @@ class Journey:
     def click(self, selector):
         self.page.locator(selector).first.click()
 
+    def follow(self, selector):
+        """Follow a link and check the page it leads to."""
+        self.submit(selector)
+
     def submit(self, selector):
-        """Press a submit button and wait for the page it leads to."""
+        """Press a submit button (or a link) and check the page it leads to, once it has loaded."""
         with self.page.expect_navigation():
             self.page.locator(selector).first.click()
         self.axe()
@@ -181,8 +185,7 @@ def _walk(j, live_app):
 
     # 1. The counsellor registers the client, links their login, sets the target and books the interview.
     j.as_person("counsellor", "counsellor@example.org")
-    j.click("a[href='/clients/new']")
-    j.axe()
+    j.follow("a[href='/clients/new']")
     j.type("input[name=first_name]", "Zahra")
     j.type("input[name=last_name]", "Al-Amin")
     j.type("input[name=birth_date]", "1990-03-14")
@@ -194,8 +197,7 @@ def _walk(j, live_app):
     j.submit("form.client-form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Zahra Al-Amin")
     ids.case = int(re.search(r"/cases/(\d+)", page.url).group(1))
-    j.click("main a[href^='/clients/']:not([href='/clients/new'])")
-    j.axe()
+    j.follow("main a[href^='/clients/']:not([href='/clients/new'])")
     j.submit("form[action$='/login-link'] button[type=submit]")
     ids.login_link = page.locator(".link-box code").inner_text()
     page.goto(f"{base}/cases/{ids.case}")
@@ -203,8 +205,7 @@ def _walk(j, live_app):
     j.select("#panel-version", version)
     j.submit(f"form[action='/cases/{ids.case}/qualification'] button[type=submit]")
     expect(page.locator("#case-interviews-title + p")).to_contain_text("Restaurant and Catering")
-    j.click(f"a[href='/cases/{ids.case}/interviews/new']")
-    j.axe()
+    j.follow(f"a[href='/cases/{ids.case}/interviews/new']")
     teacher = page.locator("select[name=teacher_id] option", has_text="Matti Opettaja").get_attribute("value")
     j.select("select[name=teacher_id]", teacher)
     j.type("input[name=date]", (date.today() + timedelta(days=7)).isoformat())
@@ -225,8 +226,7 @@ def _walk(j, live_app):
     j.as_person("client", CLIENT_EMAIL, PHONE, CLIENT_PASSWORD)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     j.axe()
-    j.click(f"a[href='/my/cases/{ids.case}/self-assessment']")
-    j.axe()
+    j.follow(f"a[href='/my/cases/{ids.case}/self-assessment']")
     groups = page.locator("fieldset:has(input[type=radio][name^=level-])")
     for i in range(groups.count()):
         j.click(f"fieldset:has(input[type=radio][name^=level-]) >> nth={i} >> input[type=radio] >> nth=-2")
@@ -242,8 +242,7 @@ def _walk(j, live_app):
     j.as_person("teacher", "teacher@example.org")
     page.goto(f"{base}/interviews/{ids.interview}")
     j.axe()
-    j.click(f"a[href$='/interviews/{ids.interview}/record']")
-    j.axe()
+    j.follow(f"a[href$='/interviews/{ids.interview}/record']")
     results = page.locator("select[name^=result_]")
     for i in range(results.count()):
         j.select(f"select[name^=result_] >> nth={i}", "verified")
@@ -255,8 +254,7 @@ def _walk(j, live_app):
     # 4. The counsellor records the placement as it ran, opens the assessment, gives the tutor a link and rates.
     j.as_person("counsellor", "counsellor@example.org")
     page.goto(f"{base}/cases/{ids.case}")
-    j.click(f"a[href='/cases/{ids.case}/placements/new']")
-    j.axe()
+    j.follow(f"a[href='/cases/{ids.case}/placements/new']")
     hotel = page.locator("select[name=workplace_id] option", has_text="Hotel Kallavesi").get_attribute("value")
     j.select("select[name=workplace_id]", hotel)
     tutor = page.locator("select[name=tutor_id] option", has_text="Sari").get_attribute("value")
@@ -268,8 +266,7 @@ def _walk(j, live_app):
         page.locator("input[name=unit_ids]").nth(i).check()
     j.submit("main form[method=post] button[type=submit]")
     ids.placement = int(re.search(r"/placements/(\d+)", page.url).group(1))
-    j.click(f"a[href='/placements/{ids.placement}/assessments/new']")
-    j.axe()
+    j.follow(f"a[href='/placements/{ids.placement}/assessments/new']")
     teacher = page.locator("select[name=teacher_id] option", has_text="Matti Opettaja").get_attribute("value")
     j.select("select[name=teacher_id]", teacher)
     j.submit("main form[method=post] button[type=submit]")
@@ -278,8 +275,7 @@ def _walk(j, live_app):
     j.submit(f"form[action='/placements/{ids.placement}/tutor-links'] button[type=submit]")
     ids.tutor_link = page.locator(".link-box code").inner_text()
     page.goto(f"{base}/assessments/{ids.assessment}")
-    j.click(f"a[href='/assessments/{ids.assessment}/rate']")
-    j.axe()
+    j.follow(f"a[href='/assessments/{ids.assessment}/rate']")
     j.rate(-1, "Her portfolio shows five years as a cook in Aleppo", "portfolio")
 
     # 5. The workplace tutor opens the link on a phone and rates what they saw.
@@ -293,7 +289,7 @@ def _walk(j, live_app):
     j.as_person("teacher", "teacher@example.org")
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.axe()
-    j.click(f"a[href='/assessments/{ids.assessment}/rate']")
+    j.follow(f"a[href='/assessments/{ids.assessment}/rate']")
     j.rate(-2, "Explained the hygiene rules in the interview", "interview")
     j.turn("teacher", " (reconciliation and sign-off)")
     page.goto(f"{base}/assessments/{ids.assessment}/reconcile")
@@ -326,8 +322,7 @@ def _walk(j, live_app):
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.submit(f"form[action='/assessments/{ids.assessment}/confirm'] button[type=submit]")
     page.goto(f"{base}/cases/{ids.case}")
-    j.click(f"a[href='/cases/{ids.case}/certificates']")
-    j.axe()
+    j.follow(f"a[href='/cases/{ids.case}/certificates']")
     j.submit("form[action$='/certificates/preview'] button[type=submit]:not([formaction])")
     j.submit(f"form[action='/cases/{ids.case}/certificates'] button[type=submit]")
     j.submit("form:has(input[name=confirm]) button[type=submit]")
@@ -336,8 +331,7 @@ def _walk(j, live_app):
 
     # 8. The client, on their phone in Arabic, asks for a review of the outcome only partly recognised.
     j.as_person("client", CLIENT_EMAIL, PHONE, CLIENT_PASSWORD)
-    j.click(f"a[href='/my/assessments/{ids.assessment}/appeal']")
-    j.axe()
+    j.follow(f"a[href='/my/assessments/{ids.assessment}/appeal']")
     j.type("textarea[name=reason]", "عملي في مطعم عمي في حلب يبين هذه المهارة كاملة")
     j.submit("main form[method=post] button[type=submit]")
 
@@ -352,8 +346,7 @@ def _walk(j, live_app):
     j.as_person("reviewer", REVIEWER_EMAIL)
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.axe()
-    j.click(f"a[href='/assessments/{ids.assessment}/appeal/review']")
-    j.axe()
+    j.follow(f"a[href='/assessments/{ids.assessment}/appeal/review']")
     j.click("input[name=changed][value=changed]")
     odd = ids.outcomes[0]
     j.select(f"#level-{odd}", page.locator(f"#level-{odd} option").last.get_attribute("value"))
@@ -367,7 +360,6 @@ def _walk(j, live_app):
     page.goto(f"{base}/certificates/{ids.certificate}")
     j.axe()
     expect(page.locator("main")).to_contain_text("Replaced by")
-    j.click("main dd a[href^='/certificates/']")
-    j.axe()
+    j.follow("main dd a[href^='/certificates/']")
     assert page.locator("h1").inner_text() != first_number
     j.leave()
