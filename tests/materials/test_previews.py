@@ -16,6 +16,7 @@ from isok.materials import previews, services
 from isok.materials.models import MaterialFile
 from tests.conftest import log_in
 from tests.materials.conftest import GLOSSARY
+from tests.portfolio.test_object_storage import _keys, object_store, s3_server  # noqa: F401  (fixtures)
 
 
 def _photo(width=1600, height=1200) -> bytes:
@@ -130,3 +131,12 @@ def test_files_kept_before_previews_get_theirs_from_the_command(app, make_materi
     assert result.exit_code == 0 and "1 previews drawn, 0 files without one." in result.output
     db.session.refresh(pdf)
     assert _preview_of(pdf).width == 480
+
+
+def test_previews_go_to_object_storage_and_are_drawn_from_it(client, object_store, make_material):  # noqa: F811
+    material = make_material(files=[("guide.pdf", _pdf())])
+    pdf = material.current_files[0]
+    assert f"evidence/{pdf.preview_sha256[:2]}/{pdf.preview_sha256}" in _keys(object_store)
+    assert client.get(f"/materials/files/{pdf.id}/preview").headers["Content-Type"] == "image/webp"
+    pdf.preview_sha256 = None
+    assert services.add_preview(pdf) and _preview_of(pdf).width == 480  # read back from the bucket as a stream
