@@ -1,7 +1,7 @@
 """materials: a small preview picture of a material's file (a picture, a PDF's first page)
 
 Revision ID: b5d2e8f4a913
-Revises: b7e2c4a91f30
+Revises: b7e2c4a9f031
 Create Date: 2026-12-05 17:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b5d2e8f4a913'
-down_revision = 'b7e2c4a91f30'
+down_revision = 'b7e2c4a9f031'
 branch_labels = None
 depends_on = None
 
