@@ -77,6 +77,7 @@ class EvidenceSource(enum.StrEnum):
     INTERVIEW = "interview"
     OBSERVATION = "observation"
     PORTFOLIO = "portfolio"
+    STATEMENT = "statement"  # a former employer's or supervisor's confirmation (assessment.statements)
 
     @property
     def label(self):
@@ -87,6 +88,7 @@ EVIDENCE_SOURCE_LABELS = {
     EvidenceSource.INTERVIEW: _l("Interview"),
     EvidenceSource.OBSERVATION: _l("Workplace observation"),
     EvidenceSource.PORTFOLIO: _l("Portfolio items"),
+    EvidenceSource.STATEMENT: _l("Third-party statements"),
 }
 
 
