@@ -1,5 +1,5 @@
-"""Qualification frameworks, interviews, placements, assessments and sign-off: four parts with the same rooms
-(models, services, forms, views) and one blueprint, so endpoints stay `assessment.*`."""
+"""Qualification frameworks, interviews, placements, third-party statements, assessments and sign-off: five parts
+with the same rooms (models, services, forms, views) and one blueprint, so endpoints stay `assessment.*`."""
 
 from flask import Blueprint, Flask
 
