@@ -31,6 +31,7 @@ STATEMENT_FIELDS = [
     "verification_note",
     "verified_at",
 ]
+ITEM_FIELDS = ["id", "statement_id", "position", "task", "outcome_id", "confirmed"]
 REDACTED = ("referee_name", "referee_organisation", "tasks")
 
 
@@ -55,9 +56,8 @@ def statements_part(client) -> list[hooks.ExportPart]:
             **audit.snapshot(statement, STATEMENT_FIELDS),
             "items": [
                 {
-                    "task": item.task,
+                    **audit.snapshot(item, ITEM_FIELDS),
                     "outcome": item.outcome.code if item.outcome else None,
-                    "confirmed": item.confirmed,
                 }
                 for item in statement.items
             ],
