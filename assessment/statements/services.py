@@ -18,6 +18,7 @@ from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
 MAX_DAYS = 90  # the longest a request stays open, as for a workplace tutor's link
+DEFAULT_DAYS = timedelta(days=14)  # the deadline the request form proposes
 MAX_TASKS = 10
 REQUEST_FIELDS = ["case_id", "referee_name", "referee_organisation", "referee_country", "language", "deadline"]
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from assessment import bp
 from assessment.statements import access, services
 from assessment.statements.forms import RefereeAnswerForm, RequestStatementForm, VerifyStatementForm
-from assessment.statements.models import Acquaintance, RefereeStatement, VerificationMethod
+from assessment.statements.models import Acquaintance, RefereeStatement, StatementState, VerificationMethod
 from cases.access import visible_cases
 from cases.models import Case
 from isok import permissions
@@ -54,6 +54,8 @@ def _request_form(case: Case) -> RequestStatementForm:
 def request_statement(case_id):
     case = _case_or_404(case_id)
     form = _request_form(case)
+    if not form.is_submitted():
+        form.deadline.data = services.utcnow().date() + services.DEFAULT_DAYS
     if apply(
         form,
         lambda: services.request_statement(
@@ -92,7 +94,8 @@ def _render_statement(statement: RefereeStatement, verify_form=None, status=200)
     return render_template(
         "assessment/statements/detail.html",
         statement=statement,
-        revocable=access.can_request_statement(current_user, statement.case) and statement.state.value == "waiting",
+        revocable=access.can_request_statement(current_user, statement.case)
+        and statement.state is StatementState.WAITING,
         verify_form=verify_form if verifying else None,
         country=dict(services.countries(str(get_locale()))).get(statement.referee_country, statement.referee_country),
         language=language_name(statement.language),
@@ -153,7 +156,6 @@ def referee_answer(token):
         errors, status = {}, 200
         if request.method == "POST":
             answers = _answers(statement)
-            form.status = 400
             if form.validate_on_submit():
                 try:
                     services.submit_statement(
