@@ -13,22 +13,23 @@ from portfolio.models import EntryComment, EntryRevision, Portfolio, PortfolioEn
 SECTION_ORDER = list(Section)
 
 
+def _in_section_order(case_id: int):
+    order = sql_case({section.value: i for i, section in enumerate(SECTION_ORDER)}, value=PortfolioEntry.section)
+    return select(PortfolioEntry).where(PortfolioEntry.case_id == case_id).order_by(order, PortfolioEntry.id)
+
+
 def case_entries(case_id: int) -> list[PortfolioEntry]:
     """A case's entries in section order, each with its evidence files loaded: ids are stable, for mapping."""
-    order = sql_case({section.value: i for i, section in enumerate(SECTION_ORDER)}, value=PortfolioEntry.section)
-    return list(
-        db.session.scalars(
-            select(PortfolioEntry)
-            .where(PortfolioEntry.case_id == case_id)
-            .options(selectinload(PortfolioEntry.evidence))
-            .order_by(order, PortfolioEntry.id)
-        )
-    )
+    return list(db.session.scalars(_in_section_order(case_id).options(selectinload(PortfolioEntry.evidence))))
 
 
 def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
+    """The portfolio page's entries: with their files and the comments it counts."""
     grouped = {section: [] for section in SECTION_ORDER}
-    for entry in case_entries(case_id):
+    entries = db.session.scalars(
+        _in_section_order(case_id).options(selectinload(PortfolioEntry.evidence), selectinload(PortfolioEntry.comments))
+    )
+    for entry in entries:
         grouped[entry.section].append(entry)
     return grouped
 

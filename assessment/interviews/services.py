@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime, format_time
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from assessment.frameworks.models import FrameworkUnit, LearningOutcome
 from assessment.frameworks.services import target_qualification
@@ -333,10 +334,14 @@ def case_interviews(user, case: Case) -> list[Interview]:
     )
 
 
+# What an interview list shows of each interview, loaded with the list rather than row by row.
+_LISTED = (joinedload(Interview.case).joinedload(Case.client), joinedload(Interview.teacher))
+
+
 def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Interview]]:
     """The teacher's own interviews: upcoming, waiting to be recorded (started, not recorded), recorded."""
     now = now or utcnow()
-    base = select(Interview).where(Interview.teacher_id == user.id)
+    base = select(Interview).where(Interview.teacher_id == user.id).options(*_LISTED)
     scheduled = base.where(Interview.status == InterviewStatus.SCHEDULED)
     return {
         "upcoming": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at))),
@@ -354,7 +359,7 @@ def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Inte
 def due_and_overdue(user, now: datetime | None = None, limit: int = 10) -> dict[str, list[Interview]]:
     """Scheduled interviews of the cases the user sees: due (in the future) and overdue (started, not recorded)."""
     now = now or utcnow()
-    scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED)
+    scheduled = access.visible_interviews(user).where(Interview.status == InterviewStatus.SCHEDULED).options(*_LISTED)
     return {
         "due": list(
             db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at).limit(limit))

@@ -2,13 +2,14 @@ import re
 from datetime import timedelta
 
 from flask import session
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from isok.accounts import sessions
 from isok.accounts.models import LoginSession, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
 from tests.conftest import PASSWORD, authenticator_code, log_in
+from tests.statements import recorded_statements
 
 
 def test_anonymous_user_is_sent_to_the_login_page(client):
@@ -262,16 +263,7 @@ def test_the_login_session_its_user_and_roles_cost_one_statement_a_page(app, mak
         token, organisation_id = session["_user_id"], user.organisation_id
         db.session.commit()
         db.session.expunge_all()  # as a new request finds it: nothing loaded yet
-        statements = []
-
-        def count(_conn, _cursor, statement, *_args):
-            if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start is not a query
-                statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as statements:
             loaded = sessions.load_user(token)
             assert loaded.roles == {Role.COUNSELLOR, Role.TEACHER} and loaded.organisation_id == organisation_id
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1, statements

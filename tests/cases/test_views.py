@@ -3,7 +3,7 @@ import io
 import re
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from cases import services
 from cases.models import Case, Client, ClientType, GuidanceKind, Stage
@@ -11,6 +11,7 @@ from isok.accounts.models import Role
 from isok.audit import AuditEntry
 from isok.extensions import db
 from tests.conftest import log_in
+from tests.statements import recorded_statements
 
 NEW_CLIENT = {
     "first_name": "Hodan",
@@ -274,16 +275,8 @@ def test_a_counsellor_sees_only_their_organisations_cases(client, counsellor, ma
 
 
 def _count_queries(fn) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 
