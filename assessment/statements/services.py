@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from babel import Locale
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from assessment.placements.services import case_units
 from assessment.statements import access, notices
@@ -196,7 +197,10 @@ def verify_statement(actor: User, statement: RefereeStatement, *, method: Verifi
 def case_statements(case: Case) -> list[RefereeStatement]:
     return list(
         db.session.scalars(
-            select(RefereeStatement).where(RefereeStatement.case_id == case.id).order_by(RefereeStatement.id.desc())
+            select(RefereeStatement)
+            .where(RefereeStatement.case_id == case.id)
+            .options(selectinload(RefereeStatement.items).selectinload(StatementItem.outcome))
+            .order_by(RefereeStatement.id.desc())
         )
     )
 
@@ -213,6 +217,7 @@ def confirmed_outcomes(case: Case) -> list[StatementItem]:
                 StatementItem.outcome_id.is_not(None),
                 StatementItem.confirmed.is_(True),
             )
+            .options(contains_eager(StatementItem.statement))
             .order_by(StatementItem.id)
         )
     )
