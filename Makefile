@@ -60,6 +60,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: system-deps-test $(VENV)/.installed translations lint
 	$(BIN)/pytest -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/benchmarks

@@ -1,6 +1,6 @@
 """Who may open which clients and cases, and answer which transfers (the mechanism is isok.permissions)."""
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select
 
 from cases.models import Case, Client, Handover, HandoverStatus, case_co_counsellor
 from isok import permissions
@@ -28,7 +28,12 @@ def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int |
 
 def visible_cases(user) -> Select:
     """The cases the user may open: a query, so lists never show what a case page would refuse."""
-    return select(Case).where(permissions.case_condition(user))
+    return select(Case).where(visible_condition(user))
+
+
+def visible_condition(user) -> ColumnElement[bool]:
+    """The condition on `case` rows behind visible_cases, for a query that reads more than the case."""
+    return permissions.case_condition(user)
 
 
 def case_visible(user, case_id):

@@ -14,25 +14,24 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from cases.codes import ISCED_LEVELS
 from cases.models import (
-    ANSWER_LABELS,
-    CLIENT_TYPE_LABELS,
-    CONSENT_PURPOSE_LABELS,
-    GENDER_LABELS,
-    GUIDANCE_KIND_LABELS,
-    LABOUR_MARKET_RESULT_LABELS,
-    LABOUR_STATUS_LABELS,
-    STAGE_LABELS,
+    Answer,
+    ClientType,
+    ConsentPurpose,
+    Gender,
+    GuidanceKind,
+    LabourMarketResult,
+    LabourStatus,
+    Stage,
 )
 from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
 
 
-def _enum_choices(labels, empty=None):
-    pairs = [(member.value, label) for member, label in labels.items()]
-    return choices(([("", empty)] if empty is not None else []) + pairs)
+def _enum_choices(labelled, empty=None):
+    return choices(([("", empty)] if empty is not None else []) + labelled.choices())
 
 
-ANSWERS = _enum_choices(ANSWER_LABELS)
+ANSWERS = _enum_choices(Answer)
 
 
 class ClientFields:
@@ -49,7 +48,7 @@ class ClientFields:
         ),
     )
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
-    gender = SelectField(_l("Gender"), choices=_enum_choices(GENDER_LABELS), default="not_stated")
+    gender = SelectField(_l("Gender"), choices=_enum_choices(Gender), default="not_stated")
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
     citizenship = SelectField(_l("Citizenship"), validators=[Optional()])
     mother_tongue = SelectField(_l("Mother tongue"), validators=[Optional()])
@@ -68,7 +67,7 @@ class ClientFields:
     preferred_language = SelectField(_l("Preferred language for communication"))
     certificate_language = SelectField(_l("Language of certificates"), validators=[Optional()])
     labour_status = SelectField(
-        _l("Labour-market status at entry"), choices=_enum_choices(LABOUR_STATUS_LABELS, _l("Not recorded"))
+        _l("Labour-market status at entry"), choices=_enum_choices(LabourStatus, _l("Not recorded"))
     )
     long_term_unemployed = BooleanField(_l("Long-term unemployed"))
     in_education_or_training = BooleanField(_l("Inactive, in education or training"))
@@ -100,7 +99,7 @@ class ClientForm(VersionedForm, ClientFields):
 
 class NewClientForm(Form, ClientFields):
     target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
-    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(ClientType))
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
     counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
     confirm_not_duplicate = BooleanField(_l("This is a different person: save anyway"))
@@ -108,7 +107,7 @@ class NewClientForm(Form, ClientFields):
 
 class CaseForm(VersionedForm):
     target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
-    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(ClientType))
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
     counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
     co_counsellor_ids = MultiCheckboxField(_l("Co-counsellors"), coerce=int)
@@ -117,20 +116,20 @@ class CaseForm(VersionedForm):
 
 class NewCaseForm(Form):
     target = StringField(_l("Target field or qualification"), validators=[Optional(), Length(max=200)])
-    client_type = SelectField(_l("Client type"), choices=_enum_choices(CLIENT_TYPE_LABELS))
+    client_type = SelectField(_l("Client type"), choices=_enum_choices(ClientType))
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
     counsellor_id = SelectField(_l("Responsible counsellor"), coerce=int)
 
 
 class StageForm(VersionedForm):
-    stage = SelectField(_l("Move to"), choices=_enum_choices(STAGE_LABELS))
+    stage = SelectField(_l("Move to"), choices=_enum_choices(Stage))
     on = DateField(_l("Date of the move"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
 
 
 class GuidanceForm(Form):
     on = DateField(_l("Date"), validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
+    kind = SelectField(_l("Kind"), choices=_enum_choices(GuidanceKind))
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(1, 1440)])
     interpreter_language = SelectField(_l("Interpreter used (language)"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
@@ -139,14 +138,12 @@ class GuidanceForm(Form):
 
 class AppointmentForm(Form):
     starts_at = DateTimeLocalField(_l("Date and time"), validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=_enum_choices(GUIDANCE_KIND_LABELS))
+    kind = SelectField(_l("Kind"), choices=_enum_choices(GuidanceKind))
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
 
 
 def _labour_result_field(label, description):
-    return RadioField(
-        label, choices=_enum_choices(LABOUR_MARKET_RESULT_LABELS, empty=_l("Not known")), description=description
-    )
+    return RadioField(label, choices=_enum_choices(LabourMarketResult, empty=_l("Not known")), description=description)
 
 
 class ExitForm(VersionedForm):
@@ -181,7 +178,7 @@ class FollowUpForm(Form):
 
 
 class ConsentForm(Form):
-    purpose = SelectField(_l("The client agreed to"), choices=_enum_choices(CONSENT_PURPOSE_LABELS))
+    purpose = SelectField(_l("The client agreed to"), choices=_enum_choices(ConsentPurpose))
     workplace = StringField(
         _l("Named workplace"),
         validators=[Optional(), Length(max=200)],
@@ -221,12 +218,10 @@ class CaseFilterForm(Form):
         csrf = False
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
-    stage = SelectField(_l("Stage"), validators=[Optional()], choices=_enum_choices(STAGE_LABELS, _l("Any")))
+    stage = SelectField(_l("Stage"), validators=[Optional()], choices=_enum_choices(Stage, _l("Any")))
     counsellor_id = SelectField(_l("Counsellor"), coerce=int, validators=[Optional()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
-    client_type = SelectField(
-        _l("Client type"), validators=[Optional()], choices=_enum_choices(CLIENT_TYPE_LABELS, _l("Any"))
-    )
+    client_type = SelectField(_l("Client type"), validators=[Optional()], choices=_enum_choices(ClientType, _l("Any")))
     entry_from = DateField(_l("Entry from"), validators=[Optional()])
     entry_to = DateField(_l("Entry to"), validators=[Optional()])
     sort = SelectField(

@@ -1,4 +1,3 @@
-import enum
 import unicodedata
 from datetime import date, datetime
 
@@ -7,90 +6,44 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Gender(enum.StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    NOT_STATED = "not_stated"
-
-    @property
-    def label(self):
-        return GENDER_LABELS[self]
+class Gender(LabelledEnum):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    OTHER = "other", _l("Other")
+    NOT_STATED = "not_stated", _l("Not stated")
 
 
-GENDER_LABELS = {
-    Gender.FEMALE: _l("Female"),
-    Gender.MALE: _l("Male"),
-    Gender.OTHER: _l("Other"),
-    Gender.NOT_STATED: _l("Not stated"),
-}
-
-
-class LabourStatus(enum.StrEnum):
+class LabourStatus(LabelledEnum):
     """Labour-market status at entry, as the ESF common indicators define it."""
 
-    UNEMPLOYED = "unemployed"
-    INACTIVE = "inactive"
-    EMPLOYED = "employed"
-
-    @property
-    def label(self):
-        return LABOUR_STATUS_LABELS[self]
+    UNEMPLOYED = "unemployed", _l("Unemployed")
+    INACTIVE = "inactive", _l("Inactive")
+    EMPLOYED = "employed", _l("Employed")
 
 
-LABOUR_STATUS_LABELS = {
-    LabourStatus.UNEMPLOYED: _l("Unemployed"),
-    LabourStatus.INACTIVE: _l("Inactive"),
-    LabourStatus.EMPLOYED: _l("Employed"),
-}
-
-
-class Answer(enum.StrEnum):
+class Answer(LabelledEnum):
     """An optional, sensitive characteristic: declining to answer is a real answer, distinct from not asked."""
 
-    YES = "yes"
-    NO = "no"
-    DECLINED = "declined"
-    NOT_ASKED = "not_asked"
-
-    @property
-    def label(self):
-        return ANSWER_LABELS[self]
+    YES = "yes", _l("Yes")
+    NO = "no", _l("No")
+    DECLINED = "declined", _l("Declined to answer")
+    NOT_ASKED = "not_asked", _l("Not asked")
 
 
-ANSWER_LABELS = {
-    Answer.YES: _l("Yes"),
-    Answer.NO: _l("No"),
-    Answer.DECLINED: _l("Declined to answer"),
-    Answer.NOT_ASKED: _l("Not asked"),
-}
-
-
-class Stage(enum.StrEnum):
+class Stage(LabelledEnum):
     """The validation stages of the 2012 Council Recommendation, then closed."""
 
-    IDENTIFICATION = "identification"
-    DOCUMENTATION = "documentation"
-    ASSESSMENT = "assessment"
-    CERTIFICATION = "certification"
-    CLOSED = "closed"
+    IDENTIFICATION = "identification", _l("Identification")
+    DOCUMENTATION = "documentation", _l("Documentation")
+    ASSESSMENT = "assessment", _l("Assessment")
+    CERTIFICATION = "certification", _l("Certification")
+    CLOSED = "closed", _l("Closed")
 
-    @property
-    def label(self):
-        return STAGE_LABELS[self]
-
-
-STAGE_LABELS = {
-    Stage.IDENTIFICATION: _l("Identification"),
-    Stage.DOCUMENTATION: _l("Documentation"),
-    Stage.ASSESSMENT: _l("Assessment"),
-    Stage.CERTIFICATION: _l("Certification"),
-    Stage.CLOSED: _l("Closed"),
-}
 
 # What each stage means, in plain words for the client's own page.
 STAGE_CLIENT_TEXT = {
@@ -102,24 +55,14 @@ STAGE_CLIENT_TEXT = {
 }
 
 
-class ClientType(enum.StrEnum):
+class ClientType(LabelledEnum):
     """ISOK counted long-term clients (full validation path) and short-term clients (guidance, partial path)."""
 
-    LONG_TERM = "long_term"
-    SHORT_TERM = "short_term"
-
-    @property
-    def label(self):
-        return CLIENT_TYPE_LABELS[self]
+    LONG_TERM = "long_term", _l("Long-term (full validation path)")
+    SHORT_TERM = "short_term", _l("Short-term (guidance and a partial path)")
 
 
-CLIENT_TYPE_LABELS = {
-    ClientType.LONG_TERM: _l("Long-term (full validation path)"),
-    ClientType.SHORT_TERM: _l("Short-term (guidance and a partial path)"),
-}
-
-
-class LabourMarketResult(enum.StrEnum):
+class LabourMarketResult(LabelledEnum):
     """The labour-market side of a result: where the client stood four weeks after leaving, or six months after.
 
     One value, because job searching and employment exclude each other (the last of them within the four weeks
@@ -127,26 +70,16 @@ class LabourMarketResult(enum.StrEnum):
     with either (ESF rules, research §1.5 rule 4).
     """
 
-    EMPLOYED = "employed"
-    SELF_EMPLOYED = "self_employed"
-    JOB_SEARCHING = "job_searching"
-    NEITHER = "neither"
-
-    @property
-    def label(self):
-        return LABOUR_MARKET_RESULT_LABELS[self]
+    EMPLOYED = "employed", _l("Employed")
+    SELF_EMPLOYED = "self_employed", _l("Self-employed")
+    JOB_SEARCHING = "job_searching", _l("Job searching")
+    NEITHER = "neither", _l("Neither working nor looking for work")
 
     @property
     def employed(self) -> bool:
         return self in EMPLOYED_RESULTS
 
 
-LABOUR_MARKET_RESULT_LABELS = {
-    LabourMarketResult.EMPLOYED: _l("Employed"),
-    LabourMarketResult.SELF_EMPLOYED: _l("Self-employed"),
-    LabourMarketResult.JOB_SEARCHING: _l("Job searching"),
-    LabourMarketResult.NEITHER: _l("Neither working nor looking for work"),
-}
 EMPLOYED_RESULTS = (LabourMarketResult.EMPLOYED, LabourMarketResult.SELF_EMPLOYED)
 
 
@@ -164,7 +97,7 @@ def client_display_name(
     return f"{first_name} {last_name}"
 
 
-class Client(db.Model):
+class Client(Model):
     """A person whose competences are validated; optionally linked to a user account of their own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,13 +165,13 @@ def _keep_search_name(_mapper, _connection, client: Client) -> None:
 
 case_co_counsellor = Table(
     "case_co_counsellor",
-    db.Model.metadata,
+    Model.metadata,
     Column("case_id", ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Case(db.Model):
+class Case(Model):
     """One client's validation journey at one organisation: the hub every other feature hangs off."""
 
     # A counsellor's start page reads their cases by stage, by latest activity and by follow-up date.
@@ -300,7 +233,7 @@ class Case(db.Model):
         return f"{self.client} ({self.stage.label})"
 
 
-class StageChange(db.Model):
+class StageChange(Model):
     """One explicit move of a case between stages, with its date and reason."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -316,28 +249,15 @@ class StageChange(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class GuidanceKind(enum.StrEnum):
-    INDIVIDUAL_GUIDANCE = "individual_guidance"
-    INTERVIEW = "interview"
-    MONITORING_VISIT = "monitoring_visit"
-    PHONE = "phone"
-    EMAIL = "email"
-
-    @property
-    def label(self):
-        return GUIDANCE_KIND_LABELS[self]
+class GuidanceKind(LabelledEnum):
+    INDIVIDUAL_GUIDANCE = "individual_guidance", _l("Individual guidance")
+    INTERVIEW = "interview", _l("Interview")
+    MONITORING_VISIT = "monitoring_visit", _l("Monitoring visit")
+    PHONE = "phone", _l("Phone call")
+    EMAIL = "email", _l("E-mail")
 
 
-GUIDANCE_KIND_LABELS = {
-    GuidanceKind.INDIVIDUAL_GUIDANCE: _l("Individual guidance"),
-    GuidanceKind.INTERVIEW: _l("Interview"),
-    GuidanceKind.MONITORING_VISIT: _l("Monitoring visit"),
-    GuidanceKind.PHONE: _l("Phone call"),
-    GuidanceKind.EMAIL: _l("E-mail"),
-}
-
-
-class GuidanceEntry(db.Model):
+class GuidanceEntry(Model):
     """A meeting or contact in the guidance log; the note is for staff unless marked shareable with the client."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -355,7 +275,7 @@ class GuidanceEntry(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Appointment(db.Model):
+class Appointment(Model):
     """A coming meeting the client should know about; shown on the client's own page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -369,24 +289,13 @@ class Appointment(db.Model):
     case: Mapped[Case] = relationship(back_populates="appointments")
 
 
-class ConsentPurpose(enum.StrEnum):
-    VALIDATION = "validation"
-    SHARE_WITH_WORKPLACE = "share_with_workplace"
-    STATISTICS = "statistics"
-
-    @property
-    def label(self):
-        return CONSENT_PURPOSE_LABELS[self]
+class ConsentPurpose(LabelledEnum):
+    VALIDATION = "validation", _l("Processing of personal data for validation")
+    SHARE_WITH_WORKPLACE = "share_with_workplace", _l("Sharing with a named workplace")
+    STATISTICS = "statistics", _l("Use in statistics")
 
 
-CONSENT_PURPOSE_LABELS = {
-    ConsentPurpose.VALIDATION: _l("Processing of personal data for validation"),
-    ConsentPurpose.SHARE_WITH_WORKPLACE: _l("Sharing with a named workplace"),
-    ConsentPurpose.STATISTICS: _l("Use in statistics"),
-}
-
-
-class Consent(db.Model):
+class Consent(Model):
     """What the client agreed to and when; a withdrawal is recorded beside it, never by deleting it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -409,39 +318,19 @@ class Consent(db.Model):
         return self.withdrawn_on is None
 
 
-class HandoverKind(enum.StrEnum):
-    REASSIGNMENT = "reassignment"  # another counsellor of the same organisation, at once
-    TRANSFER = "transfer"  # another organisation, which accepts or declines
-
-    @property
-    def label(self):
-        return HANDOVER_KIND_LABELS[self]
+class HandoverKind(LabelledEnum):
+    # another counsellor of the same organisation, at once
+    REASSIGNMENT = "reassignment", _l("Reassigned to another counsellor")
+    TRANSFER = "transfer", _l("Transfer to another organisation")  # another organisation, which accepts or declines
 
 
-HANDOVER_KIND_LABELS = {
-    HandoverKind.REASSIGNMENT: _l("Reassigned to another counsellor"),
-    HandoverKind.TRANSFER: _l("Transfer to another organisation"),
-}
+class HandoverStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting for an answer")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
 
 
-class HandoverStatus(enum.StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-    @property
-    def label(self):
-        return HANDOVER_STATUS_LABELS[self]
-
-
-HANDOVER_STATUS_LABELS = {
-    HandoverStatus.PENDING: _l("Waiting for an answer"),
-    HandoverStatus.ACCEPTED: _l("Accepted"),
-    HandoverStatus.DECLINED: _l("Declined"),
-}
-
-
-class Handover(db.Model):
+class Handover(Model):
     """A change of responsible counsellor or organisation; the history stays on the case."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

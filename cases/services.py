@@ -2,8 +2,9 @@
 
 import calendar
 from datetime import date, datetime, timedelta
+from typing import Any, Literal, overload
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import ColumnElement, or_, select, tuple_, update
 
 from cases import codes
 from cases.models import (
@@ -65,6 +66,14 @@ def _age(birth_date: date | None, on: date) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
+@overload
+def _text(value, limit: int, field: str, *, required: Literal[True]) -> str: ...
+
+
+@overload
+def _text(value, limit: int, field: str, *, required: bool = False) -> str | None: ...
+
+
 def _text(value, limit: int, field: str, *, required: bool = False) -> str | None:
     value = str(value or "").strip()
     if not value:
@@ -119,7 +128,7 @@ def _redacted(changes: dict) -> dict:
 
 def _clean_client(fields: dict) -> dict:
     """Check and normalise client fields; raise CaseError on the first field that is wrong."""
-    clean = {}
+    clean: dict[str, Any] = {}
     for name, limit in TEXT_LIMITS.items():
         clean[name] = _text(fields.get(name), limit, name, required=name in ("first_name", "last_name"))
     if clean["email"]:
@@ -178,7 +187,7 @@ def _clean_situation(fields: dict) -> dict:
         "in_education_or_training": LabourStatus.INACTIVE,
         "self_employed": LabourStatus.EMPLOYED,
     }
-    clean = {"labour_status": status}
+    clean: dict[str, Any] = {"labour_status": status}
     for flag, needs in flags.items():
         value = bool(fields.get(flag))
         if value and status is not needs:
@@ -199,7 +208,7 @@ def find_duplicates(
     first_name: str, last_name: str, birth_date: date | None, email: str | None, exclude: Client | None = None
 ) -> list[Client]:
     """Clients who may be the same person: same name and date of birth, or same email."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if birth_date is not None and first_name and last_name:
         conditions.append(
             (Client.search_name == search_key(f"{first_name} {last_name}")) & (Client.birth_date == birth_date)
@@ -216,7 +225,7 @@ def find_duplicates(
 
 def duplicate_keys(client: Client) -> list[tuple]:
     """What makes another client possibly the same person as this one: (name, date of birth) and the email."""
-    keys = []
+    keys: list[tuple] = []
     if client.birth_date is not None:
         keys.append(("name", search_key(f"{client.first_name} {client.last_name}"), client.birth_date))
     if client.email:
@@ -240,12 +249,12 @@ def registered_duplicates(clients: list[Client]) -> dict[tuple, int]:
         for client_id, name, birth_date in rows:
             found.setdefault(("name", name, birth_date), client_id)
     for start in range(0, len(emails), 500):
-        rows = db.session.execute(
+        by_email = db.session.execute(
             select(Client.id, Client.email)
             .where(living, Client.email.in_(emails[start : start + 500]))
             .order_by(Client.id)
         )
-        for client_id, email in rows:
+        for client_id, email in by_email:
             found.setdefault(("email", email), client_id)
     return found
 
@@ -430,7 +439,8 @@ def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, versio
         raise CaseError(_("The date of a move cannot be in the future."), "on")
     if on < case.entry_date:
         raise CaseError(_("The date of a move cannot be before the entry date."), "on")
-    change = StageChange(from_stage=case.stage, to_stage=to_stage, on=on, reason=reason, by=actor)
+    from_stage = case.stage
+    change = StageChange(from_stage=from_stage, to_stage=to_stage, on=on, reason=reason, by=actor)
     case.stage_changes.append(change)
     case.stage = to_stage
     case.last_activity_at = utcnow()
@@ -440,9 +450,9 @@ def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, versio
         "case_stage_moved",
         case,
         changes={
-            "stage": [change.from_stage, to_stage],
+            "stage": [from_stage, to_stage],
             "on": on,
-            "backward": is_backward(change.from_stage, to_stage),
+            "backward": is_backward(from_stage, to_stage),
         },
     )
     return change

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
@@ -7,45 +6,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class CertificateStatus(enum.StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    REPLACED = "replaced"  # re-issued: a newer version with its own number supersedes it
-
-    @property
-    def label(self):
-        return CERTIFICATE_STATUS_LABELS[self]
+class CertificateStatus(LabelledEnum):
+    VALID = "valid", _l("Valid")
+    REVOKED = "revoked", _l("Revoked")
+    # re-issued: a newer version with its own number supersedes it
+    REPLACED = "replaced", _l("Replaced by a newer version")
 
 
-CERTIFICATE_STATUS_LABELS = {
-    CertificateStatus.VALID: _l("Valid"),
-    CertificateStatus.REVOKED: _l("Revoked"),
-    CertificateStatus.REPLACED: _l("Replaced by a newer version"),
-}
+class SealSource(LabelledEnum):
+    # self-signed here: demonstrations and tests
+    GENERATED = "generated", _l("Generated here (self-signed, for demonstrations)")
+    # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
+    UPLOADED = "uploaded", _l("Uploaded key and certificate")
+    # a key kept in the installation's hardware token (PKCS#11), never in the database
+    HSM = "hsm", _l("Key in the hardware token (PKCS#11)")
 
 
-class SealSource(enum.StrEnum):
-    GENERATED = "generated"  # self-signed here: demonstrations and tests
-    UPLOADED = "uploaded"  # a key and certificate chain from a certificate authority (PKCS#12 or PEM)
-    HSM = "hsm"  # a key kept in the installation's hardware token (PKCS#11), never in the database
-
-    @property
-    def label(self):
-        return SEAL_SOURCE_LABELS[self]
-
-
-SEAL_SOURCE_LABELS = {
-    SealSource.GENERATED: _l("Generated here (self-signed, for demonstrations)"),
-    SealSource.UPLOADED: _l("Uploaded key and certificate"),
-    SealSource.HSM: _l("Key in the hardware token (PKCS#11)"),
-}
-
-
-class OrganisationSeal(db.Model):
+class OrganisationSeal(Model):
     """An issuing organisation's seal: the key that seals its certificates and the certificate chain naming it.
 
     The private key is kept only encrypted (certificates.seal_keys), or stays in the installation's hardware token,
@@ -79,7 +61,7 @@ class OrganisationSeal(db.Model):
         return self.subject
 
 
-class StatusList(db.Model):
+class StatusList(Model):
     """One of an organisation's published revocation lists (W3C Bitstring Status List): certificates.status_list."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +71,7 @@ class StatusList(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """An issued, sealed certificate: its PDF's bytes and hash never change; only its status does."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,48 +130,26 @@ class Certificate(db.Model):
         return self.number
 
 
-class CertificateCounter(db.Model):
+class CertificateCounter(Model):
     """The last number issued in a year; its row is locked while a number is taken, so numbers never repeat."""
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
 
 
-class BulkStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    FINISHED = "finished"
-
-    @property
-    def label(self):
-        return BULK_STATUS_LABELS[self]
+class BulkStatus(LabelledEnum):
+    QUEUED = "queued", _l("Waiting to start")
+    RUNNING = "running", _l("Running")
+    FINISHED = "finished", _l("Finished")
 
 
-BULK_STATUS_LABELS = {
-    BulkStatus.QUEUED: _l("Waiting to start"),
-    BulkStatus.RUNNING: _l("Running"),
-    BulkStatus.FINISHED: _l("Finished"),
-}
+class ItemStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting")
+    ISSUED = "issued", _l("Issued")
+    FAILED = "failed", _l("Failed")
 
 
-class ItemStatus(enum.StrEnum):
-    PENDING = "pending"
-    ISSUED = "issued"
-    FAILED = "failed"
-
-    @property
-    def label(self):
-        return ITEM_STATUS_LABELS[self]
-
-
-ITEM_STATUS_LABELS = {
-    ItemStatus.PENDING: _l("Waiting"),
-    ItemStatus.ISSUED: _l("Issued"),
-    ItemStatus.FAILED: _l("Failed"),
-}
-
-
-class BulkIssue(db.Model):
+class BulkIssue(Model):
     """Certificates issued for many cases in the background; each case succeeds or fails on its own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,7 +167,7 @@ class BulkIssue(db.Model):
     )
 
 
-class BulkIssueItem(db.Model):
+class BulkIssueItem(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bulk_id: Mapped[int] = mapped_column(ForeignKey("bulk_issue.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

@@ -33,6 +33,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from certificates.seal_tokens import TokenSigner
 from certificates.timestamps import Timestamping
 
 FIELD_NAME = "IssuerSeal"
@@ -94,7 +95,12 @@ class TimestampFailed(RuntimeError):
 
 
 def seal_pdf(
-    pdf: bytes, signer: SealSigner, *, reason: str, location: str | None, timestamping: Timestamping | None = None
+    pdf: bytes,
+    signer: SealSigner | TokenSigner,
+    *,
+    reason: str,
+    location: str | None,
+    timestamping: Timestamping | None = None,
 ) -> bytes:
     """Seal the whole document: PAdES B-B; with `timestamping`, B-LTA: a trusted timestamp on the signature, the
     data to validate the seal and the timestamps in the document security store, and a document timestamp over

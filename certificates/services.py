@@ -65,7 +65,7 @@ def _next_number(year: int) -> str:
                 db.session.add(CertificateCounter(year=year, last=0))
         except IntegrityError:
             pass  # another issuer created the year's row first; lock theirs
-        counter = db.session.scalar(query)
+        counter = db.session.scalars(query).one()
     counter.last += 1
     db.session.flush()
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"

@@ -11,12 +11,12 @@ from sqlalchemy import JSON, ForeignKey, String, and_, insert, inspect, or_, sel
 from sqlalchemy.orm import Mapped, mapped_column
 
 from isok.database import WRITE_OPTION, UTCDateTime, utcnow
-from isok.extensions import db
+from isok.extensions import Model, db
 
 ERASED = "(erased)"
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)

@@ -1,6 +1,5 @@
 """The client's portfolio: entries in sections, evidence files attached to them, their history and review."""
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -8,53 +7,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Section(enum.StrEnum):
-    WORK = "work"
-    EDUCATION = "education"
-    LANGUAGES = "languages"
-    OTHER_SKILLS = "other_skills"
-    GOALS = "goals"
-    DOCUMENTS = "documents"  # foreign documents registered as evidence of their own kind
-
-    @property
-    def label(self):
-        return SECTION_LABELS[self]
+class Section(LabelledEnum):
+    WORK = "work", _l("Work experience")
+    EDUCATION = "education", _l("Education and training")
+    LANGUAGES = "languages", _l("Language skills")
+    OTHER_SKILLS = "other_skills", _l("Other skills")
+    GOALS = "goals", _l("Goals")
+    DOCUMENTS = "documents", _l("Foreign documents")  # foreign documents registered as evidence of their own kind
 
 
-SECTION_LABELS = {
-    Section.WORK: _l("Work experience"),
-    Section.EDUCATION: _l("Education and training"),
-    Section.LANGUAGES: _l("Language skills"),
-    Section.OTHER_SKILLS: _l("Other skills"),
-    Section.GOALS: _l("Goals"),
-    Section.DOCUMENTS: _l("Foreign documents"),
-}
+class PortfolioStatus(LabelledEnum):
+    DRAFT = "draft", _l("Being prepared")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    RETURNED = "returned", _l("Returned for changes")
+    ACCEPTED = "accepted", _l("Accepted")
 
 
-class PortfolioStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    ACCEPTED = "accepted"
-
-    @property
-    def label(self):
-        return PORTFOLIO_STATUS_LABELS[self]
-
-
-PORTFOLIO_STATUS_LABELS = {
-    PortfolioStatus.DRAFT: _l("Being prepared"),
-    PortfolioStatus.SUBMITTED: _l("Submitted for review"),
-    PortfolioStatus.RETURNED: _l("Returned for changes"),
-    PortfolioStatus.ACCEPTED: _l("Accepted"),
-}
-
-
-class Portfolio(db.Model):
+class Portfolio(Model):
     """The review state of one case's portfolio; the entries hang off the case itself."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +47,7 @@ class Portfolio(db.Model):
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
-class PortfolioEntry(db.Model):
+class PortfolioEntry(Model):
     """One item of the portfolio; its fields depend on the section and are kept in `details`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,7 +77,7 @@ class PortfolioEntry(db.Model):
     )
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """A file attached to an entry; the bytes live in isok.storage under their SHA-256."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,26 +92,14 @@ class EvidenceFile(db.Model):
     entry: Mapped[PortfolioEntry] = relationship(back_populates="evidence")
 
 
-class RevisionAction(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    FILE_ADDED = "file_added"
-    FILE_REMOVED = "file_removed"
-
-    @property
-    def label(self):
-        return REVISION_ACTION_LABELS[self]
+class RevisionAction(LabelledEnum):
+    CREATED = "created", _l("Created")
+    UPDATED = "updated", _l("Changed")
+    FILE_ADDED = "file_added", _l("File added")
+    FILE_REMOVED = "file_removed", _l("File removed")
 
 
-REVISION_ACTION_LABELS = {
-    RevisionAction.CREATED: _l("Created"),
-    RevisionAction.UPDATED: _l("Changed"),
-    RevisionAction.FILE_ADDED: _l("File added"),
-    RevisionAction.FILE_REMOVED: _l("File removed"),
-}
-
-
-class EntryRevision(db.Model):
+class EntryRevision(Model):
     """One kept version of an entry: who changed it, when, and what it said afterwards."""
 
     __table_args__ = (UniqueConstraint("entry_id", "number"),)
@@ -157,7 +119,7 @@ class EntryRevision(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class EntryComment(db.Model):
+class EntryComment(Model):
     """A reviewer's comment on one entry, shown to the client beside it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,7 +131,7 @@ class EntryComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Questionnaire(db.Model):
+class Questionnaire(Model):
     """The identification questionnaire's answers for a case, keyed by portfolio.questionnaire question keys."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

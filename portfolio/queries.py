@@ -25,7 +25,7 @@ def case_entries(case_id: int) -> list[PortfolioEntry]:
 
 def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
     """The portfolio page's entries: with their files and the comments it counts."""
-    grouped = {section: [] for section in SECTION_ORDER}
+    grouped: dict[Section, list[PortfolioEntry]] = {section: [] for section in SECTION_ORDER}
     entries = db.session.scalars(
         _in_section_order(case_id).options(selectinload(PortfolioEntry.evidence), selectinload(PortfolioEntry.comments))
     )

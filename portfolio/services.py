@@ -14,7 +14,7 @@ from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
 from isok.rules import RuleBroken
-from isok.translation import lazy_gettext as _l
+from isok.translation import gettext as _
 from portfolio import access, filecheck
 from portfolio.fields import SECTION_FIELDS, TYPED_LANGUAGES, field_names
 from portfolio.models import (
@@ -73,11 +73,11 @@ def questionnaire_of(case: Case) -> Questionnaire | None:
 
 
 def evidence_bytes_used(case: Case) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.coalesce(func.sum(EvidenceFile.size), 0))
         .join(PortfolioEntry)
         .where(PortfolioEntry.case_id == case.id)
-    )
+    ).one()
 
 
 # --- entries -------------------------------------------------------------------------------------------------------
@@ -86,8 +86,8 @@ def evidence_bytes_used(case: Case) -> int:
 def _require_edit(actor, case: Case) -> None:
     if not access.can_edit_portfolio(actor, case):
         if case_access.is_own_case(actor, case):
-            raise NotAllowed(_l("The portfolio is being reviewed or has been accepted, so it cannot be changed now."))
-        raise NotAllowed(_l("You may not change this portfolio."))
+            raise NotAllowed(_("The portfolio is being reviewed or has been accepted, so it cannot be changed now."))
+        raise NotAllowed(_("You may not change this portfolio."))
 
 
 def _clean_details(section: Section, details: dict) -> dict:
@@ -100,7 +100,7 @@ def _clean_details(section: Section, details: dict) -> dict:
         if value in (None, "", False) or spec.name not in allowed:
             continue
         if spec.choices is not None and value not in spec.choices:
-            raise PortfolioError(_l("Choose one of the options."), spec.name)
+            raise PortfolioError(_("Choose one of the options."), spec.name)
         cleaned[spec.name] = value
     return cleaned
 
@@ -143,7 +143,7 @@ def add_entry(
     _require_edit(actor, case)
     title = (title or "").strip()
     if not title:
-        raise PortfolioError(_l("Give the entry a short title."), "title")
+        raise PortfolioError(_("Give the entry a short title."), "title")
     entry = PortfolioEntry(
         case_id=case.id,
         section=section,
@@ -175,12 +175,12 @@ def update_entry(
     shareable: bool | None = None,
 ) -> PortfolioEntry:
     """Change an entry, refusing when someone else saved it since the form was opened."""
-    case = db.session.get(Case, entry.case_id)
+    case = db.session.get_one(Case, entry.case_id)
     _require_edit(actor, case)
     check_version(
         entry,
         version,
-        _l(
+        _(
             "Someone else changed this entry while you were editing it. Your text is kept "
             "below; compare it with the current entry and save again."
         ),
@@ -190,7 +190,7 @@ def update_entry(
     )
     title = (title or "").strip()
     if not title:
-        raise PortfolioError(_l("Give the entry a short title."), "title")
+        raise PortfolioError(_("Give the entry a short title."), "title")
     new_details = _clean_details(entry.section, details)
     changed_details = sorted(
         key for key in set(new_details) | set(entry.details) if new_details.get(key) != entry.details.get(key)
@@ -212,7 +212,7 @@ def update_entry(
 
 def delete_entry(actor, entry: PortfolioEntry) -> None:
     """Remove an entry with its files (their bytes too, unless another entry holds the same file)."""
-    case = db.session.get(Case, entry.case_id)
+    case = db.session.get_one(Case, entry.case_id)
     _require_edit(actor, case)
     digests = [file.digest for file in entry.evidence]
     audit.record(
@@ -255,13 +255,13 @@ def _max_portfolio_bytes() -> int:
 
 def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[EvidenceFile]:
     """Check every file by its content and store them all, or store none and say what was wrong with each."""
-    case = db.session.get(Case, entry.case_id)
+    case = db.session.get_one(Case, entry.case_id)
     _require_edit(actor, case)
     uploads = [upload for upload in uploads if upload.name or filecheck.size_of(upload.stream)]
     if not uploads:
-        raise UploadRejected([str(_l("Choose at least one file."))])
+        raise UploadRejected([_("Choose at least one file.")])
     if len(uploads) > MAX_FILES_PER_UPLOAD:
-        raise UploadRejected([str(_l("Send at most %(n)d files at a time.", n=MAX_FILES_PER_UPLOAD))])
+        raise UploadRejected([_("Send at most %(n)d files at a time.", n=MAX_FILES_PER_UPLOAD)])
     limit = _max_file_bytes()
     errors, checked = [], []
     for upload in uploads:
@@ -270,7 +270,7 @@ def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[Ev
             name = filecheck.check_name(upload.name)
             size = filecheck.size_of(upload.stream)
             if size > limit:
-                raise filecheck.Rejected(_l("The file is larger than %(mb)d MB.", mb=current_app.config["MAX_FILE_MB"]))
+                raise filecheck.Rejected(_("The file is larger than %(mb)d MB.", mb=current_app.config["MAX_FILE_MB"]))
             checked.append((name, size, filecheck.check_file(name, upload.stream)))
         except filecheck.Rejected as error:
             errors.append(f"{label}: {error}")
@@ -279,7 +279,7 @@ def add_evidence(actor, entry: PortfolioEntry, uploads: list[Upload]) -> list[Ev
         if evidence_bytes_used(case) + incoming > _max_portfolio_bytes():
             errors.append(
                 str(
-                    _l(
+                    _(
                         "The portfolio's files would exceed %(mb)d MB in all. Remove files you no longer "
                         "need, or send smaller ones.",
                         mb=current_app.config["MAX_PORTFOLIO_MB"],
@@ -300,7 +300,7 @@ def _store(actor, entry: PortfolioEntry, name: str, result: filecheck.Checked, l
         digest, size = storage.put_stream(result.stream, max_bytes=limit)
     except storage.TooLarge as error:
         raise UploadRejected(
-            [f"{name}: " + str(_l("The file is larger than %(mb)d MB.", mb=current_app.config["MAX_FILE_MB"]))]
+            [f"{name}: " + _("The file is larger than %(mb)d MB.", mb=current_app.config["MAX_FILE_MB"])]
         ) from error
     except storage.Unavailable as error:
         raise UploadRejected([str(storage.UNAVAILABLE)]) from error
@@ -327,7 +327,7 @@ def _store(actor, entry: PortfolioEntry, name: str, result: filecheck.Checked, l
 def remove_evidence(actor, evidence: EvidenceFile) -> None:
     """Remove a file from its entry (its bytes too, unless another entry holds the same file)."""
     entry = evidence.entry
-    _require_edit(actor, db.session.get(Case, entry.case_id))
+    _require_edit(actor, db.session.get_one(Case, entry.case_id))
     audit.record(
         actor,
         "remove_evidence_file",
@@ -358,9 +358,9 @@ def submit(actor, case: Case) -> Portfolio:
     _require_edit(actor, case)
     portfolio = _portfolio_for_change(case)
     if portfolio.status not in (PortfolioStatus.DRAFT, PortfolioStatus.RETURNED):
-        raise PortfolioError(_l("The portfolio has already been submitted."))
+        raise PortfolioError(_("The portfolio has already been submitted."))
     if not db.session.scalar(select(func.count(PortfolioEntry.id)).where(PortfolioEntry.case_id == case.id)):
-        raise PortfolioError(_l("Add at least one entry before submitting the portfolio."))
+        raise PortfolioError(_("Add at least one entry before submitting the portfolio."))
     portfolio.status = PortfolioStatus.SUBMITTED
     portfolio.submitted_at = utcnow()
     portfolio.submitted_by_id = actor.id
@@ -372,15 +372,15 @@ def submit(actor, case: Case) -> Portfolio:
 def review(actor, case: Case, accept: bool, note: str | None) -> Portfolio:
     """Accept the submitted portfolio, or return it to the client for changes (also after acceptance)."""
     if not access.can_review_portfolio(actor, case):
-        raise NotAllowed(_l("You may not review this portfolio."))
+        raise NotAllowed(_("You may not review this portfolio."))
     portfolio = _portfolio_for_change(case)
     if accept and portfolio.status != PortfolioStatus.SUBMITTED:
-        raise PortfolioError(_l("Only a submitted portfolio can be accepted."))
+        raise PortfolioError(_("Only a submitted portfolio can be accepted."))
     if not accept and portfolio.status not in (PortfolioStatus.SUBMITTED, PortfolioStatus.ACCEPTED):
-        raise PortfolioError(_l("Only a submitted or accepted portfolio can be returned."))
+        raise PortfolioError(_("Only a submitted or accepted portfolio can be returned."))
     note = (note or "").strip()
     if not accept and not note:
-        raise PortfolioError(_l("Tell the client what to change."), "note")
+        raise PortfolioError(_("Tell the client what to change."), "note")
     portfolio.status = PortfolioStatus.ACCEPTED if accept else PortfolioStatus.RETURNED
     portfolio.reviewed_at = utcnow()
     portfolio.reviewed_by_id = actor.id
@@ -397,11 +397,11 @@ def review(actor, case: Case, accept: bool, note: str | None) -> Portfolio:
 
 def comment(actor, entry: PortfolioEntry, text: str) -> EntryComment:
     """Leave a review comment on an entry for the client to read."""
-    if not access.can_review_portfolio(actor, db.session.get(Case, entry.case_id)):
-        raise NotAllowed(_l("You may not comment on this portfolio."))
+    if not access.can_review_portfolio(actor, db.session.get_one(Case, entry.case_id)):
+        raise NotAllowed(_("You may not comment on this portfolio."))
     text = (text or "").strip()
     if not text:
-        raise PortfolioError(_l("Write a comment."), "text")
+        raise PortfolioError(_("Write a comment."), "text")
     remark = EntryComment(entry_id=entry.id, author_id=actor.id, text=text)
     db.session.add(remark)
     audit.record(actor, "comment_portfolio_entry", remark, changes={"entry_id": entry.id})
@@ -423,7 +423,7 @@ def save_questionnaire(
         check_version(
             questionnaire,
             version,
-            _l(
+            _(
                 "Someone else saved the questionnaire while you were filling it in. "
                 "Your answers are kept below; check them and save again."
             ),
@@ -452,15 +452,14 @@ def save_questionnaire(
     changed = sorted(key for key in set(before) | set(merged) if before.get(key) != merged.get(key))
     audit.record(actor, "save_questionnaire", questionnaire, changes={"case_id": case.id, "answers": changed})
     for key in changed:
-        if key in merged and QUESTIONS[key].flows_to is not None:
-            _carry_answer(actor, case, key, merged[key], questionnaire.language)
+        if key in merged and (section := QUESTIONS[key].flows_to) is not None:
+            _carry_answer(actor, case, key, section, merged[key], questionnaire.language)
     db.session.flush()
     return questionnaire
 
 
-def _carry_answer(actor, case: Case, key: str, text: str, language: str) -> None:
+def _carry_answer(actor, case: Case, key: str, section: Section, text: str, language: str) -> None:
     question = QUESTIONS[key]
-    section = question.flows_to
     title = _title_from(text)
     details = {"kind": question.kind, "description": text} if question.kind else {"notes": text}
     entry = db.session.scalar(

@@ -2,7 +2,7 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from assessment.assessments.models import ASSESSOR_ROLE_LABELS
+from assessment.assessments.models import AssessorRole
 from isok.forms import Form, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
 
@@ -36,7 +36,7 @@ class ConflictForm(Form):
 
 
 class ReplaceAssessorForm(Form):
-    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ASSESSOR_ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(AssessorRole.choices()))
     user_id = SelectField(_l("New assessor"), coerce=int)
 
 

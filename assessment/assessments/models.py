@@ -2,9 +2,9 @@
 evidence map, portfolio items mapped to the learning outcomes of the case's target qualification.
 """
 
-import enum
 from datetime import datetime
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,118 +13,62 @@ from assessment.placements.models import Placement
 from cases.models import Case
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 from portfolio.models import EvidenceFile, PortfolioEntry
 
 
-class AssessmentStatus(enum.StrEnum):
-    OPEN = "open"
-    RECONCILED = "reconciled"
-    SIGNED_OFF = "signed_off"
-    REOPENED = "reopened"
-
-    @property
-    def label(self):
-        return ASSESSMENT_STATUS_LABELS[self]
+class AssessmentStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    RECONCILED = "reconciled", _l("Reconciled")
+    SIGNED_OFF = "signed_off", _l("Signed off")
+    REOPENED = "reopened", _l("Reopened")
 
 
-ASSESSMENT_STATUS_LABELS = {
-    AssessmentStatus.OPEN: _l("Open"),
-    AssessmentStatus.RECONCILED: _l("Reconciled"),
-    AssessmentStatus.SIGNED_OFF: _l("Signed off"),
-    AssessmentStatus.REOPENED: _l("Reopened"),
-}
+class AssessorRole(LabelledEnum):
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    TEACHER = "teacher", _l("Vocational teacher")
+    WORKPLACE_TUTOR = "workplace_tutor", _l("Workplace tutor")
 
 
-class AssessorRole(enum.StrEnum):
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    WORKPLACE_TUTOR = "workplace_tutor"
-
-    @property
-    def label(self):
-        return ASSESSOR_ROLE_LABELS[self]
+class ConflictStatus(LabelledEnum):
+    UNDECLARED = "undeclared", _l("Not declared yet")
+    NO_CONFLICT = "no_conflict", _l("No conflict of interest")
+    CONFLICT = "conflict", _l("Conflict of interest declared")
 
 
-ASSESSOR_ROLE_LABELS = {
-    AssessorRole.COUNSELLOR: _l("Counsellor"),
-    AssessorRole.TEACHER: _l("Vocational teacher"),
-    AssessorRole.WORKPLACE_TUTOR: _l("Workplace tutor"),
-}
-
-
-class ConflictStatus(enum.StrEnum):
-    UNDECLARED = "undeclared"
-    NO_CONFLICT = "no_conflict"
-    CONFLICT = "conflict"
-
-    @property
-    def label(self):
-        return CONFLICT_STATUS_LABELS[self]
-
-
-CONFLICT_STATUS_LABELS = {
-    ConflictStatus.UNDECLARED: _l("Not declared yet"),
-    ConflictStatus.NO_CONFLICT: _l("No conflict of interest"),
-    ConflictStatus.CONFLICT: _l("Conflict of interest declared"),
-}
-
-
-class EvidenceSource(enum.StrEnum):
+class EvidenceSource(LabelledEnum):
     """The independent kinds of evidence a level can rest on; triangulation counts kinds, not items."""
 
-    INTERVIEW = "interview"
-    OBSERVATION = "observation"
-    PORTFOLIO = "portfolio"
-    STATEMENT = "statement"  # a former employer's or supervisor's confirmation (assessment.statements)
-
-    @property
-    def label(self):
-        return EVIDENCE_SOURCE_LABELS[self]
+    INTERVIEW = "interview", _l("Interview")
+    OBSERVATION = "observation", _l("Workplace observation")
+    PORTFOLIO = "portfolio", _l("Portfolio items")
+    STATEMENT = "statement", _l("Third-party statements")  # a referee's confirmation (assessment.statements)
 
 
-EVIDENCE_SOURCE_LABELS = {
-    EvidenceSource.INTERVIEW: _l("Interview"),
-    EvidenceSource.OBSERVATION: _l("Workplace observation"),
-    EvidenceSource.PORTFOLIO: _l("Portfolio items"),
-    EvidenceSource.STATEMENT: _l("Third-party statements"),
-}
-
-
-class OutcomeResult(enum.StrEnum):
-    RECOGNISED = "recognised"
-    PARTLY = "partly"
-    TO_ACQUIRE = "to_acquire"
-
-    @property
-    def label(self):
-        return OUTCOME_RESULT_LABELS[self]
-
-
-OUTCOME_RESULT_LABELS = {
-    OutcomeResult.RECOGNISED: _l("Recognised"),
-    OutcomeResult.PARTLY: _l("Partly recognised"),
-    OutcomeResult.TO_ACQUIRE: _l("Still to be acquired"),
-}
+class OutcomeResult(LabelledEnum):
+    RECOGNISED = "recognised", _l("Recognised")
+    PARTLY = "partly", _l("Partly recognised")
+    TO_ACQUIRE = "to_acquire", _l("Still to be acquired")
 
 
 assessment_unit = Table(
     "assessment_unit",
-    db.Model.metadata,
+    Model.metadata,
     Column("assessment_id", ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("framework_unit.id"), primary_key=True),
 )
 
 assessment_participant = Table(
     "assessment_participant",
-    db.Model.metadata,
+    Model.metadata,
     Column("assessment_id", ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """The tripartite assessment of a placement's units: three independent ratings, one joint decision, sign-off.
 
     The framework snapshot keeps the exact texts and levels used, so the result stays explainable after the
@@ -181,7 +125,7 @@ class Assessment(db.Model):
         return next((a for a in self.active_assessors() if a.role is role), None)
 
 
-class AssessmentAssessor(db.Model):
+class AssessmentAssessor(Model):
     """One assessor's place in an assessment: their conflict declaration and their own rating sheet."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,7 +151,7 @@ class AssessmentAssessor(db.Model):
         return next((r for r in self.ratings if r.outcome_id == outcome_id), None)
 
 
-class Rating(db.Model):
+class Rating(Model):
     """One assessor's level for one learning outcome, with the justification and the evidence it rests on."""
 
     __table_args__ = (UniqueConstraint("assessor_id", "outcome_id"),)
@@ -223,7 +167,7 @@ class Rating(db.Model):
     assessor: Mapped[AssessmentAssessor] = relationship(back_populates="ratings")
 
 
-class OutcomeDecision(db.Model):
+class OutcomeDecision(Model):
     """The joint final level of one outcome; outcomes not recognised carry their gap-plan line."""
 
     __table_args__ = (UniqueConstraint("assessment_id", "outcome_id"),)
@@ -239,7 +183,7 @@ class OutcomeDecision(db.Model):
     gap_where: Mapped[str | None] = mapped_column(String(300))
 
 
-class UnitDecision(db.Model):
+class UnitDecision(Model):
     __table_args__ = (UniqueConstraint("assessment_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,7 +193,7 @@ class UnitDecision(db.Model):
     rationale: Mapped[str | None] = mapped_column(Text)
 
 
-class AssessmentEvent(db.Model):
+class AssessmentEvent(Model):
     """The assessment's own history (sign-off, reopening with its reason, ...), shown on its page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,7 +209,7 @@ class AssessmentEvent(db.Model):
 # --- the client's self-assessment -------------------------------------------------------------------------------
 
 
-class SelfRating(db.Model):
+class SelfRating(Model):
     """The client's own level for one learning outcome of their target, given before the interview, with the
     portfolio items they say show it. It is shown beside the assessors' levels and never counts as evidence."""
 
@@ -284,32 +228,19 @@ class SelfRating(db.Model):
 # --- the rules of evidence -------------------------------------------------------------------------------------
 
 
-class EvidenceRule(enum.StrEnum):
+class EvidenceRule(LabelledEnum):
     """The four rules recognition-of-prior-learning assessors weigh each piece of evidence by."""
 
-    VALID = "valid"
-    AUTHENTIC = "authentic"
-    CURRENT = "current"
-    SUFFICIENT = "sufficient"
+    VALID = "valid", _l("Valid"), _l("It shows this learning outcome, not something else.")
+    AUTHENTIC = "authentic", _l("Authentic"), _l("It is the client's own work.")
+    CURRENT = "current", _l("Current"), _l("It shows the skill as the client has it now.")
+    SUFFICIENT = "sufficient", _l("Sufficient"), _l("There is enough of it to judge the outcome.")
 
-    @property
-    def label(self):
-        return EVIDENCE_RULE_LABELS[self][0]
-
-    @property
-    def description(self):
-        return EVIDENCE_RULE_LABELS[self][1]
+    def __init__(self, value: str, label: LazyString, description: LazyString) -> None:
+        self.description = description
 
 
-EVIDENCE_RULE_LABELS = {
-    EvidenceRule.VALID: (_l("Valid"), _l("It shows this learning outcome, not something else.")),
-    EvidenceRule.AUTHENTIC: (_l("Authentic"), _l("It is the client's own work.")),
-    EvidenceRule.CURRENT: (_l("Current"), _l("It shows the skill as the client has it now.")),
-    EvidenceRule.SUFFICIENT: (_l("Sufficient"), _l("There is enough of it to judge the outcome.")),
-}
-
-
-class EvidenceJudgement(db.Model):
+class EvidenceJudgement(Model):
     """The teacher's judgement of one piece of evidence behind one outcome: which rules of evidence it meets.
 
     `source` is the kind of evidence (EvidenceSource) and `ref_id` the piece: an evidence link, an interview finding
@@ -337,24 +268,13 @@ class EvidenceJudgement(db.Model):
 # --- appeals ---------------------------------------------------------------------------------------------------
 
 
-class AppealStatus(enum.StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    CHANGED = "changed"
-
-    @property
-    def label(self):
-        return APPEAL_STATUS_LABELS[self]
+class AppealStatus(LabelledEnum):
+    OPEN = "open", _l("Waiting for the review")
+    UPHELD = "upheld", _l("Reviewed: the decision stands")
+    CHANGED = "changed", _l("Reviewed: the decision was changed")
 
 
-APPEAL_STATUS_LABELS = {
-    AppealStatus.OPEN: _l("Waiting for the review"),
-    AppealStatus.UPHELD: _l("Reviewed: the decision stands"),
-    AppealStatus.CHANGED: _l("Reviewed: the decision was changed"),
-}
-
-
-class Appeal(db.Model):
+class Appeal(Model):
     """The client's request that a signed-off decision be reviewed (Finnish vocational law's rectification request).
 
     A teacher who was not an assessor of the assessment reviews it; `changes` keeps each changed outcome's level and
@@ -385,7 +305,7 @@ class Appeal(db.Model):
 # --- evidence mapping ------------------------------------------------------------------------------------------
 
 
-class EvidenceLink(db.Model):
+class EvidenceLink(Model):
     """A portfolio entry (or one of its files) mapped as evidence of a learning outcome of the case's target."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

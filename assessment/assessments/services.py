@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import format_date
 from sqlalchemy import select
@@ -174,7 +175,7 @@ def open_assessment(
     actor: User, placement: Placement, *, teacher: User | None, counsellor: User | None = None
 ) -> Assessment:
     """Open the tripartite assessment of a placement's units, fixing the framework version it rests on."""
-    case = db.session.get(Case, placement.case_id)
+    case = db.session.get_one(Case, placement.case_id)
     qualification = case_qualification(case)
     if qualification is None:
         raise AssessmentError(_("Set the case's target qualification first."))
@@ -191,7 +192,7 @@ def open_assessment(
         counsellor or db.session.get(User, case.counsellor_id) or actor, AssessorRole.COUNSELLOR, "counsellor_id"
     )
     teacher = _check_assessor_user(teacher, AssessorRole.TEACHER, "teacher_id")
-    tutor = db.session.get(User, placement.tutor_id)
+    tutor = db.session.get_one(User, placement.tutor_id)
     if len({counsellor.id, teacher.id, tutor.id}) < 3:
         raise AssessmentError(_("The three assessors must be three different people."), "teacher_id")
     assessment = Assessment(
@@ -320,7 +321,7 @@ def save_ratings(
             _flush()
             return assessor
     entries = set(db.session.scalars(select(PortfolioEntry.id).where(PortfolioEntry.case_id == assessment.case_id)))
-    errors = {}
+    errors: dict[str, str] = {}
     for outcome_id, value in values.items():
         if value.get("level") or submit:
             _check_level(assessment, value.get("level"), f"level-{outcome_id}", errors)
@@ -426,7 +427,7 @@ def reconcile(
     outcomes = snapshot_outcomes(assessment)
     unit_ids = {unit["id"] for unit in snapshot_units(assessment)}
     disputed = disagreements(assessment)
-    errors = {}
+    errors: dict[str, str] = {}
     for outcome_id in outcomes:
         value = outcome_values.get(outcome_id, {})
         _check_level(assessment, value.get("level"), f"level-{outcome_id}", errors)
@@ -462,12 +463,12 @@ def reconcile(
         decision.gap_where = None if recognised else ((value.get("gap_where") or "").strip()[:300] or None)
     unit_decisions = {d.unit_id: d for d in assessment.unit_decisions}
     for unit_id in unit_ids:
-        decision = unit_decisions.get(unit_id) or UnitDecision(unit_id=unit_id)
-        if decision.id is None:
-            assessment.unit_decisions.append(decision)
-        decision.level_code = unit_values[unit_id]["level"]
-        decision.rationale = unit_values[unit_id]["rationale"].strip()
-    assessment.participants = [db.session.get(User, uid) for uid in sorted(participants)]
+        unit_decision = unit_decisions.get(unit_id) or UnitDecision(unit_id=unit_id)
+        if unit_decision.id is None:
+            assessment.unit_decisions.append(unit_decision)
+        unit_decision.level_code = unit_values[unit_id]["level"]
+        unit_decision.rationale = unit_values[unit_id]["rationale"].strip()
+    assessment.participants = [db.session.get_one(User, uid) for uid in sorted(participants)]
     assessment.status = AssessmentStatus.RECONCILED
     assessment.decided_by_id, assessment.decided_at = actor.id, utcnow()
     _event(actor, assessment, "reconciled")
@@ -515,7 +516,7 @@ def conflicts_blocking(assessment: Assessment) -> list[AssessmentAssessor]:
 # --- sign-off, confirmation, reopening -------------------------------------------------------------------------
 
 
-def _check_declared(assessor: AssessmentAssessor, assessment: Assessment) -> None:
+def _check_declared(assessor: AssessmentAssessor | None, assessment: Assessment) -> None:
     blocking = conflicts_blocking(assessment)
     if blocking:
         names = ", ".join(f"{a.user.name} ({a.role.label})" for a in blocking)
@@ -525,7 +526,7 @@ def _check_declared(assessor: AssessmentAssessor, assessment: Assessment) -> Non
                 names=names,
             )
         )
-    if assessor.conflict is not ConflictStatus.NO_CONFLICT:
+    if assessor is None or assessor.conflict is not ConflictStatus.NO_CONFLICT:
         raise AssessmentError(_("Declare that you have no conflict of interest in this case first."))
 
 
@@ -646,9 +647,13 @@ def gap_plan(assessment: Assessment) -> list[dict]:
 
 
 def education_providers() -> list[Organisation]:
-    return db.session.scalars(
-        select(Organisation).where(Organisation.type == OrganisationType.EDUCATION_PROVIDER).order_by(Organisation.name)
-    ).all()
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.type == OrganisationType.EDUCATION_PROVIDER)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def hand_gap_plan(actor: User, assessment: Assessment, provider: Organisation | None) -> None:
@@ -663,6 +668,11 @@ def hand_gap_plan(actor: User, assessment: Assessment, provider: Organisation | 
 
 
 # --- results for the certificate -------------------------------------------------------------------------------
+
+
+def _name(user: User | None) -> str | None:
+    """The name of whoever took a step of a complete assessment (each step names its user)."""
+    return user.name if user else None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -707,7 +717,7 @@ def signed_off_results(case: Case) -> dict:
         select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.id)
     ).all()
     done = [a for a in assessments if _complete(a)]
-    result = {
+    result: dict[str, Any] = {
         "case_id": case.id,
         "complete": bool(assessments) and len(done) == len(assessments),
         "framework": None,
@@ -742,12 +752,12 @@ def signed_off_results(case: Case) -> dict:
                 "assessment_id": assessment.id,
                 "placement_id": assessment.placement_id,
                 "decided_at": _iso(assessment.decided_at),
-                "decided_by": assessment.decided_by.name,
+                "decided_by": _name(assessment.decided_by),
                 "participants": sorted(user.name for user in assessment.participants),
                 "signed_off_at": _iso(assessment.signed_off_at),
-                "signed_off_by": assessment.signed_off_by.name,
+                "signed_off_by": _name(assessment.signed_off_by),
                 "confirmed_at": _iso(assessment.confirmed_at),
-                "confirmed_by": assessment.confirmed_by.name,
+                "confirmed_by": _name(assessment.confirmed_by),
             }
         )
     return result
@@ -843,11 +853,13 @@ def may_appeal(assessment: Assessment, now: datetime | None = None) -> bool:
 
 
 def open_appeals(case: Case) -> list[Appeal]:
-    return db.session.scalars(
-        select(Appeal)
-        .join(Assessment, Appeal.assessment_id == Assessment.id)
-        .where(Assessment.case_id == case.id, Appeal.status == AppealStatus.OPEN)
-    ).all()
+    return list(
+        db.session.scalars(
+            select(Appeal)
+            .join(Assessment, Appeal.assessment_id == Assessment.id)
+            .where(Assessment.case_id == case.id, Appeal.status == AppealStatus.OPEN)
+        )
+    )
 
 
 def request_appeal(actor: User, assessment: Assessment, *, reason: str | None, language: str) -> Appeal:
@@ -909,7 +921,7 @@ def review_appeal(
         raise AssessmentError(_("The review is already recorded."))
     check_version(appeal, expected_version, _stale_message(), error=AssessmentError)
     note = (note or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
     if not note:
         errors["note"] = _("Give the grounds of the review; the client reads them.")
     changes = []
@@ -1027,7 +1039,14 @@ def _demo_assessment(admin, case, counsellor, teacher, workplace, tutor, state, 
             for oid in outcome_ids
         }
         sheet = access.assessor_of(rater, assessment)
-        save_ratings(rater, assessment, values, expected_version=sheet.version, submit=True, declaration=(False, None))
+        save_ratings(
+            rater,
+            assessment,
+            values,
+            expected_version=sheet.version if sheet else None,
+            submit=True,
+            declaration=(False, None),
+        )
     if state == "open":
         return
     outcome_values = {
@@ -1085,21 +1104,25 @@ def case_outcomes(case: Case) -> list[tuple[FrameworkUnit, list[LearningOutcome]
 
 
 def portfolio_items(case: Case) -> list[PortfolioEntry]:
-    return db.session.scalars(
-        select(PortfolioEntry)
-        .where(PortfolioEntry.case_id == case.id)
-        .options(selectinload(PortfolioEntry.evidence))
-        .order_by(PortfolioEntry.section, PortfolioEntry.title)
-    ).all()
+    return list(
+        db.session.scalars(
+            select(PortfolioEntry)
+            .where(PortfolioEntry.case_id == case.id)
+            .options(selectinload(PortfolioEntry.evidence))
+            .order_by(PortfolioEntry.section, PortfolioEntry.title)
+        )
+    )
 
 
 def case_links(case: Case) -> list[EvidenceLink]:
-    return db.session.scalars(
-        select(EvidenceLink)
-        .where(EvidenceLink.case_id == case.id)
-        .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
-        .order_by(EvidenceLink.id)
-    ).all()
+    return list(
+        db.session.scalars(
+            select(EvidenceLink)
+            .where(EvidenceLink.case_id == case.id)
+            .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
+            .order_by(EvidenceLink.id)
+        )
+    )
 
 
 def map_evidence(
@@ -1205,15 +1228,17 @@ def _supporting_observations(case: Case) -> list[Rating]:
 
 
 def _supporting_findings(case: Case) -> list[InterviewFinding]:
-    return db.session.scalars(
-        select(InterviewFinding)
-        .join(Interview, InterviewFinding.interview_id == Interview.id)
-        .where(
-            Interview.case_id == case.id,
-            Interview.status == InterviewStatus.RECORDED,
-            InterviewFinding.result.in_([Verification.VERIFIED, Verification.PARTLY]),
+    return list(
+        db.session.scalars(
+            select(InterviewFinding)
+            .join(Interview, InterviewFinding.interview_id == Interview.id)
+            .where(
+                Interview.case_id == case.id,
+                Interview.status == InterviewStatus.RECORDED,
+                InterviewFinding.result.in_([Verification.VERIFIED, Verification.PARTLY]),
+            )
         )
-    ).all()
+    )
 
 
 def triangulation(case: Case) -> list[tuple[FrameworkUnit, list[OutcomeEvidence]]]:
@@ -1396,7 +1421,7 @@ def save_self_assessment(actor: User, case: Case, values: dict[int, dict], *, la
     levels = {level.code for level in qualification.version.scale.levels}
     outcomes = {o.id for _unit, items in case_outcomes(case) for o in items}
     entries = set(db.session.scalars(select(PortfolioEntry.id).where(PortfolioEntry.case_id == case.id)))
-    errors = {}
+    errors: dict[str, str] = {}
     for outcome_id, value in values.items():
         if outcome_id not in outcomes:
             raise AssessmentError(_("This learning outcome is not part of the case's target qualification."))

@@ -5,18 +5,18 @@ A version in use is never changed: editing it makes a new version, so an assessm
 Texts are stored per language as {"fi": ..., "sv": ..., "en": ...} and shown through isok.i18n.localized.
 """
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class AssessmentScale(db.Model):
+class AssessmentScale(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. "fi-vocational-1-5", "t1-h2-k3", "pass-fail"
     name: Mapped[dict] = mapped_column(JSON)
@@ -26,7 +26,7 @@ class AssessmentScale(db.Model):
     )
 
 
-class ScaleLevel(db.Model):
+class ScaleLevel(Model):
     __table_args__ = (UniqueConstraint("scale_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +39,7 @@ class ScaleLevel(db.Model):
     scale: Mapped[AssessmentScale] = relationship(back_populates="levels")
 
 
-class Framework(db.Model):
+class Framework(Model):
     """A qualification's identity across its versions."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,24 +51,13 @@ class Framework(db.Model):
     )
 
 
-class VersionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    RETIRED = "retired"
-
-    @property
-    def label(self):
-        return VERSION_STATUS_LABELS[self]
+class VersionStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    RETIRED = "retired", _l("Retired")
 
 
-VERSION_STATUS_LABELS = {
-    VersionStatus.DRAFT: _l("Draft"),
-    VersionStatus.PUBLISHED: _l("Published"),
-    VersionStatus.RETIRED: _l("Retired"),
-}
-
-
-class FrameworkVersion(db.Model):
+class FrameworkVersion(Model):
     __table_args__ = (UniqueConstraint("framework_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +78,7 @@ class FrameworkVersion(db.Model):
     )
 
 
-class FrameworkUnit(db.Model):
+class FrameworkUnit(Model):
     __table_args__ = (UniqueConstraint("version_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +94,7 @@ class FrameworkUnit(db.Model):
     )
 
 
-class LearningOutcome(db.Model):
+class LearningOutcome(Model):
     """What the person can do, e.g. "prepares cold dishes following a recipe"."""
 
     __table_args__ = (UniqueConstraint("unit_id", "code"),)
@@ -120,7 +109,7 @@ class LearningOutcome(db.Model):
     criteria: Mapped[list["AssessmentCriterion"]] = relationship(back_populates="outcome", cascade="all, delete-orphan")
 
 
-class AssessmentCriterion(db.Model):
+class AssessmentCriterion(Model):
     """What performance at one level of the scale looks like for one outcome."""
 
     __table_args__ = (UniqueConstraint("outcome_id", "level_code"),)
@@ -136,7 +125,7 @@ class AssessmentCriterion(db.Model):
 # --- the case's target qualification ---------------------------------------------------------------------------
 
 
-class CaseQualification(db.Model):
+class CaseQualification(Model):
     """The framework version a case is validated against; fixed once assessments rest on it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

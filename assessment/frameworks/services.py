@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -162,7 +163,8 @@ class _Locator:
         return self.lines[path]
 
     def _skip(self, index: int) -> int:
-        return _WHITESPACE.match(self.text, index).end()
+        match = _WHITESPACE.match(self.text, index)
+        return match.end() if match else index  # it always matches: the pattern allows no whitespace at all
 
     def _value(self, index: int, path: str) -> int:
         text = self.text
@@ -173,7 +175,8 @@ class _Locator:
             seen = set()
             while text[index] != "}":
                 key_start = index
-                key, index = json.decoder.scanstring(text, index + 1)
+                # json's own string scanner, so keys decode exactly as json.loads decodes them; typeshed leaves it out
+                key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
                 child = f"{path}.{key}" if path else key
                 if key in seen:
                     self.duplicates.append((child, self.line_at(key_start)))
@@ -310,9 +313,9 @@ class _Validator:
         if not isinstance(criteria, dict):
             self.add(f"{path}.criteria", _("Criteria are an object keyed by the scale's level codes."))
             return
-        levels = [level.code for level in scale.levels] if scale else None
+        levels = [level.code for level in scale.levels] if scale else []
         for level, texts in criteria.items():
-            if levels is not None and level not in levels:
+            if scale is not None and level not in levels:
                 self.add(
                     f"{path}.criteria.{level}",
                     _(
@@ -414,7 +417,7 @@ def import_framework(actor, data: bytes | str) -> FrameworkVersion:
 
 def export_document(version: FrameworkVersion) -> dict:
     level_order = {level.code: level.rank for level in version.scale.levels}
-    doc = {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "code": version.framework.code,
         "version": version.number,
@@ -428,7 +431,7 @@ def export_document(version: FrameworkVersion) -> dict:
     doc["scale"] = version.scale.code
     doc["units"] = []
     for unit in version.units:
-        unit_doc = {"code": unit.code, "name": unit.name}
+        unit_doc: dict[str, Any] = {"code": unit.code, "name": unit.name}
         if unit.credits is not None:
             unit_doc["credits"] = unit.credits
         unit_doc["outcomes"] = [

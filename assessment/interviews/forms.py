@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from assessment.interviews.models import VERIFICATION_LABELS
+from assessment.interviews.models import Verification
 from isok.forms import MultiCheckboxField, VersionedForm, choices
 from isok.i18n import CLIENT_LOCALES, language_name
 from isok.translation import lazy_gettext as _l
@@ -49,7 +49,7 @@ class InterviewForm(VersionedForm):
         self.interpreter_language.choices = language_choices(blank=_l("No interpreter needed"))
 
 
-RESULT_CHOICES = [("", _l("Not discussed"))] + [(value.value, label) for value, label in VERIFICATION_LABELS.items()]
+RESULT_CHOICES = [("", _l("Not discussed"))] + Verification.choices()
 
 
 class RecordForm(VersionedForm):

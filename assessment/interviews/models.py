@@ -2,7 +2,6 @@
 outcome; and each user's private calendar feed of their interviews.
 """
 
-import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -12,28 +11,18 @@ from assessment.frameworks.models import LearningOutcome
 from cases.models import Case
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class InterviewStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    RECORDED = "recorded"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return INTERVIEW_STATUS_LABELS[self]
+class InterviewStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    RECORDED = "recorded", _l("Recorded")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-INTERVIEW_STATUS_LABELS = {
-    InterviewStatus.SCHEDULED: _l("Scheduled"),
-    InterviewStatus.RECORDED: _l("Recorded"),
-    InterviewStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-class Interview(db.Model):
+class Interview(Model):
     """A professional teacher's interview with the client, to verify the skills the portfolio claims."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,24 +53,13 @@ class Interview(db.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class Verification(enum.StrEnum):
-    VERIFIED = "verified"
-    PARTLY = "partly"
-    NOT_VERIFIED = "not_verified"
-
-    @property
-    def label(self):
-        return VERIFICATION_LABELS[self]
+class Verification(LabelledEnum):
+    VERIFIED = "verified", _l("Verified")
+    PARTLY = "partly", _l("Partly verified")
+    NOT_VERIFIED = "not_verified", _l("Not verified")
 
 
-VERIFICATION_LABELS = {
-    Verification.VERIFIED: _l("Verified"),
-    Verification.PARTLY: _l("Partly verified"),
-    Verification.NOT_VERIFIED: _l("Not verified"),
-}
-
-
-class InterviewFinding(db.Model):
+class InterviewFinding(Model):
     __table_args__ = (UniqueConstraint("interview_id", "outcome_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +72,7 @@ class InterviewFinding(db.Model):
     outcome: Mapped[LearningOutcome] = relationship()
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A user's private calendar subscription: the token is shown once, only its hash is kept; replacing or
     deleting the row revokes the old address."""
 

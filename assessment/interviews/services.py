@@ -103,7 +103,8 @@ def _check_booking(
     video_link: str | None,
     now: datetime,
     exclude_id: int | None = None,
-) -> None:
+) -> User:
+    """The teacher, once the booking is known to be possible."""
     if teacher is None or Role.TEACHER not in teacher.roles or not teacher.active:
         raise InterviewError(_("Choose an active user with the vocational teacher role."), "teacher_id")
     if starts_at <= now:
@@ -140,6 +141,7 @@ def _check_booking(
             ),
             "starts_at",
         )
+    return teacher
 
 
 def schedule_interview(
@@ -159,7 +161,7 @@ def schedule_interview(
 
     `as_of` is the moment the booking counts as made (now, unless demo data books past interviews).
     """
-    _check_booking(
+    teacher = _check_booking(
         actor,
         case,
         teacher=teacher,
@@ -201,7 +203,7 @@ def reschedule_interview(
     _check_version(interview, expected_version)
     if interview.status != InterviewStatus.SCHEDULED:
         raise InterviewError(_("Only a scheduled interview can be changed."))
-    _check_booking(
+    teacher = _check_booking(
         actor,
         interview.case,
         teacher=teacher,

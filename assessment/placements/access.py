@@ -72,8 +72,8 @@ def placement_or_404(placement_id: int) -> Placement:
 def sharing_consent(placement: Placement) -> Consent | None:
     """The client's standing consent to share with the placement's workplace: recorded, naming that workplace (as
     the consent form has it, in any case and spacing), and not withdrawn."""
-    case = db.session.get(Case, placement.case_id)
-    workplace = db.session.get(Organisation, placement.workplace_id)
+    case = db.session.get_one(Case, placement.case_id)
+    workplace = db.session.get_one(Organisation, placement.workplace_id)
     name = " ".join(workplace.name.split()).casefold()
     consents = db.session.scalars(
         select(Consent)

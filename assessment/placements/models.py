@@ -8,18 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import User
 from isok.database import UTCDateTime, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 from isok.links import PersonalLink
 
 placement_unit = Table(
     "placement_unit",
-    db.Model.metadata,
+    Model.metadata,
     Column("placement_id", ForeignKey("placement.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("framework_unit.id"), primary_key=True),
 )
 
 
-class Placement(db.Model):
+class Placement(Model):
     """An on-the-job placement where the client shows the competences of some units at a real workplace."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class Placement(db.Model):
         return self.ended_early_on or self.end_date
 
 
-class TutorLink(PersonalLink, db.Model):
+class TutorLink(PersonalLink, Model):
     """A personal link for one placement's workplace tutor: it opens only that placement; only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

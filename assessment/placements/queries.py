@@ -11,7 +11,7 @@ from isok.extensions import db
 
 def placement_facts(placement: Placement) -> dict:
     """The records a placement page names (the shared Placement model carries ids only)."""
-    case = db.session.get(Case, placement.case_id)
+    case = db.session.get_one(Case, placement.case_id)
     return {
         "case": case,
         "client": case.client,

@@ -45,12 +45,14 @@ def case_units(case: Case) -> list[FrameworkUnit]:
 
 
 def tutors() -> list[User]:
-    return db.session.scalars(
-        select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.WORKPLACE_TUTOR, User.active.is_(True))
-        .order_by(User.name)
-    ).all()
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.WORKPLACE_TUTOR, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
 def _check(
@@ -61,7 +63,8 @@ def _check(
     start_date: date | None,
     end_date: date | None,
     units: list[FrameworkUnit],
-) -> None:
+) -> Organisation:
+    """The workplace, once the placement is known to follow the rules."""
     if workplace is None:
         raise PlacementError(_("Choose the workplace."), "workplace_id")
     if tutor is not None and Role.WORKPLACE_TUTOR not in tutor.roles:
@@ -75,6 +78,7 @@ def _check(
         raise PlacementError(_("Choose at least one unit to be assessed at the workplace."), "unit_ids")
     if any(unit.id not in allowed for unit in units):
         raise PlacementError(_("Only units of the case's target qualification can be assessed."), "unit_ids")
+    return workplace
 
 
 def create_tutor_account(actor: User, workplace: Organisation, *, name: str, email: str) -> User:
@@ -98,7 +102,7 @@ def create_placement(
     tasks: str | None,
     units: list[FrameworkUnit],
 ) -> Placement:
-    _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
+    workplace = _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
     placement = Placement(
         case_id=case.id,
         workplace_id=workplace.id,
@@ -166,8 +170,8 @@ def update_placement(
         ),
         error=PlacementError,
     )
-    case = db.session.get(Case, placement.case_id)
-    _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
+    case = db.session.get_one(Case, placement.case_id)
+    workplace = _check(case, workplace=workplace, tutor=tutor, start_date=start_date, end_date=end_date, units=units)
     ended_early_reason = (ended_early_reason or "").strip() or None
     _check_early_end(start_date, end_date, ended_early_on, ended_early_reason)
     before_units = sorted(u.id for u in placement.units)
@@ -221,9 +225,11 @@ def revoke_tutor_link(actor: User, link: TutorLink) -> None:
 
 
 def placement_links(placement: Placement) -> list[TutorLink]:
-    return db.session.scalars(
-        select(TutorLink).where(TutorLink.placement_id == placement.id).order_by(TutorLink.id.desc())
-    ).all()
+    return list(
+        db.session.scalars(
+            select(TutorLink).where(TutorLink.placement_id == placement.id).order_by(TutorLink.id.desc())
+        )
+    )
 
 
 def _still_good(link: TutorLink | None) -> TutorLink | None:
@@ -263,7 +269,9 @@ def set_tutor_password(link: TutorLink, password: str) -> User:
         account_services.check_password_strength(password)
     except account_services.AccountError as error:
         raise PlacementError(str(error), "password") from error
-    token = account_services.issue_password_link(user, user)
-    account_services.set_password_from_link(account_services.password_link(token), password)
+    password_link = account_services.password_link(account_services.issue_password_link(user, user))
+    if password_link is None:  # the account was switched off
+        raise PlacementError(_("The link no longer works."), "password")
+    account_services.set_password_from_link(password_link, password)
     note_link_used(link)
     return user

@@ -42,7 +42,7 @@ class RequestStatementForm(Form):
 class RefereeAnswerForm(Form):
     acquaintance = RadioField(
         _l("How do you know the client's work?"),
-        choices=choices((a.value, a.label) for a in Acquaintance),
+        choices=choices(Acquaintance.choices()),
         validate_choice=False,
     )
     period = StringField(
@@ -56,9 +56,7 @@ class RefereeAnswerForm(Form):
 
 
 class VerifyStatementForm(Form):
-    method = RadioField(
-        _l("Verification"), choices=choices((m.value, m.label) for m in VerificationMethod), validate_choice=False
-    )
+    method = RadioField(_l("Verification"), choices=choices(VerificationMethod.choices()), validate_choice=False)
     note = TextAreaField(
         _l("How you verified it"),
         description=_l("Whom you called and when, which document you saw."),

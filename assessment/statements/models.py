@@ -1,7 +1,6 @@
 """Third-party statements: a former employer or supervisor confirms, through a personal link and without an account,
 tasks the client did and learning outcomes of the client's target qualification, and says how they know."""
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -11,77 +10,40 @@ from assessment.frameworks.models import LearningOutcome
 from cases.models import Case
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.links import PersonalLink
 from isok.translation import lazy_gettext as _l
 
 
-class Acquaintance(enum.StrEnum):
+class Acquaintance(LabelledEnum):
     """How the referee knows the client's work."""
 
-    SUPERVISED = "supervised"
-    EMPLOYED = "employed"
-    WORKED_ALONGSIDE = "worked_alongside"
-    CUSTOMER = "customer"
-    TRAINED = "trained"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return ACQUAINTANCE_LABELS[self]
+    SUPERVISED = "supervised", _l("I supervised their work")
+    EMPLOYED = "employed", _l("I employed them")
+    WORKED_ALONGSIDE = "worked_alongside", _l("I worked alongside them")
+    CUSTOMER = "customer", _l("They worked for me as a customer")
+    TRAINED = "trained", _l("I trained them")
+    OTHER = "other", _l("Otherwise")
 
 
-ACQUAINTANCE_LABELS = {
-    Acquaintance.SUPERVISED: _l("I supervised their work"),
-    Acquaintance.EMPLOYED: _l("I employed them"),
-    Acquaintance.WORKED_ALONGSIDE: _l("I worked alongside them"),
-    Acquaintance.CUSTOMER: _l("They worked for me as a customer"),
-    Acquaintance.TRAINED: _l("I trained them"),
-    Acquaintance.OTHER: _l("Otherwise"),
-}
-
-
-class VerificationMethod(enum.StrEnum):
+class VerificationMethod(LabelledEnum):
     """How the teacher checked that the statement comes from the person it names."""
 
-    PHONE = "phone"
-    DOCUMENT = "document"
-    OTHER = "other"
-    NOT_VERIFIED = "not_verified"
-
-    @property
-    def label(self):
-        return VERIFICATION_LABELS[self]
+    PHONE = "phone", _l("Verified by a phone call")
+    DOCUMENT = "document", _l("Verified from a document")
+    OTHER = "other", _l("Verified otherwise")
+    NOT_VERIFIED = "not_verified", _l("Could not be verified")
 
 
-VERIFICATION_LABELS = {
-    VerificationMethod.PHONE: _l("Verified by a phone call"),
-    VerificationMethod.DOCUMENT: _l("Verified from a document"),
-    VerificationMethod.OTHER: _l("Verified otherwise"),
-    VerificationMethod.NOT_VERIFIED: _l("Could not be verified"),
-}
+class StatementState(LabelledEnum):
+    WAITING = "waiting", _l("Waiting for the answer")
+    ANSWERED = "answered", _l("Answered")
+    EXPIRED = "expired", _l("Expired without an answer")
+    REVOKED = "revoked", _l("Link revoked")
 
 
-class StatementState(enum.StrEnum):
-    WAITING = "waiting"
-    ANSWERED = "answered"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-    @property
-    def label(self):
-        return STATEMENT_STATE_LABELS[self]
-
-
-STATEMENT_STATE_LABELS = {
-    StatementState.WAITING: _l("Waiting for the answer"),
-    StatementState.ANSWERED: _l("Answered"),
-    StatementState.EXPIRED: _l("Expired without an answer"),
-    StatementState.REVOKED: _l("Link revoked"),
-}
-
-
-class RefereeStatement(PersonalLink, db.Model):
+class RefereeStatement(PersonalLink, Model):
     """A request to one referee and, once they answer, their statement; the link works until the deadline's end.
 
     The request names what to confirm (its items); the referee answers each item, says how and when they knew the
@@ -132,7 +94,7 @@ class RefereeStatement(PersonalLink, db.Model):
         return [item for item in self.items if item.outcome_id is not None]
 
 
-class StatementItem(db.Model):
+class StatementItem(Model):
     """One thing the referee is asked to confirm: a task in the counsellor's words, or a learning outcome."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

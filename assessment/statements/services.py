@@ -153,16 +153,17 @@ def submit_statement(
     if not statement.usable():
         raise StatementError(_("The link has expired or was revoked. Ask the counsellor for a new link."))
     errors = {f"item-{item.id}": _("Choose yes or no.") for item in statement.items if answers.get(item.id) is None}
+    period = (period or "").strip()
     if acquaintance is None:
         errors["acquaintance"] = _("Say how you know the client's work.")
-    if not (period or "").strip():
+    if not period:
         errors["period"] = _("Say when you saw the client's work.")
-    if errors:
+    if errors or acquaintance is None:
         raise StatementError(_("Some answers need attention; nothing was sent."), errors=errors)
     for item in statement.items:
         item.confirmed = answers[item.id]
     statement.acquaintance = acquaintance
-    statement.period = period.strip()[:200]
+    statement.period = period[:200]
     statement.comment = (comment or "").strip() or None
     statement.submitted_at = utcnow()
     audit.record(

@@ -8,7 +8,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS, ROLE_LABELS
+from isok.accounts.models import CompanySize, OrganisationType, Role
 from isok.forms import Form, MultiCheckboxField, choices
 from isok.translation import lazy_gettext as _l
 
@@ -36,7 +36,7 @@ class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=choices((role.value, label) for role, label in ROLE_LABELS.items()),
+        choices=choices(Role.choices()),
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int)
@@ -44,11 +44,11 @@ class UserForm(Form):
 
 class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()))
+    type = SelectField(_l("Type"), choices=choices(OrganisationType.choices()))
     size_class = SelectField(
         _l("Company size"),
         validators=[Optional()],
-        choices=choices([("", _l("Not a company")), *COMPANY_SIZE_LABELS.items()]),
+        choices=choices([("", _l("Not a company")), *CompanySize.choices()]),
     )
     business_id = StringField(
         _l("Business ID"),

@@ -1,69 +1,36 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    PROJECT_MANAGER = "project_manager"
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    WORKPLACE_TUTOR = "workplace_tutor"
-    CLIENT = "client"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    PROJECT_MANAGER = "project_manager", _l("Project manager")
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    TEACHER = "teacher", _l("Vocational teacher")
+    WORKPLACE_TUTOR = "workplace_tutor", _l("Workplace tutor")
+    CLIENT = "client", _l("Client")
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.PROJECT_MANAGER: _l("Project manager"),
-    Role.COUNSELLOR: _l("Counsellor"),
-    Role.TEACHER: _l("Vocational teacher"),
-    Role.WORKPLACE_TUTOR: _l("Workplace tutor"),
-    Role.CLIENT: _l("Client"),
-}
+class OrganisationType(LabelledEnum):
+    EDUCATION_PROVIDER = "education_provider", _l("Education provider")
+    COMPANY = "company", _l("Company")
+    PUBLIC_BODY = "public_body", _l("Public body")
+    OTHER = "other", _l("Other organisation")
 
 
-class OrganisationType(enum.StrEnum):
-    EDUCATION_PROVIDER = "education_provider"
-    COMPANY = "company"
-    PUBLIC_BODY = "public_body"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return ORGANISATION_TYPE_LABELS[self]
+class CompanySize(LabelledEnum):
+    MAJOR = "major", _l("Major company")
+    SME = "sme", _l("Small or medium-sized (SME)")
 
 
-ORGANISATION_TYPE_LABELS = {
-    OrganisationType.EDUCATION_PROVIDER: _l("Education provider"),
-    OrganisationType.COMPANY: _l("Company"),
-    OrganisationType.PUBLIC_BODY: _l("Public body"),
-    OrganisationType.OTHER: _l("Other organisation"),
-}
-
-
-class CompanySize(enum.StrEnum):
-    MAJOR = "major"
-    SME = "sme"
-
-    @property
-    def label(self):
-        return COMPANY_SIZE_LABELS[self]
-
-
-COMPANY_SIZE_LABELS = {CompanySize.MAJOR: _l("Major company"), CompanySize.SME: _l("Small or medium-sized (SME)")}
-
-
-class Organisation(db.Model):
+class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType))
@@ -80,7 +47,7 @@ class Organisation(db.Model):
         return self.name
 
 
-class User(db.Model):
+class User(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -119,7 +86,7 @@ class User(db.Model):
         return self.name
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,7 +94,7 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role))
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side record of one login, so logging out, a password change or deactivation really ends it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +109,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class PasswordLink(db.Model):
+class PasswordLink(Model):
     """A one-time link with which a person sets their own password; only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +123,7 @@ class PasswordLink(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class TotpCredential(db.Model):
+class TotpCredential(Model):
     """A person's authenticator app (RFC 6238 TOTP): the shared secret, stored only encrypted (accounts.second_factor).
 
     `last_step` is the time step of the last code accepted, so a code seen once (over a shoulder, in a proxy log) is
@@ -170,7 +137,7 @@ class TotpCredential(db.Model):
     last_step: Mapped[int | None]
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for when the authenticator is lost; only a salted hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,9 +3,10 @@
 import hashlib
 import re
 import secrets
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 
 from isok import audit
 from isok.accounts import passwords, sessions
@@ -50,7 +51,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.active:
         return None
-    if passwords.needs_rehash(user.password_hash):
+    if user.password_hash is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
 
@@ -230,7 +231,8 @@ def erase_login(actor: User, user: User) -> None:
     user.name = audit.ERASED
     user.password_hash = None
     user.locale = None
-    sessions_gone = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
+    gone = cast(CursorResult, db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)))
+    sessions_gone = gone.rowcount
     db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

@@ -17,15 +17,15 @@ from wtforms import (
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cases.models import GENDER_LABELS
+from cases.models import Gender
 from isok.catalogue.models import (
-    COMPLETION_LABELS,
-    FIELD_LABELS,
-    MODE_LABELS,
-    OPEN_TO_LABELS,
-    PRICING_RULE_LABELS,
     TEXT_LANGUAGES,
-    TRAINEE_ROLE_LABELS,
+    Completion,
+    Field,
+    Mode,
+    OpenTo,
+    PricingRule,
+    TraineeRole,
 )
 from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
@@ -72,9 +72,7 @@ class CourseForm(VersionedForm):
         choices=choices(LANGUAGE_LABELS.items()),
         description=_l("Texts left empty in another language show this language's text."),
     )
-    field = SelectField(
-        _l("Field (ISCED-F 2013)"), choices=choices((f.value, label) for f, label in FIELD_LABELS.items())
-    )
+    field = SelectField(_l("Field (ISCED-F 2013)"), choices=choices(Field.choices()))
     level = SelectField(
         _l("EQF level"),
         validators=[Optional()],
@@ -82,7 +80,7 @@ class CourseForm(VersionedForm):
     )
     credits = IntegerField(_l("Credits (competence points)"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages of instruction"))
-    mode = SelectField(_l("Held"), choices=choices((m.value, label) for m, label in MODE_LABELS.items()))
+    mode = SelectField(_l("Held"), choices=choices(Mode.choices()))
     place = StringField(
         _l("Place"),
         validators=[Optional(), Length(max=200)],
@@ -92,14 +90,12 @@ class CourseForm(VersionedForm):
     seats = IntegerField(_l("Seats"), validators=[Optional()])
     enrolment_opens_on = DateField(_l("Enrolment opens"), validators=[Optional()])
     enrolment_closes_on = DateField(_l("Enrolment closes"), validators=[Optional()])
-    open_to = SelectField(_l("Open to"), choices=choices((o.value, label) for o, label in OPEN_TO_LABELS.items()))
+    open_to = SelectField(_l("Open to"), choices=choices(OpenTo.choices()))
     programme = BooleanField(
         _l("A training of the counsellor and teacher programme (its participants are ESF participants)")
     )
     graded = BooleanField(_l("Participants get a grade (1–5)"))
-    pricing_rule = SelectField(
-        _l("Pricing rule"), choices=choices((r.value, label) for r, label in PRICING_RULE_LABELS.items())
-    )
+    pricing_rule = SelectField(_l("Pricing rule"), choices=choices(PricingRule.choices()))
     member_fee = DecimalField(_l("Price for network members (€)"), places=2, validators=[Optional()])
     outside_fee = DecimalField(_l("Price for organisations outside the network (€)"), places=2, validators=[Optional()])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
@@ -123,10 +119,10 @@ class ParticipantForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(TraineeRole.choices()))
     gender = SelectField(
         _l("Gender"),
-        choices=choices((g.value, label) for g, label in GENDER_LABELS.items()),
+        choices=choices(Gender.choices()),
         description=_l("Training participants are ESF participants: the report is split by gender."),
     )
 
@@ -135,7 +131,7 @@ class CompletionForm(Form):
     completion = SelectField(
         _l("Completion"),
         validators=[Optional()],
-        choices=choices([("", _l("Not recorded")), *COMPLETION_LABELS.items()]),
+        choices=choices([("", _l("Not recorded")), *Completion.choices()]),
     )
     grade = SelectField(
         _l("Grade"), validators=[Optional()], choices=choices([("", "–"), *((str(n), str(n)) for n in range(1, 6))])
@@ -176,7 +172,7 @@ class CatalogueFilterForm(Form):
     field = SelectField(
         _l("Field"),
         validators=[Optional()],
-        choices=choices([("", _l("Any")), *((f.value, label) for f, label in FIELD_LABELS.items())]),
+        choices=choices([("", _l("Any")), *Field.choices()]),
     )
     language = SelectField(_l("Language of instruction"), validators=[Optional()])
     mode = SelectField(
@@ -204,12 +200,12 @@ class EnrolForm(Form):
     role = SelectField(
         _l("Participant's work"),
         validators=[Optional()],
-        choices=choices([("", _l("Choose…")), *((r.value, label) for r, label in TRAINEE_ROLE_LABELS.items())]),
+        choices=choices([("", _l("Choose…")), *TraineeRole.choices()]),
     )
     gender = SelectField(
         _l("Participant's gender"),
         validators=[Optional()],
-        choices=choices([("", _l("Choose…")), *((g.value, label) for g, label in GENDER_LABELS.items())]),
+        choices=choices([("", _l("Choose…")), *Gender.choices()]),
         description=_l("Training participants are ESF participants: the report is split by gender."),
     )
     payer_name = StringField(_l("Paying organisation"), validators=[Optional(), Length(max=200)])

@@ -5,7 +5,6 @@ A training of the counsellor and teacher programme is a course marked `programme
 ESF participants (see queries.training_people), so they carry a gender and a role.
 """
 
-import enum
 from datetime import date, datetime, time
 
 from flask_babel import get_locale
@@ -16,162 +15,76 @@ from assessment.frameworks.models import FrameworkUnit
 from cases.models import Client, Gender
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model, db
 from isok.i18n import DEFAULT_LOCALE, localized
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 # Languages a course's texts may be written in (the public catalogue speaks these three).
 TEXT_LANGUAGES = ("fi", "sv", "en")
 
 
-class Field(enum.StrEnum):
+class Field(LabelledEnum):
     """The broad fields of education of ISCED-F 2013 (UNESCO), by their two-digit codes."""
 
-    GENERIC = "00"
-    EDUCATION = "01"
-    ARTS_HUMANITIES = "02"
-    SOCIAL_SCIENCES = "03"
-    BUSINESS = "04"
-    NATURAL_SCIENCES = "05"
-    ICT = "06"
-    ENGINEERING = "07"
-    AGRICULTURE = "08"
-    HEALTH_WELFARE = "09"
-    SERVICES = "10"
-
-    @property
-    def label(self):
-        return FIELD_LABELS[self]
+    GENERIC = "00", _l("Generic programmes and qualifications (incl. languages for work)")
+    EDUCATION = "01", _l("Education")
+    ARTS_HUMANITIES = "02", _l("Arts and humanities")
+    SOCIAL_SCIENCES = "03", _l("Social sciences, journalism and information")
+    BUSINESS = "04", _l("Business, administration and law")
+    NATURAL_SCIENCES = "05", _l("Natural sciences, mathematics and statistics")
+    ICT = "06", _l("Information and communication technologies")
+    ENGINEERING = "07", _l("Engineering, manufacturing and construction")
+    AGRICULTURE = "08", _l("Agriculture, forestry, fisheries and veterinary")
+    HEALTH_WELFARE = "09", _l("Health and welfare")
+    SERVICES = "10", _l("Services")
 
 
-FIELD_LABELS = {
-    Field.GENERIC: _l("Generic programmes and qualifications (incl. languages for work)"),
-    Field.EDUCATION: _l("Education"),
-    Field.ARTS_HUMANITIES: _l("Arts and humanities"),
-    Field.SOCIAL_SCIENCES: _l("Social sciences, journalism and information"),
-    Field.BUSINESS: _l("Business, administration and law"),
-    Field.NATURAL_SCIENCES: _l("Natural sciences, mathematics and statistics"),
-    Field.ICT: _l("Information and communication technologies"),
-    Field.ENGINEERING: _l("Engineering, manufacturing and construction"),
-    Field.AGRICULTURE: _l("Agriculture, forestry, fisheries and veterinary"),
-    Field.HEALTH_WELFARE: _l("Health and welfare"),
-    Field.SERVICES: _l("Services"),
-}
+class Mode(LabelledEnum):
+    ONLINE = "online", _l("Online")
+    PLACE = "place", _l("In place")
+    BLENDED = "blended", _l("Blended (online and in place)")
 
 
-class Mode(enum.StrEnum):
-    ONLINE = "online"
-    PLACE = "place"
-    BLENDED = "blended"
-
-    @property
-    def label(self):
-        return MODE_LABELS[self]
+class OpenTo(LabelledEnum):
+    EVERYONE = "everyone", _l("Everyone, also organisations outside the network")
+    MEMBERS = "members", _l("The network's member organisations only")
 
 
-MODE_LABELS = {Mode.ONLINE: _l("Online"), Mode.PLACE: _l("In place"), Mode.BLENDED: _l("Blended (online and in place)")}
-
-
-class OpenTo(enum.StrEnum):
-    EVERYONE = "everyone"
-    MEMBERS = "members"
-
-    @property
-    def label(self):
-        return OPEN_TO_LABELS[self]
-
-
-OPEN_TO_LABELS = {
-    OpenTo.EVERYONE: _l("Everyone, also organisations outside the network"),
-    OpenTo.MEMBERS: _l("The network's member organisations only"),
-}
-
-
-class PricingRule(enum.StrEnum):
+class PricingRule(LabelledEnum):
     """The pricing rules the network agreed on; every rule has a member price and an outside price."""
 
-    FREE_FOR_MEMBERS = "free_for_members"
-    PER_PARTICIPANT = "per_participant"
-    PER_CREDIT = "per_credit"
-    PER_COURSE = "per_course"
-
-    @property
-    def label(self):
-        return PRICING_RULE_LABELS[self]
+    FREE_FOR_MEMBERS = "free_for_members", _l("Free for network members; a fee per participant for others")
+    PER_PARTICIPANT = "per_participant", _l("A fee per participant")
+    PER_CREDIT = "per_credit", _l("A fee per credit, per participant")
+    PER_COURSE = "per_course", _l("A fee per course, once per paying organisation")
 
 
-PRICING_RULE_LABELS = {
-    PricingRule.FREE_FOR_MEMBERS: _l("Free for network members; a fee per participant for others"),
-    PricingRule.PER_PARTICIPANT: _l("A fee per participant"),
-    PricingRule.PER_CREDIT: _l("A fee per credit, per participant"),
-    PricingRule.PER_COURSE: _l("A fee per course, once per paying organisation"),
-}
+class CourseStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class CourseStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return COURSE_STATUS_LABELS[self]
-
-
-COURSE_STATUS_LABELS = {
-    CourseStatus.DRAFT: _l("Draft"),
-    CourseStatus.PUBLISHED: _l("Published"),
-    CourseStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-class TraineeRole(enum.StrEnum):
+class TraineeRole(LabelledEnum):
     """What a participant of a programme training does for a living (the ESF report counts counsellors and
     teachers)."""
 
-    COUNSELLOR = "counsellor"
-    TEACHER = "teacher"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return TRAINEE_ROLE_LABELS[self]
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    TEACHER = "teacher", _l("Teacher")
+    OTHER = "other", _l("Other")
 
 
-TRAINEE_ROLE_LABELS = {
-    TraineeRole.COUNSELLOR: _l("Counsellor"),
-    TraineeRole.TEACHER: _l("Teacher"),
-    TraineeRole.OTHER: _l("Other"),
-}
+class EnrolmentStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITING = "waiting", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class EnrolmentStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
+class Completion(LabelledEnum):
+    COMPLETED = "completed", _l("Completed")
+    NOT_COMPLETED = "not_completed", _l("Not completed")
 
-    @property
-    def label(self):
-        return ENROLMENT_STATUS_LABELS[self]
-
-
-ENROLMENT_STATUS_LABELS = {
-    EnrolmentStatus.CONFIRMED: _l("Confirmed"),
-    EnrolmentStatus.WAITING: _l("On the waiting list"),
-    EnrolmentStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-class Completion(enum.StrEnum):
-    COMPLETED = "completed"
-    NOT_COMPLETED = "not_completed"
-
-    @property
-    def label(self):
-        return COMPLETION_LABELS[self]
-
-
-COMPLETION_LABELS = {Completion.COMPLETED: _l("Completed"), Completion.NOT_COMPLETED: _l("Not completed")}
 
 GRADES = (1, 2, 3, 4, 5)  # the Finnish vocational scale, for courses that grade
 
@@ -183,7 +96,7 @@ course_unit = Table(
 )
 
 
-class Course(db.Model):
+class Course(Model):
     """A course one organisation offers to the network (and beyond), with its price under a network rule."""
 
     __table_args__ = (
@@ -271,14 +184,14 @@ class Course(db.Model):
         return self.text("title")
 
 
-class CourseLanguage(db.Model):
+class CourseLanguage(Model):
     """A language of instruction (ISO 639-1), one row each so the catalogue can filter by it."""
 
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
 
 
-class CourseSession(db.Model):
+class CourseSession(Model):
     """A day or a block of days of a course; times are local (the application's time zone), absent for whole days."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
@@ -294,7 +207,7 @@ class CourseSession(db.Model):
     course: Mapped[Course] = relationship(back_populates="sessions")
 
 
-class NetworkRules(db.Model):
+class NetworkRules(Model):
     """One version of the rules the network agreed on; a change adds a version, so an enrolment keeps pointing at
     the rules its payer accepted."""
 
@@ -310,7 +223,7 @@ class NetworkRules(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A person's place on a course (or on its waiting list) with the payer's commitment, frozen as accepted.
 
     `terms` keeps what the payer accepted (price, rule, sessions, cancellation terms): later edits of the course

@@ -242,7 +242,7 @@ def catalogue_page(filters: Filters, today: date, page: int = 1) -> tuple[list[C
     return courses[:PAGE_SIZE], len(courses) > PAGE_SIZE
 
 
-def filter_choices(today: date) -> dict[str, list[tuple]]:
+def filter_choices(today: date) -> dict[str, list]:
     """What the current courses offer to filter by: organisations, languages and units."""
     current = _current(today)
     organisations = db.session.execute(

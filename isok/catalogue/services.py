@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
@@ -69,6 +70,14 @@ def _required(value, field: str) -> str:
     if text is None:
         raise CatalogueError(_("A value is required."), field)
     return text
+
+
+@overload
+def _email(value, field: str, *, required: Literal[True] = True) -> str: ...
+
+
+@overload
+def _email(value, field: str, *, required: bool) -> str | None: ...
 
 
 def _email(value, field: str, *, required: bool = True) -> str | None:
@@ -212,7 +221,7 @@ def _sessions(inputs: list[SessionInput]) -> list[tuple]:
             raise CatalogueError(
                 _("Session %(n)d: give both times, or neither for whole days.", n=index + 1), "sessions"
             )
-        if item.start_time is not None:
+        if item.start_time is not None and item.end_time is not None:  # both or neither, as checked above
             if ends_on != item.starts_on:
                 raise CatalogueError(
                     _("Session %(n)d: a session with times is one day; add a session per day.", n=index + 1), "sessions"
@@ -828,12 +837,14 @@ def _fill_seats(actor, course: Course, on: date | None = None) -> list[Enrolment
     free = course.seats - course.seats_taken
     if free <= 0:
         return []
-    waiting = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITING)
-        .order_by(Enrolment.enrolled_at, Enrolment.id)
-        .limit(free)
-    ).all()
+    waiting = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITING)
+            .order_by(Enrolment.enrolled_at, Enrolment.id)
+            .limit(free)
+        )
+    )
     for enrolment in waiting:
         enrolment.status = EnrolmentStatus.CONFIRMED
         enrolment.promoted_at = utcnow()
@@ -846,7 +857,7 @@ def _fill_seats(actor, course: Course, on: date | None = None) -> list[Enrolment
 def waiting_position(enrolment: Enrolment) -> int | None:
     if enrolment.status is not EnrolmentStatus.WAITING:
         return None
-    ahead = db.session.scalar(
+    ahead = db.session.scalars(
         select(func.count())
         .select_from(Enrolment)
         .where(
@@ -855,7 +866,7 @@ def waiting_position(enrolment: Enrolment) -> int | None:
             (Enrolment.enrolled_at < enrolment.enrolled_at)
             | ((Enrolment.enrolled_at == enrolment.enrolled_at) & (Enrolment.id < enrolment.id)),
         )
-    )
+    ).one()
     return ahead + 1
 
 

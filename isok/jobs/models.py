@@ -4,10 +4,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from isok.database import UTCDateTime, utcnow
-from isok.extensions import db
+from isok.extensions import Model
 
 
-class FailedJob(db.Model):
+class FailedJob(Model):
     """A run of a job that raised: retried later while `retries_left` > 0, given up otherwise."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

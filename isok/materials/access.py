@@ -8,7 +8,7 @@ seen only by those who keep it; what others reach of it is a page that says it w
 not found (404), so ids reveal nothing.
 """
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from isok import permissions
 from isok.accounts.models import Role
@@ -46,7 +46,7 @@ def _meant_for(user):
     published = Material.status == MaterialStatus.PUBLISHED
     if permissions.can(user, USE_MATERIALS):
         return published
-    conditions = [Material.licence.in_(PUBLIC_LICENCES)]
+    conditions: list[ColumnElement[bool]] = [Material.licence.in_(PUBLIC_LICENCES)]
     audiences = [AUDIENCE_OF[role] for role in getattr(user, "roles", ()) if role in AUDIENCE_OF]
     if _signed_in(user) and audiences:
         conditions.append(Material.audience_mask.op("&")(mask_of(audiences, AUDIENCE_BITS)) != 0)

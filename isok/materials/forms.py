@@ -4,10 +4,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from isok.catalogue.models import FIELD_LABELS
+from isok.catalogue.models import Field
 from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.i18n import CLIENT_LOCALES
-from isok.materials.models import AUDIENCE_LABELS, KIND_LABELS, LICENCE_LABELS
+from isok.materials.models import Audience, Kind, Licence
 from isok.translation import lazy_gettext as _l
 
 # The languages a material's title and description are written in: every language the interface speaks.
@@ -32,11 +32,11 @@ class MaterialForm(VersionedForm):
         _l("Language the material is described in"),
         description=_l("Texts left empty in another language show this language's text."),
     )
-    kind = SelectField(_l("Kind"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=choices(Kind.choices()))
     field = SelectField(
         _l("Field (ISCED-F 2013)"),
         validators=[Optional()],
-        choices=choices([("", _l("Any field")), *((f.value, label) for f, label in FIELD_LABELS.items())]),
+        choices=choices([("", _l("Any field")), *Field.choices()]),
     )
     unit_ids = SelectMultipleField(
         _l("Qualification units it serves"),
@@ -53,12 +53,12 @@ class MaterialForm(VersionedForm):
     audiences = MultiCheckboxField(
         _l("For whom"),
         validators=[Optional()],
-        choices=choices((a.value, label) for a, label in AUDIENCE_LABELS.items()),
+        choices=choices(Audience.choices()),
     )
     licence = SelectField(
         _l("Licence"),
         validators=[Optional()],
-        choices=choices([("", _l("Choose a licence")), *((lic.value, label) for lic, label in LICENCE_LABELS.items())]),
+        choices=choices([("", _l("Choose a licence")), *Licence.choices()]),
         description=_l("Creative Commons materials are public: anyone may find and use them, also without signing in."),
     )
     tags = StringField(

@@ -6,7 +6,6 @@ A material's file has versions: a new version keeps the old one in the history (
 points at its current files. Materials hold no personal data of clients: their makers are staff.
 """
 
-import enum
 from datetime import datetime
 
 from flask_babel import get_locale
@@ -17,36 +16,23 @@ from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import Organisation, User
 from isok.catalogue.models import Field
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model, db
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, localized
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class Kind(enum.StrEnum):
-    INTERVIEW_GUIDE = "interview_guide"
-    SELF_ASSESSMENT = "self_assessment"
-    GLOSSARY = "glossary"
-    CRITERIA = "criteria"
-    PICTURES = "pictures"
-    VIDEO = "video"
-    AUDIO = "audio"
-    TEXT = "text"
-
-    @property
-    def label(self):
-        return KIND_LABELS[self]
+class Kind(LabelledEnum):
+    INTERVIEW_GUIDE = "interview_guide", _l("Interview guide")
+    SELF_ASSESSMENT = "self_assessment", _l("Self-assessment form")
+    GLOSSARY = "glossary", _l("Glossary")
+    CRITERIA = "criteria", _l("Criteria template")
+    PICTURES = "pictures", _l("Picture set")
+    VIDEO = "video", _l("Video")
+    AUDIO = "audio", _l("Audio")
+    TEXT = "text", _l("Text")
 
 
-KIND_LABELS = {
-    Kind.INTERVIEW_GUIDE: _l("Interview guide"),
-    Kind.SELF_ASSESSMENT: _l("Self-assessment form"),
-    Kind.GLOSSARY: _l("Glossary"),
-    Kind.CRITERIA: _l("Criteria template"),
-    Kind.PICTURES: _l("Picture set"),
-    Kind.VIDEO: _l("Video"),
-    Kind.AUDIO: _l("Audio"),
-    Kind.TEXT: _l("Text"),
-}
 # LRMI's learningResourceType for each kind (schema.org LearningResource)
 KIND_RESOURCE_TYPES = {
     Kind.INTERVIEW_GUIDE: "guide",
@@ -60,26 +46,16 @@ KIND_RESOURCE_TYPES = {
 }
 
 
-class Audience(enum.StrEnum):
-    COUNSELLORS = "counsellors"
-    TEACHERS = "teachers"
-    TUTORS = "tutors"
-    CLIENTS = "clients"
-
-    @property
-    def label(self):
-        return AUDIENCE_LABELS[self]
+class Audience(LabelledEnum):
+    COUNSELLORS = "counsellors", _l("Counsellors")
+    TEACHERS = "teachers", _l("Teachers")
+    TUTORS = "tutors", _l("Workplace tutors")
+    CLIENTS = "clients", _l("Clients")
 
 
-AUDIENCE_LABELS = {
-    Audience.COUNSELLORS: _l("Counsellors"),
-    Audience.TEACHERS: _l("Teachers"),
-    Audience.TUTORS: _l("Workplace tutors"),
-    Audience.CLIENTS: _l("Clients"),
-}
 # The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: the
 # search counts its facets from one index, without reading a row per material and language.
-AUDIENCE_BITS = {audience: 1 << n for n, audience in enumerate(Audience)}
+AUDIENCE_BITS: dict[str, int] = {audience: 1 << n for n, audience in enumerate(Audience)}
 LANGUAGE_BITS = {code: 1 << n for n, code in enumerate(CLIENT_LOCALES)}
 OTHER_LANGUAGES = 1 << len(CLIENT_LOCALES)  # also in a language the interface does not speak (MaterialLanguage)
 
@@ -93,21 +69,17 @@ def language_mask_of(codes) -> int:
     return mask_of(codes, LANGUAGE_BITS) | (OTHER_LANGUAGES if codes - LANGUAGE_BITS.keys() else 0)
 
 
-class Licence(enum.StrEnum):
+class Licence(LabelledEnum):
     """The Creative Commons licences (4.0), CC0, or the network's members only."""
 
-    CC_BY = "cc-by"
-    CC_BY_SA = "cc-by-sa"
-    CC_BY_NC = "cc-by-nc"
-    CC_BY_NC_SA = "cc-by-nc-sa"
-    CC_BY_ND = "cc-by-nd"
-    CC_BY_NC_ND = "cc-by-nc-nd"
-    CC0 = "cc0"
-    MEMBERS = "members"
-
-    @property
-    def label(self):
-        return LICENCE_LABELS[self]
+    CC_BY = "cc-by", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa", "CC BY-NC-SA 4.0"
+    CC_BY_ND = "cc-by-nd", "CC BY-ND 4.0"
+    CC_BY_NC_ND = "cc-by-nc-nd", "CC BY-NC-ND 4.0"
+    CC0 = "cc0", _l("CC0 (no rights reserved)")
+    MEMBERS = "members", _l("The network's members only")
 
     @property
     def public(self) -> bool:
@@ -122,29 +94,13 @@ class Licence(enum.StrEnum):
         return f"https://creativecommons.org/licenses/{self.value.removeprefix('cc-')}/4.0/"
 
 
-LICENCE_LABELS = {
-    Licence.CC_BY: "CC BY 4.0",
-    Licence.CC_BY_SA: "CC BY-SA 4.0",
-    Licence.CC_BY_NC: "CC BY-NC 4.0",
-    Licence.CC_BY_NC_SA: "CC BY-NC-SA 4.0",
-    Licence.CC_BY_ND: "CC BY-ND 4.0",
-    Licence.CC_BY_NC_ND: "CC BY-NC-ND 4.0",
-    Licence.CC0: _l("CC0 (no rights reserved)"),
-    Licence.MEMBERS: _l("The network's members only"),
-}
 PUBLIC_LICENCES = tuple(licence for licence in Licence if licence.public)
 
 
-class MaterialStatus(enum.StrEnum):
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
+class MaterialStatus(LabelledEnum):
+    PUBLISHED = "published", _l("Published")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {MaterialStatus.PUBLISHED: _l("Published"), MaterialStatus.WITHDRAWN: _l("Withdrawn")}
 
 material_unit = Table(
     "material_unit",
@@ -154,7 +110,7 @@ material_unit = Table(
 )
 
 
-class Material(db.Model):
+class Material(Model):
     __table_args__ = (
         Index("ix_material_listing", "status", "updated_at"),
         # covers the search's facets: counted in one pass over the index, no row read
@@ -242,7 +198,7 @@ class Material(db.Model):
         return self.text("title")
 
 
-class MaterialLanguage(db.Model):
+class MaterialLanguage(Model):
     """A language of the material's content (ISO 639), one row each so the bank can filter by it; any language,
     also those the interface does not speak."""
 
@@ -250,7 +206,7 @@ class MaterialLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
 
 
-class MaterialFile(db.Model):
+class MaterialFile(Model):
     """One version of one file of a material; a replaced version stays, with the time it was superseded."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,7 +233,7 @@ class MaterialFile(db.Model):
         return head if head in ("image", "audio", "video") else None
 
 
-class ProblemReport(db.Model):
+class ProblemReport(Model):
     """Someone of the network tells the owner organisation what is wrong with a material."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -127,8 +127,12 @@ def count_facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
     languages are bits of the row, counted here.
     """
     conditions = _conditions(user, filters)
-    kinds, fields, licences, organisations = Counter(), Counter(), Counter(), Counter()
-    audience_masks, language_masks = Counter(), Counter()
+    kinds: Counter[str] = Counter()
+    fields: Counter[str | None] = Counter()
+    licences: Counter[str] = Counter()
+    organisations: Counter[str] = Counter()
+    audience_masks: Counter[int] = Counter()
+    language_masks: Counter[int] = Counter()
     plain = [type_coerce(column, String) for column in (Material.licence, Material.kind, Material.field)]
     columns = (plain[0], Material.audience_mask, Material.language_mask, plain[1], plain[2], Material.organisation_id)
     for licence, audiences, languages, kind, field, organisation, count in db.session.execute(
@@ -141,7 +145,7 @@ def count_facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
         audience_masks[audiences] += count
         language_masks[languages] += count
     fields.pop(None, None)
-    counters = {
+    counters: dict[str, Counter] = {
         "kind": kinds,
         "field": fields,
         "licence": licences,
@@ -175,7 +179,7 @@ def count_facets(user, filters: Filters) -> dict[str, list[tuple[str, int]]]:
 
 def _bits(masks: Counter, bits: dict) -> Counter:
     """Counts per value from counts per mask of values."""
-    counts = Counter()
+    counts: Counter = Counter()
     for mask, count in masks.items():
         for value, bit in bits.items():
             if mask & bit:
@@ -253,7 +257,7 @@ def downloads_by_organisation() -> list[tuple[str, int, int]]:
         .group_by(Organisation.id, Organisation.name)
         .order_by(downloads.desc(), Organisation.name)
     )
-    return [tuple(row) for row in rows]
+    return [(name, count, total) for name, count, total in rows]
 
 
 def kept_counts(user) -> dict[str, int]:

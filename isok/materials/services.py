@@ -89,7 +89,7 @@ def parse_languages(codes) -> list[str]:
 
 
 def parse_tags(text: str) -> list[str]:
-    tags = []
+    tags: list[str] = []
     for tag in (text or "").split(","):
         tag = " ".join(tag.split())
         if tag and tag.casefold() not in (t.casefold() for t in tags):

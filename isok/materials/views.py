@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessment.frameworks.models import CaseQualification, FrameworkUnit
 from isok import dashboard, permissions, storage
 from isok.accounts.models import Organisation
-from isok.catalogue.models import FIELD_LABELS
+from isok.catalogue.models import Field
 from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import apply, choices
@@ -25,7 +25,7 @@ from isok.materials.forms import (
     SearchForm,
     WithdrawForm,
 )
-from isok.materials.models import AUDIENCE_LABELS, KIND_LABELS, LICENCE_LABELS, Kind, Material, MaterialFile
+from isok.materials.models import Audience, Kind, Licence, Material, MaterialFile
 from isok.translation import gettext as _
 
 UPLOADS = {"materials.new_material", "materials.add_file", "materials.replace_file"}
@@ -93,11 +93,11 @@ def _facet_choices(form: SearchForm, found: dict) -> None:
     names = queries.organisation_names([int(v) for v, _n in found["organisation"]])
     units = queries.unit_labels([int(v) for v, _n in found["unit"]])
     labels = {
-        "kind": lambda v: KIND_LABELS[Kind(v)],
-        "field": lambda v: FIELD_LABELS.get(v, v),
+        "kind": lambda v: Kind(v).label,
+        "field": Field.label_of,
         "language": content_language,
-        "audience": lambda v: AUDIENCE_LABELS.get(v, v),
-        "licence": lambda v: LICENCE_LABELS.get(v, v),
+        "audience": Audience.label_of,
+        "licence": Licence.label_of,
         "organisation": lambda v: names.get(int(v), v),
         "unit": lambda v: units.get(int(v), v),
     }
@@ -133,12 +133,12 @@ def index():
 @bp.get("/feed.atom")
 def feed():
     field, tag = request.args.get("field", "")[:2], request.args.get("tag", "")[:60]
-    if field and field not in {f.value for f in FIELD_LABELS}:
+    if field and field not in {f.value for f in Field}:
         abort(404)
     locale = _locale()
     title = _("The network's material bank")
     if field:
-        title = f"{title}: {FIELD_LABELS[next(f for f in FIELD_LABELS if f.value == field)]}"
+        title = f"{title}: {Field(field).label}"
     if tag:
         title = f"{title}: {tag}"
     body = feeds.atom_feed(

@@ -2,9 +2,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from isok.accounts.models import COMPANY_SIZE_LABELS, ORGANISATION_TYPE_LABELS
+from isok.accounts.models import CompanySize, OrganisationType
 from isok.forms import Form, VersionedForm, choices
-from isok.network.models import NARRATIVE_SECTIONS, RULE_SET_LABELS, TARGET_INDICATORS
+from isok.network.models import NARRATIVE_SECTIONS, TARGET_INDICATORS, RuleSet
 from isok.translation import lazy_gettext as _l
 
 NEW_ORGANISATION = 0
@@ -34,12 +34,12 @@ class NewPartnerForm(PartnershipForm):
     type = SelectField(
         _l("Kind"),
         validate_choice=False,
-        choices=choices((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()),
+        choices=choices(OrganisationType.choices()),
     )
     size_class = SelectField(
         _l("Company size"),
         validators=[Optional()],
-        choices=choices([("", _l("Not a company")), *((s.value, label) for s, label in COMPANY_SIZE_LABELS.items())]),
+        choices=choices([("", _l("Not a company")), *CompanySize.choices()]),
     )
     business_id = StringField(
         _l("Business ID"),
@@ -101,7 +101,7 @@ class SettingsForm(VersionedForm):
     ends_on = DateField(_l("Project end"), validators=[DataRequired()])
     rule_set = SelectField(
         _l("Indicator rules"),
-        choices=choices((r.value, label) for r, label in RULE_SET_LABELS.items()),
+        choices=choices(RuleSet.choices()),
         description=_l("Age bands and education groupings differ between programming periods."),
     )
     suppression_threshold = IntegerField(

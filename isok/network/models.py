@@ -7,7 +7,6 @@ dissemination attendees are only a headcount, never participants; partner organi
 once, in the period of their first cooperation date.
 """
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,34 +15,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import Organisation, User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 # --- project settings and targets ------------------------------------------------------------------------------
 
 
-class RuleSet(enum.StrEnum):
+class RuleSet(LabelledEnum):
     """The ESF programming period whose indicator definitions (age bands, ISCED groupings) the report applies."""
 
-    ESF_PLUS_2021_2027 = "esf_plus_2021_2027"
-    ESF_2014_2020 = "esf_2014_2020"
-    ESF_2007_2013 = "esf_2007_2013"
+    ESF_PLUS_2021_2027 = "esf_plus_2021_2027", _l("ESF+ 2021–2027 (Regulation (EU) 2021/1057)")
+    ESF_2014_2020 = "esf_2014_2020", _l("ESF 2014–2020 (Regulation (EU) 1304/2013)")
+    ESF_2007_2013 = "esf_2007_2013", _l("ESF 2007–2013 (Regulation (EC) 1828/2006, Annex XXIII)")
 
-    @property
-    def label(self):
-        return RULE_SET_LABELS[self]
-
-
-RULE_SET_LABELS = {
-    RuleSet.ESF_PLUS_2021_2027: _l("ESF+ 2021–2027 (Regulation (EU) 2021/1057)"),
-    RuleSet.ESF_2014_2020: _l("ESF 2014–2020 (Regulation (EU) 1304/2013)"),
-    RuleSet.ESF_2007_2013: _l("ESF 2007–2013 (Regulation (EC) 1828/2006, Annex XXIII)"),
-}
 
 DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
-class ProjectSettings(db.Model):
+class ProjectSettings(Model):
     """The one row describing the project (the ESF "operation"); id is always 1."""
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
@@ -76,7 +66,7 @@ TARGET_INDICATORS = {
 }
 
 
-class Target(db.Model):
+class Target(Model):
     """A planned value for one indicator over the whole project (ESF "planned vs realised")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,33 +81,21 @@ class Target(db.Model):
 # --- partner network -------------------------------------------------------------------------------------------
 
 
-class PartnerKind(enum.StrEnum):
+class PartnerKind(LabelledEnum):
     """How the ESF tables group partner organisations; derived from the organisation's type and size."""
 
-    MAJOR_COMPANY = "major_company"
-    SME = "sme"
-    UNSIZED_COMPANY = "unsized_company"
-    PUBLIC_BODY = "public_body"
-    EDUCATION_PROVIDER = "education_provider"
-    OTHER_ORGANISATION = "other_organisation"
-
-    @property
-    def label(self):
-        return PARTNER_KIND_LABELS[self]
+    MAJOR_COMPANY = "major_company", _l("Major companies")
+    SME = "sme", _l("Small and medium-sized companies")
+    UNSIZED_COMPANY = "unsized_company", _l("Companies without a recorded size")
+    PUBLIC_BODY = "public_body", _l("Public bodies")
+    EDUCATION_PROVIDER = "education_provider", _l("Education providers")
+    OTHER_ORGANISATION = "other_organisation", _l("Other organisations")
 
 
-PARTNER_KIND_LABELS = {
-    PartnerKind.MAJOR_COMPANY: _l("Major companies"),
-    PartnerKind.SME: _l("Small and medium-sized companies"),
-    PartnerKind.UNSIZED_COMPANY: _l("Companies without a recorded size"),
-    PartnerKind.PUBLIC_BODY: _l("Public bodies"),
-    PartnerKind.EDUCATION_PROVIDER: _l("Education providers"),
-    PartnerKind.OTHER_ORGANISATION: _l("Other organisations"),
-}
 COMPANY_KINDS = frozenset({PartnerKind.MAJOR_COMPANY, PartnerKind.SME, PartnerKind.UNSIZED_COMPANY})
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     """An organisation's cooperation with the project; the organisation itself lives in accounts."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,7 +118,7 @@ class Partnership(db.Model):
 # --- dissemination ---------------------------------------------------------------------------------------------
 
 
-class DisseminationEvent(db.Model):
+class DisseminationEvent(Model):
     """An information or dissemination event; its attendees are a headcount, not ESF participants."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,7 +141,7 @@ class DisseminationEvent(db.Model):
 # --- steering and narratives -----------------------------------------------------------------------------------
 
 
-class SteeringMeeting(db.Model):
+class SteeringMeeting(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date] = mapped_column(index=True)
     attendees: Mapped[str] = mapped_column(Text)  # one per line: name, organisation
@@ -225,7 +203,7 @@ NARRATIVE_SECTIONS = {
 }
 
 
-class Narrative(db.Model):
+class Narrative(Model):
     """The written part of one six-month report; several people edit it, hence the version."""
 
     __table_args__ = (UniqueConstraint("year", "half"), CheckConstraint("half in (1, 2)", name="half_1_or_2"))

@@ -9,6 +9,7 @@ programme's trainings (figures.py).
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
 
 from cases.models import Case
@@ -170,7 +171,7 @@ def indicator_values(until: date | None = None) -> dict[str, int]:
 @dataclass
 class Progress:
     indicator: str
-    label: str
+    label: LazyString | str
     target: int
     actual: int
 

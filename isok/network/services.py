@@ -93,7 +93,7 @@ def save_settings(
     if suppression_threshold is None or suppression_threshold < 1:
         raise NetworkError(_("The threshold must be at least 1."), "suppression_threshold")
     creating = settings is None
-    if creating:
+    if settings is None:
         settings = ProjectSettings(id=1)
         db.session.add(settings)
     settings.name = _required_text(name, "name")

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -6,34 +5,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 
-class MailStatus(enum.StrEnum):
-    WAITING = "waiting"  # a job will send it (again, after a refusal)
-    SENT = "sent"
-    IN_OUTBOX = "in_outbox"  # no mail server configured: kept for the administrator to read
-    NOT_WANTED = "not_wanted"  # the person reads this kind of notice in the app only
-    NO_ADDRESS = "no_address"
-    WITHHELD = "withheld"  # the person may no longer see the record the notice is about
-
-    @property
-    def label(self):
-        return MAIL_STATUS_LABELS[self]
+class MailStatus(LabelledEnum):
+    WAITING = "waiting", _l("E-mail on its way")  # a job will send it (again, after a refusal)
+    SENT = "sent", _l("Sent by e-mail")
+    # no mail server configured: kept for the administrator to read
+    IN_OUTBOX = "in_outbox", _l("E-mail kept in the outbox")
+    NOT_WANTED = "not_wanted", _l("In the app only")  # the person reads this kind of notice in the app only
+    NO_ADDRESS = "no_address", _l("No e-mail address")
+    WITHHELD = "withheld", _l("Not sent")  # the person may no longer see the record the notice is about
 
 
-MAIL_STATUS_LABELS = {
-    MailStatus.WAITING: _l("E-mail on its way"),
-    MailStatus.SENT: _l("Sent by e-mail"),
-    MailStatus.IN_OUTBOX: _l("E-mail kept in the outbox"),
-    MailStatus.NOT_WANTED: _l("In the app only"),
-    MailStatus.NO_ADDRESS: _l("No e-mail address"),
-    MailStatus.WITHHELD: _l("Not sent"),
-}
-
-
-class Notice(db.Model):
+class Notice(Model):
     """Something a person is told: shown in their notices, and mailed when they want this kind by e-mail.
 
     It keeps what it is about (kind, object, plain parameters), not its words: it is written in the recipient's
@@ -56,7 +43,7 @@ class Notice(db.Model):
     user: Mapped[User] = relationship()
 
 
-class MailChoice(db.Model):
+class MailChoice(Model):
     """A kind of notice a person does not want by e-mail (every kind is mailed unless they said no)."""
 
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
@@ -66,7 +53,7 @@ class MailChoice(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail written while no mail server is configured: the embedded default keeps it for the administrator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

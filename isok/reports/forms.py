@@ -1,10 +1,10 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cases.models import ANSWER_LABELS, GENDER_LABELS, LABOUR_STATUS_LABELS
+from cases.models import Answer, Gender, LabourStatus
 from isok.forms import Form, VersionedForm, choices
-from isok.network.models import RULE_SET_LABELS
-from isok.reports.models import BETTER_SITUATION_LABELS, CHARACTERISTICS
+from isok.network.models import RuleSet
+from isok.reports.models import CHARACTERISTICS, BetterSituation
 from isok.translation import lazy_gettext as _l
 
 SCOPE_LABELS = {"period": _l("The period"), "cumulative": _l("Cumulative since the project start")}
@@ -18,7 +18,7 @@ class ReportOptionsForm(Form):
 
     period = SelectField(_l("Period"))
     scope = SelectField(_l("Figures for"), choices=choices(SCOPE_LABELS.items()), default="period")
-    rules = SelectField(_l("Indicator definitions"), choices=choices(RULE_SET_LABELS.items()))
+    rules = SelectField(_l("Indicator definitions"), choices=choices(RuleSet.choices()))
     public = BooleanField(
         _l("Hide small numbers (for publication)"),
         description=_l("Published figures follow the project's indicator definitions."),
@@ -26,18 +26,18 @@ class ReportOptionsForm(Form):
 
 
 def _answer_field(label):
-    return SelectField(label, choices=choices(ANSWER_LABELS.items()), validators=[InputRequired()])
+    return SelectField(label, choices=choices(Answer.choices()), validators=[InputRequired()])
 
 
 class CorrectionForm(Form):
     """A correction of frozen entry data; every field starts from the frozen value."""
 
     entry_date = DateField(_l("Entry date"), validators=[InputRequired()])
-    gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS.items()), validators=[InputRequired()])
+    gender = SelectField(_l("Gender"), choices=choices(Gender.choices()), validators=[InputRequired()])
     age_at_entry = IntegerField(_l("Age at entry"), validators=[Optional(), NumberRange(0, 120)])
     labour_status = SelectField(
         _l("Labour-market status at entry"),
-        choices=choices([("", _l("Not known")), *LABOUR_STATUS_LABELS.items()]),
+        choices=choices([("", _l("Not known")), *LabourStatus.choices()]),
         default="",
     )
     long_term_unemployed = BooleanField(_l("Long-term unemployed"))
@@ -90,7 +90,7 @@ class ResultsForm(VersionedForm):
     responded = SelectField(_l("Six-month follow-up"), choices=choices(RESPONDED_CHOICES), default="")
     better_situation = SelectField(
         _l("Better labour-market situation after six months"),
-        choices=choices([("", _l("No, or not known")), *BETTER_SITUATION_LABELS.items()]),
+        choices=choices([("", _l("No, or not known")), *BetterSituation.choices()]),
         default="",
         description=_l("Only for people employed at entry."),
     )

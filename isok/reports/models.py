@@ -6,7 +6,6 @@ the exit and results of the latest one. Once a report whose period contains the 
 data are frozen: later changes to the client reach the record only through an audited correction.
 """
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -15,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cases.models import Answer, Client, ClientType, Gender, LabourMarketResult, LabourStatus
 from isok.accounts.models import User
 from isok.database import UTCDateTime, enum_type, utcnow
-from isok.extensions import db
+from isok.extensions import Model
+from isok.labels import LabelledEnum
 from isok.translation import lazy_gettext as _l
 
 # The entry data of a participation: copied from the client until frozen, then changed only by a correction.
@@ -37,7 +37,7 @@ ENTRY_FIELDS = [
 CHARACTERISTICS = ["third_country_national", "foreign_background", "minority", "disability", "homeless", "rural"]
 
 
-class Participation(db.Model):
+class Participation(Model):
     """One client in the operation: written by sync_participations() (set-based) and by audited corrections."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,28 +90,16 @@ class Participation(db.Model):
         return self.entry_frozen_at is not None
 
 
-class BetterSituation(enum.StrEnum):
+class BetterSituation(LabelledEnum):
     """The only moves that count as a better labour-market situation six months after leaving (research §1.3)."""
 
-    PRECARIOUS_TO_STABLE = "precarious_to_stable"
-    UNDER_TO_FULL = "under_to_full"
-    HIGHER_SKILLED_JOB = "higher_skilled_job"
-    PROMOTION = "promotion"
-
-    @property
-    def label(self):
-        return BETTER_SITUATION_LABELS[self]
+    PRECARIOUS_TO_STABLE = "precarious_to_stable", _l("From precarious to stable employment")
+    UNDER_TO_FULL = "under_to_full", _l("From underemployment to full employment")
+    HIGHER_SKILLED_JOB = "higher_skilled_job", _l("To a job needing higher competences and more responsibility")
+    PROMOTION = "promotion", _l("A promotion")
 
 
-BETTER_SITUATION_LABELS = {
-    BetterSituation.PRECARIOUS_TO_STABLE: _l("From precarious to stable employment"),
-    BetterSituation.UNDER_TO_FULL: _l("From underemployment to full employment"),
-    BetterSituation.HIGHER_SKILLED_JOB: _l("To a job needing higher competences and more responsibility"),
-    BetterSituation.PROMOTION: _l("A promotion"),
-}
-
-
-class RecordedResult(db.Model):
+class RecordedResult(Model):
     """Results the case does not hold, recorded by the project manager: a qualification gained within 28 days of
     exit, whether the person answered the six-month follow-up, and a better labour-market situation."""
 
@@ -130,7 +118,7 @@ class RecordedResult(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class ParticipationCorrection(db.Model):
+class ParticipationCorrection(Model):
     """A change to frozen entry data, with its reason: the correction trail the managing authority asks for."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +132,7 @@ class ParticipationCorrection(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class SubmittedReport(db.Model):
+class SubmittedReport(Model):
     """A six-monthly report as submitted: the frozen figures of every table, period and cumulative."""
 
     __table_args__ = (UniqueConstraint("year", "half"),)
@@ -165,7 +153,7 @@ class SubmittedReport(db.Model):
         return f"{self.year}H{self.half}"
 
 
-class ReportDataVersion(db.Model):
+class ReportDataVersion(Model):
     """One row whose number goes up in the same transaction as every change to what the ESF report reads
     (isok.reports.freshness): a computed report is reused while the number it was computed at is current."""
 
@@ -173,7 +161,7 @@ class ReportDataVersion(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
-class CachedReport(db.Model):
+class CachedReport(Model):
     """A computed report as shown (period or cumulative, rule set, public or not, report date, language), kept
     with the data version it was computed at."""
 

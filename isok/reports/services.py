@@ -4,8 +4,9 @@
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, insert, or_, select, true, update
 
 from cases.models import Answer, Case, Client, Gender, LabourStatus, StageChange
 from isok import audit
@@ -205,7 +206,8 @@ def _sync_certified_qualifications(chosen) -> int:
         certified = [
             client_id
             for client_id, entry, exit_date in rows
-            if any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS for day in issued[client_id])
+            if exit_date is not None
+            and any(entry <= day and (day - exit_date).days <= QUALIFICATION_DAYS for day in issued[client_id])
         ]
     is_certified = P.client_id.in_(certified)
     return _rowcount(
@@ -217,9 +219,9 @@ def _sync_certified_qualifications(chosen) -> int:
     )
 
 
-def _rowcount(result) -> int:
+def _rowcount(result: Result) -> int:
     """Rows a statement changed; psycopg answers -1 for an INSERT … SELECT that added nothing."""
-    return max(result.rowcount, 0)
+    return max(cast(CursorResult, result).rowcount, 0)
 
 
 # --- the report --------------------------------------------------------------------------------------------------
@@ -403,7 +405,8 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
         for half in halves
         for kind, column in (("entrants", P.entry_date), ("leavers", P.exit_date))
     }
-    figures, scopes = {}, list(windows)
+    figures: dict = {}
+    scopes = list(windows)
     for start in range(0, len(scopes), SCOPES_PER_SCAN):
         flags = {}
         for scope in scopes[start : start + SCOPES_PER_SCAN]:
@@ -454,7 +457,7 @@ def _participant_figures(windows: dict, as_of: date, rule_set: RuleSet, halves: 
     return figures
 
 
-def _people_tables(figures: dict, scope: str, rule_set: RuleSet, specs) -> list[Table]:
+def _people_tables(figures: dict, scope: tuple[str, str], rule_set: RuleSet, specs) -> list[Table]:
     tables = []
     for spec in specs:
         rows = [
@@ -537,7 +540,7 @@ def _case_figures(windows: dict) -> dict:
         .group_by(StageChange.case_id)
         .subquery("first_reached")
     )
-    items = {}
+    items: dict[tuple[str, str], ColumnElement] = {}
     for scope, (since, until) in windows.items():
         items[(scope, "validation_started")] = func.count().filter(_between(Case.entry_date, since, until))
         items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
@@ -560,7 +563,7 @@ UNITS = {
 }
 
 
-def _project_table(scope: str, since, until, people: dict, cases: dict) -> Table:
+def _project_table(scope: tuple[str, str], since, until, people: dict, cases: dict) -> Table:
     values = {key: cases[(scope, key)] for key in indicators.CASE_ROWS}
     values["study_months_saved"] = cases[(scope, "study_months_saved")]
     values["units_recognised"] = {"total": sources.units_recognised(since, until)}
@@ -841,11 +844,13 @@ def submit_report(actor, period: HalfYear, *, as_of: date | None = None) -> Subm
     figures = {
         scope: report.figures() for scope, report in compute_reports(period, rule_set=rule_set, as_of=as_of).items()
     }
-    frozen = db.session.execute(
-        update(P)
-        .where(P.entry_date <= period.ends_on, P.entry_frozen_at.is_(None))
-        .values(entry_frozen_at=utcnow(), entry_frozen_in=period.code)
-    ).rowcount
+    frozen = _rowcount(
+        db.session.execute(
+            update(P)
+            .where(P.entry_date <= period.ends_on, P.entry_frozen_at.is_(None))
+            .values(entry_frozen_at=utcnow(), entry_frozen_in=period.code)
+        )
+    )
     report = SubmittedReport(
         year=period.year,
         half=period.half,
@@ -1018,7 +1023,7 @@ def record_results(
     if better_situation is not None and responded is False:
         raise ReportError(_("A person who did not answer cannot have a recorded better situation."), "better_situation")
     creating = result is None
-    if creating:
+    if result is None:
         result = RecordedResult(participation=participation)
         db.session.add(result)
     result.qualification_gained = bool(qualification_gained)
