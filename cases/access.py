@@ -47,7 +47,12 @@ def case_visible(user, case_id):
 
 
 def can_view_case(user, case: Case) -> bool:
-    return db.session.scalar(select(Case.id).where(Case.id == case.id, permissions.case_condition(user))) is not None
+    return permissions.answered_once(
+        ("view_case", user.get_id(), case.id),
+        lambda: (
+            db.session.scalar(select(Case.id).where(Case.id == case.id, permissions.case_condition(user))) is not None
+        ),
+    )
 
 
 def can_manage_case(user, case: Case) -> bool:
@@ -87,7 +92,10 @@ def _client_scope(user):
 
 
 def can_view_client(user, client: Client) -> bool:
-    return db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None
+    return permissions.answered_once(
+        ("view_client", user.get_id(), client.id),
+        lambda: db.session.scalar(select(Client.id).where(Client.id == client.id, _client_scope(user))) is not None,
+    )
 
 
 def can_manage_client(user, client: Client) -> bool:

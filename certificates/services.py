@@ -134,21 +134,21 @@ def _already_certified(certificate: Certificate) -> CertificateError:
     )
 
 
+def check_issue(user, case, languages: list[str], *, authorised: bool = False) -> dict:
+    """Refuse what issuing would refuse, storing nothing (the issuer is asked to confirm first); the content."""
+    _check_no_open_appeal(case)
+    content = preview_content(user, case, languages, authorised=authorised)
+    if (current := valid_certificate(case)) is not None:
+        raise _already_certified(current)
+    return content
+
+
 def issue_certificate(
     user, case, languages: list[str], *, replaces: Certificate | None = None, authorised: bool = False
 ) -> Certificate:
     """Issue a sealed certificate for the case's signed-off results, in the chosen languages. A case has one valid
     certificate at a time: a new one must replace it (reissue_certificate)."""
-    if open_appeals(case):
-        raise CertificateError(
-            _(
-                "The client has asked for a review of the assessment decision. The certificate "
-                "can be issued once the review is recorded."
-            )
-        )
-    content = preview_content(user, case, languages, authorised=authorised)
-    if (current := valid_certificate(case)) is not None:
-        raise _already_certified(current)
+    content = check_issue(user, case, languages, authorised=authorised)
     try:
         issuer_seal = seals.seal_for_issue(case.organisation)
         signer = seals.signer(issuer_seal)
@@ -260,10 +260,33 @@ def reissue_certificate(
 ) -> Certificate:
     """Issue a new version with a new number from the current results; the old one shows as replaced, and its
     verify page leads to the new one."""
+    check_reissue(user, certificate, languages, reason, version=version)
+    return _replace(user, certificate, languages, reason)
+
+
+def check_reissue(user, certificate: Certificate, languages: list[str], reason: str, *, version=None) -> None:
+    """Refuse what re-issuing would refuse, storing nothing (the issuer is asked to confirm first)."""
     if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     _check_version(certificate, version)
-    return _replace(user, certificate, languages, reason)
+    _check_reason(reason)
+    _check_no_open_appeal(certificate.case)
+    preview_content(user, certificate.case, languages)
+
+
+def _check_no_open_appeal(case) -> None:
+    if open_appeals(case):
+        raise CertificateError(
+            _(
+                "The client has asked for a review of the assessment decision. The certificate "
+                "can be issued once the review is recorded."
+            )
+        )
+
+
+def _check_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise CertificateError(_("Give the reason for issuing a new version."), field="reason")
 
 
 def replace_after_decision_change(user, case, reason: str) -> None:
@@ -276,9 +299,8 @@ def replace_after_decision_change(user, case, reason: str) -> None:
 def _replace(
     user, certificate: Certificate, languages: list[str], reason: str, *, authorised: bool = False
 ) -> Certificate:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateError(_("Give the reason for issuing a new version."), field="reason")
+    _check_reason(reason)
+    reason = reason.strip()
     certificate.status = CertificateStatus.REPLACED
     certificate.replaced_at = utcnow()
     certificate.replacement_reason = reason

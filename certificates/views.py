@@ -23,6 +23,7 @@ from certificates.forms import (
 )
 from certificates.models import BulkIssue, Certificate, CertificateStatus
 from isok import audit, dashboard, permissions, routing
+from isok.confirmation import ask_first, confirmed
 from isok.database import utcnow
 from isok.extensions import db, limiter
 from isok.i18n import language_name
@@ -134,6 +135,10 @@ def preview_pdf(case_id):
     )
 
 
+def _languages_named(codes: list[str]) -> str:
+    return ", ".join(language_name(code) for code in codes)
+
+
 @bp.post("/cases/<int:case_id>/certificates")
 @permissions.requires(ISSUE_CERTIFICATES)
 def issue(case_id):
@@ -141,6 +146,17 @@ def issue(case_id):
     form = _with_languages(IssueForm())
     if form.validate_on_submit():
         try:
+            if not confirmed():
+                services.check_issue(current_user, case, form.languages.data)
+                return ask_first(
+                    _(
+                        "Issue the certificate in %(languages)s? It is sealed when issued and cannot be changed; "
+                        "a mistake needs a replacement.",
+                        languages=_languages_named(form.languages.data),
+                    ),
+                    _("Issue the certificate"),
+                    url_for("certificates.preview", case_id=case.id, languages=form.languages.data),
+                )
             certificate = services.issue_certificate(current_user, case, form.languages.data)
         except services.CertificateError as error:
             form.languages.errors.append(str(error))
@@ -254,6 +270,20 @@ def reissue(certificate_id):
     form = _with_languages(ReissueForm())
     if form.validate_on_submit():
         try:
+            if not confirmed():
+                services.check_reissue(
+                    current_user, certificate, form.languages.data, form.reason.data, version=form.version.data
+                )
+                return ask_first(
+                    _(
+                        "Replace certificate %(number)s with a new one in %(languages)s? The old certificate "
+                        "then shows as replaced.",
+                        number=certificate.number,
+                        languages=_languages_named(form.languages.data),
+                    ),
+                    _("Replace the certificate"),
+                    url_for("certificates.detail", certificate_id=certificate.id),
+                )
             new = services.reissue_certificate(
                 current_user, certificate, form.languages.data, form.reason.data, version=form.version.data
             )

@@ -9,11 +9,13 @@ user may open, to which every feature that brings a case into someone's view con
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import Flask, abort, current_app
+from flask import Flask, abort, current_app, has_request_context, request
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, event, false, or_
+from sqlalchemy.orm import Session
 
 from isok.accounts.models import Role
+from isok.extensions import db
 
 # --- capabilities: what a role may do at all (lacking one answers 403) -----------------------------------------
 
@@ -153,6 +155,37 @@ def _case_condition_for(
     expressions are immutable, so sharing one is safe."""
     conditions = [condition for rule in rules for condition in rule(roles, user_id, organisation_id)]
     return or_(*conditions) if conditions else false()
+
+
+# --- object rules asked once per request -------------------------------------------------------------------------
+
+_ANSWERS = "isok.access_answers"
+
+
+def answered_once(key: tuple, answer: Callable[[], bool]) -> bool:
+    """An object rule's answer, asked of the database once per request: one page asks "may this user open this
+    case" from each of its panels. Anything written forgets the answers (changes waiting to be flushed, a flush, a
+    commit or rollback), since a write may change who sees what; outside a request every question is asked anew."""
+    if not has_request_context():
+        return answer()
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.info.pop(_ANSWERS, None)
+        return answer()
+    asked_in, answers = session.info.get(_ANSWERS, (None, None))
+    if asked_in is not request._get_current_object():  # a session can outlive a request (tests, the CLI)
+        answers = {}
+        session.info[_ANSWERS] = (request._get_current_object(), answers)
+    if key not in answers:
+        answers[key] = answer()
+    return answers[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_answers(session, *_context) -> None:
+    session.info.pop(_ANSWERS, None)
 
 
 def init_app(app: Flask) -> None:

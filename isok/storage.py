@@ -105,6 +105,12 @@ class ObjectFiles:
                 raise FileNotFoundError(digest) from None
             raise
 
+    def open_range(self, digest: str, first: int, last: int) -> BinaryIO:
+        """Bytes first..last (inclusive) of the object, asked of the store as a ranged GET: only they travel."""
+        with _reaching_the_store():
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(digest), Range=f"bytes={first}-{last}")
+        return answer["Body"]
+
     def exists(self, digest: str) -> bool:
         try:
             with _reaching_the_store():
@@ -199,6 +205,37 @@ def put_bytes(data: bytes) -> str:
 def open_file(digest: str) -> BinaryIO:
     """The stored bytes as a readable stream (the caller closes it; Flask's send_file does)."""
     return store().open(_check_digest(digest))
+
+
+def open_range(digest: str, first: int, last: int) -> BinaryIO:
+    """Bytes first..last (inclusive) of a stored file as a readable stream, read from the store only as far as
+    they go (a ranged GET on object storage; a seek in a local file)."""
+    files = store()
+    if isinstance(files, ObjectFiles):
+        return files.open_range(_check_digest(digest), first, last)
+    stream = files.open(_check_digest(digest))
+    stream.seek(first)
+    return _Limited(stream, last - first + 1)
+
+
+class _Limited(io.RawIOBase):
+    """At most `left` bytes of a stream (a local file's range)."""
+
+    def __init__(self, stream: BinaryIO, left: int):
+        self.stream, self.left = stream, left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)[: self.left]
+        read = self.stream.readinto(view) if view.nbytes else 0
+        self.left -= read
+        return read
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
 
 
 def local_path(digest: str) -> Path | None:

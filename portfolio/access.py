@@ -13,14 +13,17 @@ from cases.models import Case
 from isok.accounts.models import Role
 from isok.extensions import db
 from isok.fields import FieldSet, roles
-from isok.permissions import EDIT_PORTFOLIO, REVIEW_PORTFOLIO, VIEW_PORTFOLIO, can
+from isok.permissions import EDIT_PORTFOLIO, REVIEW_PORTFOLIO, VIEW_PORTFOLIO, answered_once, can
 from portfolio.models import Portfolio, PortfolioStatus
 
 
 def can_view_portfolio(user, case: Case) -> bool:
-    return (
-        db.session.scalar(visible_portfolio_cases(user).where(Case.id == case.id).with_only_columns(Case.id))
-        is not None
+    return answered_once(
+        ("view_portfolio", user.get_id(), case.id),
+        lambda: (
+            db.session.scalar(visible_portfolio_cases(user).where(Case.id == case.id).with_only_columns(Case.id))
+            is not None
+        ),
     )
 
 

@@ -353,14 +353,20 @@ def _portfolio_for_change(case: Case) -> Portfolio:
     return portfolio
 
 
-def submit(actor, case: Case) -> Portfolio:
-    """Send the portfolio to the counsellor for review."""
+def check_submit(actor, case: Case) -> None:
+    """Refuse what submitting would refuse, changing nothing (the client is asked to confirm first)."""
     _require_edit(actor, case)
-    portfolio = _portfolio_for_change(case)
-    if portfolio.status not in (PortfolioStatus.DRAFT, PortfolioStatus.RETURNED):
+    portfolio = portfolio_of(case)
+    if portfolio is not None and portfolio.status not in (PortfolioStatus.DRAFT, PortfolioStatus.RETURNED):
         raise PortfolioError(_("The portfolio has already been submitted."))
     if not db.session.scalar(select(func.count(PortfolioEntry.id)).where(PortfolioEntry.case_id == case.id)):
         raise PortfolioError(_("Add at least one entry before submitting the portfolio."))
+
+
+def submit(actor, case: Case) -> Portfolio:
+    """Send the portfolio to the counsellor for review."""
+    check_submit(actor, case)
+    portfolio = _portfolio_for_change(case)
     portfolio.status = PortfolioStatus.SUBMITTED
     portfolio.submitted_at = utcnow()
     portfolio.submitted_by_id = actor.id

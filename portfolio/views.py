@@ -11,6 +11,7 @@ from flask_login import current_user
 from cases import access as case_access
 from cases.models import Case
 from isok import audit, permissions, storage
+from isok.confirmation import ask_first, confirmed
 from isok.dashboard import NavItem, Panel
 from isok.extensions import db
 from isok.forms import ActionForm, apply
@@ -114,6 +115,13 @@ def submit(case_id):
     if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     try:
+        if not confirmed():
+            services.check_submit(current_user, case)
+            return ask_first(
+                _("Send your portfolio to your counsellor for review? You cannot change it until it is returned."),
+                _("Submit for review"),
+                url_for("portfolio.overview", case_id=case.id),
+            )
         services.submit(current_user, case)
     except RuleBroken as error:
         flash(str(error), "error")
@@ -249,6 +257,13 @@ def delete_entry(entry_id):
     entry, case = _entry_or_404(entry_id)
     if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
+    if not confirmed():
+        return ask_first(
+            _("Remove the entry “%(title)s” and its files? This cannot be undone.", title=entry.title),
+            _("Remove the entry"),
+            url_for("portfolio.entry", entry_id=entry.id),
+            danger=True,
+        )
     services.delete_entry(current_user, entry)
     db.session.commit()
     flash(_("The entry was removed."), "success")
@@ -300,6 +315,13 @@ def delete_file(file_id):
     if not access.can_edit_portfolio(current_user, case):
         return _locked(case)
     entry_id = evidence.entry_id
+    if not confirmed():
+        return ask_first(
+            _("Remove the file “%(name)s”? This cannot be undone.", name=evidence.filename),
+            _("Remove the file"),
+            url_for("portfolio.entry", entry_id=entry_id),
+            danger=True,
+        )
     services.remove_evidence(current_user, evidence)
     db.session.commit()
     flash(_("The file was removed."), "success")

@@ -98,8 +98,8 @@ def _ints(values) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
-def rating_values(formdata, outcome_ids) -> dict[int, dict]:
-    """Read one input group per outcome from the posted form (names carry the outcome id)."""
+def own_rating_values(formdata, outcome_ids) -> dict[int, dict]:
+    """Read one input group per outcome from the posted form (names carry the outcome id), as typed."""
     return {
         oid: {
             "level": formdata.get(f"level-{oid}", "").strip(),
@@ -109,6 +109,64 @@ def rating_values(formdata, outcome_ids) -> dict[int, dict]:
         }
         for oid in outcome_ids
     }
+
+
+def unit_rating_values(formdata, unit_ids) -> dict[int, dict]:
+    """Read what a rater gave every outcome of a unit at once: a level, a justification, evidence sources."""
+    return {
+        uid: {
+            "level": formdata.get(f"unit-level-{uid}", "").strip(),
+            "justification": formdata.get(f"unit-justification-{uid}", ""),
+            "sources": formdata.getlist(f"unit-sources-{uid}"),
+        }
+        for uid in unit_ids
+    }
+
+
+def with_unit_values(own: dict, common: dict) -> dict:
+    """An outcome's rating: its own level and justification where given, else the unit's; the sources of both."""
+    return {
+        "level": own["level"] or common["level"],
+        "justification": own["justification"] if own["justification"].strip() else common["justification"],
+        "sources": sorted(set(own["sources"]) | set(common["sources"])),
+        "entry_ids": own["entry_ids"],
+    }
+
+
+def rating_values(formdata, units) -> dict[int, dict]:
+    """The ratings posted for `units` (snapshot units), each outcome completed from its unit's common values."""
+    common = unit_rating_values(formdata, [unit["id"] for unit in units])
+    return {
+        oid: with_unit_values(own, common[unit["id"]])
+        for unit in units
+        for oid, own in own_rating_values(formdata, [o["id"] for o in unit["outcomes"]]).items()
+    }
+
+
+def split_unit_values(saved: dict[int, dict], unit) -> tuple[dict, dict[int, dict]]:
+    """Show saved ratings the way they are easiest to change: what every outcome of the unit shares once, at the
+    unit, and only what differs at each outcome (the inverse of `with_unit_values`)."""
+    ratings = [saved.get(o["id"], {}) for o in unit["outcomes"]]
+
+    def shared(key):
+        values = {r.get(key) or "" for r in ratings}
+        return values.pop() if len(values) == 1 else ""
+
+    common = {
+        "level": shared("level"),
+        "justification": shared("justification"),
+        "sources": sorted(set.intersection(*(set(r.get("sources") or []) for r in ratings))) if ratings else [],
+    }
+    own = {
+        o["id"]: {
+            "level": "" if common["level"] else r.get("level") or "",
+            "justification": "" if common["justification"] else r.get("justification") or "",
+            "sources": sorted(set(r.get("sources") or []) - set(common["sources"])),
+            "entry_ids": r.get("entry_ids") or [],
+        }
+        for o, r in zip(unit["outcomes"], ratings, strict=True)
+    }
+    return common, own
 
 
 def decision_values(formdata, outcome_ids, unit_ids) -> tuple[dict[int, dict], dict[int, dict]]:

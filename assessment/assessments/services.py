@@ -530,8 +530,10 @@ def _check_declared(assessor: AssessmentAssessor | None, assessment: Assessment)
         raise AssessmentError(_("Declare that you have no conflict of interest in this case first."))
 
 
-def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowledge_thin_evidence: bool = False) -> None:
-    """The teacher signs the joint decision off; the assessment is then locked."""
+def check_sign_off(
+    actor: User, assessment: Assessment, *, expected_version, acknowledge_thin_evidence: bool = False
+) -> None:
+    """Refuse what signing off would refuse, changing nothing (the teacher is asked to confirm first)."""
     if not access.can_sign_off(actor, assessment):
         raise AssessmentError(_("Only the teacher of this assessment can sign it off."))
     if assessment.status is not AssessmentStatus.RECONCILED:
@@ -555,6 +557,13 @@ def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowled
             ),
             "acknowledge",
         )
+
+
+def sign_off(actor: User, assessment: Assessment, *, expected_version, acknowledge_thin_evidence: bool = False) -> None:
+    """The teacher signs the joint decision off; the assessment is then locked."""
+    check_sign_off(
+        actor, assessment, expected_version=expected_version, acknowledge_thin_evidence=acknowledge_thin_evidence
+    )
     shown = _shown_by(assessment)  # evidence mapped since the decision counts too: the basis is final now
     for decision in assessment.outcome_decisions:
         decision.shown_by = sorted(shown.get(decision.outcome_id, set()))

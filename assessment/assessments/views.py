@@ -1,5 +1,7 @@
 """The tripartite assessment: rating sheets, the reconciliation screen, sign-off, reopening and the gap plan."""
 
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -24,7 +26,10 @@ from assessment.assessments.forms import (
     SignOffForm,
     appeal_values,
     decision_values,
+    own_rating_values,
     rating_values,
+    split_unit_values,
+    unit_rating_values,
 )
 from assessment.assessments.models import (
     Assessment,
@@ -47,6 +52,7 @@ from cases import access as case_access
 from cases.models import Case, Stage
 from isok import hooks, permissions
 from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.confirmation import ask_first, confirmed
 from isok.dashboard import Panel
 from isok.extensions import db
 from isok.forms import ActionForm, apply, choices
@@ -212,8 +218,17 @@ def detail(assessment_id):
     return _detail(assessment_or_404(assessment_id))
 
 
-def _act(assessment: Assessment, form, action, success: str, form_name: str, field: str | None = None):
-    """Run one detail-page action: on success commit and go back; on error show it on the form, input kept."""
+def _act(
+    assessment: Assessment,
+    form,
+    action,
+    success: str,
+    form_name: str,
+    field: str | None = None,
+    ask: tuple[str, str] | None = None,
+):
+    """Run one detail-page action: on success commit and go back; on error show it on the form, input kept.
+    With `ask` (question, button) the action has only been checked: the person is asked to confirm it first."""
     if form.validate_on_submit():
         try:
             action()
@@ -227,6 +242,8 @@ def _act(assessment: Assessment, form, action, success: str, form_name: str, fie
             if isinstance(error, Stale) and hasattr(form, "version"):
                 form.version.data = assessment.version
             return _detail(assessment, error.status, **{form_name: form})
+        if ask is not None:
+            return ask_first(*ask, url_for("assessment.detail", assessment_id=assessment.id))
         db.session.commit()
         flash(success, "success")
         return redirect(url_for("assessment.detail", assessment_id=assessment.id))
@@ -278,10 +295,17 @@ def sign_off(assessment_id):
     if not access.can_sign_off(current_user, assessment):
         abort(403)
     form = SignOffForm()
+    ask = None
+    if not confirmed():
+        ask = (
+            _("Sign off the assessment? The decision is locked; only a correction with a reason reopens it."),
+            _("Sign off the assessment"),
+        )
+    act = assessment_services.check_sign_off if ask else assessment_services.sign_off
     return _act(
         assessment,
         form,
-        lambda: assessment_services.sign_off(
+        lambda: act(
             current_user,
             assessment,
             expected_version=form.version.data,
@@ -290,6 +314,7 @@ def sign_off(assessment_id):
         _("The assessment is signed off and locked."),
         "sign_off_form",
         "acknowledge",
+        ask=ask,
     )
 
 
@@ -359,15 +384,36 @@ def _mapped_entries(actor: User, assessment: Assessment) -> dict[int, list[Portf
     return mapped
 
 
+def _unit_on_screen(units: list[dict], chosen: str | None) -> dict:
+    return next((unit for unit in units if str(unit["id"]) == chosen), units[0])
+
+
+def _units_needing_attention(units: list[dict], errors: dict) -> list[dict]:
+    fields = ("level", "justification", "sources")
+    return [u for u in units if any(f"{f}-{o['id']}" in errors for o in u["outcomes"] for f in fields)]
+
+
 def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_session: bool = False):
-    """Show and save one assessor's own sheet; shared by the signed-in screen and the tutor's link screen."""
+    """Show and save one assessor's own sheet, one unit per screen; shared by the signed-in screen and the tutor's
+    link screen.
+
+    A unit's screen posts that unit's ratings only (a post without a unit rates the whole sheet). "Submit" on the
+    last unit submits the whole sheet: the other units as saved, this one as posted.
+    """
     assessor = access.assessor_of(actor, assessment)
-    outcome_ids = list(assessment_services.snapshot_outcomes(assessment))
+    units = assessment_services.snapshot_units(assessment)
+    unit = _unit_on_screen(units, request.values.get("unit"))
     form = RatingSheetForm()
-    values, errors, status = _saved_ratings(assessor), {}, 200
+    saved = _saved_ratings(assessor)
+    common, values = split_unit_values(saved, unit)
+    errors, status = {}, 200
     if request.method == "POST":
-        values = rating_values(request.form, outcome_ids)
-        submit = request.form.get("action") == "submit"
+        posted_units = [unit] if request.form.get("unit") else units
+        action = request.form.get("action")
+        submit = action == "submit"
+        posted = rating_values(request.form, posted_units)
+        common = unit_rating_values(request.form, [unit["id"]])[unit["id"]]
+        values = own_rating_values(request.form, [o["id"] for o in unit["outcomes"]])
         choice = request.form.get("conflict")
         declaration = (choice == "yes", request.form.get("conflict_note")) if choice in ("yes", "no") else None
         if form.validate_on_submit():
@@ -375,7 +421,7 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
                 assessor = assessment_services.save_ratings(
                     actor,
                     assessment,
-                    values,
+                    {**saved, **posted} if submit else posted,
                     submit=submit,
                     expected_version=form.version.data,
                     declaration=declaration,
@@ -391,20 +437,29 @@ def rating_sheet(actor: User, assessment: Assessment, action_url: str, *, link_s
                         _("Your conflict of interest is recorded. The counsellor will assign another assessor."),
                         "warning",
                     )
-                else:
-                    flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
-                return redirect(action_url)
+                    return redirect(action_url)
+                flash(_("Your ratings are submitted.") if submit else _("Your ratings are saved."), "success")
+                if submit:
+                    return redirect(action_url)
+                following = units[units.index(unit) + 1] if action == "next" and unit is not units[-1] else unit
+                return redirect(f"{action_url}?{urlencode({'unit': following['id']})}")
         else:
             errors, status = {"_": _("The form expired. Send it again; nothing you typed was lost.")}, 400
     form.version.data = assessor.version
+    position = units.index(unit)
     return render_template(
         "assessment/assessments/rate.html",
         assessment=assessment,
         assessor=assessor,
         form=form,
+        unit=unit,
+        common=common,
         values=values,
         errors=errors,
-        units=assessment_services.snapshot_units(assessment),
+        elsewhere=[u for u in _units_needing_attention(units, errors) if u is not unit],
+        units=units,
+        next_unit=units[position + 1] if position + 1 < len(units) else None,
+        rated={u["id"]: sum(1 for o in u["outcomes"] if saved.get(o["id"], {}).get("level")) for u in units},
         levels=assessment_services.scale_levels(assessment),
         mapped=_mapped_entries(actor, assessment),
         sources=list(EvidenceSource),

@@ -94,6 +94,8 @@ def set_target_qualification(case_id):
         else:
             db.session.commit()
             flash(_("The target qualification was set."), "success")
+            if request.form.get("back") == "case":  # set from the case page's panel
+                return redirect(url_for("cases.detail", case_id=case.id))
             return redirect(url_for("assessment.case_interviews", case_id=case.id))
     return _render_case(case, form, 400)
 

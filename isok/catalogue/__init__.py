@@ -9,13 +9,15 @@ bp = Blueprint("catalogue", __name__, url_prefix="/courses", template_folder="te
 def init_app(app: Flask) -> None:
     """Everything the catalogue plugs into the application."""
     from isok import hooks
-    from isok.catalogue import access, cli, demo_data, queries, services, views  # noqa: F401  (cli: its command)
+    from isok.catalogue import access, cli, demo_data, notices, queries, services, views  # noqa: F401  (cli: its command)
     from isok.i18n import language_name
     from isok.network import figures
 
     app.register_blueprint(bp)  # routes: views.py; command: cli.py (billing-statement)
     access.init_app(app)  # its capabilities and the rules templates ask
+    notices.init_app(app)  # enrolments confirmed, moved up, dates changed, cancelled: to the people enrolled
     app.jinja_env.filters["euros"] = views.euros
+    app.jinja_env.globals["course_card"] = views.course_card
     app.jinja_env.globals["language_name"] = language_name
     hooks.dashboard_panel(app, views.panel)
     hooks.nav(app, views.nav)

@@ -236,3 +236,15 @@ class PeriodForm(Form):
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
     organisation = SelectField(_l("Offered by"), validators=[Optional()])
+
+
+class FinvoiceForm(Form):
+    """An e-invoice of the billing statement to one payer: the organisation's account and the invoice's number and
+    dates (the period comes from the statement's query string)."""
+
+    payer = SelectField(_l("Paying organisation"), validators=[InputRequired()])
+    iban = StringField(_l("Your account (IBAN)"), validators=[InputRequired(), Length(max=42)])
+    bic = StringField(_l("BIC"), validators=[Optional(), Length(max=11)])
+    invoice_number = StringField(_l("Invoice number"), validators=[InputRequired(), Length(max=19)])
+    invoice_date = DateField(_l("Invoice date"), validators=[InputRequired()])
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])

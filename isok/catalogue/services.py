@@ -23,7 +23,7 @@ from cases.models import Client, Gender
 from isok import audit, hooks, permissions
 from isok.accounts.models import Organisation, User
 from isok.accounts.services import valid_business_id
-from isok.catalogue import access
+from isok.catalogue import access, notices
 from isok.catalogue.models import (
     GRADES,
     TEXT_LANGUAGES,
@@ -719,6 +719,7 @@ def enrol(
         _count_seat(course, +1)
     db.session.flush()
     audit.record(actor, "enrolment_created", enrolment, changes=audit.snapshot(enrolment, ENROLMENT_FIELDS))
+    notices.confirm(enrolment)
     return enrolment, token
 
 

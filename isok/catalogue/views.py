@@ -1,6 +1,7 @@
 """The catalogue's pages: thin routes that load (404 for what the user may not see), call a service, commit once."""
 
-from datetime import date
+from collections import OrderedDict
+from datetime import date, timedelta
 
 from flask import (
     Response,
@@ -14,6 +15,7 @@ from flask import (
 )
 from flask_babel import format_currency, get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import FieldList
@@ -22,7 +24,7 @@ from assessment.assessments.services import gap_plan
 from cases.models import Client
 from isok import dashboard, permissions
 from isok.accounts.models import Organisation
-from isok.catalogue import access, bp, feeds, queries, reports, services
+from isok.catalogue import access, bp, feeds, finvoice, queries, reports, services
 from isok.catalogue.forms import (
     COURSE_TEXTS,
     INSTRUCTION_LANGUAGES,
@@ -32,6 +34,7 @@ from isok.catalogue.forms import (
     CompletionForm,
     CourseForm,
     EnrolForm,
+    FinvoiceForm,
     ImportForm,
     ParticipantForm,
     PeriodForm,
@@ -101,6 +104,28 @@ def _enrolment_or_404(enrolment_id: int) -> Enrolment:
 
 def _locale() -> str:
     return str(get_locale() or "fi")
+
+
+CARD_CACHE_SIZE = 4096
+
+
+def course_card(course: Course) -> Markup:
+    """A course's card in the catalogue's list, kept rendered per application by exactly what it shows.
+
+    The public list is read far more often than a course changes, and rendering its cards costs more than the
+    queries that find them. A card shows the course's own columns (any change of them moves `updated_at`, and so
+    does a seat taken or freed), its seats, its organisation's name and its languages, in the reader's language.
+    """
+    cache = current_app.extensions.setdefault("catalogue_cards", OrderedDict())
+    key = (_locale(), course.id, course.updated_at, course.seats_taken, course.organisation.name, *course.languages)
+    card = cache.get(key)
+    if card is not None:
+        cache.move_to_end(key)
+        return card
+    card = cache[key] = Markup(render_template("catalogue/_course_card.html", course=course))  # noqa: S704 (autoescaped)
+    if len(cache) > CARD_CACHE_SIZE:
+        cache.popitem(last=False)
+    return card
 
 
 def _filters(form: CatalogueFilterForm) -> queries.Filters:
@@ -692,24 +717,82 @@ def completion_report(fmt=None):
     ), 400 if form.errors else 200
 
 
-@bp.get("/billing")
-@bp.get("/billing.<fmt>")
-@permissions.requires(access.PUBLISH_COURSES)
-def billing(fmt=None):
+def _finvoice_form(lines: list[reports.BillingLine]) -> FinvoiceForm | None:
+    """The e-invoice form, for a user whose organisation is owed something in the statement's period."""
+    if current_user.organisation_id is None:
+        return None
+    by_payer = finvoice.seller_lines(lines, current_user.organisation_id)
+    if not by_payer:
+        return None
+    form = FinvoiceForm()
+    form.payer.choices = choices(
+        (business_id, f"{owed[0].payer} ({business_id}), {euros(sum(line.amount_cents for line in owed))}")
+        for business_id, owed in sorted(by_payer.items(), key=lambda item: item[1][0].payer.casefold())
+    )
+    form.by_payer = by_payer
+    if not form.is_submitted():
+        form.invoice_date.data = services.today()
+        form.due_date.data = services.today() + timedelta(days=14)
+    return form
+
+
+def _billing_page(fmt=None, *, finvoice_file: bool = False):
     form, since, until, _organisation = _period(with_organisation=False)
     lines = reports.billing_lines(access.reported_courses(current_user), since, until)
     table = reports.billing_statement(lines, since, until)
     if fmt:
         return _download(table, f"billing-{since}-{until}", fmt)
-    totals = reports.payer_totals(lines)
+    invoice_form = _finvoice_form(lines)
+    if finvoice_file:
+        if invoice_form is None:
+            abort(404)
+        result = []
+
+        def write():
+            invoicing = finvoice.Invoicing(
+                invoice_form.iban.data,
+                invoice_form.bic.data,
+                invoice_form.invoice_number.data,
+                invoice_form.invoice_date.data,
+                invoice_form.due_date.data,
+            )
+            owed = invoice_form.by_payer.get(invoice_form.payer.data, [])
+            result.append(finvoice.finvoice(current_user.organisation, owed, invoicing, since=since, until=until))
+
+        if _save(invoice_form, write):
+            return Response(
+                result[0],
+                mimetype="application/xml",
+                headers={
+                    "Content-Disposition": (
+                        f'attachment; filename="finvoice-{invoice_form.invoice_number.data.strip()}.xml"'
+                    ),
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
     return render_template(
         "catalogue/report.html",
         form=form,
         table=table,
         title=_("Billing statement"),
         endpoint="catalogue.billing",
-        payer_totals=totals,
-    ), 400 if form.errors else 200
+        payer_totals=reports.payer_totals(lines),
+        finvoice_form=invoice_form,
+    ), 400 if form.errors or (invoice_form and invoice_form.errors) else 200
+
+
+@bp.get("/billing")
+@bp.get("/billing.<fmt>")
+@permissions.requires(access.PUBLISH_COURSES)
+def billing(fmt=None):
+    return _billing_page(fmt)
+
+
+@bp.post("/billing/finvoice")
+@permissions.requires(access.PUBLISH_COURSES)
+def billing_finvoice():
+    """A Finvoice e-invoice to one payer of the user's organisation's courses in the statement's period."""
+    return _billing_page(finvoice_file=True)
 
 
 # --- the training programme (ESF) ------------------------------------------------------------------------------

@@ -41,25 +41,26 @@ def _kept_scope(user):
     return Material.organisation_id == user.organisation_id if user.organisation_id else false()
 
 
+def reader_scope(user) -> tuple[bool, tuple[Audience, ...]]:
+    """Which published materials a user finds: every one (a member), or the public ones and those of these
+    audiences. The SQL condition below and the search's bitmaps are both made from it."""
+    if permissions.can(user, USE_MATERIALS):
+        return True, ()
+    if not _signed_in(user):
+        return False, ()
+    return False, tuple(sorted({AUDIENCE_OF[role] for role in user.roles if role in AUDIENCE_OF}))
+
+
 def _meant_for(user):
     """Published materials the user may use: all for members; the public ones and their audience's for others."""
     published = Material.status == MaterialStatus.PUBLISHED
-    if permissions.can(user, USE_MATERIALS):
+    every, audiences = reader_scope(user)
+    if every:
         return published
     conditions: list[ColumnElement[bool]] = [Material.licence.in_(PUBLIC_LICENCES)]
-    audiences = [AUDIENCE_OF[role] for role in getattr(user, "roles", ()) if role in AUDIENCE_OF]
-    if _signed_in(user) and audiences:
+    if audiences:
         conditions.append(Material.audience_mask.op("&")(mask_of(audiences, AUDIENCE_BITS)) != 0)
     return and_(published, or_(*conditions))
-
-
-def reader_kind(user) -> tuple:
-    """What decides which materials a user finds: a member finds all; others their audiences' and the public."""
-    if permissions.can(user, USE_MATERIALS):
-        return ("member",)
-    if not _signed_in(user):
-        return ("visitor",)
-    return ("audience", *sorted(AUDIENCE_OF[role] for role in user.roles if role in AUDIENCE_OF))
 
 
 def usable_condition(user):

@@ -18,9 +18,20 @@ AUDIENCE_TYPES = {
 
 
 def jsonld(material: Material, *, url: str, file_url, locale: str) -> str:
-    """A LearningResource in the reader's language, its files as encodings."""
+    """A LearningResource in the reader's language, its files as encodings, for a page's <script>."""
+    data = {"@context": "https://schema.org", **learning_resource(material, url=url, file_url=file_url, locale=locale)}
+    # Inside <script>, "</" would end the element: escape it the way JSON allows.
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def collection_jsonld(described: list[tuple[Material, str]], *, file_url, locale: str) -> str:
+    """A collection's metadata file: its materials (with their page's URL) as one JSON-LD graph."""
+    graph = [learning_resource(material, url=url, file_url=file_url, locale=locale) for material, url in described]
+    return json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
+
+
+def learning_resource(material: Material, *, url: str, file_url, locale: str) -> dict:
     data = {
-        "@context": "https://schema.org",
         "@type": "LearningResource",
         "@id": url,
         "url": url,
@@ -65,11 +76,10 @@ def jsonld(material: Material, *, url: str, file_url, locale: str) -> str:
         data["about"] = {
             "@type": "DefinedTerm",
             "termCode": material.field.value,
-            "inDefinedTermSet": "ISCED-F 2013",
+            "inDefinedTermSet": {"@type": "DefinedTermSet", "name": "ISCED-F 2013"},
             "name": str(material.field.label),
         }
-    # Inside <script>, "</" would end the element: escape it the way JSON allows.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return data
 
 
 def atom_feed(

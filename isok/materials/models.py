@@ -9,7 +9,7 @@ points at its current files. Materials hold no personal data of clients: their m
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.frameworks.models import FrameworkUnit
@@ -53,8 +53,8 @@ class Audience(LabelledEnum):
     CLIENTS = "clients", _l("Clients")
 
 
-# The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: the
-# search counts its facets from one index, without reading a row per material and language.
+# The audiences as bits of Material.audience_mask, and the interface's languages as bits of language_mask: who may
+# see a material is one condition on its row, and the search's bitmaps are built without a row per language.
 AUDIENCE_BITS: dict[str, int] = {audience: 1 << n for n, audience in enumerate(Audience)}
 LANGUAGE_BITS = {code: 1 << n for n, code in enumerate(CLIENT_LOCALES)}
 OTHER_LANGUAGES = 1 << len(CLIENT_LOCALES)  # also in a language the interface does not speak (MaterialLanguage)
@@ -111,21 +111,7 @@ material_unit = Table(
 
 
 class Material(Model):
-    __table_args__ = (
-        Index("ix_material_listing", "status", "updated_at"),
-        # covers the search's facets: counted in one pass over the index, no row read
-        Index(
-            "ix_material_facets",
-            "status",
-            "licence",
-            "audience_mask",
-            "language_mask",
-            "kind",
-            "field",
-            "organisation_id",
-            "units_served",
-        ),
-    )
+    __table_args__ = (Index("ix_material_listing", "status", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # made and keeps it
@@ -139,7 +125,6 @@ class Material(Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     audience_mask: Mapped[int] = mapped_column(default=0)  # AUDIENCE_BITS of whom it is for
     language_mask: Mapped[int] = mapped_column(default=0)  # LANGUAGE_BITS of its content's languages, OTHER_LANGUAGES
-    units_served: Mapped[int] = mapped_column(default=0)  # how many qualification units it is linked to
     link: Mapped[str | None] = mapped_column(String(500))  # a material kept elsewhere (http or https)
     status: Mapped[MaterialStatus] = mapped_column(enum_type(MaterialStatus), default=MaterialStatus.PUBLISHED)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
@@ -147,6 +132,9 @@ class Material(Model):
     # every language's texts, the tags and the text found in its files, case-folded: what the search index reads
     search_text: Mapped[str] = mapped_column(Text, default="")
     downloads: Mapped[int] = mapped_column(default=0)
+    bank_version: Mapped[int] = mapped_column(
+        BigInteger, default=0, index=True
+    )  # the bank's version it last changed in
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
@@ -196,6 +184,15 @@ class Material(Model):
 
     def __str__(self):
         return self.text("title")
+
+
+class MaterialBank(Model):
+    """One row: the bank's version, counted up by every write to its materials, and its generation, a random
+    number that changes when the bank must be read again whole (facet_index.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class MaterialLanguage(Model):

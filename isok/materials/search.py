@@ -10,7 +10,7 @@ match the start of a word of the material, on both engines.
 
 import re
 
-from sqlalchemy import DDL, ColumnElement, event, false, func, literal_column, select, text
+from sqlalchemy import DDL, ColumnElement, Select, event, false, func, literal_column, select, text
 
 from isok.extensions import db
 from isok.materials.models import Material
@@ -48,19 +48,25 @@ def index(material: Material) -> None:
     )
 
 
-def matching(query: str) -> ColumnElement[bool]:
-    """The condition "the material matches every word of the query", for a WHERE clause."""
+def matching_ids(query: str) -> Select:
+    """The ids of the materials that match every word of the query (withdrawn ones too: callers filter)."""
     found = words(query)
     if not found:
-        return false()
+        return select(Material.id).where(false())
     if db.session.get_bind().dialect.name == "sqlite":
         expression = " ".join(f'"{word}"*' for word in found)  # words only: no FTS5 syntax gets through
-        ids = (
+        return (
             select(text("rowid"))
             .select_from(text("material_fts"))
             .where(text("material_fts MATCH :q").bindparams(q=expression))
         )
-        return Material.id.in_(ids)
     tsquery = " & ".join(f"{word}:*" for word in found)
     simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index
-    return func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))
+    return select(Material.id).where(
+        func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))
+    )
+
+
+def matching(query: str) -> ColumnElement[bool]:
+    """The condition "the material matches every word of the query", for a WHERE clause."""
+    return Material.id.in_(matching_ids(query))

@@ -141,7 +141,6 @@ def _apply(material: Material, given: Description) -> None:
         material.language_rows = [MaterialLanguage(code=code) for code in sorted(languages)]
     material.audience_mask = mask_of(audiences, AUDIENCE_BITS)
     material.language_mask = language_mask_of(languages)
-    material.units_served = len(units)
 
 
 def _refresh_search(material: Material) -> None:
@@ -316,12 +315,14 @@ def report_problem(actor, material: Material, text: str) -> ProblemReport:
     return report
 
 
-def count_download(file: MaterialFile) -> None:
-    """One more download of the material (a figure, not a record of who: no audit entry)."""
+def count_downloads(materials) -> None:
+    """One more download of each material (a figure, not a record of who: no audit entry)."""
+    if not materials:
+        return
     db.session.execute(
         update(Material)
-        .where(Material.id == file.material_id)
-        .values(downloads=Material.downloads + 1)
+        .where(Material.id.in_([material.id for material in materials]))
+        .values(downloads=Material.downloads + 1, updated_at=Material.updated_at)  # a figure, not a change
         .execution_options(synchronize_session=False)
     )
 

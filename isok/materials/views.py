@@ -15,7 +15,8 @@ from isok.database import begin_write
 from isok.extensions import db
 from isok.forms import apply, choices
 from isok.i18n import language_name
-from isok.materials import access, bp, feeds, queries, services
+from isok.materials import access, bp, feeds, queries, services, streaming
+from isok.materials.collection import COLLECTION_MATERIALS, write_zip
 from isok.materials.forms import (
     OPEN_LANGUAGES,
     TEXT_LANGUAGES,
@@ -114,20 +115,37 @@ def index():
     form = SearchForm(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     filters = _filters(form)
-    found = queries.facets(current_user, filters)
-    _facet_choices(form, found)
+    results = queries.find(current_user, filters, page)
+    _facet_choices(form, results.facets)
     valid = not request.args or form.validate()
-    materials, has_next = queries.search_page(current_user, filters, page) if valid else ([], False)
     return render_template(
         "materials/index.html",
         form=form,
-        materials=materials,
+        materials=results.materials if valid else [],
         page=page,
-        has_next=has_next,
+        has_next=valid and results.has_next,
         args=request.args.to_dict(),
         tag=filters.tag,
         may_share=permissions.can(current_user, access.SHARE_MATERIALS),
     ), 200 if valid else 400
+
+
+@bp.get("/collection.zip")
+def collection():
+    """The materials of a search (the first of them) with their files and metadata, as one ZIP. A filter's value
+    that is not one of its choices matches nothing, as in the search."""
+    results = queries.find(current_user, _filters(SearchForm(request.args)), per_page=COLLECTION_MATERIALS)
+    page_url = lambda m: url_for("materials.material", material_id=m.id, _external=True)  # noqa: E731
+    metadata = feeds.collection_jsonld(
+        [(material, page_url(material)) for material in results.materials],
+        file_url=lambda f: _file_url(f, download=1),
+        locale=_locale(),
+    )
+    archive, included = write_zip(results.materials, metadata)
+    begin_write(db.session)  # each material whose files go out is downloaded once
+    services.count_downloads(included)
+    db.session.commit()
+    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name="materials.zip")
 
 
 @bp.get("/feed.atom")
@@ -167,7 +185,11 @@ def _file_url(file: MaterialFile, **kwargs) -> str:
 
 @bp.get("/<int:material_id>")
 def material(material_id):
-    record = _usable_or_404(material_id)
+    return _material_page(_usable_or_404(material_id))
+
+
+def _material_page(record: Material, status: int = 200, **forms):
+    """The material's page with its forms: fresh ones, or the one just sent back with its errors and its text."""
     keeping = access.can_keep(current_user, record)
     if record.withdrawn and not keeping:
         return render_template("materials/withdrawn.html", material=record), 410
@@ -179,11 +201,13 @@ def material(material_id):
         keeping=keeping,
         history=history,
         jsonld=feeds.jsonld(record, url=url, file_url=lambda f: _file_url(f, download=1), locale=_locale()),
-        file_form=FileForm(),
-        withdraw_form=WithdrawForm(),
-        report_form=ReportForm(),
+        file_form=forms.get("file_form") or FileForm(),
+        replace_form=forms.get("replace_form"),
+        replacing=forms.get("replacing"),
+        withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+        report_form=forms.get("report_form") or ReportForm(),
         reports=services.problem_reports(record) if keeping else [],
-    )
+    ), status
 
 
 def _material_form(material: Material | None = None) -> MaterialForm:
@@ -279,21 +303,18 @@ def edit_material(material_id):
     return _form_page(form, record, form.status)
 
 
-def _upload(form: FileForm, change, material: Material):
-    if apply(form, change, default_field="file"):
-        flash(_("The file was saved."), "success")
-        return redirect(url_for("materials.material", material_id=material.id))
-    flash(" ".join(map(str, form.file.errors)) or _("The file was not saved."), "error")
-    return redirect(url_for("materials.material", material_id=material.id)), 303
-
-
 @bp.post("/<int:material_id>/files")
 @permissions.requires(access.SHARE_MATERIALS)
 def add_file(material_id):
     record = _kept_or_404(material_id)
     form = FileForm()
     upload = form.file.data
-    return _upload(form, lambda: services.add_file(current_user, record, upload.filename, upload.stream), record)
+    if apply(
+        form, lambda: services.add_file(current_user, record, upload.filename, upload.stream), default_field="file"
+    ):
+        flash(_("The file was saved."), "success")
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, file_form=form)
 
 
 @bp.post("/files/<int:file_id>/replace")
@@ -304,9 +325,13 @@ def replace_file(file_id):
         abort(404)
     form = FileForm()
     upload = form.file.data
-    return _upload(
-        form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream), file.material
-    )
+    record = file.material
+    if apply(
+        form, lambda: services.replace_file(current_user, file, upload.filename, upload.stream), default_field="file"
+    ):
+        flash(_("The file was saved."), "success")
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, replace_form=form, replacing=file_id)
 
 
 @bp.get("/files/<int:file_id>")
@@ -319,20 +344,12 @@ def file(file_id):
     download = request.args.get("download") == "1" or record.plays is None
     if download and not request.range:
         begin_write(db.session)  # a download is counted: this read page writes one figure
-        services.count_download(record)
+        services.count_downloads([record.material])
         db.session.commit()
-    # From a local folder, by its path: the response knows the size and answers range requests (seeking in a
-    # video). From object storage the file is streamed whole.
-    source = storage.local_path(record.sha256) or storage.open_file(record.sha256)
-    response = send_file(
-        source,
-        mimetype=record.media_type,
-        as_attachment=download,
-        download_name=record.name,
-        conditional=True,
-        etag=record.sha256,
-        max_age=0,
+    response = streaming.file_response(
+        request, record.sha256, record.size, record.media_type, attachment=download, name=record.name
     )
+    response.cache_control.max_age = 0
     if not record.material.licence.public:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -345,9 +362,8 @@ def withdraw(material_id):
     form = WithdrawForm()
     if apply(form, lambda: services.withdraw(current_user, record, form.reason.data), default_field="reason"):
         flash(_("The material was withdrawn."), "success")
-    else:
-        flash(" ".join(map(str, form.reason.errors)) or _("The material was not withdrawn."), "error")
-    return redirect(url_for("materials.material", material_id=record.id))
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, withdraw_form=form)
 
 
 @bp.post("/<int:material_id>/report")
@@ -357,9 +373,8 @@ def report_problem(material_id):
     form = ReportForm()
     if apply(form, lambda: services.report_problem(current_user, record, form.text.data), default_field="text"):
         flash(_("Thank you: the organisation that shares the material was told."), "success")
-    else:
-        flash(" ".join(map(str, form.text.errors)) or _("The report was not sent."), "error")
-    return redirect(url_for("materials.material", material_id=record.id))
+        return redirect(url_for("materials.material", material_id=record.id))
+    return _material_page(record, form.status, report_form=form)
 
 
 # --- at hand in every step -------------------------------------------------------------------------------------

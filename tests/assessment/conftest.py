@@ -153,7 +153,9 @@ LEVELS = [("0", "Not yet shown", False), ("1", "Partly shown", False), ("2", "Go
 
 
 def build_framework(units=2, outcomes=2):
-    """A published framework version with a 0–3 scale (2 and 3 pass), `units` units of `outcomes` outcomes."""
+    """A published framework version with a 0–3 scale (2 and 3 pass), `units` units of `outcomes` outcomes (or of
+    as many outcomes as each item of a tuple says)."""
+    sizes = outcomes if isinstance(outcomes, tuple) else (outcomes,) * units
     n = next(_n)
     scale = AssessmentScale(
         code=f"scale-{n}",
@@ -176,7 +178,7 @@ def build_framework(units=2, outcomes=2):
         unit = FrameworkUnit(
             code=f"U{u + 1}", name={"en": f"Unit {u + 1}", "fi": f"Osa {u + 1}"}, credits=25, position=u
         )
-        for o in range(outcomes):
+        for o in range(sizes[u]):
             unit.outcomes.append(
                 LearningOutcome(
                     code=f"U{u + 1}.{o + 1}",

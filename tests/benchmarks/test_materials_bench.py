@@ -1,13 +1,16 @@
 """The material bank at the size the issue sets: 20,000 materials and 50,000 files. The search with its facets is
 compared with the floor page of the same run (the issue asks for 4x at most), on SQLite (FTS5) and, with
-ISOK_TEST_DATABASE_URL, on PostgreSQL (GIN over to_tsvector). A search repeated while the bank is unchanged reuses
-its facet counts; "a new search each time" measures them counted. Streaming a 500 MB video is measured by the process's
+ISOK_TEST_DATABASE_URL, on PostgreSQL (GIN over to_tsvector). Every search counts its facets afresh from the bitmaps
+of the bank as committed (facet_index.py); "a new search each time" varies the words and filters so that nothing is
+repeated, "the first search after a change" includes reading the change into the bitmaps, and "reading the bank
+whole" times what a worker does on its first search. Streaming a 500 MB video is measured by the process's
 resident memory (RSS, sampled while the response is read), not only the Python heap.
 
 The rows are inserted in bulk (as the services would write them) and the SQLite index is filled in one statement.
 """
 
 import os
+import statistics
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,7 +21,16 @@ from sqlalchemy import insert, select, text
 from isok import storage
 from isok.accounts.models import Organisation, OrganisationType
 from isok.extensions import db
-from isok.materials.models import AUDIENCE_BITS, Material, MaterialFile, MaterialLanguage, language_mask_of, mask_of
+from isok.materials import facet_index
+from isok.materials.models import (
+    AUDIENCE_BITS,
+    Material,
+    MaterialBank,
+    MaterialFile,
+    MaterialLanguage,
+    language_mask_of,
+    mask_of,
+)
 from tests.benchmarks.conftest import report, report_value, time_it
 
 pytestmark = pytest.mark.benchmark
@@ -140,6 +152,29 @@ def test_search_with_facets_against_the_floor(bench_app, bank, floors):
         "one query + template",
         floors["query_ms"],
     )
+    after_change = []
+    with bench_app.app_context():
+        for n in range(5):
+            material = db.session.get(Material, MATERIALS - n)
+            material.tags = [*material.tags, f"bench {n}"]  # a change of the bank: its version moves
+            db.session.commit()
+            after_change.append(time_it(lambda: bank.get("/materials/?q=kitchen"), repeat=1, warmup=0))
+    report(
+        f"materials: the first search after a change [{dialect}]",
+        statistics.median(after_change),
+        "one query + template",
+        floors["query_ms"],
+        "(the change read into the bitmaps)",
+    )
+    with bench_app.app_context():
+        version = db.session.execute(select(MaterialBank.generation, MaterialBank.version)).one()
+        report(
+            f"materials: reading the bank whole [{dialect}]",
+            time_it(lambda: facet_index._refreshed(None, *version), repeat=5, warmup=1),
+            "one query + template",
+            floors["query_ms"],
+            "(a worker's first search)",
+        )
     visitor = bench_app.test_client()
     report(
         f"materials: a visitor's search [{dialect}]",

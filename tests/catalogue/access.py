@@ -216,6 +216,7 @@ ROUTES = [
     ),
     Access("catalogue.billing", "GET", KEEP),
     Access("catalogue.billing", "GET", KEEP, params=lambda w, r: {"fmt": "csv"}, variant="csv"),
+    Access("catalogue.billing_finvoice", "POST", KEEP),
     Access("catalogue.import_participants", "GET", KEEP),
     Access("catalogue.import_participants", "POST", KEEP),
     *_courses("catalogue.course_admin", "GET"),

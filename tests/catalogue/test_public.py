@@ -12,7 +12,7 @@ import pytest
 from isok.catalogue import services
 from isok.catalogue.services import SessionInput
 from isok.extensions import db
-from tests.catalogue.conftest import TODAY, course_fields
+from tests.catalogue.conftest import TODAY, course_fields, outside_payer
 
 
 def text(response) -> str:
@@ -66,6 +66,28 @@ def test_anyone_finds_the_current_courses_soonest_first(client, catalogue):
     assert response.status_code == 200
     assert titles(response) == ["Hitsauksen perusteet", "Food hygiene", "Suomea työelämään"]
     assert 'href="/courses/"' in text(client.get("/login"))  # the catalogue is linked for visitors
+
+
+def test_the_list_shows_a_change_at_once(client, catalogue, counsellor, publisher, provider):
+    """The list's cards are kept rendered: a seat taken, an edit, a renamed organisation show on the next visit."""
+    finnish = catalogue["finnish"]
+    assert "1 free seats" in text(client.get("/courses/?q=finska"))
+    services.enrol(
+        counsellor, finnish, services.Person(name=counsellor.name, user=counsellor), outside_payer(), accept_terms=True
+    )
+    db.session.commit()
+    assert "Full: waiting list" in text(client.get("/courses/?q=finska"))
+    services.update_course(
+        publisher,
+        finnish,
+        version=finnish.version,
+        **course_fields(provider, title={"fi": "Suomea työhön", "sv": "Finska för arbetslivet"}, seats=1),
+    )
+    db.session.commit()
+    assert "Suomea työhön" in text(client.get("/courses/?q=finska"))
+    provider.name = "Savonia-ammattikorkeakoulu"
+    db.session.commit()
+    assert "Savonia-ammattikorkeakoulu" in text(client.get("/courses/?q=finska"))
 
 
 def test_a_visitor_searches_in_swedish(client, catalogue):

@@ -35,7 +35,10 @@ def test_counsellor_previews_then_issues_and_downloads(client, counsellor, make_
     assert b"/ByteRange" not in pdf_preview.data  # a preview carries no seal
     assert db.session.scalar(select(Certificate)) is None
 
-    issued = client.post(f"/cases/{case.id}/certificates", data={"languages": ["fi", "ar"]})
+    asked = client.post(f"/cases/{case.id}/certificates", data={"languages": ["fi", "ar"]})
+    assert asked.status_code == 200 and "Issue the certificate in Suomi, العربية?" in asked.get_data(as_text=True)
+    assert db.session.scalar(select(Certificate)) is None  # asked first, nothing issued
+    issued = client.post(f"/cases/{case.id}/certificates", data={"languages": ["fi", "ar"], "confirm": "yes"})
     certificate = db.session.scalar(select(Certificate))
     assert issued.status_code == 302 and issued.headers["Location"].endswith(f"/certificates/{certificate.id}")
     download = client.get(f"/certificates/{certificate.id}/pdf")
@@ -163,6 +166,19 @@ def test_reissue_through_the_page(client, issued, counsellor):
     response = client.post(
         f"/certificates/{certificate.id}/reissue",
         data={"languages": ["sv", "en"], "version": certificate.version, "reason": "Swedish was missing"},
+    )
+    assert response.status_code == 200 and 'name="reason" value="Swedish was missing"' in response.get_data(
+        as_text=True
+    )
+    assert db.session.get(Certificate, certificate.id).status == CertificateStatus.VALID  # asked first
+    response = client.post(
+        f"/certificates/{certificate.id}/reissue",
+        data={
+            "languages": ["sv", "en"],
+            "version": certificate.version,
+            "reason": "Swedish was missing",
+            "confirm": "yes",
+        },
     )
     new = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")

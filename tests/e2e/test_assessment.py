@@ -34,13 +34,14 @@ def journey(live_app):
 
 
 def _rate(page, journey, level, justification, source):
+    """One unit per screen: the same level, justification and evidence for every outcome of the unit."""
     page.check("input[name=conflict][value=no]")
-    for oid in journey.outcomes:
-        page.check(f"input[name='level-{oid}'][value='{level}']")
-        page.fill(f"#justification-{oid}", justification)
-        page.check(f"input[name='sources-{oid}'][value='{source}']")
-    page.click("button[name=action][value=submit]")
-    expect(page.locator(".messages .flash-success")).to_be_visible()
+    for uid in journey.units:
+        page.check(f"input[name='unit-level-{uid}'][value='{level}']")
+        page.fill(f"#unit-justification-{uid}", justification)
+        page.check(f"input[name='unit-sources-{uid}'][value='{source}']")
+        page.click("button[name=action][value=submit], button[name=action][value=next]")
+        expect(page.locator(".messages .flash-success")).to_be_visible()
 
 
 def test_tutor_assesses_at_the_workplace_then_the_teacher_reconciles_and_signs_off(
@@ -81,6 +82,8 @@ def test_tutor_assesses_at_the_workplace_then_the_teacher_reconciles_and_signs_o
 
     page.check("input[name=acknowledge]")
     page.locator("form[action$='/sign-off'] button[type=submit]").click()
+    assert_accessible(page)  # the question asked first, with no JavaScript needed
+    page.locator("form:has(input[name=confirm]) button[type=submit]").click()
     expect(page.locator(".facts .badge")).to_have_text("Signed off")
     expect(page.locator(".history")).to_contain_text("signed off")
     with live_app.app_context():

@@ -74,6 +74,9 @@ def test_client_documents_work_in_arabic_with_a_photo_and_the_counsellor_comment
 
     page.goto(f"{live_server}/cases/{client_case}/portfolio")
     page.locator(f"form[action='/cases/{client_case}/portfolio/submit'] button").click()
+    expect(page.locator("input[name=confirm]")).to_have_count(1)  # asked first, in Arabic, nothing sent yet
+    assert_accessible(page)
+    page.locator("form:has(input[name=confirm]) button[type=submit]").click()
     expect(page.locator(".portfolio-status .badge-info")).to_be_visible()
     page.locator(".header-tools button[type=submit]").last.click()
 

@@ -91,6 +91,7 @@ def _objects(endpoint, method, **data):
 ROUTES = [
     Access("materials.index", "GET", PUBLIC),
     Access("materials.feed", "GET", PUBLIC),
+    Access("materials.collection", "GET", PUBLIC),
     Access("materials.figures", "GET", SHARE),
     Access("materials.new_material", "GET", SHARE),
     Access("materials.new_material", "POST", SHARE),

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from isok.accounts.models import Role
 from isok.audit import AuditEntry
 from isok.extensions import db
-from isok.materials import queries, services
-from isok.materials.models import MaterialStatus
+from isok.materials import access, facet_index, queries, services
+from isok.materials.models import Material, MaterialStatus
 from isok.rules import Stale
 from tests.materials.conftest import GLOSSARY, MP3, description
 
@@ -47,7 +47,7 @@ def test_a_material_missing_what_it_needs_is_refused_on_its_field(teacher, overr
 
 def test_a_language_the_interface_does_not_speak_is_kept_and_found(make_material, teacher):
     make_material(languages=["prs", "fi"], title={"fi": "Dari-sanasto"}, description={"fi": "Sanoja: khana"})
-    found, _more = queries.search_page(teacher, queries.Filters(q="khana", language="prs"))
+    found = queries.find(teacher, queries.Filters(q="khana", language="prs")).materials
     assert [m.languages for m in found] == [["fi", "prs"]]
 
 
@@ -102,7 +102,7 @@ def test_a_new_version_keeps_the_old_one_in_the_history(make_material, teacher):
     db.session.commit()
     assert material.current_files == [second] and second.revision == 2 and second.previous_id == first.id
     assert first.superseded_at is not None
-    found, _more = queries.search_page(teacher, queries.Filters(q="foorno"))
+    found = queries.find(teacher, queries.Filters(q="foorno")).materials
     assert found == [material]
     with pytest.raises(services.MaterialError):
         services.replace_file(teacher, first, "sanasto.txt", io.BytesIO(GLOSSARY))
@@ -112,8 +112,8 @@ def test_a_new_version_keeps_the_old_one_in_the_history(make_material, teacher):
 def test_the_words_of_a_text_file_are_found_in_every_script(make_material, teacher):
     make_material(files=[("glossary.txt", "سكين — veitsi\nнож — veitsi\n".encode())])
     for word in ("سكين", "нож", "VEITSI", "veits"):
-        assert len(queries.search_page(teacher, queries.Filters(q=word))[0]) == 1, word
-    assert queries.search_page(teacher, queries.Filters(q="uuni"))[0] == []
+        assert len(queries.find(teacher, queries.Filters(q=word)).materials) == 1, word
+    assert queries.find(teacher, queries.Filters(q="uuni")).materials == []
 
 
 def test_clients_tutors_and_visitors_find_only_what_is_meant_for_them(make_material, make_user, teacher):
@@ -123,7 +123,7 @@ def test_clients_tutors_and_visitors_find_only_what_is_meant_for_them(make_mater
     client, tutor = make_user(Role.CLIENT), make_user(Role.WORKPLACE_TUTOR)
 
     def found(user):
-        return {m.id for m in queries.search_page(user, queries.Filters())[0]}
+        return {m.id for m in queries.find(user, queries.Filters()).materials}
 
     assert found(teacher) == {public.id, for_clients.id, members.id}
     assert found(client) == {public.id, for_clients.id}
@@ -134,11 +134,11 @@ def test_clients_tutors_and_visitors_find_only_what_is_meant_for_them(make_mater
 def test_facets_count_the_matching_materials(make_material, teacher, units):
     make_material(unit_ids=[units[0].id])
     make_material(kind="criteria", languages=["fi"], unit_ids=[units[1].id])
-    facets = queries.facets(teacher, queries.Filters(kind="glossary"))
+    facets = queries.find(teacher, queries.Filters(kind="glossary")).facets
     assert facets["kind"] == [("glossary", 1)]
     assert sorted(facets["language"]) == [("fi", 1), ("so", 1)]
     assert facets["unit"] == [(str(units[0].id), 1)]
-    every = queries.facets(teacher, queries.Filters())
+    every = queries.find(teacher, queries.Filters()).facets
     assert sorted(every["kind"]) == [("criteria", 1), ("glossary", 1)] and every["language"][0] == ("fi", 2)
 
 
@@ -151,7 +151,7 @@ def test_only_an_administrator_withdraws_with_a_reason(make_material, make_user,
         services.withdraw(admin, material, " ")
     services.withdraw(admin, material, "Out of date")
     db.session.commit()
-    assert material.withdrawn and queries.search_page(teacher, queries.Filters())[0] == []
+    assert material.withdrawn and queries.find(teacher, queries.Filters()).materials == []
     assert _actions()[-1] == "material_withdrawn"
 
 
@@ -167,9 +167,42 @@ def test_members_report_problems_to_the_owner(make_material, make_user, make_org
 
 def test_the_facets_follow_every_change_of_the_bank(make_material, make_user, teacher):
     first = make_material()
-    assert queries.facets(teacher, queries.Filters())["kind"] == [("glossary", 1)]
+    assert queries.find(teacher, queries.Filters()).facets["kind"] == [("glossary", 1)]
     make_material(kind="criteria")
-    assert sorted(queries.facets(teacher, queries.Filters())["kind"]) == [("criteria", 1), ("glossary", 1)]
+    assert sorted(queries.find(teacher, queries.Filters()).facets["kind"]) == [("criteria", 1), ("glossary", 1)]
     services.withdraw(make_user(Role.ADMIN), first, "Out of date")
     db.session.commit()
-    assert queries.facets(teacher, queries.Filters())["kind"] == [("criteria", 1)]
+    assert queries.find(teacher, queries.Filters()).facets["kind"] == [("criteria", 1)]
+
+
+def test_the_search_bitmaps_follow_each_change_and_agree_with_the_rules(app, make_material, make_user, teacher):
+    """Changes are read into the kept bitmaps one by one; they end as a whole reading would make them, most
+    recently changed first, and each reader finds what the SQL rule of access.py lets them use."""
+    first = make_material(title={"fi": "Ensimmäinen"})
+    second = make_material(title={"fi": "Toinen"}, licence="members", audiences=["clients"])
+    kept = facet_index.current()
+    third = make_material(title={"fi": "Kolmas"}, licence="members", audiences=["counsellors"], languages=["prs"])
+    services.edit_material(teacher, first, description(title={"fi": "Ensimmäinen, uusi"}), first.version)
+    services.withdraw(make_user(Role.ADMIN), second, "Out of date")
+    db.session.commit()
+    updated = facet_index.current()
+    assert updated.generation == kept.generation and updated.version > kept.version  # by the changes, not whole
+    assert updated.slots[:2] == [None, None] and kept.slots == [first.id, second.id]  # the kept one as it was
+    whole = facet_index._refreshed(None, updated.generation, updated.version)
+    assert {k: updated.page(v, 0, 10) for k, v in updated.bits.items() if v} == {
+        k: whole.page(v, 0, 10) for k, v in whole.bits.items() if v
+    }
+    assert [m.id for m in queries.find(teacher, queries.Filters()).materials] == [first.id, third.id]
+    for user in (teacher, make_user(Role.CLIENT), make_user(Role.WORKPLACE_TUTOR), None):
+        rule = set(db.session.scalars(select(Material.id).where(access.usable_condition(user))))
+        assert {m.id for m in queries.find(user, queries.Filters()).materials} == rule
+    assert queries.find(teacher, queries.Filters(language="prs")).facets["language"] == [("prs", 1)]
+
+
+def test_a_download_is_no_change_of_the_bank(client, make_material):
+    material = make_material(files=[("sanasto.txt", b"mindi veitsi")])
+    before = (material.updated_at, facet_index.current().version)
+    with client.get(f"/materials/files/{material.current_files[0].id}?download=1"):
+        pass
+    db.session.refresh(material)
+    assert material.downloads == 1 and (material.updated_at, facet_index.current().version) == before

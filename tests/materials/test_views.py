@@ -4,6 +4,7 @@ machines' formats, and the steps that show the materials of their units."""
 import io
 import json
 import re
+import zipfile
 from xml.etree import ElementTree as ET
 
 import feedparser
@@ -13,6 +14,7 @@ from isok.accounts.models import Role
 from isok.extensions import db
 from isok.materials import services
 from isok.materials.models import Material
+from tests import schema_org
 from tests.conftest import csrf_token, log_in
 from tests.materials.conftest import GLOSSARY, MP3
 
@@ -177,6 +179,14 @@ def test_the_feed_and_the_lrmi_metadata_are_well_formed(client, make_material, u
     assert data["@type"] == "LearningResource" and data["inLanguage"] == ["fi", "so"]
     assert data["learningResourceType"] == "glossary" and data["license"].endswith("/by/4.0/")
     assert data["encoding"][0]["encodingFormat"] == "audio/mpeg" and data["teaches"][0].startswith("U1 ")
+    schema_org.assert_valid(data)  # every type, property and value as schema.org's vocabulary defines them
+    data["about"]["inDefinedTermSet"], data["encoding"][0]["educationalRole"] = "ISCED", "teacher"
+    assert schema_org.errors(data) == [
+        "LearningResource.encoding[0]: educationalRole is not a property of MediaObject"
+        " (its domain: ['EducationalAudience'])",
+        "LearningResource.about.inDefinedTermSet: 'ISCED' does not fit the range of inDefinedTermSet"
+        " (['DefinedTermSet', 'URL'])",
+    ]
 
 
 def test_a_withdrawn_material_says_so(app, client, make_user, make_material):
@@ -244,3 +254,54 @@ def test_the_upload_forms_take_files_larger_than_other_requests(app, client, tea
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert [file.name for file in material.current_files] == ["dhawaaq.mp3"]
+
+
+def test_refused_withdraw_and_report_forms_come_back_with_what_was_typed(
+    app, client, make_user, make_material, make_organisation
+):
+    material = make_material(files=[("dhawaaq.mp3", MP3)])
+    admin = make_user(Role.ADMIN)
+    log_in(client, admin)
+    token = csrf_token(client.get(f"/materials/{material.id}").text)
+    reason = "Vanhentunut: " + "sanasto " * 300  # longer than a reason may be
+    response = client.post(f"/materials/{material.id}/withdraw", data={"csrf_token": token, "reason": reason})
+    assert response.status_code == 400 and 'id="reason-error"' in response.text
+    assert reason.strip() in response.text and not material.withdrawn
+    file_id = material.current_files[0].id
+    response = client.post(
+        f"/materials/files/{file_id}/replace",
+        data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-not really"), "fake.mp3")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and f'id="replace-{file_id}-error"' in response.text
+    counsellor = make_user(Role.COUNSELLOR, organisation=make_organisation())
+    client = app.test_client()
+    log_in(client, counsellor)
+    text = "Ääninauhoite katkeaa " * 120
+    response = client.post(f"/materials/{material.id}/report", data={"csrf_token": token, "text": text})
+    assert response.status_code == 400 and 'id="text-error"' in response.text and text.strip() in response.text
+
+
+def test_a_search_s_materials_download_as_one_zip_with_their_metadata(client, make_material):
+    glossary = make_material(files=[("sanasto.txt", GLOSSARY), ("dhawaaq.mp3", MP3)])
+    make_material(title={"fi": "Jäsenille"}, licence="members", files=[("muistio.txt", b"vain meille")])
+    make_material(title={"fi": "Siivous", "so": "Nadiifin"}, tags=["siivous"], files=[("siivous.txt", b"moppi")])
+    page = client.get("/materials/?q=mindi")
+    assert "/materials/collection.zip?q=mindi" in page.text
+    with client.get("/materials/collection.zip?q=mindi") as response:  # a visitor: the public materials found
+        assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(response.data)) as packed:
+            names = sorted(packed.namelist())
+            metadata = json.loads(packed.read("metadata.json"))
+            assert packed.read(f"{glossary.id}-Kitchen-glossary/01-sanasto.txt") == GLOSSARY
+    assert names == [
+        f"{glossary.id}-Kitchen-glossary/01-sanasto.txt",
+        f"{glossary.id}-Kitchen-glossary/02-dhawaaq.mp3",
+        "metadata.json",
+    ]
+    assert [item["name"] for item in metadata["@graph"]] == ["Kitchen glossary"]
+    schema_org.assert_valid({"@context": metadata["@context"], **metadata["@graph"][0]})
+    db.session.refresh(glossary)
+    assert glossary.downloads == 1
+    with client.get("/materials/collection.zip") as everything, zipfile.ZipFile(io.BytesIO(everything.data)) as packed:
+        assert not any("muistio" in name for name in packed.namelist())  # members only: not a visitor's

@@ -129,7 +129,9 @@ def test_submit_comment_return_and_the_client_sees_the_comment(client, app, logi
     case, client_user, counsellor = make_case()
     entry = make_entry(client_user, case)
     login(client_user)
-    assert client.post(f"/cases/{case.id}/portfolio/submit").status_code == 302
+    asked = client.post(f"/cases/{case.id}/portfolio/submit")
+    assert asked.status_code == 200 and services.portfolio_status(case) != PortfolioStatus.SUBMITTED
+    assert client.post(f"/cases/{case.id}/portfolio/submit", data={"confirm": "yes"}).status_code == 302
     assert services.portfolio_status(case) == PortfolioStatus.SUBMITTED
     locked = client.post(f"/portfolio/entries/{entry.id}/edit", data={"title": "x", "language": "ar"})
     assert locked.status_code == 302 and db.session.get(PortfolioEntry, entry.id).title == "Cook"
@@ -223,3 +225,32 @@ def test_summary_downloads_as_a_pdf_with_the_entries(client, login, make_case, m
 def in_arabic(text) -> str:
     with current_app.test_request_context(), force_locale("ar"):
         return str(gettext(text)) if isinstance(text, str) else str(text)
+
+
+def test_removing_a_file_or_an_entry_asks_first_and_the_first_click_changes_nothing(
+    client, login, make_case, make_entry
+):
+    case, client_user, _ = make_case()
+    entry = make_entry(client_user, case, title="Breakfast cook")
+    login(client_user)
+    client.post(
+        f"/portfolio/entries/{entry.id}/files",
+        data={"files": [(io.BytesIO(pdf_bytes()), "letter.pdf")]},
+        content_type="multipart/form-data",
+    )
+    evidence_id = db.session.scalar(select(EvidenceFile.id))
+
+    asked = client.post(f"/portfolio/files/{evidence_id}/delete")
+    page = html.unescape(asked.get_data(as_text=True))  # in the client's Arabic
+    assert asked.status_code == 200 and "“letter.pdf”" in page and 'name="confirm" value="yes"' in page
+    assert db.session.get(EvidenceFile, evidence_id) is not None
+    assert client.post(f"/portfolio/files/{evidence_id}/delete", data={"confirm": "yes"}).status_code == 302
+    assert db.session.get(EvidenceFile, evidence_id) is None
+
+    entry_id = entry.id
+    asked = client.post(f"/portfolio/entries/{entry_id}/delete")
+    assert asked.status_code == 200 and "Breakfast cook" in html.unescape(asked.get_data(as_text=True))
+    assert f'href="/portfolio/entries/{entry_id}"' in asked.get_data(as_text=True)  # "Cancel" goes back
+    assert db.session.get(PortfolioEntry, entry_id) is not None
+    assert client.post(f"/portfolio/entries/{entry_id}/delete", data={"confirm": "yes"}).status_code == 302
+    assert db.session.get(PortfolioEntry, entry_id) is None

@@ -125,7 +125,12 @@ def test_teacher_signs_off_then_it_is_locked_and_a_correction_reopens_it(client,
     response = client.post(f"/assessments/{assessment_id}/sign-off", data={"version": version})
     assert response.status_code == 400
     assert "fewer than two independent sources" in response.get_data(as_text=True)
-    response = client.post(f"/assessments/{assessment_id}/sign-off", data={"version": version, "acknowledge": "y"})
+    asked = client.post(f"/assessments/{assessment_id}/sign-off", data={"version": version, "acknowledge": "y"})
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.get_data(as_text=True)
+    assert db.session.get(Assessment, assessment_id).status is AssessmentStatus.RECONCILED  # asked, nothing done
+    response = client.post(
+        f"/assessments/{assessment_id}/sign-off", data={"version": version, "acknowledge": "y", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assessment = db.session.get(Assessment, assessment_id)
     assert assessment.status is AssessmentStatus.SIGNED_OFF
@@ -152,7 +157,10 @@ def test_counsellor_confirms_and_the_case_moves_to_certification(app, reconciled
     teacher, client = app.test_client(), app.test_client()
     log_in(teacher, reconciled.teacher)
     assessment = db.session.get(Assessment, reconciled.assessment.id)
-    teacher.post(f"/assessments/{assessment.id}/sign-off", data={"version": assessment.version, "acknowledge": "y"})
+    teacher.post(
+        f"/assessments/{assessment.id}/sign-off",
+        data={"version": assessment.version, "acknowledge": "y", "confirm": "yes"},
+    )
     log_in(client, reconciled.counsellor)
     assessment = db.session.get(Assessment, reconciled.assessment.id)
     assert client.post(f"/assessments/{assessment.id}/confirm", data={"version": assessment.version}).status_code == 302

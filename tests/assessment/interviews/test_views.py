@@ -180,8 +180,12 @@ def test_counsellor_sets_the_target_qualification(client, login, world, make_ver
     other = make_version(framework_document("OTHER-Q"))
     login(counsellor)
     response = client.post(f"/cases/{case.id}/qualification", data={"version_id": other.id})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}/interviews")
     assert framework_services.target_qualification(case).version_id == other.id
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert '<input type="hidden" name="back" value="case">' in page  # the case page's panel returns to the case
+    response = client.post(f"/cases/{case.id}/qualification", data={"version_id": other.id, "back": "case"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
     draft = make_version(framework_document("DRAFT-Q"), publish=False)
     response = client.post(f"/cases/{case.id}/qualification", data={"version_id": draft.id})
     assert response.status_code == 400 and "Not a valid choice" in html(response)
