@@ -22,5 +22,10 @@ def init_app(app: Flask) -> None:
     permissions.case_rule(app, access.reasons_to_open)
     fields.declare(app, *access.FIELD_SETS)
     app.add_template_global(access.guidance_kind)
-    for rule in (access.can_manage_case, access.can_view_guidance_notes, access.can_manage_client):
+    for rule in (
+        access.can_manage_case,
+        access.can_view_guidance_notes,
+        access.can_manage_client,
+        access.can_give_login,
+    ):
         app.add_template_global(rule)

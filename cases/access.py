@@ -7,7 +7,7 @@ from isok import permissions
 from isok.accounts.models import Role
 from isok.extensions import db
 from isok.fields import FieldSet, roles
-from isok.permissions import MANAGE_CASES, VIEW_CASES, VIEW_GUIDANCE_NOTES, can
+from isok.permissions import GIVE_CLIENT_LOGIN, MANAGE_CASES, VIEW_CASES, VIEW_GUIDANCE_NOTES, can
 
 
 def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
@@ -100,6 +100,23 @@ def can_view_client(user, client: Client) -> bool:
 
 def can_manage_client(user, client: Client) -> bool:
     return can(user, MANAGE_CASES) and can_view_client(user, client)
+
+
+def can_give_login(user, client: Client) -> bool:
+    """A client's login link is made by a counsellor of one of their cases (responsible or co-counsellor), not by
+    every counsellor of the organisation: the link opens the client's whole file."""
+    if not can(user, GIVE_CLIENT_LOGIN) or client.erased_at is not None:
+        return False
+    if Role.ADMIN in user.roles:
+        return True
+    counsellor_of_a_case = select(Case.id).where(
+        Case.client_id == client.id,
+        or_(
+            Case.counsellor_id == user.id,
+            exists().where(case_co_counsellor.c.case_id == Case.id, case_co_counsellor.c.user_id == user.id),
+        ),
+    )
+    return db.session.scalar(counsellor_of_a_case.limit(1)) is not None
 
 
 def answerable_handovers(user) -> Select:

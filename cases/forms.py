@@ -92,8 +92,17 @@ CLIENT_FORM_FIELDS = [name for name in vars(ClientFields) if not name.startswith
 
 
 class ClientForm(VersionedForm, ClientFields):
-    login_email = EmailField(
-        _l("The client's own login (email of a user with the client role)"), validators=[Optional(), Length(max=254)]
+    has_login = BooleanField(
+        _l("The client logs in with this email address"),
+        description=_l("Their login must exist: give it from the client's page."),
+    )
+
+
+class GiveLoginForm(Form):
+    email = EmailField(
+        _l("The client's email address"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("The client logs in with it; it is also recorded as their email."),
     )
 
 

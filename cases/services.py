@@ -4,7 +4,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, overload
 
-from sqlalchemy import ColumnElement, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, func, or_, select, tuple_, update
 
 from cases import codes
 from cases.models import (
@@ -28,6 +28,7 @@ from cases.models import (
     search_key,
 )
 from isok import audit, hooks
+from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User
 from isok.concurrency import check_version
 from isok.database import fold_log_after_commit, utcnow
@@ -292,6 +293,43 @@ def link_user(actor, client: Client, user: User | None) -> None:
     client.user = user
     db.session.flush()
     audit.record(actor, "client_user_linked", client, changes={"user_id": [before, client.user_id]})
+
+
+def give_login(actor, client: Client, email: str | None = None) -> str:
+    """Give the client their login and a one-time link to set its password; answer the link's token.
+
+    The login uses the email of the client's record (`email` is asked only when the record has none, and is then
+    recorded there too); a user with the client role and that email is linked, else one is made in the client's
+    language. A client who already has a login gets a new link (earlier ones stop working).
+    """
+    user = client.user
+    if user is None:
+        typed = None if client.email else "email"  # a refusal goes on the field only when the email was typed
+        email = (client.email or email or "").strip().lower()
+        if not email:
+            raise CaseError(_("Type the client's email address: it is the name they log in with."), "email")
+        if typed:
+            if "@" not in email or " " in email or len(email) > TEXT_LIMITS["email"]:
+                raise CaseError(_("This is not an email address."), "email")
+            client.email = email
+            audit.record(actor, "client_updated", client, changes=_redacted({"email": [None, email]}))
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None:
+            user = account_services.create_user(
+                actor,
+                email=email,
+                name=client.full_name,
+                roles={Role.CLIENT},
+                locale=client.preferred_language if client.preferred_language in CLIENT_LOCALES else None,
+            )
+        elif db.session.scalar(select(Client.id).where(Client.user_id == user.id)) is not None:
+            raise CaseError(_("This email is another client's login."), typed)
+        if Role.CLIENT not in user.roles:
+            raise CaseError(_("Only a user with the client role can be linked to a client."), typed)
+        link_user(actor, client, user)
+    if not user.active:
+        raise CaseError(_("The client's login is deactivated; an administrator can activate it again."))
+    return account_services.issue_password_link(actor, user)
 
 
 # --- cases -----------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from cases.forms import (
     EraseForm,
     ExitForm,
     FollowUpForm,
+    GiveLoginForm,
     GuidanceForm,
     ImportForm,
     NewCaseForm,
@@ -54,12 +55,14 @@ from cases.models import (
 )
 from isok import audit, dashboard, hooks, permissions, routing, spreadsheets
 from isok.accounts.models import Organisation, Role, User, UserRole
+from isok.accounts.second_factor import qr_svg
 from isok.extensions import db
 from isok.fields import seen_by
 from isok.forms import ActionForm, apply, choices
-from isok.i18n import CLIENT_LOCALES, language_name
+from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, language_name, text_direction
 from isok.imports import ImportFileError, read_table
 from isok.rules import RuleBroken
+from isok.translation import force_locale
 from isok.translation import gettext as _
 
 IMPORT_TOKEN_MAX_AGE = 3600
@@ -291,10 +294,16 @@ def new_client():
 def client(client_id):
     client = _client_or_404(client_id)
     audit.record_view(current_user, "client", client.id)
+    return _client_page(client)
+
+
+def _client_page(client: Client, status: int = 200, *, consent_form=None, login_form: GiveLoginForm | None = None):
+    """The client's page; a form sent from it and refused comes back with what was typed."""
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
-    consent_form = ConsentForm()
-    consent_form.information_language.choices = choices(codes.language_choices())
-    consent_form.information_language.data = consent_form.information_language.data or client.preferred_language
+    if consent_form is None:
+        consent_form = ConsentForm(formdata=None)
+        consent_form.information_language.choices = choices(codes.language_choices())
+        consent_form.information_language.data = client.preferred_language
     return render_template(
         "cases/client.html",
         client=client,
@@ -302,7 +311,40 @@ def client(client_id):
         consent_form=consent_form,
         withdraw_form=WithdrawConsentForm(),
         action_form=ActionForm(),
+        login_form=login_form or GiveLoginForm(formdata=None),
         codes=codes,
+    ), status
+
+
+@bp.post("/clients/<int:client_id>/login-link")
+@permissions.requires(permissions.GIVE_CLIENT_LOGIN)
+def give_login(client_id):
+    """Give the client a one-time link to set their password, with its QR code to scan from this screen."""
+    client = _client_or_404(client_id)
+    if not access.can_give_login(current_user, client):
+        abort(404)
+    form = GiveLoginForm()
+    if not apply(form, lambda: services.give_login(current_user, client, form.email.data)):
+        return _client_page(client, form.status, login_form=form)
+    address = url_for("accounts.set_password", token=form.result, _external=True)
+    locale = next(
+        (code for code in (client.user.locale, client.preferred_language) if code in CLIENT_LOCALES), DEFAULT_LOCALE
+    )
+    with force_locale(locale):
+        for_client = {
+            "title": _("Your login to isok"),
+            "scan": _("Scan the code with your phone's camera, or open the link, and choose your password."),
+            "once": _("The link works once and expires in three days."),
+            "qr": _("QR code of your login link"),
+        }
+    return render_template(
+        "cases/login_link.html",
+        client=client,
+        address=address,
+        for_client=for_client,
+        client_locale=locale,
+        client_dir=text_direction(locale),
+        qr=qr_svg(address, for_client["qr"]),
     )
 
 
@@ -318,7 +360,7 @@ def edit_client(client_id):
         form.version.data = client.version
         form.languages.data = codes.format_languages(client.languages)
         form.isced_level.data = "" if client.isced_level is None else str(client.isced_level)
-        form.login_email.data = client.user.email if client.user else ""
+        form.has_login.data = client.user is not None
         for name in (
             "gender",
             "labour_status",
@@ -336,7 +378,7 @@ def edit_client(client_id):
 
     def change():
         services.update_client(current_user, client, form.version.data, **_client_fields(form))
-        _link_login(client, form.login_email.data)
+        _link_login(client, form.email.data, form.has_login.data)
 
     if apply(form, change, default_field="first_name"):
         flash(_("The client was saved."), "success")
@@ -344,18 +386,25 @@ def edit_client(client_id):
     return render_template("cases/client_form.html", form=form, client=client, duplicates=[]), form.status
 
 
-def _link_login(client: Client, email: str | None) -> None:
+def _link_login(client: Client, email: str | None, has_login: bool) -> None:
+    """Link the login whose address is the client's email (typed once, in the form's email field), or unlink."""
     email = (email or "").strip().lower()
-    current = client.user.email if client.user else ""
-    if email == current:
+    if not has_login:
+        if client.user is not None:
+            services.link_user(current_user, client, None)
+        return
+    if client.user is not None and client.user.email == email:
         return
     user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
-    if email and user is None:
-        raise services.CaseError(_("No user has this email."), "login_email")
+    if user is None:
+        raise services.CaseError(
+            _("No login has this email address yet: give the client their login from the client's page."),
+            "has_login",
+        )
     try:
         services.link_user(current_user, client, user)
     except services.CaseError as error:
-        raise services.CaseError(str(error), "login_email") from error
+        raise services.CaseError(str(error), "has_login") from error
 
 
 @bp.route("/clients/<int:client_id>/cases/new", methods=["GET", "POST"])
@@ -407,16 +456,7 @@ def add_consent(client_id):
     if apply(form, change, default_field="purpose"):
         flash(_("The consent was recorded."), "success")
         return redirect(url_for("cases.client", client_id=client.id) + "#consent")
-    cases = [case for case in client.cases if access.can_view_case(current_user, case)]
-    return render_template(
-        "cases/client.html",
-        client=client,
-        cases=cases,
-        consent_form=form,
-        withdraw_form=WithdrawConsentForm(),
-        action_form=ActionForm(),
-        codes=codes,
-    ), 400
+    return _client_page(client, 400, consent_form=form)
 
 
 @bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw")

@@ -4,10 +4,11 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from isok import translation
 from isok.accounts import sessions
 from isok.accounts.models import Role
 
@@ -19,14 +20,17 @@ CLIENT_LOCALES = STAFF_LOCALES + ("ar", "fa", "ru", "so", "ti", "uk")
 
 
 def interface_locales() -> tuple[str, ...]:
+    """Staff work in the project's languages; clients, and visitors not logged in (who may be clients opening the
+    login page or their password link for the first time), choose among all of the interface's languages."""
     user = current_user
-    if getattr(user, "is_authenticated", False) and Role.CLIENT in user.roles:
+    if not getattr(user, "is_authenticated", False) or Role.CLIENT in user.roles:
         return CLIENT_LOCALES
     return STAFF_LOCALES
 
 
 def select_locale() -> str:
-    """The user's saved choice, then an explicit switch in this browser, then Accept-Language, then Finnish."""
+    """The user's saved choice, then an explicit switch in this browser, then the language of the person a page is
+    for (speak_to), then Accept-Language, then Finnish."""
     if not has_request_context():
         return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     offered = CLIENT_LOCALES
@@ -39,7 +43,19 @@ def select_locale() -> str:
             return waiting.locale
     if session.get("locale") in offered:
         return session["locale"]
+    if g.get(_PERSON_LOCALE) in offered:
+        return g.get(_PERSON_LOCALE)
     return request.accept_languages.best_match(interface_locales()) or DEFAULT_LOCALE
+
+
+_PERSON_LOCALE = "isok_person_locale"
+
+
+def speak_to(locale: str | None) -> None:
+    """This page is for one known person who is not logged in (the owner of a password link): speak their saved
+    language unless this browser chose one, as a client scanning their link on someone else's phone expects."""
+    g.setdefault(_PERSON_LOCALE, locale)
+    translation.refresh()
 
 
 @lru_cache(maxsize=512)

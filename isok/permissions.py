@@ -28,6 +28,7 @@ VIEW_GUIDANCE_NOTES = "view_guidance_notes"  # staff-only notes; project manager
 IMPORT_CASES = "import_cases"  # import clients and cases from a spreadsheet
 EXPORT_CLIENT_DATA = "export_client_data"  # hand a client everything held about them (data subject access)
 ERASE_CLIENTS = "erase_clients"  # anonymise a client on request or after the retention period
+GIVE_CLIENT_LOGIN = "give_client_login"  # a client's one-time login link (which clients: can_give_login)
 VIEW_OWN_CASE = "view_own_case"  # a client's own page: their stage and appointments
 VIEW_REPORTS = "view_reports"  # project figures: the partner network overview, targets, ESF reports
 MANAGE_NETWORK = "manage_network"  # partners, trainings, events, steering meetings, narratives, project settings
@@ -45,7 +46,8 @@ REVIEW_PORTFOLIO = "review_portfolio"  # comment on entries, return or accept a 
 VIEW_ASSESSMENTS = "view_assessments"  # placements, assessments, evidence maps (which ones: visible_assessments)
 MANAGE_PLACEMENTS = "manage_placements"  # create placements, invite tutors, open assessments, assign assessors
 ASSESS = "assess"  # rate outcomes and take part in the joint decision (where one is an assessor: can_assess)
-MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes
+MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes, confirm the client's proposals
+PROPOSE_EVIDENCE = "propose_evidence"  # a client proposes which of their items show which outcomes
 VIEW_STATEMENTS = "view_statements"  # read third-party statements (which cases: can_view_statements)
 REQUEST_STATEMENTS = "request_statements"  # ask a former employer or supervisor for a statement; revoke the link
 VERIFY_STATEMENTS = "verify_statements"  # record whether and how a statement was verified
@@ -72,6 +74,7 @@ GRANTS: dict[str, set[Role]] = {
     IMPORT_CASES: {ADMIN, COUNSELLOR},
     EXPORT_CLIENT_DATA: {ADMIN, COUNSELLOR},
     ERASE_CLIENTS: {ADMIN},
+    GIVE_CLIENT_LOGIN: {ADMIN, COUNSELLOR},
     VIEW_OWN_CASE: {CLIENT},
     VIEW_REPORTS: {ADMIN, MANAGER},
     MANAGE_NETWORK: {ADMIN, MANAGER},
@@ -86,6 +89,7 @@ GRANTS: dict[str, set[Role]] = {
     MANAGE_PLACEMENTS: {ADMIN, COUNSELLOR},
     ASSESS: {COUNSELLOR, TEACHER, TUTOR},
     MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},
+    PROPOSE_EVIDENCE: {CLIENT},
     VIEW_STATEMENTS: {ADMIN, COUNSELLOR, TEACHER, CLIENT},
     REQUEST_STATEMENTS: {ADMIN, COUNSELLOR},
     VERIFY_STATEMENTS: {TEACHER},

@@ -60,3 +60,10 @@ def install(app) -> None:
         ngettext=lambda singular, plural, num: _catalogue().ungettext(singular, plural, num),
         newstyle=True,
     )
+
+
+def refresh() -> None:
+    """Choose the request's language again (its locale selector's answer changed), dropping the kept catalogue."""
+    flask_babel.refresh()
+    if has_app_context():
+        g.pop(_KEY, None)

@@ -7,11 +7,19 @@ from assessment.assessments.models import Appeal, AppealStatus, Assessment, Asse
 from assessment.placements.access import reaches_cases
 from assessment.placements.models import Placement
 from cases.access import can_view_case, case_visible
-from cases.models import Case
+from cases.models import Case, Stage
 from isok.accounts.models import Role
 from isok.extensions import db
 from isok.fields import FieldSet, roles
-from isok.permissions import ASSESS, MANAGE_PLACEMENTS, MAP_EVIDENCE, VIEW_ASSESSMENTS, VIEW_OWN_CASE, can
+from isok.permissions import (
+    ASSESS,
+    MANAGE_PLACEMENTS,
+    MAP_EVIDENCE,
+    PROPOSE_EVIDENCE,
+    VIEW_ASSESSMENTS,
+    VIEW_OWN_CASE,
+    can,
+)
 
 
 def reasons_to_open(roles: frozenset[Role], user_id: int, organisation_id: int | None) -> list:
@@ -69,6 +77,16 @@ def can_view_case_assessment(user, case: Case) -> bool:
 
 def can_map_evidence(user, case: Case) -> bool:
     return can(user, MAP_EVIDENCE) and can_view_case(user, case)
+
+
+def can_propose_evidence(user, case: Case) -> bool:
+    """The client proposes evidence for their own open case; staff confirm it (can_map_evidence)."""
+    return (
+        can(user, PROPOSE_EVIDENCE)
+        and case.client.user_id is not None
+        and case.client.user_id == user.id
+        and case.stage is not Stage.CLOSED
+    )
 
 
 def assessor_of(user, assessment: Assessment) -> AssessmentAssessor | None:

@@ -134,7 +134,20 @@ def assessments_part(client) -> list[hooks.ExportPart]:
     data = {
         "assessments": [_assessment(assessment) for assessment in assessments],
         "evidence_links": [
-            audit.snapshot(link, ["id", "case_id", "outcome_id", "entry_id", "file_id", "note", "created_at"])
+            audit.snapshot(
+                link,
+                [
+                    "id",
+                    "case_id",
+                    "outcome_id",
+                    "entry_id",
+                    "file_id",
+                    "note",
+                    "created_at",
+                    "by_client",
+                    "confirmed_at",
+                ],
+            )
             for link in links
         ],
         "self_assessment": [

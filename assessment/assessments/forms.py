@@ -1,9 +1,9 @@
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.assessments.models import AssessorRole
-from isok.forms import Form, VersionedForm, choices
+from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
 
 
@@ -191,6 +191,50 @@ def decision_values(formdata, outcome_ids, unit_ids) -> tuple[dict[int, dict], d
 
 
 # --- evidence mapping ------------------------------------------------------------------------------------------
+
+
+class EvidenceGridForm(Form):
+    """Per portfolio item, the learning outcomes it shows (one field `entry_<id>` per item, made by
+    `evidence_grid_form`); `shown` carries the pairs that were ticked when the screen was shown."""
+
+    shown = HiddenField()
+
+    def item_fields(self):
+        return [(entry_id, self[f"entry_{entry_id}"]) for entry_id in self._entry_ids]
+
+    def chosen(self) -> set[tuple[int, int]]:
+        return {(entry_id, outcome_id) for entry_id, field in self.item_fields() for outcome_id in field.data or ()}
+
+    def shown_pairs(self) -> set[tuple[int, int]]:
+        pairs = set()
+        for token in (self.shown.data or "").split():
+            entry_id, _sep, outcome_id = token.partition(":")
+            if entry_id.isdigit() and outcome_id.isdigit():
+                pairs.add((int(entry_id), int(outcome_id)))
+        return pairs
+
+
+def evidence_grid_form(entry_ids: list[int], outcome_ids: list[int], ticked: set[tuple[int, int]] | None):
+    """The grid's form; `ticked` (the pairs mapped now) fills it when the screen is first shown."""
+
+    class GridForm(EvidenceGridForm):
+        _entry_ids = entry_ids
+
+    for entry_id in entry_ids:
+        setattr(
+            GridForm,
+            f"entry_{entry_id}",
+            MultiCheckboxField(
+                coerce=int, choices=choices((oid, str(oid)) for oid in outcome_ids), validators=[Optional()]
+            ),
+        )
+    if ticked is None:
+        return GridForm()
+    form = GridForm(formdata=None)
+    for entry_id, field in form.item_fields():
+        field.data = [oid for oid in outcome_ids if (entry_id, oid) in ticked]
+    form.shown.data = " ".join(f"{entry_id}:{oid}" for entry_id, oid in sorted(ticked))
+    return form
 
 
 class MappingForm(Form):

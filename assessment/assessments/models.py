@@ -5,7 +5,7 @@ evidence map, portfolio items mapped to the learning outcomes of the case's targ
 from datetime import datetime
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.frameworks.models import FrameworkUnit, FrameworkVersion, LearningOutcome
@@ -306,7 +306,11 @@ class Appeal(Model):
 
 
 class EvidenceLink(Model):
-    """A portfolio entry (or one of its files) mapped as evidence of a learning outcome of the case's target."""
+    """A portfolio entry (or one of its files) mapped as evidence of a learning outcome of the case's target.
+
+    A link the client proposed (`by_client`) counts as evidence only once staff confirm it (`confirmed_at`); a link
+    staff make is confirmed when made. It stays marked as the client's after confirmation.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
@@ -316,6 +320,9 @@ class EvidenceLink(Model):
     note: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_client: Mapped[bool] = mapped_column(default=False, server_default=false())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     outcome: Mapped[LearningOutcome] = relationship()
     entry: Mapped[PortfolioEntry] = relationship()

@@ -1124,10 +1124,11 @@ def portfolio_items(case: Case) -> list[PortfolioEntry]:
 
 
 def case_links(case: Case) -> list[EvidenceLink]:
+    """The confirmed links: what counts as evidence (a client's proposal waits for staff)."""
     return list(
         db.session.scalars(
             select(EvidenceLink)
-            .where(EvidenceLink.case_id == case.id)
+            .where(EvidenceLink.case_id == case.id, EvidenceLink.confirmed_at.is_not(None))
             .options(selectinload(EvidenceLink.entry), selectinload(EvidenceLink.file))
             .order_by(EvidenceLink.id)
         )
@@ -1154,12 +1155,16 @@ def map_evidence(
     if file_id and (evidence_file is None or evidence_file.entry_id != entry.id):
         raise EvidenceError(_("Choose an item of this client's portfolio."), "item")
     duplicate = db.session.scalar(
-        select(EvidenceLink.id).where(
+        select(EvidenceLink).where(
             EvidenceLink.outcome_id == outcome_id,
             EvidenceLink.entry_id == entry.id,
             EvidenceLink.file_id.is_(None) if file_id is None else EvidenceLink.file_id == file_id,
         )
     )
+    if duplicate is not None and duplicate.confirmed_at is None:  # the client proposed it: this confirms it
+        duplicate.note = (note or "").strip() or duplicate.note
+        confirm_link(actor, duplicate)
+        return duplicate
     if duplicate is not None:
         raise EvidenceError(_("This item is already mapped to this learning outcome."), "item")
     link = EvidenceLink(
@@ -1169,6 +1174,8 @@ def map_evidence(
         file_id=file_id,
         note=(note or "").strip() or None,
         created_by_id=actor.id,
+        confirmed_at=utcnow(),
+        confirmed_by_id=actor.id,
     )
     db.session.add(link)
     audit.record(
@@ -1177,10 +1184,24 @@ def map_evidence(
     return link
 
 
-def unmap_evidence(actor: User, link: EvidenceLink) -> None:
+def confirm_link(actor: User, link: EvidenceLink) -> None:
+    """Make a client's proposal count as evidence."""
+    link.confirmed_at, link.confirmed_by_id = utcnow(), actor.id
     audit.record(
-        actor, "evidence_unmapped", link, changes=audit.snapshot(link, ["case_id", "outcome_id", "entry_id", "file_id"])
+        actor,
+        "evidence_confirmed",
+        link,
+        changes=audit.snapshot(link, ["case_id", "outcome_id", "entry_id", "file_id"]),
     )
+
+
+def unmap_evidence(actor: User, link: EvidenceLink) -> None:
+    """Remove a link; a client's proposal not yet confirmed is recorded as declined (or, by the client, withdrawn)."""
+    if link.confirmed_at is not None:
+        action = "evidence_unmapped"
+    else:
+        action = "evidence_proposal_withdrawn" if actor.id == link.created_by_id else "evidence_proposal_declined"
+    audit.record(actor, action, link, changes=audit.snapshot(link, ["case_id", "outcome_id", "entry_id", "file_id"]))
     db.session.delete(link)
     db.session.flush()
 

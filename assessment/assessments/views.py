@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from assessment import bp
-from assessment.assessments import access
+from assessment.assessments import access, mapping
 from assessment.assessments import services as assessment_services
 from assessment.assessments.forms import (
     AppealForm,
@@ -26,6 +26,7 @@ from assessment.assessments.forms import (
     SignOffForm,
     appeal_values,
     decision_values,
+    evidence_grid_form,
     own_rating_values,
     rating_values,
     split_unit_values,
@@ -106,6 +107,7 @@ def case_summary(user, case: Case) -> dict:
         "case": case,
         "qualification": placement_services.case_qualification(case),
         "rows": [(p, workplaces[p.workplace_id], assessments.get(p.id)) for p in placements],
+        "proposals": mapping.waiting_proposals(case) if access.can_map_evidence(user, case) else 0,
     }
 
 
@@ -1003,6 +1005,7 @@ def _coverage_page(case: Case, form: MappingForm, status: int = 200):
         covered=covered,
         action_form=ActionForm(),
         mapping=access.can_map_evidence(current_user, case),
+        proposals=mapping.waiting_proposals(case),
     ), status
 
 
@@ -1049,6 +1052,68 @@ def unmap_evidence(case_id, link_id):
     db.session.commit()
     flash(_("The mapping was removed."), "success")
     return redirect(url_for("assessment.evidence_map", case_id=case.id))
+
+
+# One screen to map several items to several outcomes: the client proposes, staff confirm or correct.
+
+
+def _texts(grid: mapping.EvidenceGrid) -> dict:
+    """Each unit's and outcome's text in the reader's language where there is one, with the language it is in."""
+    return {
+        **{("unit", unit.id): _texted(unit.name) for unit, _outcomes in grid.units},
+        **{("outcome", o.id): _texted(o.text) for _unit, outcomes in grid.units for o in outcomes},
+    }
+
+
+def _evidence_grid(case: Case, change, *, by_client: bool):
+    grid = mapping.evidence_grid(case)
+    form = evidence_grid_form(
+        [entry.id for entry in grid.entries],
+        [o.id for _unit, outcomes in grid.units for o in outcomes],
+        None if request.method == "POST" else set(grid.links),
+    )
+    if apply(form, lambda: change(current_user, case, form.chosen(), form.shown_pairs())):
+        changes = form.result
+        if by_client:
+            flash(_("Your choices are saved. Your counsellor confirms them before they count as evidence."), "success")
+        else:
+            flash(
+                _(
+                    "The mapping is saved. Confirmed: %(confirmed)d · added: %(added)d · removed: %(removed)d.",
+                    confirmed=changes.confirmed,
+                    added=changes.added,
+                    removed=changes.removed,
+                ),
+                "success",
+            )
+        return redirect(request.path)
+    return render_template(
+        "assessment/assessments/evidence_grid.html",
+        case=case,
+        form=form,
+        grid=grid,
+        texts=_texts(grid),
+        by_client=by_client,
+        locale=str(get_locale()),
+    ), form.status
+
+
+@bp.route("/my/cases/<int:case_id>/evidence", methods=["GET", "POST"])
+@permissions.requires(permissions.PROPOSE_EVIDENCE)
+def my_evidence(case_id):
+    case = db.session.get(Case, case_id)
+    if case is None or not access.can_propose_evidence(current_user, case):
+        abort(404)
+    return _evidence_grid(case, mapping.propose_evidence, by_client=True)
+
+
+@bp.route("/cases/<int:case_id>/evidence-map/items", methods=["GET", "POST"])
+@permissions.requires(permissions.MAP_EVIDENCE)
+def map_items(case_id):
+    case = _staff_case_or_404(case_id)
+    if not access.can_map_evidence(current_user, case):
+        abort(404)
+    return _evidence_grid(case, mapping.review_evidence, by_client=False)
 
 
 @bp.get("/cases/<int:case_id>/triangulation")

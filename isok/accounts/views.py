@@ -15,7 +15,7 @@ from isok.accounts.forms import (
 )
 from isok.extensions import db, limiter
 from isok.forms import ActionForm
-from isok.i18n import CLIENT_LOCALES, language_name
+from isok.i18n import CLIENT_LOCALES, language_name, speak_to
 from isok.translation import gettext as _
 
 
@@ -304,6 +304,7 @@ def set_password(token):
     link = services.password_link(token)
     if link is None:
         return render_template("accounts/link_invalid.html"), 404
+    speak_to(link.user.locale)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import session
 from sqlalchemy import select
 
+from isok.accounts import services as account_services
 from isok.accounts import sessions
 from isok.accounts.models import LoginSession, Role, User
 from isok.audit import AuditEntry
@@ -194,6 +195,40 @@ def test_language_switch_to_swedish_and_back(client, make_user):
 def test_locale_follows_accept_language_then_finnish(client):
     assert 'lang="sv"' in client.get("/login", headers={"Accept-Language": "sv-SE,sv;q=0.9"}).get_data(as_text=True)
     assert 'lang="fi"' in client.get("/login", headers={"Accept-Language": "de"}).get_data(as_text=True)
+
+
+LOG_IN = {"ar": "تسجيل الدخول", "fa": "ورود به حساب"}  # the login page's heading
+
+
+def test_first_pages_speak_every_client_language_from_accept_language(client, make_user):
+    """An Arabic browser opening the login page or a password link for the first time gets Arabic, not Finnish."""
+    for code in ("fi", "sv", "en", "ar", "fa", "ru", "so", "ti", "uk"):
+        page = client.get("/login", headers={"Accept-Language": f"{code},en;q=0.5"}).get_data(as_text=True)
+        assert f'<html lang="{code}"' in page, code
+        assert f'<option value="{code}" lang="{code}" selected>' in page
+    page = client.get("/login", headers={"Accept-Language": "ar-SY,ar;q=0.9"}).get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in page and "<h1>" + LOG_IN["ar"] + "</h1>" in page
+    user = make_user(Role.CLIENT)
+    token = account_services.issue_password_link(user, user)
+    db.session.commit()
+    page = client.get(f"/password/{token}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in page and "تعيين كلمة المرور" in page
+    page = client.get("/password/not-a-token", headers={"Accept-Language": "ti"}).get_data(as_text=True)
+    assert 'lang="ti"' in page
+
+
+def test_language_switch_before_login_offers_every_client_language(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert all(f'<option value="{code}"' in page for code in ("ar", "fa", "ru", "so", "ti", "uk"))
+    client.post("/language", data={"locale": "fa", "next": "/login"})
+    page = client.get("/login", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert 'lang="fa" dir="rtl"' in page and "<h1>" + LOG_IN["fa"] + "</h1>" in page
+
+
+def test_staff_choose_among_the_working_languages(client, make_user):
+    log_in(client, make_user())
+    page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'lang="fi"' in page and '<option value="ar"' not in page
 
 
 def test_saved_choice_wins_over_accept_language(client, make_user):

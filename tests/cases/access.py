@@ -84,6 +84,7 @@ ROUTES = [
     *_variants("cases.new_case", "POST", _client, MANAGE),
     *_variants("cases.add_consent", "POST", _client, MANAGE),
     *_variants("cases.export_client", "POST", _client, EXPORTERS),
+    *_variants("cases.give_login", "POST", _client, MANAGE),  # the counsellor of the case, not every colleague
     *_variants("cases.erase_client", "GET", _client, ADMIN),
     *_variants("cases.erase_client", "POST", _client, ADMIN),
     *_variants("cases.detail", "GET", _case, VIEW),

@@ -1,7 +1,7 @@
 """assessment: third-party statements, a referee confirms tasks and learning outcomes by a personal link
 
 Revision ID: c245e21261e5
-Revises: a7c3e5d10b42
+Revises: b7e2c4a91f30
 Create Date: 2026-12-05 15:52:29.401290
 
 """
@@ -13,7 +13,7 @@ import isok.database
 
 # revision identifiers, used by Alembic.
 revision = 'c245e21261e5'
-down_revision = 'a7c3e5d10b42'
+down_revision = 'b7e2c4a91f30'
 branch_labels = None
 depends_on = None
 

@@ -233,6 +233,16 @@ ROUTES = [
         params=lambda w, r: {"case_id": w.ap.own.case.id, "link_id": w.ap.foreign.evidence_link_id},
         variant="link of another case",
     ),
+    # the one-screen mapping: staff who map evidence on cases they reach (a tutor lacks the function)
+    *[
+        Access("assessment.map_items", method, expected, params=_case(variant), variant=variant)
+        for method in ("GET", "POST")
+        for variant, expected in (
+            ("own", expect(MAPPERS)),
+            ("foreign", expect(["admin"], counsellor=NOT_FOUND, teacher=NOT_FOUND)),
+            ("missing", expect(MAPPERS, ok=NOT_FOUND)),
+        )
+    ],
     *_object_routes(
         "assessment.triangulation", "GET", _case, STAFF_VIEWERS, foreign_ok=("admin",), hidden=("workplace_tutor",)
     ),
@@ -338,6 +348,25 @@ ROUTES = [
     ],
     *[
         Access("assessment.self_assessment", method, expect(client=NOT_FOUND), params=params, variant=variant)
+        for method in ("GET", "POST")
+        for variant, params in (
+            ("another client's case", lambda w, r: {"case_id": client_case(w, "foreign").id}),
+            ("missing", lambda w, r: {"case_id": MISSING_ID}),
+        )
+    ],
+    # the client proposes evidence for their own case only
+    *[
+        Access(
+            "assessment.my_evidence",
+            method,
+            expect(["client"]),
+            params=lambda w, r: {"case_id": client_case(w).id},
+            variant="own case",
+        )
+        for method in ("GET", "POST")
+    ],
+    *[
+        Access("assessment.my_evidence", method, expect(client=NOT_FOUND), params=params, variant=variant)
         for method in ("GET", "POST")
         for variant, params in (
             ("another client's case", lambda w, r: {"case_id": client_case(w, "foreign").id}),
