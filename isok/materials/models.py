@@ -165,6 +165,11 @@ class Material(Model):
         return [file for file in self.files if file.superseded_at is None]
 
     @property
+    def preview_file(self) -> "MaterialFile | None":
+        """The first current file that has a preview: the picture the search shows of the material."""
+        return next((file for file in self.current_files if file.preview_sha256), None)
+
+    @property
     def withdrawn(self) -> bool:
         return self.status is MaterialStatus.WITHDRAWN
 
@@ -219,6 +224,7 @@ class MaterialFile(Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     words: Mapped[str] = mapped_column(Text, default="")  # the text found in it (text and PDF files), for search
+    preview_sha256: Mapped[str | None] = mapped_column(String(64))  # its small picture (previews.py), if it has one
 
     material: Mapped[Material] = relationship(back_populates="files")
     uploaded_by: Mapped[User | None] = relationship()
