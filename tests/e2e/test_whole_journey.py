@@ -1,7 +1,7 @@
 """A new client's whole journey in a real browser, from the counsellor's first form to the certificate replaced on
-appeal: counsellor, client (in Arabic, at 360 px), teacher, tutor (by link, at 360 px), counsellor, client, a second
-teacher and the counsellor again. Every click and form submission is counted and printed per person, and every page
-the journey shows is checked with axe-core.
+appeal: counsellor, client (in Arabic, at 360 px), referee (by link, in Arabic, at 360 px), teacher, tutor (by link,
+at 360 px), counsellor, client, a second teacher and the counsellor again. Every click and form submission is
+counted and printed per person, and every page the journey shows is checked with axe-core.
 
 What people do goes through the UI, the client's login included (the counsellor's one-time link). Two things are set
 through the services instead, because no person does them in this journey or the clock forbids it: a second teacher's
@@ -11,9 +11,6 @@ recorded in the UI with the dates it ran (it ended yesterday), so it is rated an
 
 Clicks are pointer presses, plus two per dropdown choice (open, choose); form submissions are the POSTs the browser
 sends. Logging in is not counted.
-
-Third-party statements (a referee answering by link) are not part of the journey yet: that feature is not in the
-product yet.
 """
 
 import re
@@ -233,12 +230,39 @@ def _walk(j, live_app):
     j.type("textarea[name^=note-]", "عملت طاهية في مطعم في حلب خمس سنوات")
     j.submit("main form[method=post] button[type=submit]")
 
+    # 3. The counsellor asks her former head chef for a statement; he answers by the link on his phone, in Arabic.
+    j.as_person("counsellor", "counsellor@example.org")
+    page.goto(f"{base}/cases/{ids.case}")
+    j.follow(f"a[href='/cases/{ids.case}/statements/new']")
+    j.type("#name", "Khalid Haddad")
+    j.type("#organisation", "Al-Bustan Restaurant, Aleppo")
+    j.select("#country", "SY")
+    j.type("#email", "khalid@example.com")
+    j.select("#language", "ar")
+    j.type("#tasks", "Prepared hot lunch dishes for 150 guests a day")
+    page.locator("input[name=outcome_ids]").first.check()
+    j.type("#deadline", (date.today() + timedelta(days=14)).isoformat())
+    j.submit("main form[method=post] button[type=submit]")
+    ids.statement_link = page.locator(".link-box code").inner_text()
+
+    j.as_person("referee", None, PHONE)
+    page.goto(ids.statement_link)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    j.axe()
+    for choice in page.locator("input[type=radio][value=yes]").all():
+        choice.check()
+    j.click("input[name=acquaintance][value=supervised]")
+    j.type("#period", "2016–2021")
+    j.type("#comment", "طباخة دقيقة وسريعة")
+    j.submit("main form[method=post] button[type=submit]")
+    expect(page.locator("main form")).to_have_count(0)
+
     with live_app.app_context():  # the day of the interview comes
         interview = db.session.get(Interview, ids.interview)
         interview.starts_at = utcnow() - timedelta(minutes=30)
         db.session.commit()
 
-    # 3. The teacher records the interview once it has started.
+    # 4. The teacher records the interview once it has started, and how he verified the referee's statement.
     j.as_person("teacher", "teacher@example.org")
     page.goto(f"{base}/interviews/{ids.interview}")
     j.axe()
@@ -250,8 +274,15 @@ def _walk(j, live_app):
     j.click("input[name=placement]")
     j.submit("form.record-form button[type=submit]")
     expect(page.locator(".badge-recorded")).to_be_visible()
+    page.goto(f"{base}/cases/{ids.case}/triangulation")
+    j.axe()
+    j.follow("main a:has-text('Khalid Haddad')")
+    j.click("input[name=method][value=phone]")
+    j.type("#note", "Called the restaurant's owner on its listed number")
+    j.submit("form[action$='/verify'] button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("The verification is recorded.")
 
-    # 4. The counsellor records the placement as it ran, opens the assessment, gives the tutor a link and rates.
+    # 5. The counsellor records the placement as it ran, opens the assessment, gives the tutor a link and rates.
     j.as_person("counsellor", "counsellor@example.org")
     page.goto(f"{base}/cases/{ids.case}")
     j.follow(f"a[href='/cases/{ids.case}/placements/new']")
@@ -278,14 +309,14 @@ def _walk(j, live_app):
     j.follow(f"a[href='/assessments/{ids.assessment}/rate']")
     j.rate(-1, "Her portfolio shows five years as a cook in Aleppo", "portfolio")
 
-    # 5. The workplace tutor opens the link on a phone and rates what they saw.
+    # 6. The workplace tutor opens the link on a phone and rates what they saw.
     j.as_person("tutor", None, PHONE)
     page.goto(ids.tutor_link)
     j.axe()
     j.submit("form[action$='/start'] button[type=submit]")
     j.rate(-1, "Ran the breakfast buffet on her own", "observation")
 
-    # 6. The teacher rates, reconciles the three ratings (one outcome only partly shown) and signs off.
+    # 7. The teacher rates, reconciles the three ratings (one outcome only partly shown) and signs off.
     j.as_person("teacher", "teacher@example.org")
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.axe()
@@ -317,7 +348,7 @@ def _walk(j, live_app):
     j.submit("form:has(input[name=confirm]) button[type=submit]")
     expect(page.locator(".facts .badge")).to_have_text("Signed off")
 
-    # 7. The counsellor confirms the sign-off and issues the certificate (in the client's languages by default).
+    # 8. The counsellor confirms the sign-off and issues the certificate (in the client's languages by default).
     j.as_person("counsellor", "counsellor@example.org")
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.submit(f"form[action='/assessments/{ids.assessment}/confirm'] button[type=submit]")
@@ -329,20 +360,20 @@ def _walk(j, live_app):
     ids.certificate = int(re.search(r"/certificates/(\d+)", page.url).group(1))
     first_number = page.locator("h1").inner_text()
 
-    # 8. The client, on their phone in Arabic, asks for a review of the outcome only partly recognised.
+    # 9. The client, on their phone in Arabic, asks for a review of the outcome only partly recognised.
     j.as_person("client", CLIENT_EMAIL, PHONE, CLIENT_PASSWORD)
     j.follow(f"a[href='/my/assessments/{ids.assessment}/appeal']")
     j.type("textarea[name=reason]", "عملي في مطعم عمي في حلب يبين هذه المهارة كاملة")
     j.submit("main form[method=post] button[type=submit]")
 
-    # 9. The counsellor asks a teacher who took no part in the assessment to review it.
+    # 10. The counsellor asks a teacher who took no part in the assessment to review it.
     j.as_person("counsellor", "counsellor@example.org")
     page.goto(f"{base}/assessments/{ids.assessment}")
     reviewer = page.locator("select[name=reviewer_id] option", has_text="Kaisa Arvioija").get_attribute("value")
     j.select("select[name=reviewer_id]", reviewer)
     j.submit(f"form[action='/assessments/{ids.assessment}/appeal/reviewer'] button[type=submit]")
 
-    # 10. The reviewer changes the outcome: the decision changes and the certificate is replaced.
+    # 11. The reviewer changes the outcome: the decision changes and the certificate is replaced.
     j.as_person("reviewer", REVIEWER_EMAIL)
     page.goto(f"{base}/assessments/{ids.assessment}")
     j.axe()
@@ -355,7 +386,7 @@ def _walk(j, live_app):
     j.submit("main form[method=post] button[type=submit]")
     expect(page.locator(".messages .flash-success")).to_be_visible()
 
-    # 11. The counsellor finds the certificate replaced by a new one stating the changed result.
+    # 12. The counsellor finds the certificate replaced by a new one stating the changed result.
     j.as_person("counsellor", "counsellor@example.org")
     page.goto(f"{base}/certificates/{ids.certificate}")
     j.axe()
