@@ -43,16 +43,16 @@ class Counter:
 
     def __init__(self, page):
         self.person, self.counts = None, {}
-        page.context.expose_function("isokCountClick", self._click)
+        page.context.expose_function("isokCountClick", self.click)
         page.context.add_init_script("document.addEventListener('pointerdown', () => window.isokCountClick(), true);")
         page.on("dialog", self._dialog)
         page.on("request", self._request)
 
     def _add(self, index):
         if self.person is not None:
-            self.counts.setdefault(self.person, [0, 0])[index] += 1
+            self.counts[self.person][index] += 1
 
-    def _click(self):
+    def click(self):
         self._add(0)
 
     def _dialog(self, dialog):
@@ -132,8 +132,8 @@ class Journey:
     def select(self, selector, value):
         """Choose from a dropdown: one click opens it, one chooses (Playwright's choosing sends no pointer event)."""
         self.page.select_option(selector, value)
-        self.counter._add(0)
-        self.counter._add(0)
+        self.counter.click()
+        self.counter.click()
 
     def type(self, selector, text):
         """Focus a field with a click and type into it (typing is not clicking)."""
@@ -180,7 +180,7 @@ def _walk(j, live_app):
     page, base = j.page, j.base
     ids = SimpleNamespace()
 
-    # 1. The counsellor registers the client, links their login, sets the target and books the interview.
+    # 1. The counsellor registers the client, gives them their login link, sets the target and books the interview.
     j.as_person("counsellor", "counsellor@example.org")
     j.follow("a[href='/clients/new']")
     j.type("input[name=first_name]", "Zahra")
