@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import Organisation, User
 from isok.catalogue.models import Field
-from isok.database import UTCDateTime, enum_type, utcnow
+from isok.database import SEEDED_BY_SCHEMA, UTCDateTime, enum_type, utcnow
 from isok.extensions import Model, db
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, localized
 from isok.labels import LabelledEnum
@@ -194,6 +194,8 @@ class Material(Model):
 class MaterialBank(Model):
     """One row: the bank's version, counted up by every write to its materials, and its generation, a random
     number that changes when the bank must be read again whole (facet_index.py)."""
+
+    __table_args__ = {"info": {SEEDED_BY_SCHEMA: True}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
