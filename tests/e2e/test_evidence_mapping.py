@@ -1,6 +1,8 @@
 """The client maps their portfolio items to learning outcomes on one screen, in Arabic on a 360-pixel phone without
 help from a script; the counsellor confirms and corrects the proposals on one screen."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from isok.accounts.models import Role
 from isok.accounts.services import create_user
 from isok.extensions import db
 from portfolio.models import PortfolioEntry, Section
-from tests.portfolio.conftest import create_case
+from tests import factories
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +34,10 @@ def mapping_case(live_app):
             None, email=CLIENT_EMAIL, name="Rasha Ali", roles={Role.CLIENT}, password="e2e-demo-password", locale="ar"
         )
         counsellor = demo.account("counsellor@example.org")
-        case = create_case(counsellor.organisation, counsellor, user, first_name="Rasha", last_name="Ali")
+        client = factories.new_client(
+            counsellor.organisation, user=user, first_name="Rasha", last_name="Ali", preferred_language="ar"
+        )
+        case = factories.new_case(counsellor.organisation, counsellor, client=client, entry_date=date(2026, 1, 15))
         version = next(v for v in frameworks.published_versions() if v.framework.code == "fi-vq-restaurant-catering")
         frameworks.set_target_qualification(counsellor, case, version)
         for section, title in ((Section.WORK, "طباخة في مطعم في حلب"), (Section.EDUCATION, "دورة سلامة الغذاء")):
