@@ -2,7 +2,7 @@
 course's dates changed, an enrolment or the whole course cancelled by the offering organisation. Each goes to the
 enrolled person and to whoever enrolled them, in the app and by mail in their own language, with the course's
 calendar file attached while the seat holds. A person without an account (of an outside organisation, or a client
-without a login) is mailed at the address the enrolment records, in the course's language.
+without a login) is mailed at the address the enrolment records, in its language (else the course's).
 
 A confirmation also goes to the person who enrolled (it is their receipt, with the calendar file for their mailbox);
 the other notices follow audited changes, and nobody is told of their own act.
@@ -63,9 +63,9 @@ def _own_address(enrolment: Enrolment, people: list[int]) -> str | None:
 
 
 def _locale(enrolment: Enrolment) -> str | None:
-    """The course's language when the interface speaks it; otherwise the installation's default (None)."""
-    language = enrolment.course.text_language
-    return language if language in CLIENT_LOCALES else None
+    """The enrolment's language, else the course's, when the interface speaks it; else the installation's (None)."""
+    spoken = [code for code in (enrolment.locale, enrolment.course.text_language) if code in CLIENT_LOCALES]
+    return spoken[0] if spoken else None
 
 
 def _tells(enrolment: Enrolment, event: str) -> list[registry.Tell]:

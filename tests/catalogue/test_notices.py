@@ -206,3 +206,12 @@ def test_a_client_without_a_login_is_mailed_once_without_the_counsellors_copy(ap
     (own,) = mails_to(smtp, "rahel@example.fi")
     assert own["Subject"].startswith("Ilmoittautuminen vahvistettu") and "Rahel" not in own.as_string()
     assert len(mails_to(smtp, counsellor)) == 2  # the address that is the counsellor's own is mailed once
+
+
+def test_a_person_enrolling_through_the_form_in_their_language_is_mailed_in_it(app, make_course, smtp):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        enrolment, _token = services.enrol(None, make_course(), outside_person(), outside_payer(), accept_terms=True)
+        db.session.commit()
+    assert enrolment.locale == "sv"
+    (mail,) = mails_to(smtp, "olli@outside.example")
+    assert mail["Subject"] == "Anmälan bekräftad: Hygienkompetens" and mail["Content-Language"] == "sv"
