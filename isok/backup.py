@@ -30,7 +30,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
 from isok import audit, storage
-from isok.database import declared_by_models
+from isok.database import SEEDED_BY_SCHEMA, declared_by_models
 from isok.extensions import db
 
 FORMAT = "isok-backup/1"
@@ -260,8 +260,10 @@ def _tables_with_rows() -> list[str]:
         tables = sorted(
             name
             for name in inspect(connection).get_table_names()
-            if name != "alembic_version" and declared_by_models(name, "table", {})
-        )  # not search indexes
+            if name != "alembic_version"
+            and declared_by_models(name, "table", {})  # not search indexes
+            and not (name in db.metadata.tables and db.metadata.tables[name].info.get(SEEDED_BY_SCHEMA))
+        )
         quote = connection.dialect.identifier_preparer.quote
         return [name for name in tables if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first()]  # noqa: S608
 

@@ -60,6 +60,9 @@ def declared_by_models(name: str | None, type_: str, parent_names: dict) -> bool
     return not (type_ == "table" and name is not None and SEARCH_INDEX_TABLE.match(name))
 
 
+# Table info marking a table whose row the schema itself brings (its migration inserts it): no sign of data.
+SEEDED_BY_SCHEMA = "isok_seeded_by_schema"
+
 WRITE_OPTION = "isok_write"
 
 

@@ -48,6 +48,9 @@ MANAGE_PLACEMENTS = "manage_placements"  # create placements, invite tutors, ope
 ASSESS = "assess"  # rate outcomes and take part in the joint decision (where one is an assessor: can_assess)
 MAP_EVIDENCE = "map_evidence"  # map portfolio items to learning outcomes, confirm the client's proposals
 PROPOSE_EVIDENCE = "propose_evidence"  # a client proposes which of their items show which outcomes
+VIEW_STATEMENTS = "view_statements"  # read third-party statements (which cases: can_view_statements)
+REQUEST_STATEMENTS = "request_statements"  # ask a former employer or supervisor for a statement; revoke the link
+VERIFY_STATEMENTS = "verify_statements"  # record whether and how a statement was verified
 VIEW_CERTIFICATES = "view_certificates"  # staff: certificates of the visible cases
 ISSUE_CERTIFICATES = "issue_certificates"  # preview, issue, re-issue, bulk issue
 REVOKE_CERTIFICATES = "revoke_certificates"
@@ -87,6 +90,9 @@ GRANTS: dict[str, set[Role]] = {
     ASSESS: {COUNSELLOR, TEACHER, TUTOR},
     MAP_EVIDENCE: {ADMIN, COUNSELLOR, TEACHER},
     PROPOSE_EVIDENCE: {CLIENT},
+    VIEW_STATEMENTS: {ADMIN, COUNSELLOR, TEACHER, CLIENT},
+    REQUEST_STATEMENTS: {ADMIN, COUNSELLOR},
+    VERIFY_STATEMENTS: {TEACHER},
     VIEW_CERTIFICATES: {ADMIN, MANAGER, COUNSELLOR},
     ISSUE_CERTIFICATES: {ADMIN, COUNSELLOR},
     REVOKE_CERTIFICATES: {ADMIN, COUNSELLOR},

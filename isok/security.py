@@ -24,9 +24,19 @@ def init_app(app) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if getattr(current_user, "is_authenticated", False):
+        if getattr(current_user, "is_authenticated", False) and not getattr(response, NO_PERSONAL_DATA, False):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+NO_PERSONAL_DATA = "isok_no_personal_data"
+
+
+def cacheable_when_signed_in(response):
+    """Keep the response's own Cache-Control for signed-in users too (whose pages are otherwise never stored): for
+    what holds nothing of anyone, such as a picture of a shared material."""
+    setattr(response, NO_PERSONAL_DATA, True)
+    return response
 
 
 def _trust_proxies(app) -> None:

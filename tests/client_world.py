@@ -16,6 +16,8 @@ from assessment.frameworks import services as framework_services
 from assessment.interviews import services as interview_services
 from assessment.interviews.models import Verification
 from assessment.placements import services as placement_services
+from assessment.statements import services as statement_services
+from assessment.statements.models import Acquaintance
 from cases import services as case_services
 from cases.models import Case, Client, ClientType, ConsentPurpose, GuidanceKind, Stage
 from certificates import services as certificate_services
@@ -247,6 +249,26 @@ def build(http, make_user, make_organisation) -> World:
         tasks=f"{FIRST} {LAST} on breakfast",
     )
     placement_services.issue_tutor_link(counsellor, placement)
+    # A former employer confirms her work: a third-party statement, answered.
+    statement, _token = statement_services.request_statement(
+        counsellor,
+        case,
+        name="Ayşe Demir",
+        organisation="Lokanta Istanbul",
+        country="TR",
+        email="ayse@example.com",
+        language="en",
+        tasks=[f"{FIRST} {LAST} cooked the lunch"],
+        outcome_ids=outcome_ids[:1],
+        deadline=today + timedelta(days=7),
+    )
+    statement_services.submit_statement(
+        statement,
+        answers={item.id: True for item in statement.items},
+        acquaintance=Acquaintance.SUPERVISED,
+        period="2015–2019",
+        comment=f"{FIRST} {LAST} was our best cook",
+    )
     assessment = assessment_services.open_assessment(counsellor, placement, teacher=teacher, counsellor=counsellor)
     for rater in (counsellor, teacher, tutor):
         sheet = assessment_access.assessor_of(rater, assessment)

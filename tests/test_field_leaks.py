@@ -24,6 +24,8 @@ from assessment.frameworks import services as framework_services
 from assessment.interviews import services as interview_services
 from assessment.interviews.models import Verification
 from assessment.placements import services as placement_services
+from assessment.statements import services as statement_services
+from assessment.statements.models import Acquaintance, VerificationMethod
 from cases import services as case_services
 from cases.models import ClientType, ConsentPurpose, GuidanceKind, Stage
 from isok import fields
@@ -57,6 +59,8 @@ PERSONAL_TABLES = {
     "certificate",
     "notice",
     "outbox_mail",
+    "referee_statement",
+    "statement_item",
 }
 CRAWL_LIMIT = 500
 NEVER_FOLLOW = ("/static/", "/logout", "/login", "/placement-link/")
@@ -251,9 +255,32 @@ def _seed(make_user, make_organisation):
             submit=True,
             declaration=(False, None),
         )
+    statement, _token = statement_services.request_statement(
+        counsellor,
+        case,
+        name=mark("referee_statement", "referee_name"),
+        organisation=mark("referee_statement", "referee_organisation"),
+        country="FI",
+        email=f"{mark('referee_statement', 'referee_email')}@example.org",
+        language="ar",
+        tasks=[mark("statement_item", "task")],
+        outcome_ids=outcome_ids[:1],
+        deadline=today + timedelta(days=7),
+    )
+    statement_services.submit_statement(
+        statement,
+        answers={item.id: True for item in statement.items},
+        acquaintance=Acquaintance.SUPERVISED,
+        period=mark("referee_statement", "period"),
+        comment=mark("referee_statement", "comment"),
+    )
+    statement_services.verify_statement(
+        teacher, statement, method=VerificationMethod.PHONE, note=mark("referee_statement", "verification_note")
+    )
     db.session.commit()
     ids = {
         "case_id": case.id,
+        "statement_id": statement.id,
         "client_id": client.id,
         "entry_id": entry.id,
         "file_id": evidence.id,
@@ -374,6 +401,8 @@ def test_a_role_sees_no_field_outside_its_field_set(app, make_user, make_organis
             ("portfolio_entry", "title"),
             ("shared_guidance_entry", "note"),
             ("interview_finding", "note"),
+            ("referee_statement", "comment"),
+            ("statement_item", "task"),
         },
         "project_manager": {("client", "last_name")},
     }[role]

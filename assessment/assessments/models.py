@@ -44,6 +44,7 @@ class EvidenceSource(LabelledEnum):
     INTERVIEW = "interview", _l("Interview")
     OBSERVATION = "observation", _l("Workplace observation")
     PORTFOLIO = "portfolio", _l("Portfolio items")
+    STATEMENT = "statement", _l("Third-party statements")  # a referee's confirmation (assessment.statements)
 
 
 class OutcomeResult(LabelledEnum):

@@ -34,6 +34,8 @@ from assessment.interviews.models import Interview, InterviewFinding, InterviewS
 from assessment.placements.access import TUTOR_DAYS_AFTER_END, closed_to_tutor
 from assessment.placements.models import Placement
 from assessment.placements.services import case_qualification, case_units, create_placement
+from assessment.statements import services as statement_services
+from assessment.statements.models import StatementItem
 from cases import services as case_services
 from cases.models import Case, Stage
 from isok import audit, demo, hooks
@@ -1206,12 +1208,14 @@ def unmap_evidence(actor: User, link: EvidenceLink) -> None:
 
 @dataclass
 class OutcomeEvidence:
-    """What supports one outcome: mapped portfolio items, interview findings and workplace observations."""
+    """What supports one outcome: mapped portfolio items, interview findings, workplace observations and referees'
+    confirmations in third-party statements."""
 
     outcome: LearningOutcome
     portfolio: list[EvidenceLink] = field(default_factory=list)
     interviews: list[InterviewFinding] = field(default_factory=list)
     observations: list[Rating] = field(default_factory=list)
+    statements: list[StatementItem] = field(default_factory=list)
 
     @property
     def sources(self) -> set[EvidenceSource]:
@@ -1222,6 +1226,8 @@ class OutcomeEvidence:
             kinds.add(EvidenceSource.INTERVIEW)
         if self.observations:
             kinds.add(EvidenceSource.OBSERVATION)
+        if self.statements:
+            kinds.add(EvidenceSource.STATEMENT)
         return kinds
 
     @property
@@ -1278,6 +1284,9 @@ def triangulation(case: Case) -> list[tuple[FrameworkUnit, list[OutcomeEvidence]
     for rating in _supporting_observations(case):
         if rating.outcome_id in rows:
             rows[rating.outcome_id].observations.append(rating)
+    for item in statement_services.confirmed_outcomes(case):
+        if item.outcome_id in rows:
+            rows[item.outcome_id].statements.append(item)
     return [(unit, [rows[o.id] for o in outcomes]) for unit, outcomes in units]
 
 
@@ -1333,6 +1342,21 @@ def _pieces(row: OutcomeEvidence) -> list[EvidencePiece]:
             _("Workplace tutor's rating: level %(level)s", level=rating.level_code),
         )
         for rating in row.observations
+    ]
+    pieces += [
+        EvidencePiece(
+            EvidenceSource.STATEMENT,
+            item.id,
+            _(
+                "Statement by %(name)s (%(organisation)s): %(verification)s",
+                name=item.statement.referee_name,
+                organisation=item.statement.referee_organisation,
+                verification=item.statement.verification.label
+                if item.statement.verification
+                else _("not verified yet"),
+            ),
+        )
+        for item in row.statements
     ]
     return pieces
 

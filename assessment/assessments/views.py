@@ -48,6 +48,8 @@ from assessment.placements import services as placement_services
 from assessment.placements.access import link_session, placement_or_404
 from assessment.placements.models import Placement
 from assessment.placements.queries import placement_assessment, placement_facts
+from assessment.statements import access as statement_access
+from assessment.statements import services as statement_services
 from cases import access as case_access
 from cases.models import Case, Stage
 from isok import hooks, permissions
@@ -570,6 +572,9 @@ def reconcile(assessment_id):
         unproven=assessment_services.unproven_outcomes(assessment, recognised),
         self_ratings=assessment_services.self_ratings(assessment.case),
         entry_titles={entry.id: entry.title for entry in assessment_services.portfolio_items(assessment.case)},
+        statements=[s for s in statement_services.case_statements(assessment.case) if s.submitted_at]
+        if statement_access.can_view_statements(current_user, assessment.case)
+        else [],
         outcome_values=outcome_values,
         unit_values=unit_values,
         deciding=deciding,

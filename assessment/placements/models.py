@@ -2,13 +2,14 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import User
 from isok.database import UTCDateTime, utcnow
 from isok.extensions import Model
+from isok.links import PersonalLink
 
 placement_unit = Table(
     "placement_unit",
@@ -44,24 +45,18 @@ class Placement(Model):
         return self.ended_early_on or self.end_date
 
 
-class TutorLink(Model):
+class TutorLink(PersonalLink, Model):
     """A personal link for one placement's workplace tutor: it opens only that placement; only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     placement: Mapped[Placement] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-
-    def usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now
 
     def works(self, now: datetime) -> bool:
         """Unexpired, unrevoked, its tutor still active and still the placement's tutor."""

@@ -1,7 +1,5 @@
 """Placements and the personal links that let a workplace tutor work on one placement without an account."""
 
-import hashlib
-import secrets
 from datetime import date, timedelta
 
 from flask_babel import format_date
@@ -11,7 +9,7 @@ from assessment.frameworks.models import CaseQualification, FrameworkUnit
 from assessment.placements import notices
 from assessment.placements.models import Placement, TutorLink
 from cases.models import Case
-from isok import audit
+from isok import audit, links
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User, UserRole
 from isok.concurrency import check_version
@@ -195,19 +193,15 @@ def update_placement(
 # --- personal tutor links --------------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_tutor_link(actor: User, placement: Placement, days: int = LINK_LIFETIME_DAYS) -> tuple[TutorLink, str]:
     """Create a personal link for the placement's tutor; return it with the token, which is never stored."""
     if placement.tutor_id is None:
         raise PlacementError(_("Name the workplace tutor before inviting them."))
     if not 1 <= days <= 90:
         raise PlacementError(_("A link can be valid for 1 to 90 days."), "days")
-    token = secrets.token_urlsafe(32)
+    token, token_hash = links.new_token()
     link = TutorLink(
-        token_hash=_hash(token),
+        token_hash=token_hash,
         placement_id=placement.id,
         user_id=placement.tutor_id,
         created_by_id=actor.id,
@@ -245,7 +239,7 @@ def _still_good(link: TutorLink | None) -> TutorLink | None:
 
 
 def tutor_link(token: str) -> TutorLink | None:
-    return _still_good(db.session.scalar(select(TutorLink).where(TutorLink.token_hash == _hash(token))))
+    return _still_good(db.session.scalar(select(TutorLink).where(TutorLink.token_hash == links.token_hash(token))))
 
 
 def tutor_link_by_id(link_id: int | None, token_hash: str | None) -> TutorLink | None:
@@ -253,7 +247,7 @@ def tutor_link_by_id(link_id: int | None, token_hash: str | None) -> TutorLink |
     if not link_id or not token_hash:
         return None
     link = db.session.get(TutorLink, link_id)
-    if link is None or not secrets.compare_digest(link.token_hash, token_hash):
+    if link is None or not links.same_hash(link.token_hash, token_hash):
         return None
     return _still_good(link)
 

@@ -9,7 +9,7 @@ bp = Blueprint("materials", __name__, url_prefix="/materials", template_folder="
 def init_app(app: Flask) -> None:
     """Everything the material bank plugs into the application."""
     from isok import hooks
-    from isok.materials import access, demo_data, search, views  # noqa: F401  (search: its index's DDL)
+    from isok.materials import access, cli, demo_data, search, views  # noqa: F401  (search: its index's DDL; cli: its command)
 
     app.register_blueprint(bp)  # routes: views.py
     # Before every other request hook (the CSRF check reads the body): the upload forms may carry a video.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assessment.frameworks.models import FrameworkUnit
 from isok.accounts.models import Organisation, User
 from isok.catalogue.models import Field
-from isok.database import UTCDateTime, enum_type, utcnow
+from isok.database import SEEDED_BY_SCHEMA, UTCDateTime, enum_type, utcnow
 from isok.extensions import Model, db
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, localized
 from isok.labels import LabelledEnum
@@ -165,6 +165,11 @@ class Material(Model):
         return [file for file in self.files if file.superseded_at is None]
 
     @property
+    def preview_file(self) -> "MaterialFile | None":
+        """The first current file that has a preview: the picture the search shows of the material."""
+        return next((file for file in self.current_files if file.preview_sha256), None)
+
+    @property
     def withdrawn(self) -> bool:
         return self.status is MaterialStatus.WITHDRAWN
 
@@ -189,6 +194,8 @@ class Material(Model):
 class MaterialBank(Model):
     """One row: the bank's version, counted up by every write to its materials, and its generation, a random
     number that changes when the bank must be read again whole (facet_index.py)."""
+
+    __table_args__ = {"info": {SEEDED_BY_SCHEMA: True}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
@@ -219,6 +226,7 @@ class MaterialFile(Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     words: Mapped[str] = mapped_column(Text, default="")  # the text found in it (text and PDF files), for search
+    preview_sha256: Mapped[str | None] = mapped_column(String(64))  # its small picture (previews.py), if it has one
 
     material: Mapped[Material] = relationship(back_populates="files")
     uploaded_by: Mapped[User | None] = relationship()

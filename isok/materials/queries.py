@@ -11,7 +11,7 @@ from isok.accounts.models import Organisation
 from isok.extensions import db
 from isok.i18n import localized
 from isok.materials import access, facet_index, search
-from isok.materials.models import Material, MaterialStatus, material_unit
+from isok.materials.models import Material, MaterialFile, MaterialStatus, material_unit
 
 PAGE_SIZE = 20
 
@@ -61,6 +61,7 @@ def find(user, filters: Filters, page: int = 1, per_page: int = PAGE_SIZE) -> Re
         .where(Material.id.in_(ids))
         .options(
             selectinload(Material.language_rows),
+            selectinload(Material.files).defer(MaterialFile.words),  # the preview shown in the results
             defer(Material.search_text),
             defer(Material.withdrawn_reason),
             defer(Material.description),

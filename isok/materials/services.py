@@ -2,7 +2,7 @@
 flush, never commit."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -16,7 +16,7 @@ from isok.catalogue.models import Field
 from isok.concurrency import check_version
 from isok.database import utcnow
 from isok.extensions import db
-from isok.materials import access, filecheck, search
+from isok.materials import access, filecheck, previews, search
 from isok.materials.models import (
     AUDIENCE_BITS,
     Audience,
@@ -199,8 +199,21 @@ def _facts(material: Material) -> dict:
     }
 
 
-def _store(name: str, stream: BinaryIO) -> tuple[filecheck.Checked, str, int, str]:
-    """Check a file by its content and keep its bytes; the limit is the media's for sound and video."""
+@dataclass
+class Stored:
+    """A file kept in the store, with what was learnt of it."""
+
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    words: str
+    preview_sha256: str | None
+
+
+def _store(name: str, stream: BinaryIO) -> Stored:
+    """Check a file by its content and keep its bytes and its preview; the limit is the media's for sound and
+    video."""
     name = filecheck.check_name(name)
     checked = filecheck.check(name, stream)
     try:
@@ -211,30 +224,37 @@ def _store(name: str, stream: BinaryIO) -> tuple[filecheck.Checked, str, int, st
                 _("The file is too large: at most %(mb)d MB for this kind of file.", mb=limit_mb), "file"
             )
         words = " ".join(filecheck.extract_text(checked).split())
+        preview = previews.draw(checked.stream, checked.media_type)
+        checked.stream.seek(0)
         digest, size = storage.put_stream(checked.stream)
-        return checked, digest, size, words
+        preview_digest = storage.put_bytes(preview) if preview else None
+        return Stored(checked.download_name, checked.media_type, digest, size, words, preview_digest)
     finally:
         checked.close()
+
+
+def add_preview(file: MaterialFile) -> bool:
+    """Draw the preview a file kept before previews were made (`flask material-previews`); True if it has one now.
+    A figure of the file, not a change of the material: no audit entry."""
+    if not previews.previewed(file.media_type) or not storage.exists(file.sha256):
+        return False
+    with storage.open_file(file.sha256) as stream:
+        preview = previews.draw(stream, file.media_type)
+    if preview is None:
+        return False
+    file.preview_sha256 = storage.put_bytes(preview)
+    return True
 
 
 def add_file(actor, material: Material, name: str, stream: BinaryIO) -> MaterialFile:
     if not access.can_keep(actor, material) or material.withdrawn:
         raise MaterialError(_("Only the organisation that shares the material may change it."), "file")
     try:
-        checked, digest, size, words = _store(name, stream)
+        stored = _store(name, stream)
     except filecheck.Rejected as error:
         raise MaterialError(str(error), "file") from error
     position = max((file.position for file in material.files), default=-1) + 1
-    file = MaterialFile(
-        material=material,
-        position=position,
-        name=checked.download_name,
-        media_type=checked.media_type,
-        sha256=digest,
-        size=size,
-        uploaded_by_id=actor.id,
-        words=words,
-    )
+    file = MaterialFile(material=material, position=position, uploaded_by_id=actor.id, **asdict(stored))
     db.session.add(file)
     db.session.flush()
     _refresh_search(material)
@@ -243,7 +263,7 @@ def add_file(actor, material: Material, name: str, stream: BinaryIO) -> Material
         actor,
         "material_file_added",
         file,
-        changes={"material_id": material.id, "name": file.name, "media_type": file.media_type, "size": size},
+        changes={"material_id": material.id, "name": file.name, "media_type": file.media_type, "size": file.size},
     )
     return file
 
@@ -256,7 +276,7 @@ def replace_file(actor, file: MaterialFile, name: str, stream: BinaryIO) -> Mate
     if file.superseded_at is not None:
         raise MaterialError(_("This version was already replaced; replace the current one."), "file")
     try:
-        checked, digest, size, words = _store(name, stream)
+        stored = _store(name, stream)
     except filecheck.Rejected as error:
         raise MaterialError(str(error), "file") from error
     file.superseded_at = utcnow()
@@ -265,12 +285,8 @@ def replace_file(actor, file: MaterialFile, name: str, stream: BinaryIO) -> Mate
         position=file.position,
         revision=file.revision + 1,
         previous_id=file.id,
-        name=checked.download_name,
-        media_type=checked.media_type,
-        sha256=digest,
-        size=size,
         uploaded_by_id=actor.id,
-        words=words,
+        **asdict(stored),
     )
     db.session.add(new)
     db.session.flush()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assessment.frameworks.models import CaseQualification, FrameworkUnit
-from isok import dashboard, permissions, storage
+from isok import dashboard, permissions, security, storage
 from isok.accounts.models import Organisation
 from isok.catalogue.models import Field
 from isok.database import begin_write
@@ -29,6 +29,7 @@ from isok.materials.forms import (
 from isok.materials.models import Audience, Kind, Licence, Material, MaterialFile
 from isok.translation import gettext as _
 
+PREVIEW_MAX_AGE = 24 * 3600
 UPLOADS = {"materials.new_material", "materials.add_file", "materials.replace_file"}
 
 
@@ -353,6 +354,25 @@ def file(file_id):
     if not record.material.licence.public:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@bp.get("/files/<int:file_id>/preview")
+def preview(file_id):
+    """A file's small picture, seen by whoever may open the file; kept a day by the browser (the digest is its
+    ETag), and by shared caches too when the material's licence is public."""
+    record = db.session.get(MaterialFile, file_id)
+    if record is None or record.preview_sha256 is None or not access.can_use(current_user, record.material):
+        abort(404)
+    try:
+        data = storage.read_bytes(record.preview_sha256)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype="image/webp")
+    response.set_etag(record.preview_sha256)
+    response.cache_control.max_age = PREVIEW_MAX_AGE
+    response.cache_control.public = record.material.licence.public
+    response.cache_control.private = not record.material.licence.public
+    return security.cacheable_when_signed_in(response.make_conditional(request))
 
 
 @bp.post("/<int:material_id>/withdraw")

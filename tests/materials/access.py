@@ -23,11 +23,15 @@ MISSING = expect(ok=NOT_FOUND, other=NOT_FOUND, anonymous=NOT_FOUND)
 def build_world(world):
     import io
 
+    from PIL import Image
+
     from isok.materials import services
     from isok.materials.demo_data import silent_mp3
     from isok.materials.services import Description
 
     admin = world.users["admin"]
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(picture, "PNG")
 
     def material(organisation, title, licence="cc-by", audiences=("clients", "teachers")):
         made = services.share_material(
@@ -48,6 +52,7 @@ def build_world(world):
             ),
         )
         services.add_file(admin, made, "sound.mp3", io.BytesIO(silent_mp3(1)))
+        services.add_file(admin, made, "picture.png", io.BytesIO(picture.getvalue()))
         return made
 
     world.material = material(world.org, "Own glossary")
@@ -57,6 +62,8 @@ def build_world(world):
     )
     world.material_file = world.material.files[0]
     world.members_file = world.members_material.files[0]
+    world.material_picture = world.material.files[1]
+    world.members_picture = world.members_material.files[1]
 
 
 def _objects(endpoint, method, **data):
@@ -113,6 +120,20 @@ ROUTES = [
         variant="members only",
     ),
     Access("materials.file", "GET", MISSING, params=lambda w, r: {"file_id": MISSING_ID}, variant="missing"),
+    Access(
+        "materials.preview", "GET", PUBLIC, params=lambda w, r: {"file_id": w.material_picture.id}, variant="public"
+    ),
+    Access(
+        "materials.preview",
+        "GET",
+        MEMBERS_ONLY,
+        params=lambda w, r: {"file_id": w.members_picture.id},
+        variant="members only",
+    ),
+    Access("materials.preview", "GET", MISSING, params=lambda w, r: {"file_id": MISSING_ID}, variant="missing"),
+    Access(  # a sound has no preview
+        "materials.preview", "GET", MISSING, params=lambda w, r: {"file_id": w.material_file.id}, variant="none"
+    ),
     *_objects("materials.edit_material", "GET"),
     *_objects("materials.edit_material", "POST"),
     *_objects("materials.add_file", "POST"),
