@@ -1,7 +1,7 @@
 """the language a person enrolled without an account is mailed in
 
 Revision ID: e5c1a7d09b42
-Revises: b7e2c4a9f031
+Revises: c245e21261e5
 Create Date: 2026-12-05 17:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5c1a7d09b42'
-down_revision = 'b7e2c4a9f031'
+down_revision = 'c245e21261e5'
 branch_labels = None
 depends_on = None
 
