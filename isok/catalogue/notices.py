@@ -1,7 +1,8 @@
 """Course notices: an enrolment confirmed (or put on the waiting list), a waiting place moved up into a seat, the
 course's dates changed, an enrolment or the whole course cancelled by the offering organisation. Each goes to the
-enrolled person (when they have an account) and to whoever enrolled them, in the app and by mail in their own
-language, with the course's calendar file attached while the seat holds.
+enrolled person and to whoever enrolled them, in the app and by mail in their own language, with the course's
+calendar file attached while the seat holds. A person without an account (of an outside organisation, or a client
+without a login) is mailed at the address the enrolment records, in its language (else the course's).
 
 A confirmation also goes to the person who enrolled (it is their receipt, with the calendar file for their mailbox);
 the other notices follow audited changes, and nobody is told of their own act.
@@ -14,9 +15,11 @@ from flask_babel import format_currency, format_date, get_locale
 from sqlalchemy import select
 
 from cases.models import Case
+from isok.accounts.models import User
 from isok.catalogue import access, feeds
 from isok.catalogue.models import CourseStatus, Enrolment, EnrolmentStatus
 from isok.extensions import db
+from isok.i18n import CLIENT_LOCALES
 from isok.notices import registry
 from isok.notices import services as notices
 from isok.translation import gettext as _
@@ -49,9 +52,30 @@ def _case_id(enrolment: Enrolment) -> int | None:
     )
 
 
+def _own_address(enrolment: Enrolment, people: list[int]) -> str | None:
+    """The address to mail a participant without an account at, unless an account told already reads it."""
+    if enrolment.user_id is not None or not enrolment.email:
+        return None
+    told = db.session.scalars(select(User.email).where(User.id.in_(people), User.email.is_not(None)))
+    if enrolment.email.casefold() in {address.casefold() for address in told}:
+        return None
+    return enrolment.email
+
+
+def _locale(enrolment: Enrolment) -> str | None:
+    """The enrolment's language, else the course's, when the interface speaks it; else the installation's (None)."""
+    spoken = [code for code in (enrolment.locale, enrolment.course.text_language) if code in CLIENT_LOCALES]
+    return spoken[0] if spoken else None
+
+
 def _tells(enrolment: Enrolment, event: str) -> list[registry.Tell]:
-    case_id = _case_id(enrolment)
-    return [registry.Tell(uid, KIND, enrolment.id, {"event": event}, case_id=case_id) for uid in _people(enrolment)]
+    case_id, people, params = _case_id(enrolment), _people(enrolment), {"event": event}
+    tells = [registry.Tell(uid, KIND, enrolment.id, params, case_id=case_id) for uid in people]
+    if email := _own_address(enrolment, people):
+        tells.append(
+            registry.Tell(None, KIND, enrolment.id, params, case_id=case_id, email=email, locale=_locale(enrolment))
+        )
+    return tells
 
 
 def confirm(enrolment: Enrolment) -> None:
@@ -82,8 +106,13 @@ def _dates_changed(entry) -> list[registry.Tell]:
 
 
 def visible(user, notice) -> bool:
+    """An account sees what its role lets it see; an address is mailed while the enrolment still records it."""
     enrolment = db.session.get(Enrolment, notice.object_id)
-    return enrolment is not None and access.can_view_enrolment(user, enrolment)
+    if enrolment is None:
+        return False
+    if user is None:
+        return enrolment.user_id is None and enrolment.email == notice.email
+    return access.can_view_enrolment(user, enrolment)
 
 
 def _session_line(session, course) -> str:
@@ -156,9 +185,15 @@ def write(notice) -> registry.Written | None:
         lines.append(f"{_('Price')}: {format_currency(enrolment.price_cents / 100, 'EUR')}")
         lines.append(f"{_('Free cancellation until')}: {format_date(enrolment.free_cancellation_until)}")
     seat_holds = enrolment.status is EnrolmentStatus.CONFIRMED or course.status is CourseStatus.CANCELLED
+    by_address = notice.user_id is None  # no account to sign in with: the course's public page instead
     return registry.Written(
         _subject(enrolment, event),
         "\n".join(lines),
-        registry.link("catalogue.confirmation", enrolment_id=enrolment.id),
+        registry.link("catalogue.course", course_id=course.id)
+        if by_address
+        else registry.link("catalogue.confirmation", enrolment_id=enrolment.id),
         [_calendar_file(enrolment)] if seat_holds else [],
+        footer=_("You get this e-mail because your address was given in isok when enrolling on this course.")
+        if by_address
+        else "",
     )

@@ -15,7 +15,8 @@ from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from sqlalchemy import func, select, update
 
 from assessment.frameworks.models import FrameworkUnit
@@ -587,12 +588,24 @@ def _check_not_enrolled(course: Course, client: Client | None, name_key: str, or
         raise CatalogueError(_("This person is already enrolled on this course (or on its waiting list)."), "name")
 
 
-def _participant(course: Course, person: Person) -> dict:
+def _language(person: Person, *, own_form: bool) -> str | None:
+    """The language a person without an account is mailed in: a client's own, or that of the form they enrolled
+    through themselves; none when someone else enrols them (the course's language then)."""
+    if person.user is not None:
+        return None
+    if person.client is not None:
+        return person.client.preferred_language
+    locale = get_locale() if own_form and has_request_context() else None  # a form's language, not the default
+    return str(locale) if locale else None
+
+
+def _participant(course: Course, person: Person, *, own_form: bool = False) -> dict:
     name = _required(person.name, "name")
     values = {
         "name": name,
         "name_key": person_key(name),
         "email": _email(person.email, "email", required=False),
+        "locale": _language(person, own_form=own_form),
         "user_id": person.user.id if person.user else None,
         "client_id": person.client.id if person.client else None,
         "role": None,
@@ -661,7 +674,7 @@ def enrol(
     member = signed_in and is_member(organisation.id, on)
     course = _lock(course)
     _check_open(actor, course, member, on)
-    participant = _participant(course, person)
+    participant = _participant(course, person, own_form=not signed_in)
     price = price_cents(course, member)
     commitment = _commitment(price, payer, organisation, accept_terms)
     if organisation is not None:

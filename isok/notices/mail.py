@@ -61,7 +61,7 @@ def message(notice: Notice, written: registry.Written) -> EmailMessage:
                 "the page of your notices."
             )
             if notice.user is not None
-            else _("You get this e-mail because your address was given in isok for this appointment.")
+            else written.footer or _("You get this e-mail because your address was given in isok for this appointment.")
         )
     mail.set_content("\n\n".join(part for part in (written.body, written.url, "-- \n" + footer) if part))
     for filename, mime_type, content in written.attachments:

@@ -25,6 +25,7 @@ class Written:
     body: str
     url: str = ""
     attachments: list[tuple[str, str, str | bytes]] = field(default_factory=list)  # (filename, type, content)
+    footer: str = ""  # why a person without an account gets the mail, when the general reason does not fit
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Course notices: the enrolled person and whoever enrolled them are told of the confirmation (with the calendar
 file), of a seat freed for them on the waiting list, of changed dates and of a cancellation by the offering
-organisation, each in their own language, in the app and by mail through a real SMTP server."""
+organisation, each in their own language, in the app and by mail through a real SMTP server; a person without an
+account by mail at the address the enrolment records."""
 
 from datetime import timedelta
 
@@ -41,8 +42,9 @@ def notices_of(user) -> list[Notice]:
     return db.session.scalars(select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)).all()
 
 
-def mails_to(smtp, user):
-    return [message for message in smtp.inbox.messages if message["To"] == user.email]
+def mails_to(smtp, user_or_address):
+    address = getattr(user_or_address, "email", user_or_address)
+    return [message for message in smtp.inbox.messages if message["To"] == address]
 
 
 def test_a_confirmation_comes_in_the_persons_language_with_the_calendar_file(
@@ -129,16 +131,23 @@ def test_changed_dates_and_a_cancelled_course_are_told_to_everyone_enrolled(
     )
     db.session.commit()
     subjects = sorted((m["To"], m["Subject"]) for m in smtp.inbox.messages)
-    assert subjects == sorted((e.enrolled_by.email, "The dates of Food hygiene have changed") for e in (holder, waiter))
-    assert "terms stay those you accepted" in smtp.inbox.messages[0].get_body().get_content()
+    assert subjects == sorted(
+        [(e.enrolled_by.email, "The dates of Food hygiene have changed") for e in (holder, waiter)]
+        + [("olli@outside.example", "Kurssin Hygieniaosaaminen päivät ovat muuttuneet")]
+    )
+    assert "terms stay those you accepted" in mails_to(smtp, holder.enrolled_by)[0].get_body().get_content()
 
     smtp.inbox.messages.clear()
     services.cancel_course(publisher, db.session.get(Course, course.id), "The teacher fell ill")
     db.session.commit()
-    assert sorted(m["Subject"] for m in smtp.inbox.messages) == ["Food hygiene is cancelled"] * 2
-    body = smtp.inbox.messages[0].get_body().get_content()
+    assert len(mails_to(smtp, "olli@outside.example")) == 1
+    assert (
+        sorted(m["Subject"] for m in mails_to(smtp, holder.enrolled_by) + mails_to(smtp, waiter.enrolled_by))
+        == ["Food hygiene is cancelled"] * 2
+    )
+    body = mails_to(smtp, holder.enrolled_by)[0].get_body().get_content()
     assert "The teacher fell ill" in body and "free of charge" in body
-    (attachment,) = smtp.inbox.messages[0].iter_attachments()
+    (attachment,) = mails_to(smtp, holder.enrolled_by)[0].iter_attachments()
     assert "STATUS:CANCELLED" in attachment.get_content()
 
 
@@ -153,3 +162,56 @@ def test_the_provider_cancelling_one_enrolment_tells_its_people(app, make_course
     ]
     assert not list(mails_to(smtp, counsellor)[-1].iter_attachments())
     assert notices_of(publisher) == []
+
+
+def test_a_person_without_an_account_is_mailed_at_their_own_address(app, make_course, publisher, smtp):
+    course = make_course(seats=1)
+    aino = outside_person("Aino Ahonen")
+    aino.email = "aino@outside.example"
+    first, _token = services.enrol(None, course, aino, outside_payer(), accept_terms=True)
+    services.enrol(None, course, outside_person(), outside_payer(), accept_terms=True)
+    db.session.commit()
+
+    (confirmed,) = mails_to(smtp, "aino@outside.example")
+    assert confirmed["Content-Language"] == "fi"  # the course's language: no account to say otherwise
+    assert confirmed["Subject"] == "Ilmoittautuminen vahvistettu: Hygieniaosaaminen"
+    body = confirmed.get_body().get_content()
+    assert "Aino Ahonen" in body
+    assert f"/courses/{course.id}" in body.splitlines()[-4]  # the course's public page: no account to sign in with
+    assert "ilmoittauduttaessa" in body and "Riitta" not in body and "PO-17" not in body  # not the payer's details
+    (attachment,) = confirmed.iter_attachments()
+    assert attachment.get_filename() == f"enrolment-{first.id}.ics"
+    (waiting,) = mails_to(smtp, "olli@outside.example")
+    assert not list(waiting.iter_attachments()) and "Aino" not in waiting.as_string()
+
+    services.cancel_enrolment(publisher, first, by_provider=True)
+    db.session.commit()
+    assert mails_to(smtp, "aino@outside.example")[-1]["Subject"].startswith("Kurssin järjestäjä on perunut")
+    promoted = mails_to(smtp, "olli@outside.example")[-1]
+    assert (
+        promoted["Subject"] == "Sinulle vapautui paikka: Hygieniaosaaminen"
+        and len(list(promoted.iter_attachments())) == 1
+    )
+
+
+def test_a_client_without_a_login_is_mailed_once_without_the_counsellors_copy(app, make_course, counsellor, smtp):
+    client = case_services.register_client(
+        counsellor, counsellor.organisation, first_name="Rahel", last_name="Tesfay", gender=Gender.FEMALE
+    )
+    for course, email in ((make_course(), "rahel@example.fi"), (make_course(starts_in=60), counsellor.email)):
+        person = Person(name="Rahel Tesfay", client=client, email=email)
+        services.enrol(counsellor, course, person, outside_payer(), accept_terms=True)
+    db.session.commit()
+
+    (own,) = mails_to(smtp, "rahel@example.fi")
+    assert own["Subject"].startswith("Ilmoittautuminen vahvistettu") and "Rahel" not in own.as_string()
+    assert len(mails_to(smtp, counsellor)) == 2  # the address that is the counsellor's own is mailed once
+
+
+def test_a_person_enrolling_through_the_form_in_their_language_is_mailed_in_it(app, make_course, smtp):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        enrolment, _token = services.enrol(None, make_course(), outside_person(), outside_payer(), accept_terms=True)
+        db.session.commit()
+    assert enrolment.locale == "sv"
+    (mail,) = mails_to(smtp, "olli@outside.example")
+    assert mail["Subject"] == "Anmälan bekräftad: Hygienkompetens" and mail["Content-Language"] == "sv"
