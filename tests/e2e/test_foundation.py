@@ -1,10 +1,25 @@
 import pytest
 from playwright.sync_api import expect
 
+from isok import demo
+from isok.extensions import db
+
 pytestmark = pytest.mark.e2e
 
 
-def test_counsellor_logs_in_switches_to_swedish_and_back_and_logs_out(page, live_server, log_in_as):
+@pytest.fixture
+def language_given_back(live_app):
+    """The switch saves the counsellor's choice on their account; the browser tests after this one expect the
+    demo counsellor with no saved language, as the demo data make them."""
+    yield
+    with live_app.app_context():
+        demo.account("counsellor@example.org").locale = None
+        db.session.commit()
+
+
+def test_counsellor_logs_in_switches_to_swedish_and_back_and_logs_out(
+    page, live_server, log_in_as, language_given_back
+):
     log_in_as("counsellor@example.org")
     expect(page.locator("h1")).to_contain_text("Leena Ohjaaja")
 
