@@ -9,10 +9,12 @@ from isok.extensions import db
 from tests.conftest import log_in
 from tests.statements import recorded_statements
 
+# The case page's own question: only the case's id, for this id, where the user may see it (SQLite or psycopg style).
+VISIBILITY_CHECK = re.compile(r'SELECT "case"\.id\s+FROM "case"\s+WHERE "case"\.id = (\?|%\(\w+\)s)')
+
 
 def _visibility_checks(statements: list[str]) -> int:
-    """Queries that fetch nothing but whether the case is there for the user (the case page's own question)."""
-    return sum(1 for s in statements if re.match(r'SELECT "case"\.id\s+FROM "case"\s+WHERE "case"\.id = \?', s))
+    return sum(1 for statement in statements if VISIBILITY_CHECK.match(statement))
 
 
 def test_the_case_page_asks_whether_the_case_may_be_opened_once(client, counsellor, make_case):
