@@ -4,6 +4,7 @@ with the calendar file; the mail server may refuse, a person may opt out or lose
 import socket
 from datetime import timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import select
 
@@ -52,6 +53,13 @@ def _notices(user):
     return db.session.scalars(select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)).all()
 
 
+def _check_calendar(text: str, interview) -> None:
+    """The attachment read by an iCalendar parser: one event at the interview's time."""
+    (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert event.decoded("DTSTART") == interview.starts_at.replace(microsecond=0)
+    assert event.decoded("DTEND") > event.decoded("DTSTART")
+
+
 def test_a_booking_tells_client_and_teacher_in_their_languages_with_the_calendar_file(app, client, people, smtp):
     counsellor, teacher, client_user, case = people
     interview = book(counsellor, case, teacher)
@@ -64,6 +72,7 @@ def test_a_booking_tells_client_and_teacher_in_their_languages_with_the_calendar
     (attachment,) = to_client.iter_attachments()
     assert attachment.get_filename() == f"interview-{interview.id}.ics"
     assert "BEGIN:VCALENDAR" in attachment.get_content() and "LOCATION:Room 1" in attachment.get_content()
+    _check_calendar(attachment.get_content(), interview)
     assert "Haastattelu" in by_recipient[teacher.email]["Subject"]  # the teacher reads Finnish
     assert [notice.mail_status for notice in _notices(client_user)] == [MailStatus.SENT]
 
@@ -196,6 +205,7 @@ def test_the_interpreter_is_mailed_time_place_and_languages_only(people, smtp):
     (attachment,) = to_interpreter.iter_attachments()
     ics = attachment.get_content()
     assert "LOCATION:Room 1" in ics and f"interview-{interview.id}@" in ics
+    _check_calendar(ics, interview)
     for case_detail in (case.client.first_name, case.client.last_name, teacher.name, f"/interviews/{interview.id}"):
         assert case_detail not in body + ics + to_interpreter["Subject"]
     (notice,) = db.session.scalars(select(Notice).where(Notice.user_id.is_(None))).all()
