@@ -10,6 +10,7 @@ from isok.accounts.models import LoginSession, Role, User
 from isok.audit import AuditEntry
 from isok.extensions import db
 from tests.conftest import PASSWORD, authenticator_code, log_in
+from tests.pages import without_csrf_tokens
 from tests.statements import recorded_statements
 
 
@@ -26,20 +27,14 @@ def test_login_then_dashboard_greets_the_user(client, make_user):
     assert "Leena Ohjaaja" in page
 
 
-def _without_csrf_tokens(page: str) -> str:
-    """A page with its CSRF tokens blanked: each is signed with the second it was made, so two answers a second
-    apart differ there and nowhere else."""
-    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', page)
-
-
 def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user):
     user = make_user()
     wrong_password = client.post("/login", data={"email": user.email, "password": "not it at all"})
     unknown_email = client.post("/login", data={"email": "nobody@example.org", "password": "not it at all"})
     assert wrong_password.status_code == unknown_email.status_code == 400
-    assert _without_csrf_tokens(wrong_password.get_data(as_text=True)).replace(
+    assert without_csrf_tokens(wrong_password.get_data(as_text=True)).replace(
         user.email, "EMAIL"
-    ) == _without_csrf_tokens(unknown_email.get_data(as_text=True)).replace("nobody@example.org", "EMAIL")
+    ) == without_csrf_tokens(unknown_email.get_data(as_text=True)).replace("nobody@example.org", "EMAIL")
 
 
 def test_wrong_password_five_times_is_throttled(client, make_user):
