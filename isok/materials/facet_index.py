@@ -62,6 +62,10 @@ class FacetIndex:
                 buffer[slot >> 3] |= 1 << (slot & 7)
         return int.from_bytes(buffer, "little")
 
+    def languages_of(self, material_id: int) -> list[str]:
+        """The languages of a material's content, as its page lists them (by code)."""
+        return sorted(value for facet, value in self.keys_of.get(material_id, ()) if facet == "language")
+
     def get(self, facet: str, value) -> int:
         return self.bits.get((facet, str(value)), 0)
 

@@ -165,11 +165,6 @@ class Material(Model):
         return [file for file in self.files if file.superseded_at is None]
 
     @property
-    def preview_file(self) -> "MaterialFile | None":
-        """The first current file that has a preview: the picture the search shows of the material."""
-        return next((file for file in self.current_files if file.preview_sha256), None)
-
-    @property
     def withdrawn(self) -> bool:
         return self.status is MaterialStatus.WITHDRAWN
 

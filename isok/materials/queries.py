@@ -35,6 +35,22 @@ class Results:
     has_next: bool
     total: int
     facets: dict[str, list[tuple[str, int]]]
+    languages: dict[int, list[str]]  # each material's content languages, from the index: no rows read for them
+    previews: dict[int, int]  # the material's id → the file whose preview the results show
+
+
+def _previews(material_ids) -> dict[int, int]:
+    """Each material's first current file that has a preview (the picture the search shows of it), read as ids."""
+    rows = db.session.execute(
+        select(MaterialFile.material_id, MaterialFile.id)
+        .where(
+            MaterialFile.material_id.in_(material_ids),
+            MaterialFile.superseded_at.is_(None),
+            MaterialFile.preview_sha256.is_not(None),
+        )
+        .order_by(MaterialFile.position.desc(), MaterialFile.id.desc())
+    )
+    return dict(rows.all())  # the first in order comes last, and stays
 
 
 def _matched(index: facet_index.FacetIndex, user, filters: Filters) -> int:
@@ -46,30 +62,35 @@ def _matched(index: facet_index.FacetIndex, user, filters: Filters) -> int:
             matched &= index.get(name, value)
     for words in (filters.q, filters.tag):  # a tag's words, through the full-text index too
         if words and matched:
-            matched &= index.bits_of(db.session.scalars(search.matching_ids(words)))
+            matched &= index.bits_of(search.matching_id_list(words))
     return matched
 
 
-def find(user, filters: Filters, page: int = 1, per_page: int = PAGE_SIZE) -> Results:
-    """One page of the materials matching, most recently changed first, and each facet's counts among them."""
+def find(user, filters: Filters, page: int = 1, per_page: int = PAGE_SIZE, *, with_files: bool = False) -> Results:
+    """One page of the materials matching, most recently changed first, and each facet's counts among them.
+
+    The results page reads only what it shows: the materials' rows, their languages from the index and the ids of
+    their previews. `with_files` loads every material's files and languages too (the ZIP of a search)."""
     index = facet_index.current()
     matched = _matched(index, user, filters)
     start = (page - 1) * per_page
-    ids = index.page(matched, start, start + per_page + 1)
-    loaded = db.session.scalars(
-        select(Material)
-        .where(Material.id.in_(ids))
-        .options(
-            selectinload(Material.language_rows),
-            selectinload(Material.files).defer(MaterialFile.words),  # the preview shown in the results
-            defer(Material.search_text),
-            defer(Material.withdrawn_reason),
-            defer(Material.description),
-        )
+    ids = index.page(matched, start, start + per_page + 1)[: per_page + 1]
+    options = [defer(Material.search_text), defer(Material.withdrawn_reason), defer(Material.description)]
+    if with_files:
+        options += [selectinload(Material.language_rows), selectinload(Material.files).defer(MaterialFile.words)]
+    by_id = {
+        material.id: material
+        for material in db.session.scalars(select(Material).where(Material.id.in_(ids)).options(*options))
+    }
+    materials = [by_id[material_id] for material_id in ids[:per_page] if material_id in by_id]
+    return Results(
+        materials,
+        len(ids) > per_page,
+        matched.bit_count(),
+        index.count(matched),
+        {material.id: index.languages_of(material.id) for material in materials},
+        _previews([material.id for material in materials]) if not with_files else {},
     )
-    by_id = {material.id: material for material in loaded}
-    materials = [by_id[material_id] for material_id in ids if material_id in by_id]
-    return Results(materials[:per_page], len(ids) > per_page, matched.bit_count(), index.count(matched))
 
 
 def organisation_names(ids) -> dict[int, str]:

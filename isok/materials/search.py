@@ -10,7 +10,7 @@ match the start of a word of the material, on both engines.
 
 import re
 
-from sqlalchemy import DDL, ColumnElement, Select, event, false, func, literal_column, select, text
+from sqlalchemy import DDL, ColumnElement, Select, Text, cast, event, false, func, literal_column, select, text
 
 from isok.extensions import db
 from isok.materials.models import Material
@@ -48,23 +48,44 @@ def index(material: Material) -> None:
     )
 
 
+def _sqlite_match(found: list[str]):
+    expression = " ".join(f'"{word}"*' for word in found)  # words only: no FTS5 syntax gets through
+    return text("material_fts MATCH :q").bindparams(q=expression)
+
+
+def _postgresql_match(found: list[str]) -> ColumnElement[bool]:
+    tsquery = " & ".join(f"{word}:*" for word in found)
+    simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index
+    return func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))
+
+
 def matching_ids(query: str) -> Select:
     """The ids of the materials that match every word of the query (withdrawn ones too: callers filter)."""
     found = words(query)
     if not found:
         return select(Material.id).where(false())
     if db.session.get_bind().dialect.name == "sqlite":
-        expression = " ".join(f'"{word}"*' for word in found)  # words only: no FTS5 syntax gets through
-        return (
-            select(text("rowid"))
+        return select(text("rowid")).select_from(text("material_fts")).where(_sqlite_match(found))
+    return select(Material.id).where(_postgresql_match(found))
+
+
+def matching_id_list(query: str) -> list[int]:
+    """The ids `matching_ids` selects, read as one comma-separated row: a common word matches thousands of
+    materials, and one aggregated row is read several times faster than as many rows."""
+    found = words(query)
+    if not found:
+        return []
+    if db.session.get_bind().dialect.name == "sqlite":
+        listed = db.session.scalar(
+            select(func.group_concat(literal_column("rowid"), ","))
             .select_from(text("material_fts"))
-            .where(text("material_fts MATCH :q").bindparams(q=expression))
+            .where(_sqlite_match(found))
         )
-    tsquery = " & ".join(f"{word}:*" for word in found)
-    simple = literal_column("'simple'")  # a constant, as in the index's expression, so the planner uses the index
-    return select(Material.id).where(
-        func.to_tsvector(simple, Material.search_text).op("@@")(func.to_tsquery(simple, tsquery))
-    )
+    else:
+        listed = db.session.scalar(
+            select(func.string_agg(cast(Material.id, Text), ",")).where(_postgresql_match(found))
+        )
+    return [int(material_id) for material_id in listed.split(",")] if listed else []
 
 
 def matching(query: str) -> ColumnElement[bool]:

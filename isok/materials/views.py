@@ -123,6 +123,8 @@ def index():
         "materials/index.html",
         form=form,
         materials=results.materials if valid else [],
+        languages=results.languages,
+        previews=results.previews,
         page=page,
         has_next=valid and results.has_next,
         args=request.args.to_dict(),
@@ -135,7 +137,9 @@ def index():
 def collection():
     """The materials of a search (the first of them) with their files and metadata, as one ZIP. A filter's value
     that is not one of its choices matches nothing, as in the search."""
-    results = queries.find(current_user, _filters(SearchForm(request.args)), per_page=COLLECTION_MATERIALS)
+    results = queries.find(
+        current_user, _filters(SearchForm(request.args)), per_page=COLLECTION_MATERIALS, with_files=True
+    )
     page_url = lambda m: url_for("materials.material", material_id=m.id, _external=True)  # noqa: E731
     metadata = feeds.collection_jsonld(
         [(material, page_url(material)) for material in results.materials],

@@ -103,6 +103,19 @@ def test_a_visitor_searches_a_somali_word_and_plays_the_recording(client, make_m
     assert material.downloads == 1  # playing and seeking count nothing; the download does
 
 
+def test_a_result_shows_its_content_languages_and_tags_that_find_the_others(client, make_material):
+    make_material(languages=["prs", "so", "fi"], tags=["keittiö", "äänitys"])
+    make_material(
+        title={"fi": "Siivouksen sanat", "en": "Cleaning words"}, description={"en": "Cleaning."}, tags=["siivous"]
+    )
+    page = client.get("/materials/?q=kitchen").text
+    languages = re.search(r"Glossary · [^·]+ · (.+?) · CC BY", page).group(1)
+    assert re.findall(r'<span lang="([a-z]+)">', languages) == ["fi", "prs", "so"]  # by code, as the page lists them
+    tag = re.search(r'<a href="([^"]+)" class="badge">äänitys</a>', page).group(1)
+    found = client.get(f"/materials/{tag}").text
+    assert "Kitchen glossary" in found and "Cleaning words" not in found
+
+
 def test_a_members_only_material_is_not_found_by_visitors(client, make_material):
     material = make_material(licence="members", audiences=["counsellors"])
     assert client.get(f"/materials/{material.id}").status_code == 404
