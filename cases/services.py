@@ -30,7 +30,7 @@ from cases.models import (
 from isok import audit, hooks
 from isok.accounts import services as account_services
 from isok.accounts.models import Organisation, Role, User
-from isok.concurrency import check_version
+from isok.concurrency import WITHOUT_FORM, check_version
 from isok.database import fold_log_after_commit, utcnow
 from isok.extensions import db
 from isok.i18n import CLIENT_LOCALES
@@ -52,7 +52,6 @@ def _check_version(obj, version) -> None:
             "below: reload the page to see their changes, then apply yours again."
         ),
         field="version",
-        required=False,
         error=CaseError,
     )
 
@@ -274,7 +273,7 @@ def register_client(actor, organisation: Organisation | None, **fields) -> Clien
     return client
 
 
-def update_client(actor, client: Client, version=None, **fields) -> None:
+def update_client(actor, client: Client, version=WITHOUT_FORM, **fields) -> None:
     _check_version(client, version)
     for name, value in _clean_client(fields).items():
         setattr(client, name, value)
@@ -412,7 +411,7 @@ def register_cases(actor, cases: list[Case]) -> None:
 def update_case(
     actor,
     case: Case,
-    version=None,
+    version=WITHOUT_FORM,
     *,
     target: str | None,
     client_type: ClientType,
@@ -461,7 +460,7 @@ def is_backward(from_stage: Stage, to_stage: Stage) -> bool:
     return STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(from_stage)
 
 
-def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, version=None) -> StageChange:
+def move_stage(actor, case: Case, to_stage: Stage, on: date, reason: str, version=WITHOUT_FORM) -> StageChange:
     """Move the case to another stage, if the journey allows that move, with a date and a reason."""
     _check_version(case, version)
     to_stage = Stage(to_stage)
@@ -506,7 +505,7 @@ EXIT_RESULT_FIELDS = ["exit_labour_status", "exit_in_education", "exit_qualifica
 def record_exit(
     actor,
     case: Case,
-    version=None,
+    version=WITHOUT_FORM,
     *,
     exit_date: date,
     labour_status: LabourMarketResult | None,

@@ -23,7 +23,7 @@ from certificates.models import (
     CertificateStatus,
 )
 from isok import audit, storage
-from isok.concurrency import check_version
+from isok.concurrency import WITHOUT_FORM, check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.jobs import queue
@@ -84,7 +84,6 @@ def _check_version(certificate: Certificate, version) -> None:
         version,
         _("Someone else changed this certificate meanwhile. Reload the page and try again."),
         field="version",
-        required=False,
         error=CertificateError,
     )
 
@@ -234,7 +233,7 @@ def issue_certificate(
     return certificate
 
 
-def revoke_certificate(user, certificate: Certificate, reason: str, *, version=None) -> None:
+def revoke_certificate(user, certificate: Certificate, reason: str, *, version=WITHOUT_FORM) -> None:
     """Revoke a valid certificate; the verification page shows it as revoked from now on."""
     if not access.can_revoke_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be revoked."), field="reason")
@@ -256,7 +255,7 @@ def revoke_certificate(user, certificate: Certificate, reason: str, *, version=N
 
 
 def reissue_certificate(
-    user, certificate: Certificate, languages: list[str], reason: str, *, version=None
+    user, certificate: Certificate, languages: list[str], reason: str, *, version=WITHOUT_FORM
 ) -> Certificate:
     """Issue a new version with a new number from the current results; the old one shows as replaced, and its
     verify page leads to the new one."""
@@ -264,7 +263,7 @@ def reissue_certificate(
     return _replace(user, certificate, languages, reason)
 
 
-def check_reissue(user, certificate: Certificate, languages: list[str], reason: str, *, version=None) -> None:
+def check_reissue(user, certificate: Certificate, languages: list[str], reason: str, *, version=WITHOUT_FORM) -> None:
     """Refuse what re-issuing would refuse, storing nothing (the issuer is asked to confirm first)."""
     if not access.can_reissue_certificate(user, certificate):
         raise CertificateError(_("Only a valid certificate can be re-issued."))

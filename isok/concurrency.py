@@ -12,11 +12,19 @@ from isok.extensions import db
 from isok.rules import RuleBroken, stale_kind
 
 
+class _WithoutForm:
+    """The version a service is given when no form is involved: a shell, an import, a demo loader, a test."""
+
+    def __repr__(self) -> str:
+        return "WITHOUT_FORM"
+
+
+WITHOUT_FORM = _WithoutForm()
+FormVersion = int | str | None | _WithoutForm  # what a form sent (None: it sent nothing), or WITHOUT_FORM
+
+
 def is_stale(record, expected_version) -> bool:
-    """True when the form was loaded at another version than the record has now; no version given means no check
-    (services called from the shell or from imports)."""
-    if expected_version in (None, ""):
-        return False
+    """True when the form was loaded at another version than the record has now."""
     # FOR NO KEY UPDATE, not FOR UPDATE: rows being added beside it (a guidance entry of the case) still may refer
     # to the record meanwhile, instead of waiting for, and deadlocking with, this save.
     db.session.refresh(record, attribute_names=["version"], with_for_update={"key_share": True})
@@ -30,15 +38,15 @@ def check_version(
     *,
     error: type[RuleBroken] = RuleBroken,
     field: str | None = None,
-    required: bool = True,
 ) -> None:
     """Refuse a save made from a form loaded at another version than the record has now.
 
     `error` is the package's own error class; what is raised is both it and `Stale`. A form always sends its
-    version, so a save without one is refused too (`required`). Services that shells, imports and tests call
-    without a form pass `required=False`: for them no version means no check.
+    version, so a save from a form without one is refused too: it cannot show what it was loaded at. Only a call
+    that involves no form (`WITHOUT_FORM`, the default of the services that shells, imports and tests call) is not
+    checked.
     """
-    if expected_version in (None, "") and not required:
+    if expected_version is WITHOUT_FORM:
         return
     if expected_version in (None, "") or is_stale(record, expected_version):
         raise stale_kind(error)(message, field)

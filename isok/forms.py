@@ -46,9 +46,20 @@ class ActionForm(Form):
 
 
 class VersionedForm(Form):
-    """A form editing a record that others may edit at the same time; the version it was loaded at travels along."""
+    """A form editing a record that others may edit at the same time; the version it was loaded at travels along.
+
+    A submission's version is what it sent, never the record's: WTForms fills a field the request lacks from `obj`,
+    which would make a form sent without its version look loaded at the current one and save over whatever was
+    saved meanwhile. A submission without it has no version (`isok.concurrency.check_version` refuses it).
+    """
 
     version = HiddenField()
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        sent = self.meta.wrap_formdata(self, formdata)
+        if sent is not None and self.version.name not in sent:
+            self.version.data = None
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from cases import access as case_access
 from cases.models import Case
 from isok import audit, storage
-from isok.concurrency import check_version
+from isok.concurrency import WITHOUT_FORM, FormVersion, check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.i18n import DEFAULT_LOCALE
@@ -170,7 +170,7 @@ def update_entry(
     title: str,
     details: dict,
     language: str | None,
-    version: int | str | None,
+    version: FormVersion,
     *,
     shareable: bool | None = None,
 ) -> PortfolioEntry:
@@ -185,7 +185,6 @@ def update_entry(
             "below; compare it with the current entry and save again."
         ),
         field="title",
-        required=False,
         error=PortfolioError,
     )
     title = (title or "").strip()
@@ -419,7 +418,7 @@ def comment(actor, entry: PortfolioEntry, text: str) -> EntryComment:
 
 
 def save_questionnaire(
-    actor, case: Case, answers: dict[str, str], language: str | None, version: int | str | None
+    actor, case: Case, answers: dict[str, str], language: str | None, version: FormVersion
 ) -> Questionnaire:
     """Keep the answers and carry them into the portfolio, updating the entries they made before."""
     _require_edit(actor, case)
@@ -433,7 +432,6 @@ def save_questionnaire(
                 "Someone else saved the questionnaire while you were filling it in. "
                 "Your answers are kept below; check them and save again."
             ),
-            required=False,
             error=PortfolioError,
         )
     before = dict(questionnaire.answers) if questionnaire else {}
@@ -474,7 +472,7 @@ def _carry_answer(actor, case: Case, key: str, section: Section, text: str, lang
     if entry is None:
         add_entry(actor, case, section, title, details, language, source_key=key)
     else:
-        update_entry(actor, entry, title, {**entry.details, **details}, language, None)
+        update_entry(actor, entry, title, {**entry.details, **details}, language, WITHOUT_FORM)
 
 
 def _recorded_ids(action: str, key: str, owners: set[int]) -> set[int]:

@@ -42,7 +42,7 @@ from isok.catalogue.models import (
     PricingRule,
     TraineeRole,
 )
-from isok.concurrency import check_version
+from isok.concurrency import WITHOUT_FORM, check_version
 from isok.database import utcnow
 from isok.extensions import db
 from isok.network.models import Partnership
@@ -380,7 +380,7 @@ def create_course(actor, *, publish: bool = False, **fields) -> Course:
     return course
 
 
-def update_course(actor, course: Course, *, version=None, **fields) -> None:
+def update_course(actor, course: Course, *, version=WITHOUT_FORM, **fields) -> None:
     """Change a course; enrolled people keep the terms they accepted, and see the new dates beside theirs."""
     if not access.can_manage_course(actor, course):
         raise CatalogueError(_("Only the organisation offering this course can change it."))
@@ -395,7 +395,6 @@ def update_course(actor, course: Course, *, version=None, **fields) -> None:
             "their changes, then make yours."
         ),
         error=CatalogueError,
-        required=False,
     )
     languages, units = course.languages, [unit.id for unit in course.units]
     schedule = course.schedule_version

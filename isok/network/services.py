@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from isok import audit
 from isok.accounts import services as account_services
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
-from isok.concurrency import check_version
+from isok.concurrency import WITHOUT_FORM, check_version
 from isok.extensions import db
 from isok.network import queries
 from isok.network.models import (
@@ -39,7 +39,6 @@ def _check_version(record, version) -> None:
             "Someone else saved this record while you were editing it. "
             "Open it again to see their changes, then make yours."
         ),
-        required=False,
         error=NetworkError,
     )
 
@@ -79,7 +78,7 @@ def save_settings(
     ends_on: date,
     rule_set,
     suppression_threshold: int,
-    version=None,
+    version=WITHOUT_FORM,
 ) -> ProjectSettings:
     """Create or update the project's one settings row."""
     settings = queries.project_settings()
@@ -218,7 +217,7 @@ def add_partner(
     return _created(actor, partnership, "partnership_created", PARTNERSHIP_FIELDS)
 
 
-def update_partnership(actor, partnership: Partnership, *, version=None, **fields) -> None:
+def update_partnership(actor, partnership: Partnership, *, version=WITHOUT_FORM, **fields) -> None:
     _check_version(partnership, version)
     _apply_partnership(partnership, **fields)
     _updated(actor, partnership, "partnership_updated", PARTNERSHIP_FIELDS)
@@ -255,7 +254,7 @@ def create_event(actor, **fields) -> DisseminationEvent:
     return _created(actor, event, "dissemination_event_created", EVENT_FIELDS)
 
 
-def update_event(actor, event: DisseminationEvent, *, version=None, **fields) -> None:
+def update_event(actor, event: DisseminationEvent, *, version=WITHOUT_FORM, **fields) -> None:
     _check_version(event, version)
     _apply_event(event, **fields)
     _updated(actor, event, "dissemination_event_updated", EVENT_FIELDS)
@@ -285,7 +284,7 @@ def create_meeting(actor, **fields) -> SteeringMeeting:
     return _created(actor, meeting, "steering_meeting_created", MEETING_FIELDS)
 
 
-def update_meeting(actor, meeting: SteeringMeeting, *, version=None, **fields) -> None:
+def update_meeting(actor, meeting: SteeringMeeting, *, version=WITHOUT_FORM, **fields) -> None:
     _check_version(meeting, version)
     _apply_meeting(meeting, **fields)
     _updated(actor, meeting, "steering_meeting_updated", MEETING_FIELDS)
@@ -331,7 +330,7 @@ def create_narrative(actor, period: HalfYear, **sections) -> Narrative:
     return narrative
 
 
-def update_narrative(actor, narrative: Narrative, *, version=None, **sections) -> None:
+def update_narrative(actor, narrative: Narrative, *, version=WITHOUT_FORM, **sections) -> None:
     _check_version(narrative, version)
     for name in NARRATIVE_FIELDS:
         setattr(narrative, name, _text(sections.get(name)))

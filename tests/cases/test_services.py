@@ -73,6 +73,14 @@ def test_a_stale_version_is_refused(make_case, counsellor):
         services.move_stage(counsellor, case, Stage.ASSESSMENT, date(2026, 3, 11), "Second", loaded_at)
 
 
+def test_a_save_from_a_form_without_its_version_is_refused_one_without_a_form_is_not(make_case, counsellor):
+    case = make_case()
+    with pytest.raises(Stale):
+        services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 10), "From a form", None)
+    services.move_stage(counsellor, case, Stage.DOCUMENTATION, date(2026, 3, 10), "From an import")
+    assert case.stage is Stage.DOCUMENTATION
+
+
 def test_client_data_is_checked_field_by_field(make_client):
     cases = [
         ({"birth_date": date.today() + timedelta(days=1)}, "birth_date"),

@@ -95,6 +95,18 @@ def test_a_stale_partner_edit_is_refused_without_losing_the_input(client, login,
     assert db.session.get(Partnership, partnership.id).role == "Theirs"
 
 
+def test_a_partner_form_sent_without_its_version_is_refused_as_stale(client, login, manager, make_partner):
+    """A form that does not say which version it was loaded at cannot show that nobody saved meanwhile."""
+    partnership = make_partner()
+    login(manager)
+    response = client.post(
+        f"/network/partners/{partnership.id}", data={"first_cooperation_on": "2025-04-01", "role": "Mine"}
+    )
+    assert response.status_code == 400
+    assert "Someone else saved this record" in text(response) and 'value="Mine"' in text(response)
+    assert db.session.get(Partnership, partnership.id).role != "Mine"
+
+
 def test_removing_a_partner_is_audited(client, login, manager, make_partner):
     partnership = make_partner()
     login(manager)
