@@ -155,3 +155,15 @@ def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margin
     marked = tree["/ParentTree"].get_object()["/Nums"][1]
     assert len(marked) == 7 and all(reference.idnum in reachable for reference in marked)
     assert ("/NonStruct", "fi") in found[-2:]  # the footer, after the page's content, in the page's language
+
+
+def test_lists_keep_their_markers_and_the_text_reads_back(app, tmp_path):
+    """Documents are styled without the user-agent rules for CSS footnotes and with markers for list items only, and
+    their streams are deflated by isok/pdf.py: lists still print their bullets and numbers, and the text reads back."""
+    html = '<html lang="en"><body><ul><li>Apples</li></ul><ol><li>Pears</li><li>Plums</li></ol></body></html>'
+    with app.app_context():
+        data = pdf.html_to_pdf(html)
+    path = tmp_path / "lists.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "• Apples" in text and "1. Pears" in text and "2. Plums" in text
