@@ -137,13 +137,14 @@ def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margin
     root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert root["/Lang"] == "fi" and root["/MarkInfo"]["/Marked"]
     tree = root["/StructTreeRoot"].get_object()
-    found, reachable = [], set()
+    found, reachable, texts = [], set(), {}
 
     def walk(reference):
         node = reference.get_object()
         if isinstance(node, dict) and "/S" in node:
             reachable.add(reference.idnum)
             found.append((node["/S"], node.get("/Lang")))
+            texts[reference.idnum] = [kid for kid in node.get("/K", []) if isinstance(kid, int)]
             for kid in node.get("/K", []):
                 if hasattr(kid, "idnum"):
                     walk(kid)
@@ -154,6 +155,10 @@ def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margin
     # Every marked piece of the page, the margin box's "Sivu 1" too, belongs to an element in the tree.
     marked = tree["/ParentTree"].get_object()["/Nums"][1]
     assert len(marked) == 7 and all(reference.idnum in reachable for reference in marked)
+    # Each text's marked content belongs to the element that holds it, not to a Span of its own.
+    assert "/Span" not in [tag for tag, _lang in found]
+    assert sorted(mcid for ids in texts.values() for mcid in ids) == list(range(7))
+    assert all(mcid in texts[reference.idnum] for mcid, reference in enumerate(marked))
     assert ("/NonStruct", "fi") in found[-2:]  # the footer, after the page's content, in the page's language
 
 
