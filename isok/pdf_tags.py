@@ -39,10 +39,8 @@ class _TextsInTheirElements:
     def __init__(self, pdf):
         self._pdf = pdf
         self.texts: dict[int, list[int]] = {}  # element's object number: its texts' marked-content ids, in order
-
-    @property
-    def page_references(self):
-        return self._pdf.page_references
+        # pydyf builds this tuple anew each time the builder asks, once per structure element; the pages are set.
+        self.page_references = pdf.page_references
 
     def add_object(self, structure) -> None:
         kids = structure.get("K")
