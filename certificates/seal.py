@@ -26,7 +26,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError
-from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, PdfSignatureMetadata, TimestampDSSContentSettings
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -86,6 +86,14 @@ class SealSigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
+# The validation data of the seal, of its timestamp and of the document timestamp go into the document timestamp's
+# own revision, written before that timestamp: pyHanko's default writes the document timestamp's data in a third
+# revision after it, which reads the whole file's cross-references once more (a quarter of a seal's time). It
+# leaves out the VRI dictionaries, which current PAdES (ETSI EN 319 142-1) no longer uses; the authority that made
+# the document timestamp made the signature's too, so its data are in the store already.
+ONE_DSS_UPDATE = DSSContentSettings(
+    include_vri=False, next_ts_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True)
+)
 BASELINE = "B-B"  # PAdES baseline levels (ETSI EN 319 142-1) a seal is made at
 LONG_TERM = "B-LTA"
 
@@ -116,7 +124,11 @@ def seal_pdf(
     if timestamping is not None:
         authority = timestamping.authority
         meta = dataclasses.replace(
-            meta, embed_validation_info=True, use_pades_lta=True, validation_context=timestamping.validation_context
+            meta,
+            embed_validation_info=True,
+            use_pades_lta=True,
+            validation_context=timestamping.validation_context,
+            dss_settings=ONE_DSS_UPDATE,
         )
     reserved_key = authority.url if authority else None
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))

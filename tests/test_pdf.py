@@ -137,13 +137,14 @@ def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margin
     root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert root["/Lang"] == "fi" and root["/MarkInfo"]["/Marked"]
     tree = root["/StructTreeRoot"].get_object()
-    found, reachable = [], set()
+    found, reachable, texts = [], set(), {}
 
     def walk(reference):
         node = reference.get_object()
         if isinstance(node, dict) and "/S" in node:
             reachable.add(reference.idnum)
             found.append((node["/S"], node.get("/Lang")))
+            texts[reference.idnum] = [kid for kid in node.get("/K", []) if isinstance(kid, int)]
             for kid in node.get("/K", []):
                 if hasattr(kid, "idnum"):
                     walk(kid)
@@ -154,4 +155,20 @@ def test_a_tagged_document_gives_each_part_its_language_and_tags_the_page_margin
     # Every marked piece of the page, the margin box's "Sivu 1" too, belongs to an element in the tree.
     marked = tree["/ParentTree"].get_object()["/Nums"][1]
     assert len(marked) == 7 and all(reference.idnum in reachable for reference in marked)
+    # Each text's marked content belongs to the element that holds it, not to a Span of its own.
+    assert "/Span" not in [tag for tag, _lang in found]
+    assert sorted(mcid for ids in texts.values() for mcid in ids) == list(range(7))
+    assert all(mcid in texts[reference.idnum] for mcid, reference in enumerate(marked))
     assert ("/NonStruct", "fi") in found[-2:]  # the footer, after the page's content, in the page's language
+
+
+def test_lists_keep_their_markers_and_the_text_reads_back(app, tmp_path):
+    """Documents are styled without the user-agent rules for CSS footnotes and with markers for list items only, and
+    their streams are deflated by isok/pdf.py: lists still print their bullets and numbers, and the text reads back."""
+    html = '<html lang="en"><body><ul><li>Apples</li></ul><ol><li>Pears</li><li>Plums</li></ol></body></html>'
+    with app.app_context():
+        data = pdf.html_to_pdf(html)
+    path = tmp_path / "lists.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "• Apples" in text and "1. Pears" in text and "2. Plums" in text

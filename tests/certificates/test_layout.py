@@ -200,6 +200,12 @@ def test_the_pdf_is_tagged_pdfa_3a_and_each_section_speaks_its_language(app, tmp
     # Inside the Arabic section, the texts that fell back to English are tagged English; the Arabic one is not.
     arabic = tree[[i for i, (_d, tag, _l) in enumerate(tree) if tag == "/Sect"][1] :]
     assert ("/NonStruct", "en") in [(tag, lang) for _d, tag, lang in arabic]
+    # Each section is a Sect holding its title as H1 and its unit and closing headings as H2, in the reading order.
+    sections = [i for i, (_d, tag, _l) in enumerate(tree) if tag == "/Sect"]
+    for start, end in zip(sections, [*sections[1:], len(tree)], strict=True):
+        depth = tree[start][0]
+        inside = [tag for d, tag, _l in tree[start + 1 : end] if d > depth and tag in ("/H1", "/H2")]
+        assert inside == ["/H1", "/H2", "/H2"]  # the title, the unit, the assessors
     # The footers (margin boxes) are in the tree too, in their page's language.
     top = [(tag, lang) for depth, tag, lang in tree if depth == 1]
     assert top[0] == ("/Sect", "fi") and ("/NonStruct", "ar") in top and ("/NonStruct", "ti") in top
