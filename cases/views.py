@@ -111,12 +111,8 @@ def _locale_choices(empty=None):
 
 
 def _code_choices(form) -> None:
-    """Country and language lists in the user's language."""
-    countries = choices([("", _("Not recorded"))] + codes.country_choices())
-    languages = choices([("", _("Not recorded"))] + codes.language_choices())
-    for name in ("country_of_birth", "citizenship", "education_country"):
-        getattr(form, name).choices = countries
-    form.mother_tongue.choices = languages
+    """The client's languages of communication and certificates, in the user's language (the country and language
+    code lists are fields that know their own options)."""
     form.preferred_language.choices = _locale_choices()
     form.certificate_language.choices = _locale_choices(_("Not chosen"))
 
@@ -302,7 +298,6 @@ def _client_page(client: Client, status: int = 200, *, consent_form=None, login_
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
     if consent_form is None:
         consent_form = ConsentForm(formdata=None)
-        consent_form.information_language.choices = choices(codes.language_choices())
         consent_form.information_language.data = client.preferred_language
     return render_template(
         "cases/client.html",
@@ -441,7 +436,6 @@ def new_case(client_id):
 def add_consent(client_id):
     client = _client_or_404(client_id)
     form = ConsentForm()
-    form.information_language.choices = choices(codes.language_choices())
 
     def change():
         return services.record_consent(
@@ -524,12 +518,6 @@ def _stage_form(case: Case, form: StageForm | None = None) -> StageForm:
     return form
 
 
-def _guidance_form(form: GuidanceForm | None = None) -> GuidanceForm:
-    form = form or GuidanceForm(formdata=None, on=services.today())
-    form.interpreter_language.choices = choices([("", _("No interpreter"))] + codes.language_choices())
-    return form
-
-
 def _render_detail(case: Case, status: int = 200, **forms):
     if request.method == "GET":  # a form shown again after a write attempt was read when the page was opened
         audit.record_view(current_user, "client", case.client_id)
@@ -564,7 +552,7 @@ def _render_detail(case: Case, status: int = 200, **forms):
         handovers=handovers,
         appointments=services.upcoming_appointments([case.id], limit=20),
         stage_form=_stage_form(case, forms.get("stage_form")),
-        guidance_form=_guidance_form(forms.get("guidance_form")),
+        guidance_form=forms.get("guidance_form") or GuidanceForm(formdata=None, on=services.today()),
         appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
         panels=hooks.case_panels(current_user, case),
         codes=codes,
@@ -638,7 +626,7 @@ def move_stage(case_id):
 @permissions.requires(permissions.MANAGE_CASES)
 def add_guidance(case_id):
     case = _case_or_404(case_id)
-    form = _guidance_form(GuidanceForm())
+    form = GuidanceForm()
 
     def change():
         return services.add_guidance_entry(
