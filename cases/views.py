@@ -19,7 +19,7 @@ from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from cases import access, bp, codes, data_rights, importing, queries, services
 from cases.forms import (
@@ -518,19 +518,24 @@ def _stage_form(case: Case, form: StageForm | None = None) -> StageForm:
     return form
 
 
+# The people the case page names (who moved a stage, wrote an entry, handed the case over) are shown by name only:
+# their roles, which a user otherwise brings along in a query of their own, are read only if something asks.
+_NAMED = lazyload(User.role_rows)
+
+
 def _render_detail(case: Case, status: int = 200, **forms):
     if request.method == "GET":  # a form shown again after a write attempt was read when the page was opened
         audit.record_view(current_user, "client", case.client_id)
     history = db.session.scalars(
         select(StageChange)
         .where(StageChange.case_id == case.id)
-        .options(joinedload(StageChange.by))
+        .options(joinedload(StageChange.by).options(_NAMED))
         .order_by(StageChange.id)
     ).all()
     log = db.session.scalars(
         select(GuidanceEntry)
         .where(GuidanceEntry.case_id == case.id)
-        .options(joinedload(GuidanceEntry.author))
+        .options(joinedload(GuidanceEntry.author).options(_NAMED))
         .order_by(GuidanceEntry.on.desc(), GuidanceEntry.id.desc())
     ).all()
     handovers = db.session.scalars(
@@ -538,8 +543,8 @@ def _render_detail(case: Case, status: int = 200, **forms):
         .where(Handover.case_id == case.id)
         .options(
             selectinload(Handover.to_organisation),
-            selectinload(Handover.from_counsellor),
-            selectinload(Handover.to_counsellor),
+            selectinload(Handover.from_counsellor).options(_NAMED),
+            selectinload(Handover.to_counsellor).options(_NAMED),
         )
         .order_by(Handover.id)
     ).all()
