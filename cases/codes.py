@@ -79,13 +79,23 @@ def language_name(code: str | None, locale: str | None = None) -> str:
     return _languages(_locale_code(locale)).get(code, code)
 
 
-def country_choices(locale: str | None = None) -> list[tuple[str, str]]:
-    """(code, name) pairs sorted by the name in the user's language."""
-    return sorted(_countries(_locale_code(locale)).items(), key=lambda pair: pair[1].casefold())
+@cache
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(_countries(locale).items(), key=lambda pair: pair[1].casefold()))
 
 
-def language_choices(locale: str | None = None) -> list[tuple[str, str]]:
-    return sorted(_languages(_locale_code(locale)).items(), key=lambda pair: pair[1].casefold())
+@cache
+def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(_languages(locale).items(), key=lambda pair: pair[1].casefold()))
+
+
+def country_choices(locale: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs sorted by the name in the user's language (sorted once per language)."""
+    return _country_choices(_locale_code(locale))
+
+
+def language_choices(locale: str | None = None) -> tuple[tuple[str, str], ...]:
+    return _language_choices(_locale_code(locale))
 
 
 class CodeError(ValueError):

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cases.codes import ISCED_LEVELS
+from cases.codes import ISCED_LEVELS, country_choices, language_choices
 from cases.models import (
     Answer,
     ClientType,
@@ -23,7 +23,7 @@ from cases.models import (
     LabourStatus,
     Stage,
 )
-from isok.forms import Form, MultiCheckboxField, VersionedForm, choices
+from isok.forms import CodeListField, Form, MultiCheckboxField, VersionedForm, choices
 from isok.translation import lazy_gettext as _l
 
 
@@ -49,9 +49,15 @@ class ClientFields:
     )
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     gender = SelectField(_l("Gender"), choices=_enum_choices(Gender), default="not_stated")
-    country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
-    citizenship = SelectField(_l("Citizenship"), validators=[Optional()])
-    mother_tongue = SelectField(_l("Mother tongue"), validators=[Optional()])
+    country_of_birth = CodeListField(
+        _l("Country of birth"), validators=[Optional()], options=country_choices, blank=_l("Not recorded")
+    )
+    citizenship = CodeListField(
+        _l("Citizenship"), validators=[Optional()], options=country_choices, blank=_l("Not recorded")
+    )
+    mother_tongue = CodeListField(
+        _l("Mother tongue"), validators=[Optional()], options=language_choices, blank=_l("Not recorded")
+    )
     languages = StringField(
         _l("Other languages"),
         validators=[Optional(), Length(max=300)],
@@ -77,7 +83,9 @@ class ClientFields:
         validators=[Optional()],
         choices=choices([("", _l("Not recorded"))] + [(str(k), v) for k, v in ISCED_LEVELS.items()]),
     )
-    education_country = SelectField(_l("Country where it was completed"), validators=[Optional()])
+    education_country = CodeListField(
+        _l("Country where it was completed"), validators=[Optional()], options=country_choices, blank=_l("Not recorded")
+    )
     third_country_national = SelectField(
         _l("Third-country national (not an EU citizen)"), choices=ANSWERS, default="not_asked"
     )
@@ -140,7 +148,9 @@ class GuidanceForm(Form):
     on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), choices=_enum_choices(GuidanceKind))
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(1, 1440)])
-    interpreter_language = SelectField(_l("Interpreter used (language)"), validators=[Optional()])
+    interpreter_language = CodeListField(
+        _l("Interpreter used (language)"), validators=[Optional()], options=language_choices, blank=_l("No interpreter")
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
     shareable = BooleanField(_l("The client may see this entry"))
 
@@ -194,7 +204,7 @@ class ConsentForm(Form):
         description=_l("Only for sharing with a workplace."),
     )
     given_on = DateField(_l("Date"), validators=[InputRequired()])
-    information_language = SelectField(_l("Language the information was given in"))
+    information_language = CodeListField(_l("Language the information was given in"), options=language_choices)
 
 
 class WithdrawConsentForm(Form):

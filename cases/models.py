@@ -179,6 +179,8 @@ class Case(Model):
         Index("ix_case_counsellor_stage", "counsellor_id", "stage"),
         Index("ix_case_counsellor_activity", "counsellor_id", "last_activity_at"),
         Index("ix_case_counsellor_follow_up", "counsellor_id", "follow_up_due"),
+        # The network's count of clients who started validation reads client and entry date from the index alone.
+        Index("ix_case_client_entry", "client_id", "entry_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

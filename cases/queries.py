@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from cases import access
 from cases.models import Case, Client, ClientType, Gender, Stage, client_display_name
 from cases.name_search import name_contains
-from isok.accounts.models import Organisation, User
+from isok.accounts.models import Organisation, Role, User
 from isok.database import utcnow
 from isok.extensions import db
 
@@ -137,10 +137,22 @@ def case_page(user, filters: CaseFilters, page: int, size: int = PAGE_SIZE) -> t
     return rows[:size], len(rows) > size
 
 
+def _scope(user, counsellor_id: int | None) -> Select:
+    """The visible cases, of one counsellor when given.
+
+    A counsellor's own cases are theirs to open (`access.reasons_to_open`), so their start page reads them by the
+    counsellor index alone: with the visibility condition beside it, every one of their cases was read from the table
+    to test it, and the page grew with their caseload.
+    """
+    if counsellor_id is None:
+        return access.visible_cases(user)
+    if counsellor_id == user.id and Role.COUNSELLOR in user.roles:
+        return select(Case).where(Case.counsellor_id == counsellor_id)
+    return access.visible_cases(user).where(Case.counsellor_id == counsellor_id)
+
+
 def stage_counts(user, counsellor_id: int | None = None) -> dict[Stage, int]:
-    scope = access.visible_cases(user).with_only_columns(Case.stage, func.count(Case.id)).group_by(Case.stage)
-    if counsellor_id is not None:
-        scope = scope.where(Case.counsellor_id == counsellor_id)
+    scope = _scope(user, counsellor_id).with_only_columns(Case.stage, func.count(Case.id)).group_by(Case.stage)
     counts = dict(db.session.execute(scope).all())
     return {stage: counts.get(stage, 0) for stage in Stage}
 
@@ -149,14 +161,12 @@ def inactive_cases(user, counsellor_id: int | None = None, limit: int = 10) -> l
     """Open cases where nothing has happened for 30 days, the longest silent first."""
     cutoff = utcnow() - timedelta(days=INACTIVE_DAYS)
     stmt = (
-        access.visible_cases(user)
+        _scope(user, counsellor_id)
         .options(joinedload(Case.client))
         .where(Case.stage != Stage.CLOSED, Case.last_activity_at < cutoff)
         .order_by(Case.last_activity_at)
         .limit(limit)
     )
-    if counsellor_id is not None:
-        stmt = stmt.where(Case.counsellor_id == counsellor_id)
     return list(db.session.scalars(stmt))
 
 
@@ -164,14 +174,12 @@ def follow_ups_due(user, counsellor_id: int | None = None, within_days: int = 14
     """Cases whose six-month follow-up is due (or overdue) and not yet recorded."""
     horizon = utcnow().date() + timedelta(days=within_days)
     stmt = (
-        access.visible_cases(user)
+        _scope(user, counsellor_id)
         .options(joinedload(Case.client))
         .where(Case.follow_up_due.is_not(None), Case.follow_up_due <= horizon, Case.follow_up_on.is_(None))
         .order_by(Case.follow_up_due)
         .limit(limit)
     )
-    if counsellor_id is not None:
-        stmt = stmt.where(Case.counsellor_id == counsellor_id)
     return list(db.session.scalars(stmt))
 
 

@@ -19,7 +19,7 @@ from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from cases import access, bp, codes, data_rights, importing, queries, services
 from cases.forms import (
@@ -111,12 +111,8 @@ def _locale_choices(empty=None):
 
 
 def _code_choices(form) -> None:
-    """Country and language lists in the user's language."""
-    countries = choices([("", _("Not recorded"))] + codes.country_choices())
-    languages = choices([("", _("Not recorded"))] + codes.language_choices())
-    for name in ("country_of_birth", "citizenship", "education_country"):
-        getattr(form, name).choices = countries
-    form.mother_tongue.choices = languages
+    """The client's languages of communication and certificates, in the user's language (the country and language
+    code lists are fields that know their own options)."""
     form.preferred_language.choices = _locale_choices()
     form.certificate_language.choices = _locale_choices(_("Not chosen"))
 
@@ -302,7 +298,6 @@ def _client_page(client: Client, status: int = 200, *, consent_form=None, login_
     cases = [case for case in client.cases if access.can_view_case(current_user, case)]
     if consent_form is None:
         consent_form = ConsentForm(formdata=None)
-        consent_form.information_language.choices = choices(codes.language_choices())
         consent_form.information_language.data = client.preferred_language
     return render_template(
         "cases/client.html",
@@ -441,7 +436,6 @@ def new_case(client_id):
 def add_consent(client_id):
     client = _client_or_404(client_id)
     form = ConsentForm()
-    form.information_language.choices = choices(codes.language_choices())
 
     def change():
         return services.record_consent(
@@ -524,10 +518,9 @@ def _stage_form(case: Case, form: StageForm | None = None) -> StageForm:
     return form
 
 
-def _guidance_form(form: GuidanceForm | None = None) -> GuidanceForm:
-    form = form or GuidanceForm(formdata=None, on=services.today())
-    form.interpreter_language.choices = choices([("", _("No interpreter"))] + codes.language_choices())
-    return form
+# The people the case page names (who moved a stage, wrote an entry, handed the case over) are shown by name only:
+# their roles, which a user otherwise brings along in a query of their own, are read only if something asks.
+_NAMED = lazyload(User.role_rows)
 
 
 def _render_detail(case: Case, status: int = 200, **forms):
@@ -536,13 +529,13 @@ def _render_detail(case: Case, status: int = 200, **forms):
     history = db.session.scalars(
         select(StageChange)
         .where(StageChange.case_id == case.id)
-        .options(joinedload(StageChange.by))
+        .options(joinedload(StageChange.by).options(_NAMED))
         .order_by(StageChange.id)
     ).all()
     log = db.session.scalars(
         select(GuidanceEntry)
         .where(GuidanceEntry.case_id == case.id)
-        .options(joinedload(GuidanceEntry.author))
+        .options(joinedload(GuidanceEntry.author).options(_NAMED))
         .order_by(GuidanceEntry.on.desc(), GuidanceEntry.id.desc())
     ).all()
     handovers = db.session.scalars(
@@ -550,8 +543,8 @@ def _render_detail(case: Case, status: int = 200, **forms):
         .where(Handover.case_id == case.id)
         .options(
             selectinload(Handover.to_organisation),
-            selectinload(Handover.from_counsellor),
-            selectinload(Handover.to_counsellor),
+            selectinload(Handover.from_counsellor).options(_NAMED),
+            selectinload(Handover.to_counsellor).options(_NAMED),
         )
         .order_by(Handover.id)
     ).all()
@@ -564,7 +557,7 @@ def _render_detail(case: Case, status: int = 200, **forms):
         handovers=handovers,
         appointments=services.upcoming_appointments([case.id], limit=20),
         stage_form=_stage_form(case, forms.get("stage_form")),
-        guidance_form=_guidance_form(forms.get("guidance_form")),
+        guidance_form=forms.get("guidance_form") or GuidanceForm(formdata=None, on=services.today()),
         appointment_form=forms.get("appointment_form") or AppointmentForm(formdata=None),
         panels=hooks.case_panels(current_user, case),
         codes=codes,
@@ -638,7 +631,7 @@ def move_stage(case_id):
 @permissions.requires(permissions.MANAGE_CASES)
 def add_guidance(case_id):
     case = _case_or_404(case_id)
-    form = _guidance_form(GuidanceForm())
+    form = GuidanceForm()
 
     def change():
         return services.add_guidance_entry(

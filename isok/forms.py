@@ -1,17 +1,18 @@
 """Form pieces shared by every package."""
 
-from collections.abc import Mapping
-from functools import cache, partial
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache, partial
 from types import MappingProxyType
 
 from babel.support import Translations
 from flask import abort, flash, has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm  # noqa: TID251 - the one place that builds on it
-from wtforms import FieldList, HiddenField, SelectMultipleField
+from markupsafe import Markup, escape
+from wtforms import FieldList, HiddenField, SelectField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from isok.extensions import db
 from isok.rules import RuleBroken
@@ -65,6 +66,58 @@ class VersionedForm(Form):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs; labels may be lazy translations."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+CodeList = Callable[[], "list[tuple[str, str]] | tuple[tuple[str, str], ...]"]
+
+
+@lru_cache(maxsize=128)
+def _code_options(options: CodeList, locale: str, blank: str | None) -> str:
+    """The <option> markup of a code list in one language, written once: `options` reads the current language."""
+    pairs = ([("", blank)] if blank is not None else []) + list(options())
+    return "".join(f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in pairs)
+
+
+class _CodeListSelect(Select):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if getattr(field.flags, flag, False) and flag not in kwargs:
+                kwargs[flag] = True
+        options = _code_options(field.options, str(get_locale()), field.blank_text())
+        chosen = f'<option value="{escape(field.data or "")}">'
+        options = options.replace(chosen, chosen[:-1] + " selected>", 1)
+        # every value and name above was escaped (html_params escapes the attributes)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
+
+
+class CodeListField(SelectField):
+    """A choice from a long code list (every language of ISO 639, every country), as a plain <select>.
+
+    Its options are written once per language and kept: built through WTForms' option widget on every request,
+    the few hundred languages of one select were most of the case page's time. `options()` gives the (code, name)
+    pairs in the current language; `blank` labels the empty choice where the field may be left empty.
+    """
+
+    widget = _CodeListSelect()
+
+    def __init__(self, label=None, validators=None, *, options: CodeList, blank=None, **kwargs):
+        super().__init__(label, validators, choices=[], **kwargs)
+        self.options = options
+        self.blank = blank
+
+    def blank_text(self) -> str | None:
+        return None if self.blank is None else str(self.blank)
+
+    def iter_choices(self):
+        self.choices = choices(([("", self.blank)] if self.blank is not None else []) + list(self.options()))
+        return super().iter_choices()
+
+    def pre_validate(self, form):
+        if self.data in ("", None) and self.blank is not None:
+            return
+        if self.data not in dict(self.options()):
+            raise ValidationError(self.gettext("Not a valid choice."))
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,14 +1,22 @@
 """Lists over portfolios, for pages and for other packages (assessment maps entries and files by their ids)."""
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from cases import access as case_access
 from cases.models import Case, Client
 from isok import permissions
 from isok.extensions import db
-from portfolio.models import EntryComment, EntryRevision, Portfolio, PortfolioEntry, PortfolioStatus, Section
+from portfolio.models import (
+    EntryComment,
+    EntryRevision,
+    EvidenceFile,
+    Portfolio,
+    PortfolioEntry,
+    PortfolioStatus,
+    Section,
+)
 
 SECTION_ORDER = list(Section)
 
@@ -32,6 +40,19 @@ def entries_by_section(case_id: int) -> dict[Section, list[PortfolioEntry]]:
     for entry in entries:
         grouped[entry.section].append(entry)
     return grouped
+
+
+def section_counts(case_id: int) -> tuple[list[tuple[Section, int]], int]:
+    """The number of entries in each section, in section order, and of files in the whole portfolio: counted in
+    one query, for the case page's panel, which showed only the numbers of the entries and files it loaded."""
+    rows = db.session.execute(
+        select(PortfolioEntry.section, func.count(distinct(PortfolioEntry.id)), func.count(EvidenceFile.id))
+        .outerjoin(EvidenceFile, EvidenceFile.entry_id == PortfolioEntry.id)
+        .where(PortfolioEntry.case_id == case_id)
+        .group_by(PortfolioEntry.section)
+    ).all()
+    entries = {section: count for section, count, _files in rows}
+    return [(section, entries.get(section, 0)) for section in SECTION_ORDER], sum(files for *_, files in rows)
 
 
 def entry_with_history(entry_id: int) -> PortfolioEntry | None:

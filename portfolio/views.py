@@ -475,15 +475,10 @@ def evidence_zip(case_id):
 def case_panel(user, case) -> Panel | None:
     if not access.can_view_portfolio(user, case):
         return None
-    sections = queries.entries_by_section(case.id)
+    counts, files = queries.section_counts(case.id)
     return Panel(
         "portfolio/_case_panel.html",
-        {
-            "case": case,
-            "status": services.portfolio_status(case),
-            "counts": [(section, len(entries)) for section, entries in sections.items()],
-            "files": sum(len(entry.evidence) for entries in sections.values() for entry in entries),
-        },
+        {"case": case, "status": services.portfolio_status(case), "counts": counts, "files": files},
         order=30,
     )
 

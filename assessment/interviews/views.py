@@ -43,9 +43,10 @@ def _local_zone() -> ZoneInfo:
     return ZoneInfo(str(get_timezone()))
 
 
-def _qualification_form(case: Case) -> TargetQualificationForm:
+def _qualification_form(case: Case, current=None) -> TargetQualificationForm:
+    """The form choosing the case's target qualification; `current` is the case's, when the caller has read it."""
     form = TargetQualificationForm(formdata=None)
-    current = frameworks.target_qualification(case)
+    current = current or frameworks.target_qualification(case)
     form.version_id.choices = choices(
         [(0, _("Choose a qualification"))]
         + [(v.id, f"{localized(v.name)} ({v.framework.code}, v{v.number})") for v in frameworks.published_versions()]
@@ -343,14 +344,15 @@ def case_panel(user, case):
     if not permissions.can(user, permissions.VIEW_CASES):
         return None
     interviews = services.case_interviews(user, case)
+    qualification = frameworks.target_qualification(case)
     return Panel(
         "assessment/interviews/case_panel.html",
         {
             "case": case,
-            "qualification": frameworks.target_qualification(case),
+            "qualification": qualification,
             "interviews": interviews[:CASE_PANEL_INTERVIEWS],
             "more": len(interviews) > CASE_PANEL_INTERVIEWS,
-            "qualification_form": _qualification_form(case)
+            "qualification_form": _qualification_form(case, qualification)
             if framework_access.can_set_target_qualification(user, case)
             else None,
         },

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 
 from cases.models import Case
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
@@ -142,11 +142,13 @@ def narrative(year: int, half: int) -> Narrative | None:
 
 
 def clients_started_validation(since: date | None = None, until: date | None = None) -> int:
-    """Distinct clients whose first case in the range was opened (validation started)."""
-    return (
-        db.session.scalar(select(func.count(distinct(Case.client_id))).where(_between(Case.entry_date, since, until)))
-        or 0
-    )
+    """Distinct clients whose first case in the range was opened (validation started).
+
+    Counted over the distinct clients of a subquery, which reads the (client, entry date) index in client order:
+    `count(DISTINCT client_id)` sorted every case of the project in a temporary tree on each start page.
+    """
+    clients = select(Case.client_id).where(_between(Case.entry_date, since, until)).distinct().subquery()
+    return db.session.scalar(select(func.count()).select_from(clients)) or 0
 
 
 def indicator_values(until: date | None = None) -> dict[str, int]:

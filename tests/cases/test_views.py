@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cases import services
-from cases.models import Case, Client, ClientType, GuidanceKind, Stage
+from cases.models import Case, Client, ClientType, GuidanceEntry, GuidanceKind, Stage
 from isok.accounts.models import Role
 from isok.audit import AuditEntry
 from isok.extensions import db
@@ -404,3 +404,21 @@ def test_client_export_and_erasure_through_the_web(client, make_user, make_case,
     assert client.post(f"/clients/{case.client_id}/erase", data={}).status_code == 400
     assert client.post(f"/clients/{case.client_id}/erase", data={"confirm": "y"}).status_code == 302
     assert db.session.get(Client, case.client_id).erased_at is not None
+
+
+def test_the_long_code_lists_speak_the_readers_language_and_keep_what_was_chosen(
+    client, counsellor, make_case, make_client
+):
+    case = make_case(client=make_client(mother_tongue="ar", country_of_birth="SY"))
+    log_in(client, counsellor)
+    page = client.get(f"/cases/{case.id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<option value="" selected>Ei tulkkia</option>' in page and '<option value="so">somali</option>' in page
+    refused = client.post(
+        f"/cases/{case.id}/guidance", data={"on": "2026-03-03", "kind": "phone", "interpreter_language": "xx"}
+    )
+    assert refused.status_code == 400 and 'id="interpreter_language-error"' in refused.get_data(as_text=True)
+    client.post(f"/cases/{case.id}/guidance", data={"on": "2026-03-03", "kind": "phone", "interpreter_language": "so"})
+    assert db.session.scalar(select(func.count()).where(GuidanceEntry.interpreter_language == "so")) == 1
+    edit = client.get(f"/clients/{case.client_id}/edit").get_data(as_text=True)
+    assert '<option value="ar" selected>Arabic</option>' in edit
+    assert '<option value="SY" selected>Syria</option>' in edit

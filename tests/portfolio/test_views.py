@@ -254,3 +254,23 @@ def test_removing_a_file_or_an_entry_asks_first_and_the_first_click_changes_noth
     assert db.session.get(PortfolioEntry, entry_id) is not None
     assert client.post(f"/portfolio/entries/{entry_id}/delete", data={"confirm": "yes"}).status_code == 302
     assert db.session.get(PortfolioEntry, entry_id) is None
+
+
+def test_the_case_page_counts_the_entries_of_each_section_and_the_files(client, make_case, make_entry):
+    case, client_user, counsellor = make_case()
+    cook = make_entry(client_user, case, Section.WORK, "Cook")
+    make_entry(client_user, case, Section.WORK, "Baker")
+    make_entry(client_user, case, Section.GOALS, "Own restaurant", details={})
+    services.add_evidence(
+        client_user,
+        cook,
+        [services.Upload("d.pdf", io.BytesIO(pdf_bytes())), services.Upload("n.txt", io.BytesIO(b"notes"))],
+    )
+    db.session.commit()
+    log_in(client, counsellor)
+    panel = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="portfolio-panel-')[1]
+    counts = re.findall(r"<li>([^<]+): (\d+)</li>", panel.split("</section>")[0])
+    assert dict(counts) == {
+        str(section.label): {Section.WORK: "2", Section.GOALS: "1"}.get(section, "0") for section in Section
+    }
+    assert "2 files" in panel.split("</section>")[0]
