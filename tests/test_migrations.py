@@ -45,6 +45,38 @@ def test_clients_already_registered_get_their_search_name(tmp_path_factory):
         db.engine.dispose()
 
 
+def test_cases_already_recorded_get_their_progress(tmp_path_factory):
+    from cases import services
+    from cases.models import ClientType
+    from isok.accounts.models import Organisation, OrganisationType
+
+    database = tmp_path_factory.mktemp("migrations") / "progress.sqlite"
+    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    with app.app_context():
+        upgrade()
+        organisation = Organisation(name="Centre", type=OrganisationType.PUBLIC_BODY)
+        client = services.register_client(None, organisation, first_name="Aino", last_name="Progress")
+        case = services.open_case(
+            None, client, organisation=organisation, client_type=ClientType.LONG_TERM, entry_date=date(2025, 3, 1)
+        )
+        for stage, on in (("documentation", date(2025, 4, 1)), ("identification", date(2025, 5, 1))):
+            services.move_stage(None, case, stage, on, "Step")
+        services.move_stage(None, case, "documentation", date(2025, 6, 1), "Again")
+        db.session.commit()
+        case_id = case.id
+        db.session.remove()
+        downgrade(revision="e5c1a7d09b42")  # back to before the table: the case and its stages are there
+        upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT case_id, entry_date, identification_on, documentation_on, assessment_on FROM case_progress"
+                )
+            ).one()
+        assert tuple(row) == (case_id, "2025-03-01", "2025-03-01", "2025-04-01", None)
+        db.engine.dispose()
+
+
 BEFORE_RESULT_SETS = "7c1afb352524"
 SITUATIONS = {  # situation recorded before results were a set -> (labour-market status, in education or training)
     "employed_short_term": ("employed", False),

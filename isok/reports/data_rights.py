@@ -1,14 +1,16 @@
 """The ESF participation record in a client's data export and erasure (declared in reports.init_app).
 
 The record holds only what the ESF common indicators count (research §1.5): it stays after erasure, as the
-programme's reporting duty asks. What people wrote on it goes: the reasons given for correcting frozen entry data.
+programme's reporting duty asks, and so does the progress of each case the report counts (dates and study months,
+as the erased client's cases keep them). What people wrote on it goes: the reasons given for correcting frozen
+entry data.
 """
 
 from sqlalchemy import select
 
 from isok import audit, hooks
 from isok.extensions import db
-from isok.reports.models import ENTRY_FIELDS, Participation
+from isok.reports.models import ENTRY_FIELDS, CaseProgress, Participation
 
 RECORD_FIELDS = [
     "id",
@@ -27,6 +29,18 @@ RECORD_FIELDS = [
     "follow_up_on",
     "follow_up_labour_status",
     "follow_up_in_education",
+]
+PROGRESS_FIELDS = [
+    "id",
+    "case_id",
+    "entry_date",
+    "exit_date",
+    "study_months_saved",
+    "identification_on",
+    "documentation_on",
+    "assessment_on",
+    "certification_on",
+    "closed_on",
 ]
 
 
@@ -48,6 +62,12 @@ def participation_part(client) -> list[hooks.ExportPart]:
         if result
         else None,
         "corrections": [audit.snapshot(c, ["id", "changes", "reason", "at"]) for c in participation.corrections],
+        "cases": [
+            audit.snapshot(progress, PROGRESS_FIELDS)
+            for progress in db.session.scalars(
+                select(CaseProgress).where(CaseProgress.client_id == client.id).order_by(CaseProgress.case_id)
+            )
+        ],
     }
     return [
         hooks.ExportPart(
@@ -55,7 +75,7 @@ def participation_part(client) -> list[hooks.ExportPart]:
             data,
             "reports/export_summary.html",
             context={"participation": participation},
-            tables=("participation", "recorded_result", "participation_correction"),
+            tables=("participation", "recorded_result", "participation_correction", "case_progress"),
         )
     ]
 

@@ -72,7 +72,10 @@ def _state(session) -> dict:
 
 
 def _after_flush(session, _context) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    """Note the clients and cases the flush changed. An object whose columns stayed as they were is no change, such
+    as a case that only gained an entry in its guidance log."""
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in (*session.new, *changed, *session.deleted):
         if not isinstance(obj, SOURCES):
             continue
         state = _state(session)
@@ -85,12 +88,28 @@ def _after_flush(session, _context) -> None:
 
 
 def _after_bulk_statement(orm_state) -> None:
-    """An UPDATE, INSERT or DELETE statement on a source: which clients it touched is not known, so all."""
+    """An UPDATE, INSERT or DELETE statement on a source: which clients it touched is not known, so all.
+
+    An UPDATE of clients or cases that leaves their version as it was changes nothing the records follow (the sync
+    tells a changed client or case by its version), such as the moment a case was last active, so it is not a change
+    at all: it would otherwise bring every record in step at each entry in a case's guidance log."""
     if not (orm_state.is_update or orm_state.is_insert or orm_state.is_delete):
         return
     mapper = orm_state.bind_mapper
-    if mapper is not None and issubclass(mapper.class_, SOURCES):
-        _state(orm_state.session)["all"] |= issubclass(mapper.class_, CLIENT_SOURCES)
+    if mapper is None or not issubclass(mapper.class_, SOURCES):
+        return
+    if orm_state.is_update and issubclass(mapper.class_, Client | Case) and not _sets_version(orm_state, mapper):
+        return
+    _state(orm_state.session)["all"] |= issubclass(mapper.class_, CLIENT_SOURCES)
+
+
+def _sets_version(orm_state, mapper) -> bool:
+    """Whether an UPDATE statement sets the version: in its values, or in the rows of an UPDATE by primary key."""
+    names = {getattr(key, "key", key) for key in getattr(orm_state.statement, "_values", None) or {}}
+    rows = orm_state.parameters
+    for row in rows if isinstance(rows, list) else [rows or {}]:
+        names |= set(row)
+    return mapper.version_id_col.key in names
 
 
 def _before_commit(session) -> None:

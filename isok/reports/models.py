@@ -90,6 +90,25 @@ class Participation(Model):
         return self.entry_frozen_at is not None
 
 
+class CaseProgress(Model):
+    """One case as the report counts cases: its dates and the day it first reached each stage (a case moved back
+    and forward again reaches a stage once). Written by sync_participations() with the participation records, at
+    the commit that changes the case or its stage history, so computing a report reads one narrow row per case
+    instead of grouping the whole stage history again."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    entry_date: Mapped[date]
+    exit_date: Mapped[date | None]
+    study_months_saved: Mapped[int | None]
+    identification_on: Mapped[date | None]
+    documentation_on: Mapped[date | None]
+    assessment_on: Mapped[date | None]
+    certification_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+
+
 class BetterSituation(LabelledEnum):
     """The only moves that count as a better labour-market situation six months after leaving (research §1.3)."""
 

@@ -21,6 +21,7 @@ from isok.reports.models import (
     CHARACTERISTICS,
     ENTRY_FIELDS,
     BetterSituation,
+    CaseProgress,
     Participation,
     ParticipationCorrection,
     RecordedResult,
@@ -29,7 +30,7 @@ from isok.reports.models import (
 from isok.rules import RuleBroken
 from isok.translation import gettext as _
 
-P, R = Participation, RecordedResult
+P, R, C = Participation, RecordedResult, CaseProgress
 SCOPES = ("period", "cumulative")
 QUALIFICATION_DAYS = 28  # immediate results: within four weeks of exit (research §1.5 rule 3)
 
@@ -151,6 +152,7 @@ def sync_participations(clients: Collection[int] | None = None) -> int:
     changed (told by the versions of the client and its cases) are derived again, a chunk of clients per
     statement; only values that differ are written. Entry data stop following the client once frozen by a
     submitted report. With nothing to do it costs one grouped read of the cases (or of the given clients' cases).
+    The same clients' case progress (what the report counts cases by) is brought in step too; it is not counted.
     """
     # NOT EXISTS rather than NOT IN: both databases plan it as an anti-join on the unique client_id.
     changed = 0
@@ -190,9 +192,57 @@ def sync_participations(clients: Collection[int] | None = None) -> int:
         db.session.execute(delete(P).where(chosen(P.client_id), without_cases, P.entry_frozen_at.is_(None)))
     )
     changed += _sync_certified_qualifications(chosen)
-    for record in [obj for obj in db.session.identity_map.values() if isinstance(obj, P)]:
+    _sync_case_progress(clients)
+    for record in [obj for obj in db.session.identity_map.values() if isinstance(obj, P | C)]:
         db.session.expire(record)  # written by statements, not through these objects
     return changed
+
+
+STAGES = ("identification", "documentation", "assessment", "certification", "closed")
+PROGRESS_FIELDS = ["client_id", "entry_date", "exit_date", "study_months_saved", *(f"{stage}_on" for stage in STAGES)]
+
+
+def _progress(*where: ColumnElement[bool]):
+    """Per case: what CaseProgress keeps, the day each stage was first reached read from the stage history."""
+    return (
+        select(
+            Case.id.label("case_id"),
+            Case.client_id,
+            Case.entry_date,
+            Case.exit_date,
+            Case.study_months_saved,
+            *(func.min(StageChange.on).filter(StageChange.to_stage == stage).label(f"{stage}_on") for stage in STAGES),
+        )
+        .outerjoin(StageChange, StageChange.case_id == Case.id)
+        .where(*where)
+        .group_by(Case.id)
+        .subquery("progress")
+    )
+
+
+def _sync_case_progress(clients: Collection[int] | None) -> None:
+    """Bring the case progress of the given clients (or of everyone) in step with their cases and stage history:
+    cases without a row are inserted, rows that differ are written again, rows of cases gone are deleted."""
+    chosen = (lambda column: column.in_(clients)) if clients is not None else (lambda column: true())
+    missing = ~select(C.id).where(C.case_id == Case.id).exists()
+    if db.session.scalar(select(select(Case.id).where(chosen(Case.client_id), missing).exists())):
+        progress = _progress(chosen(Case.client_id), missing)
+        names = ["case_id", *PROGRESS_FIELDS]
+        db.session.execute(insert(C).from_select(names, select(*(progress.c[name] for name in names))))
+    ordered = sorted(clients) if clients is not None else []
+    chunks = [None] if clients is None else [ordered[i : i + SYNC_CHUNK] for i in range(0, len(ordered), SYNC_CHUNK)]
+    for chunk in chunks:
+        progress = _progress(Case.client_id.in_(chunk) if chunk is not None else true())
+        db.session.execute(
+            update(C)
+            .where(
+                C.case_id == progress.c.case_id,
+                or_(*(getattr(C, name).is_distinct_from(progress.c[name]) for name in PROGRESS_FIELDS)),
+            )
+            .values({name: progress.c[name] for name in PROGRESS_FIELDS})
+        )
+    gone = ~select(Case.id).where(Case.id == C.case_id, Case.client_id == C.client_id).exists()
+    db.session.execute(delete(C).where(chosen(C.client_id), gone))
 
 
 def _sync_certified_qualifications(chosen) -> int:
@@ -522,35 +572,22 @@ def _entity_table(since, until) -> Table:
     )
 
 
-STAGES = ("identification", "documentation", "assessment", "certification", "closed")
-
-
 def _case_figures(windows: dict) -> dict:
-    """The figures read from cases and their stage history, for every scope, in one grouped query: each case once,
-    with the day it first reached each stage (a case moved back and forward again reaches a stage once).
+    """The figures read from cases, for every scope, in one grouped query over the case progress: each case once,
+    with the day it first reached each stage.
 
     Cases count like the ESF tables: only those of participants with complete core data, by the gender of the
     participation record.
     """
-    reached = (
-        select(
-            StageChange.case_id,
-            *(func.min(StageChange.on).filter(StageChange.to_stage == stage).label(stage) for stage in STAGES),
-        )
-        .group_by(StageChange.case_id)
-        .subquery("first_reached")
-    )
     items: dict[tuple[str, str], ColumnElement] = {}
     for scope, (since, until) in windows.items():
-        items[(scope, "validation_started")] = func.count().filter(_between(Case.entry_date, since, until))
-        items[(scope, "study_months_saved")] = func.sum(Case.study_months_saved).filter(
-            _between(Case.exit_date, since, until)
+        items[(scope, "validation_started")] = func.count().filter(_between(C.entry_date, since, until))
+        items[(scope, "study_months_saved")] = func.sum(C.study_months_saved).filter(
+            _between(C.exit_date, since, until)
         )
         for stage in STAGES:
-            items[(scope, f"stage_{stage}")] = func.count().filter(_between(reached.c[stage], since, until))
-    cases = Case.__table__.join(P.__table__, Case.client_id == P.client_id).outerjoin(
-        reached, reached.c.case_id == Case.id
-    )
+            items[(scope, f"stage_{stage}")] = func.count().filter(_between(getattr(C, f"{stage}_on"), since, until))
+    cases = C.__table__.join(P.__table__, C.client_id == P.client_id)
     return _counts_by_gender(cases, P.gender, items, where=indicators.CORE_COMPLETE)
 
 

@@ -1,8 +1,11 @@
 """The ESF report over 10,000 and 100,000 participants: time of the full report (period + cumulative), of the
-participation sync with nothing to change, and the peak memory of computing it (which must not grow with the
-data: the report is aggregated in SQL)."""
+sync of the participation records and case progress with nothing to change, and the peak memory of computing it
+(which must not grow with the data: the report is aggregated in SQL). At 100,000, the report page as kept (viewed
+again) and as computed again by the first view after a case is saved, each printed with the engine it ran on."""
 
 import random
+import statistics
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -80,6 +83,13 @@ def _add_people(first_id: int, count: int, organisation_id: int, rng: random.Ran
     db.session.commit()
 
 
+def _timed(fn) -> float:
+    """Wall time of one call of fn() in milliseconds."""
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
 def _full_report():
     """Both scopes in one computation, as a submission and a correction report compute them."""
     services.compute_reports(PERIOD, as_of=AS_OF)
@@ -151,10 +161,8 @@ def test_report_over_10_000_and_100_000_participants(bench_app, floors):
             memory[size] = peak_memory_mib(_full_report)
             report(f"ESF report period+cumulative, {label}", full, "one query + template", floors["query_ms"])
             report(f"ESF report cumulative only, {label}", page, "one query + template", floors["query_ms"])
-            report_value(f"import + participation sync, {label}", first_sync, "ms", "(inserts every record)")
-            report(
-                f"participation sync, nothing changed, {label}", steady_sync, "one query + template", floors["query_ms"]
-            )
+            report_value(f"import + records sync, {label}", first_sync, "ms", "(inserts every record)")
+            report(f"records sync, nothing changed, {label}", steady_sync, "one query + template", floors["query_ms"])
             report_value(f"ESF report peak memory, {label}", memory[size], "MiB", "(tracemalloc)")
         report_value(
             "ESF report memory 100 000 / 10 000",
@@ -163,35 +171,34 @@ def test_report_over_10_000_and_100_000_participants(bench_app, floors):
             "(1.0 = does not grow with the data)",
         )
         open_cases = db.session.scalars(select(Case.id).where(Case.exit_date.is_(None)).limit(20)).all()
+        engine = db.engine.dialect.name
     manager = _manager_client(bench_app)
     page_url = f"/reports/{PERIOD.code}?scope=cumulative"
     assert manager.get(page_url).status_code == 200  # computed once and kept
     repeated = time_it(lambda: manager.get(page_url), repeat=50, warmup=2)
+    saving, first_views = [], []
+    for case_id in open_cases[:7]:
+        with bench_app.app_context():
+            saving.append(_timed(lambda case_id=case_id: _change_one_case(case_id, 30)))
+        first_views.append(_timed(lambda: manager.get(page_url)))
+    report_value(
+        f"a case save with its participation record, 100 000 ({engine})",
+        statistics.median(saving),
+        "ms",
+        "(the commit syncs the client's records and raises the data version)",
+    )
     report(
-        "ESF report page viewed again, 100 000",
+        f"ESF report page viewed again, 100 000 ({engine})",
         repeated,
         "one query + template",
         floors["query_ms"],
         "(target: within 3x)",
     )
-    changes = iter(open_cases)
-
-    def save():
-        with bench_app.app_context():
-            _change_one_case(next(changes), 30)
-
-    saving = time_it(save, repeat=5, warmup=0)
-    saving_and_viewing = time_it(lambda: (save(), manager.get(page_url)), repeat=5, warmup=0)
-    report_value(
-        "a case save with its participation record, 100 000",
-        saving,
-        "ms",
-        "(the commit syncs the client's record and raises the data version)",
-    )
-    report_value(
-        "ESF report page, first view after a change, 100 000",
-        saving_and_viewing - saving,
-        "ms",
+    report(
+        f"ESF report page, first view after a change, 100 000 ({engine})",
+        statistics.median(first_views),
+        "one query + template",
+        floors["query_ms"],
         "(computed again; target under 1000 ms on PostgreSQL)",
     )
     with bench_app.app_context():

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import delete, update
 
 from cases import services as case_services
-from cases.models import Client
+from cases.models import Client, GuidanceKind
 from isok.extensions import db
 from isok.reports import freshness, services
 from isok.reports.models import ReportDataVersion
@@ -31,6 +31,15 @@ def test_a_statement_over_many_clients_brings_every_record_in_step(project, pers
     db.session.execute(update(Client).where(Client.id == client.id).values(isced_level=7, version=Client.version + 1))
     db.session.commit()
     assert participation_of(client).isced_level == 7
+
+
+def test_a_guidance_log_entry_changes_nothing_the_report_reads(project, person):
+    """Logging a contact marks the case active by a statement that leaves the case's version as it was."""
+    client = person("Logged", entries=[(date(2025, 3, 1), None, None)])
+    before = freshness.data_version()
+    case_services.add_guidance_entry(None, client.cases[0], on=date(2025, 3, 2), kind=GuidanceKind.PHONE)
+    db.session.commit()
+    assert freshness.data_version() == before
 
 
 def test_the_data_version_rises_with_the_data_the_report_reads_and_only_then(project, person, make_user):

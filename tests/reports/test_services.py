@@ -248,6 +248,27 @@ def test_project_figures_count_cases_and_stages(population):
     assert cells(report, "project", "stage_closed") == gendered(2, women=1, other=1)
 
 
+def test_a_case_counts_in_a_stage_once_from_the_day_it_first_reached_it(population, person):
+    mover = person("Mover", entries=[(date(2025, 8, 1), None, None)])
+
+    def stages(period):
+        report = services.compute_report(period, "period", as_of=AS_OF)
+        return {stage: cells(report, "project", f"stage_{stage}")["total"] for stage in ("documentation", "assessment")}
+
+    before = {period: stages(period) for period in (H2, NEXT)}
+    case = mover.cases[0]
+    for stage, on in (
+        ("documentation", date(2025, 9, 1)),
+        ("assessment", date(2025, 10, 1)),
+        ("documentation", date(2026, 1, 15)),  # back, and forward again: reached in 2025H2 all the same
+        ("assessment", date(2026, 2, 1)),
+    ):
+        case_services.move_stage(None, case, stage, on, "Next step")
+        db.session.commit()
+    assert stages(H2) == {stage: n + 1 for stage, n in before[H2].items()}
+    assert stages(NEXT) == before[NEXT]
+
+
 def test_project_clients_are_the_participants_of_the_esf_tables(population, person):
     person("Short", gender=Gender.MALE, client_type=ClientType.SHORT_TERM, entries=[(date(2025, 9, 9), None, None)])
     person(
