@@ -4,7 +4,7 @@ Kept in step at every commit like the participation records; filled here from th
 so the report counts the same cases right after the upgrade.
 
 Revision ID: 3f6b0d2e8c51
-Revises: e5c1a7d09b42
+Revises: a7d3e91c5b20
 Create Date: 2026-12-05 19:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f6b0d2e8c51'
-down_revision = 'e5c1a7d09b42'
+down_revision = 'a7d3e91c5b20'
 branch_labels = None
 depends_on = None
 
