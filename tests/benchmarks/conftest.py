@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Blueprint, render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from isok.accounts.models import User
 from isok.extensions import db
@@ -84,6 +84,17 @@ def peak_memory_mib(fn) -> float:
     finally:
         tracemalloc.stop()
     return peak / (1024 * 1024)
+
+
+def follow_inserted_ids(*tables: str) -> None:
+    """After rows were inserted with their ids given, let PostgreSQL's id sequences go on from the highest one, so
+    that rows the application adds later get new ids (SQLite takes the next id from the table itself)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for name in tables:
+        table = db.metadata.tables[name]
+        sequence = func.pg_get_serial_sequence(f'"{name}"', "id")  # the quoted name: "case" is a keyword
+        db.session.execute(select(func.setval(sequence, select(func.max(table.c.id)).scalar_subquery())))
 
 
 REPORT: list[str] = []

@@ -11,7 +11,7 @@ from sqlalchemy import event, insert, select
 from cases.models import Case, Client, ClientType, Gender, Stage, StageChange
 from isok.accounts.models import Organisation, OrganisationType, User
 from isok.extensions import db
-from tests.benchmarks.conftest import report, report_value, time_it
+from tests.benchmarks.conftest import follow_inserted_ids, report, report_value, time_it
 
 pytestmark = pytest.mark.benchmark
 
@@ -75,6 +75,7 @@ def caseload(bench_app, floors):
                 for n in range(CASES)
             ],
         )
+        follow_inserted_ids("client", "case")  # the import adds clients and cases after these
         db.session.commit()
     return floors
 
