@@ -20,7 +20,8 @@ SQLITE_CREATE = (
 )
 SQLITE_DROP = "DROP TABLE IF EXISTS material_fts"
 POSTGRESQL_CREATE = (
-    "CREATE INDEX IF NOT EXISTS ix_material_search ON material USING gin (to_tsvector('simple', search_text))"
+    "CREATE INDEX IF NOT EXISTS ix_material_search ON material USING gin (to_tsvector('simple', search_text)) "
+    "WITH (fastupdate = off)"  # each write goes into the index, so no search reads a pending list (the migration)
 )
 POSTGRESQL_DROP = "DROP INDEX IF EXISTS ix_material_search"
 WORD = re.compile(r"\w+")
