@@ -6,7 +6,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 
 from cases.models import Case, Client, ClientType, Gender, Stage, StageChange
 from isok.accounts.models import Organisation, OrganisationType, User
@@ -75,6 +75,9 @@ def caseload(bench_app, floors):
                 for n in range(CASES)
             ],
         )
+        if db.engine.dialect.name == "postgresql":  # the ids above were given, so move the sequences past them
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('client', 'id'), max(id)) FROM client"))
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('case', 'id'), max(id)) FROM \"case\""))
         db.session.commit()
     return floors
 
@@ -122,16 +125,6 @@ def test_dashboard_against_the_floor(bench_app, caseload):
     report_value("  SQL statements: dashboard", _queries(bench_app, lambda: client.get("/")), "statements")
 
 
-def test_csv_export_of_every_case(bench_app, caseload):
-    client = caseload["client"]
-    report(
-        "CSV export of 10,000 cases",
-        time_it(lambda: client.get("/cases/export.csv").close(), repeat=3, warmup=1),
-        "one query + template",
-        caseload["query_ms"],
-    )
-
-
 def _rss_mib(field: str = "VmRSS") -> float:
     """The process's resident set size (or its peak since the last reset, VmHWM) from /proc, in MiB."""
     with open("/proc/self/status") as status:
@@ -142,6 +135,21 @@ def _rss_mib(field: str = "VmRSS") -> float:
 def _reset_peak_rss() -> None:
     with open("/proc/self/clear_refs", "w") as clear_refs:
         clear_refs.write("5")  # resets VmHWM to the present RSS
+
+
+def test_csv_export_of_every_case(bench_app, caseload):
+    client = caseload["client"]
+    report(
+        "CSV export of 10,000 cases",
+        time_it(lambda: client.get("/cases/export.csv").close(), repeat=5, warmup=1),
+        "one query + template",
+        caseload["query_ms"],
+    )
+    gc.collect()
+    rss_before = _rss_mib()
+    _reset_peak_rss()
+    client.get("/cases/export.csv").close()
+    report_value("  RSS growth to the peak, CSV export", _rss_mib("VmHWM") - rss_before, "MiB", "(a 1 MiB spool)")
 
 
 @pytest.mark.parametrize("rows", [10_000, 30_000])

@@ -1,3 +1,4 @@
+import csv
 import html
 import io
 import re
@@ -228,6 +229,29 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     with client.get("/cases/export.csv?client_type=short_term") as response:
         csv_text = response.get_data(as_text=True)
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
+
+
+def test_csv_export_writes_each_case_as_the_list_shows_it(client, counsellor, make_case, make_client):
+    case = make_case(
+        client=make_client(first_name="=Zainab", last_name="Kareem", birth_date=date(1990, 5, 4), gender="female"),
+        client_type=ClientType.SHORT_TERM,
+        entry_date=date(2026, 2, 3),
+        target="Catering",
+    )
+    log_in(client, counsellor)
+    with client.get("/cases/export.csv") as response:
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert rows[0][:6] == ["Case", "Client", "Birth year", "Gender", "Stage", "Client type"]
+    assert rows[1][:6] == [
+        str(case.id),
+        "'=Zainab Kareem",
+        "1990",
+        "Female",
+        "Identification",
+        "Short-term (guidance and a partial path)",
+    ]
+    assert rows[1][8:11] == ["2026-02-03", "", "Catering"]
+    assert rows[1][11] == case.last_activity_at.date().isoformat()
 
 
 def test_name_search_matches_any_part_of_the_full_name_and_takes_wildcards_literally(
