@@ -1,5 +1,7 @@
+import base64
 import io
 import tempfile
+import zlib
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from operator import attrgetter
@@ -62,7 +64,7 @@ from isok.extensions import db
 from isok.fields import seen_by
 from isok.forms import ActionForm, apply, choices
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, language_name, text_direction
-from isok.imports import ImportFileError, read_table
+from isok.imports import ImportFileError, iter_table
 from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
@@ -869,6 +871,14 @@ def _import_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cases-import")
 
 
+def _import_token(filename: str, data: bytes) -> str:
+    """The previewed file itself, compressed, signed for the user who saw the preview: the confirmation imports
+    exactly that file, read as it goes like the preview was (the parsed rows would make a token several times
+    larger, and every row an object in memory)."""
+    packed = base64.b64encode(zlib.compress(data)).decode("ascii")
+    return _import_serializer().dumps({"user": current_user.id, "name": filename, "file": packed})
+
+
 @bp.route("/cases/import", methods=["GET", "POST"])
 @permissions.requires(permissions.IMPORT_CASES)
 def import_cases():
@@ -879,10 +889,11 @@ def import_cases():
             payload = _import_serializer().loads(request.form["token"], max_age=IMPORT_TOKEN_MAX_AGE)
         except BadSignature:
             payload = None
-        if payload is None or payload.get("user") != current_user.id:
+        if payload is None or payload.get("user") != current_user.id or "file" not in payload:
             flash(_("The preview has expired. Upload the file again."), "error")
             return redirect(url_for("cases.import_cases"))
-        report = importing.import_cases(current_user, payload["rows"], dry_run=False)
+        data = zlib.decompress(base64.b64decode(payload["file"]))
+        report = importing.import_cases(current_user, iter_table(payload["name"], io.BytesIO(data)), dry_run=False)
         if report.ok:
             db.session.commit()
             flash(_("%(n)d clients and cases were imported.", n=len(report.applied)), "success")
@@ -891,15 +902,15 @@ def import_cases():
         status = 400
     elif form.validate_on_submit():
         upload = form.file.data
+        data = upload.stream.read()
         try:
-            rows = read_table(upload.filename, upload.stream)
+            report = importing.import_cases(current_user, iter_table(upload.filename, io.BytesIO(data)), dry_run=True)
         except ImportFileError as error:
             form.file.errors = [str(error)]
         else:
-            report = importing.import_cases(current_user, rows, dry_run=True)
-            db.session.rollback()
             if report.ok:
-                token = _import_serializer().dumps({"user": current_user.id, "rows": rows})
+                token = _import_token(upload.filename, data)
+        db.session.rollback()
     if form.errors or (report is not None and not report.ok):
         status = 400
     return render_template(

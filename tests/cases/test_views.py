@@ -364,6 +364,15 @@ def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, ma
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
 
 
+def test_import_refuses_a_file_found_too_long_while_it_is_read(client, counsellor, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 1)
+    log_in(client, counsellor)
+    response = _upload(client, IMPORT_CSV)
+    assert response.status_code == 400
+    assert "The file has more than 1 rows" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
 def test_import_refuses_a_row_repeating_a_client_above_it_in_the_same_file(client, counsellor):
     log_in(client, counsellor)
     repeated = (
