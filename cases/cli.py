@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from cases import bp, importing, services
 from isok.accounts.models import User
 from isok.extensions import db
-from isok.imports import ImportFileError, read_table
+from isok.imports import ImportFileError, iter_table
 
 
 @bp.cli.command("import-cases")
@@ -19,11 +19,11 @@ def import_cases_command(file, dry_run, email):
     if email and actor is None:
         raise click.ClickException(f"No user with the email {email}.")
     try:
-        with open(file, "rb") as stream:
-            rows = read_table(file, stream)
+        with open(file, "rb") as stream:  # read as the rows are checked: a long file is never whole in memory
+            report = importing.import_cases(actor, iter_table(file, stream), dry_run=dry_run)
     except ImportFileError as error:
+        db.session.rollback()
         raise click.ClickException(str(error)) from error
-    report = importing.import_cases(actor, rows, dry_run=dry_run)
     for line in report.applied:
         click.echo(f"  {line}")
     for error in report.errors:

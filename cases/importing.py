@@ -1,5 +1,7 @@
 """Importing clients with their cases from a spreadsheet (the columns are documented in README, "Case import")."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 
 from cases import services
@@ -99,69 +101,94 @@ def _counsellor(email: str | None, actor) -> User | None:
     return user
 
 
-def _checked_cases(actor, parsed: list[tuple[int, dict]]) -> tuple[list[Case], list[str], list[RowError]]:
-    """Every row checked as register_client and open_case would, and against the registered clients and the rows
-    above it for possible duplicates, without writing anything."""
-    organisations: dict[str | None, Organisation | _RowError] = {}
-    counsellors: dict[str | None, User | None | _RowError] = {}
-    made: list[tuple[int, Case]] = []
-    errors: list[RowError] = []
-    for line, values in parsed:
-        try:
-            organisation = _once(organisations, values["organisation"], lambda name: _organisation(actor, name))
-            counsellor = _once(counsellors, values["counsellor_email"], lambda email: _counsellor(email, actor))
-            client = services.new_client(organisation, {name: values[name] for name in CLIENT_COLUMNS})
-            case = services.new_case(
-                actor,
-                client,
-                organisation=organisation,
-                client_type=values["client_type"],
-                entry_date=values["entry_date"],
-                target=values["target"],
-                counsellor=counsellor,
-                stage=values["stage"] or Stage.IDENTIFICATION,
-            )
-        except _RowError as error:
-            errors.append(RowError(line, error.field, str(error)))
-        except services.CaseError as error:
-            errors.append(RowError(line, FIELD_COLUMNS.get(error.field, error.field), str(error)))
-        else:
-            made.append((line, case))
-    registered = services.registered_duplicates([case.client for _line, case in made])
-    seen: dict[tuple, int] = {}
-    cases, descriptions = [], []
-    for line, case in made:
-        keys = services.duplicate_keys(case.client)
-        field = "email" if case.client.email else "last_name"
-        if existing := next((registered[key] for key in keys if key in registered), None):
-            errors.append(
-                RowError(
-                    line,
-                    field,
-                    _(
-                        "Possible duplicate of client #%(id)d (same name and date of birth, or same email).",
-                        id=existing,
-                    ),
+class _CaseImport:
+    """The check and the write of a case import, a chunk of rows at a time (run_checked_import).
+
+    Between chunks it keeps only what later rows are compared with: the organisations and counsellors looked up
+    once per distinct value, each duplicate key of the file with the first line that has it, and the last line
+    written, so that the clients this import has already written are told apart from the registered ones.
+    """
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.organisations: dict[str | None, Organisation | _RowError] = {}
+        self.counsellors: dict[str | None, User | None | _RowError] = {}
+        self.seen: dict[tuple, int] = {}
+        self.checked_through = 0
+        self.written_through = 0
+
+    def check(self, parsed: list[tuple[int, dict]]) -> tuple[list[Case], list[str], list[RowError]]:
+        """Every row checked as register_client and open_case would, and against the registered clients and the
+        rows above it for possible duplicates, without writing anything."""
+        made: list[tuple[int, Case]] = []
+        errors: list[RowError] = []
+        for line, values in parsed:
+            try:
+                case = self._case(values)
+            except _RowError as error:
+                errors.append(RowError(line, error.field, str(error)))
+            except services.CaseError as error:
+                errors.append(RowError(line, FIELD_COLUMNS.get(error.field, error.field), str(error)))
+            else:
+                made.append((line, case))
+        registered = services.registered_duplicates([case.client for _line, case in made])
+        cases, descriptions = [], []
+        for line, case in made:
+            keys = services.duplicate_keys(case.client)
+            field = "email" if case.client.email else "last_name"
+            if existing := next((registered[key] for key in keys if key in registered and not self._ours(key)), None):
+                errors.append(
+                    RowError(
+                        line,
+                        field,
+                        _(
+                            "Possible duplicate of client #%(id)d (same name and date of birth, or same email).",
+                            id=existing,
+                        ),
+                    )
                 )
-            )
-        elif earlier := next((seen[key] for key in keys if key in seen), None):
-            errors.append(
-                RowError(
-                    line,
-                    field,
-                    _(
-                        "Possible duplicate of the client on line %(line)d (same name and "
-                        "date of birth, or same email).",
-                        line=earlier,
-                    ),
+            elif earlier := next((self.seen[key] for key in keys if key in self.seen), None):
+                errors.append(
+                    RowError(
+                        line,
+                        field,
+                        _(
+                            "Possible duplicate of the client on line %(line)d (same name and "
+                            "date of birth, or same email).",
+                            line=earlier,
+                        ),
+                    )
                 )
-            )
-        else:
-            cases.append(case)
-            descriptions.append(f"{case.client.full_name} · {case.client_type.label} · {case.stage.label}")
-        for key in keys:
-            seen.setdefault(key, line)
-    return cases, descriptions, errors
+            else:
+                cases.append(case)
+                descriptions.append(f"{case.client.full_name} · {case.client_type.label} · {case.stage.label}")
+            for key in keys:
+                self.seen.setdefault(key, line)
+        self.checked_through = parsed[-1][0] if parsed else self.checked_through
+        return cases, descriptions, errors
+
+    def write(self, cases: list[Case]) -> None:
+        services.register_cases(self.actor, cases)
+        self.written_through = self.checked_through
+
+    def _ours(self, key: tuple) -> bool:
+        """A registered client with this key was written by this import (a row above, in an earlier chunk)."""
+        return self.seen.get(key, self.written_through + 1) <= self.written_through
+
+    def _case(self, values: dict) -> Case:
+        organisation = _once(self.organisations, values["organisation"], lambda name: _organisation(self.actor, name))
+        counsellor = _once(self.counsellors, values["counsellor_email"], lambda email: _counsellor(email, self.actor))
+        client = services.new_client(organisation, {name: values[name] for name in CLIENT_COLUMNS})
+        return services.new_case(
+            self.actor,
+            client,
+            organisation=organisation,
+            client_type=values["client_type"],
+            entry_date=values["entry_date"],
+            target=values["target"],
+            counsellor=counsellor,
+            stage=values["stage"] or Stage.IDENTIFICATION,
+        )
 
 
 def _once(cache: dict, key, find):
@@ -176,11 +203,7 @@ def _once(cache: dict, key, find):
     return cache[key]
 
 
-def import_cases(actor, rows: list[dict[str, str]], *, dry_run: bool) -> ImportReport:
-    return run_checked_import(
-        rows,
-        COLUMNS,
-        lambda parsed: _checked_cases(actor, parsed),
-        lambda cases: services.register_cases(actor, cases),
-        dry_run=dry_run,
-    )
+def import_cases(actor, rows: Iterable[dict[str, str]], *, dry_run: bool) -> ImportReport:
+    """Import the rows (a list, or a stream from iter_table) a chunk at a time, all of them or none."""
+    case_import = _CaseImport(actor)
+    return run_checked_import(rows, COLUMNS, case_import.check, case_import.write, dry_run=dry_run)

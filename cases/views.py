@@ -1,7 +1,10 @@
+import base64
 import io
 import tempfile
+import zlib
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from operator import attrgetter
 
 from babel.dates import format_date
 from flask import (
@@ -48,6 +51,7 @@ from cases.models import (
     Client,
     ClientType,
     Consent,
+    Gender,
     GuidanceEntry,
     Handover,
     Stage,
@@ -60,7 +64,7 @@ from isok.extensions import db
 from isok.fields import seen_by
 from isok.forms import ActionForm, apply, choices
 from isok.i18n import CLIENT_LOCALES, DEFAULT_LOCALE, language_name, text_direction
-from isok.imports import ImportFileError, read_table
+from isok.imports import ImportFileError, iter_table
 from isok.rules import RuleBroken
 from isok.translation import force_locale
 from isok.translation import gettext as _
@@ -190,20 +194,28 @@ def _short_date_formatter():
 
 
 def _export_columns():
-    """The case list's columns: header, the record kind and field it shows (None: the row's own id), its value."""
+    """The case list's columns: header, the record kind and field it shows (None: the row's own id), its value.
+
+    Every value is taken with one cheap call per cell, as the csv module writes it: labels translated once per
+    export rather than once per row, dates and None left to the csv module (it writes a date as 2026-03-05 and None
+    as an empty cell). An export of 10,000 cases makes 120,000 of these calls.
+    """
+    genders = {member: str(member.label) for member in Gender}
+    stages = {member: str(member.label) for member in Stage}
+    client_types = {member: str(member.label) for member in ClientType}
     return [
-        (_("Case"), None, None, lambda row: row.id),
-        (_("Client"), "client", "last_name", lambda row: row.client_name),
-        (_("Birth year"), "client", "birth_year", lambda row: row.birth_year),
-        (_("Gender"), "client", "gender", lambda row: row.gender.label),
-        (_("Stage"), "case", "stage", lambda row: row.stage.label),
-        (_("Client type"), "case", "client_type", lambda row: row.client_type.label),
-        (_("Organisation"), None, None, lambda row: row.organisation_name),
-        (_("Counsellor"), "case", "counsellor_id", lambda row: row.counsellor_name or ""),
-        (_("Entry date"), "case", "entry_date", lambda row: row.entry_date.isoformat()),
-        (_("Exit date"), "case", "exit_date", lambda row: row.exit_date.isoformat() if row.exit_date else ""),
-        (_("Target"), "case", "target", lambda row: row.target),
-        (_("Latest activity"), None, None, lambda row: row.last_activity_at.date().isoformat()),
+        (_("Case"), None, None, attrgetter("id")),
+        (_("Client"), "client", "last_name", attrgetter("client_name")),
+        (_("Birth year"), "client", "birth_year", attrgetter("birth_year")),
+        (_("Gender"), "client", "gender", lambda row: genders[row.gender]),
+        (_("Stage"), "case", "stage", lambda row: stages[row.stage]),
+        (_("Client type"), "case", "client_type", lambda row: client_types[row.client_type]),
+        (_("Organisation"), None, None, attrgetter("organisation_name")),
+        (_("Counsellor"), "case", "counsellor_id", attrgetter("counsellor_name")),
+        (_("Entry date"), "case", "entry_date", attrgetter("entry_date")),
+        (_("Exit date"), "case", "exit_date", attrgetter("exit_date")),
+        (_("Target"), "case", "target", attrgetter("target")),
+        (_("Latest activity"), None, None, lambda row: row.last_activity_at.date()),
     ]
 
 
@@ -228,11 +240,14 @@ def export_csv():
         },
     )
     spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    out = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="", write_through=True)
+    out = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
     writer = spreadsheets.CsvWriter(out)
     writer.writerow([header for header, _kind, _name, _value in columns])
-    for row in queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS):
-        writer.writerow([value(row) for _header, _kind, _name, value in columns])
+    values = [value for _header, _kind, _name, value in columns]
+    writer.writerows(
+        [value(row) for value in values] for row in queries.filtered_rows(current_user, filters, EXPORT_MAX_ROWS)
+    )
+    out.flush()
     out.detach()  # the spool stays open for send_file
     spool.seek(0)
     return send_file(spool, mimetype="text/csv", as_attachment=True, download_name="cases.csv", max_age=0)
@@ -856,6 +871,14 @@ def _import_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cases-import")
 
 
+def _import_token(filename: str, data: bytes) -> str:
+    """The previewed file itself, compressed, signed for the user who saw the preview: the confirmation imports
+    exactly that file, read as it goes like the preview was (the parsed rows would make a token several times
+    larger, and every row an object in memory)."""
+    packed = base64.b64encode(zlib.compress(data)).decode("ascii")
+    return _import_serializer().dumps({"user": current_user.id, "name": filename, "file": packed})
+
+
 @bp.route("/cases/import", methods=["GET", "POST"])
 @permissions.requires(permissions.IMPORT_CASES)
 def import_cases():
@@ -866,10 +889,11 @@ def import_cases():
             payload = _import_serializer().loads(request.form["token"], max_age=IMPORT_TOKEN_MAX_AGE)
         except BadSignature:
             payload = None
-        if payload is None or payload.get("user") != current_user.id:
+        if payload is None or payload.get("user") != current_user.id or "file" not in payload:
             flash(_("The preview has expired. Upload the file again."), "error")
             return redirect(url_for("cases.import_cases"))
-        report = importing.import_cases(current_user, payload["rows"], dry_run=False)
+        data = zlib.decompress(base64.b64decode(payload["file"]))
+        report = importing.import_cases(current_user, iter_table(payload["name"], io.BytesIO(data)), dry_run=False)
         if report.ok:
             db.session.commit()
             flash(_("%(n)d clients and cases were imported.", n=len(report.applied)), "success")
@@ -878,15 +902,15 @@ def import_cases():
         status = 400
     elif form.validate_on_submit():
         upload = form.file.data
+        data = upload.stream.read()
         try:
-            rows = read_table(upload.filename, upload.stream)
+            report = importing.import_cases(current_user, iter_table(upload.filename, io.BytesIO(data)), dry_run=True)
         except ImportFileError as error:
             form.file.errors = [str(error)]
         else:
-            report = importing.import_cases(current_user, rows, dry_run=True)
-            db.session.rollback()
             if report.ok:
-                token = _import_serializer().dumps({"user": current_user.id, "rows": rows})
+                token = _import_token(upload.filename, data)
+        db.session.rollback()
     if form.errors or (report is not None and not report.ok):
         status = 400
     return render_template(

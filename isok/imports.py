@@ -7,9 +7,10 @@ row-by-row report in their own language.
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
@@ -57,44 +58,77 @@ class ImportReport:
 
 def read_table(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
     """Read a CSV (UTF-8, comma or semicolon) or XLSX file into rows keyed by the header, as text."""
+    return list(iter_table(filename, stream))
+
+
+def iter_table(filename: str, stream: BinaryIO) -> Iterator[dict[str, str]]:
+    """The rows of a CSV or XLSX file keyed by its header, read from the stream as they are taken, so that a long
+    file is never whole in memory (the stream must stay open meanwhile). The file's type and header are checked at
+    once; a file that turns out unreadable further on, or longer than MAX_ROWS, raises ImportFileError while the
+    rows are taken, which leaves an import using them unfinished (the caller rolls back)."""
     name = (filename or "").lower()
-    data = stream.read()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
+    start = stream.read(4)
+    stream.seek(0)
+    if name.endswith(".xlsx") or start == b"PK\x03\x04":
+        rows = _xlsx_rows(stream)
     elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = _csv_rows(data)
+        rows = _csv_rows(stream)
     else:
         raise ImportFileError(_("Upload a CSV or XLSX file."))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
+    rows = (row for row in rows if any(cell.strip() for cell in row))
+    first = next(rows, None)
+    if first is None:
         raise ImportFileError(_("The file is empty."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(n)d rows. Split it into smaller files.", n=MAX_ROWS))
-    header = [cell.strip().lower() for cell in rows[0]]
-    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in rows[1:]]
+    header = [cell.strip().lower() for cell in first]
+    return _keyed(header, rows)
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _keyed(header: list[str], rows: Iterator[list[str]]) -> Iterator[dict[str, str]]:
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(n)d rows. Split it into smaller files.", n=MAX_ROWS))
+        yield dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+
+
+def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    sample: list[str] = []
     try:
-        text = data.decode("utf-8-sig")
+        while sum(map(len, sample)) < 4096 and (line := text.readline()):
+            sample.append(line)
     except UnicodeDecodeError as error:
         raise ImportFileError(_("Save the CSV file as UTF-8 text.")) from error
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff("".join(sample), delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    return _decoded(csv.reader(chain(sample, text), dialect), text)
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _decoded(reader: Iterator[list[str]], text: io.TextIOWrapper) -> Iterator[list[str]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        yield from reader
+    except UnicodeDecodeError as error:
+        raise ImportFileError(_("Save the CSV file as UTF-8 text.")) from error
+    finally:
+        if not text.buffer.closed:
+            text.detach()  # the caller's stream stays the caller's to close
+
+
+def _xlsx_rows(stream: BinaryIO) -> Iterator[list[str]]:
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    return _sheet_rows(workbook)
+
+
+def _sheet_rows(workbook) -> Iterator[list[str]]:
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
 
 
 def _cell_text(value) -> str:
@@ -141,37 +175,64 @@ def run_import(
     return report
 
 
+CHUNK_ROWS = 500
+
+
 def run_checked_import(
-    rows: list[dict[str, str]],
+    rows: Iterable[dict[str, str]],
     columns: list[Column],
     check: Callable[[list[tuple[int, dict[str, Any]]]], tuple[list, list[str], list[RowError]]],
     write: Callable[[list], None],
     *,
     dry_run: bool,
 ) -> ImportReport:
-    """Set-based: check every row without writing, then write them all in one go, or none if any row is refused.
+    """Set-based, a chunk at a time: check a chunk's rows without writing, then write them in one go.
 
-    For imports of many rows: `check` receives every parsed row as (line, values) and answers the items to write,
-    a description of each for the preview, and the refused rows; `write` saves the items (services that flush
-    once). The caller commits when the report is ok and not a dry run.
+    For imports of many rows, with memory flat in their number: the rows are taken CHUNK_ROWS at a time, `check`
+    receives a chunk's parsed rows as (line, values) and answers the items to write, a description of each for the
+    preview, and the refused rows (it keeps what it needs to compare a row with earlier chunks, such as compact
+    duplicate keys); `write` saves a chunk's items (services that flush once). Every chunk is written inside one
+    savepoint: once a row is refused nothing more is written, the remaining rows are still checked so that the
+    report names every error, and the savepoint is rolled back, so one bad row anywhere saves nothing. The caller
+    commits when the report is ok and not a dry run.
     """
-    report = ImportReport(rows=len(rows), dry_run=dry_run)
-    if _header_refused(rows, columns, report):
+    report = ImportReport(dry_run=dry_run)
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None or _header_refused([first], columns, report):
         return report
-    parsed = []
-    for line, raw in enumerate(rows, start=2):
-        values, row_errors = _parse_row(line, raw, columns)
-        report.errors.extend(row_errors)
-        if not row_errors:
-            parsed.append((line, values))
-    items, report.applied, refused = check(parsed)
-    report.errors = sorted([*report.errors, *refused], key=lambda error: error.line)
-    if report.errors:
-        report.applied = []
-    elif not dry_run:
-        with db.session.begin_nested():
-            write(items)
+    savepoint = db.session.begin_nested()
+    try:
+        for chunk in _chunks(chain([first], iterator), CHUNK_ROWS):
+            errors, parsed = [], []
+            for line, raw in enumerate(chunk, start=report.rows + 2):
+                values, row_errors = _parse_row(line, raw, columns)
+                errors.extend(row_errors)
+                if not row_errors:
+                    parsed.append((line, values))
+            report.rows += len(chunk)
+            del chunk
+            items, descriptions, refused = check(parsed)
+            errors = sorted([*errors, *refused], key=lambda error: error.line)
+            if errors or report.errors:
+                report.errors.extend(errors)
+                report.applied = []
+                continue
+            report.applied.extend(descriptions)
+            if not dry_run:
+                write(items)
+    finally:
+        if dry_run or report.errors:
+            savepoint.rollback()
+        else:
+            savepoint.commit()
     return report
+
+
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _header_refused(rows: list[dict[str, str]], columns: list[Column], report: ImportReport) -> bool:

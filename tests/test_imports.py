@@ -5,10 +5,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from isok import imports
 from isok.accounts import services
 from isok.accounts.models import Organisation, OrganisationType
 from isok.extensions import db
-from isok.imports import Column, ImportFileError, parse_choice, parse_date, read_table, run_import
+from isok.imports import Column, ImportFileError, iter_table, parse_choice, parse_date, read_table, run_import
 
 COLUMNS = [
     Column("name", required=True),
@@ -93,3 +94,12 @@ def test_xlsx_is_read_with_dates_and_numbers_as_text():
 def test_unreadable_files_are_refused_as_a_whole(filename, content, app):
     with app.test_request_context(), pytest.raises(ImportFileError):
         read_table(filename, io.BytesIO(content))
+
+
+def test_a_streamed_file_is_read_as_its_rows_are_taken_and_refused_past_the_limit(app, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    rows = iter_table("orgs.csv", io.BytesIO(b"name;type\nAlpha;company\nBeta;other\nGamma;other\n"))
+    assert next(rows) == {"name": "Alpha", "type": "company"}
+    assert next(rows) == {"name": "Beta", "type": "other"}
+    with app.test_request_context(), pytest.raises(ImportFileError):
+        next(rows)

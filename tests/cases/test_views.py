@@ -1,3 +1,4 @@
+import csv
 import html
 import io
 import re
@@ -5,11 +6,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from cases import services
+from cases import importing, services
 from cases.models import Case, Client, ClientType, GuidanceEntry, GuidanceKind, Stage
+from isok import imports
 from isok.accounts.models import Role
 from isok.audit import AuditEntry
 from isok.extensions import db
+from isok.imports import iter_table
 from tests.conftest import log_in
 from tests.statements import recorded_statements
 
@@ -228,6 +231,29 @@ def test_case_list_filters_and_csv_use_the_same_filters(client, counsellor, make
     assert "Zainab Kareem" in csv_text and "Omar Haddad" not in csv_text
 
 
+def test_csv_export_writes_each_case_as_the_list_shows_it(client, counsellor, make_case, make_client):
+    case = make_case(
+        client=make_client(first_name="=Zainab", last_name="Kareem", birth_date=date(1990, 5, 4), gender="female"),
+        client_type=ClientType.SHORT_TERM,
+        entry_date=date(2026, 2, 3),
+        target="Catering",
+    )
+    log_in(client, counsellor)
+    with client.get("/cases/export.csv") as response:
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert rows[0][:6] == ["Case", "Client", "Birth year", "Gender", "Stage", "Client type"]
+    assert rows[1][:6] == [
+        str(case.id),
+        "'=Zainab Kareem",
+        "1990",
+        "Female",
+        "Identification",
+        "Short-term (guidance and a partial path)",
+    ]
+    assert rows[1][8:11] == ["2026-02-03", "", "Catering"]
+    assert rows[1][11] == case.last_activity_at.date().isoformat()
+
+
 def test_name_search_matches_any_part_of_the_full_name_and_takes_wildcards_literally(
     client, counsellor, make_case, make_client
 ):
@@ -338,6 +364,15 @@ def test_import_reports_every_bad_row_and_imports_nothing(client, counsellor, ma
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
 
 
+def test_import_refuses_a_file_found_too_long_while_it_is_read(client, counsellor, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 1)
+    log_in(client, counsellor)
+    response = _upload(client, IMPORT_CSV)
+    assert response.status_code == 400
+    assert "The file has more than 1 rows" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
 def test_import_refuses_a_row_repeating_a_client_above_it_in_the_same_file(client, counsellor):
     log_in(client, counsellor)
     repeated = (
@@ -350,6 +385,64 @@ def test_import_refuses_a_row_repeating_a_client_above_it_in_the_same_file(clien
     assert response.status_code == 400
     assert page.count("Possible duplicate of the client on line 2") == 2  # by name and birth date, and by email
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def _clients(n, start=0):
+    return "".join(
+        f"Person{k};Number{k};1980-01-{k % 28 + 1:02d};female;p{k}@example.net;SO;so;long_term;2026-02-01;\n"
+        for k in range(start, start + n)
+    )
+
+
+def test_a_clean_import_longer_than_a_chunk_is_saved_whole(client, counsellor, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    log_in(client, counsellor)
+    page = _upload(client, IMPORT_CSV.splitlines(keepends=True)[0] + _clients(5)).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert client.post("/cases/import", data={"token": token}).status_code == 302
+    assert db.session.scalars(select(Client.first_name).order_by(Client.id)).all() == [f"Person{k}" for k in range(5)]
+
+
+def test_a_bad_row_after_the_first_chunks_saves_nothing_and_every_error_is_reported(app, counsellor, monkeypatch):
+    """The first chunks are written before the bad row is read; the whole import is still rolled back, and the
+    rows after the bad one are checked too, a repeat of a written row named by its line, not as a registered
+    client."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    header = IMPORT_CSV.splitlines(keepends=True)[0]
+    text = (
+        header
+        + _clients(4)
+        + "Omar;Haddad;1980-01-01;male;;XX;ar;long_term;2026-02-03;\n"
+        + _clients(1, start=7)
+        + "Again;Person;1991-01-01;female;P1@example.net;SO;so;long_term;2026-02-01;\n"
+        + "Rasha;Haddad;1980-01-01;female;;SY;ar;castle;2026-02-03;\n"
+    )
+    audit_entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    report = importing.import_cases(counsellor, iter_table("clients.csv", io.BytesIO(text.encode())), dry_run=False)
+    db.session.commit()
+    assert [(error.line, error.column) for error in report.errors] == [
+        (6, "country_of_birth"),
+        (8, "email"),
+        (9, "client_type"),
+    ]
+    assert "Possible duplicate of the client on line 3" in report.errors[1].message
+    assert report.rows == 8 and report.applied == []
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_entries
+
+
+def test_an_import_refuses_a_registered_client_in_any_chunk(app, counsellor, make_client, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    registered = make_client(first_name="Person4", last_name="Number4", birth_date=date(1980, 1, 5))
+    db.session.commit()
+    header = IMPORT_CSV.splitlines(keepends=True)[0]
+    rows = iter_table("clients.csv", io.BytesIO((header + _clients(6)).encode()))
+    report = importing.import_cases(counsellor, rows, dry_run=False)
+    db.session.commit()
+    assert [(error.line, error.message) for error in report.errors] == [
+        (6, f"Possible duplicate of client #{registered.id} (same name and date of birth, or same email).")
+    ]
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 1
 
 
 def test_import_command_with_dry_run_and_for_real(app, runner, counsellor, tmp_path):
