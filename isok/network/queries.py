@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 
-from cases.models import Case
+from cases import counts
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.extensions import db
 from isok.network import figures
@@ -141,27 +141,22 @@ def narrative(year: int, half: int) -> Narrative | None:
 # --- targets against realised values ---------------------------------------------------------------------------
 
 
-def clients_started_validation(since: date | None = None, until: date | None = None) -> int:
-    """Distinct clients whose first case in the range was opened (validation started).
-
-    Counted over the distinct clients of a subquery, which reads the (client, entry date) index in client order:
-    `count(DISTINCT client_id)` sorted every case of the project in a temporary tree on each start page.
-    """
-    clients = select(Case.client_id).where(_between(Case.entry_date, since, until)).distinct().subquery()
-    return db.session.scalar(select(func.count()).select_from(clients)) or 0
+def clients_started_validation(since: date | None = None) -> int:
+    """Distinct clients with a case opened since the date (validation started), from the counts the cases keep."""
+    return counts.clients_with_a_case_since(since)
 
 
-def indicator_values(until: date | None = None) -> dict[str, int]:
-    """Realised values, cumulative from the project start, for every indicator a target can be set for."""
+def indicator_values() -> dict[str, int]:
+    """Realised values, cumulative from the project start to today, for every indicator a target can be set for."""
     settings = project_settings()
     since = settings.starts_on if settings else None
-    kinds = partners_by_kind(since, until)
-    event_count, headcount = dissemination_totals(since, until)
+    kinds = partners_by_kind(since)
+    event_count, headcount = dissemination_totals(since)
     return {
-        "clients_started_validation": clients_started_validation(since, until),
+        "clients_started_validation": clients_started_validation(since),
         "training_participants": 0,
         "training_organisations": 0,
-        **figures.counted(since, until),
+        **figures.counted(since, None),
         "partners_major_companies": kinds[PartnerKind.MAJOR_COMPANY],
         "partners_smes": kinds[PartnerKind.SME],
         "partners_other_organisations": other_organisations(kinds),
@@ -186,9 +181,9 @@ class Progress:
         return self.actual >= self.target
 
 
-def target_progress(until: date | None = None) -> list[Progress]:
+def target_progress() -> list[Progress]:
     """Each target set for the project, with its realised value, in the order of TARGET_INDICATORS."""
-    values = indicator_values(until)
+    values = indicator_values()
     order = list(TARGET_INDICATORS)
     rows = sorted(targets().items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
     return [Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0)) for key, target in rows]
