@@ -78,7 +78,7 @@ def world(bench_app):
             "colleague": colleague.id,
             "teacher": teacher.id,
         }
-        readers = {"counsellor": case.counsellor, "manager": built.manager}
+        readers = {"counsellor": case.counsellor, "manager": built.manager, "teacher": teacher}
         clients = {}
         for role, user in readers.items():
             clients[role] = bench_app.test_client()
@@ -185,6 +185,7 @@ PAGES = [
     ("start page (counsellor)", "counsellor", "/"),
     ("start page (project manager)", "manager", "/"),
     ("network overview", "manager", "/network/"),
+    ("start page (teacher)", "teacher", "/"),
 ]
 
 
