@@ -13,6 +13,9 @@ all; `recount` rebuilds the counts from the cases for data written around the OR
   have each date. A client has a case opened on or after a date exactly when their latest case was, so the clients
   who started validation since the project start are a sum over dates. A flush that opens a case or changes its entry
   date or client locks the client's row first, so two transactions adding cases of one client take turns.
+
+Rows of the counts are changed in one order in every transaction, so concurrent writers wait for each other without
+deadlocking (tests/cases/test_counts.py writes eight at once).
 """
 
 from collections import Counter
@@ -83,7 +86,9 @@ def _after_flush(session, _context) -> None:
             stages[(counsellor, stage)] -= 1
             clients.add(client)
     connection = session.connection()
-    for (counsellor, stage), difference in stages.items():
+    # Rows are always changed in one order (counsellor, stage; clients by id; dates), so that two transactions
+    # waiting for each other's rows cannot each hold one the other needs.
+    for (counsellor, stage), difference in sorted(stages.items(), key=lambda item: (item[0][0], item[0][1].value)):
         if difference:
             _add(connection, StageCount, {"counsellor_key": counsellor, "stage": stage}, "cases", difference)
     if clients:
@@ -107,15 +112,18 @@ def _bring_latest_entries_in_step(connection, client_ids: list[int]) -> None:
     dates: Counter = Counter()
     for start in range(0, len(client_ids), 1000):
         chunk = client_ids[start : start + 1000]
-        # The client rows are locked (in id order) before their cases are read, so a concurrent flush for the same
-        # client waits here and then reads this one's committed cases.
+        # The client rows are locked (in id order) before their counts are read, so a concurrent flush for the same
+        # client waits here and its next statements see this one's committed cases. FOR NO KEY UPDATE: the flush's
+        # own case rows already hold a key-share lock on their client, which FOR UPDATE would wait for (a deadlock
+        # between two transactions opening cases of one client).
+        connection.execute(
+            select(Client.id).where(Client.id.in_(chunk)).order_by(Client.id).with_for_update(key_share=True)
+        ).all()
         kept = dict(
             connection.execute(
-                select(Client.id, ClientLatestEntry.entry_date)
-                .outerjoin(ClientLatestEntry, ClientLatestEntry.client_id == Client.id)
-                .where(Client.id.in_(chunk))
-                .order_by(Client.id)
-                .with_for_update(of=Client)
+                select(ClientLatestEntry.client_id, ClientLatestEntry.entry_date).where(
+                    ClientLatestEntry.client_id.in_(chunk)
+                )
             ).all()
         )
         latest = dict(
@@ -135,7 +143,7 @@ def _bring_latest_entries_in_step(connection, client_ids: list[int]) -> None:
             connection.execute(insert(ClientLatestEntry), added)
         dates.update(kept[c] for c in moved if kept.get(c) is not None)
         dates.subtract(latest[c] for c in moved if latest.get(c) is not None)
-    for entry_date, fewer in dates.items():
+    for entry_date, fewer in sorted(dates.items()):
         if fewer:
             _add(connection, LatestEntryCount, {"entry_date": entry_date}, "clients", -fewer)
 

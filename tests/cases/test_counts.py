@@ -1,14 +1,15 @@
 """The counts the start pages read (cases by counsellor and stage, clients who started validation) stay equal to the
 counts of the cases themselves through every way a case is written."""
 
+import threading
 from datetime import date
 
 from sqlalchemy import func, select
 
 from cases import counts, services
 from cases.importing import import_cases
-from cases.models import Case, ClientType, LabourMarketResult, Stage, StageCount
-from isok.accounts.models import Role
+from cases.models import Case, Client, ClientType, LabourMarketResult, Stage, StageCount
+from isok.accounts.models import Organisation, Role, User
 from isok.extensions import db
 from isok.network import queries as network
 from tests import factories
@@ -131,3 +132,57 @@ def test_recount_rebuilds_the_counts_from_the_cases(app, make_case, counsellor):
     counts.recount()
     db.session.commit()
     _assert_in_step()
+
+
+def test_counts_stay_right_when_cases_are_written_at_the_same_moment(app, make_user, counsellor):
+    """Eight transactions at once: four open cases of one client (each with another entry date), four move cases of
+    the same counsellor to other stages; every increment lands and the client counts once."""
+    org = counsellor.organisation
+    colleague = make_user(Role.COUNSELLOR, organisation=org)
+    returning = factories.new_client(org)
+    moving = [factories.new_case(org, counsellor) for _ in range(4)]
+    db.session.commit()
+    client_id, org_id, case_ids = returning.id, org.id, [case.id for case in moving]
+    people = [counsellor.id, colleague.id]
+    db.session.commit()  # the reads above began a transaction, which holds SQLite's write lock outside a request
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def open_one(n: int) -> None:
+        with app.app_context():
+            barrier.wait(timeout=10)  # before the first read: on SQLite a transaction outside a request writes
+            actor = db.session.get(User, people[n % 2])
+            services.open_case(
+                actor,
+                db.session.get(Client, client_id),
+                organisation=db.session.get(Organisation, org_id),
+                client_type=ClientType.LONG_TERM,
+                entry_date=date(2026, 1, 10 + n),
+                counsellor=actor,
+            )
+            db.session.commit()
+
+    def move_one(n: int) -> None:
+        with app.app_context():
+            barrier.wait(timeout=10)
+            actor = db.session.get(User, people[0])
+            case = db.session.get(Case, case_ids[n])
+            services.move_stage(actor, case, Stage.DOCUMENTATION, date(2026, 3, 3), "Documents gathered")
+            db.session.commit()
+
+    def run(action, n: int) -> None:
+        try:
+            action(n)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(action, n)) for action in (open_one, move_one) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Case.id)).where(Case.client_id == client_id)) == 4
+    _assert_in_step()
+    assert counts.stage_counts(counsellor.id)[Stage.DOCUMENTATION] == 4
