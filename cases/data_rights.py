@@ -119,6 +119,7 @@ def client_part(client: Client) -> hooks.ExportPart:
             "guidance_entry",
             "appointment",
             "handover",
+            "client_latest_entry",  # the entry date of the client's latest case, given with the cases above
         ),
     )
 

@@ -355,3 +355,35 @@ class Handover(Model):
     from_counsellor: Mapped[User | None] = relationship(foreign_keys=[from_counsellor_id])
     to_counsellor: Mapped[User | None] = relationship(foreign_keys=[to_counsellor_id])
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+
+
+# --- counts kept in step with the cases (cases/counts.py), so start pages read a few rows, not every case ----------
+
+
+class StageCount(Model):
+    """How many cases each counsellor has in each stage (counsellor_key 0: cases without a responsible counsellor)."""
+
+    __tablename__ = "case_stage_count"
+
+    counsellor_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stage: Mapped[Stage] = mapped_column(enum_type(Stage), primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+
+
+class ClientLatestEntry(Model):
+    """The entry date of each client's latest case: a client started validation in a period from a date on when
+    their latest case was opened on or after it."""
+
+    __tablename__ = "client_latest_entry"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), primary_key=True, autoincrement=False)
+    entry_date: Mapped[date]
+
+
+class LatestEntryCount(Model):
+    """How many clients have their latest case opened on each date (the sums of ClientLatestEntry)."""
+
+    __tablename__ = "latest_entry_count"
+
+    entry_date: Mapped[date] = mapped_column(primary_key=True)
+    clients: Mapped[int] = mapped_column(default=0)

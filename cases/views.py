@@ -22,7 +22,7 @@ from flask_babel import get_locale, get_timezone, to_utc
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from cases import access, bp, codes, data_rights, importing, queries, services
 from cases.forms import (
@@ -557,9 +557,9 @@ def _render_detail(case: Case, status: int = 200, **forms):
         select(Handover)
         .where(Handover.case_id == case.id)
         .options(
-            selectinload(Handover.to_organisation),
-            selectinload(Handover.from_counsellor).options(_NAMED),
-            selectinload(Handover.to_counsellor).options(_NAMED),
+            joinedload(Handover.to_organisation),
+            joinedload(Handover.from_counsellor).options(_NAMED),
+            joinedload(Handover.to_counsellor).options(_NAMED),
         )
         .order_by(Handover.id)
     ).all()
@@ -584,7 +584,17 @@ def _render_detail(case: Case, status: int = 200, **forms):
 @bp.get("/cases/<int:case_id>")
 @permissions.requires(permissions.VIEW_CASES)
 def detail(case_id):
-    return _render_detail(_case_or_404(case_id))
+    # The page names the case's counsellor and co-counsellors: read with the case, not one statement each after it.
+    case = (
+        db.session.scalars(
+            access.visible_cases(current_user)
+            .where(Case.id == case_id)
+            .options(joinedload(Case.counsellor).options(_NAMED), joinedload(Case.co_counsellors).options(_NAMED))
+        )
+        .unique()
+        .one_or_none()
+    )
+    return _render_detail(case or abort(404))
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])

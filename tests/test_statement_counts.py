@@ -43,7 +43,7 @@ def _pages(world, teacher) -> dict:
     case, client = world.case, world.client
     return {
         case.counsellor: ["/", "/cases", f"/cases/{case.id}", f"/clients/{client.id}", f"/cases/{case.id}/portfolio"],
-        teacher: ["/", f"/cases/{case.id}/portfolio"],
+        teacher: ["/", "/interviews/mine", f"/cases/{case.id}/portfolio"],
         world.user: ["/", f"/cases/{case.id}/portfolio"],
         world.manager: ["/", "/network/"],
     }

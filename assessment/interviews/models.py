@@ -4,7 +4,7 @@ outcome; and each user's private calendar feed of their interviews.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.frameworks.models import LearningOutcome
@@ -24,6 +24,9 @@ class InterviewStatus(LabelledEnum):
 
 class Interview(Model):
     """A professional teacher's interview with the client, to verify the skills the portfolio claims."""
+
+    # The teacher's lists (to record, upcoming, recorded) read one page of their interviews in time order.
+    __table_args__ = (Index("ix_interview_teacher_status_start", "teacher_id", "status", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)

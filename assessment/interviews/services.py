@@ -3,6 +3,7 @@ outcome of the case's target qualification, what the interview verified, and rec
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
@@ -358,22 +359,35 @@ def case_interviews(user, case: Case) -> list[Interview]:
 _LISTED = (joinedload(Interview.case).joinedload(Case.client), joinedload(Interview.teacher))
 
 
-def teacher_interviews(user, now: datetime | None = None) -> dict[str, list[Interview]]:
-    """The teacher's own interviews: upcoming, waiting to be recorded (started, not recorded), recorded."""
+TEACHER_LISTS = ("to_record", "upcoming", "recorded")
+
+
+@dataclass
+class InterviewPage:
+    interviews: list[Interview]
+    has_next: bool
+
+
+def teacher_interviews(
+    user, lists=TEACHER_LISTS, *, page: int = 1, size: int = 25, now: datetime | None = None
+) -> dict[str, InterviewPage]:
+    """One page of each of the teacher's own lists: waiting to be recorded (started, not recorded) and upcoming,
+    soonest first, and recorded, latest first. Pages, never whole lists: a teacher's interviews only grow."""
     now = now or utcnow()
     base = select(Interview).where(Interview.teacher_id == user.id).options(*_LISTED)
     scheduled = base.where(Interview.status == InterviewStatus.SCHEDULED)
-    return {
-        "upcoming": list(db.session.scalars(scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at))),
-        "to_record": list(
-            db.session.scalars(scheduled.where(Interview.starts_at <= now).order_by(Interview.starts_at))
-        ),
-        "recorded": list(
-            db.session.scalars(
-                base.where(Interview.status == InterviewStatus.RECORDED).order_by(Interview.starts_at.desc()).limit(20)
-            )
+    queries = {
+        "to_record": scheduled.where(Interview.starts_at <= now).order_by(Interview.starts_at, Interview.id),
+        "upcoming": scheduled.where(Interview.starts_at > now).order_by(Interview.starts_at, Interview.id),
+        "recorded": base.where(Interview.status == InterviewStatus.RECORDED).order_by(
+            Interview.starts_at.desc(), Interview.id.desc()
         ),
     }
+    pages = {}
+    for name in lists:
+        rows = list(db.session.scalars(queries[name].limit(size + 1).offset((page - 1) * size)))
+        pages[name] = InterviewPage(rows[:size], len(rows) > size)
+    return pages
 
 
 def due_and_overdue(user, now: datetime | None = None, limit: int = 10) -> dict[str, list[Interview]]:

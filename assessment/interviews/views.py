@@ -281,7 +281,15 @@ def record_interview(interview_id):
 @bp.get("/interviews/mine")
 @permissions.requires(permissions.RECORD_INTERVIEWS)
 def my_interviews():
-    return render_template("assessment/interviews/mine.html", lists=services.teacher_interviews(current_user))
+    """The first page of each of the teacher's lists, or (`?list=upcoming&page=3`) one list, page by page."""
+    shown = request.args.get("list")
+    if shown not in services.TEACHER_LISTS:
+        return render_template(
+            "assessment/interviews/mine.html", lists=services.teacher_interviews(current_user), shown=None, page=1
+        )
+    page = request.args.get("page", 1, type=int) or 1
+    lists = services.teacher_interviews(current_user, (shown,), page=max(page, 1))
+    return render_template("assessment/interviews/mine.html", lists=lists, shown=shown, page=max(page, 1))
 
 
 def _ics_response(text: str, filename: str | None = None) -> Response:
@@ -363,7 +371,7 @@ def case_panel(user, case):
 def teacher_panel(user):
     if not permissions.can(user, permissions.RECORD_INTERVIEWS):
         return None
-    lists = services.teacher_interviews(user)
+    lists = services.teacher_interviews(user, ("to_record", "upcoming"), size=5)
     return Panel("assessment/interviews/panel_teacher.html", {"lists": lists}, order=20)
 
 

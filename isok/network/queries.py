@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 
-from cases.models import Case
+from cases import counts
 from isok.accounts.models import CompanySize, Organisation, OrganisationType
 from isok.extensions import db
 from isok.network import figures
@@ -93,6 +93,21 @@ def partners_by_kind(since: date | None = None, until: date | None = None) -> di
     return counts
 
 
+def partners_by_kind_ever_and_since(since: date | None) -> tuple[dict[PartnerKind, int], dict[PartnerKind, int]]:
+    """partners_by_kind() and partners_by_kind(since) in one reading, for the overview beside its targets."""
+    kind = partner_kind()
+    in_range = _between(Partnership.first_cooperation_on, since, None)
+    rows = db.session.execute(
+        select(kind, func.count(Partnership.id), func.count(Partnership.id).filter(in_range))
+        .join(Organisation, Partnership.organisation_id == Organisation.id)
+        .group_by(kind)
+    )
+    ever, recent = dict.fromkeys(PartnerKind, 0), dict.fromkeys(PartnerKind, 0)
+    for k, n, n_since in rows:
+        ever[PartnerKind(k)], recent[PartnerKind(k)] = n, n_since
+    return ever, recent
+
+
 def companies(counts: dict[PartnerKind, int]) -> int:
     return sum(n for kind, n in counts.items() if kind in COMPANY_KINDS)
 
@@ -113,6 +128,20 @@ def dissemination_totals(since: date | None = None, until: date | None = None) -
         )
     ).one()
     return events, heads
+
+
+def dissemination_totals_ever_and_since(since: date | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """dissemination_totals() and dissemination_totals(since) in one reading."""
+    in_range = _between(DisseminationEvent.held_on, since, None)
+    row = db.session.execute(
+        select(
+            func.count(DisseminationEvent.id),
+            func.coalesce(func.sum(DisseminationEvent.headcount), 0),
+            func.count(DisseminationEvent.id).filter(in_range),
+            func.coalesce(func.sum(DisseminationEvent.headcount).filter(in_range), 0),
+        )
+    ).one()
+    return (row[0], row[1]), (row[2], row[3])
 
 
 def events(since: date | None = None, until: date | None = None) -> Select:
@@ -141,33 +170,52 @@ def narrative(year: int, half: int) -> Narrative | None:
 # --- targets against realised values ---------------------------------------------------------------------------
 
 
-def clients_started_validation(since: date | None = None, until: date | None = None) -> int:
-    """Distinct clients whose first case in the range was opened (validation started).
-
-    Counted over the distinct clients of a subquery, which reads the (client, entry date) index in client order:
-    `count(DISTINCT client_id)` sorted every case of the project in a temporary tree on each start page.
-    """
-    clients = select(Case.client_id).where(_between(Case.entry_date, since, until)).distinct().subquery()
-    return db.session.scalar(select(func.count()).select_from(clients)) or 0
+def clients_started_validation(since: date | None = None) -> int:
+    """Distinct clients with a case opened since the date (validation started), from the counts the cases keep."""
+    return counts.clients_with_a_case_since(since)
 
 
-def indicator_values(until: date | None = None) -> dict[str, int]:
-    """Realised values, cumulative from the project start, for every indicator a target can be set for."""
+def project_start() -> date | None:
     settings = project_settings()
-    since = settings.starts_on if settings else None
-    kinds = partners_by_kind(since, until)
-    event_count, headcount = dissemination_totals(since, until)
+    return settings.starts_on if settings else None
+
+
+def indicator_values() -> dict[str, int]:
+    """Realised values, cumulative from the project start to today, for every indicator a target can be set for."""
+    since = project_start()
+    return _indicator_values(since, partners_by_kind(since), dissemination_totals(since))
+
+
+def _indicator_values(since: date | None, kinds: dict[PartnerKind, int], events: tuple[int, int]) -> dict[str, int]:
+    event_count, headcount = events
     return {
-        "clients_started_validation": clients_started_validation(since, until),
+        "clients_started_validation": clients_started_validation(since),
         "training_participants": 0,
         "training_organisations": 0,
-        **figures.counted(since, until),
+        **figures.counted(since, None),
         "partners_major_companies": kinds[PartnerKind.MAJOR_COMPANY],
         "partners_smes": kinds[PartnerKind.SME],
         "partners_other_organisations": other_organisations(kinds),
         "dissemination_events": event_count,
         "dissemination_attendees": headcount,
     }
+
+
+@dataclass
+class Overview:
+    """The overview page's figures: partners and events of all time, and the targets' progress since the start."""
+
+    kinds: dict[PartnerKind, int]
+    events: tuple[int, int]
+    progress: list["Progress"]
+
+
+def overview() -> Overview:
+    """The overview's partner and event figures read once for both of their periods (all time, since the start)."""
+    since = project_start()
+    kinds, kinds_since = partners_by_kind_ever_and_since(since)
+    events, events_since = dissemination_totals_ever_and_since(since)
+    return Overview(kinds, events, target_progress(_indicator_values(since, kinds_since, events_since)))
 
 
 @dataclass
@@ -186,9 +234,10 @@ class Progress:
         return self.actual >= self.target
 
 
-def target_progress(until: date | None = None) -> list[Progress]:
-    """Each target set for the project, with its realised value, in the order of TARGET_INDICATORS."""
-    values = indicator_values(until)
+def target_progress(values: dict[str, int] | None = None) -> list[Progress]:
+    """Each target set for the project, with its realised value (`values`, when the caller has read them), in the
+    order of TARGET_INDICATORS."""
+    values = indicator_values() if values is None else values
     order = list(TARGET_INDICATORS)
     rows = sorted(targets().items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
     return [Progress(key, TARGET_INDICATORS.get(key, key), target, values.get(key, 0)) for key, target in rows]

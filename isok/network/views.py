@@ -73,8 +73,9 @@ def _form_page(form, title, *, cancel_url, remove_url=None, template="network/fo
 @bp.get("/")
 @permissions.requires(VIEW)
 def overview():
-    kinds = queries.partners_by_kind()
-    event_count, headcount = queries.dissemination_totals()
+    overview_figures = queries.overview()
+    kinds = overview_figures.kinds
+    event_count, headcount = overview_figures.events
     return render_template(
         "network/overview.html",
         kinds=kinds,
@@ -82,7 +83,7 @@ def overview():
         other_organisations=queries.other_organisations(kinds),
         company_kinds=COMPANY_KINDS,
         targets=queries.targets(),
-        progress=queries.target_progress(),
+        progress=overview_figures.progress,
         sections=figures.sections(current_user),
         event_count=event_count,
         headcount=headcount,

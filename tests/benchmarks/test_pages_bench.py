@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from assessment.interviews.models import Interview, InterviewStatus
+from cases import counts
 from cases.models import Appointment, Case, Client, ClientType, Gender, GuidanceKind, Stage, StageChange
 from isok.accounts import second_factor
 from isok.accounts import services as account_services
@@ -77,7 +78,7 @@ def world(bench_app):
             "colleague": colleague.id,
             "teacher": teacher.id,
         }
-        readers = {"counsellor": case.counsellor, "manager": built.manager}
+        readers = {"counsellor": case.counsellor, "manager": built.manager, "teacher": teacher}
         clients = {}
         for role, user in readers.items():
             clients[role] = bench_app.test_client()
@@ -170,6 +171,7 @@ def _grow_to(app, ids: dict, size: int) -> None:
                 if n % 20 == 0
             ],
         )
+        counts.recount()  # the kept counts of what was written around the ORM, as the migration fills them
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does to a live database after a bulk load: statistics for the planner, and the
@@ -183,6 +185,7 @@ PAGES = [
     ("start page (counsellor)", "counsellor", "/"),
     ("start page (project manager)", "manager", "/"),
     ("network overview", "manager", "/network/"),
+    ("start page (teacher)", "teacher", "/"),
 ]
 
 

@@ -225,6 +225,22 @@ def test_the_overview_counts_partners_against_targets(client, login, manager, ma
     assert "1 events, 85 attendees" in page
 
 
+def test_the_overview_totals_all_time_and_its_targets_count_from_the_project_start(
+    client, login, manager, make_partner, project
+):
+    make_partner(first_cooperation_on=date(2024, 6, 1))  # before the project started
+    make_partner()
+    services.set_target(None, "partners_major_companies", 10)
+    services.set_target(None, "dissemination_events", 4)
+    services.create_event(None, title="Pilot fair", held_on=date(2024, 11, 5), headcount=40)
+    services.create_event(None, title="Seminar", held_on=date(2025, 2, 14), headcount=85)
+    db.session.commit()
+    login(manager)
+    page = text(client.get("/network/"))
+    assert "2 events, 125 attendees" in page
+    assert "10 %" in page and "25 %" in page  # one partner of 10 and one event of 4 since the start
+
+
 def test_project_managers_see_target_progress_on_the_start_page_and_counsellors_do_not(
     client, login, manager, make_user, project
 ):

@@ -238,7 +238,7 @@ def test_due_and_overdue_lists_follow_the_case_scope(setup, make_case, make_orga
     lists = services.due_and_overdue(counsellor)
     assert (lists["due"], lists["overdue"]) == ([due], [overdue])
     mine = services.teacher_interviews(teacher)
-    assert len(mine["upcoming"]) == 2 and mine["to_record"] == [overdue]
+    assert len(mine["upcoming"].interviews) == 2 and mine["to_record"].interviews == [overdue]
 
 
 def test_calendar_token_is_stored_hashed_and_revocable(setup):

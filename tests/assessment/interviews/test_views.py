@@ -263,3 +263,19 @@ def test_the_case_panel_shows_the_target_and_interviews(app, world, make_intervi
             "{% with ctx = panel.context %}{% include panel.template %}{% endwith %}", panel=panel
         )
     assert "Test qualification" in rendered and "Matti Opettaja" in rendered and "Schedule an interview" in rendered
+
+
+def test_the_teachers_lists_are_bounded_with_a_way_to_every_interview(client, login, world, make_interview):
+    _counsellor, teacher, _version, case, _client_user = world
+    for day in range(1, 28):
+        make_interview(case, teacher, starts_in=timedelta(days=day), place=f"Room {day:02d}")
+    login(teacher)
+    start = html(client.get("/"))
+    assert [f"Room {day:02d}" in start for day in (1, 5, 6)] == [True, True, False]
+    assert "/interviews/mine?list=upcoming" in start
+
+    first = html(client.get("/interviews/mine?list=upcoming"))
+    assert "Room 25" in first and "Room 26" not in first and 'rel="next"' in first
+    second = html(client.get("/interviews/mine?list=upcoming&page=2"))
+    assert "Room 26" in second and "Room 27" in second and "Room 25" not in second and 'rel="next"' not in second
+    assert "Nothing to record." in html(client.get("/interviews/mine"))
