@@ -3,6 +3,7 @@
 Features add theirs on their blueprint (`Blueprint(..., cli_group=None)` and `@bp.cli.command`)."""
 
 import contextlib
+import signal
 
 import click
 import pyotp
@@ -88,6 +89,9 @@ class _QuietRequestHandler(WSGIRequestHandler):
 @with_appcontext
 def serve_command(host, port, consumer):
     """Serve the app on Werkzeug's threaded server, as `make run` does (`flask run` names its versions)."""
+    # Ctrl-C stops the server, and through it the consumer, however it was started: a shell that starts a command
+    # in the background makes it ignore SIGINT, which Python and the consumer's exec would otherwise inherit.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with beside.consumer_process() if consumer else contextlib.nullcontext():
         run_simple(host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietRequestHandler)
 

@@ -58,6 +58,8 @@ def test_serve_runs_a_consumer_beside_it_and_ctrl_c_stops_both(tmp_path):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # started as a shell starts a command in the background (`make run &`): SIGINT ignored, and inherited
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
     )
     try:
         _wait_for(lambda: _answers(port))
